@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+#   make           build build/ipcscope
+#   make run       install what is missing, build, trace the whole system
+#   make test      install what is missing, build, run every test
+#   make bench     overhead benchmark (see BENCHMARKS.md)
+#   make deps      install the Debian packages the build and tests need
+#   make vmlinux   regenerate vmlinux/x86/vmlinux.h from the running kernel
+#
+OUTPUT ?= build
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= cc
+ARCH ?= x86
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+ARGS ?=
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+
+DEB_PACKAGES := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config make gcc \
+	python3 libcap-dev
+# The command each package provides, or a file it installs, to tell if it is there.
+DEP_PROBES := clang:clang llvm-strip:llvm bpftool:bpftool pkg-config:pkg-config \
+	python3:python3 cc:gcc
+DEP_FILES := /usr/include/bpf/libbpf.h:libbpf-dev /usr/include/gelf.h:libelf-dev \
+	/usr/include/zlib.h:zlib1g-dev /usr/include/sys/capability.h:libcap-dev
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
+LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(LIB_SRCS))
+SKEL := $(OUTPUT)/ipcscope.skel.h
+
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
+	-I vmlinux/$(ARCH) -I src -Wall -Werror -Wno-incompatible-pointer-types-discards-qualifiers
+CFLAGS ?= -g -O2
+APP_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -I src -I $(OUTPUT) -MMD -MP
+LDLIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+
+.PHONY: all run test bench deps check-deps vmlinux clean unit-tests workloads
+
+all: check-deps $(OUTPUT)/ipcscope
+
+# Stop early, naming the package, instead of failing deep inside the build.
+check-deps:
+	@missing=""; \
+	for p in $(DEP_PROBES); do command -v $${p%%:*} >/dev/null 2>&1 || missing="$$missing $${p##*:}"; done; \
+	for p in $(DEP_FILES); do [ -e $${p%%:*} ] || missing="$$missing $${p##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "missing packages:$$missing -- run 'make deps' (as root) or apt-get install them" >&2; \
+		exit 1; \
+	fi
+
+deps:
+	@missing=""; \
+	for p in $(DEP_PROBES); do command -v $${p%%:*} >/dev/null 2>&1 || missing="$$missing $${p##*:}"; done; \
+	for p in $(DEP_FILES); do [ -e $${p%%:*} ] || missing="$$missing $${p##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		if [ "$$(id -u)" != 0 ]; then echo "make deps must run as root (sudo make deps)" >&2; exit 1; fi; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+vmlinux:
+	$(call msg,GEN,vmlinux/$(ARCH)/vmlinux.h)
+	$(Q)mkdir -p vmlinux/$(ARCH)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > vmlinux/$(ARCH)/vmlinux.h
+
+$(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/src $(OUTPUT)/tests $(OUTPUT)/bench:
+	$(Q)mkdir -p $@
+
+# BPF objects: clang's own dependency files make header edits rebuild them.
+$(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/ipcscope.bpf.o: $(BPF_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(SKEL): $(OUTPUT)/ipcscope.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name ipcscope_bpf > $@
+
+$(OUTPUT)/src/%.o: src/%.c | $(OUTPUT)/src
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
+
+# Only the loader includes the skeleton.
+$(OUTPUT)/src/tracer.o: $(SKEL)
+
+$(OUTPUT)/ipcscope: $(OUTPUT)/src/main.o $(LIB_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(APP_CFLAGS) $^ $(LDLIBS) -o $@
+
+# ---- tests ----
+WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
+WORKLOADS := $(patsubst tests/workloads/%.c,$(OUTPUT)/tests/%,$(WORKLOAD_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BIN := $(OUTPUT)/tests/unit_tests
+
+$(OUTPUT)/tests/%: tests/workloads/%.c | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) -g -O1 -std=gnu11 -Wall -Wextra -Werror -MMD -MP $< -o $@
+
+$(UNIT_BIN): $(UNIT_SRCS) $(filter-out $(OUTPUT)/src/tracer.o,$(LIB_OBJS)) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(APP_CFLAGS) -I tests/unit $^ $(LDLIBS) -o $@
+
+workloads: $(WORKLOADS)
+unit-tests: $(UNIT_BIN)
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all workloads unit-tests
+	$(Q)python3 tests/run_tests.py --build $(OUTPUT)
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(OUTPUT)/ipcscope $(ARGS)
+
+# ---- benchmarks ----
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all workloads $(OUTPUT)/bench/floor $(OUTPUT)/bench/storm
+	$(Q)python3 bench/run_bench.py --build $(OUTPUT)
+
+clean:
+	$(call msg,CLEAN,$(OUTPUT))
+	$(Q)rm -rf $(OUTPUT)
+
+-include $(wildcard $(OUTPUT)/src/*.d $(OUTPUT)/bpf/*.d $(OUTPUT)/tests/*.d)

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Process lifecycle from sched:sched_process_fork/exec/exit: names the
+ * processes in every report, follows a traced command's descendants, and
+ * records how each process died (the true signal, from its exit code).
+ */
+#include "ipcscope.bpf.h"
+
+static __always_inline bool lifecycle__wanted(__u32 pid)
+{
+	return !cfg_filter_pids || pid__watched(pid);
+}
+
+/* TP_PROTO(struct task_struct *parent, struct task_struct *child) */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct lifecycle_event e = {};
+	__u32 ppid = parent->tgid;
+	__u32 pid = child->tgid;
+
+	if (child->pid != pid)
+		return 0; /* a new thread, not a new process */
+	if (cfg_filter_pids) {
+		__u8 *how = bpf_map_lookup_elem(&watch, &ppid);
+		__u8 follow = WATCH_FOLLOW;
+
+		if (!how || *how != WATCH_FOLLOW)
+			return 0;
+		if (bpf_map_update_elem(&watch, &pid, &follow, BPF_ANY))
+			loss__count(LOSS_WATCH_FULL);
+	}
+	hdr__init(&e.hdr, EVENT_PROC_FORK, bpf_ktime_get_ns());
+	task_ref__fill(&e.task, child);
+	task_ref__fill(&e.parent, parent);
+	emit(&e, sizeof(e));
+	return 0;
+}
+
+/* TP_PROTO(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct lifecycle_event e = {};
+
+	if (!lifecycle__wanted(p->tgid))
+		return 0;
+	hdr__init(&e.hdr, EVENT_PROC_EXEC, bpf_ktime_get_ns());
+	task_ref__fill(&e.task, p);
+	task_ref__fill(&e.parent, p->real_parent);
+	emit(&e, sizeof(e));
+	return 0;
+}
+
+/*
+ * TP_PROTO(struct task_struct *p[, bool group_dead]) -- fires per thread. The
+ * group is dead once signal->live drops to 0 (kernel/exit.c: do_exit
+ * decrements it before the tracepoint); exit_code then holds the wait status:
+ * (status << 8), or the signal number with 0x80 when a core was dumped.
+ */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_exit, struct task_struct *p)
+{
+	struct lifecycle_event e = {};
+	__u32 pid = p->tgid;
+
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	if (!lifecycle__wanted(pid))
+		return 0;
+	hdr__init(&e.hdr, EVENT_PROC_EXIT, bpf_ktime_get_ns());
+	task_ref__fill(&e.task, p);
+	task_ref__fill(&e.parent, p->real_parent);
+	e.exit_code = p->exit_code;
+	emit(&e, sizeof(e));
+	if (cfg_filter_pids)
+		bpf_map_delete_elem(&watch, &pid); /* the pid may be reused */
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

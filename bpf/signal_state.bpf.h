@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Signal bookkeeping shared by the signal tracepoints and the signal
+ * syscalls: exact per-(process, signal) counters, when each pending signal
+ * was generated (to time how long it stayed pending), and the handlers a
+ * thread is running (to time them until rt_sigreturn).
+ */
+#ifndef SIGNAL_STATE_BPF_H
+#define SIGNAL_STATE_BPF_H
+
+#include "ipcscope.bpf.h"
+
+#define E2BIG 7 /* include/uapi/asm-generic/errno-base.h */
+
+#define RT_RING 32	  /* queued real-time signals timed per process */
+#define HANDLER_DEPTH 4 /* nested handlers timed per thread */
+#define STD_SIGS 32	  /* standard signals 1..31 (index = signal) */
+
+struct rt_pending {
+	__u32 sig;
+	__u32 _pad;
+	__u64 ts;
+};
+
+/*
+ * Lives on the group leader. signal_generate and signal_deliver both run
+ * under the target's sighand->siglock (kernel/signal.c: __send_signal_locked
+ * and get_signal), so updates to one process's state never race.
+ */
+struct proc_sig_state {
+	__u64 std_pending_ts[STD_SIGS]; /* standard signals do not queue: one ts */
+	struct rt_pending rt[RT_RING];	/* real-time signals queue: FIFO */
+	__u32 rt_head;
+	__u32 rt_len;
+	__u8 has_signalfd;   /* created one: worth checking its reads */
+	__u8 death_reported; /* fatal signal already reported for this group */
+	__u8 _pad[6];
+};
+
+struct handler_frame {
+	__u64 ts;
+	__s32 sig;
+	__u32 _pad;
+};
+
+struct thread_sig_state {
+	struct handler_frame handler[HANDLER_DEPTH];
+	__u32 depth;
+	__u32 untracked_depth; /* frames pushed past HANDLER_DEPTH */
+	__u64 mask_before;     /* blocked set at rt_sigprocmask entry */
+	__s32 how;
+	__u8 mask_saved;
+	__u8 _pad[3];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct proc_sig_state);
+} proc_sig_states SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct thread_sig_state);
+} thread_sig_states SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384); /* resized by --max-procs */
+	__type(key, struct sig_stats_key);
+	__type(value, struct sig_stats);
+} sig_stats SEC(".maps") __weak;
+
+const struct sig_stats zero_sig_stats __weak = {};
+
+static __always_inline struct proc_sig_state *proc_sig_state__get(struct task_struct *task)
+{
+	struct proc_sig_state *st;
+
+	st = bpf_task_storage_get(&proc_sig_states, task->group_leader, NULL,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st)
+		loss__count(LOSS_STORAGE);
+	return st;
+}
+
+static __always_inline struct thread_sig_state *thread_sig_state__get(struct task_struct *task)
+{
+	struct thread_sig_state *st;
+
+	st = bpf_task_storage_get(&thread_sig_states, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st)
+		loss__count(LOSS_STORAGE);
+	return st;
+}
+
+static __always_inline struct sig_stats *sig_stats__get(__u32 pid, __u64 start_ns, int sig)
+{
+	struct sig_stats_key key = { .pid = pid, .sig = sig, .start_ns = start_ns };
+	struct sig_stats *s;
+
+	s = bpf_map_lookup_elem(&sig_stats, &key);
+	if (s)
+		return s;
+	/* -EEXIST means another CPU created it first: fine. */
+	if (bpf_map_update_elem(&sig_stats, &key, &zero_sig_stats, BPF_NOEXIST) == -E2BIG)
+		loss__count(LOSS_STATS_FULL);
+	s = bpf_map_lookup_elem(&sig_stats, &key);
+	if (!s)
+		loss__count(LOSS_STATS_FULL);
+	return s;
+}
+
+static __always_inline __u32 log2_u32(__u32 v)
+{
+	__u32 r, shift;
+
+	r = (v > 0xFFFF) << 4;
+	v >>= r;
+	shift = (v > 0xFF) << 3;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0xF) << 2;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0x3) << 1;
+	v >>= shift;
+	r |= shift;
+	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline __u32 log2_u64(__u64 v)
+{
+	__u32 hi = v >> 32;
+
+	return hi ? log2_u32(hi) + 32 : log2_u32(v);
+}
+
+/* Same bucketing as src/histogram.c: 4 linear sub-buckets per octave. */
+static __always_inline __u32 hist__slot(__u64 v)
+{
+	__u32 octave, slot;
+
+	if (v < 8)
+		return v;
+	octave = log2_u64(v);
+	slot = octave * IPCSCOPE_HIST_SUB + ((v >> (octave - 2)) & 3);
+	return slot < IPCSCOPE_HIST_SLOTS ? slot : IPCSCOPE_HIST_SLOTS - 1;
+}
+
+static __always_inline void sig_stats__add_pending(struct sig_stats *s, __u64 pending_ns)
+{
+	__u32 slot = hist__slot(pending_ns);
+
+	__sync_fetch_and_add(&s->pending_samples, 1);
+	__sync_fetch_and_add(&s->pending_ns_sum, pending_ns);
+	atomic_max(&s->pending_ns_max, pending_ns);
+	if (slot < IPCSCOPE_HIST_SLOTS)
+		__sync_fetch_and_add(&s->pending_hist[slot], 1);
+}
+
+/* A signal was queued: remember when, to time its stay in the pending set. */
+static __always_inline void pending__push(struct proc_sig_state *st, int sig, __u64 now)
+{
+	__u32 idx;
+
+	if (sig > 0 && sig < STD_SIGS) {
+		st->std_pending_ts[sig] = now;
+		return;
+	}
+	if (st->rt_len >= RT_RING) {
+		loss__count(LOSS_PENDING_RING);
+		return;
+	}
+	idx = (st->rt_head + st->rt_len) & (RT_RING - 1);
+	st->rt[idx].sig = sig;
+	st->rt[idx].ts = now;
+	st->rt_len++;
+}
+
+/*
+ * The signal left the pending set (delivered or accepted): when was it
+ * generated? 0 when unknown (pending before tracing began, or untracked).
+ * Real-time signals of one number are dequeued in the order they were queued
+ * (kernel/signal.c: collect_signal takes the first sigqueue entry).
+ */
+static __always_inline __u64 pending__pop(struct proc_sig_state *st, int sig)
+{
+	__u64 ts = 0;
+
+	if (sig > 0 && sig < STD_SIGS) {
+		ts = st->std_pending_ts[sig];
+		st->std_pending_ts[sig] = 0;
+		return ts;
+	}
+	for (int i = 0; i < RT_RING; i++) {
+		__u32 idx = (st->rt_head + i) & (RT_RING - 1);
+
+		if (i >= st->rt_len)
+			break;
+		if (st->rt[idx].sig == sig) {
+			ts = st->rt[idx].ts;
+			st->rt[idx].sig = 0;
+			break;
+		}
+	}
+	/* Drop the consumed entries at the head of the FIFO. */
+	for (int i = 0; i < RT_RING; i++) {
+		if (!st->rt_len || st->rt[st->rt_head & (RT_RING - 1)].sig)
+			break;
+		st->rt_head = (st->rt_head + 1) & (RT_RING - 1);
+		st->rt_len--;
+	}
+	return ts;
+}
+
+#endif /* SIGNAL_STATE_BPF_H */

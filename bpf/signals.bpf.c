@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Signal generation and delivery, from the signal:signal_generate and
+ * signal:signal_deliver tracepoints (BTF-typed, no tracefs needed).
+ */
+#include "signal_state.bpf.h"
+
+/* include/uapi/asm-generic/siginfo.h */
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_TKILL -6
+
+/* arch/x86/entry/syscalls/syscall_64.tbl */
+#define NR_kill 62
+#define NR_rt_sigqueueinfo 129
+#define NR_tkill 200
+#define NR_tgkill 234
+#define NR_rt_tgsigqueueinfo 297
+#define NR_pidfd_send_signal 424
+
+#define PF_KTHREAD 0x00200000 /* include/linux/sched.h */
+
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGWINCH 28
+
+#define SIGBIT(s) (1ULL << ((s) - 1))
+/* Default action is not term/core: include/linux/signal.h SIG_KERNEL_*_MASK. */
+#define NONFATAL_DEFAULT_MASK                                                                  \
+	(SIGBIT(SIGCHLD) | SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) |                 \
+	 SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH))
+
+static __always_inline int current_syscall(struct task_struct *cur)
+{
+	struct pt_regs *regs;
+
+	if (cur->flags & PF_KTHREAD)
+		return -1;
+	regs = (struct pt_regs *)bpf_task_pt_regs(cur);
+	if (!regs)
+		return -1;
+	return BPF_CORE_READ(regs, orig_ax);
+}
+
+/*
+ * Which API sent this signal, if a process did. current is the sender only
+ * when it is inside a signal-sending syscall AND the siginfo carries the code
+ * that syscall produces: a timer or another interrupt can generate a signal
+ * while an unrelated task happens to be in kill(2).
+ */
+static __always_inline __u8 sender_api(int nr, __u8 info_kind, int code)
+{
+	if (info_kind != INFO_REAL)
+		return VIA_KERNEL;
+	switch (nr) {
+	case NR_kill:
+		return code == SI_USER ? VIA_KILL : VIA_KERNEL;
+	case NR_tkill:
+		return code == SI_TKILL ? VIA_TKILL : VIA_KERNEL;
+	case NR_tgkill:
+		return code == SI_TKILL ? VIA_TGKILL : VIA_KERNEL;
+	case NR_pidfd_send_signal:
+		return code <= 0 ? VIA_PIDFD_SEND_SIGNAL : VIA_KERNEL;
+	case NR_rt_sigqueueinfo:
+		return VIA_RT_SIGQUEUEINFO;
+	case NR_rt_tgsigqueueinfo:
+		return VIA_RT_TGSIGQUEUEINFO;
+	}
+	return VIA_KERNEL;
+}
+
+static __always_inline __u8 info_kind_of(struct kernel_siginfo *info)
+{
+	/* SEND_SIG_NOINFO is 0 and SEND_SIG_PRIV is 1: not dereferenceable. */
+	if ((unsigned long)info == 0)
+		return INFO_NOINFO;
+	if ((unsigned long)info == 1)
+		return INFO_PRIV;
+	return INFO_REAL;
+}
+
+static __always_inline void count_generate(struct sig_generate_event *e)
+{
+	__u32 result = e->result;
+	struct sig_stats *s;
+
+	s = sig_stats__get(e->target.pid, e->target.start_ns, e->sig);
+	barrier_var(result); /* keep the bound check next to the index */
+	if (result >= SIG_RESULT_MAX)
+		return;
+	if (s) {
+		__sync_fetch_and_add(&s->received[result], 1);
+		if (e->blocked)
+			__sync_fetch_and_add(&s->received_blocked, 1);
+	}
+	if (!e->has_sender)
+		return;
+	s = sig_stats__get(e->sender.pid, e->sender.start_ns, e->sig);
+	barrier_var(result);
+	if (s && result < SIG_RESULT_MAX)
+		__sync_fetch_and_add(&s->sent[result], 1);
+}
+
+/* TP_PROTO(int sig, struct kernel_siginfo *info, struct task_struct *task,
+ *	    int group, int result) -- include/trace/events/signal.h */
+SEC("tp_btf/signal_generate")
+int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct sig_generate_event e = {};
+	struct proc_sig_state *st;
+	__u64 now, key;
+
+	if (!sig__wanted(sig))
+		return 0;
+
+	e.sig = sig;
+	e.result = result;
+	e.group = group != 0;
+	e.info_kind = info_kind_of(info);
+	if (e.info_kind == INFO_REAL) {
+		e.code = BPF_CORE_READ(info, si_code);
+		e.info_pid = BPF_CORE_READ(info, _sifields._kill._pid);
+	} else {
+		e.code = e.info_kind == INFO_PRIV ? SI_KERNEL : SI_USER;
+	}
+	e.syscall_nr = current_syscall(cur);
+	e.via = sender_api(e.syscall_nr, e.info_kind, e.code);
+	e.has_sender = e.via != VIA_KERNEL;
+	task_ref__fill(&e.target, task);
+	task_ref__fill(&e.context, cur);
+	if (e.has_sender)
+		e.sender = e.context;
+
+	if (cfg_filter_pids) {
+		bool hit = (cfg_match_target && pid__watched(e.target.pid)) ||
+			   (cfg_match_sender && e.has_sender && pid__watched(e.sender.pid));
+		if (!hit)
+			return 0;
+	}
+
+	e.blocked = (task->blocked.sig[0] >> (sig - 1)) & 1;
+	now = bpf_ktime_get_ns();
+	hdr__init(&e.hdr, EVENT_SIG_GENERATE, now);
+
+	if (result == SIG_RESULT_QUEUED || result == SIG_RESULT_LOSE_INFO) {
+		st = proc_sig_state__get(task);
+		if (st)
+			pending__push(st, sig, now);
+	}
+	count_generate(&e);
+
+	key = fold__mix(EVENT_SIG_GENERATE, e.has_sender ? e.sender.pid : 0);
+	key = fold__mix(key, e.target.pid);
+	key = fold__mix(key, (__u64)sig << 16 | result << 8 | e.via);
+	emit_folded(&e, sizeof(e), key);
+	return 0;
+}
+
+/*
+ * When a default action kills a group, complete_signal() queues SIGKILL on
+ * every thread and get_signal() reports SIGKILL at signal_deliver; the real
+ * cause is signal->group_exit_code (low 7 bits). exit_group() and exec's
+ * de_thread() zap threads the same way with no signal cause at all.
+ * Returns the signal to report, or 0 to report nothing.
+ */
+static __always_inline int true_fatal_signal(struct task_struct *cur, struct proc_sig_state *st,
+					     __u8 *converted)
+{
+	struct signal_struct *signal = cur->signal;
+	int cause;
+
+	if (!(signal->flags & SIGNAL_GROUP_EXIT) && !signal->group_exec_task)
+		return SIGKILL;
+	cause = signal->group_exit_code & 0x7f;
+	if (!cause)
+		return 0;
+	if (st) {
+		if (st->death_reported)
+			return 0; /* one death per process, not one per thread */
+		st->death_reported = 1;
+	}
+	*converted = cause != SIGKILL;
+	return cause;
+}
+
+static __always_inline void count_deliver(struct sig_deliver_event *e)
+{
+	struct sig_stats *s = sig_stats__get(e->task.pid, e->task.start_ns, e->sig);
+	__u32 action = e->action;
+
+	barrier_var(action);
+	if (!s || action >= ACTION_MAX)
+		return;
+	__sync_fetch_and_add(&s->delivered[action], 1);
+	if (e->pending_known)
+		sig_stats__add_pending(s, e->pending_ns);
+}
+
+static __always_inline void handler__push(struct task_struct *cur, int sig, __u64 now)
+{
+	struct thread_sig_state *t = thread_sig_state__get(cur);
+	__u32 depth;
+
+	if (!t)
+		return;
+	depth = t->depth;
+	if (depth >= HANDLER_DEPTH) {
+		t->untracked_depth++;
+		loss__count(LOSS_HANDLER_STACK);
+		return;
+	}
+	t->handler[depth].ts = now;
+	t->handler[depth].sig = sig;
+	t->depth = depth + 1;
+}
+
+/* TP_PROTO(int sig, struct kernel_siginfo *info, struct k_sigaction *ka) */
+SEC("tp_btf/signal_deliver")
+int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct sig_deliver_event e = {};
+	struct proc_sig_state *st;
+	__u64 now, ts, handler;
+	__u64 key;
+
+	if (sig < 1 || sig > IPCSCOPE_NSIG)
+		return 0;
+	st = proc_sig_state__get(cur);
+	if (sig == SIGKILL) {
+		sig = true_fatal_signal(cur, st, &e.converted_kill);
+		if (!sig)
+			return 0;
+	}
+	now = bpf_ktime_get_ns();
+	ts = st ? pending__pop(st, sig) : 0;
+	if (!sig__wanted(sig) || !proc__wanted(cur->tgid))
+		return 0;
+
+	e.sig = sig;
+	if (info_kind_of(info) == INFO_REAL)
+		e.code = BPF_CORE_READ(info, si_code);
+	handler = (__u64)ka->sa.sa_handler;
+	e.sa_flags = ka->sa.sa_flags;
+	if (e.converted_kill)
+		handler = 0; /* only SIG_DFL makes a signal fatal */
+	e.handler = handler;
+	e.action = handler == 0 ? ACTION_DEFAULT : handler == 1 ? ACTION_IGNORE : ACTION_HANDLER;
+	if (ts && ts <= now) {
+		e.pending_ns = now - ts;
+		e.pending_known = 1;
+	}
+	task_ref__fill(&e.task, cur);
+	hdr__init(&e.hdr, EVENT_SIG_DELIVER, now);
+
+	if (e.action == ACTION_HANDLER)
+		handler__push(cur, sig, now);
+	else if (e.action == ACTION_DEFAULT && !(NONFATAL_DEFAULT_MASK & SIGBIT(sig)) && st)
+		st->death_reported = 1; /* threads zapped after this add nothing */
+	count_deliver(&e);
+
+	key = fold__mix(EVENT_SIG_DELIVER, e.task.pid);
+	key = fold__mix(key, (__u64)sig << 8 | e.action);
+	emit_folded(&e, sizeof(e), key);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The signal syscalls, reached through the raw sys_enter/sys_exit
+ * tracepoints (tp_btf: no tracefs needed, one dispatch on the syscall id;
+ * measured cheaper per call than per-syscall tracepoints, see DESIGN.md):
+ * handler returns (rt_sigreturn), handler installs (rt_sigaction), mask
+ * changes (rt_sigprocmask) and synchronous acceptance (rt_sigtimedwait,
+ * signalfd reads), which never reaches signal_deliver.
+ */
+#include "signal_state.bpf.h"
+
+/* arch/x86/entry/syscalls/syscall_64.tbl */
+#define NR_read 0
+#define NR_rt_sigaction 13
+#define NR_rt_sigprocmask 14
+#define NR_rt_sigreturn 15
+#define NR_rt_sigtimedwait 128
+#define NR_signalfd 282
+#define NR_signalfd4 289
+
+#define SIGNALFD_SIGINFO_SIZE 128 /* sizeof(struct signalfd_siginfo) */
+#define SIGNALFD_MAX_BATCH 8	  /* records of one read we account for */
+
+/* fs/signalfd.c: a file is a signalfd iff its read_iter is this function. */
+extern const void signalfd_read_iter __ksym;
+
+static __always_inline void emit_accept(struct task_struct *cur, int sig, __u8 via)
+{
+	struct proc_sig_state *st = proc_sig_state__get(cur);
+	struct sig_accept_event e = {};
+	struct sig_stats *s;
+	__u64 now = bpf_ktime_get_ns();
+	__u64 ts, key;
+
+	if (sig < 1 || sig > IPCSCOPE_NSIG)
+		return;
+	ts = st ? pending__pop(st, sig) : 0;
+	if (!sig__wanted(sig) || !proc__wanted(cur->tgid))
+		return;
+	e.sig = sig;
+	e.via = via;
+	if (ts && ts <= now) {
+		e.pending_ns = now - ts;
+		e.pending_known = 1;
+	}
+	task_ref__fill(&e.task, cur);
+	hdr__init(&e.hdr, EVENT_SIG_ACCEPT, now);
+
+	s = sig_stats__get(e.task.pid, e.task.start_ns, sig);
+	if (s) {
+		__sync_fetch_and_add(&s->accepted, 1);
+		if (e.pending_known)
+			sig_stats__add_pending(s, e.pending_ns);
+	}
+	key = fold__mix(EVENT_SIG_ACCEPT, e.task.pid);
+	key = fold__mix(key, (__u64)sig << 8 | via);
+	emit_folded(&e, sizeof(e), key);
+}
+
+/* The handler on top of this thread's stack returned through rt_sigreturn. */
+static __always_inline void on_sigreturn(struct task_struct *cur)
+{
+	struct thread_sig_state *t;
+	struct sig_handler_return_event e = {};
+	struct sig_stats *s;
+	__u64 now, key;
+	__u32 depth;
+
+	t = bpf_task_storage_get(&thread_sig_states, cur, NULL, 0);
+	if (!t)
+		return;
+	if (t->untracked_depth) {
+		t->untracked_depth--;
+		return;
+	}
+	depth = t->depth;
+	if (!depth || depth > HANDLER_DEPTH)
+		return;
+	depth--;
+	t->depth = depth;
+	now = bpf_ktime_get_ns();
+	e.sig = t->handler[depth].sig;
+	e.handler_ns = now - t->handler[depth].ts;
+	e.depth = depth;
+	if (!sig__wanted(e.sig) || !proc__wanted(cur->tgid))
+		return;
+	task_ref__fill(&e.task, cur);
+	hdr__init(&e.hdr, EVENT_SIG_HANDLER_RETURN, now);
+
+	s = sig_stats__get(e.task.pid, e.task.start_ns, e.sig);
+	if (s) {
+		__sync_fetch_and_add(&s->handler_returns, 1);
+		__sync_fetch_and_add(&s->handler_ns_sum, e.handler_ns);
+		atomic_max(&s->handler_ns_max, e.handler_ns);
+	}
+	key = fold__mix(EVENT_SIG_HANDLER_RETURN, e.task.pid);
+	key = fold__mix(key, e.sig);
+	emit_folded(&e, sizeof(e), key);
+}
+
+static __always_inline void on_sigprocmask_enter(struct task_struct *cur, struct pt_regs *regs)
+{
+	struct thread_sig_state *t;
+
+	if (!proc__wanted(cur->tgid))
+		return;
+	t = thread_sig_state__get(cur);
+	if (!t)
+		return;
+	t->mask_before = cur->blocked.sig[0];
+	t->how = regs->di;
+	t->mask_saved = regs->si != 0; /* a NULL set only reads the mask */
+}
+
+static __always_inline void on_sigprocmask_exit(struct task_struct *cur, long ret)
+{
+	struct sigprocmask_event e = {};
+	struct thread_sig_state *t;
+	__u64 key;
+
+	t = bpf_task_storage_get(&thread_sig_states, cur, NULL, 0);
+	if (!t || !t->mask_saved)
+		return;
+	t->mask_saved = 0;
+	e.new_mask = cur->blocked.sig[0];
+	if (ret || e.new_mask == t->mask_before)
+		return;
+	e.old_mask = t->mask_before;
+	e.how = t->how;
+	task_ref__fill(&e.task, cur);
+	hdr__init(&e.hdr, EVENT_SIGPROCMASK, bpf_ktime_get_ns());
+	key = fold__mix(EVENT_SIGPROCMASK, e.task.pid);
+	key = fold__mix(key, e.old_mask);
+	key = fold__mix(key, e.new_mask);
+	emit_folded(&e, sizeof(e), key);
+}
+
+/* Report the action rt_sigaction installed, as the kernel now holds it. */
+static __always_inline void on_sigaction_exit(struct task_struct *cur, struct pt_regs *regs,
+					      long ret)
+{
+	struct sigaction_event e = {};
+	struct k_sigaction ka;
+	int sig = regs->di;
+	__u64 key;
+
+	if (ret || !regs->si || sig < 1 || sig > IPCSCOPE_NSIG)
+		return;
+	if (!sig__wanted(sig) || !proc__wanted(cur->tgid))
+		return;
+	if (bpf_probe_read_kernel(&ka, sizeof(ka), &cur->sighand->action[(sig - 1) & 63]))
+		return;
+	e.sig = sig;
+	e.handler = (__u64)ka.sa.sa_handler;
+	e.sa_flags = ka.sa.sa_flags;
+	e.sa_mask = ka.sa.sa_mask.sig[0];
+	task_ref__fill(&e.task, cur);
+	hdr__init(&e.hdr, EVENT_SIGACTION, bpf_ktime_get_ns());
+	key = fold__mix(EVENT_SIGACTION, e.task.pid);
+	key = fold__mix(key, (__u64)sig << 32 | (e.handler & 0xffffffff));
+	emit_folded(&e, sizeof(e), key);
+}
+
+static __always_inline bool fd_is_signalfd(struct task_struct *cur, unsigned int fd)
+{
+	struct fdtable *fdt = cur->files->fdt;
+	struct file **fds, *file;
+
+	if (fd >= fdt->max_fds)
+		return false;
+	fds = fdt->fd;
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return false;
+	return (void *)BPF_CORE_READ(file, f_op, read_iter) == &signalfd_read_iter;
+}
+
+/* Each 128-byte record a signalfd read returns is one accepted signal. */
+static __always_inline void on_read_exit(struct task_struct *cur, struct pt_regs *regs, long ret)
+{
+	struct proc_sig_state *st;
+	__u64 buf = regs->si;
+	long records;
+
+	if (ret <= 0 || ret % SIGNALFD_SIGINFO_SIZE)
+		return;
+	st = bpf_task_storage_get(&proc_sig_states, cur->group_leader, NULL, 0);
+	if (!st || !st->has_signalfd || !fd_is_signalfd(cur, regs->di))
+		return;
+	records = ret / SIGNALFD_SIGINFO_SIZE;
+	for (int i = 0; i < SIGNALFD_MAX_BATCH; i++) {
+		__u32 signo = 0;
+
+		if (i >= records)
+			break;
+		if (bpf_probe_read_user(&signo, sizeof(signo),
+					(void *)(buf + i * SIGNALFD_SIGINFO_SIZE)))
+			break;
+		emit_accept(cur, signo, ACCEPT_SIGNALFD);
+	}
+}
+
+/* TP_PROTO(struct pt_regs *regs, long id) -- include/trace/events/syscalls.h */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
+{
+	switch (id) {
+	case NR_rt_sigreturn:
+		on_sigreturn(bpf_get_current_task_btf());
+		break;
+	case NR_rt_sigprocmask:
+		on_sigprocmask_enter(bpf_get_current_task_btf(), regs);
+		break;
+	}
+	return 0;
+}
+
+/* TP_PROTO(struct pt_regs *regs, long ret); the id is regs->orig_ax */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *cur;
+	struct proc_sig_state *st;
+
+	switch (regs->orig_ax) {
+	case NR_read:
+		on_read_exit(bpf_get_current_task_btf(), regs, ret);
+		break;
+	case NR_rt_sigaction:
+		on_sigaction_exit(bpf_get_current_task_btf(), regs, ret);
+		break;
+	case NR_rt_sigprocmask:
+		on_sigprocmask_exit(bpf_get_current_task_btf(), ret);
+		break;
+	case NR_rt_sigtimedwait:
+		if (ret > 0)
+			emit_accept(bpf_get_current_task_btf(), ret, ACCEPT_SIGTIMEDWAIT);
+		break;
+	case NR_signalfd:
+	case NR_signalfd4:
+		if (ret < 0)
+			break;
+		cur = bpf_get_current_task_btf();
+		st = proc_sig_state__get(cur);
+		if (st)
+			st->has_signalfd = 1;
+		break;
+	}
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "signals.h"
+
+#define DEFAULT_TEXT_BURST 5	 /* a person reads a handful per second */
+#define DEFAULT_JSON_BURST 1000 /* far above what a person or a lab produces */
+#define DEFAULT_WINDOW_MS 1000
+#define DEFAULT_MAX_PROCS 16384
+
+const char *argp_program_version = "ipcscope 0.1";
+const char *argp_program_bug_address = "the project's issue tracker";
+
+static const char doc[] =
+	"ipcscope: watch signals between processes as they happen, system-wide or for one "
+	"command, and report per process on exit.\n"
+	"\n"
+	"USAGE: ipcscope [OPTION...] [-- COMMAND [ARG...]]\n"
+	"\n"
+	"Every signal is shown with its sender (or the kernel), target, API, the kernel's "
+	"result (queued, ignored, already_pending = merged, overflow), how long it stayed "
+	"pending and how it was handled; deaths show the true signal. Ctrl-C, SIGTERM or "
+	"SIGHUP end the run and print the per-process report.\n"
+	"\n"
+	"-p and -c select processes; a signal matches when its sender or its target (see "
+	"--match) is selected. Filters apply to the live stream and to the report.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  ipcscope                      # everything, until Ctrl-C\n"
+	"  ipcscope -s PIPE,TERM -d 60   # SIGPIPE and SIGTERM for one minute\n"
+	"  ipcscope -p 1234 --match target  # signals sent to 1234\n"
+	"  ipcscope -c nginx --json -o sig.jsonl\n"
+	"  ipcscope -- make test         # only make and its children; exits with its status\n"
+	"\n"
+	"Exit status: 0, or the COMMAND's status (128+N if a signal N killed it); 1 when "
+	"tracing failed; 2 for a usage error.\n"
+	"\n"
+	"OPTIONS:";
+
+enum {
+	OPT_NO_FOLD = 0x100,
+	OPT_FOLD_BURST,
+	OPT_FOLD_WINDOW,
+	OPT_MAX_PROCS,
+	OPT_BTF,
+	OPT_MATCH,
+};
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "Selecting what to trace:", 1 },
+	{ "pid", 'p', "PID", 0, "Only this process (repeatable)", 1 },
+	{ "comm", 'c', "COMM", 0, "Only processes named COMM, exactly (repeatable)", 1 },
+	{ "signal", 's', "SIGS", 0, "Only these signals: names or numbers, comma-separated "
+				      "(USR1,SIGTERM,9,RTMIN+1)", 1 },
+	{ "match", OPT_MATCH, "WHO", 0, "Which side -p/-c select: sender, target or either "
+					  "(default either)", 1 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS and print the report", 1 },
+	{ NULL, 0, NULL, 0, "Output:", 2 },
+	{ "json", 'j', NULL, 0, "JSON Lines (schema in docs/json-schema.md)", 2 },
+	{ "output", 'o', "FILE", 0, "Write to FILE instead of standard output", 2 },
+	{ "no-fold", OPT_NO_FOLD, NULL, 0, "Never fold repeated events into counted lines", 2 },
+	{ "fold-burst", OPT_FOLD_BURST, "N", 0, "Show N identical events per window before "
+						  "folding (default 5 text, 1000 JSON)", 2 },
+	{ "fold-window", OPT_FOLD_WINDOW, "MS", 0, "Folding window in ms (default 1000)", 2 },
+	{ "verbose", 'v', NULL, 0, "More detail: fork/exec lines; twice: libbpf debug", 2 },
+	{ NULL, 0, NULL, 0, "Resources:", 3 },
+	{ "max-procs", OPT_MAX_PROCS, "N", 0, "(process, signal) rows counted exactly "
+					       "(default 16384)", 3 },
+	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 3 },
+	{ NULL, 0, NULL, 0, "Help:", -1 },
+	{ 0 },
+};
+
+static void usage_error(struct argp_state *state, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "ipcscope: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see ipcscope --help)\n");
+	(void)state;
+	exit(EXIT_USAGE);
+}
+
+static unsigned long parse_ulong(struct argp_state *state, const char *what, const char *arg,
+				 unsigned long lo, unsigned long hi)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v < lo || v > hi) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "%s must be a whole number from %lu to %lu, not '%%s'",
+			 what, lo, hi);
+		usage_error(state, msg, arg);
+	}
+	return v;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct cli *c = state->input;
+	const char *bad;
+	char *end;
+
+	switch (key) {
+	case 'p': {
+		unsigned long pid = parse_ulong(state, "a pid", arg, 1, INT_MAX);
+
+		if (c->filter.npids >= 64)
+			usage_error(state, "too many -p (at most 64): %s", arg);
+		filter__add_pid(&c->filter, (uint32_t)pid);
+		break;
+	}
+	case 'c':
+		if (!*arg || strlen(arg) > 15)
+			usage_error(state, "a command name has 1 to 15 characters (the kernel's "
+					   "comm), not '%s'", arg);
+		if (c->filter.ncomms >= FILTER_MAX_COMMS)
+			usage_error(state, "too many -c: %s", arg);
+		c->filter.comms[c->filter.ncomms++] = arg;
+		break;
+	case 's':
+		if (sig__parse_list(arg, &c->filter.sig_mask, &bad))
+			usage_error(state, "unknown signal '%s': use a name like USR1 or SIGTERM, "
+					   "or a number from 1 to 64", bad);
+		break;
+	case OPT_MATCH:
+		if (!strcmp(arg, "sender")) {
+			c->filter.match_sender = true;
+			c->filter.match_target = false;
+		} else if (!strcmp(arg, "target")) {
+			c->filter.match_sender = false;
+			c->filter.match_target = true;
+		} else if (!strcmp(arg, "either")) {
+			c->filter.match_sender = c->filter.match_target = true;
+		} else {
+			usage_error(state, "--match takes sender, target or either, not '%s'", arg);
+		}
+		break;
+	case 'd':
+		errno = 0;
+		c->duration_s = strtod(arg, &end);
+		if (errno || end == arg || *end || !(c->duration_s > 0) || c->duration_s > 31536000)
+			usage_error(state, "-d takes seconds, more than 0 (e.g. 10 or 0.5), not '%s'",
+				    arg);
+		break;
+	case 'j':
+		c->json = true;
+		break;
+	case 'o':
+		if (!*arg)
+			usage_error(state, "-o needs a file name%s", "");
+		c->output = arg;
+		break;
+	case OPT_NO_FOLD:
+		c->no_fold = true;
+		break;
+	case OPT_FOLD_BURST:
+		c->fold_burst = parse_ulong(state, "--fold-burst", arg, 1, 1000000);
+		break;
+	case OPT_FOLD_WINDOW:
+		c->fold_window_ms = parse_ulong(state, "--fold-window", arg, 10, 3600000);
+		break;
+	case OPT_MAX_PROCS:
+		c->max_procs = parse_ulong(state, "--max-procs", arg, 64, 4194304);
+		break;
+	case OPT_BTF:
+		c->btf_path = arg;
+		break;
+	case 'v':
+		c->verbose++;
+		break;
+	case ARGP_KEY_ARG:
+		/* The first operand starts the command; the rest is its own argv. */
+		c->command = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+void cli__parse(struct cli *c, int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = options, .parser = parse_opt, .doc = doc,
+	};
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	filter__init(&c->filter);
+	argp_err_exit_status = EXIT_USAGE;
+	/* In order: options after COMMAND belong to COMMAND. */
+	err = argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, c);
+	if (err)
+		exit(EXIT_USAGE);
+	if (!c->fold_burst)
+		c->fold_burst = c->json ? DEFAULT_JSON_BURST : DEFAULT_TEXT_BURST;
+	if (!c->fold_window_ms)
+		c->fold_window_ms = DEFAULT_WINDOW_MS;
+	if (!c->max_procs)
+		c->max_procs = DEFAULT_MAX_PROCS;
+	if (c->command && c->filter.npids) {
+		fprintf(stderr, "ipcscope: -p and -- COMMAND cannot be combined: trace one or the "
+				"other (see ipcscope --help)\n");
+		exit(EXIT_USAGE);
+	}
+	c->filter.follow = c->command != NULL;
+}

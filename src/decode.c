@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <string.h>
+#include "decode.h"
+
+size_t decode__record_size(unsigned int type)
+{
+	switch (type) {
+	case EVENT_SIG_GENERATE:
+		return sizeof(struct sig_generate_event);
+	case EVENT_SIG_DELIVER:
+		return sizeof(struct sig_deliver_event);
+	case EVENT_SIG_HANDLER_RETURN:
+		return sizeof(struct sig_handler_return_event);
+	case EVENT_SIG_ACCEPT:
+		return sizeof(struct sig_accept_event);
+	case EVENT_SIGACTION:
+		return sizeof(struct sigaction_event);
+	case EVENT_SIGPROCMASK:
+		return sizeof(struct sigprocmask_event);
+	case EVENT_PROC_FORK:
+	case EVENT_PROC_EXEC:
+	case EVENT_PROC_EXIT:
+		return sizeof(struct lifecycle_event);
+	}
+	return 0;
+}
+
+int decode__record(void *ctx, const void *data, size_t size)
+{
+	struct decoder *d = ctx;
+	/* Records are at most a fold slot; copy to align and to own the bytes. */
+	unsigned char buf[IPCSCOPE_FOLD_SAVED_MAX] __attribute__((aligned(8)));
+	struct event_header *hdr = (struct event_header *)buf;
+	size_t want;
+
+	if (size < sizeof(*hdr) || size > sizeof(buf)) {
+		d->model->bad_records++;
+		return 0;
+	}
+	memcpy(buf, data, size);
+	want = decode__record_size(hdr->type);
+	if (!want || size < want) {
+		d->model->bad_records++;
+		return 0;
+	}
+	if ((hdr->flags & EVENT_F_FOLDED) && !(hdr->flags & EVENT_F_SWEPT)) {
+		hdr->count = fold_state__on_flush(d->fold, hdr);
+		if (!hdr->count)
+			return 0; /* a sweep already reported these repeats */
+	}
+	if (hdr->type == EVENT_PROC_FORK && d->filter->follow) {
+		const struct lifecycle_event *e = (const void *)buf;
+
+		if (filter__has_pid(d->filter, e->parent.pid))
+			filter__add_pid(d->filter, e->task.pid);
+	}
+	model__on_record(d->model, hdr, buf);
+	output__record(d->out, hdr, buf);
+	return 0;
+}

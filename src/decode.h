@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Ring-buffer records in: validated, applied to the model, passed to the sink. */
+#ifndef DECODE_H
+#define DECODE_H
+
+#include <stddef.h>
+#include "filter.h"
+#include "fold.h"
+#include "model.h"
+#include "output.h"
+
+struct decoder {
+	struct model *model;
+	struct output *out;
+	struct fold_state *fold;
+	struct filter *filter; /* grows with a followed command's children */
+};
+
+/* Never fails the ring-buffer callback: bad records are counted, not fatal. */
+int decode__record(void *ctx, const void *data, size_t size);
+/* Minimum size of a record of this type, 0 for an unknown type. */
+size_t decode__record_size(unsigned int type);
+
+#endif /* DECODE_H */

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * User-space side of in-kernel folding (bpf/ipcscope.bpf.h emit_folded):
+ * BPF reports repeats when a slot starts a new window; when a storm simply
+ * stops, the repeats of its last window are only in the map, so a sweep
+ * reports them, and later flush records are reduced by what it reported.
+ */
+#ifndef FOLD_H
+#define FOLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ipcscope.h"
+
+struct fold_mark {
+	uint32_t gen;
+	uint32_t reported;
+};
+
+struct fold_state {
+	int ncpus;
+	struct fold_mark *marks; /* [cpu][slot] */
+	struct fold_slot *buf;	 /* one per-CPU value */
+};
+
+typedef void (*fold_emit_fn)(void *ctx, const void *rec, size_t size);
+
+int fold_state__init(struct fold_state *s, int ncpus);
+void fold_state__free(struct fold_state *s);
+/* A folded record from BPF: the count still to report (0: drop it). */
+uint32_t fold_state__on_flush(struct fold_state *s, const struct event_header *hdr);
+/*
+ * Reports repeats idle for a full window (all of them when final) through
+ * emit, as records with EVENT_F_FOLDED and hdr.count = the repeats.
+ */
+int fold_state__sweep(struct fold_state *s, int map_fd, uint64_t now_ns, uint64_t window_ns,
+		      bool final, fold_emit_fn emit, void *ctx);
+
+#endif /* FOLD_H */

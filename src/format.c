@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <string.h>
+#include <time.h>
+#include "format.h"
+#include "sanitize.h"
+#include "signals.h"
+
+char *format__ns(char *buf, size_t size, uint64_t ns)
+{
+	if (ns < 1000)
+		snprintf(buf, size, "%lluns", (unsigned long long)ns);
+	else if (ns < 1000000)
+		snprintf(buf, size, "%.1fus", ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, size, "%.1fms", ns / 1e6);
+	else if (ns < 60000000000ULL)
+		snprintf(buf, size, "%.2fs", ns / 1e9);
+	else
+		snprintf(buf, size, "%llum%02llus", (unsigned long long)(ns / 60000000000ULL),
+			 (unsigned long long)(ns / 1000000000ULL % 60));
+	return buf;
+}
+
+char *format__count(char *buf, size_t size, uint64_t n)
+{
+	if (n < 100000)
+		snprintf(buf, size, "%llu", (unsigned long long)n);
+	else if (n < 1000000)
+		snprintf(buf, size, "%lluk", (unsigned long long)(n / 1000));
+	else if (n < 1000000000)
+		snprintf(buf, size, "%.1fM", n / 1e6);
+	else
+		snprintf(buf, size, "%.1fG", n / 1e9);
+	return buf;
+}
+
+char *format__clock(char *buf, size_t size, uint64_t mono_ns, int64_t mono_to_real_ns)
+{
+	int64_t real = (int64_t)mono_ns + mono_to_real_ns;
+	time_t secs = (time_t)(real / 1000000000LL);
+	struct tm tm;
+
+	localtime_r(&secs, &tm);
+	snprintf(buf, size, "%02d:%02d:%02d.%06lld", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (long long)(real % 1000000000LL / 1000));
+	return buf;
+}
+
+char *format__sigset(char *buf, size_t size, uint64_t mask)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int sig = 1; sig <= IPCSCOPE_NSIG && used + 1 < size; sig++) {
+		if (!(mask & (1ULL << (sig - 1))))
+			continue;
+		used += snprintf(buf + used, size - used, "%s%s", used ? "," : "", sig__name(sig));
+	}
+	if (!buf[0])
+		snprintf(buf, size, "-");
+	return buf;
+}
+
+/* include/uapi/asm-generic/signal-defs.h and arch/x86/include/uapi/asm/signal.h */
+static const struct {
+	uint64_t bit;
+	const char *name;
+} sa_flag_names[] = {
+	{ 0x00000001, "SA_NOCLDSTOP" }, { 0x00000002, "SA_NOCLDWAIT" },
+	{ 0x00000004, "SA_SIGINFO" },	{ 0x08000000, "SA_ONSTACK" },
+	{ 0x10000000, "SA_RESTART" },	{ 0x40000000, "SA_NODEFER" },
+	{ 0x80000000, "SA_RESETHAND" },
+};
+
+void format__each_sa_flag(uint64_t flags, void (*fn)(const char *name, void *ctx), void *ctx)
+{
+	for (size_t i = 0; i < sizeof(sa_flag_names) / sizeof(sa_flag_names[0]); i++)
+		if (flags & sa_flag_names[i].bit)
+			fn(sa_flag_names[i].name, ctx);
+}
+
+struct flag_buf {
+	char *buf;
+	size_t size, used;
+};
+
+static void append_flag(const char *name, void *ctx)
+{
+	struct flag_buf *b = ctx;
+
+	if (b->used + 1 < b->size)
+		b->used += snprintf(b->buf + b->used, b->size - b->used, "%s%s",
+				    b->used ? "|" : "", name);
+}
+
+char *format__sa_flags(char *buf, size_t size, uint64_t flags)
+{
+	struct flag_buf b = { buf, size, 0 };
+
+	buf[0] = '\0';
+	format__each_sa_flag(flags, append_flag, &b);
+	if (!buf[0])
+		snprintf(buf, size, "-");
+	return buf;
+}
+
+char *format__task(char *buf, size_t size, const char *comm, uint32_t pid, uint32_t tid)
+{
+	char safe[4 * IPCSCOPE_COMM_LEN * 3];
+
+	sanitize__terminal(safe, sizeof(safe), comm, sanitize__strnlen(comm, IPCSCOPE_COMM_LEN));
+	if (tid && tid != pid)
+		snprintf(buf, size, "%s[%u/%u]", safe, pid, tid);
+	else
+		snprintf(buf, size, "%s[%u]", safe, pid);
+	return buf;
+}
+
+char *format__exit(char *buf, size_t size, int status)
+{
+	int sig = status & 0x7f;
+
+	if (!sig)
+		snprintf(buf, size, "exited %d", (status >> 8) & 0xff);
+	else
+		snprintf(buf, size, "killed by %s%s", sig__name(sig),
+			 status & 0x80 ? " (core dumped)" : "");
+	return buf;
+}

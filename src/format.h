@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Small formatting helpers shared by the sinks (no aggregation here). */
+#ifndef FORMAT_H
+#define FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "ipcscope.h"
+
+/* "3.2us", "850ns", "12.5ms", "1.20s", "3m05s". */
+char *format__ns(char *buf, size_t size, uint64_t ns);
+/* Exact below 100000, then "123k", "12.3M". */
+char *format__count(char *buf, size_t size, uint64_t n);
+/* Wall clock "HH:MM:SS.uuuuuu" of a CLOCK_MONOTONIC timestamp. */
+char *format__clock(char *buf, size_t size, uint64_t mono_ns, int64_t mono_to_real_ns);
+/* "SIGINT,SIGUSR1" (names without duplicates), "-" when empty. */
+char *format__sigset(char *buf, size_t size, uint64_t mask);
+/* "SA_RESTART|SA_SIGINFO"; SA_RESTORER (set by libc on every call) left out. */
+char *format__sa_flags(char *buf, size_t size, uint64_t flags);
+/* Calls fn for each sa_flags name; shared by the text and JSON sinks. */
+void format__each_sa_flag(uint64_t flags, void (*fn)(const char *name, void *ctx), void *ctx);
+/* "comm[pid]" or "comm[pid/tid]", comm passed through the terminal sanitizer. */
+char *format__task(char *buf, size_t size, const char *comm, uint32_t pid, uint32_t tid);
+/* "exited 0", "killed by SIGPIPE", "killed by SIGSEGV (core dumped)". */
+char *format__exit(char *buf, size_t size, int status);
+
+#endif /* FORMAT_H */

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The contract between the BPF programs and user space: every record that
+ * crosses the ring buffer and every key/value of a map that user space reads.
+ * Fixed-width fields only; sizes are asserted at the bottom so both compilers
+ * (clang -target bpf and the host cc) agree on the layout.
+ */
+#ifndef IPCSCOPE_H
+#define IPCSCOPE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h> /* BPF programs get these from vmlinux.h */
+#endif
+
+#define IPCSCOPE_COMM_LEN 16
+#define IPCSCOPE_NSIG 64 /* _NSIG on x86_64: signals 1..64 */
+
+/* Fold slots: per-CPU direct-mapped table of "same event again" counters. */
+#define IPCSCOPE_FOLD_SLOTS 256
+#define IPCSCOPE_FOLD_SAVED_MAX 160
+
+/* Pending-time histogram: 4 linear sub-buckets per power of two of ns. */
+#define IPCSCOPE_HIST_SUB 4
+#define IPCSCOPE_HIST_OCTAVES 44 /* up to 2^44 ns ~ 4.9 h */
+#define IPCSCOPE_HIST_SLOTS (IPCSCOPE_HIST_OCTAVES * IPCSCOPE_HIST_SUB)
+
+enum ipcscope_event_type {
+	EVENT_SIG_GENERATE = 1,
+	EVENT_SIG_DELIVER,
+	EVENT_SIG_HANDLER_RETURN,
+	EVENT_SIG_ACCEPT,
+	EVENT_SIGACTION,
+	EVENT_SIGPROCMASK,
+	EVENT_PROC_FORK,
+	EVENT_PROC_EXEC,
+	EVENT_PROC_EXIT,
+	EVENT_TYPE_MAX,
+};
+
+/* Same order as TRACE_SIGNAL_* in include/trace/events/signal.h. */
+enum ipcscope_sig_result {
+	SIG_RESULT_QUEUED = 0, /* TRACE_SIGNAL_DELIVERED: queued on the target */
+	SIG_RESULT_IGNORED,
+	SIG_RESULT_ALREADY_PENDING, /* standard signal merged into a pending one */
+	SIG_RESULT_OVERFLOW,	    /* TRACE_SIGNAL_OVERFLOW_FAIL: RLIMIT_SIGPENDING */
+	SIG_RESULT_LOSE_INFO,	    /* queued without its siginfo */
+	SIG_RESULT_MAX,
+};
+
+/* The API a process used to send a signal; VIA_KERNEL when none did. */
+enum ipcscope_sig_via {
+	VIA_KERNEL = 0,
+	VIA_KILL,
+	VIA_TKILL,
+	VIA_TGKILL,
+	VIA_RT_SIGQUEUEINFO,
+	VIA_RT_TGSIGQUEUEINFO,
+	VIA_PIDFD_SEND_SIGNAL,
+	VIA_MAX,
+};
+
+/* What signal_deliver's k_sigaction said: handler, SIG_DFL or SIG_IGN. */
+enum ipcscope_deliver_action {
+	ACTION_HANDLER = 0,
+	ACTION_DEFAULT,
+	ACTION_IGNORE,
+	ACTION_MAX,
+};
+
+/* Synchronous acceptance: never reaches signal_deliver. */
+enum ipcscope_accept_via {
+	ACCEPT_SIGTIMEDWAIT = 0,
+	ACCEPT_SIGNALFD,
+};
+
+/* How signal_generate's siginfo argument looked (include/linux/sched/signal.h). */
+enum ipcscope_info_kind {
+	INFO_REAL = 0,
+	INFO_NOINFO, /* SEND_SIG_NOINFO: si_code SI_USER, si_pid = current */
+	INFO_PRIV,   /* SEND_SIG_PRIV: si_code SI_KERNEL */
+};
+
+enum ipcscope_loss_reason {
+	LOSS_RINGBUF = 0,   /* bpf_ringbuf_reserve/output failed: ring full */
+	LOSS_STATS_FULL,    /* per-process signal statistics map full */
+	LOSS_WATCH_FULL,    /* followed-process map full (-- COMMAND) */
+	LOSS_PENDING_RING,  /* more queued real-time signals than we track */
+	LOSS_STORAGE,	    /* task local storage could not be allocated */
+	LOSS_HANDLER_STACK, /* handlers nested deeper than we track */
+	LOSS_REASON_MAX,
+};
+
+#define EVENT_F_FOLDED 0x1 /* a summary of `count` suppressed repeats */
+#define EVENT_F_SWEPT 0x2  /* (user space) found by a sweep of the fold slots */
+
+struct event_header {
+	__u32 type;  /* enum ipcscope_event_type */
+	__u32 count; /* events this record stands for */
+	__u64 ts_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u16 cpu;   /* fold slot owner */
+	__u16 fold_slot;
+	__u32 fold_gen;
+	__u32 flags; /* EVENT_F_* */
+	__u32 _pad;
+};
+
+struct task_ref {
+	__u32 pid; /* thread group id */
+	__u32 tid;
+	__u64 start_ns; /* group leader's start_boottime: identity across pid reuse */
+	char comm[IPCSCOPE_COMM_LEN];
+};
+
+struct sig_generate_event {
+	struct event_header hdr;
+	struct task_ref sender;	 /* valid when has_sender */
+	struct task_ref target;
+	struct task_ref context; /* current, when the kernel sent it */
+	__s32 sig;
+	__s32 code;   /* si_code (SI_USER for NOINFO, SI_KERNEL for PRIV) */
+	__s32 info_pid; /* as the receiver sees it */
+	__s32 syscall_nr; /* syscall current was in, -1 if none */
+	__u8 result;	  /* enum ipcscope_sig_result */
+	__u8 via;	  /* enum ipcscope_sig_via */
+	__u8 group;	  /* sent to the whole thread group */
+	__u8 blocked;	  /* target had it blocked at generation */
+	__u8 info_kind;	  /* enum ipcscope_info_kind */
+	__u8 has_sender;
+	__u8 _pad[2];
+};
+
+struct sig_deliver_event {
+	struct event_header hdr;
+	struct task_ref task;
+	__u64 handler; /* user handler address, or SIG_DFL 0 / SIG_IGN 1 */
+	__u64 sa_flags;
+	__u64 pending_ns; /* valid when pending_known */
+	__s32 sig;	  /* the true signal (see converted_kill) */
+	__s32 code;
+	__u8 action; /* enum ipcscope_deliver_action */
+	__u8 pending_known;
+	__u8 converted_kill; /* kernel delivered SIGKILL for a fatal `sig` */
+	__u8 _pad[5];
+};
+
+struct sig_handler_return_event {
+	struct event_header hdr;
+	struct task_ref task;
+	__u64 handler_ns;
+	__s32 sig;
+	__u32 depth;
+};
+
+struct sig_accept_event {
+	struct event_header hdr;
+	struct task_ref task;
+	__u64 pending_ns;
+	__s32 sig;
+	__u8 via; /* enum ipcscope_accept_via */
+	__u8 pending_known;
+	__u8 _pad[2];
+};
+
+struct sigaction_event {
+	struct event_header hdr;
+	struct task_ref task;
+	__u64 handler; /* new: 0 SIG_DFL, 1 SIG_IGN, else address */
+	__u64 sa_flags;
+	__u64 sa_mask;
+	__s32 sig;
+	__u32 _pad;
+};
+
+struct sigprocmask_event {
+	struct event_header hdr;
+	struct task_ref task;
+	__u64 old_mask; /* bit (sig - 1) */
+	__u64 new_mask;
+	__s32 how; /* SIG_BLOCK 0, SIG_UNBLOCK 1, SIG_SETMASK 2 */
+	__u32 _pad;
+};
+
+struct lifecycle_event {
+	struct event_header hdr;
+	struct task_ref task;  /* the process (fork: the child) */
+	struct task_ref parent; /* fork: the parent; exit: the real parent */
+	__s32 exit_code;	/* exit: wait status as waitpid sees it */
+	__u32 _pad;
+};
+
+/* Per (process, signal) counters: exact even when the ring overflows. */
+struct sig_stats_key {
+	__u32 pid;
+	__u32 sig;
+	__u64 start_ns;
+};
+
+struct sig_stats {
+	__u64 sent[SIG_RESULT_MAX];	/* sent by this process, by result */
+	__u64 received[SIG_RESULT_MAX]; /* generated toward it, by result */
+	__u64 received_blocked;		/* ... while it had the signal blocked */
+	__u64 delivered[ACTION_MAX];
+	__u64 accepted;			/* sigtimedwait/sigwaitinfo/signalfd */
+	__u64 handler_returns;
+	__u64 handler_ns_sum;
+	__u64 handler_ns_max;
+	__u64 pending_samples;
+	__u64 pending_ns_sum;
+	__u64 pending_ns_max;
+	__u32 pending_hist[IPCSCOPE_HIST_SLOTS];
+};
+
+/*
+ * One per-CPU fold slot. BPF owns every field; user space only reads it to
+ * report repeats still folded when a storm stops (see src/fold.c).
+ */
+struct fold_slot {
+	__u64 key;		/* hash of what makes two events "the same" */
+	__u64 window_start_ns;
+	__u64 last_ns;
+	__u32 emitted;		/* records emitted in this window */
+	__u32 suppressed;	/* repeats folded since the window began */
+	__u32 gen;		/* bumped when the slot starts a new window */
+	__u32 size;		/* bytes of saved */
+	__u8 saved[IPCSCOPE_FOLD_SAVED_MAX]; /* the last folded record */
+};
+
+/* Values of the watch map (-p PID and -- COMMAND). */
+enum ipcscope_watch {
+	WATCH_PID = 1,	  /* this process only */
+	WATCH_FOLLOW = 2, /* this process and the children it forks */
+};
+
+_Static_assert(sizeof(struct event_header) == 32, "event_header layout");
+_Static_assert(sizeof(struct task_ref) == 32, "task_ref layout");
+_Static_assert(sizeof(struct sig_generate_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");
+_Static_assert(sizeof(struct sig_deliver_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");
+_Static_assert(sizeof(struct sig_handler_return_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot");
+_Static_assert(sizeof(struct sig_accept_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");
+_Static_assert(sizeof(struct sigaction_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");
+_Static_assert(sizeof(struct sigprocmask_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot");
+_Static_assert(sizeof(struct sig_stats_key) == 16, "sig_stats_key layout");
+
+#endif /* IPCSCOPE_H */

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * ipcscope's lifecycle: parse, check, load, (start the command), stream
+ * until told to stop, then detach, drain, and print the report.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+#include "decode.h"
+#include "model.h"
+#include "output.h"
+#include "preflight.h"
+#include "tracer.h"
+
+#define POLL_INTERVAL_MS 10  /* ring buffer is drained this often (no wakeups) */
+#define HOUSEKEEP_NS 250000000ULL
+#define COMMAND_GRACE_NS 2000000000ULL /* after Ctrl-C, wait this long for COMMAND */
+
+struct command {
+	pid_t pid;
+	int go_fd; /* write end: closing it lets the child exec */
+	bool exited;
+	int status;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Forks COMMAND stopped on a pipe: it execs only once its pid is in the
+ * watch map, so not one of its events is missed. It gets the signal mask
+ * and dispositions a shell would give it, not ours.
+ */
+static int command__spawn(struct command *cmd, char **argv, const sigset_t *orig_mask)
+{
+	int go[2], err_pipe[2];
+	pid_t pid;
+
+	if (pipe2(go, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		char c;
+		int e;
+
+		close(go[1]);
+		close(err_pipe[0]);
+		signal(SIGPIPE, SIG_DFL);
+		sigprocmask(SIG_SETMASK, orig_mask, NULL);
+		if (read(go[0], &c, 1) < 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(err_pipe[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(go[0]);
+	close(err_pipe[1]);
+	cmd->pid = pid;
+	cmd->go_fd = go[1];
+	cmd->exited = false;
+	/* Remember the error pipe in go_fd's place after go: see command__go. */
+	return err_pipe[0];
+}
+
+/* Lets the child exec; returns -errno of a failed exec. */
+static int command__go(struct command *cmd, int err_fd)
+{
+	int e = 0;
+	ssize_t n;
+
+	close(cmd->go_fd);
+	cmd->go_fd = -1;
+	n = read(err_fd, &e, sizeof(e)); /* EOF (0) when exec succeeded: CLOEXEC */
+	close(err_fd);
+	return n == sizeof(e) ? -e : 0;
+}
+
+static int exit_status_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_RUNTIME;
+}
+
+struct app {
+	struct cli cli;
+	struct model model;
+	struct output out;
+	struct tracer tracer;
+	struct decoder decoder;
+	struct command cmd;
+	uint64_t loss_reported[LOSS_REASON_MAX];
+	int sig_fd;
+	bool stop;
+	uint64_t stop_requested_ns;
+};
+
+static void report_new_losses(struct app *a)
+{
+	uint64_t now[LOSS_REASON_MAX];
+
+	if (tracer__read_losses(&a->tracer, now))
+		return;
+	for (unsigned int r = 0; r < LOSS_REASON_MAX; r++) {
+		if (now[r] > a->loss_reported[r])
+			output__lost(&a->out, r, now[r] - a->loss_reported[r], now[r]);
+		a->loss_reported[r] = now[r];
+		a->model.loss[r] = now[r];
+	}
+}
+
+static void handle_signals(struct app *a)
+{
+	struct signalfd_siginfo si;
+
+	while (read(a->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD) {
+			int status;
+
+			while (a->cmd.pid > 0 && !a->cmd.exited &&
+			       waitpid(a->cmd.pid, &status, WNOHANG) == a->cmd.pid) {
+				a->cmd.exited = true;
+				a->cmd.status = status;
+				a->stop = true;
+			}
+			continue;
+		}
+		/* SIGINT, SIGTERM, SIGHUP: finish. With a command, let it end first. */
+		if (a->cmd.pid > 0 && !a->cmd.exited) {
+			if (si.ssi_signo != SIGINT) /* Ctrl-C already reached its group */
+				kill(a->cmd.pid, si.ssi_signo);
+			if (!a->stop_requested_ns)
+				a->stop_requested_ns = now_ns();
+		} else {
+			a->stop = true;
+		}
+	}
+}
+
+static int run_loop(struct app *a)
+{
+	uint64_t deadline = a->cli.duration_s > 0 ? now_ns() + (uint64_t)(a->cli.duration_s * 1e9)
+						  : 0;
+	uint64_t next_housekeeping = now_ns() + HOUSEKEEP_NS;
+	struct pollfd pfd = { .fd = a->sig_fd, .events = POLLIN };
+
+	while (!a->stop) {
+		int n = poll(&pfd, 1, POLL_INTERVAL_MS);
+		uint64_t now;
+
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n > 0)
+			handle_signals(a);
+		if (tracer__drain(&a->tracer) < 0)
+			return -EIO;
+		now = now_ns();
+		if (now >= next_housekeeping) {
+			tracer__sweep_folds(&a->tracer, now, false);
+			report_new_losses(a);
+			next_housekeeping = now + HOUSEKEEP_NS;
+		}
+		if (output__flush(&a->out))
+			return a->out.err;
+		if (deadline && now >= deadline)
+			a->stop = true;
+		if (a->stop_requested_ns && now - a->stop_requested_ns > COMMAND_GRACE_NS)
+			a->stop = true;
+	}
+	return 0;
+}
+
+/* Detach first so the counters are final, then drain and report. */
+static int finish(struct app *a)
+{
+	tracer__detach(&a->tracer);
+	tracer__drain(&a->tracer);
+	tracer__sweep_folds(&a->tracer, now_ns(), true);
+	report_new_losses(a);
+	a->model.end_mono_ns = now_ns();
+	if (tracer__read_stats(&a->tracer, &a->model))
+		fprintf(stderr, "ipcscope: could not read all signal counters\n");
+	output__report(&a->out);
+	return output__flush(&a->out);
+}
+
+static void print_output_error(struct app *a, int err)
+{
+	if (err == -EPIPE)
+		return; /* the reader went away (ipcscope | head): nothing to say */
+	fprintf(stderr, "ipcscope: cannot write to %s: %s: check the disk and the path given to "
+			"-o\n", a->out.path ? a->out.path : "output", strerror(-err));
+}
+
+int main(int argc, char **argv)
+{
+	static struct app app;
+	struct app *a = &app;
+	sigset_t mask, orig_mask;
+	int err, err_fd = -1, ret = EXIT_RUNTIME;
+
+	cli__parse(&a->cli, argc, argv);
+	for (unsigned int i = 0; i < a->cli.filter.npids; i++) {
+		if (kill((pid_t)a->cli.filter.pids[i], 0) && errno == ESRCH) {
+			fprintf(stderr, "ipcscope: no process with pid %u: check it with ps -p %u\n",
+				a->cli.filter.pids[i], a->cli.filter.pids[i]);
+			return EXIT_USAGE;
+		}
+	}
+	/* Our output's reader may go away: get EPIPE, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (model__init(&a->model)) {
+		fprintf(stderr, "ipcscope: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	err = output__open(&a->out, a->cli.output, a->cli.json, &a->model, &a->cli.filter);
+	if (err) {
+		fprintf(stderr, "ipcscope: cannot open %s for writing: %s: choose a writable path "
+				"for -o\n", a->cli.output ? a->cli.output : "standard output",
+			strerror(-err));
+		goto free_model;
+	}
+	a->out.verbose = a->cli.verbose > 0;
+	a->out.fold_window_ns = a->cli.no_fold ? 0 : (uint64_t)a->cli.fold_window_ms * 1000000ULL;
+	if (preflight__run(a->cli.btf_path, a->cli.verbose > 0))
+		goto close_output;
+
+	proc_table__seed(a->model.procs, "/proc");
+	a->decoder = (struct decoder){ &a->model, &a->out, &a->tracer.fold, &a->cli.filter };
+	{
+		struct tracer_opts topts = {
+			.fold_burst = a->cli.no_fold ? 0 : a->cli.fold_burst,
+			.fold_window_ns = (uint64_t)a->cli.fold_window_ms * 1000000ULL,
+			.sig_mask = a->cli.filter.sig_mask,
+			.filter_pids = a->cli.filter.npids > 0 || a->cli.command,
+			.match_sender = a->cli.filter.match_sender,
+			.match_target = a->cli.filter.match_target,
+			.max_procs = a->cli.max_procs,
+			.btf_path = a->cli.btf_path,
+			.verbose = a->cli.verbose,
+		};
+		if (tracer__start(&a->tracer, &topts, decode__record, &a->decoder))
+			goto destroy_tracer;
+	}
+	a->decoder.fold = &a->tracer.fold; /* tracer__start initialised it */
+	for (unsigned int i = 0; i < a->cli.filter.npids; i++)
+		tracer__watch(&a->tracer, a->cli.filter.pids[i], WATCH_PID);
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, &orig_mask);
+	a->sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (a->sig_fd < 0) {
+		fprintf(stderr, "ipcscope: signalfd: %s\n", strerror(errno));
+		goto destroy_tracer;
+	}
+
+	a->model.start_mono_ns = now_ns();
+	output__start(&a->out);
+	if (a->cli.command) {
+		err_fd = command__spawn(&a->cmd, a->cli.command, &orig_mask);
+		if (err_fd < 0) {
+			fprintf(stderr, "ipcscope: cannot start %s: %s\n", a->cli.command[0],
+				strerror(-err_fd));
+			goto close_sigfd;
+		}
+		filter__add_pid(&a->cli.filter, (uint32_t)a->cmd.pid);
+		if ((err = tracer__watch(&a->tracer, (uint32_t)a->cmd.pid, WATCH_FOLLOW))) {
+			fprintf(stderr, "ipcscope: cannot follow pid %d: %s\n", a->cmd.pid,
+				strerror(-err));
+			kill(a->cmd.pid, SIGKILL);
+			goto close_sigfd;
+		}
+		err = command__go(&a->cmd, err_fd);
+		if (err) {
+			fprintf(stderr, "ipcscope: cannot run %s: %s: check the command name and "
+					"PATH\n", a->cli.command[0], strerror(-err));
+			waitpid(a->cmd.pid, NULL, 0);
+			ret = err == -ENOENT ? 127 : 126;
+			goto close_sigfd;
+		}
+	}
+
+	err = run_loop(a);
+	if (!err)
+		err = finish(a);
+	if (err) {
+		print_output_error(a, err);
+		ret = err == -EPIPE ? 0 : EXIT_RUNTIME;
+	} else if (a->cmd.pid > 0) {
+		if (!a->cmd.exited && waitpid(a->cmd.pid, &a->cmd.status, WNOHANG) == a->cmd.pid)
+			a->cmd.exited = true;
+		ret = a->cmd.exited ? exit_status_of(a->cmd.status) : 0;
+	} else {
+		ret = 0;
+	}
+
+close_sigfd:
+	close(a->sig_fd);
+destroy_tracer:
+	tracer__destroy(&a->tracer);
+close_output:
+	err = output__close(&a->out);
+	if (err && ret == 0 && err != -EPIPE) {
+		print_output_error(a, err);
+		ret = EXIT_RUNTIME;
+	}
+free_model:
+	model__free(&a->model);
+	return ret;
+}

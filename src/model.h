@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The aggregation model: processes (proc_table) with their per-signal
+ * counters, deaths and what was lost. Fed by decoded events and by the BPF
+ * statistics maps; read by the sinks. It never prints.
+ */
+#ifndef MODEL_H
+#define MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "ipcscope.h"
+#include "proc_table.h"
+
+struct proc_signals {
+	struct sig_stats *by_sig[IPCSCOPE_NSIG + 1]; /* NULL: no activity */
+};
+
+struct model {
+	struct proc_table *procs;
+	uint64_t loss[LOSS_REASON_MAX]; /* as counted in BPF */
+	uint64_t bad_records;		/* records user space could not decode */
+	uint64_t events;		/* records decoded, folded counts included */
+	uint64_t start_mono_ns;
+	uint64_t end_mono_ns;
+};
+
+int model__init(struct model *m);
+void model__free(struct model *m);
+
+/* The process named by a task_ref, created if new; NULL only on ENOMEM. */
+struct proc *model__proc(struct model *m, const struct task_ref *ref);
+/* Adds one (process, signal) row read from the BPF sig_stats map. */
+int model__add_sig_stats(struct model *m, const struct sig_stats_key *key,
+			 const struct sig_stats *s);
+const struct sig_stats *model__sig_stats(const struct proc *p, int sig);
+/* Sum of a row's counters that make it worth a report line. */
+bool model__proc_has_signals(const struct proc *p);
+uint64_t sig_stats__sent(const struct sig_stats *s);
+uint64_t sig_stats__generated(const struct sig_stats *s);
+uint64_t sig_stats__delivered(const struct sig_stats *s);
+uint64_t model__loss_total(const struct model *m);
+
+/* Applies a decoded record's effect on the process table. */
+void model__on_record(struct model *m, const struct event_header *hdr, const void *rec);
+
+#endif /* MODEL_H */

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "output.h"
+
+static int64_t mono_to_real_offset(void)
+{
+	struct timespec mono, real;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	return ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000LL + (real.tv_nsec - mono.tv_nsec);
+}
+
+int output__open(struct output *o, const char *path, bool json, struct model *m,
+		 const struct filter *f)
+{
+	memset(o, 0, sizeof(*o));
+	o->ops = json ? &sink_json_ops : &sink_text_ops;
+	o->model = m;
+	o->filter = f;
+	o->mono_to_real_ns = mono_to_real_offset();
+	if (!path || !strcmp(path, "-")) {
+		o->f = stdout;
+		o->path = strdup("stdout");
+		/* A person watching wants each line as it happens. */
+		setvbuf(stdout, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, 0);
+		if (fcntl(STDOUT_FILENO, F_GETFL) < 0)
+			return -EBADF; /* stdout closed */
+	} else {
+		o->f = fopen(path, "we");
+		if (!o->f)
+			return -errno;
+		o->path = strdup(path);
+		o->owns_file = true;
+	}
+	return o->path ? 0 : -ENOMEM;
+}
+
+static void note_error(struct output *o)
+{
+	if (!o->err && ferror(o->f))
+		o->err = errno ? -errno : -EIO;
+}
+
+void output__start(struct output *o)
+{
+	if (o->ops->start)
+		o->ops->start(o);
+	note_error(o);
+}
+
+void output__record(struct output *o, const struct event_header *hdr, const void *rec)
+{
+	if (o->err)
+		return;
+	if (!filter__record(o->filter, o->model->procs, hdr, rec))
+		return;
+	o->ops->record(o, hdr, rec);
+	note_error(o);
+}
+
+void output__lost(struct output *o, unsigned int reason, uint64_t count, uint64_t total)
+{
+	if (o->err)
+		return;
+	o->ops->lost(o, reason, count, total);
+	note_error(o);
+}
+
+void output__report(struct output *o)
+{
+	if (o->err)
+		return;
+	o->ops->report(o);
+	note_error(o);
+}
+
+int output__flush(struct output *o)
+{
+	if (!o->f)
+		return o->err;
+	errno = 0;
+	if (fflush(o->f) && !o->err)
+		o->err = errno ? -errno : -EIO;
+	return o->err;
+}
+
+int output__close(struct output *o)
+{
+	int err = output__flush(o);
+
+	if (o->owns_file && o->f && fclose(o->f) && !err)
+		err = -errno;
+	o->f = NULL;
+	free(o->path);
+	o->path = NULL;
+	return err;
+}
+
+const char *loss_reason__name(unsigned int reason)
+{
+	static const char *const names[LOSS_REASON_MAX] = {
+		"ring_buffer_full", "stats_map_full", "watch_map_full",
+		"pending_ring_full", "task_storage", "handler_stack",
+	};
+
+	return reason < LOSS_REASON_MAX ? names[reason] : "decode_error";
+}
+
+const char *loss_reason__text(unsigned int reason)
+{
+	static const char *const text[LOSS_REASON_MAX] = {
+		"stream records dropped: ring buffer full (totals stay exact)",
+		"(process, signal) rows not counted: statistics map full (raise --max-procs)",
+		"children not followed: watch map full",
+		"real-time signals not timed: more than 32 queued",
+		"signals not timed: task storage unavailable",
+		"handlers not timed: nested deeper than 4",
+	};
+
+	return reason < LOSS_REASON_MAX ? text[reason] : "records user space could not decode";
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Where records and the report go: one sink (text for people, JSON Lines for
+ * programs) writing to stdout or -o FILE. Sinks read the model; they never
+ * aggregate. Write failures are remembered and reported once by main.
+ */
+#ifndef OUTPUT_H
+#define OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "filter.h"
+#include "ipcscope.h"
+#include "model.h"
+
+struct output;
+
+struct sink_ops {
+	void (*start)(struct output *o);
+	void (*record)(struct output *o, const struct event_header *hdr, const void *rec);
+	void (*lost)(struct output *o, unsigned int reason, uint64_t count, uint64_t total);
+	void (*report)(struct output *o);
+};
+
+struct output {
+	FILE *f;
+	char *path; /* "stdout" or the -o path, for messages */
+	const struct sink_ops *ops;
+	struct model *model;
+	const struct filter *filter;
+	int64_t mono_to_real_ns; /* add to bpf_ktime_get_ns() for wall time */
+	uint64_t fold_window_ns;
+	bool verbose;
+	bool owns_file;
+	int err; /* first write error, -errno */
+};
+
+extern const struct sink_ops sink_text_ops;
+extern const struct sink_ops sink_json_ops;
+
+/* Opens path ("-" or NULL for stdout) for the sink; -errno on failure. */
+int output__open(struct output *o, const char *path, bool json, struct model *m,
+		 const struct filter *f);
+void output__start(struct output *o);
+void output__record(struct output *o, const struct event_header *hdr, const void *rec);
+void output__lost(struct output *o, unsigned int reason, uint64_t count, uint64_t total);
+void output__report(struct output *o);
+/* Flushes; returns the first write error seen so far (-errno) or 0. */
+int output__flush(struct output *o);
+int output__close(struct output *o);
+
+const char *loss_reason__name(unsigned int reason);
+const char *loss_reason__text(unsigned int reason);
+
+#endif /* OUTPUT_H */

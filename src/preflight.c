@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "preflight.h"
+
+#define TRACEFS_MAGIC 0x74726163
+#define TRACEFS_PATH "/sys/kernel/tracing"
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static bool has_cap(const struct __user_cap_data_struct data[2], int cap)
+{
+	return data[cap / 32].effective & (1U << (cap % 32));
+}
+
+/* Loading tracing programs needs CAP_BPF + CAP_PERFMON (or CAP_SYS_ADMIN). */
+static int check_privileges(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+
+	if (syscall(SYS_capget, &hdr, data)) {
+		fprintf(stderr, "ipcscope: cannot read capabilities: %s\n", strerror(errno));
+		return -errno;
+	}
+	if (has_cap(data, CAP_SYS_ADMIN) || (has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON)))
+		return 0;
+	fprintf(stderr, "ipcscope: loading BPF programs needs root or CAP_BPF and CAP_PERFMON: "
+			"run it with sudo\n");
+	return -EPERM;
+}
+
+static int check_btf(const char *btf_path)
+{
+	const char *path = btf_path ? btf_path : "/sys/kernel/btf/vmlinux";
+
+	if (access(path, R_OK) == 0)
+		return 0;
+	if (btf_path)
+		fprintf(stderr, "ipcscope: cannot read BTF file %s: %s: pass a readable vmlinux "
+				"BTF with --btf\n", path, strerror(errno));
+	else
+		fprintf(stderr, "ipcscope: kernel BTF %s is missing (%s): use a kernel built with "
+				"CONFIG_DEBUG_INFO_BTF=y or pass --btf PATH\n", path, strerror(errno));
+	return -ENOENT;
+}
+
+static int check_ringbuf(void)
+{
+	int ret = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
+
+	if (ret > 0)
+		return 0;
+	fprintf(stderr, "ipcscope: this kernel has no BPF ring buffer (%s): Linux 5.8 or newer "
+			"with CONFIG_BPF_SYSCALL is needed\n",
+		ret < 0 ? strerror(-ret) : "not supported");
+	return ret < 0 ? ret : -EOPNOTSUPP;
+}
+
+int preflight__ensure_tracefs(bool verbose)
+{
+	struct statfs st;
+
+	if (statfs(TRACEFS_PATH, &st) == 0 && st.f_type == TRACEFS_MAGIC)
+		return 0;
+	if (mount("nodev", TRACEFS_PATH, "tracefs", 0, NULL)) {
+		int err = -errno;
+
+		if (verbose)
+			fprintf(stderr, "ipcscope: cannot mount tracefs on %s: %s\n", TRACEFS_PATH,
+				strerror(errno));
+		return err;
+	}
+	if (verbose)
+		fprintf(stderr, "ipcscope: mounted tracefs on %s\n", TRACEFS_PATH);
+	return 0;
+}
+
+int preflight__run(const char *btf_path, bool verbose)
+{
+	int err;
+
+	if ((err = check_privileges()))
+		return err;
+	if ((err = check_btf(btf_path)))
+		return err;
+	if ((err = check_ringbuf()))
+		return err;
+	/*
+	 * Our programs are BTF tracepoints (tp_btf), which attach without
+	 * tracefs; mount it anyway so classic tracepoints and the tracefs
+	 * error messages of libbpf work on a fresh machine. Not fatal.
+	 */
+	preflight__ensure_tracefs(verbose);
+	return 0;
+}

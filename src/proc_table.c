@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "proc_table.h"
+#include "sanitize.h"
+
+#define BUCKETS 4096
+
+struct proc_table {
+	struct proc *bucket[BUCKETS];
+	struct proc *first, *last;
+	unsigned int count;
+	uint64_t tick_ns;
+};
+
+static uint64_t tick_ns_now(void)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+
+	return hz > 0 ? 1000000000ULL / (uint64_t)hz : 10000000ULL;
+}
+
+static uint64_t g_tick_ns = 10000000ULL;
+
+bool proc_table__same_start(uint64_t a_ns, uint64_t b_ns)
+{
+	/* /proc/PID/stat has start_boottime in clock ticks (fs/proc/array.c). */
+	return a_ns / g_tick_ns == b_ns / g_tick_ns;
+}
+
+struct proc_table *proc_table__new(void)
+{
+	struct proc_table *t = calloc(1, sizeof(*t));
+
+	if (t)
+		t->tick_ns = g_tick_ns = tick_ns_now();
+	return t;
+}
+
+void proc_table__free(struct proc_table *t, void (*free_payload)(struct proc *))
+{
+	struct proc *p, *next;
+
+	if (!t)
+		return;
+	for (p = t->first; p; p = next) {
+		next = p->next_in_order;
+		if (free_payload)
+			free_payload(p);
+		free(p);
+	}
+	free(t);
+}
+
+void proc_table__set_comm(struct proc *p, const char *comm)
+{
+	size_t len = sanitize__strnlen(comm, IPCSCOPE_COMM_LEN);
+
+	memcpy(p->comm, comm, len);
+	p->comm[len] = '\0';
+}
+
+struct proc *proc_table__find(struct proc_table *t, uint32_t pid, uint64_t start_ns)
+{
+	for (struct proc *p = t->bucket[pid % BUCKETS]; p; p = p->next_in_bucket)
+		if (p->pid == pid && proc_table__same_start(p->start_ns, start_ns))
+			return p;
+	return NULL;
+}
+
+struct proc *proc_table__latest(struct proc_table *t, uint32_t pid)
+{
+	/* Newest first: get() pushes new processes at the head of the bucket. */
+	for (struct proc *p = t->bucket[pid % BUCKETS]; p; p = p->next_in_bucket)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+struct proc *proc_table__get(struct proc_table *t, uint32_t pid, uint64_t start_ns,
+			     const char *comm)
+{
+	struct proc *p = proc_table__find(t, pid, start_ns);
+
+	if (p) {
+		/* Prefer the precise time from BPF over /proc's tick resolution. */
+		if (start_ns % t->tick_ns)
+			p->start_ns = start_ns;
+		return p;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	p->start_ns = start_ns;
+	if (comm)
+		proc_table__set_comm(p, comm);
+	p->next_in_bucket = t->bucket[pid % BUCKETS];
+	t->bucket[pid % BUCKETS] = p;
+	if (t->last)
+		t->last->next_in_order = p;
+	else
+		t->first = p;
+	t->last = p;
+	t->count++;
+	return p;
+}
+
+struct proc *proc_table__first(struct proc_table *t)
+{
+	return t->first;
+}
+
+unsigned int proc_table__count(struct proc_table *t)
+{
+	return t->count;
+}
+
+/* Fields of /proc/PID/stat after "pid (comm) ": state is field 3. */
+static int parse_stat(const char *buf, char *comm, size_t comm_size, uint32_t *ppid,
+		      uint64_t *start_ticks)
+{
+	const char *open = strchr(buf, '('), *close = strrchr(buf, ')');
+	unsigned long long start;
+	int field = 3, pp;
+	const char *s;
+	size_t len;
+
+	if (!open || !close || close < open)
+		return -EINVAL;
+	len = (size_t)(close - open - 1);
+	if (len >= comm_size)
+		len = comm_size - 1;
+	memcpy(comm, open + 1, len);
+	comm[len] = '\0';
+	s = close + 2;
+	if (sscanf(s, "%*c %d", &pp) != 1)
+		return -EINVAL;
+	*ppid = (uint32_t)pp;
+	while (*s && field < 22) {
+		if (*s++ == ' ')
+			field++;
+	}
+	if (field != 22 || sscanf(s, "%llu", &start) != 1)
+		return -EINVAL;
+	*start_ticks = start;
+	return 0;
+}
+
+int proc_table__seed(struct proc_table *t, const char *procfs)
+{
+	DIR *dir = opendir(procfs);
+	struct dirent *de;
+	int n = 0;
+
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		char path[512], buf[1024], comm[IPCSCOPE_COMM_LEN + 1];
+		uint64_t start_ticks;
+		uint32_t ppid;
+		struct proc *p;
+		FILE *f;
+		size_t got;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/stat", procfs, de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue; /* exited meanwhile */
+		got = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[got] = '\0';
+		if (parse_stat(buf, comm, sizeof(comm), &ppid, &start_ticks))
+			continue;
+		p = proc_table__get(t, (uint32_t)strtoul(de->d_name, NULL, 10),
+				    start_ticks * t->tick_ns, comm);
+		if (!p)
+			break;
+		p->ppid = ppid;
+		n++;
+	}
+	closedir(dir);
+	return n;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Every process ipcscope has heard of, keyed by (pid, start time) because
+ * pids are reused. Filled from /proc at start and from fork/exec/exit events.
+ */
+#ifndef PROC_TABLE_H
+#define PROC_TABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "ipcscope.h"
+
+struct proc_signals;
+
+struct proc {
+	uint32_t pid;
+	uint32_t ppid;
+	uint64_t start_ns; /* leader start_boottime; tick resolution if from /proc */
+	char comm[IPCSCOPE_COMM_LEN + 1];
+	bool exited;
+	int exit_status; /* wait(2) status */
+	uint64_t exit_ts_ns;
+	bool involved; /* took part in something a report shows */
+	struct proc_signals *signals; /* owned by model.c */
+	struct proc *next_in_bucket;
+	struct proc *next_in_order; /* insertion order, for iteration */
+};
+
+struct proc_table;
+
+struct proc_table *proc_table__new(void);
+void proc_table__free(struct proc_table *t, void (*free_payload)(struct proc *));
+/* Adds every process in /proc; returns how many, or -errno. */
+int proc_table__seed(struct proc_table *t, const char *procfs);
+/* The process with this identity; created (named comm) when new. */
+struct proc *proc_table__get(struct proc_table *t, uint32_t pid, uint64_t start_ns,
+			     const char *comm);
+/* Exact identity lookup, or NULL. */
+struct proc *proc_table__find(struct proc_table *t, uint32_t pid, uint64_t start_ns);
+/* The newest process that had this pid, or NULL. */
+struct proc *proc_table__latest(struct proc_table *t, uint32_t pid);
+void proc_table__set_comm(struct proc *p, const char *comm);
+/* Iterate in order of first sighting. */
+struct proc *proc_table__first(struct proc_table *t);
+static inline struct proc *proc_table__next(struct proc *p) { return p->next_in_order; }
+unsigned int proc_table__count(struct proc_table *t);
+/* Two start times name the same process (one may be /proc tick resolution). */
+bool proc_table__same_start(uint64_t a_ns, uint64_t b_ns);
+
+#endif /* PROC_TABLE_H */

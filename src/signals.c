@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Signal vocabulary. Numbers are x86_64 Linux (arch/x86/include/uapi/asm/
+ * signal.h); SIGRTMIN is the kernel's 32, but glibc reserves 32 and 33, so we
+ * name 34.. as SIGRTMIN+n like kill(1) and strsignal() do.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "ipcscope.h"
+#include "signals.h"
+
+#define RTMIN 34
+#define RTMAX 64
+
+static const char *const std_names[32] = {
+	[1] = "SIGHUP",	    [2] = "SIGINT",	[3] = "SIGQUIT",   [4] = "SIGILL",
+	[5] = "SIGTRAP",    [6] = "SIGABRT",	[7] = "SIGBUS",	   [8] = "SIGFPE",
+	[9] = "SIGKILL",    [10] = "SIGUSR1",	[11] = "SIGSEGV",  [12] = "SIGUSR2",
+	[13] = "SIGPIPE",   [14] = "SIGALRM",	[15] = "SIGTERM",  [16] = "SIGSTKFLT",
+	[17] = "SIGCHLD",   [18] = "SIGCONT",	[19] = "SIGSTOP",  [20] = "SIGTSTP",
+	[21] = "SIGTTIN",   [22] = "SIGTTOU",	[23] = "SIGURG",   [24] = "SIGXCPU",
+	[25] = "SIGXFSZ",   [26] = "SIGVTALRM", [27] = "SIGPROF",  [28] = "SIGWINCH",
+	[29] = "SIGIO",	    [30] = "SIGPWR",	[31] = "SIGSYS",
+};
+
+/* signal(7): Core for these, Stop/Cont/Ign for the few below, Term otherwise. */
+static const uint64_t core_mask = (1ULL << 2) | (1ULL << 3) | (1ULL << 4) | (1ULL << 5) |
+				  (1ULL << 6) | (1ULL << 7) | (1ULL << 10) | (1ULL << 23) |
+				  (1ULL << 24) | (1ULL << 30);
+#define BIT(s) (1ULL << ((s) - 1))
+
+const char *sig__name(int sig)
+{
+	static char buf[IPCSCOPE_NSIG + 1][16];
+
+	if (sig >= 1 && sig < 32)
+		return std_names[sig];
+	if (sig == 32 || sig == 33) {
+		snprintf(buf[sig], sizeof(buf[sig]), "SIG%d", sig);
+		return buf[sig];
+	}
+	if (sig >= RTMIN && sig <= RTMAX) {
+		if (sig == RTMIN)
+			return "SIGRTMIN";
+		if (sig == RTMAX)
+			return "SIGRTMAX";
+		if (!buf[sig][0]) {
+			if (sig - RTMIN <= (RTMAX - RTMIN) / 2)
+				snprintf(buf[sig], sizeof(buf[sig]), "SIGRTMIN+%d", sig - RTMIN);
+			else
+				snprintf(buf[sig], sizeof(buf[sig]), "SIGRTMAX-%d", RTMAX - sig);
+		}
+		return buf[sig];
+	}
+	return "SIG?";
+}
+
+static int parse_number(const char *s, int lo, int hi)
+{
+	char *end;
+	long v;
+
+	if (!*s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	return (int)v;
+}
+
+int sig__parse(const char *text)
+{
+	const char *s = text;
+	int n;
+
+	n = parse_number(s, 1, IPCSCOPE_NSIG);
+	if (n > 0)
+		return n;
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (int i = 1; i < 32; i++)
+		if (!strcasecmp(s, std_names[i] + 3))
+			return i;
+	if (!strcasecmp(s, "CLD"))
+		return 17;
+	if (!strcasecmp(s, "IOT"))
+		return 6;
+	if (!strcasecmp(s, "POLL"))
+		return 29;
+	if (!strncasecmp(s, "RTMIN", 5) || !strncasecmp(s, "RTMAX", 5)) {
+		bool max = !strncasecmp(s, "RTMAX", 5);
+		int base = max ? RTMAX : RTMIN;
+
+		s += 5;
+		if (!*s)
+			return base;
+		if ((max && *s != '-') || (!max && *s != '+'))
+			return -1;
+		n = parse_number(s + 1, 0, RTMAX - RTMIN);
+		if (n < 0)
+			return -1;
+		return max ? base - n : base + n;
+	}
+	return -1;
+}
+
+int sig__parse_list(const char *text, uint64_t *mask, const char **bad)
+{
+	static char tok[64];
+	const char *p = text;
+
+	*mask = 0;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int sig;
+
+		if (len == 0 || len >= sizeof(tok)) {
+			snprintf(tok, sizeof(tok), "%.*s", (int)(len < 60 ? len : 60), p);
+			*bad = tok;
+			return -EINVAL;
+		}
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		sig = sig__parse(tok);
+		if (sig < 0) {
+			*bad = tok;
+			return -EINVAL;
+		}
+		*mask |= 1ULL << (sig - 1);
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (!*mask) {
+		*bad = text;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+enum default_action sig__default_action(int sig)
+{
+	switch (sig) {
+	case 17: case 23: case 28:
+		return DFL_IGN;
+	case 18:
+		return DFL_CONT;
+	case 19: case 20: case 21: case 22:
+		return DFL_STOP;
+	}
+	if (sig >= 1 && sig < 32 && (core_mask & BIT(sig)))
+		return DFL_CORE;
+	return DFL_TERM;
+}
+
+bool sig__is_fatal_default(int sig)
+{
+	enum default_action a = sig__default_action(sig);
+
+	return a == DFL_TERM || a == DFL_CORE;
+}
+
+const char *default_action__name(enum default_action a)
+{
+	static const char *const names[] = { "term", "core", "stop", "cont", "ign" };
+
+	return (unsigned int)a < 5 ? names[a] : "?";
+}
+
+/* include/uapi/asm-generic/siginfo.h */
+const char *si_code__name(int sig, int code)
+{
+	static char buf[24];
+
+	switch (code) {
+	case 0: return "SI_USER";
+	case 0x80: return "SI_KERNEL";
+	case -1: return "SI_QUEUE";
+	case -2: return "SI_TIMER";
+	case -3: return "SI_MESGQ";
+	case -4: return "SI_ASYNCIO";
+	case -5: return "SI_SIGIO";
+	case -6: return "SI_TKILL";
+	case -7: return "SI_DETHREAD";
+	case -60: return "SI_ASYNCNL";
+	}
+	if (code > 0) {
+		static const char *const chld[] = { "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED",
+						    "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED" };
+		static const char *const segv[] = { "SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR",
+						    "SEGV_PKUERR" };
+		static const char *const fpe[] = { "FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV",
+						   "FPE_FLTOVF", "FPE_FLTUND", "FPE_FLTRES",
+						   "FPE_FLTINV", "FPE_FLTSUB" };
+		static const char *const bus[] = { "BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR" };
+		static const char *const ill[] = { "ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR",
+						   "ILL_ILLTRP", "ILL_PRVOPC", "ILL_PRVREG",
+						   "ILL_COPROC", "ILL_BADSTK" };
+		static const char *const poll[] = { "POLL_IN", "POLL_OUT", "POLL_MSG",
+						    "POLL_ERR", "POLL_PRI", "POLL_HUP" };
+
+		if (sig == 17 && code <= 6)
+			return chld[code - 1];
+		if (sig == 11 && code <= 4)
+			return segv[code - 1];
+		if (sig == 8 && code <= 8)
+			return fpe[code - 1];
+		if (sig == 7 && code <= 3)
+			return bus[code - 1];
+		if (sig == 4 && code <= 8)
+			return ill[code - 1];
+		if (sig == 29 && code <= 6)
+			return poll[code - 1];
+	}
+	snprintf(buf, sizeof(buf), "%d", code);
+	return buf;
+}
+
+const char *sig_result__name(unsigned int result)
+{
+	static const char *const names[SIG_RESULT_MAX] = {
+		"queued", "ignored", "already_pending", "overflow", "lose_info",
+	};
+
+	return result < SIG_RESULT_MAX ? names[result] : "unknown";
+}
+
+const char *sig_via__name(unsigned int via)
+{
+	static const char *const names[VIA_MAX] = {
+		"kernel", "kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
+		"pidfd_send_signal",
+	};
+
+	return via < VIA_MAX ? names[via] : "unknown";
+}
+
+const char *deliver_action__name(unsigned int action)
+{
+	static const char *const names[ACTION_MAX] = { "handler", "default", "ignore" };
+
+	return action < ACTION_MAX ? names[action] : "unknown";
+}
+
+const char *accept_via__name(unsigned int via)
+{
+	return via == ACCEPT_SIGNALFD ? "signalfd" : "sigtimedwait";
+}
+
+const char *sigprocmask_how__name(int how)
+{
+	static const char *const names[] = { "SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK" };
+
+	return how >= 0 && how < 3 ? names[how] : "?";
+}
+
+/* Syscalls a kernel-sent signal is typically generated from (x86_64 numbers). */
+const char *syscall__name(int nr)
+{
+	static char buf[16];
+
+	switch (nr) {
+	case 0: return "read";
+	case 1: return "write";
+	case 19: return "readv";
+	case 20: return "writev";
+	case 44: return "sendto";
+	case 46: return "sendmsg";
+	case 18: return "pwrite64";
+	case 37: return "alarm";
+	case 38: return "setitimer";
+	case 60: return "exit";
+	case 231: return "exit_group";
+	case 275: return "splice";
+	case 276: return "tee";
+	case 278: return "vmsplice";
+	case 307: return "sendmmsg";
+	}
+	if (nr < 0)
+		return NULL;
+	snprintf(buf, sizeof(buf), "syscall %d", nr);
+	return buf;
+}

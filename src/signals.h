@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Signal names, default actions, si_code and enum names for every sink. */
+#ifndef SIGNALS_H
+#define SIGNALS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum default_action {
+	DFL_TERM,
+	DFL_CORE,
+	DFL_STOP,
+	DFL_CONT,
+	DFL_IGN,
+};
+
+/* "SIGUSR1", "SIGRTMIN+3"; "SIG?" outside 1..64. Never NULL. */
+const char *sig__name(int sig);
+/* Accepts "SIGUSR1", "usr1", "USR1", "10", "RTMIN+2", "SIGRTMAX-1". -1 if bad. */
+int sig__parse(const char *text);
+/* Parses a comma-separated list into a mask (bit sig-1); -EINVAL on a bad one. */
+int sig__parse_list(const char *text, uint64_t *mask, const char **bad);
+enum default_action sig__default_action(int sig);
+const char *default_action__name(enum default_action a);
+bool sig__is_fatal_default(int sig);
+
+const char *si_code__name(int sig, int code);
+const char *sig_result__name(unsigned int result);
+const char *sig_via__name(unsigned int via);
+const char *deliver_action__name(unsigned int action);
+const char *accept_via__name(unsigned int via);
+const char *sigprocmask_how__name(int how);
+/* Name of an x86_64 syscall number a signal came from; NULL for "none". */
+const char *syscall__name(int nr);
+
+#endif /* SIGNALS_H */

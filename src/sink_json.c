@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * JSON Lines: one object per line, every string through sanitize__json, so
+ * the stream stays valid whatever names the traced processes chose. The
+ * schema is docs/json-schema.md; field names there are a contract.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "format.h"
+#include "histogram.h"
+#include "output.h"
+#include "sanitize.h"
+#include "signals.h"
+
+#define SIGCHLD 17
+
+static void json_str(FILE *f, const char *s)
+{
+	sanitize__json(f, s, strlen(s));
+}
+
+static void json_comm(FILE *f, const char *comm)
+{
+	sanitize__json(f, comm, sanitize__strnlen(comm, IPCSCOPE_COMM_LEN));
+}
+
+static void json_task(FILE *f, const char *key, const struct task_ref *t)
+{
+	fprintf(f, ",\"%s\":{\"pid\":%u,\"tid\":%u,\"comm\":", key, t->pid, t->tid);
+	json_comm(f, t->comm);
+	fputc('}', f);
+}
+
+/* "ts_ns", "count" and the folded flag: common to every live record. */
+static void json_begin(FILE *f, const char *type, const struct event_header *hdr)
+{
+	fprintf(f, "{\"type\":\"%s\",\"ts_ns\":%llu", type, hdr->ts_ns);
+	if (hdr->count != 1 || (hdr->flags & EVENT_F_FOLDED))
+		fprintf(f, ",\"count\":%u,\"folded\":%s", hdr->count,
+			hdr->flags & EVENT_F_FOLDED ? "true" : "false");
+}
+
+static void json_sig(FILE *f, int sig)
+{
+	fprintf(f, ",\"sig\":%d,\"signal\":\"%s\"", sig, sig__name(sig));
+}
+
+/* pid/tid/comm at top level, as the contract's per-process records have it. */
+static void json_self(FILE *f, const struct task_ref *t)
+{
+	fprintf(f, ",\"pid\":%u,\"tid\":%u,\"comm\":", t->pid, t->tid);
+	json_comm(f, t->comm);
+}
+
+static void json_sigset(FILE *f, const char *key, uint64_t mask)
+{
+	bool first = true;
+
+	fprintf(f, ",\"%s\":[", key);
+	for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {
+		if (!(mask & (1ULL << (sig - 1))))
+			continue;
+		fprintf(f, "%s\"%s\"", first ? "" : ",", sig__name(sig));
+		first = false;
+	}
+	fputc(']', f);
+}
+
+static void json_generate(FILE *f, const struct sig_generate_event *e)
+{
+	json_begin(f, "signal", &e->hdr);
+	json_sig(f, e->sig);
+	fprintf(f, ",\"code\":\"%s\",\"result\":\"%s\",\"via\":\"%s\"", si_code__name(e->sig, e->code),
+		sig_result__name(e->result), sig_via__name(e->via));
+	if (e->has_sender)
+		json_task(f, "sender", &e->sender);
+	else
+		fputs(",\"sender\":null", f);
+	json_task(f, "target", &e->target);
+	fprintf(f, ",\"group\":%s,\"blocked\":%s", e->group ? "true" : "false",
+		e->blocked ? "true" : "false");
+	if (e->info_kind == INFO_REAL)
+		fprintf(f, ",\"si_pid\":%d", e->info_pid);
+	if (!e->has_sender && e->context.pid &&
+	    (e->context.pid == e->target.pid ||
+	     (e->sig == SIGCHLD && (uint32_t)e->info_pid == e->context.pid))) {
+		json_task(f, "context", &e->context);
+		if (e->syscall_nr >= 0 && e->context.pid == e->target.pid)
+			fprintf(f, ",\"syscall\":\"%s\"", syscall__name(e->syscall_nr));
+	}
+	fputs("}\n", f);
+}
+
+static void json_deliver(FILE *f, const struct sig_deliver_event *e)
+{
+	json_begin(f, "signal_deliver", &e->hdr);
+	json_sig(f, e->sig);
+	json_self(f, &e->task);
+	fprintf(f, ",\"action\":\"%s\",\"default_action\":\"%s\"", deliver_action__name(e->action),
+		default_action__name(sig__default_action(e->sig)));
+	if (e->action == ACTION_HANDLER)
+		fprintf(f, ",\"handler\":\"%#llx\"", e->handler);
+	if (e->pending_known)
+		fprintf(f, ",\"pending_ns\":%llu", e->pending_ns);
+	else
+		fputs(",\"pending_ns\":null", f);
+	if (e->converted_kill)
+		fputs(",\"kernel_reported\":\"SIGKILL\"", f);
+	fputs("}\n", f);
+}
+
+struct flag_list {
+	FILE *f;
+	bool first;
+};
+
+static void json_flag(const char *name, void *ctx)
+{
+	struct flag_list *l = ctx;
+
+	fprintf(l->f, "%s\"%s\"", l->first ? "" : ",", name);
+	l->first = false;
+}
+
+static void json_record(struct output *o, const struct event_header *hdr, const void *rec)
+{
+	FILE *f = o->f;
+
+	switch (hdr->type) {
+	case EVENT_SIG_GENERATE:
+		json_generate(f, rec);
+		break;
+	case EVENT_SIG_DELIVER:
+		json_deliver(f, rec);
+		break;
+	case EVENT_SIG_HANDLER_RETURN: {
+		const struct sig_handler_return_event *e = rec;
+
+		json_begin(f, "signal_handler_return", hdr);
+		json_sig(f, e->sig);
+		json_self(f, &e->task);
+		fprintf(f, ",\"handler_ns\":%llu}\n", e->handler_ns);
+		break;
+	}
+	case EVENT_SIG_ACCEPT: {
+		const struct sig_accept_event *e = rec;
+
+		json_begin(f, "signal_accept", hdr);
+		json_sig(f, e->sig);
+		json_self(f, &e->task);
+		fprintf(f, ",\"via\":\"%s\"", accept_via__name(e->via));
+		if (e->pending_known)
+			fprintf(f, ",\"pending_ns\":%llu}\n", e->pending_ns);
+		else
+			fputs(",\"pending_ns\":null}\n", f);
+		break;
+	}
+	case EVENT_SIGACTION: {
+		const struct sigaction_event *e = rec;
+		struct flag_list l = { f, true };
+
+		json_begin(f, "sigaction", hdr);
+		json_sig(f, e->sig);
+		json_self(f, &e->task);
+		if (e->handler <= 1)
+			fprintf(f, ",\"handler\":\"%s\"", e->handler ? "ignore" : "default");
+		else
+			fprintf(f, ",\"handler\":\"%#llx\"", e->handler);
+		fputs(",\"flags\":[", f);
+		format__each_sa_flag(e->sa_flags, json_flag, &l);
+		fputc(']', f);
+		json_sigset(f, "mask", e->sa_mask);
+		fputs("}\n", f);
+		break;
+	}
+	case EVENT_SIGPROCMASK: {
+		const struct sigprocmask_event *e = rec;
+
+		json_begin(f, "sigprocmask", hdr);
+		json_self(f, &e->task);
+		fprintf(f, ",\"how\":\"%s\"", sigprocmask_how__name(e->how));
+		json_sigset(f, "blocked", e->new_mask & ~e->old_mask);
+		json_sigset(f, "unblocked", e->old_mask & ~e->new_mask);
+		json_sigset(f, "mask", e->new_mask);
+		fputs("}\n", f);
+		break;
+	}
+	case EVENT_PROC_EXIT: {
+		const struct lifecycle_event *e = rec;
+		const struct proc *p = proc_table__find(o->model->procs, e->task.pid,
+							e->task.start_ns);
+		int sig = e->exit_code & 0x7f;
+
+		json_begin(f, "exit", hdr);
+		fprintf(f, ",\"pid\":%u,\"ppid\":%u,\"comm\":", e->task.pid, e->parent.pid);
+		json_comm(f, p ? p->comm : e->task.comm);
+		if (sig)
+			fprintf(f, ",\"signal\":\"%s\",\"sig\":%d,\"core\":%s}\n", sig__name(sig), sig,
+				e->exit_code & 0x80 ? "true" : "false");
+		else
+			fprintf(f, ",\"code\":%d}\n", (e->exit_code >> 8) & 0xff);
+		break;
+	}
+	case EVENT_PROC_FORK:
+	case EVENT_PROC_EXEC: {
+		const struct lifecycle_event *e = rec;
+
+		json_begin(f, hdr->type == EVENT_PROC_FORK ? "fork" : "exec", hdr);
+		json_self(f, &e->task);
+		fprintf(f, ",\"ppid\":%u}\n", e->parent.pid);
+		break;
+	}
+	}
+}
+
+static void json_lost(struct output *o, unsigned int reason, uint64_t count, uint64_t total)
+{
+	fprintf(o->f, "{\"type\":\"lost\",\"count\":%llu,\"total\":%llu"
+		      ",\"reason\":\"%s\"}\n",
+		(unsigned long long)count, (unsigned long long)total,
+		loss_reason__name(reason));
+}
+
+static void json_process(FILE *f, const struct proc *p, uint64_t sig_mask)
+{
+	bool first = true;
+
+	fprintf(f, "{\"type\":\"process\",\"pid\":%u,\"ppid\":%u,\"start_ns\":%llu,\"comm\":",
+		p->pid, p->ppid, (unsigned long long)p->start_ns);
+	json_str(f, p->comm);
+	fputs(",\"signals_sent\":{", f);
+	for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {
+		const struct sig_stats *s = model__sig_stats(p, sig);
+
+		if (!s || !sig_stats__sent(s) || !(sig_mask & (1ULL << (sig - 1))))
+			continue;
+		fprintf(f, "%s\"%s\":%llu", first ? "" : ",", sig__name(sig),
+			(unsigned long long)sig_stats__sent(s));
+		first = false;
+	}
+	fputs("},\"signals_received\":{", f);
+	first = true;
+	for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {
+		const struct sig_stats *s = model__sig_stats(p, sig);
+
+		if (!s || !(sig_mask & (1ULL << (sig - 1))))
+			continue;
+		if (!sig_stats__generated(s) && !sig_stats__delivered(s) && !s->accepted &&
+		    !s->handler_returns)
+			continue;
+		fprintf(f,
+			"%s\"%s\":{\"generated\":%llu,\"queued\":%llu"
+			",\"ignored\":%llu,\"already_pending\":%llu"
+			",\"overflow\":%llu,\"lose_info\":%llu,\"blocked\":%llu"
+			",\"delivered\":%llu,\"handled\":%llu,\"default\":%llu"
+			",\"ignored_at_delivery\":%llu,\"accepted\":%llu"
+			",\"handler_returns\":%llu",
+			first ? "" : ",", sig__name(sig), (unsigned long long)sig_stats__generated(s),
+			s->received[SIG_RESULT_QUEUED], s->received[SIG_RESULT_IGNORED],
+			s->received[SIG_RESULT_ALREADY_PENDING], s->received[SIG_RESULT_OVERFLOW],
+			s->received[SIG_RESULT_LOSE_INFO], s->received_blocked,
+			(unsigned long long)sig_stats__delivered(s), s->delivered[ACTION_HANDLER],
+			s->delivered[ACTION_DEFAULT], s->delivered[ACTION_IGNORE], s->accepted,
+			s->handler_returns);
+		if (s->pending_samples)
+			fprintf(f, ",\"pending_ns\":{\"samples\":%llu,\"p50\":%llu"
+				   ",\"max\":%llu}",
+				s->pending_samples,
+				(unsigned long long)histogram__quantile(
+					s->pending_hist, IPCSCOPE_HIST_SLOTS, 0.5, s->pending_ns_max),
+				s->pending_ns_max);
+		if (s->handler_returns)
+			fprintf(f, ",\"handler_ns\":{\"mean\":%llu,\"max\":%llu}",
+				s->handler_ns_sum / s->handler_returns, s->handler_ns_max);
+		fputc('}', f);
+		first = false;
+	}
+	fputc('}', f);
+	if (p->exited) {
+		int sig = p->exit_status & 0x7f;
+
+		if (sig)
+			fprintf(f, ",\"exit\":{\"signal\":\"%s\",\"core\":%s}", sig__name(sig),
+				p->exit_status & 0x80 ? "true" : "false");
+		else
+			fprintf(f, ",\"exit\":{\"code\":%d}", (p->exit_status >> 8) & 0xff);
+	}
+	fputs("}\n", f);
+}
+
+static void json_report(struct output *o)
+{
+	const struct model *m = o->model;
+	FILE *f = o->f;
+	unsigned int nprocs = 0;
+
+	for (struct proc *p = proc_table__first(m->procs); p; p = proc_table__next(p)) {
+		if (!report__wants(o->filter, p))
+			continue;
+		json_process(f, p, o->filter->sig_mask);
+		nprocs++;
+	}
+	for (unsigned int r = 0; r < LOSS_REASON_MAX; r++)
+		if (m->loss[r])
+			json_lost(o, r, m->loss[r], m->loss[r]);
+	if (m->bad_records)
+		json_lost(o, LOSS_REASON_MAX, m->bad_records, m->bad_records);
+	fprintf(f, "{\"type\":\"summary\",\"duration_ns\":%llu,\"events\":%llu"
+		   ",\"processes\":%u,\"lost\":%llu}\n",
+		(unsigned long long)(m->end_mono_ns - m->start_mono_ns),
+		(unsigned long long)m->events, nprocs, (unsigned long long)model__loss_total(m));
+}
+
+const struct sink_ops sink_json_ops = {
+	.record = json_record,
+	.lost = json_lost,
+	.report = json_report,
+};

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The human sink: one aligned line per event (repeats folded by BPF carry
+ * "x N"), then a per-process report. Lines stay under 100 columns.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "format.h"
+#include "histogram.h"
+#include "sanitize.h"
+#include "output.h"
+#include "signals.h"
+
+#define SIGCHLD 17
+
+static void text_start(struct output *o)
+{
+	fprintf(o->f, "%-15s %-7s %-10s %s\n", "TIME", "EVENT", "SIGNAL", "DETAIL");
+}
+
+static void line_begin(struct output *o, const struct event_header *hdr, const char *kind,
+		       const char *signal)
+{
+	char clock[32];
+
+	fprintf(o->f, "%-15s %-7s %-10s ",
+		format__clock(clock, sizeof(clock), hdr->ts_ns, o->mono_to_real_ns), kind, signal);
+}
+
+static void line_end(struct output *o, const struct event_header *hdr)
+{
+	char window[32];
+
+	if (hdr->flags & EVENT_F_FOLDED)
+		fprintf(o->f, "  [x%u more like this within %s]", hdr->count,
+			format__ns(window, sizeof(window), o->fold_window_ns));
+	fputc('\n', o->f);
+}
+
+static const char *task_str(char *buf, size_t size, const struct task_ref *t)
+{
+	return format__task(buf, size, t->comm, t->pid, t->tid);
+}
+
+/* When the kernel sends, current is meaningful only if it caused the signal. */
+static bool context_is_cause(const struct sig_generate_event *e)
+{
+	return e->context.pid && (e->context.pid == e->target.pid ||
+				  (e->sig == SIGCHLD && (uint32_t)e->info_pid == e->context.pid));
+}
+
+static void text_generate(struct output *o, const struct sig_generate_event *e)
+{
+	char from[96], to[96], ctx[96];
+
+	line_begin(o, &e->hdr, "signal", sig__name(e->sig));
+	if (e->has_sender)
+		fprintf(o->f, "%s %s -> %s", sig_via__name(e->via),
+			task_str(from, sizeof(from), &e->sender), task_str(to, sizeof(to), &e->target));
+	else
+		fprintf(o->f, "kernel -> %s", task_str(to, sizeof(to), &e->target));
+	fprintf(o->f, " %s", sig_result__name(e->result));
+	if (e->blocked)
+		fputs(" (blocked)", o->f);
+	if (!e->has_sender) {
+		const char *sc = syscall__name(e->syscall_nr);
+
+		fprintf(o->f, " %s", si_code__name(e->sig, e->code));
+		if (context_is_cause(e)) {
+			task_str(ctx, sizeof(ctx), &e->context);
+			if (e->context.pid == e->target.pid && sc)
+				fprintf(o->f, " in %s", sc);
+			else
+				fprintf(o->f, " from %s", ctx);
+		}
+	}
+	line_end(o, &e->hdr);
+}
+
+static void text_deliver(struct output *o, const struct sig_deliver_event *e)
+{
+	char who[96], pend[32];
+
+	line_begin(o, &e->hdr, "deliver", sig__name(e->sig));
+	fprintf(o->f, "%s ", task_str(who, sizeof(who), &e->task));
+	if (e->action == ACTION_HANDLER)
+		fprintf(o->f, "handler %#llx", e->handler);
+	else if (e->action == ACTION_IGNORE)
+		fputs("ignored (SIG_IGN)", o->f);
+	else
+		fprintf(o->f, "default %s", default_action__name(sig__default_action(e->sig)));
+	if (e->pending_known)
+		fprintf(o->f, ", pending %s", format__ns(pend, sizeof(pend), e->pending_ns));
+	line_end(o, &e->hdr);
+}
+
+static void text_record(struct output *o, const struct event_header *hdr, const void *rec)
+{
+	char who[96], buf[512], buf2[512];
+
+	switch (hdr->type) {
+	case EVENT_SIG_GENERATE:
+		text_generate(o, rec);
+		break;
+	case EVENT_SIG_DELIVER:
+		text_deliver(o, rec);
+		break;
+	case EVENT_SIG_HANDLER_RETURN: {
+		const struct sig_handler_return_event *e = rec;
+
+		line_begin(o, hdr, "return", sig__name(e->sig));
+		fprintf(o->f, "%s handler ran %s", task_str(who, sizeof(who), &e->task),
+			format__ns(buf, sizeof(buf), e->handler_ns));
+		line_end(o, hdr);
+		break;
+	}
+	case EVENT_SIG_ACCEPT: {
+		const struct sig_accept_event *e = rec;
+
+		line_begin(o, hdr, "accept", sig__name(e->sig));
+		fprintf(o->f, "%s took it via %s", task_str(who, sizeof(who), &e->task),
+			accept_via__name(e->via));
+		if (e->pending_known)
+			fprintf(o->f, ", pending %s", format__ns(buf, sizeof(buf), e->pending_ns));
+		line_end(o, hdr);
+		break;
+	}
+	case EVENT_SIGACTION: {
+		const struct sigaction_event *e = rec;
+
+		line_begin(o, hdr, "action", sig__name(e->sig));
+		fprintf(o->f, "%s ", task_str(who, sizeof(who), &e->task));
+		if (e->handler == 0)
+			fputs("default", o->f);
+		else if (e->handler == 1)
+			fputs("ignore", o->f);
+		else
+			fprintf(o->f, "handler %#llx", e->handler);
+		fprintf(o->f, " flags %s mask %s", format__sa_flags(buf, sizeof(buf), e->sa_flags),
+			format__sigset(buf2, sizeof(buf2), e->sa_mask));
+		line_end(o, hdr);
+		break;
+	}
+	case EVENT_SIGPROCMASK: {
+		const struct sigprocmask_event *e = rec;
+
+		line_begin(o, hdr, "mask", sigprocmask_how__name(e->how));
+		fprintf(o->f, "%s", task_str(who, sizeof(who), &e->task));
+		if (e->new_mask & ~e->old_mask)
+			fprintf(o->f, " blocked %s",
+				format__sigset(buf, sizeof(buf), e->new_mask & ~e->old_mask));
+		if (e->old_mask & ~e->new_mask)
+			fprintf(o->f, " unblocked %s",
+				format__sigset(buf, sizeof(buf), e->old_mask & ~e->new_mask));
+		line_end(o, hdr);
+		break;
+	}
+	case EVENT_PROC_EXIT: {
+		const struct lifecycle_event *e = rec;
+		const struct proc *p = proc_table__find(o->model->procs, e->task.pid,
+							e->task.start_ns);
+
+		/* Plain exits of uninvolved processes are noise system-wide. */
+		if (!(e->exit_code & 0x7f) && !o->verbose && !filter__active(o->filter) &&
+		    !(p && p->involved))
+			break;
+		line_begin(o, hdr, "exit", (e->exit_code & 0x7f) ? sig__name(e->exit_code & 0x7f) : "-");
+		fprintf(o->f, "%s %s", format__task(who, sizeof(who), p ? p->comm : e->task.comm,
+						    e->task.pid, 0),
+			format__exit(buf, sizeof(buf), e->exit_code));
+		line_end(o, hdr);
+		break;
+	}
+	case EVENT_PROC_FORK:
+	case EVENT_PROC_EXEC: {
+		const struct lifecycle_event *e = rec;
+
+		if (!o->verbose)
+			break;
+		line_begin(o, hdr, hdr->type == EVENT_PROC_FORK ? "fork" : "exec", "-");
+		fprintf(o->f, "%s", task_str(who, sizeof(who), &e->task));
+		if (hdr->type == EVENT_PROC_FORK)
+			fprintf(o->f, " from %s", task_str(buf, sizeof(buf), &e->parent));
+		line_end(o, hdr);
+		break;
+	}
+	}
+}
+
+static void text_lost(struct output *o, unsigned int reason, uint64_t count, uint64_t total)
+{
+	fprintf(o->f, "%-15s %-7s %-10s %llu %s (%llu so far)\n", "", "LOST", "-",
+		(unsigned long long)count, loss_reason__text(reason), (unsigned long long)total);
+}
+
+static int cmp_proc(const void *a, const void *b)
+{
+	const struct proc *pa = *(const struct proc *const *)a, *pb = *(const struct proc *const *)b;
+
+	if (pa->pid != pb->pid)
+		return pa->pid < pb->pid ? -1 : 1;
+	return pa->start_ns < pb->start_ns ? -1 : pa->start_ns > pb->start_ns;
+}
+
+/* Processes to report, sorted by pid (see report__wants). */
+static struct proc **report_rows(struct output *o, size_t *n)
+{
+	size_t cap = proc_table__count(o->model->procs), k = 0;
+	struct proc **rows = calloc(cap ? cap : 1, sizeof(*rows));
+
+	if (!rows) {
+		*n = 0;
+		return NULL;
+	}
+	for (struct proc *p = proc_table__first(o->model->procs); p; p = proc_table__next(p)) {
+		if (!report__wants(o->filter, p))
+			continue;
+		rows[k++] = p;
+	}
+	qsort(rows, k, sizeof(*rows), cmp_proc);
+	*n = k;
+	return rows;
+}
+
+static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
+{
+	char c[10][16], comm[64], p50[16], pmax[16];
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		struct proc *p = rows[i];
+
+		for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {
+			const struct sig_stats *s = model__sig_stats(p, sig);
+			uint64_t q;
+
+			if (!s || !(o->filter->sig_mask & (1ULL << (sig - 1))))
+				continue;
+			if (!any) {
+				fprintf(o->f, "%-7s %-15s %-8s %5s %5s %5s %5s %5s %5s %5s %5s %7s %7s\n",
+					"PID", "COMM", "SIGNAL", "SENT", "RECV", "QUEUE", "IGN",
+					"MERGE", "DLVR", "HNDL", "ACPT", "PEND50", "PENDMAX");
+				any = true;
+			}
+			q = histogram__quantile(s->pending_hist, IPCSCOPE_HIST_SLOTS, 0.5,
+						s->pending_ns_max);
+			sanitize__terminal(comm, 16, p->comm, strlen(p->comm));
+			fprintf(o->f, "%-7u %-15.15s %-8s %5s %5s %5s %5s %5s %5s %5s %5s %7s %7s\n",
+				p->pid, comm, sig__name(sig) + 3,
+				format__count(c[0], 16, sig_stats__sent(s)),
+				format__count(c[1], 16, sig_stats__generated(s)),
+				format__count(c[2], 16, s->received[SIG_RESULT_QUEUED]),
+				format__count(c[3], 16, s->received[SIG_RESULT_IGNORED]),
+				format__count(c[4], 16, s->received[SIG_RESULT_ALREADY_PENDING]),
+				format__count(c[5], 16, sig_stats__delivered(s)),
+				format__count(c[6], 16, s->delivered[ACTION_HANDLER]),
+				format__count(c[7], 16, s->accepted),
+				s->pending_samples ? format__ns(p50, sizeof(p50), q) : "-",
+				s->pending_samples ? format__ns(pmax, sizeof(pmax), s->pending_ns_max)
+						   : "-");
+		}
+	}
+	if (!any)
+		fputs("no signals seen\n", o->f);
+}
+
+static void report_exits(struct output *o, struct proc **rows, size_t n)
+{
+	char comm[64], how[64];
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		struct proc *p = rows[i];
+
+		if (!p->exited)
+			continue;
+		if (!any) {
+			fprintf(o->f, "\n%-7s %-15s %s\n", "PID", "COMM", "EXIT");
+			any = true;
+		}
+		sanitize__terminal(comm, 16, p->comm, strlen(p->comm));
+		fprintf(o->f, "%-7u %-15.15s %s\n", p->pid, comm,
+			format__exit(how, sizeof(how), p->exit_status));
+	}
+}
+
+static void text_report(struct output *o)
+{
+	const struct model *m = o->model;
+	char dur[32];
+	size_t n;
+	struct proc **rows = report_rows(o, &n);
+	uint64_t lost = model__loss_total(m);
+
+	fprintf(o->f, "\n=== ipcscope report: %s, %llu events ===\n",
+		format__ns(dur, sizeof(dur), m->end_mono_ns - m->start_mono_ns),
+		(unsigned long long)m->events);
+	report_signal_rows(o, rows, n);
+	report_exits(o, rows, n);
+	if (!lost) {
+		fputs("\nlost: nothing\n", o->f);
+	} else {
+		fputs("\nlost:\n", o->f);
+		for (unsigned int r = 0; r < LOSS_REASON_MAX; r++)
+			if (m->loss[r])
+				fprintf(o->f, "  %llu %s\n", (unsigned long long)m->loss[r], loss_reason__text(r));
+		if (m->bad_records)
+			fprintf(o->f, "  %llu %s\n", (unsigned long long)m->bad_records,
+				loss_reason__text(LOSS_REASON_MAX));
+	}
+	free(rows);
+}
+
+const struct sink_ops sink_text_ops = {
+	.start = text_start,
+	.record = text_record,
+	.lost = text_lost,
+	.report = text_report,
+};

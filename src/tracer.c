@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "tracer.h" /* before the skeleton: it names our structs */
+#include "ipcscope.skel.h"
+
+static int libbpf_verbosity;
+
+static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG && libbpf_verbosity < 2)
+		return 0;
+	if (level == LIBBPF_INFO && libbpf_verbosity < 1)
+		return 0;
+	if (level == LIBBPF_WARN && libbpf_verbosity < 1)
+		return 0; /* our own one-line messages say what failed */
+	return vfprintf(stderr, fmt, args);
+}
+
+static int on_ring_record(void *ctx, void *data, size_t size)
+{
+	struct tracer *t = ctx;
+
+	return t->on_record(t->ctx, data, size);
+}
+
+static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o)
+{
+	skel->rodata->cfg_fold_burst = o->fold_burst;
+	skel->rodata->cfg_fold_window_ns = o->fold_window_ns;
+	skel->rodata->cfg_sig_mask = o->sig_mask;
+	skel->rodata->cfg_filter_pids = o->filter_pids;
+	skel->rodata->cfg_match_sender = o->match_sender;
+	skel->rodata->cfg_match_target = o->match_target;
+	if (o->max_procs)
+		bpf_map__set_max_entries(skel->maps.sig_stats, o->max_procs);
+}
+
+static const char *load_hint(int err)
+{
+	switch (-err) {
+	case EPERM:
+		return "the kernel refused the programs (lockdown, or missing CAP_BPF/CAP_PERFMON)";
+	case EACCES:
+	case EINVAL:
+		return "the verifier rejected a program: run with -vv and report the log";
+	case ENOENT:
+	case ESRCH:
+		return "a tracepoint or kernel symbol is missing on this kernel (see -vv)";
+	case E2BIG:
+	case ENOMEM:
+		return "not enough locked memory for the maps (lower --max-procs)";
+	}
+	return "run with -vv to see the verifier log";
+}
+
+int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_record_fn fn,
+		  void *ctx)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opts->btf_path);
+	int err, ncpus;
+
+	memset(t, 0, sizeof(*t));
+	t->opts = *opts;
+	t->on_record = fn;
+	t->ctx = ctx;
+	libbpf_verbosity = opts->verbose;
+	libbpf_set_print(print_libbpf);
+
+	t->skel = ipcscope_bpf__open_opts(&open_opts);
+	if (!t->skel) {
+		err = -errno;
+		fprintf(stderr, "ipcscope: cannot open the BPF object: %s\n", strerror(-err));
+		return err;
+	}
+	configure(t->skel, opts);
+	err = ipcscope_bpf__load(t->skel);
+	if (err) {
+		fprintf(stderr, "ipcscope: cannot load the BPF programs: %s: %s\n", strerror(-err),
+			load_hint(err));
+		return err;
+	}
+	err = ipcscope_bpf__attach(t->skel);
+	if (err) {
+		fprintf(stderr, "ipcscope: cannot attach the BPF programs: %s: %s\n",
+			strerror(-err), load_hint(err));
+		return err;
+	}
+	t->attached = true;
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_ring_record, t, NULL);
+	if (!t->rb) {
+		err = -errno;
+		fprintf(stderr, "ipcscope: cannot map the ring buffer: %s\n", strerror(-err));
+		return err;
+	}
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0)
+		return ncpus ? ncpus : -EINVAL;
+	return fold_state__init(&t->fold, ncpus);
+}
+
+int tracer__watch(struct tracer *t, uint32_t pid, uint8_t how)
+{
+	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.watch), &pid, &how, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int tracer__drain(struct tracer *t)
+{
+	return ring_buffer__consume(t->rb);
+}
+
+static void emit_swept(void *ctx, const void *rec, size_t size)
+{
+	struct tracer *t = ctx;
+
+	t->on_record(t->ctx, rec, size);
+}
+
+int tracer__sweep_folds(struct tracer *t, uint64_t now_ns, bool final)
+{
+	if (!t->opts.fold_burst)
+		return 0;
+	return fold_state__sweep(&t->fold, bpf_map__fd(t->skel->maps.fold_slots), now_ns,
+				 t->opts.fold_window_ns, final, emit_swept, t);
+}
+
+int tracer__read_losses(struct tracer *t, uint64_t out[LOSS_REASON_MAX])
+{
+	int ncpus = t->fold.ncpus, fd = bpf_map__fd(t->skel->maps.loss);
+	uint64_t *vals = calloc((size_t)ncpus, sizeof(*vals));
+
+	if (!vals)
+		return -ENOMEM;
+	for (uint32_t r = 0; r < LOSS_REASON_MAX; r++) {
+		out[r] = 0;
+		if (bpf_map_lookup_elem(fd, &r, vals))
+			continue;
+		for (int c = 0; c < ncpus; c++)
+			out[r] += vals[c];
+	}
+	free(vals);
+	return 0;
+}
+
+int tracer__read_stats(struct tracer *t, struct model *m)
+{
+	int fd = bpf_map__fd(t->skel->maps.sig_stats);
+	struct sig_stats_key key, next;
+	struct sig_stats *val = malloc(sizeof(*val));
+	void *prev = NULL;
+	int err = 0;
+
+	if (!val)
+		return -ENOMEM;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(fd, &next, val) == 0) {
+			err = model__add_sig_stats(m, &next, val);
+			if (err)
+				break;
+		}
+		key = next;
+		prev = &key;
+	}
+	free(val);
+	return err;
+}
+
+void tracer__detach(struct tracer *t)
+{
+	if (t->skel && t->attached) {
+		ipcscope_bpf__detach(t->skel);
+		t->attached = false;
+	}
+}
+
+void tracer__destroy(struct tracer *t)
+{
+	ring_buffer__free(t->rb);
+	t->rb = NULL;
+	ipcscope_bpf__destroy(t->skel);
+	t->skel = NULL;
+	fold_state__free(&t->fold);
+}

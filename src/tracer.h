@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The BPF side's lifecycle: open the skeleton, configure it, load, attach,
+ * drain the ring buffer, read the exact counters, detach.
+ */
+#ifndef TRACER_H
+#define TRACER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "fold.h"
+#include "ipcscope.h"
+#include "model.h"
+
+struct ipcscope_bpf;
+struct ring_buffer;
+
+struct tracer_opts {
+	uint32_t fold_burst; /* 0: no folding */
+	uint64_t fold_window_ns;
+	uint64_t sig_mask;
+	bool filter_pids;
+	bool match_sender, match_target;
+	uint32_t max_procs;
+	const char *btf_path;
+	int verbose;
+};
+
+/* Called for every ring-buffer record and every swept fold. */
+typedef int (*tracer_record_fn)(void *ctx, const void *data, size_t size);
+
+struct tracer {
+	struct ipcscope_bpf *skel;
+	struct ring_buffer *rb;
+	struct fold_state fold;
+	struct tracer_opts opts;
+	tracer_record_fn on_record;
+	void *ctx;
+	bool attached;
+};
+
+/* Opens, loads and attaches; prints the failing step and its fix. -errno. */
+int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_record_fn fn,
+		  void *ctx);
+int tracer__watch(struct tracer *t, uint32_t pid, uint8_t how);
+/* Drains what the ring buffer holds now; number of records or -errno. */
+int tracer__drain(struct tracer *t);
+/* Reports repeats folded by a storm that has stopped (all of them if final). */
+int tracer__sweep_folds(struct tracer *t, uint64_t now_ns, bool final);
+/* Totals per loss reason, summed over CPUs. */
+int tracer__read_losses(struct tracer *t, uint64_t out[LOSS_REASON_MAX]);
+/* Adds every (process, signal) row of the statistics map to the model. */
+int tracer__read_stats(struct tracer *t, struct model *m);
+/* Detaches the programs; maps stay readable until tracer__destroy. */
+void tracer__detach(struct tracer *t);
+void tracer__destroy(struct tracer *t);
+
+#endif /* TRACER_H */
