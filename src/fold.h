@@ -8,6 +8,7 @@
 #ifndef FOLD_H
 #define FOLD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "ipcscope.h"

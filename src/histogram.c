@@ -34,6 +34,8 @@ uint64_t histogram__quantile(const uint32_t *slots, unsigned int n, double q, ui
 		total += slots[i];
 	if (!total)
 		return 0;
+	if (total == 1 && max_seen)
+		return max_seen; /* one sample: its exact value is the max */
 	rank = (uint64_t)(q * (double)total);
 	if (rank >= total)
 		rank = total - 1;

@@ -1,0 +1,446 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Integration tests: the real ipcscope binary, the real BPF programs, and
+workloads whose truth is known. Every assertion filters on the workload's own
+pids (the machine has other activity) and says expected vs actual."""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+
+class Skip(Exception):
+    pass
+
+
+class Run:
+    """One ipcscope run: its JSON records, exit code, stderr and the
+    workload's key=value lines (its pids and its own view of the truth)."""
+
+    def __init__(self, proc, records):
+        self.rc = proc.returncode
+        self.stderr = proc.stderr
+        self.stdout = proc.stdout
+        self.records = records
+        self.kv = {}
+        for line in proc.stdout.splitlines():
+            if "=" in line and not line.startswith("{"):
+                k, _, v = line.partition("=")
+                self.kv[k.strip()] = v.strip()
+
+    def pid(self, key):
+        assert key in self.kv, "workload did not print %s= (stdout: %r, stderr: %r)" % (
+            key, self.stdout[-500:], self.stderr[-500:])
+        return int(self.kv[key])
+
+    def of_type(self, t):
+        return [r for r in self.records if r["type"] == t]
+
+    def process(self, pid):
+        found = [r for r in self.of_type("process") if r["pid"] == pid]
+        assert found, "no process record for pid %d (have %s)" % (
+            pid, sorted(r["pid"] for r in self.of_type("process")))
+        return found[0]
+
+    def received(self, pid, signame):
+        rec = self.process(pid)["signals_received"]
+        assert signame in rec, "pid %d has no %s in signals_received: %s" % (pid, signame, rec)
+        return rec[signame]
+
+    def signals(self, signame=None, sender=None, target=None):
+        out = []
+        for r in self.of_type("signal"):
+            if signame and r["signal"] != signame:
+                continue
+            if target is not None and r["target"]["pid"] != target:
+                continue
+            if sender is not None and (r["sender"] is None or r["sender"]["pid"] != sender):
+                continue
+            out.append(r)
+        return out
+
+    def delivers(self, pid, signame):
+        return [r for r in self.of_type("signal_deliver")
+                if r["pid"] == pid and r["signal"] == signame]
+
+    def exits(self, pid):
+        return [r for r in self.of_type("exit") if r["pid"] == pid]
+
+
+def count(records):
+    """Events a list of records stands for: folded records carry "count"."""
+    return sum(r.get("count", 1) for r in records)
+
+
+def expect(actual, expected, what):
+    assert actual == expected, "%s: expected %r, got %r" % (what, expected, actual)
+
+
+def expect_true(cond, what):
+    assert cond, what
+
+
+class Context:
+    def __init__(self, build):
+        self.build = build
+        self.tool = os.path.join(build, "ipcscope")
+        self.tmp = tempfile.mkdtemp(prefix="ipcscope-test-")
+
+    def cannot_run(self):
+        if os.geteuid() != 0:
+            return "integration tests load BPF programs: run them as root (sudo make test)"
+        if not os.path.exists("/sys/kernel/btf/vmlinux"):
+            return "kernel BTF /sys/kernel/btf/vmlinux is missing"
+        if not os.access(self.tool, os.X_OK):
+            return "%s is not built" % self.tool
+        return None
+
+    def workload(self, name):
+        return os.path.join(self.build, "tests", name)
+
+    def run(self, args, timeout=60, json_out=True):
+        """Runs ipcscope with args; JSON goes to a file, stdout is the workload's."""
+        out = os.path.join(self.tmp, "out.jsonl")
+        if os.path.exists(out):
+            os.unlink(out)
+        cmd = [self.tool] + (["--json", "-o", out] if json_out else []) + args
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+        records = []
+        if json_out and os.path.exists(out):
+            with open(out, encoding="utf-8") as f:
+                for n, line in enumerate(f, 1):
+                    try:
+                        records.append(json.loads(line))
+                    except ValueError as e:
+                        raise AssertionError("line %d of the JSON output is not JSON (%s): %r"
+                                             % (n, e, line[:200]))
+        run = Run(proc, records)
+        return run
+
+    def trace(self, workload_argv, extra=(), timeout=60):
+        run = self.run(list(extra) + ["--", self.workload(workload_argv[0])]
+                       + list(workload_argv[1:]), timeout=timeout)
+        assert run.rc == 0, "ipcscope -- %s exited %d: %s" % (
+            " ".join(workload_argv), run.rc, run.stderr[-1000:])
+        summary = run.of_type("summary")
+        expect(len(summary), 1, "summary records")
+        expect(summary[0]["lost"], 0, "events lost in a quiet run")
+        return run
+
+
+# ---------------------------------------------------------------- signals
+
+def test_handshake_usr1(ctx):
+    n = 200
+    run = ctx.trace(["sig_handshake", str(n)])
+    parent, child = run.pid("parent"), run.pid("child")
+    sig = run.signals("SIGUSR1", sender=parent, target=child)
+    expect(count(sig), n, "SIGUSR1 records parent -> child")
+    expect({r["via"] for r in sig}, {"kill"}, "API")
+    expect({r["result"] for r in sig}, {"queued"}, "results")
+    expect({r["sender"]["comm"] for r in sig}, {"sig_handshake"}, "sender comm")
+    rx = run.received(child, "SIGUSR1")
+    for k, v in (("generated", n), ("queued", n), ("already_pending", 0), ("delivered", n),
+                 ("handled", n), ("handler_returns", n), ("accepted", 0)):
+        expect(rx[k], v, "child SIGUSR1 %s" % k)
+    expect(run.process(parent)["signals_sent"].get("SIGUSR1"), n, "parent signals_sent")
+    dl = run.delivers(child, "SIGUSR1")
+    expect(count(dl), n, "deliver records")
+    expect({r["action"] for r in dl}, {"handler"}, "delivery action")
+    expect(count([r for r in run.of_type("signal_handler_return") if r["pid"] == child]), n,
+           "handler return records")
+
+
+def test_fold_keeps_every_event_counted(ctx):
+    n = 300
+    run = ctx.trace(["sig_handshake", str(n)], extra=["--fold-burst", "5",
+                                                       "--fold-window", "10000"])
+    parent, child = run.pid("parent"), run.pid("child")
+    sig = run.signals("SIGUSR1", sender=parent, target=child)
+    expect(count(sig), n, "events represented by SIGUSR1 records (folded included)")
+    expect_true(len(sig) < n, "storm was not folded: %d records for %d events" % (len(sig), n))
+    expect_true(any(r.get("folded") for r in sig), "no record says folded")
+    expect(count(run.delivers(child, "SIGUSR1")), n, "deliveries (folded included)")
+    expect(run.received(child, "SIGUSR1")["delivered"], n, "exact delivered total")
+
+
+def test_blocked_signal_merges(ctx):
+    k, t_ms = 5, 300
+    run = ctx.trace(["sig_blocked", str(k), str(t_ms)])
+    parent, child = run.pid("parent"), run.pid("child")
+    sig = run.signals("SIGINT", sender=parent, target=child)
+    expect(count(sig), k, "SIGINT generated")
+    expect([r["result"] for r in sig], ["queued"] + ["already_pending"] * (k - 1),
+           "results in order")
+    expect({r["blocked"] for r in sig}, {True}, "blocked at generation")
+    rx = run.received(child, "SIGINT")
+    expect((rx["queued"], rx["already_pending"], rx["delivered"], rx["blocked"]),
+           (1, k - 1, 1, k), "child SIGINT (queued, already_pending, delivered, blocked)")
+    dl = run.delivers(child, "SIGINT")
+    expect(len(dl), 1, "deliveries")
+    expect_true(dl[0]["pending_ns"] >= t_ms * 1e6,
+                "pending_ns %r < %d ms" % (dl[0]["pending_ns"], t_ms))
+    expect_true(rx["pending_ns"]["max"] >= t_ms * 1e6, "report pending max %r" % rx["pending_ns"])
+    masks = [r for r in run.of_type("sigprocmask") if r["pid"] == child]
+    expect_true(any("SIGINT" in r["blocked"] for r in masks), "no sigprocmask blocking SIGINT")
+    expect_true(any("SIGINT" in r["unblocked"] for r in masks), "no sigprocmask unblocking SIGINT")
+
+
+def test_realtime_signals_queue(ctx):
+    k = 6
+    run = ctx.trace(["sig_rt_queue", str(k)])
+    parent, child, signo = run.pid("parent"), run.pid("child"), run.pid("sig")
+    sig = [r for r in run.signals(sender=parent, target=child) if r["sig"] == signo]
+    expect(count(sig), k, "real-time signals generated")
+    expect({r["result"] for r in sig}, {"queued"}, "results")
+    expect({r["via"] for r in sig}, {"rt_sigqueueinfo"}, "API")
+    expect({r["code"] for r in sig}, {"SI_QUEUE"}, "si_code")
+    dl = [r for r in run.of_type("signal_deliver") if r["pid"] == child and r["sig"] == signo]
+    expect(count(dl), k, "real-time signals delivered")
+    name = sig[0]["signal"]
+    rx = run.received(child, name)
+    expect((rx["queued"], rx["delivered"]), (k, k), "child (queued, delivered)")
+
+
+def test_ignored_signal(ctx):
+    n = 3
+    run = ctx.trace(["sig_ignored", str(n)])
+    parent, child = run.pid("parent"), run.pid("child")
+    sig = run.signals("SIGUSR1", sender=parent, target=child)
+    expect([r["result"] for r in sig], ["ignored"] * n, "results")
+    rx = run.received(child, "SIGUSR1")
+    expect((rx["ignored"], rx["delivered"]), (n, 0), "child (ignored, delivered)")
+    acts = [r for r in run.of_type("sigaction") if r["pid"] == child and r["signal"] == "SIGUSR1"]
+    expect([r["handler"] for r in acts], ["ignore"], "handler install seen")
+
+
+def test_sigpipe_death_is_not_sigkill(ctx):
+    run = ctx.run(["--", "sh", "-c", "yes | head -n1 >/dev/null"])
+    expect(run.rc, 0, "exit status of the pipeline (head's)")
+    yes = [r for r in run.of_type("exit") if r["comm"] == "yes"]
+    expect(len(yes), 1, "exit records of yes")
+    expect((yes[0].get("signal"), yes[0].get("core")), ("SIGPIPE", False), "yes's death")
+    pid = yes[0]["pid"]
+    sig = run.signals("SIGPIPE", target=pid)
+    expect(len(sig), 1, "SIGPIPE records to yes")
+    expect((sig[0]["via"], sig[0]["sender"], sig[0]["result"]), ("kernel", None, "queued"),
+           "SIGPIPE (via, sender, result)")
+    expect(sig[0].get("syscall"), "write", "syscall that raised it")
+    dl = run.delivers(pid, "SIGPIPE")
+    expect([(r["action"], r["default_action"]) for r in dl], [("default", "term")],
+           "SIGPIPE delivery")
+    expect(run.delivers(pid, "SIGKILL"), [], "SIGKILL deliveries reported for yes")
+    expect(run.process(pid)["exit"], {"signal": "SIGPIPE", "core": False}, "report exit")
+
+
+def _fault(ctx, kind, core):
+    args = ["sig_fault", kind] + (["core"] if core else [])
+    run = ctx.trace(args)
+    child = run.pid("child")
+    signame = {"segv": "SIGSEGV", "fpe": "SIGFPE"}[kind]
+    truth_sig, truth_core = run.pid("signal"), bool(run.pid("core"))
+    expect(truth_sig, {"segv": 11, "fpe": 8}[kind], "workload's own waitpid signal")
+    ex = run.exits(child)
+    expect([(e.get("signal"), e.get("core")) for e in ex], [(signame, truth_core)],
+           "exit record vs waitpid")
+    sig = run.signals(signame, target=child)
+    expect([(r["via"], r["sender"]) for r in sig], [("kernel", None)], "fault is kernel-sent")
+    expect(sig[0]["code"], {"segv": "SEGV_MAPERR", "fpe": "FPE_INTDIV"}[kind], "si_code")
+    dl = run.delivers(child, signame)
+    expect([(r["action"], r["default_action"]) for r in dl], [("default", "core")], "delivery")
+    if "core_dir" in run.kv:
+        subprocess.run(["rm", "-rf", run.kv["core_dir"]])
+    return truth_core
+
+
+def test_segv_core_dump(ctx):
+    if not _fault(ctx, "segv", core=True):
+        raise Skip("the kernel's core_pattern did not dump a core here; exit matched anyway")
+
+
+def test_fpe_divide_by_zero(ctx):
+    _fault(ctx, "fpe", core=False)
+
+
+def test_alarm_from_kernel(ctx):
+    run = ctx.trace(["sig_alarm"])
+    pid = run.pid("pid")
+    sig = run.signals("SIGALRM", target=pid)
+    expect([(r["via"], r["sender"], r["code"], r["result"]) for r in sig],
+           [("kernel", None, "SI_KERNEL", "queued")], "SIGALRM generation")
+    dl = run.delivers(pid, "SIGALRM")
+    expect([r["action"] for r in dl], ["handler"], "SIGALRM delivery")
+
+
+def test_sigchld_and_job_control(ctx):
+    run = ctx.trace(["sig_child"])
+    parent, child = run.pid("parent"), run.pid("child")
+    expect(run.pid("exit"), 3, "child's exit code seen by the workload")
+    stop = run.signals("SIGSTOP", sender=parent, target=child)
+    expect([(r["via"], r["result"]) for r in stop], [("kill", "queued")], "SIGSTOP generation")
+    expect([(r["action"], r["default_action"]) for r in run.delivers(child, "SIGSTOP")],
+           [("default", "stop")], "SIGSTOP delivery")
+    cont = run.signals("SIGCONT", sender=parent, target=child)
+    expect(len(cont), 1, "SIGCONT records")
+    chld = run.signals("SIGCHLD", target=parent)
+    expect([(r["via"], r["code"], r["context"]["pid"]) for r in chld],
+           [("kernel", "CLD_EXITED", child)], "SIGCHLD to the parent (SA_NOCLDSTOP)")
+    expect([r["action"] for r in run.delivers(parent, "SIGCHLD")], ["handler"],
+           "SIGCHLD delivery")
+    expect([e.get("code") for e in run.exits(child)], [3], "child exit record")
+
+
+def test_sigwaitinfo_and_signalfd_accept(ctx):
+    run = ctx.trace(["sig_accept"])
+    child = run.pid("child")
+    acc = [r for r in run.of_type("signal_accept") if r["pid"] == child]
+    expect(sorted((r["signal"], r["via"]) for r in acc),
+           [("SIGUSR1", "sigtimedwait"), ("SIGUSR2", "signalfd")], "accept records")
+    for name in ("SIGUSR1", "SIGUSR2"):
+        rx = run.received(child, name)
+        expect((rx["queued"], rx["accepted"], rx["delivered"]), (1, 1, 0),
+               "%s (queued, accepted, delivered)" % name)
+
+
+# ---------------------------------------------------------------- scope, modes
+
+def test_command_scope_excludes_other_processes(ctx):
+    outsider = subprocess.Popen([ctx.workload("sig_handshake"), "400"],
+                                stdout=subprocess.PIPE, text=True)
+    try:
+        outsider_pids = {outsider.pid}
+        first = outsider.stdout.readline() + outsider.stdout.readline()
+        for line in first.splitlines():
+            outsider_pids.add(int(line.split("=")[1]))
+        run = ctx.trace(["sig_handshake", "50"])
+    finally:
+        outsider.wait(timeout=30)
+    mine = {run.pid("parent"), run.pid("child")}
+    seen = set()
+    for r in run.records:
+        for key in ("sender", "target"):
+            if isinstance(r.get(key), dict):
+                seen.add(r[key]["pid"])
+        if "pid" in r and r["type"] != "summary":
+            seen.add(r["pid"])
+    expect(seen & outsider_pids, set(), "outsider pids in a -- COMMAND trace")
+    expect_true(mine <= seen, "own pids %s not all seen in %s" % (mine, seen))
+    expect(count(run.signals("SIGUSR1", sender=run.pid("parent"))), 50, "own signals")
+
+
+def test_command_exit_status_passes_through(ctx):
+    run = ctx.run(["--", "sh", "-c", "exit 7"])
+    expect(run.rc, 7, "exit status of 'sh -c exit 7'")
+    run = ctx.run(["--", "sh", "-c", "kill -TERM $$"])
+    expect(run.rc, 128 + 15, "exit status of a command killed by SIGTERM")
+    exits = [r for r in run.of_type("exit") if r.get("signal") == "SIGTERM"]
+    expect(len(exits), 1, "SIGTERM death recorded")
+
+
+def test_pid_filter_system_wide(ctx):
+    target = subprocess.Popen(["sleep", "30"])
+    other = subprocess.Popen(["sleep", "30"])
+    out = os.path.join(ctx.tmp, "pidfilter.jsonl")
+    try:
+        tracer = subprocess.Popen([ctx.tool, "--json", "-o", out, "-p", str(target.pid),
+                                   "-d", "3"], stderr=subprocess.PIPE, text=True)
+        time.sleep(1.0)  # loaded and attached well before this
+        os.kill(other.pid, signal.SIGUSR2)
+        os.kill(target.pid, signal.SIGUSR2)
+        _, err = tracer.communicate(timeout=30)
+        expect(tracer.returncode, 0, "ipcscope -p exit status (stderr: %s)" % err)
+    finally:
+        for p in (target, other):
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+    with open(out, encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f]
+    sig = [r for r in recs if r["type"] == "signal" and r["signal"] == "SIGUSR2"]
+    expect([(r["target"]["pid"], r["sender"]["pid"], r["via"]) for r in sig],
+           [(target.pid, os.getpid(), "kill")], "SIGUSR2 records under -p")
+    ex = [r for r in recs if r["type"] == "exit"]
+    expect([(r["pid"], r.get("signal")) for r in ex], [(target.pid, "SIGUSR2")], "exits under -p")
+
+
+def test_signal_filter(ctx):
+    run = ctx.trace(["sig_accept"], extra=["-s", "USR2"])
+    names = {r["signal"] for r in run.records if r["type"].startswith("signal")}
+    expect(names, {"SIGUSR2"}, "signals with -s USR2")
+
+
+def test_text_output_and_report(ctx):
+    proc = subprocess.run([ctx.tool, "--", ctx.workload("sig_blocked"), "3", "50"],
+                          capture_output=True, text=True, timeout=60)
+    expect(proc.returncode, 0, "text run exit status (stderr: %s)" % proc.stderr)
+    lines = proc.stdout.splitlines()
+    # The workload shares our stdout, so its key=value lines interleave.
+    headers = [l for l in lines if l.split()[:4] == ["TIME", "EVENT", "SIGNAL", "DETAIL"]]
+    expect(len(headers), 1, "live header lines")
+    child = [l for l in lines if l.startswith("child=")][0].split("=")[1]
+    gen = [l for l in lines if " signal " in l and "SIGINT" in l and "[%s]" % child in l]
+    expect(len(gen), 3, "live SIGINT lines")
+    expect_true("already_pending" in gen[1], "merge shown: %r" % gen[1])
+    row = [l.split() for l in lines if l.split()[:1] == [child] and "INT" in l.split()]
+    expect_true(row, "report row for the child: %s" % lines[-12:])
+    # PID COMM SIGNAL SENT RECV QUEUE IGN MERGE DLVR HNDL ACPT
+    expect(row[0][3:11], ["0", "3", "1", "0", "2", "1", "1", "0"], "report counters")
+    expect_true(all(len(l) < 100 for l in lines), "a line is 100 columns or wider")
+    expect_true(any(l.startswith("lost: nothing") for l in lines), "loss line")
+
+
+def test_works_with_tracefs_unmounted(ctx):
+    mounted = subprocess.run(["mountpoint", "-q", "/sys/kernel/tracing"]).returncode == 0
+    if mounted and subprocess.run(["umount", "/sys/kernel/tracing"]).returncode != 0:
+        raise Skip("tracefs is busy and cannot be unmounted here")
+    run = ctx.trace(["sig_ignored", "2"])
+    expect(run.received(run.pid("child"), "SIGUSR1")["ignored"], 2, "ignored count")
+
+
+# ---------------------------------------------------------------- bad input
+
+def test_bad_input_messages_and_codes(ctx):
+    cases = [
+        (["-s", "FOO"], 2, "unknown signal 'FOO'"),
+        (["-s", "65"], 2, "unknown signal '65'"),
+        (["--bogus"], 2, "unrecognized option"),
+        (["-p", "abc"], 2, "a pid must be a whole number"),
+        (["-p", "2147483646"], 2, "no process with pid 2147483646"),
+        (["-d", "-1"], 2, "-d takes seconds"),
+        (["--match", "both"], 2, "--match takes sender, target or either"),
+        (["-o", "/nonexistent-dir/x.jsonl", "-d", "1"], 1, "cannot open /nonexistent-dir/x.jsonl"),
+        (["--btf", "/nonexistent.btf", "-d", "1"], 1, "cannot read BTF file /nonexistent.btf"),
+        (["--", "/nonexistent-command"], 127, "cannot run /nonexistent-command"),
+    ]
+    for args, rc, msg in cases:
+        proc = subprocess.run([ctx.tool] + args, capture_output=True, text=True, timeout=30,
+                              stdin=subprocess.DEVNULL)
+        expect(proc.returncode, rc, "exit status of ipcscope %s" % " ".join(args))
+        expect_true(msg in proc.stderr, "ipcscope %s: %r not in stderr %r"
+                    % (" ".join(args), msg, proc.stderr))
+        expect_true(len(proc.stderr.strip().splitlines()) <= 2,
+                    "ipcscope %s: more than a short message: %r" % (" ".join(args), proc.stderr))
+
+
+def test_unwritable_output_fails_cleanly(ctx):
+    proc = subprocess.run([ctx.tool, "-o", "/dev/full", "--", ctx.workload("sig_handshake"), "5"],
+                          capture_output=True, text=True, timeout=60)
+    expect(proc.returncode, 1, "exit status with -o /dev/full")
+    expect_true("cannot write to /dev/full" in proc.stderr, "message: %r" % proc.stderr)
+
+
+def test_unprivileged_user_gets_clear_error(ctx):
+    setpriv = subprocess.run(["which", "setpriv"], capture_output=True).returncode == 0
+    if not setpriv:
+        raise Skip("setpriv (util-linux) is not installed")
+    proc = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                           "--inh-caps=-all", "--bounding-set=-all", ctx.tool, "-d", "1"],
+                          capture_output=True, text=True, timeout=30)
+    expect(proc.returncode, 1, "exit status without privileges")
+    expect_true("CAP_BPF" in proc.stderr and "sudo" in proc.stderr, "message: %r" % proc.stderr)
+
+
+TESTS = [(name, fn) for name, fn in sorted(globals().items())
+         if name.startswith("test_") and callable(fn)]

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Unit tests of the model, the encoders and the vocabulary, with synthetic
+ * events; no root, no BPF. Prints "ok - name" / "not ok - name: why".
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "decode.h"
+#include "fold.h"
+#include "format.h"
+#include "histogram.h"
+#include "model.h"
+#include "output.h"
+#include "proc_table.h"
+#include "sanitize.h"
+#include "signals.h"
+
+static int failures;
+static const char *current;
+static bool current_failed;
+
+static void check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok)
+		return;
+	if (!current_failed)
+		printf("not ok - %s: ", current);
+	else
+		printf("    also: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	current_failed = true;
+}
+
+#define CHECK_STR(actual, expected)                                                            \
+	check(!strcmp((actual), (expected)), "%s: expected \"%s\", got \"%s\"", #actual,        \
+	      (expected), (actual))
+/* Evaluates each side once: the expressions under test may have effects. */
+static void check_int(long long actual, long long expected, const char *what)
+{
+	check(actual == expected, "%s: expected %lld, got %lld", what, expected, actual);
+}
+
+#define CHECK_INT(actual, expected) check_int((long long)(actual), (long long)(expected), #actual)
+
+static void run(const char *name, void (*fn)(void))
+{
+	current = name;
+	current_failed = false;
+	fn();
+	if (current_failed)
+		failures++;
+	else
+		printf("ok - %s\n", name);
+}
+
+/* ---- sanitizer: hostile names never reach a terminal or break JSON ---- */
+
+static char *json_of(const char *s, size_t len)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	sanitize__json(f, s, len);
+	fclose(f);
+	return buf;
+}
+
+static void test_terminal_escapes_controls(void)
+{
+	char out[256];
+
+	sanitize__terminal(out, sizeof(out), "\x1b" "[31mred\x1b" "[0m", 12);
+	CHECK_STR(out, "\\x1b[31mred\\x1b[0m");
+	sanitize__terminal(out, sizeof(out), "a\nb\tc\\d", 7);
+	CHECK_STR(out, "a\\x0ab\\x09c\\x5cd");
+	sanitize__terminal(out, sizeof(out), "\xe2\x80\xae" "evil", 7); /* U+202E RLO */
+	CHECK_STR(out, "\\u{202e}evil");
+	sanitize__terminal(out, sizeof(out), "bad\xff\xc3", 5); /* invalid UTF-8 */
+	CHECK_STR(out, "bad\\xff\\xc3");
+	sanitize__terminal(out, sizeof(out), "caf\xc3\xa9", 5); /* valid UTF-8 kept */
+	CHECK_STR(out, "caf\xc3\xa9");
+	sanitize__terminal(out, sizeof(out), "\xc2\x9b" "2J", 4); /* C1 CSI */
+	CHECK_STR(out, "\\u{009b}2J");
+}
+
+static void test_terminal_truncates_on_boundary(void)
+{
+	char out[6];
+
+	sanitize__terminal(out, sizeof(out), "ab\x1b" "cd", 5);
+	CHECK_STR(out, "ab"); /* "\x1b" escape (4 bytes) does not fit: stop before it */
+}
+
+static void test_json_always_valid(void)
+{
+	char *s;
+
+	s = json_of("a\"b\\c\nd", 7);
+	CHECK_STR(s, "\"a\\\"b\\\\c\\nd\"");
+	free(s);
+	s = json_of("\x1b]0;title\x07", 10);
+	CHECK_STR(s, "\"\\u001b]0;title\\u0007\"");
+	free(s);
+	s = json_of("x\xff\xfe" "y", 4);
+	CHECK_STR(s, "\"x\\\\xff\\\\xfey\"");
+	free(s);
+	s = json_of("\xe2\x80\xa8", 3); /* U+2028 breaks JavaScript parsers */
+	CHECK_STR(s, "\"\\u2028\"");
+	free(s);
+}
+
+static void test_comm_without_nul(void)
+{
+	const char comm[16] = "0123456789abcdef"; /* 16 bytes, no NUL */
+
+	CHECK_INT(sanitize__strnlen(comm, 16), 16);
+}
+
+/* ---- vocabulary ---- */
+
+static void test_signal_names_and_parsing(void)
+{
+	uint64_t mask;
+	const char *bad = NULL;
+
+	CHECK_STR(sig__name(13), "SIGPIPE");
+	CHECK_STR(sig__name(34), "SIGRTMIN");
+	CHECK_STR(sig__name(35), "SIGRTMIN+1");
+	CHECK_STR(sig__name(63), "SIGRTMAX-1");
+	CHECK_STR(sig__name(0), "SIG?");
+	CHECK_INT(sig__parse("usr1"), 10);
+	CHECK_INT(sig__parse("SIGTERM"), 15);
+	CHECK_INT(sig__parse("9"), 9);
+	CHECK_INT(sig__parse("RTMIN+2"), 36);
+	CHECK_INT(sig__parse("SIGRTMAX-1"), 63);
+	CHECK_INT(sig__parse("65"), -1);
+	CHECK_INT(sig__parse("FOO"), -1);
+	CHECK_INT(sig__parse("9x"), -1);
+	CHECK_INT(sig__parse_list("USR1,9", &mask, &bad), 0);
+	CHECK_INT(mask, (1ULL << 9) | (1ULL << 8));
+	CHECK_INT(sig__parse_list("USR1,,9", &mask, &bad), -22);
+	CHECK_INT(sig__parse_list("USR1,NOPE", &mask, &bad), -22);
+	CHECK_STR(bad, "NOPE");
+}
+
+static void test_default_actions(void)
+{
+	CHECK_STR(default_action__name(sig__default_action(11)), "core");
+	CHECK_STR(default_action__name(sig__default_action(8)), "core");
+	CHECK_STR(default_action__name(sig__default_action(13)), "term");
+	CHECK_STR(default_action__name(sig__default_action(17)), "ign");
+	CHECK_STR(default_action__name(sig__default_action(18)), "cont");
+	CHECK_STR(default_action__name(sig__default_action(20)), "stop");
+	CHECK_STR(default_action__name(sig__default_action(40)), "term");
+	CHECK_STR(si_code__name(17, 1), "CLD_EXITED");
+	CHECK_STR(si_code__name(11, 2), "SEGV_ACCERR");
+	CHECK_STR(si_code__name(10, -6), "SI_TKILL");
+}
+
+static void test_exit_status_format(void)
+{
+	char buf[64];
+
+	CHECK_STR(format__exit(buf, sizeof(buf), 3 << 8), "exited 3");
+	CHECK_STR(format__exit(buf, sizeof(buf), 13), "killed by SIGPIPE");
+	CHECK_STR(format__exit(buf, sizeof(buf), 11 | 0x80), "killed by SIGSEGV (core dumped)");
+	CHECK_STR(format__ns(buf, sizeof(buf), 1500), "1.5us");
+	CHECK_STR(format__count(buf, sizeof(buf), 1234567), "1.2M");
+	CHECK_STR(format__sigset(buf, sizeof(buf), (1ULL << 1) | (1ULL << 9)), "SIGINT,SIGUSR1");
+	CHECK_STR(format__sa_flags(buf, sizeof(buf), 0x14000004), "SA_SIGINFO|SA_RESTART");
+}
+
+/* ---- histogram: the same buckets as BPF, quantiles within 12.5% ---- */
+
+static void test_histogram(void)
+{
+	uint32_t slots[IPCSCOPE_HIST_SLOTS] = { 0 };
+	uint64_t lo, hi, q;
+
+	for (uint64_t v = 1; v < (1ULL << 40); v = v * 3 + 1) {
+		histogram__bounds(histogram__slot(v), &lo, &hi);
+		check(lo <= v && v < hi, "value %llu outside its slot [%llu,%llu)",
+		      (unsigned long long)v, (unsigned long long)lo, (unsigned long long)hi);
+	}
+	for (int i = 0; i < 99; i++)
+		slots[histogram__slot(1000)]++;
+	slots[histogram__slot(5000000)]++;
+	q = histogram__quantile(slots, IPCSCOPE_HIST_SLOTS, 0.5, 5000000);
+	check(q >= 875 && q <= 1125, "p50 of 99x1000 + 1x5ms is %llu", (unsigned long long)q);
+	memset(slots, 0, sizeof(slots));
+	slots[histogram__slot(300000000)]++;
+	CHECK_INT(histogram__quantile(slots, IPCSCOPE_HIST_SLOTS, 0.5, 300000000), 300000000);
+	memset(slots, 0, sizeof(slots));
+	CHECK_INT(histogram__quantile(slots, IPCSCOPE_HIST_SLOTS, 0.5, 0), 0);
+}
+
+/* ---- folding: a sweep's report is not counted twice by a later flush ---- */
+
+static void test_fold_flush_after_sweep(void)
+{
+	struct fold_state s;
+	struct event_header h = { .count = 10, .cpu = 1, .fold_slot = 7, .fold_gen = 3 };
+
+	CHECK_INT(fold_state__init(&s, 2), 0);
+	s.marks[1 * IPCSCOPE_FOLD_SLOTS + 7] = (struct fold_mark){ .gen = 3, .reported = 4 };
+	CHECK_INT(fold_state__on_flush(&s, &h), 6);
+	h.count = 5; /* next window's flush: nothing was swept for it */
+	CHECK_INT(fold_state__on_flush(&s, &h), 5);
+	s.marks[1 * IPCSCOPE_FOLD_SLOTS + 7] = (struct fold_mark){ .gen = 2, .reported = 4 };
+	CHECK_INT(fold_state__on_flush(&s, &h), 5); /* another generation */
+	s.marks[1 * IPCSCOPE_FOLD_SLOTS + 7] = (struct fold_mark){ .gen = 3, .reported = 9 };
+	CHECK_INT(fold_state__on_flush(&s, &h), 0);
+	fold_state__free(&s);
+}
+
+/* ---- process table: identity is (pid, start time) ---- */
+
+static void test_proc_table_pid_reuse(void)
+{
+	struct proc_table *t = proc_table__new();
+	struct proc *a, *b;
+
+	a = proc_table__get(t, 100, 5000000000ULL, "first");
+	b = proc_table__get(t, 100, 9000000000ULL, "second");
+	check(a != b, "a reused pid must be a new process");
+	CHECK_STR(proc_table__find(t, 100, 5000000000ULL)->comm, "first");
+	CHECK_STR(proc_table__latest(t, 100)->comm, "second");
+	CHECK_INT(proc_table__count(t), 2);
+	/* /proc has tick resolution; BPF has ns: the same process. */
+	check(proc_table__same_start(5000000000ULL, 5003000000ULL), "same tick not matched");
+	proc_table__free(t, NULL);
+}
+
+static void test_proc_table_seed(void)
+{
+	char dir[] = "/tmp/ipcscope-unit-XXXXXX", path[256];
+	struct proc_table *t = proc_table__new();
+	struct proc *p;
+	FILE *f;
+
+	check(mkdtemp(dir) != NULL, "mkdtemp");
+	snprintf(path, sizeof(path), "%s/42", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/42/stat", dir);
+	f = fopen(path, "w");
+	/* A comm with ") (" inside must not fool the parser. */
+	fprintf(f, "42 (a) (b c) S 7 42 42 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 1234 0 0\n");
+	fclose(f);
+	CHECK_INT(proc_table__seed(t, dir), 1);
+	p = proc_table__latest(t, 42);
+	check(p != NULL, "seeded process missing");
+	if (p) {
+		CHECK_STR(p->comm, "a) (b c");
+		CHECK_INT(p->ppid, 7);
+		CHECK_INT(p->start_ns / 10000000ULL, 1234);
+	}
+	proc_table__free(t, NULL);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	check(system(path) == 0, "cleanup");
+}
+
+/* ---- model + JSON sink, end to end with synthetic records ---- */
+
+static char *render(bool json, void (*feed)(struct decoder *d))
+{
+	struct model m;
+	struct output o;
+	struct filter flt;
+	struct fold_state fs;
+	struct decoder d;
+	char *buf = NULL;
+	size_t size = 0;
+
+	model__init(&m);
+	filter__init(&flt);
+	fold_state__init(&fs, 1);
+	output__open(&o, "/dev/null", json, &m, &flt);
+	fclose(o.f);
+	o.f = open_memstream(&buf, &size);
+	d = (struct decoder){ &m, &o, &fs, &flt };
+	feed(&d);
+	fclose(o.f);
+	o.f = NULL;
+	o.owns_file = false;
+	output__close(&o);
+	fold_state__free(&fs);
+	model__free(&m);
+	return buf;
+}
+
+static void task(struct task_ref *t, uint32_t pid, const char *comm)
+{
+	t->pid = t->tid = pid;
+	t->start_ns = pid * 1000000000ULL;
+	memcpy(t->comm, comm, strnlen(comm, 16));
+}
+
+static void feed_hostile_signal(struct decoder *d)
+{
+	struct sig_generate_event e = { 0 };
+
+	e.hdr.type = EVENT_SIG_GENERATE;
+	e.hdr.count = 1;
+	e.hdr.ts_ns = 42;
+	e.sig = 13;
+	e.result = SIG_RESULT_QUEUED;
+	e.via = VIA_KERNEL;
+	e.group = 0;
+	e.info_kind = INFO_NOINFO;
+	task(&e.target, 7, "\x1b[2J\"evil\n\xff");
+	task(&e.context, 7, "\x1b[2J\"evil\n\xff");
+	e.syscall_nr = 1;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void test_json_signal_record_golden(void)
+{
+	char *out = render(true, feed_hostile_signal);
+
+	CHECK_STR(out, "{\"type\":\"signal\",\"ts_ns\":42,\"sig\":13,\"signal\":\"SIGPIPE\","
+		       "\"code\":\"SI_USER\",\"result\":\"queued\",\"via\":\"kernel\","
+		       "\"sender\":null,\"target\":{\"pid\":7,\"tid\":7,\"comm\":"
+		       "\"\\u001b[2J\\\"evil\\n\\\\xff\"},\"group\":false,\"blocked\":false,"
+		       "\"context\":{\"pid\":7,\"tid\":7,\"comm\":\"\\u001b[2J\\\"evil\\n\\\\xff\"},"
+		       "\"syscall\":\"write\"}\n");
+	free(out);
+}
+
+static void test_text_record_has_no_control_bytes(void)
+{
+	char *out = render(false, feed_hostile_signal);
+	const char *nl = strchr(out, '\n');
+
+	for (const char *p = out; *p; p++)
+		check(*p == '\n' || (unsigned char)*p >= 0x20, "control byte 0x%02x in text output",
+		      (unsigned char)*p);
+	check(nl && !strchr(nl + 1, '\n'), "one record must be one line: %s", out);
+	check(strstr(out, "\\x1b[2J\"evil\\x0a\\xff[7]") != NULL, "escaped name missing: %s", out);
+	free(out);
+}
+
+static void feed_bad_records(struct decoder *d)
+{
+	struct event_header h = { .type = 999, .count = 1 };
+	struct sig_deliver_event short_rec = { .hdr = { .type = EVENT_SIG_DELIVER, .count = 1 } };
+
+	decode__record(d, &h, sizeof(h));			   /* unknown type */
+	decode__record(d, &short_rec, sizeof(struct event_header)); /* truncated */
+	decode__record(d, &h, 3);				   /* shorter than a header */
+	check(d->model->bad_records == 3, "bad records counted: %llu",
+	      (unsigned long long)d->model->bad_records);
+}
+
+static void test_decoder_counts_bad_records(void)
+{
+	free(render(true, feed_bad_records));
+}
+
+static void feed_stats_and_report(struct decoder *d)
+{
+	struct sig_stats_key key = { .pid = 9, .sig = 10, .start_ns = 9000000000ULL };
+	struct sig_stats *s = calloc(1, sizeof(*s));
+	struct lifecycle_event ex = { .hdr = { .type = EVENT_PROC_EXIT, .count = 1 } };
+
+	task(&ex.task, 9, "victim");
+	ex.exit_code = 13;
+	decode__record(d, &ex, sizeof(ex));
+	s->received[SIG_RESULT_QUEUED] = 3;
+	s->received[SIG_RESULT_ALREADY_PENDING] = 2;
+	s->delivered[ACTION_HANDLER] = 3;
+	s->handler_returns = 3;
+	model__add_sig_stats(d->model, &key, s);
+	d->model->loss[LOSS_RINGBUF] = 4;
+	d->out->ops->report(d->out);
+	free(s);
+}
+
+static void test_json_process_and_loss_records(void)
+{
+	char *out = render(true, feed_stats_and_report);
+
+	check(strstr(out, "{\"type\":\"process\",\"pid\":9,") != NULL, "no process record: %s", out);
+	check(strstr(out, "\"SIGUSR1\":{\"generated\":5,\"queued\":3,\"ignored\":0,"
+			  "\"already_pending\":2,") != NULL, "received counters: %s", out);
+	check(strstr(out, "\"exit\":{\"signal\":\"SIGPIPE\",\"core\":false}") != NULL,
+	      "death: %s", out);
+	check(strstr(out, "{\"type\":\"lost\",\"count\":4,\"total\":4,\"reason\":"
+			  "\"ring_buffer_full\"}") != NULL, "loss record: %s", out);
+	check(strstr(out, "\"lost\":4}") != NULL, "summary lost: %s", out);
+	free(out);
+}
+
+int main(void)
+{
+	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
+	run("sanitize: terminal truncates on a boundary", test_terminal_truncates_on_boundary);
+	run("sanitize: JSON strings always valid", test_json_always_valid);
+	run("sanitize: 16-byte comm without NUL", test_comm_without_nul);
+	run("signals: names and parsing", test_signal_names_and_parsing);
+	run("signals: default actions and si_code", test_default_actions);
+	run("format: exit status, durations, sets", test_exit_status_format);
+	run("histogram: buckets and quantiles", test_histogram);
+	run("fold: flush after sweep counts once", test_fold_flush_after_sweep);
+	run("proc_table: pid reuse", test_proc_table_pid_reuse);
+	run("proc_table: seeding from /proc", test_proc_table_seed);
+	run("json: signal record golden with a hostile name", test_json_signal_record_golden);
+	run("text: hostile name stays on one safe line", test_text_record_has_no_control_bytes);
+	run("decode: bad records counted", test_decoder_counts_bad_records);
+	run("json: process, exit and loss records", test_json_process_and_loss_records);
+	return failures ? 1 : 0;
+}

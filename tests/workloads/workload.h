@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Helpers for the ground-truth workloads: each one does exactly what its
+ * name says, prints the pids a test needs as "key=value" lines on stdout,
+ * and never waits unboundedly (every wait has a deadline).
+ */
+#ifndef WORKLOAD_H
+#define WORKLOAD_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WL_DEADLINE_S 20 /* no workload step may take longer */
+
+static inline void wl_die(const char *what)
+{
+	fprintf(stderr, "workload: %s: %s\n", what, strerror(errno));
+	exit(99);
+}
+
+static inline void wl_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static inline unsigned long wl_arg(int argc, char **argv, int i, unsigned long dflt)
+{
+	return argc > i ? strtoul(argv[i], NULL, 10) : dflt;
+}
+
+/* Reads one byte, retrying on EINTR, giving up after the deadline. */
+static inline void wl_wait_byte(int fd)
+{
+	time_t end = time(NULL) + WL_DEADLINE_S;
+	char c;
+
+	for (;;) {
+		ssize_t n = read(fd, &c, 1);
+
+		if (n == 1)
+			return;
+		if (n == 0) {
+			errno = EPIPE;
+			wl_die("peer closed the handshake pipe");
+		}
+		if (errno != EINTR || time(NULL) > end)
+			wl_die("handshake read");
+	}
+}
+
+static inline void wl_send_byte(int fd)
+{
+	while (write(fd, "x", 1) != 1)
+		if (errno != EINTR)
+			wl_die("handshake write");
+}
+
+/* A child that dies with us, so a failed test leaves nothing behind. */
+static inline pid_t wl_fork(void)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid < 0)
+		wl_die("fork");
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(98);
+	}
+	return pid;
+}
+
+static inline int wl_reap(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			wl_die("waitpid");
+	return status;
+}
+
+#endif /* WORKLOAD_H */
