@@ -41,8 +41,8 @@ char *format__clock(char *buf, size_t size, uint64_t mono_ns, int64_t mono_to_re
 	struct tm tm;
 
 	localtime_r(&secs, &tm);
-	snprintf(buf, size, "%02d:%02d:%02d.%06lld", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (long long)(real % 1000000000LL / 1000));
+	snprintf(buf, size, "%02d:%02d:%02d.%03lld", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (long long)(real % 1000000000LL / 1000000));
 	return buf;
 }
 

@@ -12,7 +12,7 @@
 char *format__ns(char *buf, size_t size, uint64_t ns);
 /* Exact below 100000, then "123k", "12.3M". */
 char *format__count(char *buf, size_t size, uint64_t n);
-/* Wall clock "HH:MM:SS.uuuuuu" of a CLOCK_MONOTONIC timestamp. */
+/* Wall clock "HH:MM:SS.mmm" of a CLOCK_MONOTONIC timestamp (JSON has ns). */
 char *format__clock(char *buf, size_t size, uint64_t mono_ns, int64_t mono_to_real_ns);
 /* "SIGINT,SIGUSR1" (names without duplicates), "-" when empty. */
 char *format__sigset(char *buf, size_t size, uint64_t mask);

@@ -14,9 +14,28 @@
 
 #define SIGCHLD 17
 
+/* Short forms for a line under 100 columns; JSON keeps the full names. */
+static const char *result_word(unsigned int result)
+{
+	return result == SIG_RESULT_ALREADY_PENDING ? "merged" : sig_result__name(result);
+}
+
+static const char *via_word(unsigned int via)
+{
+	switch (via) {
+	case VIA_RT_SIGQUEUEINFO:
+		return "sigqueue";
+	case VIA_RT_TGSIGQUEUEINFO:
+		return "tgsigqueue";
+	case VIA_PIDFD_SEND_SIGNAL:
+		return "pidfd";
+	}
+	return sig_via__name(via);
+}
+
 static void text_start(struct output *o)
 {
-	fprintf(o->f, "%-15s %-7s %-10s %s\n", "TIME", "EVENT", "SIGNAL", "DETAIL");
+	fprintf(o->f, "%-12s %-7s %-9s %s\n", "TIME", "EVENT", "SIGNAL", "DETAIL");
 }
 
 static void line_begin(struct output *o, const struct event_header *hdr, const char *kind,
@@ -24,7 +43,7 @@ static void line_begin(struct output *o, const struct event_header *hdr, const c
 {
 	char clock[32];
 
-	fprintf(o->f, "%-15s %-7s %-10s ",
+	fprintf(o->f, "%-12s %-7s %-9s ",
 		format__clock(clock, sizeof(clock), hdr->ts_ns, o->mono_to_real_ns), kind, signal);
 }
 
@@ -52,15 +71,15 @@ static bool context_is_cause(const struct sig_generate_event *e)
 
 static void text_generate(struct output *o, const struct sig_generate_event *e)
 {
-	char from[96], to[96], ctx[96];
+	char from[96], to[96];
 
 	line_begin(o, &e->hdr, "signal", sig__name(e->sig));
 	if (e->has_sender)
-		fprintf(o->f, "%s %s -> %s", sig_via__name(e->via),
+		fprintf(o->f, "%s %s -> %s", via_word(e->via),
 			task_str(from, sizeof(from), &e->sender), task_str(to, sizeof(to), &e->target));
 	else
 		fprintf(o->f, "kernel -> %s", task_str(to, sizeof(to), &e->target));
-	fprintf(o->f, " %s", sig_result__name(e->result));
+	fprintf(o->f, " %s", result_word(e->result));
 	if (e->blocked)
 		fputs(" (blocked)", o->f);
 	if (!e->has_sender) {
@@ -68,11 +87,10 @@ static void text_generate(struct output *o, const struct sig_generate_event *e)
 
 		fprintf(o->f, " %s", si_code__name(e->sig, e->code));
 		if (context_is_cause(e)) {
-			task_str(ctx, sizeof(ctx), &e->context);
 			if (e->context.pid == e->target.pid && sc)
 				fprintf(o->f, " in %s", sc);
 			else
-				fprintf(o->f, " from %s", ctx);
+				fprintf(o->f, " from %u", e->context.pid);
 		}
 	}
 	line_end(o, &e->hdr);
@@ -145,7 +163,9 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 	case EVENT_SIGPROCMASK: {
 		const struct sigprocmask_event *e = rec;
 
-		line_begin(o, hdr, "mask", sigprocmask_how__name(e->how));
+		static const char *const how[] = { "block", "unblock", "setmask" };
+
+		line_begin(o, hdr, "mask", e->how >= 0 && e->how < 3 ? how[e->how] : "?");
 		fprintf(o->f, "%s", task_str(who, sizeof(who), &e->task));
 		if (e->new_mask & ~e->old_mask)
 			fprintf(o->f, " blocked %s",
@@ -190,7 +210,7 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 
 static void text_lost(struct output *o, unsigned int reason, uint64_t count, uint64_t total)
 {
-	fprintf(o->f, "%-15s %-7s %-10s %llu %s (%llu so far)\n", "", "LOST", "-",
+	fprintf(o->f, "%-12s %-7s %-9s %llu %s (%llu so far)\n", "", "LOST", "-",
 		(unsigned long long)count, loss_reason__text(reason), (unsigned long long)total);
 }
 
