@@ -138,3 +138,20 @@ clean:
 	$(Q)rm -rf $(OUTPUT)
 
 -include $(wildcard $(OUTPUT)/src/*.d $(OUTPUT)/bpf/*.d $(OUTPUT)/tests/*.d)
+
+# ---- benchmark helpers: the floor (empty programs at our hooks) and storms ----
+$(OUTPUT)/bench/floor.bpf.o: bench/floor.bpf.c | $(OUTPUT)/bench
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/bench/floor.skel.h: $(OUTPUT)/bench/floor.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+
+$(OUTPUT)/bench/floor: bench/floor.c $(OUTPUT)/bench/floor.skel.h
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(APP_CFLAGS) -I $(OUTPUT)/bench $< $(LDLIBS) -o $@
+
+$(OUTPUT)/bench/storm: bench/storm.c | $(OUTPUT)/bench
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror $< -o $@

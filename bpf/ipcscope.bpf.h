@@ -76,17 +76,30 @@ static __always_inline bool emit(void *rec, __u32 size)
 }
 
 /* Identity of a process: pid plus its leader's start time (pids are reused). */
+/* BTF-typed pointers (tp_btf args, current): plain loads, no helper calls. */
 static __always_inline __u64 task__start_ns(struct task_struct *task)
 {
-	return BPF_CORE_READ(task, group_leader, start_boottime);
+	return task->group_leader->start_boottime;
+}
+
+/* Identity only: what the counters need on every event. */
+static __always_inline void task_ref__ident(struct task_ref *ref, struct task_struct *task)
+{
+	ref->pid = task->tgid;
+	ref->tid = task->pid;
+	ref->start_ns = task__start_ns(task);
+}
+
+/* The name: only for records that are emitted. */
+static __always_inline void task_ref__name(struct task_ref *ref, struct task_struct *task)
+{
+	bpf_probe_read_kernel(ref->comm, sizeof(ref->comm), &task->comm);
 }
 
 static __always_inline void task_ref__fill(struct task_ref *ref, struct task_struct *task)
 {
-	ref->pid = BPF_CORE_READ(task, tgid);
-	ref->tid = BPF_CORE_READ(task, pid);
-	ref->start_ns = task__start_ns(task);
-	bpf_probe_read_kernel(ref->comm, sizeof(ref->comm), &task->comm);
+	task_ref__ident(ref, task);
+	task_ref__name(ref, task);
 }
 
 static __always_inline bool sig__wanted(int sig)
@@ -142,52 +155,74 @@ static __always_inline void fold__flush(struct fold_slot *slot)
 		loss__count(LOSS_RINGBUF);
 }
 
-/*
- * Emit rec unless it repeats (same key) more than cfg_fold_burst times in the
- * current window; repeats are counted in the slot and come out later as one
- * record with hdr.count = N. Counting, not sampling: no event disappears.
- */
-static __always_inline void emit_folded(void *rec, __u32 size, __u64 key)
-{
-	struct event_header *hdr = rec;
+enum fold_verdict {
+	FOLD_EMIT,  /* emit the record */
+	FOLD_SAVE,  /* first repeat past the burst: build it, fold__save() it */
+	FOLD_COUNT, /* further repeat: counted, nothing to build */
+};
+
+struct fold_ticket {
 	struct fold_slot *slot;
 	__u32 idx;
+	__u32 gen;
+};
 
-	if (!cfg_fold_burst) {
-		emit(rec, size);
-		return;
-	}
-	idx = key % IPCSCOPE_FOLD_SLOTS;
-	slot = bpf_map_lookup_elem(&fold_slots, &idx);
-	if (!slot) {
-		emit(rec, size);
-		return;
-	}
-	hdr->fold_slot = idx;
-	if (slot->key == key && hdr->ts_ns - slot->window_start_ns < cfg_fold_window_ns) {
-		slot->last_ns = hdr->ts_ns;
+/*
+ * Decide before building a record: past cfg_fold_burst records per key in a
+ * window, repeats are only counted (the first one is kept as the sample the
+ * folded record will show). Counting, not sampling: no event disappears.
+ */
+static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 now, struct fold_ticket *t)
+{
+	struct fold_slot *slot;
+
+	t->slot = NULL;
+	t->idx = 0;
+	t->gen = 0;
+	if (!cfg_fold_burst)
+		return FOLD_EMIT;
+	t->idx = key % IPCSCOPE_FOLD_SLOTS;
+	slot = bpf_map_lookup_elem(&fold_slots, &t->idx);
+	if (!slot)
+		return FOLD_EMIT;
+	t->slot = slot;
+	if (slot->key == key && now - slot->window_start_ns < cfg_fold_window_ns) {
+		slot->last_ns = now;
+		t->gen = slot->gen;
 		if (slot->emitted < cfg_fold_burst) {
 			slot->emitted++;
-			hdr->fold_gen = slot->gen;
-			emit(rec, size);
-			return;
+			return FOLD_EMIT;
 		}
-		slot->suppressed++;
-		hdr->fold_gen = slot->gen;
-		if (size <= IPCSCOPE_FOLD_SAVED_MAX) {
-			bpf_probe_read_kernel(slot->saved, size, rec);
-			slot->size = size;
-		}
-		return;
+		if (slot->suppressed++)
+			return FOLD_COUNT;
+		return FOLD_SAVE;
 	}
 	fold__flush(slot);
 	slot->key = key;
-	slot->window_start_ns = hdr->ts_ns;
-	slot->last_ns = hdr->ts_ns;
+	slot->window_start_ns = now;
+	slot->last_ns = now;
 	slot->emitted = 1;
 	slot->gen++;
-	hdr->fold_gen = slot->gen;
-	emit(rec, size);
+	t->gen = slot->gen;
+	return FOLD_EMIT;
+}
+
+/* Emit a record fold__admit let through, or keep it as the slot's sample. */
+static __always_inline void fold__finish(enum fold_verdict v, struct fold_ticket *t, void *rec,
+					 __u32 size)
+{
+	struct event_header *hdr = rec;
+
+	hdr->fold_slot = t->idx;
+	hdr->fold_gen = t->gen;
+	if (v == FOLD_EMIT) {
+		emit(rec, size);
+		return;
+	}
+	if (v == FOLD_SAVE && t->slot && size <= IPCSCOPE_FOLD_SAVED_MAX) {
+		bpf_probe_read_kernel(t->slot->saved, size, rec);
+		t->slot->size = size;
+	}
 }
 
 /* Racing updates of a shared max: retry a few times, then give up (benign). */

@@ -169,7 +169,9 @@ static __always_inline void pending__push(struct proc_sig_state *st, int sig, __
 	__u32 idx;
 
 	if (sig > 0 && sig < STD_SIGS) {
-		st->std_pending_ts[sig] = now;
+		idx = sig;
+		barrier_var(idx); /* keep the mask: it is the verifier's bound */
+		st->std_pending_ts[idx & (STD_SIGS - 1)] = now;
 		return;
 	}
 	if (st->rt_len >= RT_RING) {
@@ -191,10 +193,14 @@ static __always_inline void pending__push(struct proc_sig_state *st, int sig, __
 static __always_inline __u64 pending__pop(struct proc_sig_state *st, int sig)
 {
 	__u64 ts = 0;
+	__u32 std;
 
 	if (sig > 0 && sig < STD_SIGS) {
-		ts = st->std_pending_ts[sig];
-		st->std_pending_ts[sig] = 0;
+		std = sig;
+		barrier_var(std); /* keep the mask: it is the verifier's bound */
+		std &= STD_SIGS - 1;
+		ts = st->std_pending_ts[std];
+		st->std_pending_ts[std] = 0;
 		return ts;
 	}
 	for (int i = 0; i < RT_RING; i++) {

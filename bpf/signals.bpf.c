@@ -44,7 +44,7 @@ static __always_inline int current_syscall(struct task_struct *cur)
 	regs = (struct pt_regs *)bpf_task_pt_regs(cur);
 	if (!regs)
 		return -1;
-	return BPF_CORE_READ(regs, orig_ax);
+	return regs->orig_ax;
 }
 
 /*
@@ -114,6 +114,8 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 {
 	struct task_struct *cur = bpf_get_current_task_btf();
 	struct sig_generate_event e = {};
+	struct fold_ticket ticket;
+	enum fold_verdict verdict;
 	struct proc_sig_state *st;
 	__u64 now, key;
 
@@ -133,8 +135,8 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	e.syscall_nr = current_syscall(cur);
 	e.via = sender_api(e.syscall_nr, e.info_kind, e.code);
 	e.has_sender = e.via != VIA_KERNEL;
-	task_ref__fill(&e.target, task);
-	task_ref__fill(&e.context, cur);
+	task_ref__ident(&e.target, task);
+	task_ref__ident(&e.context, cur);
 	if (e.has_sender)
 		e.sender = e.context;
 
@@ -147,8 +149,6 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 
 	e.blocked = (task->blocked.sig[0] >> (sig - 1)) & 1;
 	now = bpf_ktime_get_ns();
-	hdr__init(&e.hdr, EVENT_SIG_GENERATE, now);
-
 	if (result == SIG_RESULT_QUEUED || result == SIG_RESULT_LOSE_INFO) {
 		st = proc_sig_state__get(task);
 		if (st)
@@ -158,8 +158,16 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 
 	key = fold__mix(EVENT_SIG_GENERATE, e.has_sender ? e.sender.pid : 0);
 	key = fold__mix(key, e.target.pid);
-	key = fold__mix(key, (__u64)sig << 16 | result << 8 | e.via);
-	emit_folded(&e, sizeof(e), key);
+	key = fold__mix(key, (__u64)sig << 24 | result << 16 | e.via << 8 | e.blocked);
+	verdict = fold__admit(key, now, &ticket);
+	if (verdict == FOLD_COUNT)
+		return 0;
+	hdr__init(&e.hdr, EVENT_SIG_GENERATE, now);
+	task_ref__name(&e.target, task);
+	task_ref__name(&e.context, cur);
+	if (e.has_sender)
+		__builtin_memcpy(e.sender.comm, e.context.comm, sizeof(e.sender.comm));
+	fold__finish(verdict, &ticket, &e, sizeof(e));
 	return 0;
 }
 
@@ -227,6 +235,8 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 {
 	struct task_struct *cur = bpf_get_current_task_btf();
 	struct sig_deliver_event e = {};
+	struct fold_ticket ticket;
+	enum fold_verdict verdict;
 	struct proc_sig_state *st;
 	__u64 now, ts, handler;
 	__u64 key;
@@ -257,8 +267,7 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 		e.pending_ns = now - ts;
 		e.pending_known = 1;
 	}
-	task_ref__fill(&e.task, cur);
-	hdr__init(&e.hdr, EVENT_SIG_DELIVER, now);
+	task_ref__ident(&e.task, cur);
 
 	if (e.action == ACTION_HANDLER)
 		handler__push(cur, sig, now);
@@ -268,7 +277,12 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 
 	key = fold__mix(EVENT_SIG_DELIVER, e.task.pid);
 	key = fold__mix(key, (__u64)sig << 8 | e.action);
-	emit_folded(&e, sizeof(e), key);
+	verdict = fold__admit(key, now, &ticket);
+	if (verdict == FOLD_COUNT)
+		return 0;
+	hdr__init(&e.hdr, EVENT_SIG_DELIVER, now);
+	task_ref__name(&e.task, cur);
+	fold__finish(verdict, &ticket, &e, sizeof(e));
 	return 0;
 }
 

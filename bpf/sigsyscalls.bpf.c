@@ -24,6 +24,25 @@
 /* fs/signalfd.c: a file is a signalfd iff its read_iter is this function. */
 extern const void signalfd_read_iter __ksym;
 
+/*
+ * For records about current whose struct starts with hdr then task: fold
+ * first, and only name the task (a helper call) if the record goes out.
+ */
+static __always_inline void emit_named(void *rec, __u32 size, __u32 type, __u64 now, __u64 key,
+				       struct task_struct *cur)
+{
+	struct event_header *hdr = rec;
+	struct task_ref *task = (struct task_ref *)(hdr + 1);
+	struct fold_ticket ticket;
+	enum fold_verdict verdict = fold__admit(key, now, &ticket);
+
+	if (verdict == FOLD_COUNT)
+		return;
+	hdr__init(hdr, type, now);
+	task_ref__name(task, cur);
+	fold__finish(verdict, &ticket, rec, size);
+}
+
 static __always_inline void emit_accept(struct task_struct *cur, int sig, __u8 via)
 {
 	struct proc_sig_state *st = proc_sig_state__get(cur);
@@ -43,8 +62,7 @@ static __always_inline void emit_accept(struct task_struct *cur, int sig, __u8 v
 		e.pending_ns = now - ts;
 		e.pending_known = 1;
 	}
-	task_ref__fill(&e.task, cur);
-	hdr__init(&e.hdr, EVENT_SIG_ACCEPT, now);
+	task_ref__ident(&e.task, cur);
 
 	s = sig_stats__get(e.task.pid, e.task.start_ns, sig);
 	if (s) {
@@ -54,7 +72,7 @@ static __always_inline void emit_accept(struct task_struct *cur, int sig, __u8 v
 	}
 	key = fold__mix(EVENT_SIG_ACCEPT, e.task.pid);
 	key = fold__mix(key, (__u64)sig << 8 | via);
-	emit_folded(&e, sizeof(e), key);
+	emit_named(&e, sizeof(e), EVENT_SIG_ACCEPT, now, key, cur);
 }
 
 /* The handler on top of this thread's stack returned through rt_sigreturn. */
@@ -84,8 +102,7 @@ static __always_inline void on_sigreturn(struct task_struct *cur)
 	e.depth = depth;
 	if (!sig__wanted(e.sig) || !proc__wanted(cur->tgid))
 		return;
-	task_ref__fill(&e.task, cur);
-	hdr__init(&e.hdr, EVENT_SIG_HANDLER_RETURN, now);
+	task_ref__ident(&e.task, cur);
 
 	s = sig_stats__get(e.task.pid, e.task.start_ns, e.sig);
 	if (s) {
@@ -95,7 +112,7 @@ static __always_inline void on_sigreturn(struct task_struct *cur)
 	}
 	key = fold__mix(EVENT_SIG_HANDLER_RETURN, e.task.pid);
 	key = fold__mix(key, e.sig);
-	emit_folded(&e, sizeof(e), key);
+	emit_named(&e, sizeof(e), EVENT_SIG_HANDLER_RETURN, now, key, cur);
 }
 
 static __always_inline void on_sigprocmask_enter(struct task_struct *cur, struct pt_regs *regs)
@@ -127,12 +144,11 @@ static __always_inline void on_sigprocmask_exit(struct task_struct *cur, long re
 		return;
 	e.old_mask = t->mask_before;
 	e.how = t->how;
-	task_ref__fill(&e.task, cur);
-	hdr__init(&e.hdr, EVENT_SIGPROCMASK, bpf_ktime_get_ns());
+	task_ref__ident(&e.task, cur);
 	key = fold__mix(EVENT_SIGPROCMASK, e.task.pid);
 	key = fold__mix(key, e.old_mask);
 	key = fold__mix(key, e.new_mask);
-	emit_folded(&e, sizeof(e), key);
+	emit_named(&e, sizeof(e), EVENT_SIGPROCMASK, bpf_ktime_get_ns(), key, cur);
 }
 
 /* Report the action rt_sigaction installed, as the kernel now holds it. */
@@ -154,11 +170,10 @@ static __always_inline void on_sigaction_exit(struct task_struct *cur, struct pt
 	e.handler = (__u64)ka.sa.sa_handler;
 	e.sa_flags = ka.sa.sa_flags;
 	e.sa_mask = ka.sa.sa_mask.sig[0];
-	task_ref__fill(&e.task, cur);
-	hdr__init(&e.hdr, EVENT_SIGACTION, bpf_ktime_get_ns());
+	task_ref__ident(&e.task, cur);
 	key = fold__mix(EVENT_SIGACTION, e.task.pid);
 	key = fold__mix(key, (__u64)sig << 32 | (e.handler & 0xffffffff));
-	emit_folded(&e, sizeof(e), key);
+	emit_named(&e, sizeof(e), EVENT_SIGACTION, bpf_ktime_get_ns(), key, cur);
 }
 
 static __always_inline bool fd_is_signalfd(struct task_struct *cur, unsigned int fd)

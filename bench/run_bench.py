@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Overhead benchmark: each storm runs untraced, under the floor (empty BPF
+programs at ipcscope's hooks), under ipcscope (text to a file) and under
+ipcscope --json, interleaved round by round. The storm is pinned to CPU 1 and
+the tracer to CPU 0 (cross-CPU wakeups are ~10x dearer in this VM).
+Prints a Markdown table of medians: ops/s, ratio to untraced, lost events,
+tracer CPU seconds, and whether ipcscope's totals matched the workload's."""
+import argparse
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+STORM_CPU, TRACER_CPU = 1, 0
+
+
+def pin(cpu):
+    return lambda: os.sched_setaffinity(0, {cpu})
+
+
+def storm(build, kind, seconds):
+    out = subprocess.run([os.path.join(build, "bench", "storm"), kind, str(seconds),
+                          str(STORM_CPU)], capture_output=True, text=True, check=True)
+    kv = dict(p.split("=") for p in out.stdout.split())
+    return int(kv["ops"]) / float(kv["seconds"]), kv
+
+
+def start_tracer(cmd):
+    """Starts a tracer pinned to TRACER_CPU and waits until it is attached."""
+    proc = subprocess.Popen(cmd, preexec_fn=pin(TRACER_CPU), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)  # load + attach; the loader prints nothing on success
+    if proc.poll() is not None:
+        sys.exit("tracer %s died: %s" % (cmd, proc.stderr.read()))
+    return proc
+
+
+def stop_tracer(proc):
+    proc.send_signal(signal.SIGINT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_utime + usage.ru_stime
+
+
+def exact_from_json(path, kind, kv):
+    """Did ipcscope count exactly what the workload did? (and lost events)"""
+    parent, child = int(kv["parent"]), int(kv["child"])
+    lost, got = 0, 0
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r["type"] == "summary":
+                lost = r["lost"]
+            if r["type"] != "process":
+                continue
+            if kind == "sig" and r["pid"] in (parent, child):
+                # the ping-pong only; the final SIGKILL to the child is not an op
+                got += sum(v for k, v in r["signals_sent"].items() if k in ("SIGUSR1", "SIGUSR2"))
+            if kind == "epipe" and r["pid"] == parent:
+                got += r["signals_received"].get("SIGPIPE", {}).get("ignored", 0)
+    return got, lost
+
+
+def exact_from_text(path):
+    text = open(path, encoding="utf-8").read()
+    m = re.search(r"\nlost:\n((?:  \d+ .*\n)+)", text)
+    return sum(int(l.split()[0]) for l in m.group(1).splitlines()) if m else 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=2.0)
+    ap.add_argument("--storms", default="sig,epipe")
+    args = ap.parse_args()
+    build = os.path.abspath(args.build)
+    tool = os.path.join(build, "ipcscope")
+    tmp = tempfile.mkdtemp(prefix="ipcscope-bench-")
+    if os.geteuid() != 0:
+        sys.exit("make bench loads BPF programs: run it as root")
+
+    modes = ["untraced", "floor", "ipcscope", "ipcscope --json"]
+    results = {}
+    for kind in args.storms.split(","):
+        per = {m: {"ops": [], "cpu": [], "lost": [], "exact": []} for m in modes}
+        for rnd in range(args.rounds):
+            order = modes[rnd % len(modes):] + modes[:rnd % len(modes)]  # rotate
+            for mode in order:
+                tracer, out = None, os.path.join(tmp, "out")
+                if mode == "floor":
+                    tracer = start_tracer([os.path.join(build, "bench", "floor")])
+                elif mode == "ipcscope":
+                    tracer = start_tracer([tool, "-o", out + ".txt"])
+                elif mode == "ipcscope --json":
+                    tracer = start_tracer([tool, "--json", "-o", out + ".jsonl"])
+                ops, kv = storm(build, kind, args.seconds)
+                per[mode]["ops"].append(ops)
+                if tracer:
+                    per[mode]["cpu"].append(stop_tracer(tracer))
+                if mode == "ipcscope --json":
+                    got, lost = exact_from_json(out + ".jsonl", kind, kv)
+                    expected = int(kv["ops"])
+                    per[mode]["exact"].append(got == expected)
+                    per[mode]["lost"].append(lost)
+                elif mode == "ipcscope":
+                    per[mode]["lost"].append(exact_from_text(out + ".txt"))
+        results[kind] = per
+
+    print("| storm | mode | ops/s (median) | ratio vs untraced | lost events | "
+          "tracer CPU s | totals exact |")
+    print("|---|---|---|---|---|---|---|")
+    for kind, per in results.items():
+        base = statistics.median(per["untraced"]["ops"])
+        for mode in modes:
+            p = per[mode]
+            ops = statistics.median(p["ops"])
+            cpu = "%.2f" % statistics.median(p["cpu"]) if p["cpu"] else "-"
+            lost = str(max(p["lost"])) if p["lost"] else "-"
+            exact = ("yes" if all(p["exact"]) else "NO") if p["exact"] else "-"
+            print("| %s | %s | %.0f | %.3f | %s | %s | %s |"
+                  % (kind, mode, ops, ops / base, lost, cpu, exact))
+    print("\n%d rounds of %.1f s per mode, interleaved; storm on CPU %d, tracer on CPU %d."
+          % (args.rounds, args.seconds, STORM_CPU, TRACER_CPU))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Benchmark storms, pinned to one CPU, run for a fixed time; prints
+ * "ops=N seconds=S parent=P child=C".
+ *   storm sig SECONDS CPU    handshaked SIGUSR1/SIGUSR2 ping-pong, ops = signals
+ *   storm epipe SECONDS CPU  1-byte writes to a pipe with no reader, SIGPIPE
+ *                            ignored, ops = failed writes (each one a SIGPIPE)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		perror("sched_setaffinity");
+}
+
+static volatile sig_atomic_t got;
+
+static void on_sig(int sig)
+{
+	(void)sig;
+	got = 1;
+}
+
+static int sig_storm(double seconds)
+{
+	struct sigaction sa = { .sa_handler = on_sig };
+	sigset_t block, wait_mask;
+	unsigned long long rounds = 0;
+	pid_t parent = getpid(), child;
+	double start, end;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	sigdelset(&wait_mask, SIGUSR1);
+	sigdelset(&wait_mask, SIGUSR2);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	child = fork();
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;) {
+			while (!got)
+				sigsuspend(&wait_mask);
+			got = 0;
+			kill(parent, SIGUSR2);
+		}
+	}
+	start = now_s();
+	end = start + seconds;
+	do {
+		for (int i = 0; i < 256; i++) {
+			kill(child, SIGUSR1);
+			while (!got)
+				sigsuspend(&wait_mask);
+			got = 0;
+			rounds++;
+		}
+	} while (now_s() < end);
+	end = now_s();
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	printf("ops=%llu seconds=%.3f parent=%d child=%d\n", rounds * 2, end - start, parent,
+	       child);
+	return 0;
+}
+
+static int epipe_storm(double seconds)
+{
+	unsigned long long n = 0;
+	double start, end;
+	int fds[2];
+
+	signal(SIGPIPE, SIG_IGN);
+	if (pipe(fds))
+		return 1;
+	close(fds[0]);
+	start = now_s();
+	end = start + seconds;
+	do {
+		for (int i = 0; i < 1024; i++)
+			if (write(fds[1], "x", 1) < 0 && errno == EPIPE)
+				n++;
+	} while (now_s() < end);
+	end = now_s();
+	printf("ops=%llu seconds=%.3f parent=%d child=0\n", n, end - start, getpid());
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	double seconds = argc > 2 ? atof(argv[2]) : 2;
+
+	if (argc < 2 || seconds <= 0 || seconds > 600) {
+		fprintf(stderr, "usage: storm sig|epipe SECONDS [CPU]\n");
+		return 2;
+	}
+	pin(argc > 3 ? atoi(argv[3]) : 1);
+	if (!strcmp(argv[1], "sig"))
+		return sig_storm(seconds);
+	if (!strcmp(argv[1], "epipe"))
+		return epipe_storm(seconds);
+	fprintf(stderr, "storm: unknown mode %s\n", argv[1]);
+	return 2;
+}
