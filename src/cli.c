@@ -68,7 +68,7 @@ static const struct argp_option options[] = {
 	{ "fold-burst", OPT_FOLD_BURST, "N", 0, "Show N identical events per window before "
 						  "folding (default 5 text, 1000 JSON)", 2 },
 	{ "fold-window", OPT_FOLD_WINDOW, "MS", 0, "Folding window in ms (default 1000)", 2 },
-	{ "verbose", 'v', NULL, 0, "More detail: fork/exec lines; twice: libbpf debug", 2 },
+	{ "verbose", 'v', NULL, 0, "More detail: fork/exec lines and a stderr line once attached; twice: libbpf debug", 2 },
 	{ NULL, 0, NULL, 0, "Resources:", 3 },
 	{ "max-procs", OPT_MAX_PROCS, "N", 0, "(process, signal) rows counted exactly "
 					       "(default 16384)", 3 },

@@ -282,6 +282,8 @@ int main(int argc, char **argv)
 
 	a->model.start_mono_ns = now_ns();
 	output__start(&a->out);
+	if (a->cli.verbose)
+		fprintf(stderr, "ipcscope: programs attached, tracing\n");
 	if (a->cli.command) {
 		err_fd = command__spawn(&a->cmd, a->cli.command, &orig_mask);
 		if (err_fd < 0) {

@@ -73,6 +73,21 @@ def count(records):
     return sum(r.get("count", 1) for r in records)
 
 
+def start_tracer(ctx, args):
+    """Starts ipcscope -v in the background; returns once its programs are attached."""
+    proc = subprocess.Popen([ctx.tool, "-v"] + args, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        if "programs attached" in line:
+            return proc
+    proc.kill()
+    raise AssertionError("ipcscope did not report being attached: %r" % proc.communicate()[1])
+
+
 def expect(actual, expected, what):
     assert actual == expected, "%s: expected %r, got %r" % (what, expected, actual)
 
@@ -344,9 +359,7 @@ def test_pid_filter_system_wide(ctx):
     other = subprocess.Popen(["sleep", "30"])
     out = os.path.join(ctx.tmp, "pidfilter.jsonl")
     try:
-        tracer = subprocess.Popen([ctx.tool, "--json", "-o", out, "-p", str(target.pid),
-                                   "-d", "3"], stderr=subprocess.PIPE, text=True)
-        time.sleep(1.0)  # loaded and attached well before this
+        tracer = start_tracer(ctx, ["--json", "-o", out, "-p", str(target.pid), "-d", "3"])
         os.kill(other.pid, signal.SIGUSR2)
         os.kill(target.pid, signal.SIGUSR2)
         _, err = tracer.communicate(timeout=30)
@@ -363,6 +376,26 @@ def test_pid_filter_system_wide(ctx):
            [(target.pid, os.getpid(), "kill")], "SIGUSR2 records under -p")
     ex = [r for r in recs if r["type"] == "exit"]
     expect([(r["pid"], r.get("signal")) for r in ex], [(target.pid, "SIGUSR2")], "exits under -p")
+
+
+def test_comm_filter_system_wide(ctx):
+    out = os.path.join(ctx.tmp, "commfilter.jsonl")
+    tracer = start_tracer(ctx, ["--json", "-o", out, "-c", "sig_ignored", "-d", "3"])
+    noise = subprocess.run([ctx.workload("sig_handshake"), "20"], capture_output=True, text=True)
+    wl = subprocess.run([ctx.workload("sig_ignored"), "4"], capture_output=True, text=True)
+    _, err = tracer.communicate(timeout=30)
+    expect(tracer.returncode, 0, "ipcscope -c exit status (stderr: %s)" % err)
+    expect((noise.returncode, wl.returncode), (0, 0), "workload exit statuses")
+    kv = dict(l.split("=") for l in wl.stdout.split())
+    with open(out, encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f]
+    sig = [r for r in recs if r["type"] == "signal"]
+    expect(sorted({r["target"]["comm"] for r in sig}), ["sig_ignored"], "targets under -c")
+    usr1 = [r for r in sig if r["signal"] == "SIGUSR1"]
+    expect(count(usr1), 4, "SIGUSR1 to the sig_ignored child")
+    expect({r["target"]["pid"] for r in usr1}, {int(kv["child"])}, "target pid")
+    procs = {r["comm"] for r in recs if r["type"] == "process"}
+    expect(procs, {"sig_ignored"}, "report rows under -c")
 
 
 def test_signal_filter(ctx):
