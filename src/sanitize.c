@@ -121,31 +121,3 @@ void sanitize__json(FILE *out, const char *src, size_t len)
 	}
 	fputc('"', out);
 }
-
-void sanitize__prom_label(FILE *out, const char *src, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)src;
-	size_t i = 0;
-
-	while (i < len) {
-		uint32_t cp;
-		size_t n = utf8_decode(s + i, len - i, &cp);
-
-		if (!n) {
-			fprintf(out, "\\\\x%02x", s[i]);
-			i++;
-		} else if (cp == '"' || cp == '\\') {
-			fprintf(out, "\\%c", (int)cp);
-			i += n;
-		} else if (cp == '\n') {
-			fputs("\\n", out);
-			i += n;
-		} else if (is_unsafe_codepoint(cp)) {
-			fprintf(out, "\\\\u%04x", cp);
-			i += n;
-		} else {
-			fwrite(s + i, 1, n, out);
-			i += n;
-		}
-	}
-}

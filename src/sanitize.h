@@ -26,9 +26,6 @@ size_t sanitize__terminal(char *dst, size_t size, const char *src, size_t len);
  */
 void sanitize__json(FILE *out, const char *src, size_t len);
 
-/* Prometheus label value: like JSON but escapes only \ " and newline. */
-void sanitize__prom_label(FILE *out, const char *src, size_t len);
-
 /* Length of a fixed-size, maybe unterminated kernel string (comm). */
 size_t sanitize__strnlen(const char *s, size_t max);
 

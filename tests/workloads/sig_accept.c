@@ -9,12 +9,9 @@
 
 int main(void)
 {
-	int ready[2], done[2];
-	pid_t child;
+	struct wl_sync sync; /* go: the child took SIGUSR1, send SIGUSR2 */
+	pid_t child = wl_fork_synced(&sync);
 
-	if (pipe(ready) || pipe(done))
-		wl_die("pipe");
-	child = wl_fork();
 	if (child == 0) {
 		struct signalfd_siginfo ssi;
 		sigset_t both, usr1, usr2;
@@ -32,19 +29,19 @@ int main(void)
 		sfd = signalfd(-1, &usr2, SFD_CLOEXEC);
 		if (sfd < 0)
 			wl_die("signalfd");
-		wl_send_byte(ready[1]);
+		wl_send_byte(sync.ready[1]);
 		if (sigwaitinfo(&usr1, &si) != SIGUSR1)
 			wl_die("sigwaitinfo");
-		wl_send_byte(done[1]);
+		wl_send_byte(sync.go[1]);
 		if (read(sfd, &ssi, sizeof(ssi)) != sizeof(ssi) || ssi.ssi_signo != SIGUSR2)
 			wl_die("signalfd read");
 		_exit(0);
 	}
-	printf("parent=%d\nchild=%d\n", getpid(), child);
+	wl_print_pids(child);
 	fflush(stdout);
-	wl_wait_byte(ready[0]);
+	wl_wait_byte(sync.ready[0]);
 	kill(child, SIGUSR1);
-	wl_wait_byte(done[0]);
+	wl_wait_byte(sync.go[0]);
 	kill(child, SIGUSR2);
 	return WEXITSTATUS(wl_reap(child));
 }

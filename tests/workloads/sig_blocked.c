@@ -19,12 +19,9 @@ static void on_int(int sig)
 int main(int argc, char **argv)
 {
 	unsigned long k = wl_arg(argc, argv, 1, 5), t_ms = wl_arg(argc, argv, 2, 300);
-	int ready[2], sent[2];
-	pid_t child;
+	struct wl_sync sync;
+	pid_t child = wl_fork_synced(&sync);
 
-	if (pipe(ready) || pipe(sent))
-		wl_die("pipe");
-	child = wl_fork();
 	if (child == 0) {
 		struct sigaction sa = { .sa_handler = on_int };
 		sigset_t set;
@@ -33,18 +30,19 @@ int main(int argc, char **argv)
 		sigaddset(&set, SIGINT);
 		sigprocmask(SIG_BLOCK, &set, NULL);
 		sigaction(SIGINT, &sa, NULL);
-		wl_send_byte(ready[1]);
-		wl_wait_byte(sent[0]); /* the parent has sent all K */
+		wl_send_byte(sync.ready[1]);
+		wl_wait_byte(sync.go[0]); /* the parent has sent all K */
 		wl_sleep_ms((long)t_ms);
 		sigprocmask(SIG_UNBLOCK, &set, NULL); /* the handler runs here, once */
 		_exit(handled == 1 ? 0 : 1);
 	}
-	printf("parent=%d\nchild=%d\nk=%lu\nt_ms=%lu\n", getpid(), child, k, t_ms);
+	wl_print_pids(child);
+	printf("k=%lu\nt_ms=%lu\n", k, t_ms);
 	fflush(stdout);
-	wl_wait_byte(ready[0]);
+	wl_wait_byte(sync.ready[0]);
 	for (unsigned long i = 0; i < k; i++)
 		if (kill(child, SIGINT))
 			wl_die("kill");
-	wl_send_byte(sent[1]);
+	wl_send_byte(sync.go[1]);
 	return WEXITSTATUS(wl_reap(child));
 }

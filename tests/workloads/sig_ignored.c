@@ -9,24 +9,22 @@
 int main(int argc, char **argv)
 {
 	unsigned long n = wl_arg(argc, argv, 1, 3);
-	int ready[2], sent[2];
-	pid_t child;
+	struct wl_sync sync;
+	pid_t child = wl_fork_synced(&sync);
 
-	if (pipe(ready) || pipe(sent))
-		wl_die("pipe");
-	child = wl_fork();
 	if (child == 0) {
 		signal(SIGUSR1, SIG_IGN);
-		wl_send_byte(ready[1]);
-		wl_wait_byte(sent[0]);
+		wl_send_byte(sync.ready[1]);
+		wl_wait_byte(sync.go[0]);
 		_exit(0);
 	}
-	printf("parent=%d\nchild=%d\nn=%lu\n", getpid(), child, n);
+	wl_print_pids(child);
+	printf("n=%lu\n", n);
 	fflush(stdout);
-	wl_wait_byte(ready[0]);
+	wl_wait_byte(sync.ready[0]);
 	for (unsigned long i = 0; i < n; i++)
 		if (kill(child, SIGUSR1))
 			wl_die("kill");
-	wl_send_byte(sent[1]);
+	wl_send_byte(sync.go[1]);
 	return WEXITSTATUS(wl_reap(child));
 }

@@ -17,12 +17,10 @@ static void on_rt(int sig, siginfo_t *si, void *uc)
 int main(int argc, char **argv)
 {
 	unsigned long k = wl_arg(argc, argv, 1, 4);
-	int sig = SIGRTMIN + 1, ready[2], sent[2];
-	pid_t child;
+	int sig = SIGRTMIN + 1;
+	struct wl_sync sync;
+	pid_t child = wl_fork_synced(&sync);
 
-	if (pipe(ready) || pipe(sent))
-		wl_die("pipe");
-	child = wl_fork();
 	if (child == 0) {
 		struct sigaction sa = { .sa_sigaction = on_rt, .sa_flags = SA_SIGINFO };
 		sigset_t set;
@@ -31,20 +29,21 @@ int main(int argc, char **argv)
 		sigaddset(&set, sig);
 		sigprocmask(SIG_BLOCK, &set, NULL);
 		sigaction(sig, &sa, NULL);
-		wl_send_byte(ready[1]);
-		wl_wait_byte(sent[0]);
+		wl_send_byte(sync.ready[1]);
+		wl_wait_byte(sync.go[0]);
 		sigprocmask(SIG_UNBLOCK, &set, NULL);
 		_exit((unsigned long)handled == k ? 0 : 1);
 	}
-	printf("parent=%d\nchild=%d\nk=%lu\nsig=%d\n", getpid(), child, k, sig);
+	wl_print_pids(child);
+	printf("k=%lu\nsig=%d\n", k, sig);
 	fflush(stdout);
-	wl_wait_byte(ready[0]);
+	wl_wait_byte(sync.ready[0]);
 	for (unsigned long i = 0; i < k; i++) {
 		union sigval v = { .sival_int = (int)i };
 
 		if (sigqueue(child, sig, v))
 			wl_die("sigqueue");
 	}
-	wl_send_byte(sent[1]);
+	wl_send_byte(sync.go[1]);
 	return WEXITSTATUS(wl_reap(child));
 }

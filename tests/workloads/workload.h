@@ -81,6 +81,26 @@ static inline pid_t wl_fork(void)
 	return pid;
 }
 
+/* One-byte channels: the child says "ready", the parent says "go". */
+struct wl_sync {
+	int ready[2];
+	int go[2];
+};
+
+/* Forks a child with both channels open on each side. */
+static inline pid_t wl_fork_synced(struct wl_sync *s)
+{
+	if (pipe(s->ready) || pipe(s->go))
+		wl_die("pipe");
+	return wl_fork();
+}
+
+/* The pids a test filters on, then the workload's own parameters. */
+static inline void wl_print_pids(pid_t child)
+{
+	printf("parent=%d\nchild=%d\n", getpid(), child);
+}
+
 static inline int wl_reap(pid_t pid)
 {
 	int status;
