@@ -87,6 +87,12 @@ static __always_inline struct proc_sig_state *proc_sig_state__get(struct task_st
 	return st;
 }
 
+/* Only where something was recorded before: no allocation on the hot path. */
+static __always_inline struct proc_sig_state *proc_sig_state__peek(struct task_struct *task)
+{
+	return bpf_task_storage_get(&proc_sig_states, task->group_leader, NULL, 0);
+}
+
 static __always_inline struct thread_sig_state *thread_sig_state__get(struct task_struct *task)
 {
 	struct thread_sig_state *st;

@@ -178,7 +178,7 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
  * de_thread() zap threads the same way with no signal cause at all.
  * Returns the signal to report, or 0 to report nothing.
  */
-static __always_inline int true_fatal_signal(struct task_struct *cur, struct proc_sig_state *st,
+static __always_inline int true_fatal_signal(struct task_struct *cur, struct proc_sig_state **stp,
 					     __u8 *converted)
 {
 	struct signal_struct *signal = cur->signal;
@@ -189,10 +189,12 @@ static __always_inline int true_fatal_signal(struct task_struct *cur, struct pro
 	cause = signal->group_exit_code & 0x7f;
 	if (!cause)
 		return 0;
-	if (st) {
-		if (st->death_reported)
+	if (!*stp)
+		*stp = proc_sig_state__get(cur);
+	if (*stp) {
+		if ((*stp)->death_reported)
 			return 0; /* one death per process, not one per thread */
-		st->death_reported = 1;
+		(*stp)->death_reported = 1;
 	}
 	*converted = cause != SIGKILL;
 	return cause;
@@ -243,9 +245,9 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 
 	if (sig < 1 || sig > IPCSCOPE_NSIG)
 		return 0;
-	st = proc_sig_state__get(cur);
+	st = proc_sig_state__peek(cur);
 	if (sig == SIGKILL) {
-		sig = true_fatal_signal(cur, st, &e.converted_kill);
+		sig = true_fatal_signal(cur, &st, &e.converted_kill);
 		if (!sig)
 			return 0;
 	}
@@ -271,7 +273,8 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 
 	if (e.action == ACTION_HANDLER)
 		handler__push(cur, sig, now);
-	else if (e.action == ACTION_DEFAULT && !(NONFATAL_DEFAULT_MASK & SIGBIT(sig)) && st)
+	else if (e.action == ACTION_DEFAULT && !(NONFATAL_DEFAULT_MASK & SIGBIT(sig)) &&
+		 (st || (st = proc_sig_state__get(cur))))
 		st->death_reported = 1; /* threads zapped after this add nothing */
 	count_deliver(&e);
 

@@ -45,7 +45,7 @@ static __always_inline void emit_named(void *rec, __u32 size, __u32 type, __u64 
 
 static __always_inline void emit_accept(struct task_struct *cur, int sig, __u8 via)
 {
-	struct proc_sig_state *st = proc_sig_state__get(cur);
+	struct proc_sig_state *st = proc_sig_state__peek(cur);
 	struct sig_accept_event e = {};
 	struct sig_stats *s;
 	__u64 now = bpf_ktime_get_ns();
@@ -198,7 +198,7 @@ static __always_inline void on_read_exit(struct task_struct *cur, struct pt_regs
 
 	if (ret <= 0 || ret % SIGNALFD_SIGINFO_SIZE)
 		return;
-	st = bpf_task_storage_get(&proc_sig_states, cur->group_leader, NULL, 0);
+	st = proc_sig_state__peek(cur);
 	if (!st || !st->has_signalfd || !fd_is_signalfd(cur, regs->di))
 		return;
 	records = ret / SIGNALFD_SIGINFO_SIZE;

@@ -2,6 +2,16 @@
 #include <string.h>
 #include "decode.h"
 
+#define SIGCHLD 17
+
+bool decode__context_is_cause(const struct sig_generate_event *e)
+{
+	if (e->has_sender || !e->context.pid)
+		return false;
+	return e->context.pid == e->target.pid ||
+	       (e->sig == SIGCHLD && (__u32)e->info_pid == e->context.pid);
+}
+
 size_t decode__record_size(unsigned int type)
 {
 	switch (type) {

@@ -3,6 +3,7 @@
 #ifndef DECODE_H
 #define DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "filter.h"
 #include "fold.h"
@@ -18,6 +19,12 @@ struct decoder {
 
 /* Never fails the ring-buffer callback: bad records are counted, not fatal. */
 int decode__record(void *ctx, const void *data, size_t size);
+/*
+ * For a kernel-sent signal, whether current (e->context) caused it: the target
+ * itself (SIGPIPE from a write, a fault) or the exiting child of a SIGCHLD.
+ * Otherwise current is whatever task a timer or interrupt happened to hit.
+ */
+bool decode__context_is_cause(const struct sig_generate_event *e);
 /* Minimum size of a record of this type, 0 for an unknown type. */
 size_t decode__record_size(unsigned int type);
 

@@ -7,13 +7,12 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "decode.h"
 #include "format.h"
 #include "histogram.h"
 #include "output.h"
 #include "sanitize.h"
 #include "signals.h"
-
-#define SIGCHLD 17
 
 static void json_str(FILE *f, const char *s)
 {
@@ -82,9 +81,7 @@ static void json_generate(FILE *f, const struct sig_generate_event *e)
 		e->blocked ? "true" : "false");
 	if (e->info_kind == INFO_REAL)
 		fprintf(f, ",\"si_pid\":%d", e->info_pid);
-	if (!e->has_sender && e->context.pid &&
-	    (e->context.pid == e->target.pid ||
-	     (e->sig == SIGCHLD && (uint32_t)e->info_pid == e->context.pid))) {
+	if (decode__context_is_cause(e)) {
 		json_task(f, "context", &e->context);
 		if (e->syscall_nr >= 0 && e->context.pid == e->target.pid)
 			fprintf(f, ",\"syscall\":\"%s\"", syscall__name(e->syscall_nr));

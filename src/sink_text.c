@@ -6,13 +6,12 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "decode.h"
 #include "format.h"
 #include "histogram.h"
 #include "sanitize.h"
 #include "output.h"
 #include "signals.h"
-
-#define SIGCHLD 17
 
 /* Short forms for a line under 100 columns; JSON keeps the full names. */
 static const char *result_word(unsigned int result)
@@ -62,13 +61,6 @@ static const char *task_str(char *buf, size_t size, const struct task_ref *t)
 	return format__task(buf, size, t->comm, t->pid, t->tid);
 }
 
-/* When the kernel sends, current is meaningful only if it caused the signal. */
-static bool context_is_cause(const struct sig_generate_event *e)
-{
-	return e->context.pid && (e->context.pid == e->target.pid ||
-				  (e->sig == SIGCHLD && (uint32_t)e->info_pid == e->context.pid));
-}
-
 static void text_generate(struct output *o, const struct sig_generate_event *e)
 {
 	char from[96], to[96];
@@ -86,7 +78,7 @@ static void text_generate(struct output *o, const struct sig_generate_event *e)
 		const char *sc = syscall__name(e->syscall_nr);
 
 		fprintf(o->f, " %s", si_code__name(e->sig, e->code));
-		if (context_is_cause(e)) {
+		if (decode__context_is_cause(e)) {
 			if (e->context.pid == e->target.pid && sc)
 				fprintf(o->f, " in %s", sc);
 			else
