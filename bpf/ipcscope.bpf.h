@@ -2,8 +2,8 @@
 /*
  * What every ipcscope BPF object shares: the maps (declared __weak so that
  * `bpftool gen object` merges the copies from each .bpf.c into one), the
- * configuration set by user space between open and load, process identity,
- * loss accounting and the in-kernel folding of repeated events.
+ * configuration set by user space between open and load, process identity
+ * and loss accounting. Folding of repeated events is in fold.bpf.h.
  */
 #ifndef IPCSCOPE_BPF_H
 #define IPCSCOPE_BPF_H
@@ -130,99 +130,6 @@ static __always_inline void hdr__init(struct event_header *hdr, __u32 type, __u6
 	hdr->fold_gen = 0;
 	hdr->flags = 0;
 	hdr->_pad = 0;
-}
-
-static __always_inline __u64 fold__mix(__u64 h, __u64 v)
-{
-	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-	return h;
-}
-
-/* Emit the repeats a slot folded as one record carrying their count. */
-static __always_inline void fold__flush(struct fold_slot *slot)
-{
-	struct event_header *saved = (struct event_header *)slot->saved;
-	__u32 size = slot->size;
-
-	if (!slot->suppressed)
-		return;
-	saved->count = slot->suppressed;
-	saved->flags |= EVENT_F_FOLDED;
-	slot->suppressed = 0;
-	if (size > IPCSCOPE_FOLD_SAVED_MAX)
-		return;
-	if (bpf_ringbuf_output(&events, slot->saved, size, EMIT_FLAGS))
-		loss__count(LOSS_RINGBUF);
-}
-
-enum fold_verdict {
-	FOLD_EMIT,  /* emit the record */
-	FOLD_SAVE,  /* first repeat past the burst: build it, fold__save() it */
-	FOLD_COUNT, /* further repeat: counted, nothing to build */
-};
-
-struct fold_ticket {
-	struct fold_slot *slot;
-	__u32 idx;
-	__u32 gen;
-};
-
-/*
- * Decide before building a record: past cfg_fold_burst records per key in a
- * window, repeats are only counted (the first one is kept as the sample the
- * folded record will show). Counting, not sampling: no event disappears.
- */
-static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 now, struct fold_ticket *t)
-{
-	struct fold_slot *slot;
-
-	t->slot = NULL;
-	t->idx = 0;
-	t->gen = 0;
-	if (!cfg_fold_burst)
-		return FOLD_EMIT;
-	t->idx = key % IPCSCOPE_FOLD_SLOTS;
-	slot = bpf_map_lookup_elem(&fold_slots, &t->idx);
-	if (!slot)
-		return FOLD_EMIT;
-	t->slot = slot;
-	if (slot->key == key && now - slot->window_start_ns < cfg_fold_window_ns) {
-		slot->last_ns = now;
-		t->gen = slot->gen;
-		if (slot->emitted < cfg_fold_burst) {
-			slot->emitted++;
-			return FOLD_EMIT;
-		}
-		if (slot->suppressed++)
-			return FOLD_COUNT;
-		return FOLD_SAVE;
-	}
-	fold__flush(slot);
-	slot->key = key;
-	slot->window_start_ns = now;
-	slot->last_ns = now;
-	slot->emitted = 1;
-	slot->gen++;
-	t->gen = slot->gen;
-	return FOLD_EMIT;
-}
-
-/* Emit a record fold__admit let through, or keep it as the slot's sample. */
-static __always_inline void fold__finish(enum fold_verdict v, struct fold_ticket *t, void *rec,
-					 __u32 size)
-{
-	struct event_header *hdr = rec;
-
-	hdr->fold_slot = t->idx;
-	hdr->fold_gen = t->gen;
-	if (v == FOLD_EMIT) {
-		emit(rec, size);
-		return;
-	}
-	if (v == FOLD_SAVE && t->slot && size <= IPCSCOPE_FOLD_SAVED_MAX) {
-		bpf_probe_read_kernel(t->slot->saved, size, rec);
-		t->slot->size = size;
-	}
 }
 
 /* Racing updates of a shared max: retry a few times, then give up (benign). */

@@ -3,7 +3,7 @@
  * Signal generation and delivery, from the signal:signal_generate and
  * signal:signal_deliver tracepoints (BTF-typed, no tracefs needed).
  */
-#include "signal_state.bpf.h"
+#include "fold.bpf.h"
 
 /* include/uapi/asm-generic/siginfo.h */
 #define SI_USER 0
@@ -84,28 +84,6 @@ static __always_inline __u8 info_kind_of(struct kernel_siginfo *info)
 	return INFO_REAL;
 }
 
-static __always_inline void count_generate(struct sig_generate_event *e)
-{
-	__u32 result = e->result;
-	struct sig_stats *s;
-
-	s = sig_stats__get(e->target.pid, e->target.start_ns, e->sig);
-	barrier_var(result); /* keep the bound check next to the index */
-	if (result >= SIG_RESULT_MAX)
-		return;
-	if (s) {
-		__sync_fetch_and_add(&s->received[result], 1);
-		if (e->blocked)
-			__sync_fetch_and_add(&s->received_blocked, 1);
-	}
-	if (!e->has_sender)
-		return;
-	s = sig_stats__get(e->sender.pid, e->sender.start_ns, e->sig);
-	barrier_var(result);
-	if (s && result < SIG_RESULT_MAX)
-		__sync_fetch_and_add(&s->sent[result], 1);
-}
-
 /* TP_PROTO(int sig, struct kernel_siginfo *info, struct task_struct *task,
  *	    int group, int result) -- include/trace/events/signal.h */
 SEC("tp_btf/signal_generate")
@@ -127,8 +105,8 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	e.group = group != 0;
 	e.info_kind = info_kind_of(info);
 	if (e.info_kind == INFO_REAL) {
-		e.code = BPF_CORE_READ(info, si_code);
-		e.info_pid = BPF_CORE_READ(info, _sifields._kill._pid);
+		e.code = info->si_code; /* BTF pointer: a direct load */
+		e.info_pid = info->_sifields._kill._pid;
 	} else {
 		e.code = e.info_kind == INFO_PRIV ? SI_KERNEL : SI_USER;
 	}
@@ -154,14 +132,18 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 		if (st)
 			pending__push(st, sig, now);
 	}
-	count_generate(&e);
 
+	/* The key holds everything sig_generate__count() reads from the record. */
 	key = fold__mix(EVENT_SIG_GENERATE, e.has_sender ? e.sender.pid : 0);
+	key = fold__mix(key, e.has_sender ? e.sender.start_ns : 0);
 	key = fold__mix(key, e.target.pid);
+	key = fold__mix(key, e.target.start_ns);
 	key = fold__mix(key, (__u64)sig << 24 | result << 16 | e.via << 8 | e.blocked);
 	verdict = fold__admit(key, now, &ticket);
+	if (verdict == FOLD_EMIT || !fold__defer(&ticket, false, 0, false))
+		sig_generate__count(&e, 1);
 	if (verdict == FOLD_COUNT)
-		return 0;
+		return 0; /* counted by fold__settle() when the slot's window ends */
 	hdr__init(&e.hdr, EVENT_SIG_GENERATE, now);
 	task_ref__name(&e.target, task);
 	task_ref__name(&e.context, cur);
@@ -258,7 +240,7 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 
 	e.sig = sig;
 	if (info_kind_of(info) == INFO_REAL)
-		e.code = BPF_CORE_READ(info, si_code);
+		e.code = info->si_code; /* BTF pointer: a direct load */
 	handler = (__u64)ka->sa.sa_handler;
 	e.sa_flags = ka->sa.sa_flags;
 	if (e.converted_kill)
@@ -276,11 +258,14 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 	else if (e.action == ACTION_DEFAULT && !(NONFATAL_DEFAULT_MASK & SIGBIT(sig)) &&
 		 (st || (st = proc_sig_state__get(cur))))
 		st->death_reported = 1; /* threads zapped after this add nothing */
-	count_deliver(&e);
 
+	/* The key holds everything fold__settle() reads from the record. */
 	key = fold__mix(EVENT_SIG_DELIVER, e.task.pid);
+	key = fold__mix(key, e.task.start_ns);
 	key = fold__mix(key, (__u64)sig << 8 | e.action);
 	verdict = fold__admit(key, now, &ticket);
+	if (verdict == FOLD_EMIT || !fold__defer(&ticket, e.pending_known, e.pending_ns, true))
+		count_deliver(&e);
 	if (verdict == FOLD_COUNT)
 		return 0;
 	hdr__init(&e.hdr, EVENT_SIG_DELIVER, now);

@@ -7,7 +7,7 @@
  * changes (rt_sigprocmask) and synchronous acceptance (rt_sigtimedwait,
  * signalfd reads), which never reaches signal_deliver.
  */
-#include "signal_state.bpf.h"
+#include "fold.bpf.h"
 
 /* arch/x86/entry/syscalls/syscall_64.tbl */
 #define NR_read 0
@@ -27,20 +27,28 @@ extern const void signalfd_read_iter __ksym;
 /*
  * For records about current whose struct starts with hdr then task: fold
  * first, and only name the task (a helper call) if the record goes out.
+ * Returns true when the record's exact counters were left in the fold slot
+ * (a folded repeat of a type fold__settle() knows, see fold__defer()); the
+ * caller counts them itself otherwise. has_value/value/hist: as fold__defer.
  */
-static __always_inline void emit_named(void *rec, __u32 size, __u32 type, __u64 now, __u64 key,
-				       struct task_struct *cur)
+static __always_inline bool emit_named(void *rec, __u32 size, __u32 type, __u64 now, __u64 key,
+				       struct task_struct *cur, bool has_value, __u64 value,
+				       bool hist)
 {
 	struct event_header *hdr = rec;
 	struct task_ref *task = (struct task_ref *)(hdr + 1);
 	struct fold_ticket ticket;
 	enum fold_verdict verdict = fold__admit(key, now, &ticket);
+	bool deferred = false;
 
+	if (verdict != FOLD_EMIT && (type == EVENT_SIG_ACCEPT || type == EVENT_SIG_HANDLER_RETURN))
+		deferred = fold__defer(&ticket, has_value, value, hist);
 	if (verdict == FOLD_COUNT)
-		return;
+		return deferred;
 	hdr__init(hdr, type, now);
 	task_ref__name(task, cur);
 	fold__finish(verdict, &ticket, rec, size);
+	return deferred;
 }
 
 static __always_inline void emit_accept(struct task_struct *cur, int sig, __u8 via)
@@ -64,15 +72,19 @@ static __always_inline void emit_accept(struct task_struct *cur, int sig, __u8 v
 	}
 	task_ref__ident(&e.task, cur);
 
+	/* The key holds everything fold__settle() reads from the record. */
+	key = fold__mix(EVENT_SIG_ACCEPT, e.task.pid);
+	key = fold__mix(key, e.task.start_ns);
+	key = fold__mix(key, (__u64)sig << 8 | via);
+	if (emit_named(&e, sizeof(e), EVENT_SIG_ACCEPT, now, key, cur, e.pending_known,
+		       e.pending_ns, true))
+		return;
 	s = sig_stats__get(e.task.pid, e.task.start_ns, sig);
 	if (s) {
 		__sync_fetch_and_add(&s->accepted, 1);
 		if (e.pending_known)
 			sig_stats__add_pending(s, e.pending_ns);
 	}
-	key = fold__mix(EVENT_SIG_ACCEPT, e.task.pid);
-	key = fold__mix(key, (__u64)sig << 8 | via);
-	emit_named(&e, sizeof(e), EVENT_SIG_ACCEPT, now, key, cur);
 }
 
 /* The handler on top of this thread's stack returned through rt_sigreturn. */
@@ -104,15 +116,18 @@ static __always_inline void on_sigreturn(struct task_struct *cur)
 		return;
 	task_ref__ident(&e.task, cur);
 
+	key = fold__mix(EVENT_SIG_HANDLER_RETURN, e.task.pid);
+	key = fold__mix(key, e.task.start_ns);
+	key = fold__mix(key, e.sig);
+	if (emit_named(&e, sizeof(e), EVENT_SIG_HANDLER_RETURN, now, key, cur, true, e.handler_ns,
+		       false))
+		return;
 	s = sig_stats__get(e.task.pid, e.task.start_ns, e.sig);
 	if (s) {
 		__sync_fetch_and_add(&s->handler_returns, 1);
 		__sync_fetch_and_add(&s->handler_ns_sum, e.handler_ns);
 		atomic_max(&s->handler_ns_max, e.handler_ns);
 	}
-	key = fold__mix(EVENT_SIG_HANDLER_RETURN, e.task.pid);
-	key = fold__mix(key, e.sig);
-	emit_named(&e, sizeof(e), EVENT_SIG_HANDLER_RETURN, now, key, cur);
 }
 
 static __always_inline void on_sigprocmask_enter(struct task_struct *cur, struct pt_regs *regs)
@@ -148,7 +163,8 @@ static __always_inline void on_sigprocmask_exit(struct task_struct *cur, long re
 	key = fold__mix(EVENT_SIGPROCMASK, e.task.pid);
 	key = fold__mix(key, e.old_mask);
 	key = fold__mix(key, e.new_mask);
-	emit_named(&e, sizeof(e), EVENT_SIGPROCMASK, bpf_ktime_get_ns(), key, cur);
+	emit_named(&e, sizeof(e), EVENT_SIGPROCMASK, bpf_ktime_get_ns(), key, cur, false, 0,
+		   false);
 }
 
 /* Report the action rt_sigaction installed, as the kernel now holds it. */
@@ -173,7 +189,8 @@ static __always_inline void on_sigaction_exit(struct task_struct *cur, struct pt
 	task_ref__ident(&e.task, cur);
 	key = fold__mix(EVENT_SIGACTION, e.task.pid);
 	key = fold__mix(key, (__u64)sig << 32 | (e.handler & 0xffffffff));
-	emit_named(&e, sizeof(e), EVENT_SIGACTION, bpf_ktime_get_ns(), key, cur);
+	emit_named(&e, sizeof(e), EVENT_SIGACTION, bpf_ktime_get_ns(), key, cur, false, 0,
+		   false);
 }
 
 static __always_inline bool fd_is_signalfd(struct task_struct *cur, unsigned int fd)

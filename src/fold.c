@@ -76,3 +76,20 @@ int fold_state__sweep(struct fold_state *s, int map_fd, uint64_t now_ns, uint64_
 	}
 	return 0;
 }
+
+int fold_state__settle(struct fold_state *s, int map_fd, fold_settle_fn settle, void *ctx)
+{
+	for (uint32_t slot = 0; slot < IPCSCOPE_FOLD_SLOTS; slot++) {
+		if (bpf_map_lookup_elem(map_fd, &slot, s->buf))
+			return -errno;
+		for (int cpu = 0; cpu < s->ncpus; cpu++) {
+			const struct fold_slot *fs = &s->buf[cpu];
+
+			if (!fs->acc.n || fs->size < sizeof(struct event_header) ||
+			    fs->size > IPCSCOPE_FOLD_SAVED_MAX)
+				continue;
+			settle(ctx, fs->saved, fs->size, &fs->acc);
+		}
+	}
+	return 0;
+}

@@ -25,6 +25,9 @@ struct fold_state {
 };
 
 typedef void (*fold_emit_fn)(void *ctx, const void *rec, size_t size);
+/* A slot's sample record and the counters still deferred in it. */
+typedef void (*fold_settle_fn)(void *ctx, const void *rec, size_t size,
+			       const struct fold_acc *acc);
 
 int fold_state__init(struct fold_state *s, int ncpus);
 void fold_state__free(struct fold_state *s);
@@ -36,5 +39,12 @@ uint32_t fold_state__on_flush(struct fold_state *s, const struct event_header *h
  */
 int fold_state__sweep(struct fold_state *s, int map_fd, uint64_t now_ns, uint64_t window_ns,
 		      bool final, fold_emit_fn emit, void *ctx);
+/*
+ * After detach: hands every slot's deferred counters to settle. BPF adds a
+ * burst to its exact counters only when the slot's window ends
+ * (bpf/fold.bpf.h fold__settle), so what is still in the slots at exit is
+ * the caller's to count.
+ */
+int fold_state__settle(struct fold_state *s, int map_fd, fold_settle_fn settle, void *ctx);
 
 #endif /* FOLD_H */

@@ -210,9 +210,27 @@ struct sig_stats {
 	__u32 pending_hist[IPCSCOPE_HIST_SLOTS];
 };
 
+#define IPCSCOPE_FOLD_HIST 8 /* distinct histogram slots a folded burst can defer */
+
+/*
+ * The exact counters of folded repeats, deferred: added to the statistics
+ * map once when the slot's window ends (bpf/fold.bpf.h fold__settle) rather
+ * than one shared-map update per repeat. Which counters n and the measured
+ * values (pending or handler time) feed depends on the saved record's type.
+ */
+struct fold_acc {
+	__u32 n;       /* repeats whose counters wait here */
+	__u32 samples; /* ... of which carried a measured value */
+	__u64 sum;     /* of the measured values */
+	__u64 max;
+	__u16 hist_slot[IPCSCOPE_FOLD_HIST]; /* histogram slot + 1 (0: unused) */
+	__u32 hist_n[IPCSCOPE_FOLD_HIST];
+};
+
 /*
  * One per-CPU fold slot. BPF owns every field; user space only reads it to
- * report repeats still folded when a storm stops (see src/fold.c).
+ * report repeats still folded when a storm stops and, after detach, to
+ * settle the counters still deferred in it (see src/fold.c).
  */
 struct fold_slot {
 	__u64 key;		/* hash of what makes two events "the same" */
@@ -222,6 +240,7 @@ struct fold_slot {
 	__u32 suppressed;	/* repeats folded since the window began */
 	__u32 gen;		/* bumped when the slot starts a new window */
 	__u32 size;		/* bytes of saved */
+	struct fold_acc acc;
 	__u8 saved[IPCSCOPE_FOLD_SAVED_MAX]; /* the last folded record */
 };
 

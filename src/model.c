@@ -77,6 +77,87 @@ int model__add_sig_stats(struct model *m, const struct sig_stats_key *key,
 	return 0;
 }
 
+static void settle_pending(struct sig_stats *d, const struct fold_acc *acc)
+{
+	d->pending_samples = acc->samples;
+	d->pending_ns_sum = acc->sum;
+	d->pending_ns_max = acc->max;
+	for (int i = 0; i < IPCSCOPE_FOLD_HIST; i++) {
+		unsigned int slot = acc->hist_slot[i];
+
+		if (slot && slot <= IPCSCOPE_HIST_SLOTS)
+			d->pending_hist[slot - 1] += acc->hist_n[i];
+	}
+}
+
+static int add_delta(struct model *m, const struct task_ref *who, int sig,
+		     const struct sig_stats *delta)
+{
+	struct sig_stats_key key = { .pid = who->pid, .sig = sig, .start_ns = who->start_ns };
+
+	return model__add_sig_stats(m, &key, delta);
+}
+
+/* Mirrors bpf/fold.bpf.h fold__settle(): the same record types, the same counters. */
+int model__settle_folded(struct model *m, const void *rec, size_t size,
+			 const struct fold_acc *acc)
+{
+	unsigned char buf[IPCSCOPE_FOLD_SAVED_MAX] __attribute__((aligned(8)));
+	const struct event_header *hdr = (const void *)buf;
+	static struct sig_stats delta; /* 872 bytes: not on the stack */
+	int err;
+
+	if (size < sizeof(*hdr) || size > sizeof(buf) || !acc->n)
+		return 0;
+	memcpy(buf, rec, size); /* aligned copy */
+	memset(&delta, 0, sizeof(delta));
+	switch (hdr->type) {
+	case EVENT_SIG_GENERATE: {
+		const struct sig_generate_event *e = (const void *)buf;
+
+		if (size < sizeof(*e) || e->result >= SIG_RESULT_MAX)
+			return 0;
+		delta.received[e->result] = acc->n;
+		delta.received_blocked = e->blocked ? acc->n : 0;
+		err = add_delta(m, &e->target, e->sig, &delta);
+		if (err || !e->has_sender)
+			return err;
+		memset(&delta, 0, sizeof(delta));
+		delta.sent[e->result] = acc->n;
+		return add_delta(m, &e->sender, e->sig, &delta);
+	}
+	case EVENT_SIG_DELIVER: {
+		const struct sig_deliver_event *e = (const void *)buf;
+
+		if (size < sizeof(*e) || e->action >= ACTION_MAX)
+			return 0;
+		delta.delivered[e->action] = acc->n;
+		settle_pending(&delta, acc);
+		return add_delta(m, &e->task, e->sig, &delta);
+	}
+	case EVENT_SIG_HANDLER_RETURN: {
+		const struct sig_handler_return_event *e = (const void *)buf;
+
+		if (size < sizeof(*e))
+			return 0;
+		delta.handler_returns = acc->n;
+		delta.handler_ns_sum = acc->sum;
+		delta.handler_ns_max = acc->max;
+		return add_delta(m, &e->task, e->sig, &delta);
+	}
+	case EVENT_SIG_ACCEPT: {
+		const struct sig_accept_event *e = (const void *)buf;
+
+		if (size < sizeof(*e))
+			return 0;
+		delta.accepted = acc->n;
+		settle_pending(&delta, acc);
+		return add_delta(m, &e->task, e->sig, &delta);
+	}
+	}
+	return 0;
+}
+
 const struct sig_stats *model__sig_stats(const struct proc *p, int sig)
 {
 	if (!p->signals || sig < 1 || sig > IPCSCOPE_NSIG)

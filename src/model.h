@@ -33,6 +33,12 @@ struct proc *model__proc(struct model *m, const struct task_ref *ref);
 /* Adds one (process, signal) row read from the BPF sig_stats map. */
 int model__add_sig_stats(struct model *m, const struct sig_stats_key *key,
 			 const struct sig_stats *s);
+/*
+ * Adds counters a fold slot still deferred at exit (src/fold.h), as
+ * bpf/fold.bpf.h fold__settle() would have. rec: the slot's sample record.
+ */
+int model__settle_folded(struct model *m, const void *rec, size_t size,
+			 const struct fold_acc *acc);
 const struct sig_stats *model__sig_stats(const struct proc *p, int sig);
 /* Sum of a row's counters that make it worth a report line. */
 bool model__proc_has_signals(const struct proc *p);

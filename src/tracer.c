@@ -149,6 +149,15 @@ int tracer__read_losses(struct tracer *t, uint64_t out[LOSS_REASON_MAX])
 	return 0;
 }
 
+static void settle_into_model(void *ctx, const void *rec, size_t size,
+			      const struct fold_acc *acc)
+{
+	struct model *m = ctx;
+
+	if (model__settle_folded(m, rec, size, acc))
+		m->bad_records++; /* out of memory: counted, not hidden */
+}
+
 int tracer__read_stats(struct tracer *t, struct model *m)
 {
 	int fd = bpf_map__fd(t->skel->maps.sig_stats);
@@ -159,7 +168,10 @@ int tracer__read_stats(struct tracer *t, struct model *m)
 
 	if (!val)
 		return -ENOMEM;
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+	if (t->opts.fold_burst)
+		err = fold_state__settle(&t->fold, bpf_map__fd(t->skel->maps.fold_slots),
+					 settle_into_model, m);
+	while (!err && bpf_map_get_next_key(fd, prev, &next) == 0) {
 		if (bpf_map_lookup_elem(fd, &next, val) == 0) {
 			err = model__add_sig_stats(m, &next, val);
 			if (err)

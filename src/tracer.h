@@ -49,7 +49,10 @@ int tracer__drain(struct tracer *t);
 int tracer__sweep_folds(struct tracer *t, uint64_t now_ns, bool final);
 /* Totals per loss reason, summed over CPUs. */
 int tracer__read_losses(struct tracer *t, uint64_t out[LOSS_REASON_MAX]);
-/* Adds every (process, signal) row of the statistics map to the model. */
+/*
+ * After detach: adds every (process, signal) row of the statistics map, and
+ * the folded bursts BPF had not yet added to it, to the model.
+ */
 int tracer__read_stats(struct tracer *t, struct model *m);
 /* Detaches the programs; maps stay readable until tracer__destroy. */
 void tracer__detach(struct tracer *t);

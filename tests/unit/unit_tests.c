@@ -224,6 +224,57 @@ static void test_fold_flush_after_sweep(void)
 	fold_state__free(&s);
 }
 
+/* A burst still in a fold slot at exit is added to both ends exactly once. */
+static void test_fold_settle_into_model(void)
+{
+	struct model m;
+	struct sig_generate_event e = { .hdr = { .type = EVENT_SIG_GENERATE, .count = 1 } };
+	struct sig_deliver_event d = { .hdr = { .type = EVENT_SIG_DELIVER } };
+	struct fold_acc acc = { .n = 7 };
+	const struct sig_stats *st;
+
+	CHECK_INT(model__init(&m), 0);
+	e.sender = (struct task_ref){ .pid = 10, .start_ns = 111 };
+	e.target = (struct task_ref){ .pid = 20, .start_ns = 222 };
+	e.sig = 10;
+	e.result = SIG_RESULT_ALREADY_PENDING;
+	e.blocked = 1;
+	e.has_sender = 1;
+	CHECK_INT(model__settle_folded(&m, &e, sizeof(e), &acc), 0);
+	st = model__sig_stats(proc_table__find(m.procs, 20, 222), 10);
+	check(st != NULL, "target row created");
+	if (st) {
+		CHECK_INT(st->received[SIG_RESULT_ALREADY_PENDING], 7);
+		CHECK_INT(st->received_blocked, 7);
+		CHECK_INT(st->sent[SIG_RESULT_ALREADY_PENDING], 0);
+	}
+	st = model__sig_stats(proc_table__find(m.procs, 10, 111), 10);
+	check(st != NULL, "sender row created");
+	if (st)
+		CHECK_INT(st->sent[SIG_RESULT_ALREADY_PENDING], 7);
+	/* Deliveries: count, and pending time in the right histogram slots. */
+	d.task = e.target;
+	d.sig = 10;
+	d.action = ACTION_HANDLER;
+	acc = (struct fold_acc){ .n = 5, .samples = 4, .sum = 4000, .max = 1500,
+				 .hist_slot = { 11, 12 }, .hist_n = { 3, 1 } };
+	CHECK_INT(model__settle_folded(&m, &d, sizeof(d), &acc), 0);
+	st = model__sig_stats(proc_table__find(m.procs, 20, 222), 10);
+	if (st) {
+		CHECK_INT(st->delivered[ACTION_HANDLER], 5);
+		CHECK_INT(st->pending_samples, 4);
+		CHECK_INT(st->pending_ns_sum, 4000);
+		CHECK_INT(st->pending_ns_max, 1500);
+		CHECK_INT(st->pending_hist[10], 3);
+		CHECK_INT(st->pending_hist[11], 1);
+	}
+	/* Records with no deferred counters change nothing. */
+	acc = (struct fold_acc){ 0 };
+	CHECK_INT(model__settle_folded(&m, &d, sizeof(d), &acc), 0);
+	CHECK_INT(proc_table__count(m.procs), 2);
+	model__free(&m);
+}
+
 /* ---- process table: identity is (pid, start time) ---- */
 
 static void test_proc_table_pid_reuse(void)
@@ -412,6 +463,7 @@ int main(void)
 	run("format: exit status, durations, sets", test_exit_status_format);
 	run("histogram: buckets and quantiles", test_histogram);
 	run("fold: flush after sweep counts once", test_fold_flush_after_sweep);
+	run("fold: a burst left in a slot is settled into the model", test_fold_settle_into_model);
 	run("proc_table: pid reuse", test_proc_table_pid_reuse);
 	run("proc_table: seeding from /proc", test_proc_table_seed);
 	run("json: signal record golden with a hostile name", test_json_signal_record_golden);

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * In-kernel folding of repeated events. Per CPU, a slot keyed by a hash of
+ * what makes two events "the same" lets cfg_fold_burst records through per
+ * window; later repeats are only counted. When the slot's window ends, the
+ * repeats go out as one record carrying their count, and record types whose
+ * exact counters allow it (fold__settle) add the whole burst to those
+ * counters at once instead of one shared-map update per repeat. Slots still
+ * holding repeats at exit are settled by user space (src/fold.c).
+ */
+#ifndef FOLD_BPF_H
+#define FOLD_BPF_H
+
+#include "signal_state.bpf.h"
+
+static __always_inline __u64 fold__mix(__u64 h, __u64 v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h;
+}
+
+/* Add a deferred burst's pending-time samples (deliveries, acceptances). */
+static __always_inline void fold__settle_pending(struct sig_stats *s, const struct fold_acc *acc)
+{
+	if (!acc->samples)
+		return;
+	__sync_fetch_and_add(&s->pending_samples, acc->samples);
+	__sync_fetch_and_add(&s->pending_ns_sum, acc->sum);
+	atomic_max(&s->pending_ns_max, acc->max);
+	for (int i = 0; i < IPCSCOPE_FOLD_HIST; i++) {
+		__u32 idx = (__u32)acc->hist_slot[i] - 1; /* unused (0) wraps: skipped */
+
+		barrier_var(idx); /* keep the bound check on the register used */
+		if (idx < IPCSCOPE_HIST_SLOTS)
+			__sync_fetch_and_add(&s->pending_hist[idx], acc->hist_n[i]);
+	}
+}
+
+/*
+ * Add a folded burst's deferred counters to the statistics map. The fold
+ * key of each type covers every field read here, so the one saved sample
+ * stands for all the repeats. src/model.c model__settle_folded() does the
+ * same for what is still deferred at exit: keep the two in step.
+ */
+static __always_inline void fold__settle(const void *saved, __u32 size, const struct fold_acc *acc)
+{
+	const struct event_header *hdr = saved;
+	const struct sig_deliver_event *d = saved;
+	const struct sig_handler_return_event *h = saved;
+	const struct sig_accept_event *a = saved;
+	struct sig_stats *s;
+	__u32 action;
+
+	switch (hdr->type) {
+	case EVENT_SIG_GENERATE:
+		if (size >= sizeof(struct sig_generate_event))
+			sig_generate__count(saved, acc->n);
+		return;
+	case EVENT_SIG_DELIVER:
+		if (size < sizeof(*d))
+			return;
+		s = sig_stats__get(d->task.pid, d->task.start_ns, d->sig);
+		action = d->action;
+		barrier_var(action);
+		if (!s || action >= ACTION_MAX)
+			return;
+		__sync_fetch_and_add(&s->delivered[action], acc->n);
+		fold__settle_pending(s, acc);
+		return;
+	case EVENT_SIG_HANDLER_RETURN:
+		if (size < sizeof(*h))
+			return;
+		s = sig_stats__get(h->task.pid, h->task.start_ns, h->sig);
+		if (!s)
+			return;
+		__sync_fetch_and_add(&s->handler_returns, acc->n);
+		__sync_fetch_and_add(&s->handler_ns_sum, acc->sum);
+		atomic_max(&s->handler_ns_max, acc->max);
+		return;
+	case EVENT_SIG_ACCEPT:
+		if (size < sizeof(*a))
+			return;
+		s = sig_stats__get(a->task.pid, a->task.start_ns, a->sig);
+		if (!s)
+			return;
+		__sync_fetch_and_add(&s->accepted, acc->n);
+		fold__settle_pending(s, acc);
+		return;
+	}
+}
+
+/* Emit the repeats a slot folded as one record carrying their count. */
+static __always_inline void fold__flush(struct fold_slot *slot)
+{
+	struct event_header *saved = (struct event_header *)slot->saved;
+	__u32 size = slot->size;
+
+	if (slot->acc.n && size <= IPCSCOPE_FOLD_SAVED_MAX)
+		fold__settle(slot->saved, size, &slot->acc);
+	__builtin_memset(&slot->acc, 0, sizeof(slot->acc));
+	if (!slot->suppressed)
+		return;
+	if (size > IPCSCOPE_FOLD_SAVED_MAX) {
+		slot->suppressed = 0;
+		return;
+	}
+	saved->count = slot->suppressed;
+	saved->flags |= EVENT_F_FOLDED;
+	slot->suppressed = 0;
+	if (bpf_ringbuf_output(&events, slot->saved, size, EMIT_FLAGS))
+		loss__count(LOSS_RINGBUF);
+}
+
+enum fold_verdict {
+	FOLD_EMIT,  /* emit the record */
+	FOLD_SAVE,  /* first repeat past the burst: build it, fold__save() it */
+	FOLD_COUNT, /* further repeat: counted, nothing to build */
+};
+
+struct fold_ticket {
+	struct fold_slot *slot;
+	__u32 idx;
+	__u32 gen;
+};
+
+/*
+ * Decide before building a record: past cfg_fold_burst records per key in a
+ * window, repeats are only counted (the first one is kept as the sample the
+ * folded record will show). Counting, not sampling: no event disappears.
+ */
+static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 now, struct fold_ticket *t)
+{
+	struct fold_slot *slot;
+
+	t->slot = NULL;
+	t->idx = 0;
+	t->gen = 0;
+	if (!cfg_fold_burst)
+		return FOLD_EMIT;
+	t->idx = key % IPCSCOPE_FOLD_SLOTS;
+	slot = bpf_map_lookup_elem(&fold_slots, &t->idx);
+	if (!slot)
+		return FOLD_EMIT;
+	t->slot = slot;
+	if (slot->key == key && now - slot->window_start_ns < cfg_fold_window_ns) {
+		slot->last_ns = now;
+		t->gen = slot->gen;
+		if (slot->emitted < cfg_fold_burst) {
+			slot->emitted++;
+			return FOLD_EMIT;
+		}
+		if (slot->suppressed++)
+			return FOLD_COUNT;
+		return FOLD_SAVE;
+	}
+	fold__flush(slot);
+	slot->key = key;
+	slot->window_start_ns = now;
+	slot->last_ns = now;
+	slot->emitted = 1;
+	slot->gen++;
+	t->gen = slot->gen;
+	return FOLD_EMIT;
+}
+
+/* Emit a record fold__admit let through, or keep it as the slot's sample. */
+static __always_inline void fold__finish(enum fold_verdict v, struct fold_ticket *t, void *rec,
+					 __u32 size)
+{
+	struct event_header *hdr = rec;
+
+	hdr->fold_slot = t->idx;
+	hdr->fold_gen = t->gen;
+	if (v == FOLD_EMIT) {
+		emit(rec, size);
+		return;
+	}
+	if (v == FOLD_SAVE && t->slot && size <= IPCSCOPE_FOLD_SAVED_MAX) {
+		bpf_probe_read_kernel(t->slot->saved, size, rec);
+		t->slot->size = size;
+	}
+}
+
+/*
+ * For a repeat fold__admit() folded (FOLD_SAVE or FOLD_COUNT): leave its
+ * counters in the slot for fold__settle(). has_value: it carries a measured
+ * value (pending or handler time); hist: that value also feeds a histogram.
+ * False when the slot cannot hold it (too many distinct histogram slots):
+ * the caller then counts this repeat directly, as for an emitted record.
+ */
+static __always_inline bool fold__defer(struct fold_ticket *t, bool has_value, __u64 value,
+					bool hist)
+{
+	struct fold_acc *acc;
+	__u16 want;
+	int i;
+
+	if (!t->slot)
+		return false;
+	acc = &t->slot->acc;
+	if (has_value && hist) {
+		want = hist__slot(value) + 1;
+		for (i = 0; i < IPCSCOPE_FOLD_HIST; i++) {
+			if (acc->hist_slot[i] == want || !acc->hist_slot[i])
+				break;
+		}
+		if (i >= IPCSCOPE_FOLD_HIST)
+			return false;
+		acc->hist_slot[i] = want;
+		acc->hist_n[i]++;
+	}
+	acc->n++;
+	if (has_value) {
+		acc->samples++;
+		acc->sum += value;
+		if (value > acc->max)
+			acc->max = value;
+	}
+	return true;
+}
+
+#endif /* FOLD_BPF_H */
