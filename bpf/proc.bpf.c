@@ -4,7 +4,7 @@
  * processes in every report, follows a traced command's descendants, and
  * records how each process died (the true signal, from its exit code).
  */
-#include "ipcscope.bpf.h"
+#include "pipes.bpf.h"
 
 static __always_inline bool lifecycle__wanted(__u32 pid)
 {
@@ -73,6 +73,13 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	task_ref__fill(&e.parent, p->real_parent);
 	e.exit_code = p->exit_code;
 	emit(&e, sizeof(e));
+	/*
+	 * do_exit() fires this tracepoint before exit_files(): the pipe ends
+	 * still open are about to close. A reader that exits instead of
+	 * closing is how a writer's reader usually "goes away".
+	 */
+	for (int fd = 0; fd < EXIT_SCAN_FDS; fd++)
+		pipe__closing(p, fd, true);
 	if (cfg_filter_pids)
 		bpf_map_delete_elem(&watch, &pid); /* the pid may be reused */
 	return 0;

@@ -3,7 +3,7 @@
  * Signal generation and delivery, from the signal:signal_generate and
  * signal:signal_deliver tracepoints (BTF-typed, no tracefs needed).
  */
-#include "fold.bpf.h"
+#include "pipes.bpf.h"
 
 /* include/uapi/asm-generic/siginfo.h */
 #define SI_USER 0
@@ -84,6 +84,25 @@ static __always_inline __u8 info_kind_of(struct kernel_siginfo *info)
 	return INFO_REAL;
 }
 
+/*
+ * A SIGPIPE the writer's own write path raised (DESIGN.md: current ==
+ * target, inside the write): the object is what that call writes to. A pipe
+ * write already named it at sys_enter; a socket is looked up here.
+ */
+static __always_inline void sigpipe__object(struct task_struct *cur, struct obj_ref *obj, __u32 nr)
+{
+	struct io_call *c = bpf_task_storage_get(&io_calls, cur, NULL, 0);
+	struct pt_regs *regs;
+
+	if (c && c->nr_plus_1 == nr + 1 && c->out.kind) {
+		*obj = c->out;
+		return;
+	}
+	regs = (struct pt_regs *)bpf_task_pt_regs(cur);
+	if (regs)
+		file__object(fd__file(cur, nr__out_fd(nr, regs)), obj, true);
+}
+
 /* TP_PROTO(int sig, struct kernel_siginfo *info, struct task_struct *task,
  *	    int group, int result) -- include/trace/events/signal.h */
 SEC("tp_btf/signal_generate")
@@ -126,6 +145,8 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	}
 
 	e.blocked = (task->blocked.sig[0] >> (sig - 1)) & 1;
+	if (sig == SIGPIPE && task == cur && e.syscall_nr >= 0 && nr__writes(e.syscall_nr))
+		sigpipe__object(cur, &e.object, e.syscall_nr);
 	now = bpf_ktime_get_ns();
 	if (result == SIG_RESULT_QUEUED || result == SIG_RESULT_LOSE_INFO) {
 		st = proc_sig_state__get(task);
@@ -139,6 +160,7 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	key = fold__mix(key, e.target.pid);
 	key = fold__mix(key, e.target.start_ns);
 	key = fold__mix(key, (__u64)sig << 24 | result << 16 | e.via << 8 | e.blocked);
+	key = fold__mix(key, e.object.ino);
 	verdict = fold__admit(key, now, &ticket);
 	if (verdict == FOLD_EMIT || !fold__defer(&ticket, false, 0, false))
 		sig_generate__count(&e, 1);

@@ -31,6 +31,15 @@ size_t decode__record_size(unsigned int type)
 	case EVENT_PROC_EXEC:
 	case EVENT_PROC_EXIT:
 		return sizeof(struct lifecycle_event);
+	case EVENT_PIPE_CREATE:
+		return sizeof(struct pipe_create_event);
+	case EVENT_FIFO_CREATE:
+	case EVENT_FIFO_OPEN:
+		return sizeof(struct fifo_event);
+	case EVENT_PIPE_CLOSE:
+		return sizeof(struct pipe_close_event);
+	case EVENT_EPIPE:
+		return sizeof(struct epipe_event);
 	}
 	return 0;
 }
@@ -38,8 +47,8 @@ size_t decode__record_size(unsigned int type)
 int decode__record(void *ctx, const void *data, size_t size)
 {
 	struct decoder *d = ctx;
-	/* Records are at most a fold slot; copy to align and to own the bytes. */
-	unsigned char buf[IPCSCOPE_FOLD_SAVED_MAX] __attribute__((aligned(8)));
+	/* Copy to align and to own the bytes. */
+	unsigned char buf[IPCSCOPE_RECORD_MAX] __attribute__((aligned(8)));
 	struct event_header *hdr = (struct event_header *)buf;
 	size_t want;
 

@@ -17,7 +17,13 @@
 
 /* Fold slots: per-CPU direct-mapped table of "same event again" counters. */
 #define IPCSCOPE_FOLD_SLOTS 256
-#define IPCSCOPE_FOLD_SAVED_MAX 160
+#define IPCSCOPE_FOLD_SAVED_MAX 176
+/* Largest ring-buffer record (those carrying a path are not folded). */
+#define IPCSCOPE_RECORD_MAX 256
+#define IPCSCOPE_PATH_LEN 112 /* FIFO paths as the process passed them */
+
+/* Per-CPU write-combining slots of pipe/socket traffic counters. */
+#define IPCSCOPE_IO_SLOTS 1024
 
 /* Pending-time histogram: 4 linear sub-buckets per power of two of ns. */
 #define IPCSCOPE_HIST_SUB 4
@@ -34,6 +40,11 @@ enum ipcscope_event_type {
 	EVENT_PROC_FORK,
 	EVENT_PROC_EXEC,
 	EVENT_PROC_EXIT,
+	EVENT_PIPE_CREATE, /* pipe/pipe2 */
+	EVENT_FIFO_CREATE, /* mknod/mknodat with S_IFIFO */
+	EVENT_FIFO_OPEN,   /* open/openat returned a FIFO */
+	EVENT_PIPE_CLOSE,  /* close() of a pipe or FIFO end, or its owner's exit */
+	EVENT_EPIPE,	   /* a write-like call failed with EPIPE */
 	EVENT_TYPE_MAX,
 };
 
@@ -80,6 +91,26 @@ enum ipcscope_info_kind {
 	INFO_PRIV,   /* SEND_SIG_PRIV: si_code SI_KERNEL */
 };
 
+/* What an fd refers to (bpf/files.bpf.h file__object). */
+enum ipcscope_obj_kind {
+	OBJ_NONE = 0,
+	OBJ_PIPE, /* anonymous, on pipefs */
+	OBJ_FIFO, /* named, on a real filesystem */
+	OBJ_UNIX,
+	OBJ_TCP,
+	OBJ_UDP,
+	OBJ_SOCKET, /* another socket family or protocol */
+	OBJ_OTHER,
+	OBJ_KIND_MAX,
+};
+
+/* What the process does with SIGPIPE: decides death or an EPIPE loop. */
+enum ipcscope_sigpipe_action {
+	SIGPIPE_DEFAULT = 0,
+	SIGPIPE_IGNORE,
+	SIGPIPE_HANDLER,
+};
+
 enum ipcscope_loss_reason {
 	LOSS_RINGBUF = 0,   /* bpf_ringbuf_reserve/output failed: ring full */
 	LOSS_STATS_FULL,    /* per-process signal statistics map full */
@@ -87,6 +118,7 @@ enum ipcscope_loss_reason {
 	LOSS_PENDING_RING,  /* more queued real-time signals than we track */
 	LOSS_STORAGE,	    /* task local storage could not be allocated */
 	LOSS_HANDLER_STACK, /* handlers nested deeper than we track */
+	LOSS_IO_STATS_FULL, /* per-(process, pipe) traffic map full */
 	LOSS_REASON_MAX,
 };
 
@@ -111,6 +143,14 @@ struct task_ref {
 	char comm[IPCSCOPE_COMM_LEN];
 };
 
+/* A pipe, FIFO or socket: (dev, ino) names it; kind says which. */
+struct obj_ref {
+	__u64 ino;
+	__u32 dev;  /* superblock s_dev */
+	__u8 kind;  /* enum ipcscope_obj_kind */
+	__u8 _pad[3];
+};
+
 struct sig_generate_event {
 	struct event_header hdr;
 	struct task_ref sender;	 /* valid when has_sender */
@@ -127,6 +167,7 @@ struct sig_generate_event {
 	__u8 info_kind;	  /* enum ipcscope_info_kind */
 	__u8 has_sender;
 	__u8 _pad[2];
+	struct obj_ref object; /* SIGPIPE: what the write that raised it wrote to */
 };
 
 struct sig_deliver_event {
@@ -186,6 +227,81 @@ struct lifecycle_event {
 	struct task_ref parent; /* fork: the parent; exit: the real parent */
 	__s32 exit_code;	/* exit: wait status as waitpid sees it */
 	__u32 _pad;
+};
+
+struct pipe_create_event {
+	struct event_header hdr;
+	struct task_ref task;
+	struct obj_ref pipe;
+	__s32 fd_read;
+	__s32 fd_write;
+	__u32 flags; /* pipe2 flags: O_NONBLOCK, O_DIRECT, O_CLOEXEC */
+	__u32 _pad;
+};
+
+/* FIFO creation (mknod) and opening: path as given, possibly relative. */
+struct fifo_event {
+	struct event_header hdr;
+	struct task_ref task;
+	struct obj_ref fifo; /* open: the FIFO opened; create: ino 0 */
+	__s32 fd;	     /* open: the new fd */
+	__u32 mode;	     /* create: permission bits; open: FMODE_READ 1 | FMODE_WRITE 2 */
+	__s32 dirfd;	     /* AT_FDCWD or the directory fd the path is relative to */
+	__u32 _pad;
+	char path[IPCSCOPE_PATH_LEN];
+};
+
+struct pipe_close_event {
+	struct event_header hdr;
+	struct task_ref task;
+	struct obj_ref pipe;
+	__s32 fd;
+	__u32 mode;	 /* FMODE_READ 1 | FMODE_WRITE 2 of the end closed */
+	__u32 readers;	 /* pipe's reader count before this close */
+	__u32 writers;	 /* ... and writers */
+	__u8 last_ref;	 /* this was the last reference to that open file */
+	__u8 at_exit;	 /* closed by the process exiting, not by close() */
+	__u8 _pad[6];
+};
+
+struct epipe_event {
+	struct event_header hdr;
+	struct task_ref task;
+	struct obj_ref object;
+	__s32 fd;
+	__u32 syscall_nr;
+	__u8 sigpipe_action; /* enum ipcscope_sigpipe_action */
+	__u8 _pad[7];
+};
+
+/* Per (process, object) traffic, in a BPF hash: exact under ring loss. */
+struct io_key {
+	__u32 pid;
+	__u32 dev;
+	__u64 start_ns;
+	__u64 ino;
+};
+
+struct io_stats {
+	__u64 write_calls;
+	__u64 write_bytes;
+	__u64 write_blocked_ns; /* calls that slept (voluntary switch) */
+	__u64 write_partial;	/* wrote less than asked */
+	__u64 write_eagain;
+	__u64 epipe;
+	__u64 read_calls;
+	__u64 read_bytes;
+	__u64 read_blocked_ns;
+	__u64 read_eof; /* returned 0 */
+	__u64 read_eagain;
+	__u8 kind; /* enum ipcscope_obj_kind */
+	__u8 _pad[7];
+};
+
+/* One per-CPU write-combining slot: counters added to the hash on eviction. */
+struct io_slot {
+	struct io_key key;
+	struct io_stats delta;
 };
 
 /* Per (process, signal) counters: exact even when the ring overflows. */
@@ -259,5 +375,8 @@ _Static_assert(sizeof(struct sig_accept_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold
 _Static_assert(sizeof(struct sigaction_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");
 _Static_assert(sizeof(struct sigprocmask_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot");
 _Static_assert(sizeof(struct sig_stats_key) == 16, "sig_stats_key layout");
+_Static_assert(sizeof(struct epipe_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");
+_Static_assert(sizeof(struct fifo_event) <= IPCSCOPE_RECORD_MAX, "record too large");
+_Static_assert(sizeof(struct io_key) == 24, "io_key layout");
 
 #endif /* IPCSCOPE_H */

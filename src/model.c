@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "model.h"
 
 int model__init(struct model *m)
@@ -25,6 +28,7 @@ void model__free(struct model *m)
 {
 	proc_table__free(m->procs, free_signals);
 	m->procs = NULL;
+	pipe_table__free(&m->pipes);
 }
 
 struct proc *model__proc(struct model *m, const struct task_ref *ref)
@@ -206,6 +210,122 @@ uint64_t model__loss_total(const struct model *m)
 	return n;
 }
 
+int model__add_io_stats(struct model *m, const struct io_key *key, const struct io_stats *s)
+{
+	struct obj_ref ref = { .ino = key->ino, .dev = key->dev, .kind = s->kind };
+	struct proc *p = proc_table__find(m->procs, key->pid, key->start_ns);
+	struct pipe_obj *o;
+	struct pipe_end *e;
+
+	if (!p)
+		p = proc_table__get(m->procs, key->pid, key->start_ns, NULL);
+	o = p ? pipe_table__get(&m->pipes, &ref) : NULL;
+	e = o ? pipe_obj__end(o, p) : NULL;
+	if (!e)
+		return -ENOMEM;
+	e->io.write_calls += s->write_calls;
+	e->io.write_bytes += s->write_bytes;
+	e->io.write_blocked_ns += s->write_blocked_ns;
+	e->io.write_partial += s->write_partial;
+	e->io.write_eagain += s->write_eagain;
+	e->io.epipe += s->epipe;
+	e->io.read_calls += s->read_calls;
+	e->io.read_bytes += s->read_bytes;
+	e->io.read_blocked_ns += s->read_blocked_ns;
+	e->io.read_eof += s->read_eof;
+	e->io.read_eagain += s->read_eagain;
+	if (obj_kind__is_pipe(o->kind)) {
+		p->pipe_write_bytes += s->write_bytes;
+		p->pipe_read_bytes += s->read_bytes;
+		p->pipe_blocked_ns += s->write_blocked_ns + s->read_blocked_ns;
+	}
+	p->epipe += s->epipe;
+	p->involved = true;
+	return 0;
+}
+
+/* A FIFO path as the process gave it, made absolute from its cwd when relative. */
+static void fifo_path(char *dst, size_t size, uint32_t pid, int dirfd, const char *path)
+{
+	char link[64], dir[PATH_MAX];
+	ssize_t n;
+	int len;
+
+	snprintf(dst, size, "%.*s", IPCSCOPE_PATH_LEN, path);
+	if (path[0] == '/' || !path[0])
+		return;
+	if (dirfd == -100 /* AT_FDCWD */)
+		snprintf(link, sizeof(link), "/proc/%u/cwd", pid);
+	else
+		snprintf(link, sizeof(link), "/proc/%u/fd/%d", pid, dirfd);
+	n = readlink(link, dir, sizeof(dir) - 1);
+	if (n <= 0)
+		return; /* gone already: keep it relative */
+	dir[n] = 0;
+	len = snprintf(dst, size, "%s/%.*s", strcmp(dir, "/") ? dir : "", IPCSCOPE_PATH_LEN, path);
+	if (len < 0 || (size_t)len >= size)
+		snprintf(dst, size, "%.*s", IPCSCOPE_PATH_LEN, path); /* too long: as given */
+}
+
+static void on_pipe_record(struct model *m, const struct event_header *hdr, const void *rec,
+			   struct proc *p)
+{
+	struct pipe_obj *o;
+	struct pipe_end *end;
+
+	switch (hdr->type) {
+	case EVENT_PIPE_CREATE: {
+		const struct pipe_create_event *e = rec;
+
+		if (!(o = pipe_table__get(&m->pipes, &e->pipe)))
+			return;
+		o->creator = p;
+		o->created_ns = hdr->ts_ns;
+		if ((end = pipe_obj__end(o, p)))
+			end->open_mode |= 3;
+		return;
+	}
+	case EVENT_FIFO_OPEN: {
+		const struct fifo_event *e = rec;
+		char path[IPCSCOPE_PATH_LEN + 1];
+
+		if (!(o = pipe_table__get(&m->pipes, &e->fifo)))
+			return;
+		if (!o->path[0]) {
+			snprintf(path, sizeof(path), "%.*s", IPCSCOPE_PATH_LEN, e->path);
+			fifo_path(o->path, sizeof(o->path), e->task.pid, e->dirfd, path);
+		}
+		if ((end = pipe_obj__end(o, p)))
+			end->open_mode |= e->mode & 3;
+		return;
+	}
+	case EVENT_PIPE_CLOSE: {
+		const struct pipe_close_event *e = rec;
+		struct pipe_departure d = { p, hdr->ts_ns, e->at_exit };
+
+		if (!(o = pipe_table__get(&m->pipes, &e->pipe)))
+			return;
+		if ((e->mode & 1) && e->readers <= 1 && e->last_ref)
+			o->last_reader = d;
+		if ((e->mode & 2) && e->writers <= 1 && e->last_ref)
+			o->last_writer = d;
+		pipe_obj__end(o, p);
+		return;
+	}
+	case EVENT_EPIPE: {
+		const struct epipe_event *e = rec;
+
+		if (!(o = pipe_table__get(&m->pipes, &e->object)) || !(end = pipe_obj__end(o, p)))
+			return;
+		if (!end->epipe_first_ns)
+			end->epipe_first_ns = hdr->ts_ns;
+		end->epipe_last_ns = hdr->ts_ns;
+		end->sigpipe_action = e->sigpipe_action;
+		return;
+	}
+	}
+}
+
 void model__on_record(struct model *m, const struct event_header *hdr, const void *rec)
 {
 	const struct lifecycle_event *pe = rec;
@@ -242,11 +362,13 @@ void model__on_record(struct model *m, const struct event_header *hdr, const voi
 		break;
 	}
 	default: {
-		/* Every other signal record starts with the task it concerns. */
+		/* Every other record starts with the task it concerns. */
 		const struct task_ref *t = (const void *)((const char *)rec + sizeof(*hdr));
 
-		if ((p = model__proc(m, t)))
+		if ((p = model__proc(m, t))) {
 			p->involved = true;
+			on_pipe_record(m, hdr, rec, p);
+		}
 		break;
 	}
 	}

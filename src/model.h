@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "ipcscope.h"
+#include "pipes.h"
 #include "proc_table.h"
 
 struct proc_signals {
@@ -18,6 +19,7 @@ struct proc_signals {
 
 struct model {
 	struct proc_table *procs;
+	struct pipe_table pipes;
 	uint64_t loss[LOSS_REASON_MAX]; /* as counted in BPF */
 	uint64_t bad_records;		/* records user space could not decode */
 	uint64_t events;		/* records decoded, folded counts included */
@@ -46,6 +48,9 @@ uint64_t sig_stats__sent(const struct sig_stats *s);
 uint64_t sig_stats__generated(const struct sig_stats *s);
 uint64_t sig_stats__delivered(const struct sig_stats *s);
 uint64_t model__loss_total(const struct model *m);
+
+/* Adds one (process, object) row of the BPF io_stats map (or a slot's remainder). */
+int model__add_io_stats(struct model *m, const struct io_key *key, const struct io_stats *s);
 
 /* Applies a decoded record's effect on the process table. */
 void model__on_record(struct model *m, const struct event_header *hdr, const void *rec);

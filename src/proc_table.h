@@ -21,6 +21,8 @@ struct proc {
 	int exit_status; /* wait(2) status */
 	uint64_t exit_ts_ns;
 	bool involved; /* took part in something a report shows */
+	/* Pipe and FIFO traffic (src/pipes.h has it per object); EPIPE on any object. */
+	uint64_t pipe_write_bytes, pipe_read_bytes, pipe_blocked_ns, epipe;
 	struct proc_signals *signals; /* owned by model.c */
 	struct proc *next_in_bucket;
 	struct proc *next_in_order; /* insertion order, for iteration */

@@ -40,6 +40,23 @@ static void json_begin(FILE *f, const char *type, const struct event_header *hdr
 			hdr->flags & EVENT_F_FOLDED ? "true" : "false");
 }
 
+static void json_object(FILE *f, const char *key, const struct obj_ref *obj)
+{
+	fprintf(f, ",\"%s\":{\"kind\":\"%s\",\"ino\":%llu,\"dev\":%u}", key,
+		obj_kind__name(obj->kind), obj->ino, obj->dev);
+}
+
+static void json_path(FILE *f, const char *path, size_t max)
+{
+	fputs(",\"path\":", f);
+	sanitize__json(f, path, sanitize__strnlen(path, max));
+}
+
+static const char *sigpipe_action__name(unsigned int a)
+{
+	return a == SIGPIPE_IGNORE ? "ignore" : a == SIGPIPE_HANDLER ? "handler" : "default";
+}
+
 static void json_sig(FILE *f, int sig)
 {
 	fprintf(f, ",\"sig\":%d,\"signal\":\"%s\"", sig, sig__name(sig));
@@ -81,6 +98,8 @@ static void json_generate(FILE *f, const struct sig_generate_event *e)
 		e->blocked ? "true" : "false");
 	if (e->info_kind == INFO_REAL)
 		fprintf(f, ",\"si_pid\":%d", e->info_pid);
+	if (e->object.kind != OBJ_NONE)
+		json_object(f, "object", &e->object);
 	if (decode__context_is_cause(e)) {
 		json_task(f, "context", &e->context);
 		if (e->syscall_nr >= 0 && e->context.pid == e->target.pid)
@@ -199,6 +218,57 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 			fprintf(f, ",\"code\":%d}\n", (e->exit_code >> 8) & 0xff);
 		break;
 	}
+	case EVENT_PIPE_CREATE: {
+		const struct pipe_create_event *e = rec;
+
+		json_begin(f, "pipe_create", hdr);
+		json_self(f, &e->task);
+		fprintf(f, ",\"ino\":%llu,\"fd_read\":%d,\"fd_write\":%d,\"nonblock\":%s"
+			   ",\"direct\":%s}\n",
+			e->pipe.ino, e->fd_read, e->fd_write, e->flags & 04000 ? "true" : "false",
+			e->flags & 040000 ? "true" : "false");
+		break;
+	}
+	case EVENT_FIFO_CREATE:
+	case EVENT_FIFO_OPEN: {
+		const struct fifo_event *e = rec;
+
+		json_begin(f, hdr->type == EVENT_FIFO_CREATE ? "fifo_create" : "fifo_open", hdr);
+		json_self(f, &e->task);
+		json_path(f, e->path, sizeof(e->path));
+		if (hdr->type == EVENT_FIFO_CREATE)
+			fprintf(f, ",\"mode\":\"%04o\"}\n", e->mode);
+		else
+			fprintf(f, ",\"ino\":%llu,\"fd\":%d,\"side\":\"%s\"}\n", e->fifo.ino, e->fd,
+				e->mode == 3 ? "read_write" : e->mode == 2 ? "write" : "read");
+		break;
+	}
+	case EVENT_PIPE_CLOSE: {
+		const struct pipe_close_event *e = rec;
+
+		json_begin(f, "pipe_close", hdr);
+		json_self(f, &e->task);
+		json_object(f, "object", &e->pipe);
+		fprintf(f, ",\"fd\":%d,\"side\":\"%s\",\"by\":\"%s\",\"last_reader\":%s"
+			   ",\"last_writer\":%s}\n",
+			e->fd, e->mode == 3 ? "read_write" : e->mode == 2 ? "write" : "read",
+			e->at_exit ? "exit" : "close",
+			(e->mode & 1) && e->readers <= 1 && e->last_ref ? "true" : "false",
+			(e->mode & 2) && e->writers <= 1 && e->last_ref ? "true" : "false");
+		break;
+	}
+	case EVENT_EPIPE: {
+		const struct epipe_event *e = rec;
+
+		json_begin(f, "epipe", hdr);
+		json_self(f, &e->task);
+		fprintf(f, ",\"fd\":%d", e->fd);
+		json_object(f, "object", &e->object);
+		fprintf(f, ",\"syscall\":\"%s\",\"sigpipe_action\":\"%s\"}\n",
+			syscall__name(e->syscall_nr) ? syscall__name(e->syscall_nr) : "?",
+			sigpipe_action__name(e->sigpipe_action));
+		break;
+	}
 	case EVENT_PROC_FORK:
 	case EVENT_PROC_EXEC: {
 		const struct lifecycle_event *e = rec;
@@ -274,6 +344,10 @@ static void json_process(FILE *f, const struct proc *p, uint64_t sig_mask)
 		first = false;
 	}
 	fputc('}', f);
+	fprintf(f, ",\"pipe_write_bytes\":%llu,\"pipe_read_bytes\":%llu,\"pipe_blocked_ns\":%llu"
+		   ",\"epipe\":%llu",
+		(unsigned long long)p->pipe_write_bytes, (unsigned long long)p->pipe_read_bytes,
+		(unsigned long long)p->pipe_blocked_ns, (unsigned long long)p->epipe);
 	if (p->exited) {
 		int sig = p->exit_status & 0x7f;
 
@@ -284,6 +358,74 @@ static void json_process(FILE *f, const struct proc *p, uint64_t sig_mask)
 			fprintf(f, ",\"exit\":{\"code\":%d}", (p->exit_status >> 8) & 0xff);
 	}
 	fputs("}\n", f);
+}
+
+static void json_pipe_who(FILE *f, const struct pipe_end *e, const char *comm_fallback)
+{
+	fprintf(f, "{\"pid\":%u,\"comm\":", e->proc->pid);
+	json_str(f, e->proc->comm[0] ? e->proc->comm : comm_fallback);
+}
+
+/* One per pipe or FIFO: writers and readers with their traffic (contract). */
+static void json_pipe(FILE *f, const struct pipe_obj *o)
+{
+	bool first = true;
+
+	fprintf(f, "{\"type\":\"pipe\",\"ino\":%llu,\"dev\":%u,\"kind\":\"%s\"",
+		(unsigned long long)o->ino, o->dev, obj_kind__name(o->kind));
+	if (o->path[0])
+		json_path(f, o->path, sizeof(o->path));
+	else
+		fputs(",\"path\":null", f);
+	if (o->creator) {
+		fprintf(f, ",\"creator\":{\"pid\":%u,\"comm\":", o->creator->pid);
+		json_str(f, o->creator->comm);
+		fputc('}', f);
+	}
+	fputs(",\"writers\":[", f);
+	for (const struct pipe_end *e = o->ends; e; e = e->next) {
+		if (!e->io.write_calls)
+			continue;
+		fputs(first ? "" : ",", f);
+		json_pipe_who(f, e, "?");
+		fprintf(f, ",\"bytes\":%llu,\"writes\":%llu,\"blocked_ns\":%llu,\"epipe\":%llu"
+			   ",\"partial\":%llu,\"eagain\":%llu}",
+			e->io.write_bytes, e->io.write_calls, e->io.write_blocked_ns, e->io.epipe,
+			e->io.write_partial, e->io.write_eagain);
+		first = false;
+	}
+	fputs("],\"readers\":[", f);
+	first = true;
+	for (const struct pipe_end *e = o->ends; e; e = e->next) {
+		if (!e->io.read_calls)
+			continue;
+		fputs(first ? "" : ",", f);
+		json_pipe_who(f, e, "?");
+		fprintf(f, ",\"bytes\":%llu,\"reads\":%llu,\"blocked_ns\":%llu,\"eof\":%llu"
+			   ",\"eagain\":%llu}",
+			e->io.read_bytes, e->io.read_calls, e->io.read_blocked_ns, e->io.read_eof,
+			e->io.read_eagain);
+		first = false;
+	}
+	fputc(']', f);
+	if (o->last_reader.proc) {
+		fprintf(f, ",\"last_reader_gone\":{\"pid\":%u,\"comm\":", o->last_reader.proc->pid);
+		json_str(f, o->last_reader.proc->comm);
+		fprintf(f, ",\"ts_ns\":%llu,\"by\":\"%s\"}", (unsigned long long)o->last_reader.ts_ns,
+			o->last_reader.at_exit ? "exit" : "close");
+	}
+	fputs("}\n", f);
+}
+
+/* Whether an object's record passes the filters: one of its processes does. */
+static bool pipe_wanted(const struct output *o, const struct pipe_obj *obj)
+{
+	if (!obj_kind__is_pipe(obj->kind))
+		return false;
+	for (const struct pipe_end *e = obj->ends; e; e = e->next)
+		if (!filter__active(o->filter) || filter__proc(o->filter, e->proc))
+			return true;
+	return false;
 }
 
 static void json_report(struct output *o)
@@ -298,6 +440,9 @@ static void json_report(struct output *o)
 		json_process(f, p, o->filter->sig_mask);
 		nprocs++;
 	}
+	for (const struct pipe_obj *obj = m->pipes.first; obj; obj = obj->next_in_order)
+		if (pipe_wanted(o, obj))
+			json_pipe(f, obj);
 	for (unsigned int r = 0; r < LOSS_REASON_MAX; r++)
 		if (m->loss[r])
 			json_lost(o, r, m->loss[r], m->loss[r]);

@@ -37,8 +37,11 @@ static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o)
 	skel->rodata->cfg_filter_pids = o->filter_pids;
 	skel->rodata->cfg_match_sender = o->match_sender;
 	skel->rodata->cfg_match_target = o->match_target;
-	if (o->max_procs)
+	if (o->max_procs) {
 		bpf_map__set_max_entries(skel->maps.sig_stats, o->max_procs);
+		/* A process uses a few pipes: four rows each. */
+		bpf_map__set_max_entries(skel->maps.io_stats, o->max_procs * 4);
+	}
 }
 
 static const char *load_hint(int err)
@@ -158,6 +161,36 @@ static void settle_into_model(void *ctx, const void *rec, size_t size,
 		m->bad_records++; /* out of memory: counted, not hidden */
 }
 
+/* The io_stats hash, then what each CPU's write-combining slots still hold. */
+static int read_io_stats(struct tracer *t, struct model *m)
+{
+	int fd = bpf_map__fd(t->skel->maps.io_stats), ncpus = t->fold.ncpus;
+	struct io_key key, next;
+	struct io_stats val;
+	struct io_slot *slots = calloc((size_t)ncpus, sizeof(*slots));
+	void *prev = NULL;
+	int err = 0;
+
+	if (!slots)
+		return -ENOMEM;
+	while (!err && bpf_map_get_next_key(fd, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(fd, &next, &val) == 0)
+			err = model__add_io_stats(m, &next, &val);
+		key = next;
+		prev = &key;
+	}
+	fd = bpf_map__fd(t->skel->maps.io_slots);
+	for (uint32_t i = 0; !err && i < IPCSCOPE_IO_SLOTS; i++) {
+		if (bpf_map_lookup_elem(fd, &i, slots))
+			continue;
+		for (int c = 0; !err && c < ncpus; c++)
+			if (slots[c].key.pid)
+				err = model__add_io_stats(m, &slots[c].key, &slots[c].delta);
+	}
+	free(slots);
+	return err;
+}
+
 int tracer__read_stats(struct tracer *t, struct model *m)
 {
 	int fd = bpf_map__fd(t->skel->maps.sig_stats);
@@ -181,7 +214,7 @@ int tracer__read_stats(struct tracer *t, struct model *m)
 		prev = &key;
 	}
 	free(val);
-	return err;
+	return err ? err : read_io_stats(t, m);
 }
 
 void tracer__detach(struct tracer *t)

@@ -500,5 +500,138 @@ def test_unprivileged_user_gets_clear_error(ctx):
     expect_true("CAP_BPF" in proc.stderr and "sudo" in proc.stderr, "message: %r" % proc.stderr)
 
 
+# ---------------------------------------------------------------- pipes
+
+def pipe_record(run, ino):
+    recs = [r for r in run.of_type("pipe") if r["ino"] == ino]
+    expect(len(recs), 1, "pipe records for ino %d" % ino)
+    return recs[0]
+
+
+def ends(rec, side, pid):
+    return [e for e in rec[side] if e["pid"] == pid]
+
+
+def test_pipe_bytes_and_writes_exact(ctx):
+    b, w = 60000, 12
+    run = ctx.trace(["pipe_transfer", str(b), str(w)])
+    parent, child, ino = run.pid("parent"), run.pid("child"), run.pid("ino")
+    rec = pipe_record(run, ino)
+    expect((rec["kind"], rec["path"]), ("pipe", None), "kind and path")
+    expect(rec["creator"]["pid"], parent, "creator")
+    wr, rd = ends(rec, "writers", parent), ends(rec, "readers", child)
+    expect(len(wr), 1, "writer entries for the parent")
+    expect((wr[0]["bytes"], wr[0]["writes"], wr[0]["epipe"]), (b, w, 0),
+           "parent (bytes, writes, epipe)")
+    expect(len(rd), 1, "reader entries for the child")
+    expect((rd[0]["bytes"], rd[0]["eof"]), (b, 1), "child (bytes read, EOF reads)")
+    expect(ends(rec, "writers", child), [], "the child wrote nothing")
+    expect(run.process(parent)["pipe_write_bytes"] >= b, True, "process pipe_write_bytes")
+    expect(run.process(child)["pipe_read_bytes"] >= b, True, "process pipe_read_bytes")
+    creates = [r for r in run.of_type("pipe_create") if r["ino"] == ino]
+    expect([(r["pid"], r["fd_read"], r["fd_write"]) for r in creates], [(parent, 3, 4)],
+           "pipe_create (pid, fds)")
+    gone = rec.get("last_reader_gone") or {}
+    expect((gone.get("pid"), gone.get("by")), (child, "exit"), "last reader went away")
+
+
+def test_pipe_chain_edges(ctx):
+    b = 30000
+    run = ctx.trace(["pipe_chain", str(b)])
+    writer, relay, reader = run.pid("writer"), run.pid("relay"), run.pid("reader")
+    first, second = pipe_record(run, run.pid("ino1")), pipe_record(run, run.pid("ino2"))
+    expect([(e["pid"], e["bytes"], e["writes"]) for e in first["writers"]], [(writer, b, b // 1000)],
+           "writer -> pipe 1")
+    expect([(e["pid"], e["bytes"]) for e in first["readers"]], [(relay, b)], "pipe 1 -> relay")
+    expect([(e["pid"], e["bytes"]) for e in second["writers"]], [(relay, b)], "relay -> pipe 2")
+    expect([(e["pid"], e["bytes"]) for e in second["readers"]], [(reader, b)], "pipe 2 -> reader")
+
+
+def test_ps_grep_built_with_execlp(ctx):
+    run = ctx.trace(["pipe_psgrep"])
+    ps, grep = run.pid("ps"), run.pid("grep")
+    rec = pipe_record(run, run.pid("ino"))
+    wr, rd = rec["writers"], rec["readers"]
+    expect([(e["pid"], e["comm"]) for e in wr], [(ps, "ps")], "writer named after exec")
+    expect([(e["pid"], e["comm"]) for e in rd], [(grep, "grep")], "reader named after exec")
+    expect_true(wr[0]["bytes"] > 0, "ps wrote nothing?")
+    expect(rd[0]["bytes"], wr[0]["bytes"], "bytes grep read vs bytes ps wrote")
+
+
+def test_fifo_between_unrelated_processes(ctx):
+    b = 5000
+    run = ctx.trace(["fifo_pair", ctx.tmp, str(b)])
+    writer, reader = run.pid("writer"), run.pid("reader")
+    rec = pipe_record(run, run.pid("ino"))
+    expect((rec["kind"], rec["path"]), ("fifo", run.kv["path"]), "kind and path")
+    expect([(e["pid"], e["bytes"], e["writes"]) for e in rec["writers"]],
+           [(writer, b, b // 100)], "writer")
+    expect([(e["pid"], e["bytes"]) for e in rec["readers"]], [(reader, b)], "reader")
+    creates = [r for r in run.of_type("fifo_create") if r["pid"] == writer]
+    expect([r["path"] for r in creates], [run.kv["path"]], "fifo_create path")
+    opens = sorted((r["pid"], r["side"]) for r in run.of_type("fifo_open")
+                   if r["ino"] == run.pid("ino"))
+    expect(opens, sorted([(writer, "write"), (reader, "read")]), "fifo_open (pid, side)")
+
+
+def test_epipe_with_sigpipe_ignored_counted_exactly(ctx):
+    e = 37
+    run = ctx.trace(["pipe_epipe", "ignore", str(e)])
+    writer, reader, ino = run.pid("writer"), run.pid("reader"), run.pid("ino")
+    rec = pipe_record(run, ino)
+    expect([(w["pid"], w["epipe"]) for w in rec["writers"] if w["epipe"]], [(writer, e)],
+           "EPIPE counted on the pipe")
+    expect(run.process(writer)["epipe"], e, "process epipe")
+    ep = [r for r in run.of_type("epipe") if r["pid"] == writer]
+    expect(count(ep), e, "epipe records (folded included)")
+    expect({(r["object"]["kind"], r["object"]["ino"], r["sigpipe_action"]) for r in ep},
+           {("pipe", ino, "ignore")}, "epipe (object, sigpipe_action)")
+    sig = run.signals("SIGPIPE", target=writer)
+    expect(count(sig), e, "SIGPIPE generated")
+    expect({(r["result"], r["object"]["kind"], r["object"]["ino"]) for r in sig},
+           {("ignored", "pipe", ino)}, "SIGPIPE (result, object)")
+    gone = rec.get("last_reader_gone") or {}
+    expect((gone.get("pid"), gone.get("by")), (reader, "exit"), "the reader that went away")
+
+
+def test_sigpipe_death_names_the_pipe(ctx):
+    run = ctx.trace(["pipe_epipe", "default"])
+    writer, ino = run.pid("writer"), run.pid("ino")
+    sig = run.signals("SIGPIPE", target=writer)
+    expect([(r["result"], r["object"]["kind"], r["object"]["ino"]) for r in sig],
+           [("queued", "pipe", ino)], "SIGPIPE (result, object)")
+    expect(run.process(writer)["exit"], {"signal": "SIGPIPE", "core": False}, "death")
+    ep = [r for r in run.of_type("epipe") if r["pid"] == writer]
+    expect([r["sigpipe_action"] for r in ep], ["default"], "epipe sigpipe_action")
+
+
+def test_socket_epipe_is_not_a_pipe(ctx):
+    e = 9
+    run = ctx.trace(["sock_epipe", str(e)])
+    parent, ino = run.pid("parent"), run.pid("ino")
+    ep = [r for r in run.of_type("epipe") if r["pid"] == parent]
+    expect(count(ep), e, "epipe records")
+    expect({r["object"]["kind"] for r in ep}, {"unix"}, "object kind")
+    sig = run.signals("SIGPIPE", target=parent)
+    expect(count(sig), e, "SIGPIPE generated")
+    expect({r["object"]["kind"] for r in sig}, {"unix"}, "SIGPIPE object kind")
+    expect([r for r in run.of_type("pipe") if r["ino"] == ino], [], "no pipe record for a socket")
+    expect(run.process(parent)["epipe"], e, "process epipe")
+
+
+def test_blocked_writer_and_eagain(ctx):
+    t_ms = 300
+    run = ctx.trace(["pipe_blocked", str(t_ms)])
+    parent = run.pid("parent")
+    rec = pipe_record(run, run.pid("ino"))
+    wr = ends(rec, "writers", parent)
+    expect([(w["bytes"], w["writes"]) for w in wr], [(131072, 2)], "writer (bytes, writes)")
+    expect_true(wr[0]["blocked_ns"] >= t_ms * 0.8e6,
+                "writer blocked %d ns, reader slept %d ms" % (wr[0]["blocked_ns"], t_ms))
+    empty = pipe_record(run, run.pid("ino_empty"))
+    expect([(r["pid"], r["eagain"], r["bytes"]) for r in empty["readers"]], [(parent, 1, 0)],
+           "non-blocking read of an empty pipe")
+
+
 TESTS = [(name, fn) for name, fn in sorted(globals().items())
          if name.startswith("test_") and callable(fn)]

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The signal syscalls, reached through the raw sys_enter/sys_exit
+ * Every syscall ipcscope follows, reached through the raw sys_enter/sys_exit
  * tracepoints (tp_btf: no tracefs needed, one dispatch on the syscall id;
- * measured cheaper per call than per-syscall tracepoints, see DESIGN.md):
- * handler returns (rt_sigreturn), handler installs (rt_sigaction), mask
- * changes (rt_sigprocmask) and synchronous acceptance (rt_sigtimedwait,
- * signalfd reads), which never reaches signal_deliver.
+ * measured cheaper per call than per-syscall tracepoints, see DESIGN.md).
+ * Signals: handler returns (rt_sigreturn), handler installs (rt_sigaction),
+ * mask changes (rt_sigprocmask) and synchronous acceptance (rt_sigtimedwait,
+ * signalfd reads), which never reaches signal_deliver. Pipes: pipes.bpf.h.
  */
-#include "fold.bpf.h"
+#include "pipes.bpf.h"
 
-/* arch/x86/entry/syscalls/syscall_64.tbl */
-#define NR_read 0
+/* arch/x86/entry/syscalls/syscall_64.tbl (the pipe ones: pipes.bpf.h) */
 #define NR_rt_sigaction 13
 #define NR_rt_sigprocmask 14
 #define NR_rt_sigreturn 15
@@ -236,6 +235,19 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
 	switch (id) {
+	case NR_read:
+	case NR_write:
+	case NR_readv:
+	case NR_writev:
+	case NR_splice:
+	case NR_tee:
+	case NR_vmsplice:
+		io__enter(bpf_get_current_task_btf(), regs, id);
+		break;
+	case NR_close:
+		if (proc__wanted(bpf_get_current_task_btf()->tgid))
+			pipe__closing(bpf_get_current_task_btf(), regs->di, false);
+		break;
 	case NR_rt_sigreturn:
 		on_sigreturn(bpf_get_current_task_btf());
 		break;
@@ -252,10 +264,40 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *cur;
 	struct proc_sig_state *st;
+	__u32 nr = regs->orig_ax;
 
-	switch (regs->orig_ax) {
+	switch (nr) {
 	case NR_read:
-		on_read_exit(bpf_get_current_task_btf(), regs, ret);
+		cur = bpf_get_current_task_btf();
+		io__exit(cur, regs, ret, nr);
+		on_read_exit(cur, regs, ret);
+		break;
+	case NR_write:
+	case NR_readv:
+	case NR_writev:
+	case NR_splice:
+	case NR_tee:
+	case NR_vmsplice:
+	case NR_sendto:
+	case NR_sendmsg:
+	case NR_sendmmsg:
+		io__exit(bpf_get_current_task_btf(), regs, ret, nr);
+		break;
+	case NR_pipe:
+	case NR_pipe2:
+		if (ret == 0)
+			pipe__created(bpf_get_current_task_btf(), regs, nr);
+		break;
+	case NR_mknod:
+	case NR_mknodat:
+		if (ret == 0)
+			fifo__created(bpf_get_current_task_btf(), regs, nr);
+		break;
+	case NR_open:
+	case NR_openat:
+	case NR_openat2:
+		if (ret >= 0)
+			fifo__opened(bpf_get_current_task_btf(), regs, nr, ret);
 		break;
 	case NR_rt_sigaction:
 		on_sigaction_exit(bpf_get_current_task_btf(), regs, ret);

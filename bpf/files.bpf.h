@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * From a process's fd to the object behind it: pipe, FIFO or socket, named
+ * by (dev, ino). DESIGN.md: task->files->fdt->fd[fd]->f_inode->i_mode tells
+ * a pipe/FIFO (S_ISFIFO) from a socket (S_ISSOCK); the superblock tells an
+ * anonymous pipe (pipefs) from a FIFO on a real filesystem.
+ */
+#ifndef FILES_BPF_H
+#define FILES_BPF_H
+
+#include "ipcscope.bpf.h"
+
+/* include/uapi/linux/stat.h, magic.h, socket.h, in.h; include/linux/fs.h */
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define S_IFIFO 0010000
+#define PIPEFS_MAGIC 0x50495045
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define FMODE_READ 0x1
+#define FMODE_WRITE 0x2
+
+/*
+ * Pointers read out of the fd table are not BTF-typed here: every load
+ * after it is a CO-RE probe read. (bpf_rdonly_cast() would allow plain
+ * loads, but libbpf 1.1's linker rejects a kfunc declared by several of
+ * our objects.)
+ */
+
+/* The open file behind fd; NULL if none. */
+static __always_inline struct file *fd__file(struct task_struct *task, int fd)
+{
+	struct files_struct *files = task->files;
+	struct fdtable *fdt;
+	struct file **fds, *file = NULL;
+
+	if (!files || fd < 0)
+		return NULL;
+	fdt = files->fdt;
+	if ((unsigned int)fd >= fdt->max_fds)
+		return NULL;
+	fds = fdt->fd;
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
+		return NULL;
+	return file;
+}
+
+/* Is it a pipe or FIFO? The cheap test for hot paths (no socket lookups). */
+static __always_inline bool file__is_fifo(struct file *file)
+{
+	return file && (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) == S_IFIFO;
+}
+
+static __always_inline __u8 socket__kind(struct file *file)
+{
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+	struct sock *sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+	__u16 family, proto;
+
+	if (!sk)
+		return OBJ_SOCKET;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family == AF_UNIX)
+		return OBJ_UNIX;
+	if (family != AF_INET && family != AF_INET6)
+		return OBJ_SOCKET;
+	proto = BPF_CORE_READ(sk, sk_protocol);
+	return proto == IPPROTO_TCP ? OBJ_TCP : proto == IPPROTO_UDP ? OBJ_UDP : OBJ_SOCKET;
+}
+
+/* Names the object behind file; kind OBJ_NONE when there is no file. */
+static __always_inline void file__object(struct file *file, struct obj_ref *obj, bool sockets)
+{
+	struct inode *inode;
+	struct super_block *sb;
+	__u32 mode;
+
+	obj->kind = OBJ_NONE;
+	obj->ino = 0;
+	obj->dev = 0;
+	if (!file)
+		return;
+	inode = BPF_CORE_READ(file, f_inode);
+	if (!inode)
+		return;
+	mode = BPF_CORE_READ(inode, i_mode) & S_IFMT;
+	obj->ino = BPF_CORE_READ(inode, i_ino);
+	sb = BPF_CORE_READ(inode, i_sb);
+	obj->dev = BPF_CORE_READ(sb, s_dev);
+	if (mode == S_IFIFO)
+		obj->kind = BPF_CORE_READ(sb, s_magic) == PIPEFS_MAGIC ? OBJ_PIPE : OBJ_FIFO;
+	else if (mode == S_IFSOCK)
+		obj->kind = sockets ? socket__kind(file) : OBJ_SOCKET;
+	else
+		obj->kind = OBJ_OTHER;
+}
+
+/* SIG_DFL, SIG_IGN or a handler: what the process does with SIGPIPE now. */
+static __always_inline __u8 sigpipe__action(struct task_struct *task)
+{
+	__u64 h = (__u64)task->sighand->action[SIGPIPE - 1].sa.sa_handler;
+
+	return h == 0 ? SIGPIPE_DEFAULT : h == 1 ? SIGPIPE_IGNORE : SIGPIPE_HANDLER;
+}
+
+#endif /* FILES_BPF_H */

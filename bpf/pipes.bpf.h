@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Pipes, FIFOs and EPIPE, from the raw sys_enter/sys_exit dispatch
+ * (syscalls.bpf.c). Traffic per (process, object) is counted in a per-CPU
+ * write-combining slot and added to the io_stats hash only when another
+ * (process, object) takes the slot over, so a stream costs no shared-map
+ * update per call; user space adds what is left in the slots after detach.
+ * Creation, FIFO opens, closes and EPIPE go through the ring buffer.
+ */
+#ifndef PIPES_BPF_H
+#define PIPES_BPF_H
+
+#include "fold.bpf.h"
+#include "files.bpf.h"
+
+/* arch/x86/entry/syscalls/syscall_64.tbl */
+#define NR_read 0
+#define NR_write 1
+#define NR_open 2
+#define NR_close 3
+#define NR_readv 19
+#define NR_writev 20
+#define NR_pipe 22
+#define NR_sendto 44
+#define NR_sendmsg 46
+#define NR_mknod 133
+#define NR_openat 257
+#define NR_mknodat 259
+#define NR_splice 275
+#define NR_tee 276
+#define NR_vmsplice 278
+#define NR_pipe2 293
+#define NR_sendmmsg 307
+#define NR_openat2 437
+
+#define EAGAIN 11
+#define EPIPE 32
+#define AT_FDCWD -100
+#define EXIT_SCAN_FDS 64 /* fds of an exiting process checked for pipe ends */
+
+/* A read/write-like call on a pipe or FIFO, from sys_enter to sys_exit. */
+struct io_call {
+	__u64 ts;
+	__u64 nvcsw; /* voluntary switches at entry: changed means it slept */
+	__u64 count; /* bytes asked for (read/write) */
+	struct obj_ref in;  /* read side, kind OBJ_NONE if none */
+	struct obj_ref out; /* write side */
+	__s32 out_fd;
+	__u32 nr_plus_1; /* the call in flight + 1 (read is 0); 0: none */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct io_call);
+} io_calls SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IPCSCOPE_IO_SLOTS);
+	__type(key, __u32);
+	__type(value, struct io_slot);
+} io_slots SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536); /* resized with --max-procs */
+	__type(key, struct io_key);
+	__type(value, struct io_stats);
+} io_stats SEC(".maps") __weak;
+
+const struct io_stats zero_io_stats __weak = {};
+
+static __always_inline void io__add(__u64 *dst, __u64 v)
+{
+	if (v)
+		__sync_fetch_and_add(dst, v);
+}
+
+/* Move a slot's counters into the shared hash and empty it. */
+static __always_inline void io_slot__settle(struct io_slot *slot)
+{
+	struct io_stats *s, *d = &slot->delta;
+
+	if (!slot->key.pid)
+		return;
+	s = bpf_map_lookup_elem(&io_stats, &slot->key);
+	if (!s) {
+		if (bpf_map_update_elem(&io_stats, &slot->key, &zero_io_stats, BPF_NOEXIST) ==
+		    -E2BIG)
+			loss__count(LOSS_IO_STATS_FULL);
+		s = bpf_map_lookup_elem(&io_stats, &slot->key);
+	}
+	if (s) {
+		s->kind = d->kind;
+		io__add(&s->write_calls, d->write_calls);
+		io__add(&s->write_bytes, d->write_bytes);
+		io__add(&s->write_blocked_ns, d->write_blocked_ns);
+		io__add(&s->write_partial, d->write_partial);
+		io__add(&s->write_eagain, d->write_eagain);
+		io__add(&s->epipe, d->epipe);
+		io__add(&s->read_calls, d->read_calls);
+		io__add(&s->read_bytes, d->read_bytes);
+		io__add(&s->read_blocked_ns, d->read_blocked_ns);
+		io__add(&s->read_eof, d->read_eof);
+		io__add(&s->read_eagain, d->read_eagain);
+	} else {
+		loss__count(LOSS_IO_STATS_FULL);
+	}
+	__builtin_memset(slot, 0, sizeof(*slot));
+}
+
+/* This CPU's counters for (current process, obj), taking the slot over if needed. */
+static __always_inline struct io_stats *io__counters(struct task_struct *cur,
+						     const struct obj_ref *obj)
+{
+	struct io_key key = {
+		.pid = cur->tgid,
+		.dev = obj->dev,
+		.start_ns = task__start_ns(cur),
+		.ino = obj->ino,
+	};
+	struct io_slot *slot;
+	__u32 idx;
+
+	idx = (__u32)(fold__mix(fold__mix(key.pid, key.ino), key.dev) % IPCSCOPE_IO_SLOTS);
+	slot = bpf_map_lookup_elem(&io_slots, &idx);
+	if (!slot)
+		return NULL;
+	if (slot->key.pid != key.pid || slot->key.ino != key.ino || slot->key.dev != key.dev ||
+	    slot->key.start_ns != key.start_ns) {
+		io_slot__settle(slot);
+		slot->key = key;
+		slot->delta.kind = obj->kind;
+	}
+	return &slot->delta;
+}
+
+static __always_inline void pipe__object_of_fd(struct task_struct *cur, int fd,
+					       struct obj_ref *obj)
+{
+	struct file *file = fd__file(cur, fd);
+
+	obj->kind = OBJ_NONE;
+	if (file__is_fifo(file))
+		file__object(file, obj, false);
+}
+
+/* sys_enter of a call that may move bytes through a pipe: remember it. */
+static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
+{
+	struct obj_ref in = {}, out = {};
+	struct io_call *c;
+	struct file *file;
+	int out_fd = -1;
+
+	switch (nr) {
+	case NR_read:
+	case NR_readv:
+		pipe__object_of_fd(cur, regs->di, &in);
+		break;
+	case NR_write:
+	case NR_writev:
+		out_fd = regs->di;
+		pipe__object_of_fd(cur, out_fd, &out);
+		break;
+	case NR_splice: /* splice(fd_in, off_in, fd_out, off_out, len, flags) */
+		pipe__object_of_fd(cur, regs->di, &in);
+		out_fd = regs->dx;
+		pipe__object_of_fd(cur, out_fd, &out);
+		break;
+	case NR_tee: /* tee(fd_in, fd_out, len, flags) */
+		pipe__object_of_fd(cur, regs->di, &in);
+		out_fd = regs->si;
+		pipe__object_of_fd(cur, out_fd, &out);
+		break;
+	case NR_vmsplice: /* into the pipe if it is a write end, out of it otherwise */
+		file = fd__file(cur, regs->di);
+		if (!file__is_fifo(file))
+			break;
+		if (BPF_CORE_READ(file, f_mode) & FMODE_WRITE) {
+			out_fd = regs->di;
+			file__object(file, &out, false);
+		} else {
+			file__object(file, &in, false);
+		}
+		break;
+	}
+	if (!in.kind && !out.kind)
+		return;
+	if (!proc__wanted(cur->tgid))
+		return;
+	c = bpf_task_storage_get(&io_calls, cur, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c) {
+		loss__count(LOSS_STORAGE);
+		return;
+	}
+	c->ts = bpf_ktime_get_ns();
+	c->nvcsw = cur->nvcsw;
+	c->count = nr == NR_read || nr == NR_write ? regs->dx : 0;
+	c->in = in;
+	c->out = out;
+	c->out_fd = out_fd;
+	c->nr_plus_1 = nr + 1;
+}
+
+/* An EPIPE: one folded live record per (process, object, fd) burst. */
+static __always_inline void epipe__emit(struct task_struct *cur, int fd, const struct obj_ref *obj,
+					__u32 nr)
+{
+	struct epipe_event e = {};
+	struct fold_ticket ticket;
+	enum fold_verdict verdict;
+	__u64 now = bpf_ktime_get_ns(), key;
+
+	key = fold__mix(EVENT_EPIPE, cur->tgid);
+	key = fold__mix(key, obj->ino);
+	key = fold__mix(key, (__u64)obj->dev << 32 | (__u32)fd);
+	verdict = fold__admit(key, now, &ticket);
+	if (verdict == FOLD_COUNT)
+		return;
+	hdr__init(&e.hdr, EVENT_EPIPE, now);
+	task_ref__fill(&e.task, cur);
+	e.object = *obj;
+	e.fd = fd;
+	e.syscall_nr = nr;
+	e.sigpipe_action = sigpipe__action(cur);
+	fold__finish(verdict, &ticket, &e, sizeof(e));
+}
+
+static __always_inline bool nr__writes(__u32 nr)
+{
+	return nr == NR_write || nr == NR_writev || nr == NR_sendto || nr == NR_sendmsg ||
+	       nr == NR_sendmmsg || nr == NR_splice || nr == NR_tee || nr == NR_vmsplice;
+}
+
+/* The fd a write-like call writes to (for EPIPE on sockets and SIGPIPE). */
+static __always_inline int nr__out_fd(__u32 nr, struct pt_regs *regs)
+{
+	switch (nr) {
+	case NR_splice:
+		return regs->dx;
+	case NR_tee:
+		return regs->si;
+	}
+	return regs->di;
+}
+
+/* EPIPE from a socket (pipes are counted with their traffic in io__exit). */
+static __always_inline void io__socket_epipe(struct task_struct *cur, struct pt_regs *regs,
+					     __u32 nr)
+{
+	struct obj_ref obj;
+	struct io_stats *d;
+	int fd = nr__out_fd(nr, regs);
+
+	if (!proc__wanted(cur->tgid))
+		return;
+	file__object(fd__file(cur, fd), &obj, true);
+	d = io__counters(cur, &obj);
+	if (d)
+		d->epipe++;
+	epipe__emit(cur, fd, &obj, nr);
+}
+
+/* sys_exit of a call io__enter remembered: count it on this CPU's slot. */
+static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+				     __u32 nr)
+{
+	struct io_call *c = bpf_task_storage_get(&io_calls, cur, NULL, 0);
+	struct io_stats *d;
+	__u64 blocked = 0;
+
+	if (!c || c->nr_plus_1 != nr + 1) {
+		if (ret == -EPIPE && nr__writes(nr))
+			io__socket_epipe(cur, regs, nr);
+		return;
+	}
+	c->nr_plus_1 = 0;
+	if (cur->nvcsw != c->nvcsw)
+		blocked = bpf_ktime_get_ns() - c->ts; /* it slept: waited on the pipe */
+	if (c->in.kind && (d = io__counters(cur, &c->in))) {
+		d->read_calls++;
+		if (ret > 0)
+			d->read_bytes += ret;
+		else if (ret == 0)
+			d->read_eof++;
+		else if (ret == -EAGAIN)
+			d->read_eagain++;
+		d->read_blocked_ns += blocked;
+	}
+	if (c->out.kind && (d = io__counters(cur, &c->out))) {
+		d->write_calls++;
+		if (ret > 0) {
+			d->write_bytes += ret;
+			if (c->count && ret < c->count)
+				d->write_partial++;
+		} else if (ret == -EAGAIN) {
+			d->write_eagain++;
+		} else if (ret == -EPIPE) {
+			d->epipe++;
+		}
+		d->write_blocked_ns += blocked;
+		if (ret == -EPIPE)
+			epipe__emit(cur, c->out_fd, &c->out, nr);
+	}
+}
+
+/* pipe(fds) / pipe2(fds, flags) returned 0: both fds are in user memory. */
+static __always_inline void pipe__created(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
+{
+	struct pipe_create_event e = {};
+	int fds[2];
+
+	if (!proc__wanted(cur->tgid))
+		return;
+	if (bpf_probe_read_user(fds, sizeof(fds), (void *)regs->di))
+		return;
+	file__object(fd__file(cur, fds[0]), &e.pipe, false);
+	hdr__init(&e.hdr, EVENT_PIPE_CREATE, bpf_ktime_get_ns());
+	task_ref__fill(&e.task, cur);
+	e.fd_read = fds[0];
+	e.fd_write = fds[1];
+	e.flags = nr == NR_pipe2 ? regs->si : 0;
+	emit(&e, sizeof(e));
+}
+
+static __always_inline void fifo__emit(struct task_struct *cur, __u32 type, int dirfd,
+				       const char *upath, int fd, __u32 mode,
+				       const struct obj_ref *obj)
+{
+	struct fifo_event e = {};
+
+	hdr__init(&e.hdr, type, bpf_ktime_get_ns());
+	task_ref__fill(&e.task, cur);
+	if (obj)
+		e.fifo = *obj;
+	e.fd = fd;
+	e.mode = mode;
+	e.dirfd = dirfd;
+	bpf_probe_read_user_str(e.path, sizeof(e.path), upath);
+	emit(&e, sizeof(e));
+}
+
+/* mknod(path, mode, dev) / mknodat(dirfd, path, mode, dev) made a FIFO. */
+static __always_inline void fifo__created(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
+{
+	bool at = nr == NR_mknodat;
+	__u32 mode = at ? regs->dx : regs->si;
+
+	if ((mode & S_IFMT) != S_IFIFO || !proc__wanted(cur->tgid))
+		return;
+	fifo__emit(cur, EVENT_FIFO_CREATE, at ? (int)regs->di : AT_FDCWD,
+		   (const char *)(at ? regs->si : regs->di), -1, mode & 07777, NULL);
+}
+
+/* open/openat/openat2 returned fd: was it a FIFO (or a pipe via /proc)? */
+static __always_inline void fifo__opened(struct task_struct *cur, struct pt_regs *regs, __u32 nr,
+					 int fd)
+{
+	struct file *file = fd__file(cur, fd);
+	struct obj_ref obj;
+
+	if (!file__is_fifo(file) || !proc__wanted(cur->tgid))
+		return;
+	file__object(file, &obj, false);
+	fifo__emit(cur, EVENT_FIFO_OPEN, nr == NR_open ? AT_FDCWD : (int)regs->di,
+		   (const char *)(nr == NR_open ? regs->di : regs->si), fd,
+		   BPF_CORE_READ(file, f_mode) & (FMODE_READ | FMODE_WRITE), &obj);
+}
+
+/*
+ * A pipe or FIFO end goes away: close(fd), or the process exiting with it
+ * open. The pipe's reader/writer counts before the close tell whether this
+ * was the last reader (writers then get EPIPE) or the last writer (readers
+ * then read EOF), when no other process shares the open file.
+ */
+static __always_inline void pipe__closing(struct task_struct *cur, int fd, bool at_exit)
+{
+	struct file *file = fd__file(cur, fd);
+	struct pipe_close_event e = {};
+	struct pipe_inode_info *pipe;
+
+	if (!file__is_fifo(file))
+		return;
+	file__object(file, &e.pipe, false);
+	pipe = BPF_CORE_READ(file, private_data);
+	if (pipe) {
+		e.readers = BPF_CORE_READ(pipe, readers);
+		e.writers = BPF_CORE_READ(pipe, writers);
+	}
+	/* file_ref_t (include/linux/file_ref.h, 6.13+): 0 means one reference. */
+	e.last_ref = BPF_CORE_READ(file, f_ref.refcnt.counter) == 0;
+	hdr__init(&e.hdr, EVENT_PIPE_CLOSE, bpf_ktime_get_ns());
+	task_ref__fill(&e.task, cur);
+	e.fd = fd;
+	e.mode = BPF_CORE_READ(file, f_mode) & (FMODE_READ | FMODE_WRITE);
+	e.at_exit = at_exit;
+	emit(&e, sizeof(e));
+}
+
+#endif /* PIPES_BPF_H */

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The pipes, FIFOs and sockets ipcscope saw, keyed by (dev, ino), with each
+ * process's use of them (its "end"): traffic from the BPF io_stats map,
+ * EPIPEs, and who closed the last read or write end. Part of the model.
+ */
+#ifndef PIPES_H
+#define PIPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "ipcscope.h"
+#include "proc_table.h"
+
+#define PIPE_PATH_MAX 512 /* cwd + the path the process gave, truncated */
+
+struct pipe_end {
+	struct proc *proc;
+	struct io_stats io;
+	uint8_t open_mode;	/* FMODE_READ 1 | FMODE_WRITE 2 seen at open/create */
+	uint8_t sigpipe_action; /* at its last EPIPE */
+	uint64_t epipe_first_ns, epipe_last_ns; /* live EPIPE records */
+	struct pipe_end *next;
+};
+
+/* A read or write side going away: by close() or by its process exiting. */
+struct pipe_departure {
+	struct proc *proc;
+	uint64_t ts_ns;
+	bool at_exit;
+};
+
+struct pipe_obj {
+	uint64_t ino;
+	uint32_t dev;
+	uint8_t kind; /* enum ipcscope_obj_kind */
+	char path[PIPE_PATH_MAX]; /* FIFO, raw: sinks sanitize */
+	struct proc *creator;
+	uint64_t created_ns;
+	struct pipe_end *ends;
+	struct pipe_departure last_reader; /* proc NULL: none seen */
+	struct pipe_departure last_writer;
+	struct pipe_obj *next_in_bucket;
+	struct pipe_obj *next_in_order;
+};
+
+#define PIPE_TABLE_BUCKETS 1024
+
+struct pipe_table {
+	struct pipe_obj *buckets[PIPE_TABLE_BUCKETS];
+	struct pipe_obj *first, *last;
+	unsigned int count;
+};
+
+void pipe_table__free(struct pipe_table *t);
+/* The object (created if new, kind set when known); NULL only on ENOMEM. */
+struct pipe_obj *pipe_table__get(struct pipe_table *t, const struct obj_ref *ref);
+struct pipe_end *pipe_obj__end(struct pipe_obj *o, struct proc *p);
+const char *obj_kind__name(unsigned int kind);
+static inline bool obj_kind__is_pipe(unsigned int kind)
+{
+	return kind == OBJ_PIPE || kind == OBJ_FIFO;
+}
+
+#endif /* PIPES_H */
