@@ -52,6 +52,14 @@ def exact_from_json(path, kind, kv):
     """Did ipcscope count exactly what the workload did? (and lost events)"""
     parent, child = int(kv["parent"]), int(kv["child"])
     lost, got = 0, 0
+    if "bytes" in kv:  # pipe storms: bytes the parent wrote into its pipe
+        for line in open(path, encoding="utf-8"):
+            r = json.loads(line)
+            if r["type"] == "summary":
+                lost = r["lost"]
+            if r["type"] == "pipe" and r["ino"] == int(kv["ino"]):
+                got += sum(w["bytes"] for w in r["writers"] if w["pid"] == parent)
+        return got, lost
     with open(path, encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
@@ -78,7 +86,7 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=2.0)
-    ap.add_argument("--storms", default="sig,epipe")
+    ap.add_argument("--storms", default="sig,epipe,pingpong,stream1,stream64k")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
     tool = os.path.join(build, "ipcscope")
@@ -106,7 +114,7 @@ def main():
                     per[mode]["cpu"].append(stop_tracer(tracer))
                 if mode == "ipcscope --json":
                     got, lost = exact_from_json(out + ".jsonl", kind, kv)
-                    expected = int(kv["ops"])
+                    expected = int(kv.get("bytes", kv["ops"]))
                     per[mode]["exact"].append(got == expected)
                     per[mode]["lost"].append(lost)
                 elif mode == "ipcscope":

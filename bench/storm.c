@@ -5,15 +5,21 @@
  *   storm sig SECONDS CPU    handshaked SIGUSR1/SIGUSR2 ping-pong, ops = signals
  *   storm epipe SECONDS CPU  1-byte writes to a pipe with no reader, SIGPIPE
  *                            ignored, ops = failed writes (each one a SIGPIPE)
+ *   storm pingpong SECONDS CPU  1-byte ping-pong over two pipes, ops = messages
+ *   storm stream1 SECONDS CPU   1-byte writes streamed to a reader, ops = writes
+ *   storm stream64k SECONDS CPU 64 KiB writes streamed to a reader, ops = writes
+ * Pipe storms also print ino (the pipe the parent writes) and bytes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -111,12 +117,59 @@ static int epipe_storm(double seconds)
 	return 0;
 }
 
+static int pipe_storm(double seconds, size_t chunk, bool pingpong)
+{
+	static char buf[1 << 16];
+	unsigned long long n = 0, bytes = 0;
+	int down[2], up[2];
+	double start, end;
+	struct stat st;
+	pid_t child;
+
+	if (pipe(down) || pipe(up) || fstat(down[1], &st))
+		return 1;
+	child = fork();
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(down[1]);
+		close(up[0]);
+		for (;;) {
+			ssize_t got = read(down[0], buf, pingpong ? 1 : sizeof(buf));
+
+			if (got <= 0)
+				_exit(0);
+			if (pingpong && write(up[1], buf, 1) != 1)
+				_exit(1);
+		}
+	}
+	close(down[0]);
+	close(up[1]);
+	start = now_s();
+	end = start + seconds;
+	do {
+		for (int i = 0; i < 256; i++) {
+			if (write(down[1], buf, chunk) != (ssize_t)chunk)
+				return 1;
+			bytes += chunk;
+			n++;
+			if (pingpong && read(up[0], buf, 1) == 1)
+				n++;
+		}
+	} while (now_s() < end);
+	end = now_s();
+	close(down[1]);
+	waitpid(child, NULL, 0);
+	printf("ops=%llu seconds=%.3f parent=%d child=%d ino=%lu bytes=%llu\n", n, end - start,
+	       getpid(), child, (unsigned long)st.st_ino, bytes);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double seconds = argc > 2 ? atof(argv[2]) : 2;
 
 	if (argc < 2 || seconds <= 0 || seconds > 600) {
-		fprintf(stderr, "usage: storm sig|epipe SECONDS [CPU]\n");
+		fprintf(stderr, "usage: storm sig|epipe|pingpong|stream1|stream64k SECONDS [CPU]\n");
 		return 2;
 	}
 	pin(argc > 3 ? atoi(argv[3]) : 1);
@@ -124,6 +177,12 @@ int main(int argc, char **argv)
 		return sig_storm(seconds);
 	if (!strcmp(argv[1], "epipe"))
 		return epipe_storm(seconds);
+	if (!strcmp(argv[1], "pingpong"))
+		return pipe_storm(seconds, 1, true);
+	if (!strcmp(argv[1], "stream1"))
+		return pipe_storm(seconds, 1, false);
+	if (!strcmp(argv[1], "stream64k"))
+		return pipe_storm(seconds, 1 << 16, false);
 	fprintf(stderr, "storm: unknown mode %s\n", argv[1]);
 	return 2;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <string.h>
 #include "filter.h"
+#include "pipes.h"
 #include "sanitize.h"
 
 void filter__init(struct filter *f)
@@ -114,4 +115,14 @@ bool report__wants(const struct filter *f, const struct proc *p)
 	if (!filter__active(f))
 		return p->involved;
 	return filter__proc(f, p) && (p->involved || p->exited);
+}
+
+bool filter__pipe(const struct filter *f, const struct pipe_obj *o)
+{
+	if (!obj_kind__is_pipe(o->kind))
+		return false;
+	for (const struct pipe_end *e = o->ends; e; e = e->next)
+		if (!filter__active(f) || filter__proc(f, e->proc))
+			return true;
+	return false;
 }

@@ -35,6 +35,10 @@ bool filter__proc(const struct filter *f, const struct proc *p);
 bool filter__record(const struct filter *f, struct proc_table *t, const struct event_header *hdr,
 		    const void *rec);
 
+struct pipe_obj;
+/* Whether the report shows a pipe/FIFO: one of the processes using it passes. */
+bool filter__pipe(const struct filter *f, const struct pipe_obj *o);
+
 /*
  * Whether the final report has a row for p: without filters every process
  * that took part in something; with filters the matching ones, including

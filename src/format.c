@@ -2,6 +2,7 @@
 #include <string.h>
 #include <time.h>
 #include "format.h"
+#include "pipes.h"
 #include "sanitize.h"
 #include "signals.h"
 
@@ -125,5 +126,18 @@ char *format__exit(char *buf, size_t size, int status)
 	else
 		snprintf(buf, size, "killed by %s%s", sig__name(sig),
 			 status & 0x80 ? " (core dumped)" : "");
+	return buf;
+}
+
+char *format__object(char *buf, size_t size, unsigned int kind, uint64_t ino, const char *path)
+{
+	char safe[128];
+
+	if (kind == OBJ_FIFO && path && path[0]) {
+		sanitize__terminal(safe, sizeof(safe), path, sanitize__strnlen(path, PIPE_PATH_MAX));
+		snprintf(buf, size, "fifo:%s", safe);
+	} else {
+		snprintf(buf, size, "%s:[%llu]", obj_kind__name(kind), (unsigned long long)ino);
+	}
 	return buf;
 }

@@ -25,4 +25,7 @@ char *format__task(char *buf, size_t size, const char *comm, uint32_t pid, uint3
 /* "exited 0", "killed by SIGPIPE", "killed by SIGSEGV (core dumped)". */
 char *format__exit(char *buf, size_t size, int status);
 
+/* "pipe:[ino]", "fifo:/path" (sanitized), "unix:[ino]"... */
+char *format__object(char *buf, size_t size, unsigned int kind, uint64_t ino, const char *path);
+
 #endif /* FORMAT_H */

@@ -417,17 +417,6 @@ static void json_pipe(FILE *f, const struct pipe_obj *o)
 	fputs("}\n", f);
 }
 
-/* Whether an object's record passes the filters: one of its processes does. */
-static bool pipe_wanted(const struct output *o, const struct pipe_obj *obj)
-{
-	if (!obj_kind__is_pipe(obj->kind))
-		return false;
-	for (const struct pipe_end *e = obj->ends; e; e = e->next)
-		if (!filter__active(o->filter) || filter__proc(o->filter, e->proc))
-			return true;
-	return false;
-}
-
 static void json_report(struct output *o)
 {
 	const struct model *m = o->model;
@@ -441,7 +430,7 @@ static void json_report(struct output *o)
 		nprocs++;
 	}
 	for (const struct pipe_obj *obj = m->pipes.first; obj; obj = obj->next_in_order)
-		if (pipe_wanted(o, obj))
+		if (filter__pipe(o->filter, obj))
 			json_pipe(f, obj);
 	for (unsigned int r = 0; r < LOSS_REASON_MAX; r++)
 		if (m->loss[r])

@@ -11,6 +11,7 @@
 #include "histogram.h"
 #include "sanitize.h"
 #include "output.h"
+#include "pipes.h"
 #include "signals.h"
 
 /* Short forms for a line under 100 columns; JSON keeps the full names. */
@@ -74,6 +75,12 @@ static void text_generate(struct output *o, const struct sig_generate_event *e)
 	fprintf(o->f, " %s", result_word(e->result));
 	if (e->blocked)
 		fputs(" (blocked)", o->f);
+	if (e->object.kind != OBJ_NONE) {
+		char obj[160];
+
+		fprintf(o->f, " writing to %s",
+			format__object(obj, sizeof(obj), e->object.kind, e->object.ino, NULL));
+	}
 	if (!e->has_sender) {
 		const char *sc = syscall__name(e->syscall_nr);
 
@@ -103,6 +110,81 @@ static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 	if (e->pending_known)
 		fprintf(o->f, ", pending %s", format__ns(pend, sizeof(pend), e->pending_ns));
 	line_end(o, &e->hdr);
+}
+
+static const char *side_word(unsigned int mode)
+{
+	return mode == 3 ? "read+write" : mode == 2 ? "write" : "read";
+}
+
+/* Pipe and FIFO lifecycle and EPIPE lines; plain closes only with -v. */
+static void text_pipe_record(struct output *o, const struct event_header *hdr, const void *rec)
+{
+	char who[96], obj[160], path[160];
+	const struct pipe_obj *po;
+
+	switch (hdr->type) {
+	case EVENT_PIPE_CREATE: {
+		const struct pipe_create_event *e = rec;
+
+		line_begin(o, hdr, "pipe", "-");
+		fprintf(o->f, "%s created %s: fd %d read, fd %d write%s%s",
+			task_str(who, sizeof(who), &e->task),
+			format__object(obj, sizeof(obj), e->pipe.kind, e->pipe.ino, NULL), e->fd_read,
+			e->fd_write, e->flags & 04000 ? " O_NONBLOCK" : "",
+			e->flags & 040000 ? " O_DIRECT" : "");
+		break;
+	}
+	case EVENT_FIFO_CREATE:
+	case EVENT_FIFO_OPEN: {
+		const struct fifo_event *e = rec;
+
+		sanitize__terminal(path, sizeof(path), e->path, sanitize__strnlen(e->path, sizeof(e->path)));
+		line_begin(o, hdr, "fifo", "-");
+		if (hdr->type == EVENT_FIFO_CREATE)
+			fprintf(o->f, "%s mkfifo %s mode %04o", task_str(who, sizeof(who), &e->task),
+				path, e->mode);
+		else
+			fprintf(o->f, "%s opened %s (ino %llu) for %s as fd %d",
+				task_str(who, sizeof(who), &e->task), path, e->fifo.ino,
+				side_word(e->mode), e->fd);
+		break;
+	}
+	case EVENT_PIPE_CLOSE: {
+		const struct pipe_close_event *e = rec;
+		bool last_reader = (e->mode & 1) && e->readers <= 1 && e->last_ref;
+		bool last_writer = (e->mode & 2) && e->writers <= 1 && e->last_ref;
+
+		if (!last_reader && !last_writer && !o->verbose)
+			return;
+		po = pipe_table__get(&o->model->pipes, &e->pipe);
+		line_begin(o, hdr, "close", "-");
+		fprintf(o->f, "%s %s %s end of %s (fd %d)%s", task_str(who, sizeof(who), &e->task),
+			e->at_exit ? "exited with the" : "closed the", side_word(e->mode),
+			format__object(obj, sizeof(obj), e->pipe.kind, e->pipe.ino, po ? po->path : NULL),
+			e->fd,
+			last_reader ? ": last reader gone, writes now get EPIPE" :
+			last_writer ? ": last writer gone, reads now get EOF" : "");
+		break;
+	}
+	case EVENT_EPIPE: {
+		const struct epipe_event *e = rec;
+		static const char *const action[] = { "default: dies", "ignored", "handler" };
+
+		po = pipe_table__get(&o->model->pipes, &e->object);
+		line_begin(o, hdr, "EPIPE", "SIGPIPE");
+		fprintf(o->f, "%s %s fd %d to %s: EPIPE (SIGPIPE %s)",
+			task_str(who, sizeof(who), &e->task),
+			syscall__name(e->syscall_nr) ? syscall__name(e->syscall_nr) : "write", e->fd,
+			format__object(obj, sizeof(obj), e->object.kind, e->object.ino,
+				       po ? po->path : NULL),
+			action[e->sigpipe_action < 3 ? e->sigpipe_action : 0]);
+		break;
+	}
+	default:
+		return;
+	}
+	line_end(o, hdr);
 }
 
 static void text_record(struct output *o, const struct event_header *hdr, const void *rec)
@@ -184,6 +266,13 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 		line_end(o, hdr);
 		break;
 	}
+	case EVENT_PIPE_CREATE:
+	case EVENT_FIFO_CREATE:
+	case EVENT_FIFO_OPEN:
+	case EVENT_PIPE_CLOSE:
+	case EVENT_EPIPE:
+		text_pipe_record(o, hdr, rec);
+		break;
 	case EVENT_PROC_FORK:
 	case EVENT_PROC_EXEC: {
 		const struct lifecycle_event *e = rec;
@@ -297,6 +386,69 @@ static void report_exits(struct output *o, struct proc **rows, size_t n)
 	}
 }
 
+static void end_str(char *buf, size_t size, const struct pipe_end *e)
+{
+	format__task(buf, size, e->proc->comm, e->proc->pid, 0);
+}
+
+/* writer -> pipe -> reader with bytes on each edge; who went away. */
+static void report_pipes(struct output *o)
+{
+	char obj[160], who[96], n1[16], n2[16], t[32], clock[32];
+	bool headed = false;
+
+	for (const struct pipe_obj *p = o->model->pipes.first; p; p = p->next_in_order) {
+		bool traffic = false;
+
+		for (const struct pipe_end *e = p->ends; e; e = e->next)
+			traffic |= e->io.write_calls || e->io.read_calls;
+		if (!filter__pipe(o->filter, p) || !traffic)
+			continue; /* JSON still lists it; a person wants the busy ones */
+		if (!headed)
+			fputs("\npipes (writer -> pipe -> reader):\n", o->f);
+		headed = true;
+		fprintf(o->f, "%s", format__object(obj, sizeof(obj), p->kind, p->ino, p->path));
+		if (p->creator)
+			fprintf(o->f, " created by %s", format__task(who, sizeof(who), p->creator->comm,
+								     p->creator->pid, 0));
+		fputc('\n', o->f);
+		for (const struct pipe_end *e = p->ends; e; e = e->next) {
+			if (!e->io.write_calls)
+				continue;
+			end_str(who, sizeof(who), e);
+			fprintf(o->f, "  %-28s wrote %s B in %s writes, blocked %s", who,
+				format__count(n1, sizeof(n1), e->io.write_bytes),
+				format__count(n2, sizeof(n2), e->io.write_calls),
+				format__ns(t, sizeof(t), e->io.write_blocked_ns));
+			if (e->io.epipe)
+				fprintf(o->f, ", %llu EPIPE", (unsigned long long)e->io.epipe);
+			if (e->io.write_eagain)
+				fprintf(o->f, ", %llu EAGAIN", (unsigned long long)e->io.write_eagain);
+			fputc('\n', o->f);
+		}
+		for (const struct pipe_end *e = p->ends; e; e = e->next) {
+			if (!e->io.read_calls)
+				continue;
+			end_str(who, sizeof(who), e);
+			fprintf(o->f, "  -> %-25s read %s B in %s reads, blocked %s, %llu EOF", who,
+				format__count(n1, sizeof(n1), e->io.read_bytes),
+				format__count(n2, sizeof(n2), e->io.read_calls),
+				format__ns(t, sizeof(t), e->io.read_blocked_ns),
+				(unsigned long long)e->io.read_eof);
+			if (e->io.read_eagain)
+				fprintf(o->f, ", %llu EAGAIN", (unsigned long long)e->io.read_eagain);
+			fputc('\n', o->f);
+		}
+		if (p->last_reader.proc)
+			fprintf(o->f, "  last reader gone: %s by %s at %s\n",
+				format__task(who, sizeof(who), p->last_reader.proc->comm,
+					     p->last_reader.proc->pid, 0),
+				p->last_reader.at_exit ? "exit" : "close",
+				format__clock(clock, sizeof(clock), p->last_reader.ts_ns,
+					      o->mono_to_real_ns));
+	}
+}
+
 static void text_report(struct output *o)
 {
 	const struct model *m = o->model;
@@ -309,6 +461,7 @@ static void text_report(struct output *o)
 		format__ns(dur, sizeof(dur), m->end_mono_ns - m->start_mono_ns),
 		(unsigned long long)m->events);
 	report_signal_rows(o, rows, n);
+	report_pipes(o);
 	report_exits(o, rows, n);
 	if (!lost) {
 		fputs("\nlost: nothing\n", o->f);
