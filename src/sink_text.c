@@ -159,12 +159,12 @@ static void text_pipe_record(struct output *o, const struct event_header *hdr, c
 			return;
 		po = pipe_table__get(&o->model->pipes, &e->pipe);
 		line_begin(o, hdr, "close", "-");
-		fprintf(o->f, "%s %s %s end of %s (fd %d)%s", task_str(who, sizeof(who), &e->task),
-			e->at_exit ? "exited with the" : "closed the", side_word(e->mode),
+		/* e.g. "cat[12] exit fd 3 (read) pipe:[45]: last reader, EPIPE next" */
+		fprintf(o->f, "%s %s fd %d (%s) %s%s", task_str(who, sizeof(who), &e->task),
+			e->at_exit ? "exit" : "close", e->fd, side_word(e->mode),
 			format__object(obj, sizeof(obj), e->pipe.kind, e->pipe.ino, po ? po->path : NULL),
-			e->fd,
-			last_reader ? ": last reader gone, writes now get EPIPE" :
-			last_writer ? ": last writer gone, reads now get EOF" : "");
+			last_reader ? ": last reader, EPIPE next" :
+			last_writer ? ": last writer, EOF next" : "");
 		break;
 	}
 	case EVENT_EPIPE: {
