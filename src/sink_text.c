@@ -159,12 +159,12 @@ static void text_pipe_record(struct output *o, const struct event_header *hdr, c
 			return;
 		po = pipe_table__get(&o->model->pipes, &e->pipe);
 		line_begin(o, hdr, "close", "-");
-		/* e.g. "cat[12] exit fd 3 (read) pipe:[45]: last reader, EPIPE next" */
+		/* e.g. "cat[12] exit fd 3 (read) pipe:[45]: last reader" (writers get EPIPE next) */
 		fprintf(o->f, "%s %s fd %d (%s) %s%s", task_str(who, sizeof(who), &e->task),
 			e->at_exit ? "exit" : "close", e->fd, side_word(e->mode),
 			format__object(obj, sizeof(obj), e->pipe.kind, e->pipe.ino, po ? po->path : NULL),
-			last_reader ? ": last reader, EPIPE next" :
-			last_writer ? ": last writer, EOF next" : "");
+			last_reader ? ": last reader" :
+			last_writer ? ": last writer" : "");
 		break;
 	}
 	case EVENT_EPIPE: {
