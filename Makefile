@@ -33,6 +33,9 @@ DEP_FILES := /usr/include/bpf/libbpf.h:libbpf-dev /usr/include/gelf.h:libelf-dev
 	/usr/include/zlib.h:zlib1g-dev
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
+# syscalls first: the skeleton attaches in link order, and rt_sigreturn must be
+# watched before signal_deliver pushes handler frames it would pop.
+BPF_SRCS := bpf/syscalls.bpf.c $(filter-out bpf/syscalls.bpf.c,$(BPF_SRCS))
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
 LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(LIB_SRCS))

@@ -33,12 +33,20 @@ def storm(build, kind, seconds):
 
 def start_tracer(cmd):
     """Starts a tracer pinned to TRACER_CPU and waits until it is attached."""
+    if "floor" not in cmd[0]:
+        cmd = cmd[:1] + ["-v"] + cmd[1:]  # -v says on stderr when attached
     proc = subprocess.Popen(cmd, preexec_fn=pin(TRACER_CPU), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)  # load + attach; the loader prints nothing on success
-    if proc.poll() is not None:
-        sys.exit("tracer %s died: %s" % (cmd, proc.stderr.read()))
-    return proc
+    stream, word = (proc.stdout, "ready") if "floor" in cmd[0] else (proc.stderr, "attached")
+    deadline = time.time() + 30
+    while time.time() < deadline:  # the storm must not start before the programs attach
+        line = stream.readline()
+        if not line:
+            break
+        if word in line:
+            return proc
+    proc.kill()
+    sys.exit("tracer %s did not attach: %s" % (cmd, proc.stderr.read()))
 
 
 def stop_tracer(proc):

@@ -18,8 +18,8 @@ const char *argp_program_version = "ipcscope 0.1";
 const char *argp_program_bug_address = "the project's issue tracker";
 
 static const char doc[] =
-	"ipcscope: watch signals between processes as they happen, system-wide or for one "
-	"command, and report per process on exit.\n"
+	"ipcscope: watch signals, pipes and FIFOs between processes as they happen, "
+	"system-wide or for one command, and report per process on exit.\n"
 	"\n"
 	"USAGE: ipcscope [OPTION...] [-- COMMAND [ARG...]]\n"
 	"\n"
@@ -27,6 +27,10 @@ static const char doc[] =
 	"result (queued, ignored, already_pending = merged, overflow), how long it stayed "
 	"pending and how it was handled; deaths show the true signal. Ctrl-C, SIGTERM or "
 	"SIGHUP end the run and print the per-process report.\n"
+	"\n"
+	"Pipes and FIFOs: creation, opens, the last reader or writer going away, bytes and "
+	"calls per (process, pipe), EOF, EAGAIN, time blocked, and every EPIPE/SIGPIPE tied to "
+	"the pipe, FIFO or socket written; the report draws writer -> pipe -> reader.\n"
 	"\n"
 	"-p and -c select processes; a signal matches when its sender or its target (see "
 	"--match) is selected. Filters apply to the live stream and to the report.\n"
