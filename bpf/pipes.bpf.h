@@ -155,6 +155,8 @@ static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *r
 	struct file *file;
 	int out_fd = -1;
 
+	if (!proc__wanted(cur->tgid))
+		return; /* before the fd lookups: filtered-out calls cost nothing more */
 	switch (nr) {
 	case NR_read:
 	case NR_readv:
@@ -188,8 +190,6 @@ static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *r
 		break;
 	}
 	if (!in.kind && !out.kind)
-		return;
-	if (!proc__wanted(cur->tgid))
 		return;
 	c = bpf_task_storage_get(&io_calls, cur, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!c) {

@@ -305,9 +305,9 @@ static void on_pipe_record(struct model *m, const struct event_header *hdr, cons
 
 		if (!(o = pipe_table__get(&m->pipes, &e->pipe)))
 			return;
-		if ((e->mode & 1) && e->readers <= 1 && e->last_ref)
+		if (pipe_close__last_reader(e))
 			o->last_reader = d;
-		if ((e->mode & 2) && e->writers <= 1 && e->last_ref)
+		if (pipe_close__last_writer(e))
 			o->last_writer = d;
 		pipe_obj__end(o, p);
 		return;

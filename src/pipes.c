@@ -24,14 +24,20 @@ void pipe_table__free(struct pipe_table *t)
 	*t = (struct pipe_table){ 0 };
 }
 
+struct pipe_obj *pipe_table__find(const struct pipe_table *t, const struct obj_ref *ref)
+{
+	struct pipe_obj *o = t->buckets[bucket_of(ref->dev, ref->ino)];
+
+	while (o && (o->ino != ref->ino || o->dev != ref->dev))
+		o = o->next_in_bucket;
+	return o;
+}
+
 struct pipe_obj *pipe_table__get(struct pipe_table *t, const struct obj_ref *ref)
 {
 	unsigned int b = bucket_of(ref->dev, ref->ino);
-	struct pipe_obj *o;
+	struct pipe_obj *o = pipe_table__find(t, ref);
 
-	for (o = t->buckets[b]; o; o = o->next_in_bucket)
-		if (o->ino == ref->ino && o->dev == ref->dev)
-			break;
 	if (!o) {
 		o = calloc(1, sizeof(*o));
 		if (!o)
@@ -74,4 +80,9 @@ const char *obj_kind__name(unsigned int kind)
 	};
 
 	return kind < OBJ_KIND_MAX ? names[kind] : "other";
+}
+
+const char *pipe_side__name(unsigned int mode)
+{
+	return (mode & 3) == 3 ? "read_write" : (mode & 2) ? "write" : "read";
 }

@@ -55,7 +55,26 @@ struct pipe_table {
 void pipe_table__free(struct pipe_table *t);
 /* The object (created if new, kind set when known); NULL only on ENOMEM. */
 struct pipe_obj *pipe_table__get(struct pipe_table *t, const struct obj_ref *ref);
+/* The object if already seen, else NULL (for sinks: they never add to the model). */
+struct pipe_obj *pipe_table__find(const struct pipe_table *t, const struct obj_ref *ref);
 struct pipe_end *pipe_obj__end(struct pipe_obj *o, struct proc *p);
+/* "read", "write" or "read_write" for FMODE_READ 1 | FMODE_WRITE 2. */
+const char *pipe_side__name(unsigned int mode);
+
+/*
+ * This close drops the pipe's last reader (writers get EPIPE next) or last
+ * writer (readers get EOF next): no other open file has that side, and no
+ * other fd or process shares this one.
+ */
+static inline bool pipe_close__last_reader(const struct pipe_close_event *e)
+{
+	return (e->mode & 1) && e->readers <= 1 && e->last_ref;
+}
+
+static inline bool pipe_close__last_writer(const struct pipe_close_event *e)
+{
+	return (e->mode & 2) && e->writers <= 1 && e->last_ref;
+}
 const char *obj_kind__name(unsigned int kind);
 static inline bool obj_kind__is_pipe(unsigned int kind)
 {

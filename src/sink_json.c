@@ -240,7 +240,7 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 			fprintf(f, ",\"mode\":\"%04o\"}\n", e->mode);
 		else
 			fprintf(f, ",\"ino\":%llu,\"fd\":%d,\"side\":\"%s\"}\n", e->fifo.ino, e->fd,
-				e->mode == 3 ? "read_write" : e->mode == 2 ? "write" : "read");
+				pipe_side__name(e->mode));
 		break;
 	}
 	case EVENT_PIPE_CLOSE: {
@@ -251,10 +251,9 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		json_object(f, "object", &e->pipe);
 		fprintf(f, ",\"fd\":%d,\"side\":\"%s\",\"by\":\"%s\",\"last_reader\":%s"
 			   ",\"last_writer\":%s}\n",
-			e->fd, e->mode == 3 ? "read_write" : e->mode == 2 ? "write" : "read",
-			e->at_exit ? "exit" : "close",
-			(e->mode & 1) && e->readers <= 1 && e->last_ref ? "true" : "false",
-			(e->mode & 2) && e->writers <= 1 && e->last_ref ? "true" : "false");
+			e->fd, pipe_side__name(e->mode), e->at_exit ? "exit" : "close",
+			pipe_close__last_reader(e) ? "true" : "false",
+			pipe_close__last_writer(e) ? "true" : "false");
 		break;
 	}
 	case EVENT_EPIPE: {

@@ -112,11 +112,6 @@ static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 	line_end(o, &e->hdr);
 }
 
-static const char *side_word(unsigned int mode)
-{
-	return mode == 3 ? "read+write" : mode == 2 ? "write" : "read";
-}
-
 /* Pipe and FIFO lifecycle and EPIPE lines; plain closes only with -v. */
 static void text_pipe_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
@@ -147,21 +142,21 @@ static void text_pipe_record(struct output *o, const struct event_header *hdr, c
 		else
 			fprintf(o->f, "%s opened %s (ino %llu) for %s as fd %d",
 				task_str(who, sizeof(who), &e->task), path, e->fifo.ino,
-				side_word(e->mode), e->fd);
+				pipe_side__name(e->mode), e->fd);
 		break;
 	}
 	case EVENT_PIPE_CLOSE: {
 		const struct pipe_close_event *e = rec;
-		bool last_reader = (e->mode & 1) && e->readers <= 1 && e->last_ref;
-		bool last_writer = (e->mode & 2) && e->writers <= 1 && e->last_ref;
+		bool last_reader = pipe_close__last_reader(e);
+		bool last_writer = pipe_close__last_writer(e);
 
 		if (!last_reader && !last_writer && !o->verbose)
 			return;
-		po = pipe_table__get(&o->model->pipes, &e->pipe);
+		po = pipe_table__find(&o->model->pipes, &e->pipe);
 		line_begin(o, hdr, "close", "-");
 		/* e.g. "cat[12] exit fd 3 (read) pipe:[45]: last reader" (writers get EPIPE next) */
 		fprintf(o->f, "%s %s fd %d (%s) %s%s", task_str(who, sizeof(who), &e->task),
-			e->at_exit ? "exit" : "close", e->fd, side_word(e->mode),
+			e->at_exit ? "exit" : "close", e->fd, pipe_side__name(e->mode),
 			format__object(obj, sizeof(obj), e->pipe.kind, e->pipe.ino, po ? po->path : NULL),
 			last_reader ? ": last reader" :
 			last_writer ? ": last writer" : "");
@@ -171,7 +166,7 @@ static void text_pipe_record(struct output *o, const struct event_header *hdr, c
 		const struct epipe_event *e = rec;
 		static const char *const action[] = { "default: dies", "ignored", "handler" };
 
-		po = pipe_table__get(&o->model->pipes, &e->object);
+		po = pipe_table__find(&o->model->pipes, &e->object);
 		line_begin(o, hdr, "EPIPE", "SIGPIPE");
 		fprintf(o->f, "%s %s fd %d to %s: EPIPE (SIGPIPE %s)",
 			task_str(who, sizeof(who), &e->task),
