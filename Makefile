@@ -32,11 +32,8 @@ DEP_PROBES := clang:clang bpftool:bpftool pkg-config:pkg-config python3:python3 
 DEP_FILES := /usr/include/bpf/libbpf.h:libbpf-dev /usr/include/gelf.h:libelf-dev \
 	/usr/include/zlib.h:zlib1g-dev
 
-BPF_SRCS := $(wildcard bpf/*.bpf.c)
-# syscalls first: the skeleton attaches in link order, and rt_sigreturn must be
-# watched before signal_deliver pushes handler frames it would pop.
-BPF_SRCS := bpf/syscalls.bpf.c $(filter-out bpf/syscalls.bpf.c,$(BPF_SRCS))
-BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
+# One BPF object: bpf/ipcscope.bpf.c includes the program files (see there why).
+BPF_OBJ := $(OUTPUT)/bpf/ipcscope.bpf.o
 LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(LIB_SRCS))
 SKEL := $(OUTPUT)/ipcscope.skel.h
@@ -85,11 +82,7 @@ $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
 
-$(OUTPUT)/ipcscope.bpf.o: $(BPF_OBJS)
-	$(call msg,LINK,$@)
-	$(Q)$(BPFTOOL) gen object $@ $^
-
-$(SKEL): $(OUTPUT)/ipcscope.bpf.o
+$(SKEL): $(BPF_OBJ)
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name ipcscope_bpf > $@
 

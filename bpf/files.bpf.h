@@ -24,50 +24,52 @@
 #define FMODE_WRITE 0x2
 
 /*
- * Pointers read out of the fd table are not BTF-typed here: every load
- * after it is a CO-RE probe read. (bpf_rdonly_cast() would allow plain
- * loads, but libbpf 1.1's linker rejects a kfunc declared by several of
- * our objects.)
+ * The fd table is an array indexed by a runtime fd, which the verifier does
+ * not allow on a BTF pointer: the one entry is probe-read, then
+ * bpf_rdonly_cast() (kernel 6.4+) makes it a BTF pointer again, so every
+ * field after it is a plain load (PROBE_MEM) instead of a helper call.
  */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
 /* The open file behind fd; NULL if none. */
 static __always_inline struct file *fd__file(struct task_struct *task, int fd)
 {
 	struct files_struct *files = task->files;
 	struct fdtable *fdt;
-	struct file **fds, *file = NULL;
+	struct file *file = NULL;
 
 	if (!files || fd < 0)
 		return NULL;
 	fdt = files->fdt;
 	if ((unsigned int)fd >= fdt->max_fds)
 		return NULL;
-	fds = fdt->fd;
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]) || !file)
 		return NULL;
-	return file;
+	return bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file));
 }
 
 /* Is it a pipe or FIFO? The cheap test for hot paths (no socket lookups). */
 static __always_inline bool file__is_fifo(struct file *file)
 {
-	return file && (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) == S_IFIFO;
+	return file && (file->f_inode->i_mode & S_IFMT) == S_IFIFO;
 }
 
 static __always_inline __u8 socket__kind(struct file *file)
 {
-	struct socket *sock = BPF_CORE_READ(file, private_data);
-	struct sock *sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+	struct socket *sock = file->private_data;
+	struct sock *sk;
 	__u16 family, proto;
 
+	sock = bpf_rdonly_cast(sock, bpf_core_type_id_kernel(struct socket));
+	sk = sock ? sock->sk : NULL;
 	if (!sk)
 		return OBJ_SOCKET;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	family = sk->__sk_common.skc_family;
 	if (family == AF_UNIX)
 		return OBJ_UNIX;
 	if (family != AF_INET && family != AF_INET6)
 		return OBJ_SOCKET;
-	proto = BPF_CORE_READ(sk, sk_protocol);
+	proto = sk->sk_protocol;
 	return proto == IPPROTO_TCP ? OBJ_TCP : proto == IPPROTO_UDP ? OBJ_UDP : OBJ_SOCKET;
 }
 
@@ -83,15 +85,15 @@ static __always_inline void file__object(struct file *file, struct obj_ref *obj,
 	obj->dev = 0;
 	if (!file)
 		return;
-	inode = BPF_CORE_READ(file, f_inode);
+	inode = file->f_inode;
 	if (!inode)
 		return;
-	mode = BPF_CORE_READ(inode, i_mode) & S_IFMT;
-	obj->ino = BPF_CORE_READ(inode, i_ino);
-	sb = BPF_CORE_READ(inode, i_sb);
-	obj->dev = BPF_CORE_READ(sb, s_dev);
+	mode = inode->i_mode & S_IFMT;
+	obj->ino = inode->i_ino;
+	sb = inode->i_sb;
+	obj->dev = sb->s_dev;
 	if (mode == S_IFIFO)
-		obj->kind = BPF_CORE_READ(sb, s_magic) == PIPEFS_MAGIC ? OBJ_PIPE : OBJ_FIFO;
+		obj->kind = sb->s_magic == PIPEFS_MAGIC ? OBJ_PIPE : OBJ_FIFO;
 	else if (mode == S_IFSOCK)
 		obj->kind = sockets ? socket__kind(file) : OBJ_SOCKET;
 	else

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * What every ipcscope BPF object shares: the maps (declared __weak so that
- * `bpftool gen object` merges the copies from each .bpf.c into one), the
- * configuration set by user space between open and load, process identity
- * and loss accounting. Folding of repeated events is in fold.bpf.h.
+ * What all ipcscope BPF programs share: the maps, the configuration set by
+ * user space between open and load, process identity and loss accounting. Folding of repeated events is in fold.bpf.h.
  */
 #ifndef IPCSCOPE_BPF_H
 #define IPCSCOPE_BPF_H
@@ -15,39 +13,39 @@
 #include "../src/ipcscope.h"
 
 /* ---- configuration (rodata, set by src/tracer.c before load) ---- */
-const volatile __u64 cfg_fold_window_ns __weak = 1000000000ULL;
-const volatile __u32 cfg_fold_burst __weak = 0; /* 0: never fold */
-const volatile __u64 cfg_sig_mask __weak = ~0ULL; /* bit (sig - 1) */
-const volatile __u8 cfg_filter_pids __weak = 0;	  /* consult the watch map */
-const volatile __u8 cfg_match_sender __weak = 1;
-const volatile __u8 cfg_match_target __weak = 1;
+const volatile __u64 cfg_fold_window_ns = 1000000000ULL;
+const volatile __u32 cfg_fold_burst = 0; /* 0: never fold */
+const volatile __u64 cfg_sig_mask = ~0ULL; /* bit (sig - 1) */
+const volatile __u8 cfg_filter_pids = 0;	  /* consult the watch map */
+const volatile __u8 cfg_match_sender = 1;
+const volatile __u8 cfg_match_target = 1;
 
 /* ---- maps shared by all objects ---- */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20);
-} events SEC(".maps") __weak;
+} events SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, LOSS_REASON_MAX);
 	__type(key, __u32);
 	__type(value, __u64);
-} loss SEC(".maps") __weak;
+} loss SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, IPCSCOPE_FOLD_SLOTS);
 	__type(key, __u32);
 	__type(value, struct fold_slot);
-} fold_slots SEC(".maps") __weak;
+} fold_slots SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);
 	__type(value, __u8);
-} watch SEC(".maps") __weak;
+} watch SEC(".maps");
 
 /* Ring-buffer records are only read every few ms by user space: never wake it. */
 #define EMIT_FLAGS BPF_RB_NO_WAKEUP

@@ -54,23 +54,23 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, struct io_call);
-} io_calls SEC(".maps") __weak;
+} io_calls SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, IPCSCOPE_IO_SLOTS);
 	__type(key, __u32);
 	__type(value, struct io_slot);
-} io_slots SEC(".maps") __weak;
+} io_slots SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536); /* resized with --max-procs */
 	__type(key, struct io_key);
 	__type(value, struct io_stats);
-} io_stats SEC(".maps") __weak;
+} io_stats SEC(".maps");
 
-const struct io_stats zero_io_stats __weak = {};
+const struct io_stats zero_io_stats = {};
 
 static __always_inline void io__add(__u64 *dst, __u64 v)
 {
@@ -181,7 +181,7 @@ static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *r
 		file = fd__file(cur, regs->di);
 		if (!file__is_fifo(file))
 			break;
-		if (BPF_CORE_READ(file, f_mode) & FMODE_WRITE) {
+		if (file->f_mode & FMODE_WRITE) {
 			out_fd = regs->di;
 			file__object(file, &out, false);
 		} else {
@@ -367,7 +367,7 @@ static __always_inline void fifo__opened(struct task_struct *cur, struct pt_regs
 	file__object(file, &obj, false);
 	fifo__emit(cur, EVENT_FIFO_OPEN, nr == NR_open ? AT_FDCWD : (int)regs->di,
 		   (const char *)(nr == NR_open ? regs->di : regs->si), fd,
-		   BPF_CORE_READ(file, f_mode) & (FMODE_READ | FMODE_WRITE), &obj);
+		   file->f_mode & (FMODE_READ | FMODE_WRITE), &obj);
 }
 
 /*
@@ -385,17 +385,17 @@ static __always_inline void pipe__closing(struct task_struct *cur, int fd, bool 
 	if (!file__is_fifo(file))
 		return;
 	file__object(file, &e.pipe, false);
-	pipe = BPF_CORE_READ(file, private_data);
+	pipe = bpf_rdonly_cast(file->private_data, bpf_core_type_id_kernel(struct pipe_inode_info));
 	if (pipe) {
-		e.readers = BPF_CORE_READ(pipe, readers);
-		e.writers = BPF_CORE_READ(pipe, writers);
+		e.readers = pipe->readers;
+		e.writers = pipe->writers;
 	}
 	/* file_ref_t (include/linux/file_ref.h, 6.13+): 0 means one reference. */
-	e.last_ref = BPF_CORE_READ(file, f_ref.refcnt.counter) == 0;
+	e.last_ref = file->f_ref.refcnt.counter == 0;
 	hdr__init(&e.hdr, EVENT_PIPE_CLOSE, bpf_ktime_get_ns());
 	task_ref__fill(&e.task, cur);
 	e.fd = fd;
-	e.mode = BPF_CORE_READ(file, f_mode) & (FMODE_READ | FMODE_WRITE);
+	e.mode = file->f_mode & (FMODE_READ | FMODE_WRITE);
 	e.at_exit = at_exit;
 	emit(&e, sizeof(e));
 }

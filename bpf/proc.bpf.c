@@ -52,6 +52,13 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	return 0;
 }
 
+/* bpf_loop callback: the exiting task is current (do_exit runs in it). */
+static long exit_scan__fd(__u64 fd, void *ctx)
+{
+	pipe__closing(bpf_get_current_task_btf(), fd, true);
+	return 0;
+}
+
 /*
  * TP_PROTO(struct task_struct *p[, bool group_dead]) -- fires per thread. The
  * group is dead once signal->live drops to 0 (kernel/exit.c: do_exit
@@ -76,13 +83,11 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	/*
 	 * do_exit() fires this tracepoint before exit_files(): the pipe ends
 	 * still open are about to close. A reader that exits instead of
-	 * closing is how a writer's reader usually "goes away".
+	 * closing is how a writer's reader usually "goes away". bpf_loop, not
+	 * an unrolled loop: the verifier checks the body once (load time).
 	 */
-	for (int fd = 0; fd < EXIT_SCAN_FDS; fd++)
-		pipe__closing(p, fd, true);
+	bpf_loop(EXIT_SCAN_FDS, exit_scan__fd, NULL, 0);
 	if (cfg_filter_pids)
 		bpf_map_delete_elem(&watch, &pid); /* the pid may be reused */
 	return 0;
 }
-
-char LICENSE[] SEC("license") = "Dual BSD/GPL";

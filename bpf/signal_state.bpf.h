@@ -58,23 +58,23 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, struct proc_sig_state);
-} proc_sig_states SEC(".maps") __weak;
+} proc_sig_states SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, struct thread_sig_state);
-} thread_sig_states SEC(".maps") __weak;
+} thread_sig_states SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384); /* resized by --max-procs */
 	__type(key, struct sig_stats_key);
 	__type(value, struct sig_stats);
-} sig_stats SEC(".maps") __weak;
+} sig_stats SEC(".maps");
 
-const struct sig_stats zero_sig_stats __weak = {};
+const struct sig_stats zero_sig_stats = {};
 
 static __always_inline struct proc_sig_state *proc_sig_state__get(struct task_struct *task)
 {

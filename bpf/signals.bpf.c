@@ -295,5 +295,3 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 	fold__finish(verdict, &ticket, &e, sizeof(e));
 	return 0;
 }
-
-char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -18,7 +18,7 @@
 #define NR_signalfd4 289
 
 #define SIGNALFD_SIGINFO_SIZE 128 /* sizeof(struct signalfd_siginfo) */
-#define SIGNALFD_MAX_BATCH 8	  /* records of one read we account for */
+#define SIGNALFD_MAX_BATCH 64	  /* records of one read we account for */
 
 /* fs/signalfd.c: a file is a signalfd iff its read_iter is this function. */
 extern const void signalfd_read_iter __ksym;
@@ -194,40 +194,47 @@ static __always_inline void on_sigaction_exit(struct task_struct *cur, struct pt
 
 static __always_inline bool fd_is_signalfd(struct task_struct *cur, unsigned int fd)
 {
-	struct fdtable *fdt = cur->files->fdt;
-	struct file **fds, *file;
+	struct file *file = fd__file(cur, fd);
 
-	if (fd >= fdt->max_fds)
-		return false;
-	fds = fdt->fd;
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
-		return false;
-	return (void *)BPF_CORE_READ(file, f_op, read_iter) == &signalfd_read_iter;
+	return file && (void *)file->f_op->read_iter == &signalfd_read_iter;
 }
 
-/* Each 128-byte record a signalfd read returns is one accepted signal. */
+struct signalfd_batch {
+	__u64 buf; /* user buffer the read filled */
+	long records;
+};
+
+/* bpf_loop callback: record i of a signalfd read; stops at the first unreadable one. */
+static long signalfd_record__accept(__u64 i, void *ctx)
+{
+	struct signalfd_batch *batch = ctx;
+	__u32 signo = 0;
+
+	if (i >= batch->records)
+		return 1;
+	if (bpf_probe_read_user(&signo, sizeof(signo),
+				(void *)(batch->buf + i * SIGNALFD_SIGINFO_SIZE)))
+		return 1;
+	emit_accept(bpf_get_current_task_btf(), signo, ACCEPT_SIGNALFD);
+	return 0;
+}
+
+/*
+ * Each 128-byte record a signalfd read returns is one accepted signal.
+ * bpf_loop keeps the verifier from checking emit_accept once per record.
+ */
 static __always_inline void on_read_exit(struct task_struct *cur, struct pt_regs *regs, long ret)
 {
+	struct signalfd_batch batch = { .buf = regs->si };
 	struct proc_sig_state *st;
-	__u64 buf = regs->si;
-	long records;
 
 	if (ret <= 0 || ret % SIGNALFD_SIGINFO_SIZE)
 		return;
 	st = proc_sig_state__peek(cur);
 	if (!st || !st->has_signalfd || !fd_is_signalfd(cur, regs->di))
 		return;
-	records = ret / SIGNALFD_SIGINFO_SIZE;
-	for (int i = 0; i < SIGNALFD_MAX_BATCH; i++) {
-		__u32 signo = 0;
-
-		if (i >= records)
-			break;
-		if (bpf_probe_read_user(&signo, sizeof(signo),
-					(void *)(buf + i * SIGNALFD_SIGINFO_SIZE)))
-			break;
-		emit_accept(cur, signo, ACCEPT_SIGNALFD);
-	}
+	batch.records = ret / SIGNALFD_SIGINFO_SIZE;
+	bpf_loop(SIGNALFD_MAX_BATCH, signalfd_record__accept, &batch, 0);
 }
 
 /* TP_PROTO(struct pt_regs *regs, long id) -- include/trace/events/syscalls.h */
@@ -321,5 +328,3 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	}
 	return 0;
 }
-
-char LICENSE[] SEC("license") = "Dual BSD/GPL";
