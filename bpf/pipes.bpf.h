@@ -147,6 +147,19 @@ static __always_inline void pipe__object_of_fd(struct task_struct *cur, int fd,
 		file__object(file, obj, false);
 }
 
+/*
+ * pipe_write() fails with EPIPE before it can block when no reader is left
+ * (fs/pipe.c): such a write needs no entry timestamp (one clock read less
+ * per write in an EPIPE storm).
+ */
+static __always_inline bool pipe__has_readers(struct file *file)
+{
+	struct pipe_inode_info *pipe =
+		bpf_rdonly_cast(file->private_data, bpf_core_type_id_kernel(struct pipe_inode_info));
+
+	return pipe && pipe->readers;
+}
+
 /* sys_enter of a call that may move bytes through a pipe: remember it. */
 static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
 {
@@ -154,6 +167,7 @@ static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *r
 	struct io_call *c;
 	struct file *file;
 	int out_fd = -1;
+	bool may_block = true;
 
 	if (!proc__wanted(cur->tgid))
 		return; /* before the fd lookups: filtered-out calls cost nothing more */
@@ -165,7 +179,11 @@ static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *r
 	case NR_write:
 	case NR_writev:
 		out_fd = regs->di;
-		pipe__object_of_fd(cur, out_fd, &out);
+		file = fd__file(cur, out_fd);
+		if (!file__is_fifo(file))
+			return;
+		file__object(file, &out, false);
+		may_block = pipe__has_readers(file);
 		break;
 	case NR_splice: /* splice(fd_in, off_in, fd_out, off_out, len, flags) */
 		pipe__object_of_fd(cur, regs->di, &in);
@@ -196,7 +214,7 @@ static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *r
 		loss__count(LOSS_STORAGE);
 		return;
 	}
-	c->ts = bpf_ktime_get_ns();
+	c->ts = may_block ? bpf_ktime_get_ns() : 0;
 	c->nvcsw = cur->nvcsw;
 	c->count = nr == NR_read || nr == NR_write ? regs->dx : 0;
 	c->in = in;
@@ -247,9 +265,12 @@ static __always_inline int nr__out_fd(__u32 nr, struct pt_regs *regs)
 	return regs->di;
 }
 
-/* EPIPE from a socket (pipes are counted with their traffic in io__exit). */
-static __always_inline void io__socket_epipe(struct task_struct *cur, struct pt_regs *regs,
-					     __u32 nr)
+/*
+ * EPIPE from a call io__enter() did not remember: a socket, or a write to a
+ * pipe that had no reader left at entry (pipe__has_readers()).
+ */
+static __always_inline void io__unremembered_epipe(struct task_struct *cur, struct pt_regs *regs,
+						   __u32 nr)
 {
 	struct obj_ref obj;
 	struct io_stats *d;
@@ -259,8 +280,11 @@ static __always_inline void io__socket_epipe(struct task_struct *cur, struct pt_
 		return;
 	file__object(fd__file(cur, fd), &obj, true);
 	d = io__counters(cur, &obj);
-	if (d)
+	if (d) {
+		if (obj.kind == OBJ_PIPE || obj.kind == OBJ_FIFO)
+			d->write_calls++;
 		d->epipe++;
+	}
 	epipe__emit(cur, fd, &obj, nr);
 }
 
@@ -274,11 +298,11 @@ static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *re
 
 	if (!c || c->nr_plus_1 != nr + 1) {
 		if (ret == -EPIPE && nr__writes(nr))
-			io__socket_epipe(cur, regs, nr);
+			io__unremembered_epipe(cur, regs, nr);
 		return;
 	}
 	c->nr_plus_1 = 0;
-	if (cur->nvcsw != c->nvcsw)
+	if (cur->nvcsw != c->nvcsw && c->ts)
 		blocked = bpf_ktime_get_ns() - c->ts; /* it slept: waited on the pipe */
 	if (c->in.kind && (d = io__counters(cur, &c->in))) {
 		d->read_calls++;
