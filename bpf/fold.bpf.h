@@ -15,8 +15,7 @@
 
 static __always_inline __u64 fold__mix(__u64 h, __u64 v)
 {
-	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-	return h;
+	return ipcscope_mix(h, v);
 }
 
 /* Add a deferred burst's pending-time samples (deliveries, acceptances). */
@@ -106,6 +105,7 @@ static __always_inline void fold__flush(struct fold_slot *slot)
 	}
 	saved->count = slot->suppressed;
 	saved->flags |= EVENT_F_FOLDED;
+	saved->span_us = (slot->last_ns - saved->ts_ns) / 1000;
 	slot->suppressed = 0;
 	if (bpf_ringbuf_output(&events, slot->saved, size, EMIT_FLAGS))
 		loss__count(LOSS_RINGBUF);

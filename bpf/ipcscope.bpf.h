@@ -127,7 +127,7 @@ static __always_inline void hdr__init(struct event_header *hdr, __u32 type, __u6
 	hdr->fold_slot = 0;
 	hdr->fold_gen = 0;
 	hdr->flags = 0;
-	hdr->_pad = 0;
+	hdr->span_us = 0;
 }
 
 /* Racing updates of a shared max: retry a few times, then give up (benign). */

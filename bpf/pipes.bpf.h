@@ -124,7 +124,7 @@ static __always_inline struct io_stats *io__counters(struct task_struct *cur,
 	struct io_slot *slot;
 	__u32 idx;
 
-	idx = (__u32)(fold__mix(fold__mix(key.pid, key.ino), key.dev) % IPCSCOPE_IO_SLOTS);
+	idx = io_slot__index(&key);
 	slot = bpf_map_lookup_elem(&io_slots, &idx);
 	if (!slot)
 		return NULL;

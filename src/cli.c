@@ -8,6 +8,7 @@
 #include <string.h>
 #include "cli.h"
 #include "signals.h"
+#include "sigpipe_doctor.h"
 
 #define DEFAULT_TEXT_BURST 5	 /* a person reads a handful per second */
 #define DEFAULT_JSON_BURST 1000 /* far above what a person or a lab produces */
@@ -22,6 +23,7 @@ static const char doc[] =
 	"system-wide or for one command, and report per process on exit.\n"
 	"\n"
 	"USAGE: ipcscope [OPTION...] [-- COMMAND [ARG...]]\n"
+	"       ipcscope sigpipe [--threshold RATE] [OPTION...] [-- COMMAND [ARG...]]\n"
 	"\n"
 	"Every signal is shown with its sender (or the kernel), target, API, the kernel's "
 	"result (queued, ignored, already_pending = merged, overflow), how long it stayed "
@@ -32,6 +34,13 @@ static const char doc[] =
 	"calls per (process, pipe), EOF, EAGAIN, time blocked, and every EPIPE/SIGPIPE tied to "
 	"the pipe, FIFO or socket written; the report draws writer -> pipe -> reader.\n"
 	"\n"
+	"ipcscope sigpipe is the SIGPIPE storm doctor: it shows each writer's first EPIPE, "
+	"the reader going away and SIGPIPE deaths, raises an ALERT line when one writer's "
+	"EPIPEs on one object reach RATE per second (default 100, measured over 2 s) and "
+	"another when the storm ends, and reports per (writer, object): count, rate, first "
+	"and last seen, what the writer does with SIGPIPE, bytes written before the first "
+	"EPIPE, and the reader that went away, how and when.\n"
+	"\n"
 	"-p and -c select processes; a signal matches when its sender or its target (see "
 	"--match) is selected. Filters apply to the live stream and to the report.\n"
 	"\n"
@@ -41,6 +50,7 @@ static const char doc[] =
 	"  ipcscope -p 1234 --match target  # signals sent to 1234\n"
 	"  ipcscope -c nginx --json -o sig.jsonl\n"
 	"  ipcscope -- make test         # only make and its children; exits with its status\n"
+	"  ipcscope sigpipe --threshold 1000   # alert on EPIPE storms of 1000/s or more\n"
 	"\n"
 	"Exit status: 0, or the COMMAND's status (128+N if a signal N killed it); 1 when "
 	"tracing failed; 2 for a usage error.\n"
@@ -54,6 +64,7 @@ enum {
 	OPT_MAX_PROCS,
 	OPT_BTF,
 	OPT_MATCH,
+	OPT_THRESHOLD,
 };
 
 static const struct argp_option options[] = {
@@ -65,6 +76,8 @@ static const struct argp_option options[] = {
 	{ "match", OPT_MATCH, "WHO", 0, "Which side -p/-c select: sender, target or either "
 					  "(default either)", 1 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS and print the report", 1 },
+	{ "threshold", OPT_THRESHOLD, "RATE", 0, "ipcscope sigpipe: EPIPE per second from one "
+						   "writer on one object that is a storm (default 100)", 1 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
 	{ "json", 'j', NULL, 0, "JSON Lines (schema in docs/json-schema.md)", 2 },
 	{ "output", 'o', "FILE", 0, "Write to FILE instead of standard output", 2 },
@@ -131,11 +144,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			usage_error(state, "too many -c: %s", arg);
 		c->filter.comms[c->filter.ncomms++] = arg;
 		break;
-	case 's':
-		if (sig__parse_list(arg, &c->filter.sig_mask, &bad))
-			usage_error(state, "unknown signal '%s': use a name like USR1 or SIGTERM, "
-					   "or a number from 1 to 64", bad);
-		break;
 	case OPT_MATCH:
 		if (!strcmp(arg, "sender")) {
 			c->filter.match_sender = true;
@@ -173,6 +181,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_FOLD_WINDOW:
 		c->fold_window_ms = parse_ulong(state, "--fold-window", arg, 10, 3600000);
 		break;
+	case OPT_THRESHOLD:
+		if (!c->sigpipe_doctor)
+			usage_error(state, "--threshold belongs to the doctor: ipcscope sigpipe "
+					   "--threshold %s", arg);
+		c->threshold = parse_ulong(state, "--threshold", arg, 1, 100000000);
+		break;
+	case 's':
+		if (c->sigpipe_doctor)
+			usage_error(state, "ipcscope sigpipe watches SIGPIPE only: drop -s %s", arg);
+		if (sig__parse_list(arg, &c->filter.sig_mask, &bad))
+			usage_error(state, "unknown signal '%s': use a name like USR1 or SIGTERM, "
+					   "or a number from 1 to 64", bad);
+		break;
 	case OPT_MAX_PROCS:
 		c->max_procs = parse_ulong(state, "--max-procs", arg, 64, 4194304);
 		break;
@@ -203,6 +224,14 @@ void cli__parse(struct cli *c, int argc, char **argv)
 	memset(c, 0, sizeof(*c));
 	filter__init(&c->filter);
 	argp_err_exit_status = EXIT_USAGE;
+	/* `ipcscope sigpipe ...`: only as the first word (`-- sigpipe` runs a command). */
+	if (argc > 1 && !strcmp(argv[1], "sigpipe")) {
+		c->sigpipe_doctor = true;
+		c->filter.sig_mask = 1ULL << (SIGPIPE - 1);
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	/* In order: options after COMMAND belong to COMMAND. */
 	err = argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, c);
 	if (err)
@@ -213,6 +242,8 @@ void cli__parse(struct cli *c, int argc, char **argv)
 		c->fold_window_ms = DEFAULT_WINDOW_MS;
 	if (!c->max_procs)
 		c->max_procs = DEFAULT_MAX_PROCS;
+	if (c->sigpipe_doctor && !c->threshold)
+		c->threshold = DOCTOR_DEFAULT_THRESHOLD;
 	if (c->command && c->filter.npids) {
 		fprintf(stderr, "ipcscope: -p and -- COMMAND cannot be combined: trace one or the "
 				"other (see ipcscope --help)\n");

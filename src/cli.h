@@ -22,6 +22,8 @@ struct cli {
 	const char *btf_path;
 	int verbose;
 	char **command; /* NULL-terminated argv after --, or NULL */
+	bool sigpipe_doctor; /* `ipcscope sigpipe` */
+	uint64_t threshold;  /* sigpipe: EPIPE/s per writer and object that is a storm */
 };
 
 /* Parses argv; on a usage error prints one line and exits EXIT_USAGE. */

@@ -44,6 +44,21 @@ size_t decode__record_size(unsigned int type)
 	return 0;
 }
 
+/* The doctor follows writers the filters select, as the sinks do. */
+static void doctor_feed(struct decoder *d, const struct event_header *hdr,
+			const struct epipe_event *e)
+{
+	struct proc *p = proc_table__find(d->model->procs, e->task.pid, e->task.start_ns);
+	struct pipe_obj *o = pipe_table__find(&d->model->pipes, &e->object);
+	struct pipe_end *end;
+
+	if (!p || !o || !filter__proc(d->filter, p))
+		return;
+	end = pipe_obj__end(o, p);
+	if (!end || doctor__on_epipe(d->doctor, o, end, hdr->count))
+		d->model->bad_records++; /* out of memory: counted, not hidden */
+}
+
 int decode__record(void *ctx, const void *data, size_t size)
 {
 	struct decoder *d = ctx;
@@ -74,6 +89,8 @@ int decode__record(void *ctx, const void *data, size_t size)
 			filter__add_pid(d->filter, e->task.pid);
 	}
 	model__on_record(d->model, hdr, buf);
+	if (d->doctor && hdr->type == EVENT_EPIPE)
+		doctor_feed(d, hdr, (const void *)buf);
 	output__record(d->out, hdr, buf);
 	return 0;
 }

@@ -9,12 +9,14 @@
 #include "fold.h"
 #include "model.h"
 #include "output.h"
+#include "sigpipe_doctor.h"
 
 struct decoder {
 	struct model *model;
 	struct output *out;
 	struct fold_state *fold;
 	struct filter *filter; /* grows with a followed command's children */
+	struct sigpipe_doctor *doctor; /* `ipcscope sigpipe`, else NULL */
 };
 
 /* Never fails the ring-buffer callback: bad records are counted, not fatal. */

@@ -69,6 +69,7 @@ int fold_state__sweep(struct fold_state *s, int map_fd, uint64_t now_ns, uint64_
 			memcpy(rec, fs->saved, fs->size);
 			hdr->count = fs->suppressed - already;
 			hdr->flags |= EVENT_F_FOLDED | EVENT_F_SWEPT;
+			hdr->span_us = fs->last_ns > hdr->ts_ns ? (fs->last_ns - hdr->ts_ns) / 1000 : 0;
 			m->gen = fs->gen;
 			m->reported = fs->suppressed;
 			emit(ctx, rec, fs->size);

@@ -141,3 +141,22 @@ char *format__object(char *buf, size_t size, unsigned int kind, uint64_t ino, co
 	}
 	return buf;
 }
+
+char *format__departure(char *buf, size_t size, const struct pipe_departure *d,
+			int64_t mono_to_real_ns)
+{
+	char who[96], how[64], clock[32];
+
+	if (!d->proc) {
+		snprintf(buf, size, "not seen while tracing");
+		return buf;
+	}
+	format__task(who, sizeof(who), d->proc->comm, d->proc->pid, 0);
+	if (d->at_exit && d->proc->exited)
+		format__exit(how, sizeof(how), d->proc->exit_status);
+	else
+		snprintf(how, sizeof(how), d->at_exit ? "exited" : "closed its end");
+	snprintf(buf, size, "%s %s at %s", who, how,
+		 format__clock(clock, sizeof(clock), d->ts_ns, mono_to_real_ns));
+	return buf;
+}

@@ -28,4 +28,9 @@ char *format__exit(char *buf, size_t size, int status);
 /* "pipe:[ino]", "fifo:/path" (sanitized), "unix:[ino]"... */
 char *format__object(char *buf, size_t size, unsigned int kind, uint64_t ino, const char *path);
 
+struct pipe_departure;
+/* "head[42] exited 0 at 12:00:01.100", "cat[7] closed its end at ...", "not seen ...". */
+char *format__departure(char *buf, size_t size, const struct pipe_departure *d,
+			int64_t mono_to_real_ns);
+
 #endif /* FORMAT_H */

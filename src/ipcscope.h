@@ -133,7 +133,7 @@ struct event_header {
 	__u16 fold_slot;
 	__u32 fold_gen;
 	__u32 flags; /* EVENT_F_* */
-	__u32 _pad;
+	__u32 span_us; /* folded: the repeats ran from ts_ns to ts_ns + span_us */
 };
 
 struct task_ref {
@@ -297,6 +297,19 @@ struct io_stats {
 	__u8 kind; /* enum ipcscope_obj_kind */
 	__u8 _pad[7];
 };
+
+/* Hash step shared by BPF and user space (fold keys, io slot index). */
+static inline __u64 ipcscope_mix(__u64 h, __u64 v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h;
+}
+
+/* Which per-CPU io slot a (process, object) uses: user space reads it live. */
+static inline __u32 io_slot__index(const struct io_key *k)
+{
+	return (__u32)(ipcscope_mix(ipcscope_mix(k->pid, k->ino), k->dev) % IPCSCOPE_IO_SLOTS);
+}
 
 /* One per-CPU write-combining slot: counters added to the hash on eviction. */
 struct io_slot {

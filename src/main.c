@@ -23,7 +23,7 @@
 #include "tracer.h"
 
 #define POLL_INTERVAL_MS 10  /* ring buffer is drained this often (no wakeups) */
-#define HOUSEKEEP_NS 250000000ULL
+#define HOUSEKEEP_NS DOCTOR_TICK_NS /* sweeps, losses, the doctor's rates */
 #define COMMAND_GRACE_NS 2000000000ULL /* after Ctrl-C, wait this long for COMMAND */
 
 struct command {
@@ -110,6 +110,7 @@ struct app {
 	struct tracer tracer;
 	struct decoder decoder;
 	struct command cmd;
+	struct sigpipe_doctor doctor; /* used in `ipcscope sigpipe` */
 	uint64_t loss_reported[LOSS_REASON_MAX];
 	int sig_fd;
 	bool stop;
@@ -179,6 +180,8 @@ static int run_loop(struct app *a)
 		if (now >= next_housekeeping) {
 			tracer__sweep_folds(&a->tracer, now, false);
 			report_new_losses(a);
+			if (a->cli.sigpipe_doctor)
+				doctor__tick(&a->doctor, now);
 			next_housekeeping = now + HOUSEKEEP_NS;
 		}
 		if (output__flush(&a->out))
@@ -199,10 +202,22 @@ static int finish(struct app *a)
 	tracer__sweep_folds(&a->tracer, now_ns(), true);
 	report_new_losses(a);
 	a->model.end_mono_ns = now_ns();
+	if (a->cli.sigpipe_doctor)
+		doctor__finish(&a->doctor, a->model.end_mono_ns);
 	if (tracer__read_stats(&a->tracer, &a->model))
 		fprintf(stderr, "ipcscope: could not read all signal counters\n");
 	output__report(&a->out);
 	return output__flush(&a->out);
+}
+
+static void on_alert(void *ctx, const struct storm_alert *alert)
+{
+	output__alert(ctx, alert);
+}
+
+static int doctor_io(void *ctx, const struct io_key *key, struct io_stats *out)
+{
+	return tracer__io_counters(ctx, key, out);
 }
 
 static void print_output_error(struct app *a, int err)
@@ -248,7 +263,16 @@ int main(int argc, char **argv)
 		goto close_output;
 
 	proc_table__seed(a->model.procs, "/proc");
-	a->decoder = (struct decoder){ &a->model, &a->out, &a->tracer.fold, &a->cli.filter };
+	a->decoder = (struct decoder){ &a->model, &a->out, &a->tracer.fold, &a->cli.filter, NULL };
+	if (a->cli.sigpipe_doctor) {
+		doctor__init(&a->doctor, a->cli.threshold);
+		a->doctor.alert = on_alert;
+		a->doctor.alert_ctx = &a->out;
+		a->doctor.io = doctor_io;
+		a->doctor.io_ctx = &a->tracer;
+		a->decoder.doctor = &a->doctor;
+		a->out.doctor = &a->doctor;
+	}
 	{
 		struct tracer_opts topts = {
 			.fold_burst = a->cli.no_fold ? 0 : a->cli.fold_burst,
@@ -333,6 +357,7 @@ close_output:
 		ret = EXIT_RUNTIME;
 	}
 free_model:
+	doctor__free(&a->doctor);
 	model__free(&a->model);
 	return ret;
 }

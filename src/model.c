@@ -223,17 +223,7 @@ int model__add_io_stats(struct model *m, const struct io_key *key, const struct 
 	e = o ? pipe_obj__end(o, p) : NULL;
 	if (!e)
 		return -ENOMEM;
-	e->io.write_calls += s->write_calls;
-	e->io.write_bytes += s->write_bytes;
-	e->io.write_blocked_ns += s->write_blocked_ns;
-	e->io.write_partial += s->write_partial;
-	e->io.write_eagain += s->write_eagain;
-	e->io.epipe += s->epipe;
-	e->io.read_calls += s->read_calls;
-	e->io.read_bytes += s->read_bytes;
-	e->io.read_blocked_ns += s->read_blocked_ns;
-	e->io.read_eof += s->read_eof;
-	e->io.read_eagain += s->read_eagain;
+	io_stats__add(&e->io, s);
 	if (obj_kind__is_pipe(o->kind)) {
 		p->pipe_write_bytes += s->write_bytes;
 		p->pipe_read_bytes += s->read_bytes;
@@ -319,7 +309,8 @@ static void on_pipe_record(struct model *m, const struct event_header *hdr, cons
 			return;
 		if (!end->epipe_first_ns)
 			end->epipe_first_ns = hdr->ts_ns;
-		end->epipe_last_ns = hdr->ts_ns;
+		end->epipe_last_ns = hdr->ts_ns + (uint64_t)hdr->span_us * 1000;
+		end->epipe_seen += hdr->count;
 		end->sigpipe_action = e->sigpipe_action;
 		return;
 	}

@@ -80,6 +80,14 @@ void output__report(struct output *o)
 	note_error(o);
 }
 
+void output__alert(struct output *o, const struct storm_alert *a)
+{
+	if (o->err)
+		return;
+	o->ops->alert(o, a);
+	note_error(o);
+}
+
 int output__flush(struct output *o)
 {
 	if (!o->f)

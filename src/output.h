@@ -13,6 +13,7 @@
 #include "filter.h"
 #include "ipcscope.h"
 #include "model.h"
+#include "sigpipe_doctor.h"
 
 struct output;
 
@@ -21,6 +22,7 @@ struct sink_ops {
 	void (*record)(struct output *o, const struct event_header *hdr, const void *rec);
 	void (*lost)(struct output *o, unsigned int reason, uint64_t count, uint64_t total);
 	void (*report)(struct output *o);
+	void (*alert)(struct output *o, const struct storm_alert *a); /* ipcscope sigpipe */
 };
 
 struct output {
@@ -29,6 +31,7 @@ struct output {
 	const struct sink_ops *ops;
 	struct model *model;
 	const struct filter *filter;
+	const struct sigpipe_doctor *doctor; /* `ipcscope sigpipe`: its alerts and report */
 	int64_t mono_to_real_ns; /* add to bpf_ktime_get_ns() for wall time */
 	uint64_t fold_window_ns;
 	bool verbose;
@@ -46,6 +49,7 @@ void output__start(struct output *o);
 void output__record(struct output *o, const struct event_header *hdr, const void *rec);
 void output__lost(struct output *o, unsigned int reason, uint64_t count, uint64_t total);
 void output__report(struct output *o);
+void output__alert(struct output *o, const struct storm_alert *a);
 /* Flushes; returns the first write error seen so far (-errno) or 0. */
 int output__flush(struct output *o);
 int output__close(struct output *o);

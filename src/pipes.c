@@ -58,6 +58,14 @@ struct pipe_obj *pipe_table__get(struct pipe_table *t, const struct obj_ref *ref
 	return o;
 }
 
+const struct pipe_end *pipe_obj__find_end(const struct pipe_obj *o, const struct proc *p)
+{
+	for (const struct pipe_end *e = o->ends; e; e = e->next)
+		if (e->proc == p)
+			return e;
+	return NULL;
+}
+
 struct pipe_end *pipe_obj__end(struct pipe_obj *o, struct proc *p)
 {
 	struct pipe_end **pp = &o->ends, *e;
@@ -85,4 +93,20 @@ const char *obj_kind__name(unsigned int kind)
 const char *pipe_side__name(unsigned int mode)
 {
 	return (mode & 3) == 3 ? "read_write" : (mode & 2) ? "write" : "read";
+}
+
+void io_stats__add(struct io_stats *dst, const struct io_stats *s)
+{
+	dst->kind = s->kind;
+	dst->write_calls += s->write_calls;
+	dst->write_bytes += s->write_bytes;
+	dst->write_blocked_ns += s->write_blocked_ns;
+	dst->write_partial += s->write_partial;
+	dst->write_eagain += s->write_eagain;
+	dst->epipe += s->epipe;
+	dst->read_calls += s->read_calls;
+	dst->read_bytes += s->read_bytes;
+	dst->read_blocked_ns += s->read_blocked_ns;
+	dst->read_eof += s->read_eof;
+	dst->read_eagain += s->read_eagain;
 }

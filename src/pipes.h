@@ -20,6 +20,9 @@ struct pipe_end {
 	uint8_t open_mode;	/* FMODE_READ 1 | FMODE_WRITE 2 seen at open/create */
 	uint8_t sigpipe_action; /* at its last EPIPE */
 	uint64_t epipe_first_ns, epipe_last_ns; /* live EPIPE records */
+	uint64_t epipe_seen; /* EPIPEs the live records stand for (folded counts included) */
+	uint64_t bytes_before_epipe; /* written to this object (while traced) by the first EPIPE */
+	bool bytes_before_known;
 	struct pipe_end *next;
 };
 
@@ -58,6 +61,8 @@ struct pipe_obj *pipe_table__get(struct pipe_table *t, const struct obj_ref *ref
 /* The object if already seen, else NULL (for sinks: they never add to the model). */
 struct pipe_obj *pipe_table__find(const struct pipe_table *t, const struct obj_ref *ref);
 struct pipe_end *pipe_obj__end(struct pipe_obj *o, struct proc *p);
+/* The process's end if it has one (for sinks: they never add to the model). */
+const struct pipe_end *pipe_obj__find_end(const struct pipe_obj *o, const struct proc *p);
 /* "read", "write" or "read_write" for FMODE_READ 1 | FMODE_WRITE 2. */
 const char *pipe_side__name(unsigned int mode);
 
@@ -76,6 +81,8 @@ static inline bool pipe_close__last_writer(const struct pipe_close_event *e)
 	return (e->mode & 2) && e->writers <= 1 && e->last_ref;
 }
 const char *obj_kind__name(unsigned int kind);
+/* dst += s, counter by counter (kind taken from s). */
+void io_stats__add(struct io_stats *dst, const struct io_stats *s);
 static inline bool obj_kind__is_pipe(unsigned int kind)
 {
 	return kind == OBJ_PIPE || kind == OBJ_FIFO;

@@ -5,6 +5,7 @@
  * schema is docs/json-schema.md; field names there are a contract.
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "decode.h"
@@ -359,6 +360,24 @@ static void json_process(FILE *f, const struct proc *p, uint64_t sig_mask)
 	fputs("}\n", f);
 }
 
+/* A reader or writer going away: who, when, by close or exit (with how it exited). */
+static void json_departure(FILE *f, const char *key, const struct pipe_departure *d)
+{
+	const struct proc *p = d->proc;
+
+	fprintf(f, ",\"%s\":{\"pid\":%u,\"comm\":", key, p->pid);
+	json_str(f, p->comm);
+	fprintf(f, ",\"ts_ns\":%llu,\"by\":\"%s\"", (unsigned long long)d->ts_ns,
+		d->at_exit ? "exit" : "close");
+	if (d->at_exit && p->exited) {
+		if (p->exit_status & 0x7f)
+			fprintf(f, ",\"exit\":{\"signal\":\"%s\"}", sig__name(p->exit_status & 0x7f));
+		else
+			fprintf(f, ",\"exit\":{\"code\":%d}", (p->exit_status >> 8) & 0xff);
+	}
+	fputc('}', f);
+}
+
 static void json_pipe_who(FILE *f, const struct pipe_end *e, const char *comm_fallback)
 {
 	fprintf(f, "{\"pid\":%u,\"comm\":", e->proc->pid);
@@ -407,13 +426,89 @@ static void json_pipe(FILE *f, const struct pipe_obj *o)
 		first = false;
 	}
 	fputc(']', f);
-	if (o->last_reader.proc) {
-		fprintf(f, ",\"last_reader_gone\":{\"pid\":%u,\"comm\":", o->last_reader.proc->pid);
-		json_str(f, o->last_reader.proc->comm);
-		fprintf(f, ",\"ts_ns\":%llu,\"by\":\"%s\"}", (unsigned long long)o->last_reader.ts_ns,
-			o->last_reader.at_exit ? "exit" : "close");
-	}
+	if (o->last_reader.proc)
+		json_departure(f, "last_reader_gone", &o->last_reader);
 	fputs("}\n", f);
+}
+
+static void json_pipe_obj(FILE *f, const char *key, const struct pipe_obj *o)
+{
+	fprintf(f, ",\"%s\":{\"kind\":\"%s\",\"ino\":%llu,\"dev\":%u", key,
+		obj_kind__name(o->kind), (unsigned long long)o->ino, o->dev);
+	if (o->path[0])
+		json_path(f, o->path, sizeof(o->path));
+	fputc('}', f);
+}
+
+static void json_proc(FILE *f, const char *key, const struct proc *p)
+{
+	fprintf(f, ",\"%s\":{\"pid\":%u,\"comm\":", key, p->pid);
+	json_str(f, p->comm);
+	fputc('}', f);
+}
+
+/* What the doctor knows at a storm's start and in its report. */
+static void json_doctor_writer(FILE *f, const struct doctor_writer *w)
+{
+	const struct pipe_end *e = w->end;
+
+	json_proc(f, "writer", e->proc);
+	json_pipe_obj(f, "object", w->obj);
+	fprintf(f, ",\"sigpipe_action\":\"%s\"", sigpipe_action__name(e->sigpipe_action));
+	if (e->bytes_before_known)
+		fprintf(f, ",\"bytes_before_first_epipe\":%llu",
+			(unsigned long long)e->bytes_before_epipe);
+	else
+		fputs(",\"bytes_before_first_epipe\":null", f);
+	if (w->obj->last_reader.proc)
+		json_departure(f, "last_reader_gone", &w->obj->last_reader);
+	else
+		fputs(",\"last_reader_gone\":null", f);
+}
+
+static void json_alert(struct output *o, const struct storm_alert *a)
+{
+	FILE *f = o->f;
+
+	fprintf(f, "{\"type\":\"sigpipe_storm\",\"state\":\"%s\",\"ts_ns\":%llu",
+		a->started ? "start" : "end", (unsigned long long)a->ts_ns);
+	json_doctor_writer(f, a->w);
+	fprintf(f, ",\"rate\":%.1f,\"threshold\":%llu", a->rate,
+		(unsigned long long)a->threshold);
+	if (!a->started)
+		fprintf(f, ",\"count\":%llu,\"duration_ns\":%llu,\"peak_rate\":%.1f",
+			(unsigned long long)a->count, (unsigned long long)a->duration_ns,
+			a->w->peak_rate);
+	fputs("}\n", f);
+}
+
+/* One per (writer, object) with EPIPE: the doctor's report. */
+static void json_sigpipe_writer(FILE *f, const struct doctor_writer *w)
+{
+	const struct pipe_end *e = w->end;
+	const struct sig_stats *sp = model__sig_stats(e->proc, SIGPIPE);
+	uint64_t count = doctor_writer__epipes(w);
+	double span = (double)(e->epipe_last_ns - e->epipe_first_ns) / 1e9;
+	bool first = true;
+
+	fputs("{\"type\":\"sigpipe_writer\"", f);
+	json_doctor_writer(f, w);
+	fprintf(f, ",\"epipe\":%llu,\"writer_sigpipes\":%llu,\"first_ts_ns\":%llu"
+		   ",\"last_ts_ns\":%llu,\"rate\":%.1f,\"peak_rate\":%.1f,\"storms\":%u",
+		(unsigned long long)count, (unsigned long long)(sp ? sig_stats__generated(sp) : 0),
+		(unsigned long long)e->epipe_first_ns, (unsigned long long)e->epipe_last_ns,
+		span > 0 ? (double)count / span : 0.0, w->peak_rate, w->storms);
+	fputs(",\"readers\":[", f);
+	for (const struct pipe_end *r = w->obj->ends; r; r = r->next) {
+		if (!r->io.read_calls)
+			continue;
+		fputs(first ? "" : ",", f);
+		json_pipe_who(f, r, "?");
+		fprintf(f, ",\"bytes\":%llu,\"reads\":%llu}", (unsigned long long)r->io.read_bytes,
+			(unsigned long long)r->io.read_calls);
+		first = false;
+	}
+	fputs("]}\n", f);
 }
 
 static void json_report(struct output *o)
@@ -431,6 +526,8 @@ static void json_report(struct output *o)
 	for (const struct pipe_obj *obj = m->pipes.first; obj; obj = obj->next_in_order)
 		if (filter__pipe(o->filter, obj))
 			json_pipe(f, obj);
+	for (unsigned int i = 0; o->doctor && i < o->doctor->count; i++)
+		json_sigpipe_writer(f, &o->doctor->writers[i]);
 	for (unsigned int r = 0; r < LOSS_REASON_MAX; r++)
 		if (m->loss[r])
 			json_lost(o, r, m->loss[r], m->loss[r]);
@@ -446,4 +543,5 @@ const struct sink_ops sink_json_ops = {
 	.record = json_record,
 	.lost = json_lost,
 	.report = json_report,
+	.alert = json_alert,
 };

@@ -182,9 +182,38 @@ static void text_pipe_record(struct output *o, const struct event_header *hdr, c
 	line_end(o, hdr);
 }
 
+/*
+ * ipcscope sigpipe shows the story of a storm, not all IPC: each writer's
+ * first EPIPE on an object (its line says what the writer does with
+ * SIGPIPE; repeats are counted for the alerts and the report), the last
+ * reader going away, and exits (a default SIGPIPE kills).
+ */
+static bool doctor_shows(const struct output *o, const struct event_header *hdr, const void *rec)
+{
+	switch (hdr->type) {
+	case EVENT_EPIPE: {
+		const struct epipe_event *e = rec;
+		const struct proc *p = proc_table__find(o->model->procs, e->task.pid,
+							e->task.start_ns);
+		const struct pipe_obj *po = pipe_table__find(&o->model->pipes, &e->object);
+		const struct pipe_end *end = po ? pipe_obj__find_end(po, p) : NULL;
+
+		return !end || end->epipe_seen <= hdr->count; /* the model has counted it */
+	}
+	case EVENT_PIPE_CLOSE:
+		return pipe_close__last_reader(rec);
+	case EVENT_PROC_EXIT:
+		return true;
+	}
+	return o->verbose && (hdr->type == EVENT_PROC_FORK || hdr->type == EVENT_PROC_EXEC);
+}
+
 static void text_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
 	char who[96], buf[512], buf2[512];
+
+	if (o->doctor && !doctor_shows(o, hdr, rec))
+		return;
 
 	switch (hdr->type) {
 	case EVENT_SIG_GENERATE:
@@ -389,7 +418,7 @@ static void end_str(char *buf, size_t size, const struct pipe_end *e)
 /* writer -> pipe -> reader with bytes on each edge; who went away. */
 static void report_pipes(struct output *o)
 {
-	char obj[160], who[96], n1[16], n2[16], t[32], clock[32];
+	char obj[160], who[96], n1[16], n2[16], t[32], gone[192];
 	bool headed = false;
 
 	for (const struct pipe_obj *p = o->model->pipes.first; p; p = p->next_in_order) {
@@ -435,13 +464,105 @@ static void report_pipes(struct output *o)
 			fputc('\n', o->f);
 		}
 		if (p->last_reader.proc)
-			fprintf(o->f, "  last reader gone: %s by %s at %s\n",
-				format__task(who, sizeof(who), p->last_reader.proc->comm,
-					     p->last_reader.proc->pid, 0),
-				p->last_reader.at_exit ? "exit" : "close",
-				format__clock(clock, sizeof(clock), p->last_reader.ts_ns,
-					      o->mono_to_real_ns));
+			fprintf(o->f, "  last reader gone: %s\n",
+				format__departure(gone, sizeof(gone), &p->last_reader,
+						  o->mono_to_real_ns));
 	}
+}
+
+static const char *sigpipe_word(unsigned int action)
+{
+	static const char *const words[] = { "default", "ignored", "handler" };
+
+	return words[action < 3 ? action : 0];
+}
+
+static void text_alert(struct output *o, const struct storm_alert *a)
+{
+	const struct doctor_writer *w = a->w;
+	char clock[32], who[96], obj[160], n[16], gone[192], dur[32];
+
+	format__task(who, sizeof(who), w->end->proc->comm, w->end->proc->pid, 0);
+	format__object(obj, sizeof(obj), w->obj->kind, w->obj->ino, w->obj->path);
+	fprintf(o->f, "%-12s %-7s %-9s ",
+		format__clock(clock, sizeof(clock), a->ts_ns, o->mono_to_real_ns), "ALERT",
+		"SIGPIPE");
+	if (!a->started) {
+		fprintf(o->f, "storm over: %s -> %s: %s EPIPE in %s, peak %.0f/s\n", who, obj,
+			format__count(n, sizeof(n), a->count),
+			format__ns(dur, sizeof(dur), a->duration_ns), w->peak_rate);
+		return;
+	}
+	fprintf(o->f, "storm: %s -> %s: %.0f EPIPE/s (threshold %llu/s), SIGPIPE %s\n", who, obj,
+		a->rate, (unsigned long long)a->threshold, sigpipe_word(w->end->sigpipe_action));
+	fprintf(o->f, "%-12s %-7s %-9s ", "", "", "");
+	if (w->end->bytes_before_known)
+		fprintf(o->f, "%s B written before the first EPIPE; ",
+			format__count(n, sizeof(n), w->end->bytes_before_epipe));
+	fprintf(o->f, "last reader: %s\n",
+		obj_kind__is_pipe(w->obj->kind) ?
+			format__departure(gone, sizeof(gone), &w->obj->last_reader,
+					  o->mono_to_real_ns) :
+			"not tracked for sockets");
+}
+
+/* One row per (writer, object) with EPIPE, then who read it and who left. */
+static void report_doctor(struct output *o)
+{
+	const struct sigpipe_doctor *d = o->doctor;
+	char who[96], obj[160], n[16], first[32], last[32], gone[192], b[16];
+	unsigned int storms = 0;
+
+	for (unsigned int i = 0; i < d->count; i++)
+		storms += d->writers[i].storms;
+	fprintf(o->f, "\nSIGPIPE doctor: %u writer/object pairs with EPIPE, %u storms "
+		      "(threshold %llu/s)\n", d->count, storms, (unsigned long long)d->threshold);
+	if (!d->count)
+		return;
+	fprintf(o->f, "%-22s %-22s %7s %8s %-12s %-12s %-8s %s\n", "WRITER", "OBJECT", "EPIPE",
+		"RATE/s", "FIRST", "LAST", "SIGPIPE", "BYTES BEFORE");
+	for (unsigned int i = 0; i < d->count; i++) {
+		const struct doctor_writer *w = &d->writers[i];
+		const struct pipe_end *e = w->end;
+		uint64_t count = doctor_writer__epipes(w);
+		double span = (double)(e->epipe_last_ns - e->epipe_first_ns) / 1e9;
+
+		fprintf(o->f, "%-22s %-22s %7s %8.0f %-12s %-12s %-8s %s\n",
+			format__task(who, sizeof(who), e->proc->comm, e->proc->pid, 0),
+			format__object(obj, sizeof(obj), w->obj->kind, w->obj->ino, w->obj->path),
+			format__count(n, sizeof(n), count), span > 0 ? (double)count / span : 0.0,
+			format__clock(first, sizeof(first), e->epipe_first_ns, o->mono_to_real_ns),
+			format__clock(last, sizeof(last), e->epipe_last_ns, o->mono_to_real_ns),
+			sigpipe_word(e->sigpipe_action),
+			e->bytes_before_known ? format__count(b, sizeof(b), e->bytes_before_epipe)
+					      : "-");
+		for (const struct pipe_end *r = w->obj->ends; r; r = r->next)
+			if (r->io.read_calls)
+				fprintf(o->f, "  read by %s: %s B\n",
+					format__task(who, sizeof(who), r->proc->comm, r->proc->pid, 0),
+					format__count(n, sizeof(n), r->io.read_bytes));
+		if (obj_kind__is_pipe(w->obj->kind))
+			fprintf(o->f, "  last reader: %s\n",
+				format__departure(gone, sizeof(gone), &w->obj->last_reader,
+						  o->mono_to_real_ns));
+	}
+}
+
+static void report_losses(struct output *o)
+{
+	const struct model *m = o->model;
+
+	if (!model__loss_total(m)) {
+		fputs("\nlost: nothing\n", o->f);
+		return;
+	}
+	fputs("\nlost:\n", o->f);
+	for (unsigned int r = 0; r < LOSS_REASON_MAX; r++)
+		if (m->loss[r])
+			fprintf(o->f, "  %llu %s\n", (unsigned long long)m->loss[r], loss_reason__text(r));
+	if (m->bad_records)
+		fprintf(o->f, "  %llu %s\n", (unsigned long long)m->bad_records,
+			loss_reason__text(LOSS_REASON_MAX));
 }
 
 static void text_report(struct output *o)
@@ -450,25 +571,19 @@ static void text_report(struct output *o)
 	char dur[32];
 	size_t n;
 	struct proc **rows = report_rows(o, &n);
-	uint64_t lost = model__loss_total(m);
 
 	fprintf(o->f, "\n=== ipcscope report: %s, %llu events ===\n",
 		format__ns(dur, sizeof(dur), m->end_mono_ns - m->start_mono_ns),
 		(unsigned long long)m->events);
-	report_signal_rows(o, rows, n);
-	report_pipes(o);
-	report_exits(o, rows, n);
-	if (!lost) {
-		fputs("\nlost: nothing\n", o->f);
+	if (o->doctor) {
+		report_doctor(o);
+		report_exits(o, rows, n);
 	} else {
-		fputs("\nlost:\n", o->f);
-		for (unsigned int r = 0; r < LOSS_REASON_MAX; r++)
-			if (m->loss[r])
-				fprintf(o->f, "  %llu %s\n", (unsigned long long)m->loss[r], loss_reason__text(r));
-		if (m->bad_records)
-			fprintf(o->f, "  %llu %s\n", (unsigned long long)m->bad_records,
-				loss_reason__text(LOSS_REASON_MAX));
+		report_signal_rows(o, rows, n);
+		report_pipes(o);
+		report_exits(o, rows, n);
 	}
+	report_losses(o);
 	free(rows);
 }
 
@@ -477,4 +592,5 @@ const struct sink_ops sink_text_ops = {
 	.record = text_record,
 	.lost = text_lost,
 	.report = text_report,
+	.alert = text_alert,
 };

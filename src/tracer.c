@@ -6,6 +6,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "pipes.h"
 #include "tracer.h" /* before the skeleton: it names our structs */
 #include "ipcscope.skel.h"
 
@@ -189,6 +190,32 @@ static int read_io_stats(struct tracer *t, struct model *m)
 	}
 	free(slots);
 	return err;
+}
+
+int tracer__io_counters(struct tracer *t, const struct io_key *key, struct io_stats *out)
+{
+	struct io_slot *slots = calloc((size_t)t->fold.ncpus, sizeof(*slots));
+	uint32_t idx = io_slot__index(key);
+	struct io_stats row;
+	bool found = false;
+
+	if (!slots)
+		return -ENOMEM;
+	memset(out, 0, sizeof(*out));
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.io_stats), key, &row) == 0) {
+		io_stats__add(out, &row);
+		found = true;
+	}
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.io_slots), &idx, slots) == 0) {
+		for (int c = 0; c < t->fold.ncpus; c++) {
+			if (memcmp(&slots[c].key, key, sizeof(*key)))
+				continue;
+			io_stats__add(out, &slots[c].delta);
+			found = true;
+		}
+	}
+	free(slots);
+	return found ? 0 : -ENOENT;
 }
 
 int tracer__read_stats(struct tracer *t, struct model *m)

@@ -54,6 +54,11 @@ int tracer__read_losses(struct tracer *t, uint64_t out[LOSS_REASON_MAX]);
  * the folded bursts BPF had not yet added to it, to the model.
  */
 int tracer__read_stats(struct tracer *t, struct model *m);
+/*
+ * While tracing: one (process, object)'s traffic so far, the io_stats row
+ * plus what the per-CPU write-combining slots hold for it. -ENOENT if none.
+ */
+int tracer__io_counters(struct tracer *t, const struct io_key *key, struct io_stats *out);
 /* Detaches the programs; maps stay readable until tracer__destroy. */
 void tracer__detach(struct tracer *t);
 void tracer__destroy(struct tracer *t);

@@ -114,12 +114,12 @@ class Context:
     def workload(self, name):
         return os.path.join(self.build, "tests", name)
 
-    def run(self, args, timeout=60, json_out=True):
-        """Runs ipcscope with args; JSON goes to a file, stdout is the workload's."""
+    def run(self, args, timeout=60, json_out=True, mode=()):
+        """Runs ipcscope [mode] with args; JSON goes to a file, stdout is the workload's."""
         out = os.path.join(self.tmp, "out.jsonl")
         if os.path.exists(out):
             os.unlink(out)
-        cmd = [self.tool] + (["--json", "-o", out] if json_out else []) + args
+        cmd = [self.tool] + list(mode) + (["--json", "-o", out] if json_out else []) + args
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                               stdin=subprocess.DEVNULL)
         records = []
@@ -134,9 +134,9 @@ class Context:
         run = Run(proc, records)
         return run
 
-    def trace(self, workload_argv, extra=(), timeout=60):
+    def trace(self, workload_argv, extra=(), timeout=60, mode=()):
         run = self.run(list(extra) + ["--", self.workload(workload_argv[0])]
-                       + list(workload_argv[1:]), timeout=timeout)
+                       + list(workload_argv[1:]), timeout=timeout, mode=mode)
         assert run.rc == 0, "ipcscope -- %s exited %d: %s" % (
             " ".join(workload_argv), run.rc, run.stderr[-1000:])
         summary = run.of_type("summary")
@@ -631,6 +631,86 @@ def test_blocked_writer_and_eagain(ctx):
     empty = pipe_record(run, run.pid("ino_empty"))
     expect([(r["pid"], r["eagain"], r["bytes"]) for r in empty["readers"]], [(parent, 1, 0)],
            "non-blocking read of an empty pipe")
+
+
+
+
+# ---------------------------------------------------------------- sigpipe doctor
+
+def storm_alerts(run, writer):
+    return [(r["state"], r) for r in run.of_type("sigpipe_storm") if r["writer"]["pid"] == writer]
+
+
+def test_doctor_alerts_on_a_storm_and_names_who(ctx):
+    # 5000 EPIPE/s for 1.5 s against a threshold of 1000/s, then 3.5 s quiet:
+    # the end comes from the rate falling (2 s window), before the writer exits.
+    run = ctx.trace(["sigpipe_storm", "4096", "5000", "1500", "3500", "3"],
+                    extra=["--threshold", "1000", "--fold-window", "200"], mode=["sigpipe"])
+    writer, reader, ino = run.pid("writer"), run.pid("reader"), run.pid("ino")
+    epipe = run.pid("epipe")
+    alerts = storm_alerts(run, writer)
+    expect([state for state, _ in alerts], ["start", "end"], "alerts for the writer")
+    start, end = alerts[0][1], alerts[1][1]
+    for a in (start, end):
+        expect((a["object"]["kind"], a["object"]["ino"]), ("pipe", ino), "alert object")
+        expect(a["sigpipe_action"], "ignore", "writer's SIGPIPE action")
+        expect(a["bytes_before_first_epipe"], 4096, "bytes before the first EPIPE")
+        gone = a["last_reader_gone"]
+        expect((gone["pid"], gone["by"], gone.get("exit")), (reader, "exit", {"code": 3}),
+               "reader that went away (pid, by, exit)")
+    expect_true(start["rate"] >= 1000, "start rate %s below the threshold" % start["rate"])
+    expect(end["count"], epipe, "EPIPEs in the storm vs the workload's count")
+    wexit = run.exits(writer)
+    expect_true(wexit and end["ts_ns"] < wexit[0]["ts_ns"],
+                "the storm should end while the writer sits quiet, before it exits")
+    rep = [r for r in run.of_type("sigpipe_writer") if r["writer"]["pid"] == writer]
+    expect(len(rep), 1, "sigpipe_writer records for the writer")
+    rep = rep[0]
+    expect((rep["epipe"], rep["writer_sigpipes"], rep["storms"]), (epipe, epipe, 1),
+           "report (epipe, SIGPIPEs, storms)")
+    expect(rep["bytes_before_first_epipe"], 4096, "report bytes before")
+    expect([(r["pid"], r["bytes"]) for r in rep["readers"]], [(reader, 4096)], "readers")
+    expect_true(rep["first_ts_ns"] <= rep["last_ts_ns"], "first <= last")
+    expect_true(rep["rate"] > 1000, "report rate %s" % rep["rate"])
+
+
+def test_doctor_stays_quiet_below_the_threshold(ctx):
+    run = ctx.trace(["sigpipe_storm", "100", "20", "1000", "0", "0"],
+                    extra=["--threshold", "1000"], mode=["sigpipe"])
+    writer, epipe = run.pid("writer"), run.pid("epipe")
+    expect(storm_alerts(run, writer), [], "alerts for a 20/s trickle")
+    rep = [r for r in run.of_type("sigpipe_writer") if r["writer"]["pid"] == writer]
+    expect([(r["epipe"], r["storms"], r["bytes_before_first_epipe"]) for r in rep],
+           [(epipe, 0, 100)], "report (epipe, storms, bytes before)")
+
+
+def test_doctor_text_alert_lines(ctx):
+    run = ctx.run(["--threshold", "1000", "--fold-window", "200", "--",
+                   ctx.workload("sigpipe_storm"), "64", "5000", "1000", "3000", "5"],
+                  json_out=False, mode=["sigpipe"])
+    expect(run.rc, 0, "exit status")
+    writer, reader, ino = run.pid("writer"), run.pid("reader"), run.pid("ino")
+    lines = run.stdout.splitlines()
+    alert = [l for l in lines if " ALERT " in l]
+    expect(len(alert), 2, "ALERT lines (start, end): %r" % alert)
+    expect_true("[%d] -> pipe:[%d]" % (writer, ino) in alert[0] and "storm:" in alert[0],
+                "start alert names writer and pipe: %r" % alert[0])
+    detail = lines[lines.index(alert[0]) + 1]
+    expect_true("64 B written before the first EPIPE" in detail and
+                "[%d] exited 5" % reader in detail, "start alert detail: %r" % detail)
+    expect_true("storm over:" in alert[1], "end alert: %r" % alert[1])
+    epipe_lines = [l for l in lines if l.split()[1:2] == ["EPIPE"] and "[%d]" % writer in l]
+    expect(len(epipe_lines), 1, "live EPIPE lines in doctor mode (the first only)")
+
+
+def test_doctor_usage_errors(ctx):
+    for args, needle in ((["--threshold", "10"], "ipcscope sigpipe --threshold"),
+                         (["sigpipe", "-s", "USR1"], "SIGPIPE only"),
+                         (["sigpipe", "--threshold", "0"], "--threshold must be")):
+        proc = subprocess.run([ctx.tool] + args, capture_output=True, text=True, timeout=10)
+        expect(proc.returncode, 2, "exit status of ipcscope %s" % " ".join(args))
+        expect_true(needle in proc.stderr and proc.stderr.count("\n") == 1,
+                    "one-line error naming the fix for %s: %r" % (args, proc.stderr))
 
 
 TESTS = [(name, fn) for name, fn in sorted(globals().items())

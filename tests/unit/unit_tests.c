@@ -19,6 +19,7 @@
 #include "proc_table.h"
 #include "sanitize.h"
 #include "signals.h"
+#include "sigpipe_doctor.h"
 
 static int failures;
 static const char *current;
@@ -339,7 +340,7 @@ static char *render(bool json, void (*feed)(struct decoder *d))
 	output__open(&o, "/dev/null", json, &m, &flt);
 	fclose(o.f);
 	o.f = open_memstream(&buf, &size);
-	d = (struct decoder){ &m, &o, &fs, &flt };
+	d = (struct decoder){ &m, &o, &fs, &flt, NULL };
 	feed(&d);
 	fclose(o.f);
 	o.f = NULL;
@@ -452,6 +453,84 @@ static void test_json_process_and_loss_records(void)
 	free(out);
 }
 
+/* ---- the SIGPIPE doctor: storm start/end from record counts ---- */
+
+struct alert_log {
+	int starts, ends;
+	uint64_t end_count;
+	double start_rate;
+};
+
+static void log_alert(void *ctx, const struct storm_alert *a)
+{
+	struct alert_log *log = ctx;
+
+	if (a->started) {
+		log->starts++;
+		log->start_rate = a->rate;
+	} else {
+		log->ends++;
+		log->end_count = a->count;
+	}
+}
+
+static int fake_io(void *ctx, const struct io_key *key, struct io_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->write_bytes = key->pid == 42 ? 4096 : 0;
+	(void)ctx;
+	return 0;
+}
+
+/* The model's side of an EPIPE record, then the doctor's. */
+static void doctor_feed(struct sigpipe_doctor *d, struct pipe_obj *o, struct pipe_end *e,
+			uint32_t count)
+{
+	e->epipe_seen += count;
+	doctor__on_epipe(d, o, e, count);
+}
+
+static void test_doctor_storm_start_and_end(void)
+{
+	struct proc writer = { .pid = 42, .start_ns = 1 };
+	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
+	struct pipe_end end = { .proc = &writer };
+	struct sigpipe_doctor d;
+	struct alert_log log = { 0 };
+	uint64_t now = 0;
+
+	doctor__init(&d, 1000);
+	d.alert = log_alert;
+	d.alert_ctx = &log;
+	d.io = fake_io;
+	doctor_feed(&d, &obj, &end, 1); /* the first EPIPE: bytes before are looked up */
+	CHECK_INT(end.bytes_before_known, 1);
+	CHECK_INT(end.bytes_before_epipe, 4096);
+	doctor__tick(&d, now += DOCTOR_TICK_NS);
+	CHECK_INT(log.starts, 0); /* 1 in 2 s is no storm */
+	/* 600 per tick is 2400/s: over 2 s the rate crosses 1000/s on the 4th tick. */
+	for (int i = 0; i < 4; i++) {
+		doctor_feed(&d, &obj, &end, 600);
+		doctor__tick(&d, now += DOCTOR_TICK_NS);
+		CHECK_INT(log.starts, i < 3 ? 0 : 1);
+	}
+	check(log.start_rate >= 1000, "start rate %.1f", log.start_rate);
+	for (int i = 0; i < 4; i++) { /* still storming: no second alert */
+		doctor_feed(&d, &obj, &end, 600);
+		doctor__tick(&d, now += DOCTOR_TICK_NS);
+	}
+	CHECK_INT(log.starts, 1);
+	CHECK_INT(log.ends, 0);
+	for (int i = 0; i < DOCTOR_BUCKETS && !log.ends; i++) /* silence: the rate falls */
+		doctor__tick(&d, now += DOCTOR_TICK_NS);
+	CHECK_INT(log.ends, 1);
+	CHECK_INT(log.end_count, 8 * 600 + 1); /* the storm counts from its first window */
+	CHECK_INT(d.writers[0].storms, 1);
+	doctor__finish(&d, now);
+	CHECK_INT(log.ends, 1); /* nothing left storming */
+	doctor__free(&d);
+}
+
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
@@ -470,5 +549,6 @@ int main(void)
 	run("text: hostile name stays on one safe line", test_text_record_has_no_control_bytes);
 	run("decode: bad records counted", test_decoder_counts_bad_records);
 	run("json: process, exit and loss records", test_json_process_and_loss_records);
+	run("doctor: a storm starts once, ends when the rate falls", test_doctor_storm_start_and_end);
 	return failures ? 1 : 0;
 }
