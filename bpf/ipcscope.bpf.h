@@ -16,6 +16,7 @@
 const volatile __u64 cfg_fold_window_ns = 1000000000ULL;
 const volatile __u32 cfg_fold_burst = 0; /* 0: never fold */
 const volatile __u64 cfg_sig_mask = ~0ULL; /* bit (sig - 1) */
+const volatile __u8 cfg_fd_direct_load = 1; /* files.bpf.h fd__file() */
 const volatile __u8 cfg_filter_pids = 0;	  /* consult the watch map */
 const volatile __u8 cfg_match_sender = 1;
 const volatile __u8 cfg_match_target = 1;

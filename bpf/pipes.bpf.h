@@ -38,23 +38,43 @@
 #define AT_FDCWD -100
 #define EXIT_SCAN_FDS 64 /* fds of an exiting process checked for pipe ends */
 
+#define PAGE_SIZE 4096
+
 /* A read/write-like call on a pipe or FIFO, from sys_enter to sys_exit. */
 struct io_call {
-	__u64 ts;
+	__u64 ts;    /* only for calls that may block: 0 otherwise */
 	__u64 nvcsw; /* voluntary switches at entry: changed means it slept */
 	__u64 count; /* bytes asked for (read/write) */
 	struct obj_ref in;  /* read side, kind OBJ_NONE if none */
 	struct obj_ref out; /* write side */
 	__s32 out_fd;
 	__u32 nr_plus_1; /* the call in flight + 1 (read is 0); 0: none */
+	__u32 tid;	 /* io_inflight: whose call */
+	__u32 _pad;
 };
 
+/*
+ * Calls that may block (pipe__may_block) are remembered per thread, with
+ * their start time, in task storage: the thread may wake on another CPU.
+ * All others are remembered in this CPU's io_inflight entry: a thread that
+ * does not switch out stays on its CPU, so sys_exit finds it there without
+ * a task-storage lookup or a clock read. If it was switched out after all
+ * (the entry may then be another thread's), sys_exit names the object
+ * again from the fd, so the call is still counted.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, struct io_call);
 } io_calls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct io_call);
+} io_inflight SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -148,79 +168,136 @@ static __always_inline void pipe__object_of_fd(struct task_struct *cur, int fd,
 }
 
 /*
- * pipe_write() fails with EPIPE before it can block when no reader is left
- * (fs/pipe.c): such a write needs no entry timestamp (one clock read less
- * per write in an EPIPE storm).
+ * Whether a call on this pipe may sleep (fs/pipe.c): a read of an empty
+ * pipe that still has writers; a write while readers remain and the free
+ * slots (a page each) cannot take count bytes. Without readers a write
+ * fails with EPIPE at once; without writers a read returns 0. count 0:
+ * unknown (writev), assume it may. Another writer can fill the pipe after
+ * this check: such a call, or one that waits on the pipe mutex, sleeps
+ * without its blocked time measured (docs/design.md).
  */
-static __always_inline bool pipe__has_readers(struct file *file)
+static __always_inline bool pipe__may_block(struct file *file, bool write, __u64 count)
 {
 	struct pipe_inode_info *pipe =
 		bpf_rdonly_cast(file->private_data, bpf_core_type_id_kernel(struct pipe_inode_info));
+	__u32 used, max;
 
-	return pipe && pipe->readers;
+	if (!pipe)
+		return true;
+	used = pipe->head - pipe->tail;
+	max = pipe->max_usage;
+	if (!write)
+		return used == 0 && pipe->writers;
+	if (!pipe->readers)
+		return false;
+	return !count || used >= max || count > (__u64)(max - used) * PAGE_SIZE;
 }
 
-/* sys_enter of a call that may move bytes through a pipe: remember it. */
-static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
+/*
+ * Which pipe objects a read/write-like call reads and writes, and whether
+ * it may block. From the syscall's arguments, so sys_exit can ask again.
+ */
+static __always_inline bool io__resolve(struct task_struct *cur, struct pt_regs *regs, __u32 nr,
+					struct io_call *c)
 {
-	struct obj_ref in = {}, out = {};
-	struct io_call *c;
 	struct file *file;
-	int out_fd = -1;
-	bool may_block = true;
+	bool write;
 
-	if (!proc__wanted(cur->tgid))
-		return; /* before the fd lookups: filtered-out calls cost nothing more */
+	c->in.kind = OBJ_NONE;
+	c->out.kind = OBJ_NONE;
+	c->out_fd = -1;
+	c->count = nr == NR_read || nr == NR_write ? regs->dx : 0;
 	switch (nr) {
 	case NR_read:
 	case NR_readv:
-		pipe__object_of_fd(cur, regs->di, &in);
-		break;
 	case NR_write:
 	case NR_writev:
-		out_fd = regs->di;
-		file = fd__file(cur, out_fd);
+		write = nr == NR_write || nr == NR_writev;
+		file = fd__file(cur, regs->di);
 		if (!file__is_fifo(file))
-			return;
-		file__object(file, &out, false);
-		may_block = pipe__has_readers(file);
-		break;
+			return false;
+		if (write) {
+			c->out_fd = regs->di;
+			file__object(file, &c->out, false);
+		} else {
+			file__object(file, &c->in, false);
+		}
+		return pipe__may_block(file, write, c->count);
 	case NR_splice: /* splice(fd_in, off_in, fd_out, off_out, len, flags) */
-		pipe__object_of_fd(cur, regs->di, &in);
-		out_fd = regs->dx;
-		pipe__object_of_fd(cur, out_fd, &out);
+		pipe__object_of_fd(cur, regs->di, &c->in);
+		c->out_fd = regs->dx;
+		pipe__object_of_fd(cur, c->out_fd, &c->out);
 		break;
 	case NR_tee: /* tee(fd_in, fd_out, len, flags) */
-		pipe__object_of_fd(cur, regs->di, &in);
-		out_fd = regs->si;
-		pipe__object_of_fd(cur, out_fd, &out);
+		pipe__object_of_fd(cur, regs->di, &c->in);
+		c->out_fd = regs->si;
+		pipe__object_of_fd(cur, c->out_fd, &c->out);
 		break;
 	case NR_vmsplice: /* into the pipe if it is a write end, out of it otherwise */
 		file = fd__file(cur, regs->di);
 		if (!file__is_fifo(file))
 			break;
 		if (file->f_mode & FMODE_WRITE) {
-			out_fd = regs->di;
-			file__object(file, &out, false);
+			c->out_fd = regs->di;
+			file__object(file, &c->out, false);
 		} else {
-			file__object(file, &in, false);
+			file__object(file, &c->in, false);
 		}
 		break;
 	}
-	if (!in.kind && !out.kind)
+	return true;
+}
+
+/* sys_enter of a call that may move bytes through a pipe: remember it. */
+static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
+{
+	struct io_call call = {}, *c;
+	__u32 zero = 0;
+	bool may_block;
+
+	if (!proc__wanted(cur->tgid))
+		return; /* before the fd lookups: filtered-out calls cost nothing more */
+	may_block = io__resolve(cur, regs, nr, &call);
+	if (!call.in.kind && !call.out.kind)
 		return;
-	c = bpf_task_storage_get(&io_calls, cur, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!c) {
-		loss__count(LOSS_STORAGE);
+	c = bpf_map_lookup_elem(&io_inflight, &zero);
+	if (!c)
 		return;
+	if (may_block) {
+		if (c->tid == cur->pid)
+			c->tid = 0; /* a stale entry must not pass for this call */
+		c = bpf_task_storage_get(&io_calls, cur, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!c) {
+			loss__count(LOSS_STORAGE);
+			return;
+		}
+		c->ts = bpf_ktime_get_ns();
+	} else {
+		c->ts = 0;
 	}
-	c->ts = may_block ? bpf_ktime_get_ns() : 0;
 	c->nvcsw = cur->nvcsw;
-	c->count = nr == NR_read || nr == NR_write ? regs->dx : 0;
-	c->in = in;
-	c->out = out;
-	c->out_fd = out_fd;
+	c->count = call.count;
+	c->in = call.in;
+	c->out = call.out;
+	c->out_fd = call.out_fd;
 	c->nr_plus_1 = nr + 1;
+	c->tid = cur->pid;
+}
+
+/*
+ * The call this thread is in, as io__enter() remembered it: this CPU's
+ * io_inflight entry, else task storage. NULL if neither has it.
+ */
+static __always_inline struct io_call *io__remembered(struct task_struct *cur, __u32 nr)
+{
+	struct io_call *c;
+	__u32 zero = 0;
+
+	c = bpf_map_lookup_elem(&io_inflight, &zero);
+	if (c && c->tid == cur->pid && c->nr_plus_1 == nr + 1)
+		return c;
+	c = bpf_task_storage_get(&io_calls, cur, NULL, 0);
+	return c && c->nr_plus_1 == nr + 1 ? c : NULL;
 }
 
 /* An EPIPE: one folded live record per (process, object, fd) burst. */
@@ -265,26 +342,18 @@ static __always_inline int nr__out_fd(__u32 nr, struct pt_regs *regs)
 	return regs->di;
 }
 
-/*
- * EPIPE from a call io__enter() did not remember: a socket, or a write to a
- * pipe that had no reader left at entry (pipe__has_readers()).
- */
-static __always_inline void io__unremembered_epipe(struct task_struct *cur, struct pt_regs *regs,
-						   __u32 nr)
+/* EPIPE from a socket (pipe writes are counted with their traffic in io__exit). */
+static __always_inline void io__socket_epipe(struct task_struct *cur, struct pt_regs *regs,
+					     __u32 nr)
 {
 	struct obj_ref obj;
 	struct io_stats *d;
 	int fd = nr__out_fd(nr, regs);
 
-	if (!proc__wanted(cur->tgid))
-		return;
 	file__object(fd__file(cur, fd), &obj, true);
 	d = io__counters(cur, &obj);
-	if (d) {
-		if (obj.kind == OBJ_PIPE || obj.kind == OBJ_FIFO)
-			d->write_calls++;
+	if (d)
 		d->epipe++;
-	}
 	epipe__emit(cur, fd, &obj, nr);
 }
 
@@ -292,16 +361,26 @@ static __always_inline void io__unremembered_epipe(struct task_struct *cur, stru
 static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
 				     __u32 nr)
 {
-	struct io_call *c = bpf_task_storage_get(&io_calls, cur, NULL, 0);
+	struct io_call again = {}, *c = io__remembered(cur, nr);
 	struct io_stats *d;
 	__u64 blocked = 0;
 
-	if (!c || c->nr_plus_1 != nr + 1) {
-		if (ret == -EPIPE && nr__writes(nr))
-			io__unremembered_epipe(cur, regs, nr);
-		return;
+	if (c) {
+		c->nr_plus_1 = 0;
+	} else {
+		/* Not remembered: a socket, not a pipe at all, or a call that
+		 * switched CPUs after io__enter() judged it would not block. */
+		if (!proc__wanted(cur->tgid))
+			return;
+		io__resolve(cur, regs, nr, &again);
+		if (!again.in.kind && !again.out.kind) {
+			if (ret == -EPIPE && nr__writes(nr))
+				io__socket_epipe(cur, regs, nr);
+			return;
+		}
+		again.ts = 0;
+		c = &again;
 	}
-	c->nr_plus_1 = 0;
 	if (cur->nvcsw != c->nvcsw && c->ts)
 		blocked = bpf_ktime_get_ns() - c->ts; /* it slept: waited on the pipe */
 	if (c->in.kind && (d = io__counters(cur, &c->in))) {

@@ -91,10 +91,10 @@ static __always_inline __u8 info_kind_of(struct kernel_siginfo *info)
  */
 static __always_inline void sigpipe__object(struct task_struct *cur, struct obj_ref *obj, __u32 nr)
 {
-	struct io_call *c = bpf_task_storage_get(&io_calls, cur, NULL, 0);
+	struct io_call *c = io__remembered(cur, nr);
 	struct pt_regs *regs;
 
-	if (c && c->nr_plus_1 == nr + 1 && c->out.kind) {
+	if (c && c->out.kind) {
 		*obj = c->out;
 		return;
 	}

@@ -76,14 +76,29 @@ int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_recor
 	libbpf_verbosity = opts->verbose;
 	libbpf_set_print(print_libbpf);
 
-	t->skel = ipcscope_bpf__open_opts(&open_opts);
-	if (!t->skel) {
-		err = -errno;
-		fprintf(stderr, "ipcscope: cannot open the BPF object: %s\n", strerror(-err));
-		return err;
+	/*
+	 * First with fd table entries loaded directly (files.bpf.h), which a
+	 * kernel older than ours refuses; then with probe reads.
+	 */
+	for (int direct = 1; direct >= 0; direct--) {
+		t->skel = ipcscope_bpf__open_opts(&open_opts);
+		if (!t->skel) {
+			err = -errno;
+			fprintf(stderr, "ipcscope: cannot open the BPF object: %s\n",
+				strerror(-err));
+			return err;
+		}
+		configure(t->skel, opts);
+		t->skel->rodata->cfg_fd_direct_load = direct;
+		err = ipcscope_bpf__load(t->skel);
+		if (!err || !direct || (err != -EACCES && err != -EINVAL))
+			break;
+		if (opts->verbose)
+			fprintf(stderr, "ipcscope: this kernel refuses direct fd table loads; "
+					"using probe reads\n");
+		ipcscope_bpf__destroy(t->skel);
+		t->skel = NULL;
 	}
-	configure(t->skel, opts);
-	err = ipcscope_bpf__load(t->skel);
 	if (err) {
 		fprintf(stderr, "ipcscope: cannot load the BPF programs: %s: %s\n", strerror(-err),
 			load_hint(err));
