@@ -713,5 +713,19 @@ def test_doctor_usage_errors(ctx):
                     "one-line error naming the fix for %s: %r" % (args, proc.stderr))
 
 
+def test_splice_tee_vmsplice_traffic(ctx):
+    b = 1000
+    run = ctx.trace(["pipe_splice", str(b)])
+    pid = run.pid("pid")
+    want = {"ino_a": ((b, 1), (2 * b, 2)),   # vmsplice in; tee (copy) and read out
+            "ino_b": ((b, 1), (b, 1)),       # tee in; splice out
+            "ino_c": ((b, 1), (b, 1))}       # splice in; read out
+    for key, (wrote, read) in sorted(want.items()):
+        rec = pipe_record(run, run.pid(key))
+        wr = [(w["bytes"], w["writes"]) for w in ends(rec, "writers", pid)]
+        rd = [(r["bytes"], r["reads"]) for r in ends(rec, "readers", pid)]
+        expect((wr, rd), ([wrote], [read]), "%s (writer (bytes, calls), reader)" % key)
+
+
 TESTS = [(name, fn) for name, fn in sorted(globals().items())
          if name.startswith("test_") and callable(fn)]
