@@ -9,6 +9,7 @@
 #define FILES_BPF_H
 
 #include "ipcscope.bpf.h"
+#include <bpf/bpf_endian.h>
 
 /* include/uapi/linux/stat.h, magic.h, socket.h, in.h; include/linux/fs.h */
 #define S_IFMT 00170000
@@ -79,6 +80,27 @@ static __always_inline __u8 socket__kind(struct file *file)
 		return OBJ_SOCKET;
 	proto = sk->sk_protocol;
 	return proto == IPPROTO_TCP ? OBJ_TCP : proto == IPPROTO_UDP ? OBJ_UDP : OBJ_SOCKET;
+}
+
+/* A TCP/UDP socket's addresses and ports: a few loads from struct sock_common. */
+static __always_inline void socket__inet(struct file *file, struct inet_ends *inet)
+{
+	struct socket *sock = bpf_rdonly_cast(file->private_data,
+					      bpf_core_type_id_kernel(struct socket));
+	struct sock_common *sk = sock ? (struct sock_common *)sock->sk : NULL;
+
+	if (!sk)
+		return;
+	inet->family = sk->skc_family;
+	inet->local_port = sk->skc_num;
+	inet->remote_port = bpf_ntohs(sk->skc_dport);
+	if (inet->family == AF_INET) {
+		__builtin_memcpy(inet->local, &sk->skc_rcv_saddr, 4);
+		__builtin_memcpy(inet->remote, &sk->skc_daddr, 4);
+	} else if (inet->family == AF_INET6) {
+		__builtin_memcpy(inet->local, &sk->skc_v6_rcv_saddr, 16);
+		__builtin_memcpy(inet->remote, &sk->skc_v6_daddr, 16);
+	}
 }
 
 /* Names the object behind file; kind OBJ_NONE when there is no file. */

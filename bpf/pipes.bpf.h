@@ -302,7 +302,7 @@ static __always_inline struct io_call *io__remembered(struct task_struct *cur, _
 
 /* An EPIPE: one folded live record per (process, object, fd) burst. */
 static __always_inline void epipe__emit(struct task_struct *cur, int fd, const struct obj_ref *obj,
-					__u32 nr)
+					__u32 nr, struct file *file)
 {
 	struct epipe_event e = {};
 	struct fold_ticket ticket;
@@ -321,6 +321,8 @@ static __always_inline void epipe__emit(struct task_struct *cur, int fd, const s
 	e.fd = fd;
 	e.syscall_nr = nr;
 	e.sigpipe_action = sigpipe__action(cur);
+	if (file && (obj->kind == OBJ_TCP || obj->kind == OBJ_UDP))
+		socket__inet(file, &e.inet);
 	fold__finish(verdict, &ticket, &e, sizeof(e));
 }
 
@@ -346,15 +348,16 @@ static __always_inline int nr__out_fd(__u32 nr, struct pt_regs *regs)
 static __always_inline void io__socket_epipe(struct task_struct *cur, struct pt_regs *regs,
 					     __u32 nr)
 {
+	int fd = nr__out_fd(nr, regs);
+	struct file *file = fd__file(cur, fd);
 	struct obj_ref obj;
 	struct io_stats *d;
-	int fd = nr__out_fd(nr, regs);
 
-	file__object(fd__file(cur, fd), &obj, true);
+	file__object(file, &obj, true);
 	d = io__counters(cur, &obj);
 	if (d)
 		d->epipe++;
-	epipe__emit(cur, fd, &obj, nr);
+	epipe__emit(cur, fd, &obj, nr, file);
 }
 
 /* sys_exit of a call io__enter remembered: count it on this CPU's slot. */
@@ -406,7 +409,7 @@ static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *re
 		}
 		d->write_blocked_ns += blocked;
 		if (ret == -EPIPE)
-			epipe__emit(cur, c->out_fd, &c->out, nr);
+			epipe__emit(cur, c->out_fd, &c->out, nr, NULL);
 	}
 }
 

@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <time.h>
 #include "format.h"
@@ -158,5 +161,29 @@ char *format__departure(char *buf, size_t size, const struct pipe_departure *d,
 		snprintf(how, sizeof(how), d->at_exit ? "exited" : "closed its end");
 	snprintf(buf, size, "%s %s at %s", who, how,
 		 format__clock(clock, sizeof(clock), d->ts_ns, mono_to_real_ns));
+	return buf;
+}
+
+/* "1.2.3.4:80" or "[::1]:80". */
+static void inet_end(char *buf, size_t size, unsigned int family, const __u8 *addr,
+		     unsigned int port)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family, addr, ip, sizeof(ip)))
+		snprintf(ip, sizeof(ip), "?");
+	snprintf(buf, size, family == AF_INET6 ? "[%s]:%u" : "%s:%u", ip, port);
+}
+
+char *format__inet(char *buf, size_t size, const struct inet_ends *inet)
+{
+	char local[64], remote[64];
+
+	buf[0] = 0;
+	if (inet->family != AF_INET && inet->family != AF_INET6)
+		return buf;
+	inet_end(local, sizeof(local), inet->family, inet->local, inet->local_port);
+	inet_end(remote, sizeof(remote), inet->family, inet->remote, inet->remote_port);
+	snprintf(buf, size, " %s->%s", local, remote);
 	return buf;
 }

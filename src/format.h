@@ -28,6 +28,9 @@ char *format__exit(char *buf, size_t size, int status);
 /* "pipe:[ino]", "fifo:/path" (sanitized), "unix:[ino]"... */
 char *format__object(char *buf, size_t size, unsigned int kind, uint64_t ino, const char *path);
 
+/* " 127.0.0.1:40312->127.0.0.1:5432" (leading space), "" when not an inet socket. */
+char *format__inet(char *buf, size_t size, const struct inet_ends *inet);
+
 struct pipe_departure;
 /* "head[42] exited 0 at 12:00:01.100", "cat[7] closed its end at ...", "not seen ...". */
 char *format__departure(char *buf, size_t size, const struct pipe_departure *d,

@@ -264,6 +264,16 @@ struct pipe_close_event {
 	__u8 _pad[6];
 };
 
+/* A TCP/UDP socket's two ends, for EPIPE records (where it is cheap to know). */
+struct inet_ends {
+	__u16 family; /* AF_INET 2 or AF_INET6 10; 0: not an inet socket */
+	__u16 local_port; /* host byte order */
+	__u16 remote_port;
+	__u16 _pad;
+	__u8 local[16];	/* network byte order; IPv4 in the first 4 bytes */
+	__u8 remote[16];
+};
+
 struct epipe_event {
 	struct event_header hdr;
 	struct task_ref task;
@@ -272,6 +282,7 @@ struct epipe_event {
 	__u32 syscall_nr;
 	__u8 sigpipe_action; /* enum ipcscope_sigpipe_action */
 	__u8 _pad[7];
+	struct inet_ends inet; /* TCP/UDP objects */
 };
 
 /* Per (process, object) traffic, in a BPF hash: exact under ring loss. */

@@ -311,6 +311,8 @@ static void on_pipe_record(struct model *m, const struct event_header *hdr, cons
 			end->epipe_first_ns = hdr->ts_ns;
 		end->epipe_last_ns = hdr->ts_ns + (uint64_t)hdr->span_us * 1000;
 		end->epipe_seen += hdr->count;
+		if (e->inet.family)
+			o->inet = e->inet;
 		end->sigpipe_action = e->sigpipe_action;
 		return;
 	}

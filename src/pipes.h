@@ -41,6 +41,7 @@ struct pipe_obj {
 	struct proc *creator;
 	uint64_t created_ns;
 	struct pipe_end *ends;
+	struct inet_ends inet; /* TCP/UDP: addresses from its last EPIPE record */
 	struct pipe_departure last_reader; /* proc NULL: none seen */
 	struct pipe_departure last_writer;
 	struct pipe_obj *next_in_bucket;

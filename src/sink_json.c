@@ -41,10 +41,32 @@ static void json_begin(FILE *f, const char *type, const struct event_header *hdr
 			hdr->flags & EVENT_F_FOLDED ? "true" : "false");
 }
 
+/* ,"local":"1.2.3.4:5","remote":"[::1]:80" for a TCP/UDP socket, nothing otherwise. */
+static void json_inet(FILE *f, const struct inet_ends *inet)
+{
+	char ends[160], *arrow;
+
+	format__inet(ends, sizeof(ends), inet);
+	arrow = strstr(ends, "->");
+	if (!ends[0] || !arrow)
+		return;
+	*arrow = 0;
+	fprintf(f, ",\"local\":\"%s\",\"remote\":\"%s\"", ends + 1, arrow + 2);
+}
+
+static void json_object_inet(FILE *f, const char *key, const struct obj_ref *obj,
+			     const struct inet_ends *inet)
+{
+	fprintf(f, ",\"%s\":{\"kind\":\"%s\",\"ino\":%llu,\"dev\":%u", key,
+		obj_kind__name(obj->kind), obj->ino, obj->dev);
+	if (inet)
+		json_inet(f, inet);
+	fputc('}', f);
+}
+
 static void json_object(FILE *f, const char *key, const struct obj_ref *obj)
 {
-	fprintf(f, ",\"%s\":{\"kind\":\"%s\",\"ino\":%llu,\"dev\":%u}", key,
-		obj_kind__name(obj->kind), obj->ino, obj->dev);
+	json_object_inet(f, key, obj, NULL);
 }
 
 static void json_path(FILE *f, const char *path, size_t max)
@@ -263,7 +285,7 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		json_begin(f, "epipe", hdr);
 		json_self(f, &e->task);
 		fprintf(f, ",\"fd\":%d", e->fd);
-		json_object(f, "object", &e->object);
+		json_object_inet(f, "object", &e->object, &e->inet);
 		fprintf(f, ",\"syscall\":\"%s\",\"sigpipe_action\":\"%s\"}\n",
 			syscall__name(e->syscall_nr) ? syscall__name(e->syscall_nr) : "?",
 			sigpipe_action__name(e->sigpipe_action));
@@ -437,6 +459,7 @@ static void json_pipe_obj(FILE *f, const char *key, const struct pipe_obj *o)
 		obj_kind__name(o->kind), (unsigned long long)o->ino, o->dev);
 	if (o->path[0])
 		json_path(f, o->path, sizeof(o->path));
+	json_inet(f, &o->inet);
 	fputc('}', f);
 }
 

@@ -164,15 +164,17 @@ static void text_pipe_record(struct output *o, const struct event_header *hdr, c
 	}
 	case EVENT_EPIPE: {
 		const struct epipe_event *e = rec;
+		char ends[160];
 		static const char *const action[] = { "default: dies", "ignored", "handler" };
 
 		po = pipe_table__find(&o->model->pipes, &e->object);
 		line_begin(o, hdr, "EPIPE", "SIGPIPE");
-		fprintf(o->f, "%s %s fd %d to %s: EPIPE (SIGPIPE %s)",
+		fprintf(o->f, "%s %s fd %d to %s%s: EPIPE (SIGPIPE %s)",
 			task_str(who, sizeof(who), &e->task),
 			syscall__name(e->syscall_nr) ? syscall__name(e->syscall_nr) : "write", e->fd,
 			format__object(obj, sizeof(obj), e->object.kind, e->object.ino,
 				       po ? po->path : NULL),
+			format__inet(ends, sizeof(ends), &e->inet),
 			action[e->sigpipe_action < 3 ? e->sigpipe_action : 0]);
 		break;
 	}
@@ -484,6 +486,7 @@ static void text_alert(struct output *o, const struct storm_alert *a)
 
 	format__task(who, sizeof(who), w->end->proc->comm, w->end->proc->pid, 0);
 	format__object(obj, sizeof(obj), w->obj->kind, w->obj->ino, w->obj->path);
+	format__inet(obj + strlen(obj), sizeof(obj) - strlen(obj), &w->obj->inet);
 	fprintf(o->f, "%-12s %-7s %-9s ",
 		format__clock(clock, sizeof(clock), a->ts_ns, o->mono_to_real_ns), "ALERT",
 		"SIGPIPE");

@@ -727,5 +727,17 @@ def test_splice_tee_vmsplice_traffic(ctx):
         expect((wr, rd), ([wrote], [read]), "%s (writer (bytes, calls), reader)" % key)
 
 
+def test_tcp_epipe_names_addresses(ctx):
+    e = 4
+    run = ctx.trace(["tcp_epipe", str(e)])
+    pid, ino = run.pid("pid"), run.pid("ino")
+    ep = [r for r in run.of_type("epipe") if r["pid"] == pid]
+    expect(count(ep), e, "epipe records")
+    want = ("tcp", ino, "127.0.0.1:%d" % run.pid("lport"), "127.0.0.1:%d" % run.pid("rport"))
+    expect({(r["object"]["kind"], r["object"]["ino"], r["object"].get("local"),
+             r["object"].get("remote")) for r in ep}, {want}, "EPIPE object (kind, ino, ends)")
+    expect(run.process(pid)["epipe"], e, "process epipe")
+
+
 TESTS = [(name, fn) for name, fn in sorted(globals().items())
          if name.startswith("test_") and callable(fn)]
