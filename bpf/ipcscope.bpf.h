@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * What all ipcscope BPF programs share: the maps, the configuration set by
- * user space between open and load, process identity and loss accounting. Folding of repeated events is in fold.bpf.h.
+ * user space between open and load, process identity and loss accounting.
+ * Folding of repeated events is in fold.bpf.h.
  */
 #ifndef IPCSCOPE_BPF_H
 #define IPCSCOPE_BPF_H

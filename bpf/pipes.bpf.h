@@ -44,6 +44,7 @@
 struct io_call {
 	__u64 ts;    /* only for calls that may block: 0 otherwise */
 	__u64 nvcsw; /* voluntary switches at entry: changed means it slept */
+	__u64 switches; /* io_inflight: nvcsw + nivcsw at entry */
 	__u64 count; /* bytes asked for (read/write) */
 	struct obj_ref in;  /* read side, kind OBJ_NONE if none */
 	struct obj_ref out; /* write side */
@@ -276,6 +277,7 @@ static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *r
 		c->ts = 0;
 	}
 	c->nvcsw = cur->nvcsw;
+	c->switches = cur->nvcsw + cur->nivcsw;
 	c->count = call.count;
 	c->in = call.in;
 	c->out = call.out;
@@ -285,16 +287,28 @@ static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *r
 }
 
 /*
- * The call this thread is in, as io__enter() remembered it: this CPU's
- * io_inflight entry, else task storage. NULL if neither has it.
+ * This CPU's io_inflight entry, if it holds the call this thread is in: its
+ * tid and call, and the thread never switched out since (so it cannot have
+ * changed CPU, and no other thread wrote the entry). An entry left behind
+ * by a call that did switch CPUs fails the switch test.
  */
+static __always_inline struct io_call *io__inflight(struct task_struct *cur, __u32 nr)
+{
+	__u32 zero = 0;
+	struct io_call *c = bpf_map_lookup_elem(&io_inflight, &zero);
+
+	if (c && c->tid == cur->pid && c->nr_plus_1 == nr + 1 &&
+	    c->switches == cur->nvcsw + cur->nivcsw)
+		return c;
+	return NULL;
+}
+
+/* The call this thread is in, as io__enter() remembered it; NULL if not. */
 static __always_inline struct io_call *io__remembered(struct task_struct *cur, __u32 nr)
 {
-	struct io_call *c;
-	__u32 zero = 0;
+	struct io_call *c = io__inflight(cur, nr);
 
-	c = bpf_map_lookup_elem(&io_inflight, &zero);
-	if (c && c->tid == cur->pid && c->nr_plus_1 == nr + 1)
+	if (c)
 		return c;
 	c = bpf_task_storage_get(&io_calls, cur, NULL, 0);
 	return c && c->nr_plus_1 == nr + 1 ? c : NULL;
@@ -364,15 +378,16 @@ static __always_inline void io__socket_epipe(struct task_struct *cur, struct pt_
 static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
 				     __u32 nr)
 {
-	struct io_call again = {}, *c = io__remembered(cur, nr);
+	struct io_call again = {}, *c = io__inflight(cur, nr), *st;
 	struct io_stats *d;
 	__u64 blocked = 0;
 
-	if (c) {
-		c->nr_plus_1 = 0;
-	} else {
-		/* Not remembered: a socket, not a pipe at all, or a call that
-		 * switched CPUs after io__enter() judged it would not block. */
+	if (!c) {
+		/*
+		 * Not this CPU's entry: not a pipe (the common case, so the fd
+		 * is asked first, no storage lookup), a socket, a call that may
+		 * block (task storage), or one that switched out after all.
+		 */
 		if (!proc__wanted(cur->tgid))
 			return;
 		io__resolve(cur, regs, nr, &again);
@@ -381,9 +396,15 @@ static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *re
 				io__socket_epipe(cur, regs, nr);
 			return;
 		}
-		again.ts = 0;
-		c = &again;
+		st = bpf_task_storage_get(&io_calls, cur, NULL, 0);
+		if (st && st->nr_plus_1 == nr + 1) {
+			c = st;
+		} else {
+			again.ts = 0;
+			c = &again;
+		}
 	}
+	c->nr_plus_1 = 0;
 	if (cur->nvcsw != c->nvcsw && c->ts)
 		blocked = bpf_ktime_get_ns() - c->ts; /* it slept: waited on the pipe */
 	if (c->in.kind && (d = io__counters(cur, &c->in))) {

@@ -84,8 +84,10 @@ static const struct argp_option options[] = {
 	{ "no-fold", OPT_NO_FOLD, NULL, 0, "Never fold repeated events into counted lines", 2 },
 	{ "fold-burst", OPT_FOLD_BURST, "N", 0, "Show N identical events per window before "
 						  "folding (default 5 text, 1000 JSON)", 2 },
-	{ "fold-window", OPT_FOLD_WINDOW, "MS", 0, "Folding window in ms (default 1000)", 2 },
-	{ "verbose", 'v', NULL, 0, "More detail: fork/exec lines and a stderr line once attached; twice: libbpf debug", 2 },
+	{ "fold-window", OPT_FOLD_WINDOW, "MS", 0, "Folding window in ms (default 1000; "
+						    "ipcscope sigpipe: 250, at most 2000)", 2 },
+	{ "verbose", 'v', NULL, 0, "More detail: fork/exec lines and a stderr line once "
+				     "attached; twice: libbpf debug", 2 },
 	{ NULL, 0, NULL, 0, "Resources:", 3 },
 	{ "max-procs", OPT_MAX_PROCS, "N", 0, "(process, signal) rows counted exactly "
 					       "(default 16384)", 3 },
@@ -238,8 +240,14 @@ void cli__parse(struct cli *c, int argc, char **argv)
 		exit(EXIT_USAGE);
 	if (!c->fold_burst)
 		c->fold_burst = c->json ? DEFAULT_JSON_BURST : DEFAULT_TEXT_BURST;
-	if (!c->fold_window_ms)
-		c->fold_window_ms = DEFAULT_WINDOW_MS;
+	if (c->sigpipe_doctor && c->fold_window_ms > DOCTOR_SPAN_NS / 1000000) {
+		fprintf(stderr, "ipcscope: ipcscope sigpipe measures rates over %llu ms: give "
+				"--fold-window at most that (see ipcscope --help)\n",
+			DOCTOR_SPAN_NS / 1000000);
+		exit(EXIT_USAGE);
+	}
+	if (!c->fold_window_ms) /* the doctor's rates want folded counts often */
+		c->fold_window_ms = c->sigpipe_doctor ? DOCTOR_FOLD_WINDOW_MS : DEFAULT_WINDOW_MS;
 	if (!c->max_procs)
 		c->max_procs = DEFAULT_MAX_PROCS;
 	if (c->sigpipe_doctor && !c->threshold)

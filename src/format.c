@@ -164,15 +164,17 @@ char *format__departure(char *buf, size_t size, const struct pipe_departure *d,
 	return buf;
 }
 
-/* "1.2.3.4:80" or "[::1]:80". */
-static void inet_end(char *buf, size_t size, unsigned int family, const __u8 *addr,
-		     unsigned int port)
+char *format__inet_end(char *buf, size_t size, const struct inet_ends *inet, bool local)
 {
 	char ip[INET6_ADDRSTRLEN];
 
-	if (!inet_ntop(family, addr, ip, sizeof(ip)))
+	if (inet->family != AF_INET && inet->family != AF_INET6)
+		return NULL;
+	if (!inet_ntop(inet->family, local ? inet->local : inet->remote, ip, sizeof(ip)))
 		snprintf(ip, sizeof(ip), "?");
-	snprintf(buf, size, family == AF_INET6 ? "[%s]:%u" : "%s:%u", ip, port);
+	snprintf(buf, size, inet->family == AF_INET6 ? "[%s]:%u" : "%s:%u", ip,
+		 local ? inet->local_port : inet->remote_port);
+	return buf;
 }
 
 char *format__inet(char *buf, size_t size, const struct inet_ends *inet)
@@ -180,10 +182,8 @@ char *format__inet(char *buf, size_t size, const struct inet_ends *inet)
 	char local[64], remote[64];
 
 	buf[0] = 0;
-	if (inet->family != AF_INET && inet->family != AF_INET6)
-		return buf;
-	inet_end(local, sizeof(local), inet->family, inet->local, inet->local_port);
-	inet_end(remote, sizeof(remote), inet->family, inet->remote, inet->remote_port);
-	snprintf(buf, size, " %s->%s", local, remote);
+	if (format__inet_end(local, sizeof(local), inet, true) &&
+	    format__inet_end(remote, sizeof(remote), inet, false))
+		snprintf(buf, size, " %s->%s", local, remote);
 	return buf;
 }

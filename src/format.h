@@ -3,6 +3,7 @@
 #ifndef FORMAT_H
 #define FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +31,8 @@ char *format__object(char *buf, size_t size, unsigned int kind, uint64_t ino, co
 
 /* " 127.0.0.1:40312->127.0.0.1:5432" (leading space), "" when not an inet socket. */
 char *format__inet(char *buf, size_t size, const struct inet_ends *inet);
+/* One end, "1.2.3.4:80" or "[::1]:80"; NULL when not an inet socket. */
+char *format__inet_end(char *buf, size_t size, const struct inet_ends *inet, bool local);
 
 struct pipe_departure;
 /* "head[42] exited 0 at 12:00:01.100", "cat[7] closed its end at ...", "not seen ...". */

@@ -182,7 +182,10 @@ static int run_loop(struct app *a)
 			report_new_losses(a);
 			if (a->cli.sigpipe_doctor)
 				doctor__tick(&a->doctor, now);
-			next_housekeeping = now + HOUSEKEEP_NS;
+			/* A steady beat: the doctor's buckets are ticks of it. */
+			next_housekeeping += HOUSEKEEP_NS;
+			if (next_housekeeping <= now)
+				next_housekeeping = now + HOUSEKEEP_NS;
 		}
 		if (output__flush(&a->out))
 			return a->out.err;

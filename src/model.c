@@ -304,12 +304,16 @@ static void on_pipe_record(struct model *m, const struct event_header *hdr, cons
 	}
 	case EVENT_EPIPE: {
 		const struct epipe_event *e = rec;
+		uint64_t last;
 
 		if (!(o = pipe_table__get(&m->pipes, &e->object)) || !(end = pipe_obj__end(o, p)))
 			return;
-		if (!end->epipe_first_ns)
+		/* Swept and per-CPU records arrive out of order. */
+		last = hdr->ts_ns + (uint64_t)hdr->span_us * 1000;
+		if (!end->epipe_first_ns || hdr->ts_ns < end->epipe_first_ns)
 			end->epipe_first_ns = hdr->ts_ns;
-		end->epipe_last_ns = hdr->ts_ns + (uint64_t)hdr->span_us * 1000;
+		if (last > end->epipe_last_ns)
+			end->epipe_last_ns = last;
 		end->epipe_seen += hdr->count;
 		if (e->inet.family)
 			o->inet = e->inet;

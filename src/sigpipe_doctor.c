@@ -41,8 +41,8 @@ static void note_bytes_before(struct sigpipe_doctor *d, const struct pipe_obj *o
 	};
 	struct io_stats s;
 
-	if (!d->io || d->io(d->io_ctx, &key, &s))
-		return;
+	if (!obj_kind__is_pipe(obj->kind) || !d->io || d->io(d->io_ctx, &key, &s))
+		return; /* socket bytes are not counted: unknown, not 0 */
 	end->bytes_before_epipe = s.write_bytes;
 	end->bytes_before_known = true;
 }
@@ -84,6 +84,14 @@ static uint64_t recent_sum(const struct doctor_writer *w)
 double doctor_writer__rate(const struct doctor_writer *w)
 {
 	return (double)recent_sum(w) * 1e9 / (double)DOCTOR_SPAN_NS;
+}
+
+double doctor_writer__avg_rate(const struct doctor_writer *w)
+{
+	const struct pipe_end *e = w->end;
+	double span = (double)(e->epipe_last_ns - e->epipe_first_ns) / 1e9;
+
+	return span > 0 ? (double)doctor_writer__epipes(w) / span : 0.0;
 }
 
 uint64_t doctor_writer__epipes(const struct doctor_writer *w)

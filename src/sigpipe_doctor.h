@@ -19,6 +19,7 @@
 #define DOCTOR_BUCKETS 8	    /* ticks the rate is measured over */
 #define DOCTOR_SPAN_NS (DOCTOR_TICK_NS * DOCTOR_BUCKETS)
 #define DOCTOR_DEFAULT_THRESHOLD 100 /* EPIPE/s per writer and object */
+#define DOCTOR_FOLD_WINDOW_MS 250    /* folded counts reach the doctor each tick */
 
 /* One writer's EPIPEs on one object. */
 struct doctor_writer {
@@ -71,5 +72,7 @@ void doctor__finish(struct sigpipe_doctor *d, uint64_t now_ns);
 double doctor_writer__rate(const struct doctor_writer *w);
 /* The writer's EPIPE total: the exact BPF count once read, else the live one. */
 uint64_t doctor_writer__epipes(const struct doctor_writer *w);
+/* EPIPE/s from first to last seen (0 for a single instant). */
+double doctor_writer__avg_rate(const struct doctor_writer *w);
 
 #endif /* SIGPIPE_DOCTOR_H */

@@ -44,21 +44,25 @@ static void json_begin(FILE *f, const char *type, const struct event_header *hdr
 /* ,"local":"1.2.3.4:5","remote":"[::1]:80" for a TCP/UDP socket, nothing otherwise. */
 static void json_inet(FILE *f, const struct inet_ends *inet)
 {
-	char ends[160], *arrow;
+	char local[64], remote[64];
 
-	format__inet(ends, sizeof(ends), inet);
-	arrow = strstr(ends, "->");
-	if (!ends[0] || !arrow)
+	if (!format__inet_end(local, sizeof(local), inet, true) ||
+	    !format__inet_end(remote, sizeof(remote), inet, false))
 		return;
-	*arrow = 0;
-	fprintf(f, ",\"local\":\"%s\",\"remote\":\"%s\"", ends + 1, arrow + 2);
+	fprintf(f, ",\"local\":\"%s\",\"remote\":\"%s\"", local, remote);
 }
 
-static void json_object_inet(FILE *f, const char *key, const struct obj_ref *obj,
+static void json_path(FILE *f, const char *path, size_t max);
+
+/* ,"key":{"kind":..,"ino":..,"dev":..} plus a FIFO's path and a socket's ends when known. */
+static void json_object_full(FILE *f, const char *key, unsigned int kind, uint64_t ino,
+			     uint32_t dev, const char *path, size_t path_max,
 			     const struct inet_ends *inet)
 {
 	fprintf(f, ",\"%s\":{\"kind\":\"%s\",\"ino\":%llu,\"dev\":%u", key,
-		obj_kind__name(obj->kind), obj->ino, obj->dev);
+		obj_kind__name(kind), (unsigned long long)ino, dev);
+	if (path && path[0])
+		json_path(f, path, path_max);
 	if (inet)
 		json_inet(f, inet);
 	fputc('}', f);
@@ -66,7 +70,7 @@ static void json_object_inet(FILE *f, const char *key, const struct obj_ref *obj
 
 static void json_object(FILE *f, const char *key, const struct obj_ref *obj)
 {
-	json_object_inet(f, key, obj, NULL);
+	json_object_full(f, key, obj->kind, obj->ino, obj->dev, NULL, 0, NULL);
 }
 
 static void json_path(FILE *f, const char *path, size_t max)
@@ -285,7 +289,8 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		json_begin(f, "epipe", hdr);
 		json_self(f, &e->task);
 		fprintf(f, ",\"fd\":%d", e->fd);
-		json_object_inet(f, "object", &e->object, &e->inet);
+		json_object_full(f, "object", e->object.kind, e->object.ino, e->object.dev, NULL, 0,
+				 &e->inet);
 		fprintf(f, ",\"syscall\":\"%s\",\"sigpipe_action\":\"%s\"}\n",
 			syscall__name(e->syscall_nr) ? syscall__name(e->syscall_nr) : "?",
 			sigpipe_action__name(e->sigpipe_action));
@@ -309,6 +314,18 @@ static void json_lost(struct output *o, unsigned int reason, uint64_t count, uin
 		      ",\"reason\":\"%s\"}\n",
 		(unsigned long long)count, (unsigned long long)total,
 		loss_reason__name(reason));
+}
+
+/* ,"exit":{"code":N} or ,"exit":{"signal":"SIGPIPE","core":false} from a wait status. */
+static void json_exit(FILE *f, int status)
+{
+	int sig = status & 0x7f;
+
+	if (sig)
+		fprintf(f, ",\"exit\":{\"signal\":\"%s\",\"core\":%s}", sig__name(sig),
+			status & 0x80 ? "true" : "false");
+	else
+		fprintf(f, ",\"exit\":{\"code\":%d}", (status >> 8) & 0xff);
 }
 
 static void json_process(FILE *f, const struct proc *p, uint64_t sig_mask)
@@ -370,15 +387,8 @@ static void json_process(FILE *f, const struct proc *p, uint64_t sig_mask)
 		   ",\"epipe\":%llu",
 		(unsigned long long)p->pipe_write_bytes, (unsigned long long)p->pipe_read_bytes,
 		(unsigned long long)p->pipe_blocked_ns, (unsigned long long)p->epipe);
-	if (p->exited) {
-		int sig = p->exit_status & 0x7f;
-
-		if (sig)
-			fprintf(f, ",\"exit\":{\"signal\":\"%s\",\"core\":%s}", sig__name(sig),
-				p->exit_status & 0x80 ? "true" : "false");
-		else
-			fprintf(f, ",\"exit\":{\"code\":%d}", (p->exit_status >> 8) & 0xff);
-	}
+	if (p->exited)
+		json_exit(f, p->exit_status);
 	fputs("}\n", f);
 }
 
@@ -388,15 +398,11 @@ static void json_departure(FILE *f, const char *key, const struct pipe_departure
 	const struct proc *p = d->proc;
 
 	fprintf(f, ",\"%s\":{\"pid\":%u,\"comm\":", key, p->pid);
-	json_str(f, p->comm);
+	json_comm(f, p->comm);
 	fprintf(f, ",\"ts_ns\":%llu,\"by\":\"%s\"", (unsigned long long)d->ts_ns,
 		d->at_exit ? "exit" : "close");
-	if (d->at_exit && p->exited) {
-		if (p->exit_status & 0x7f)
-			fprintf(f, ",\"exit\":{\"signal\":\"%s\"}", sig__name(p->exit_status & 0x7f));
-		else
-			fprintf(f, ",\"exit\":{\"code\":%d}", (p->exit_status >> 8) & 0xff);
-	}
+	if (d->at_exit && p->exited)
+		json_exit(f, p->exit_status);
 	fputc('}', f);
 }
 
@@ -455,18 +461,13 @@ static void json_pipe(FILE *f, const struct pipe_obj *o)
 
 static void json_pipe_obj(FILE *f, const char *key, const struct pipe_obj *o)
 {
-	fprintf(f, ",\"%s\":{\"kind\":\"%s\",\"ino\":%llu,\"dev\":%u", key,
-		obj_kind__name(o->kind), (unsigned long long)o->ino, o->dev);
-	if (o->path[0])
-		json_path(f, o->path, sizeof(o->path));
-	json_inet(f, &o->inet);
-	fputc('}', f);
+	json_object_full(f, key, o->kind, o->ino, o->dev, o->path, sizeof(o->path), &o->inet);
 }
 
 static void json_proc(FILE *f, const char *key, const struct proc *p)
 {
 	fprintf(f, ",\"%s\":{\"pid\":%u,\"comm\":", key, p->pid);
-	json_str(f, p->comm);
+	json_comm(f, p->comm);
 	fputc('}', f);
 }
 
@@ -511,7 +512,6 @@ static void json_sigpipe_writer(FILE *f, const struct doctor_writer *w)
 	const struct pipe_end *e = w->end;
 	const struct sig_stats *sp = model__sig_stats(e->proc, SIGPIPE);
 	uint64_t count = doctor_writer__epipes(w);
-	double span = (double)(e->epipe_last_ns - e->epipe_first_ns) / 1e9;
 	bool first = true;
 
 	fputs("{\"type\":\"sigpipe_writer\"", f);
@@ -520,7 +520,7 @@ static void json_sigpipe_writer(FILE *f, const struct doctor_writer *w)
 		   ",\"last_ts_ns\":%llu,\"rate\":%.1f,\"peak_rate\":%.1f,\"storms\":%u",
 		(unsigned long long)count, (unsigned long long)(sp ? sig_stats__generated(sp) : 0),
 		(unsigned long long)e->epipe_first_ns, (unsigned long long)e->epipe_last_ns,
-		span > 0 ? (double)count / span : 0.0, w->peak_rate, w->storms);
+		doctor_writer__avg_rate(w), w->peak_rate, w->storms);
 	fputs(",\"readers\":[", f);
 	for (const struct pipe_end *r = w->obj->ends; r; r = r->next) {
 		if (!r->io.read_calls)

@@ -113,6 +113,14 @@ static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 }
 
 /* Pipe and FIFO lifecycle and EPIPE lines; plain closes only with -v. */
+/* What a writer does with SIGPIPE, in the live lines, alerts and report. */
+static const char *sigpipe_word(unsigned int action)
+{
+	static const char *const words[] = { "default: dies", "ignored", "handler" };
+
+	return words[action < 3 ? action : 0];
+}
+
 static void text_pipe_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
 	char who[96], obj[160], path[160];
@@ -165,7 +173,6 @@ static void text_pipe_record(struct output *o, const struct event_header *hdr, c
 	case EVENT_EPIPE: {
 		const struct epipe_event *e = rec;
 		char ends[160];
-		static const char *const action[] = { "default: dies", "ignored", "handler" };
 
 		po = pipe_table__find(&o->model->pipes, &e->object);
 		line_begin(o, hdr, "EPIPE", "SIGPIPE");
@@ -175,7 +182,7 @@ static void text_pipe_record(struct output *o, const struct event_header *hdr, c
 			format__object(obj, sizeof(obj), e->object.kind, e->object.ino,
 				       po ? po->path : NULL),
 			format__inet(ends, sizeof(ends), &e->inet),
-			action[e->sigpipe_action < 3 ? e->sigpipe_action : 0]);
+			sigpipe_word(e->sigpipe_action));
 		break;
 	}
 	default:
@@ -472,13 +479,6 @@ static void report_pipes(struct output *o)
 	}
 }
 
-static const char *sigpipe_word(unsigned int action)
-{
-	static const char *const words[] = { "default", "ignored", "handler" };
-
-	return words[action < 3 ? action : 0];
-}
-
 static void text_alert(struct output *o, const struct storm_alert *a)
 {
 	const struct doctor_writer *w = a->w;
@@ -522,23 +522,24 @@ static void report_doctor(struct output *o)
 		      "(threshold %llu/s)\n", d->count, storms, (unsigned long long)d->threshold);
 	if (!d->count)
 		return;
-	fprintf(o->f, "%-22s %-22s %7s %8s %-12s %-12s %-8s %s\n", "WRITER", "OBJECT", "EPIPE",
+	fprintf(o->f, "%-20s %-18s %7s %7s %-12s %-12s %-13s %s\n", "WRITER", "OBJECT", "EPIPE",
 		"RATE/s", "FIRST", "LAST", "SIGPIPE", "BYTES BEFORE");
 	for (unsigned int i = 0; i < d->count; i++) {
 		const struct doctor_writer *w = &d->writers[i];
 		const struct pipe_end *e = w->end;
 		uint64_t count = doctor_writer__epipes(w);
-		double span = (double)(e->epipe_last_ns - e->epipe_first_ns) / 1e9;
 
-		fprintf(o->f, "%-22s %-22s %7s %8.0f %-12s %-12s %-8s %s\n",
+		fprintf(o->f, "%-20s %-18s %7s %7.0f %-12s %-12s %-13s %s\n",
 			format__task(who, sizeof(who), e->proc->comm, e->proc->pid, 0),
 			format__object(obj, sizeof(obj), w->obj->kind, w->obj->ino, w->obj->path),
-			format__count(n, sizeof(n), count), span > 0 ? (double)count / span : 0.0,
+			format__count(n, sizeof(n), count), doctor_writer__avg_rate(w),
 			format__clock(first, sizeof(first), e->epipe_first_ns, o->mono_to_real_ns),
 			format__clock(last, sizeof(last), e->epipe_last_ns, o->mono_to_real_ns),
 			sigpipe_word(e->sigpipe_action),
 			e->bytes_before_known ? format__count(b, sizeof(b), e->bytes_before_epipe)
 					      : "-");
+		if (w->obj->inet.family)
+			fprintf(o->f, "  %s\n", format__inet(obj, sizeof(obj), &w->obj->inet) + 1);
 		for (const struct pipe_end *r = w->obj->ends; r; r = r->next)
 			if (r->io.read_calls)
 				fprintf(o->f, "  read by %s: %s B\n",

@@ -207,6 +207,11 @@ static int read_io_stats(struct tracer *t, struct model *m)
 	return err;
 }
 
+/*
+ * Not atomic: a slot that moves into the hash between the two reads is
+ * missed (one slot's worth, rare: only when another (process, object)
+ * takes that slot over at that moment).
+ */
 int tracer__io_counters(struct tracer *t, const struct io_key *key, struct io_stats *out)
 {
 	struct io_slot *slots = calloc((size_t)t->fold.ncpus, sizeof(*slots));
