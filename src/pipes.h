@@ -23,6 +23,7 @@ struct pipe_end {
 	uint64_t epipe_seen; /* EPIPEs the live records stand for (folded counts included) */
 	uint64_t bytes_before_epipe; /* written to this object (while traced) by the first EPIPE */
 	bool bytes_before_known;
+	unsigned int doctor_row; /* ipcscope sigpipe: its row in the doctor + 1; 0: none */
 	struct pipe_end *next;
 };
 

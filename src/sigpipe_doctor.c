@@ -17,12 +17,13 @@ void doctor__free(struct sigpipe_doctor *d)
 	d->count = d->cap = 0;
 }
 
+/* The end's row, found through its index: a storm of short-lived writers adds many. */
 static struct doctor_writer *writer_of(struct sigpipe_doctor *d, struct pipe_end *end)
 {
-	for (unsigned int i = 0; i < d->count; i++)
-		if (d->writers[i].end == end)
-			return &d->writers[i];
-	return NULL;
+	unsigned int row = end->doctor_row;
+
+	return row && row <= d->count && d->writers[row - 1].end == end ? &d->writers[row - 1]
+									 : NULL;
 }
 
 /*
@@ -64,6 +65,7 @@ int doctor__on_epipe(struct sigpipe_doctor *d, struct pipe_obj *obj, struct pipe
 		}
 		w = &d->writers[d->count++];
 		memset(w, 0, sizeof(*w));
+		end->doctor_row = d->count;
 		w->obj = obj;
 		w->end = end;
 		note_bytes_before(d, obj, end);
