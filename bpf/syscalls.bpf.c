@@ -5,9 +5,11 @@
  * measured cheaper per call than per-syscall tracepoints, see DESIGN.md).
  * Signals: handler returns (rt_sigreturn), handler installs (rt_sigaction),
  * mask changes (rt_sigprocmask) and synchronous acceptance (rt_sigtimedwait,
- * signalfd reads), which never reaches signal_deliver. Pipes: pipes.bpf.h.
+ * signalfd reads), which never reaches signal_deliver. Pipes: pipes.bpf.h;
+ * System V and POSIX IPC and shared mappings: ipc.bpf.h.
  */
 #include "pipes.bpf.h"
+#include "ipc.bpf.h"
 
 /* arch/x86/entry/syscalls/syscall_64.tbl (the pipe ones: pipes.bpf.h) */
 #define NR_rt_sigaction 13
@@ -261,6 +263,17 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	case NR_rt_sigprocmask:
 		on_sigprocmask_enter(bpf_get_current_task_btf(), regs);
 		break;
+	case NR_msgsnd:
+	case NR_msgrcv:
+	case NR_semop:
+	case NR_semtimedop:
+	case NR_mq_timedsend:
+	case NR_mq_timedreceive:
+	case NR_shmdt:
+	case NR_munmap:
+	case NR_mremap:
+		ipc__enter(bpf_get_current_task_btf(), regs, id);
+		break;
 	}
 	return 0;
 }
@@ -303,8 +316,11 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_open:
 	case NR_openat:
 	case NR_openat2:
-		if (ret >= 0)
-			fifo__opened(bpf_get_current_task_btf(), regs, nr, ret);
+		if (ret >= 0) {
+			cur = bpf_get_current_task_btf();
+			fifo__opened(cur, regs, nr, ret);
+			shm_open__exit(cur, regs, nr, ret);
+		}
 		break;
 	case NR_rt_sigaction:
 		on_sigaction_exit(bpf_get_current_task_btf(), regs, ret);
@@ -315,6 +331,49 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_rt_sigtimedwait:
 		if (ret > 0)
 			emit_accept(bpf_get_current_task_btf(), ret, ACCEPT_SIGTIMEDWAIT);
+		break;
+	case NR_msgsnd:
+	case NR_msgrcv:
+		msg__exit(bpf_get_current_task_btf(), regs, ret, nr);
+		break;
+	case NR_semop:
+	case NR_semtimedop:
+		semop__exit(bpf_get_current_task_btf(), regs, ret, nr);
+		break;
+	case NR_mq_timedsend:
+	case NR_mq_timedreceive:
+		mq__exit(bpf_get_current_task_btf(), regs, ret, nr);
+		break;
+	case NR_shmat:
+	case NR_shmdt:
+		cur = bpf_get_current_task_btf();
+		if (proc__wanted(cur->tgid))
+			shm_attach__exit(cur, regs, ret, nr);
+		break;
+	case NR_shmget:
+	case NR_msgget:
+	case NR_semget:
+	case NR_shmctl:
+	case NR_msgctl:
+	case NR_semctl:
+		cur = bpf_get_current_task_btf();
+		if (proc__wanted(cur->tgid))
+			ipc_admin__exit(cur, regs, ret, nr);
+		break;
+	case NR_mq_notify:
+		cur = bpf_get_current_task_btf();
+		if (proc__wanted(cur->tgid))
+			mq_notify__exit(cur, regs, ret);
+		break;
+	case NR_mmap:
+	case NR_munmap:
+	case NR_mremap:
+		map__exit(bpf_get_current_task_btf(), regs, ret, nr);
+		break;
+	case NR_mq_open:
+	case NR_mq_unlink:
+	case NR_memfd_create:
+		ipc_open__exit(bpf_get_current_task_btf(), regs, ret, nr);
 		break;
 	case NR_signalfd:
 	case NR_signalfd4:

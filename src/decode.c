@@ -40,6 +40,12 @@ size_t decode__record_size(unsigned int type)
 		return sizeof(struct pipe_close_event);
 	case EVENT_EPIPE:
 		return sizeof(struct epipe_event);
+	case EVENT_IPC:
+		return sizeof(struct ipc_event);
+	case EVENT_MAP:
+		return sizeof(struct map_event);
+	case EVENT_IPC_OPEN:
+		return sizeof(struct ipc_open_event);
 	}
 	return 0;
 }

@@ -45,6 +45,9 @@ enum ipcscope_event_type {
 	EVENT_FIFO_OPEN,   /* open/openat returned a FIFO */
 	EVENT_PIPE_CLOSE,  /* close() of a pipe or FIFO end, or its owner's exit */
 	EVENT_EPIPE,	   /* a write-like call failed with EPIPE */
+	EVENT_IPC,	   /* a System V or POSIX mq call (struct ipc_event) */
+	EVENT_MAP,	   /* a MAP_SHARED mmap, or munmap/mremap of one (struct map_event) */
+	EVENT_IPC_OPEN,	   /* mq_open, mq_unlink, memfd_create, shm_open (struct ipc_open_event) */
 	EVENT_TYPE_MAX,
 };
 
@@ -119,6 +122,7 @@ enum ipcscope_loss_reason {
 	LOSS_STORAGE,	    /* task local storage could not be allocated */
 	LOSS_HANDLER_STACK, /* handlers nested deeper than we track */
 	LOSS_IO_STATS_FULL, /* per-(process, pipe) traffic map full */
+	LOSS_IPC_STATS_FULL, /* per-(process, IPC object) counters map full */
 	LOSS_REASON_MAX,
 };
 
@@ -384,6 +388,117 @@ struct fold_slot {
 	__u8 saved[IPCSCOPE_FOLD_SAVED_MAX]; /* the last folded record */
 };
 
+/* ---- System V IPC, POSIX message queues, shared mappings (bpf/ipc.bpf.h) ---- */
+
+enum ipcscope_ipc_kind {
+	IPC_KIND_SHM = 1, /* System V shared memory: id is the shmid */
+	IPC_KIND_MSG,	  /* System V message queue: id is the msqid */
+	IPC_KIND_SEM,	  /* System V semaphore set: id is the semid */
+	IPC_KIND_MQ,	  /* POSIX message queue: id is its inode on the mqueue fs */
+	IPC_KIND_MAX,
+};
+
+enum ipcscope_ipc_op {
+	IPC_OP_SHMGET = 1,
+	IPC_OP_SHMAT,
+	IPC_OP_SHMDT,
+	IPC_OP_SHMCTL,
+	IPC_OP_MSGGET,
+	IPC_OP_MSGSND,
+	IPC_OP_MSGRCV,
+	IPC_OP_MSGCTL,
+	IPC_OP_SEMGET,
+	IPC_OP_SEMOP, /* semop and semtimedop */
+	IPC_OP_SEMCTL,
+	IPC_OP_MQ_SEND,
+	IPC_OP_MQ_RECEIVE,
+	IPC_OP_MQ_NOTIFY,
+	IPC_OP_MAX,
+};
+
+#define IPC_F_SEM_UNDO 0x1000 /* semop: some operation had SEM_UNDO */
+#define IPC_F_SEM_NOWAIT 0x800 /* semop: some operation had IPC_NOWAIT */
+
+/* One System V or POSIX mq call that returned (sys_exit). */
+struct ipc_event {
+	struct event_header hdr;
+	struct task_ref task;
+	__u32 op;    /* enum ipcscope_ipc_op */
+	__s32 err;   /* 0, or the call's -errno */
+	__u64 id;    /* shmid, msqid, semid; POSIX mq: inode */
+	__u64 key;   /* *get: the IPC key; msgsnd/msgrcv: message type; mq: priority; *ctl: cmd */
+	__u64 size;  /* shmget: bytes; msg and mq: bytes moved; semget: nsems; semop: nsops */
+	__u64 addr;  /* shmat, shmdt: the attach address */
+	__u64 flags; /* *get: the flags; shmat: shmflg; msg: msgflg; semop: IPC_F_SEM_* */
+	__u64 blocked_ns; /* time the call slept (0 if it did not) */
+	__u32 dev;   /* POSIX mq: the mqueue superblock */
+	__u32 _pad;
+};
+
+enum ipcscope_map_op {
+	MAP_OP_MMAP = 1, /* a MAP_SHARED mapping was made */
+	MAP_OP_MUNMAP,	 /* munmap starting in a shared mapping */
+	MAP_OP_MREMAP,	 /* mremap of a shared mapping */
+};
+
+#define IPCSCOPE_MAP_NAME_LEN 64
+
+/* A shared mapping made, moved or removed. */
+struct map_event {
+	struct event_header hdr;
+	struct task_ref task;
+	__u32 op; /* enum ipcscope_map_op */
+	__s32 fd; /* mmap: the fd (-1 for MAP_ANONYMOUS) */
+	__u64 addr;
+	__u64 len;
+	__u64 new_addr; /* mremap */
+	__u64 new_len;
+	__u64 ino;	/* the mapped file (MAP_SHARED|MAP_ANONYMOUS: its shmem inode) */
+	__u32 dev;
+	__u32 magic;	/* superblock s_magic: shmem, hugetlbfs, ... */
+	__u32 prot;
+	__u32 flags;
+	char name[IPCSCOPE_MAP_NAME_LEN]; /* the file's dentry name ("dev/zero", "memfd:x", ...) */
+};
+
+enum ipcscope_ipc_open_op {
+	IPC_OPEN_MQ_OPEN = 1,
+	IPC_OPEN_MQ_UNLINK,
+	IPC_OPEN_MEMFD_CREATE,
+	IPC_OPEN_SHM_OPEN, /* an open of a file on the /dev/shm tmpfs */
+};
+
+/* Objects named by the caller: POSIX queues, memfds, /dev/shm files. */
+struct ipc_open_event {
+	struct event_header hdr;
+	struct task_ref task;
+	__u32 op; /* enum ipcscope_ipc_open_op */
+	__s32 ret; /* the fd, 0, or -errno */
+	__u64 ino; /* the object opened or created (0 for unlink) */
+	__u32 dev;
+	__u32 flags; /* open flags; memfd_create flags */
+	char name[IPCSCOPE_PATH_LEN];
+};
+
+/* Per (process, IPC object, message type) counters, exact under ring loss. */
+struct ipc_key {
+	__u32 pid;
+	__u32 kind; /* enum ipcscope_ipc_kind */
+	__u64 start_ns;
+	__u64 id;
+	__s64 sub; /* msg: message type; mq: priority; else 0 */
+};
+
+struct ipc_stats {
+	__u64 sends, send_bytes, send_blocked_ns; /* msgsnd, mq_timedsend */
+	__u64 receives, recv_bytes, recv_blocked_ns; /* msgrcv, mq_timedreceive */
+	__u64 semop_calls, sem_ops; /* semop/semtimedop calls and operations in them */
+	__u64 waits, wait_ns;	    /* calls that slept, and how long */
+	__u64 undo;		    /* semop calls with SEM_UNDO */
+	__u64 attaches, detaches;   /* shmat, shmdt */
+	__u64 enomsg, eagain, eidrm, errors; /* failures (errors: any other errno) */
+};
+
 /* Values of the watch map (-p PID and -- COMMAND). */
 enum ipcscope_watch {
 	WATCH_PID = 1,	  /* this process only */
@@ -402,5 +517,9 @@ _Static_assert(sizeof(struct sig_stats_key) == 16, "sig_stats_key layout");
 _Static_assert(sizeof(struct epipe_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");
 _Static_assert(sizeof(struct fifo_event) <= IPCSCOPE_RECORD_MAX, "record too large");
 _Static_assert(sizeof(struct io_key) == 24, "io_key layout");
+_Static_assert(sizeof(struct ipc_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");
+_Static_assert(sizeof(struct map_event) <= IPCSCOPE_RECORD_MAX, "record too large");
+_Static_assert(sizeof(struct ipc_open_event) <= IPCSCOPE_RECORD_MAX, "record too large");
+_Static_assert(sizeof(struct ipc_key) == 32, "ipc_key layout");
 
 #endif /* IPCSCOPE_H */

@@ -11,11 +11,13 @@ int model__init(struct model *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->procs = proc_table__new();
+	ipc_table__init(&m->ipc, "/proc", m->procs);
 	return m->procs ? 0 : -ENOMEM;
 }
 
-static void free_signals(struct proc *p)
+static void free_payload(struct proc *p)
 {
+	proc_ipc__free(p);
 	if (!p->signals)
 		return;
 	for (int i = 0; i <= IPCSCOPE_NSIG; i++)
@@ -26,9 +28,10 @@ static void free_signals(struct proc *p)
 
 void model__free(struct model *m)
 {
-	proc_table__free(m->procs, free_signals);
+	proc_table__free(m->procs, free_payload);
 	m->procs = NULL;
 	pipe_table__free(&m->pipes);
+	ipc_table__free(&m->ipc);
 }
 
 struct proc *model__proc(struct model *m, const struct task_ref *ref)
@@ -234,6 +237,17 @@ int model__add_io_stats(struct model *m, const struct io_key *key, const struct 
 	return 0;
 }
 
+int model__add_ipc_stats(struct model *m, const struct ipc_key *key, const struct ipc_stats *s)
+{
+	struct proc *p = proc_table__find(m->procs, key->pid, key->start_ns);
+
+	if (!p)
+		p = proc_table__get(m->procs, key->pid, key->start_ns, NULL);
+	if (!p || ipc_table__add_stats(&m->ipc, p, key, s))
+		return -ENOMEM;
+	return 0;
+}
+
 /* A FIFO path as the process gave it, made absolute from its cwd when relative. */
 static void fifo_path(char *dst, size_t size, uint32_t pid, int dirfd, const char *path)
 {
@@ -330,15 +344,22 @@ void model__on_record(struct model *m, const struct event_header *hdr, const voi
 
 	m->events += hdr->count;
 	switch (hdr->type) {
-	case EVENT_PROC_FORK:
+	case EVENT_PROC_FORK: {
+		struct proc *parent = proc_table__find(m->procs, pe->parent.pid, pe->parent.start_ns);
+
 		p = model__proc(m, &pe->task);
 		if (p)
 			p->ppid = pe->parent.pid;
+		if (p && parent && parent != p)
+			ipc_table__on_fork(&m->ipc, parent, p);
 		break;
+	}
 	case EVENT_PROC_EXEC:
 		p = model__proc(m, &pe->task);
-		if (p)
+		if (p) {
 			proc_table__set_comm(p, pe->task.comm);
+			ipc_table__on_drop_all(&m->ipc, p, hdr->ts_ns);
+		}
 		break;
 	case EVENT_PROC_EXIT:
 		p = model__proc(m, &pe->task);
@@ -347,6 +368,7 @@ void model__on_record(struct model *m, const struct event_header *hdr, const voi
 			p->exit_status = pe->exit_code;
 			p->exit_ts_ns = hdr->ts_ns;
 			p->ppid = pe->parent.pid;
+			ipc_table__on_drop_all(&m->ipc, p, hdr->ts_ns);
 		}
 		break;
 	case EVENT_SIG_GENERATE: {
@@ -365,6 +387,7 @@ void model__on_record(struct model *m, const struct event_header *hdr, const voi
 		if ((p = model__proc(m, t))) {
 			p->involved = true;
 			on_pipe_record(m, hdr, rec, p);
+			ipc_table__on_record(&m->ipc, hdr, rec, p);
 		}
 		break;
 	}

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "ipcscope.h"
+#include "ipc.h"
 #include "pipes.h"
 #include "proc_table.h"
 
@@ -20,6 +21,7 @@ struct proc_signals {
 struct model {
 	struct proc_table *procs;
 	struct pipe_table pipes;
+	struct ipc_table ipc;
 	uint64_t loss[LOSS_REASON_MAX]; /* as counted in BPF */
 	uint64_t bad_records;		/* records user space could not decode */
 	uint64_t events;		/* records decoded, folded counts included */
@@ -51,6 +53,9 @@ uint64_t model__loss_total(const struct model *m);
 
 /* Adds one (process, object) row of the BPF io_stats map (or a slot's remainder). */
 int model__add_io_stats(struct model *m, const struct io_key *key, const struct io_stats *s);
+
+/* Adds one (process, IPC object, type) row of the BPF ipc_stats map. */
+int model__add_ipc_stats(struct model *m, const struct ipc_key *key, const struct ipc_stats *s);
 
 /* Applies a decoded record's effect on the process table. */
 void model__on_record(struct model *m, const struct event_header *hdr, const void *rec);

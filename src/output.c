@@ -115,6 +115,7 @@ const char *loss_reason__name(unsigned int reason)
 	static const char *const names[LOSS_REASON_MAX] = {
 		"ring_buffer_full", "stats_map_full", "watch_map_full",
 		"pending_ring_full", "task_storage", "handler_stack", "io_stats_map_full",
+		"ipc_stats_map_full",
 	};
 
 	return reason < LOSS_REASON_MAX ? names[reason] : "decode_error";
@@ -130,6 +131,7 @@ const char *loss_reason__text(unsigned int reason)
 		"signals not timed: task storage unavailable",
 		"handlers not timed: nested deeper than 4",
 		"(process, pipe) traffic not counted: io statistics map full (raise --max-procs)",
+		"IPC calls not counted: ipc statistics map full (raise --max-procs)",
 	};
 
 	return reason < LOSS_REASON_MAX ? text[reason] : "records user space could not decode";

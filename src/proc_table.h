@@ -11,6 +11,7 @@
 #include "ipcscope.h"
 
 struct proc_signals;
+struct proc_ipc;
 
 struct proc {
 	uint32_t pid;
@@ -23,6 +24,9 @@ struct proc {
 	bool involved; /* took part in something a report shows */
 	/* Pipe and FIFO traffic (src/pipes.h has it per object); EPIPE on any object. */
 	uint64_t pipe_write_bytes, pipe_read_bytes, pipe_blocked_ns, epipe;
+	/* Shared memory (peak bytes mapped shared or attached), messages, semaphore waits. */
+	uint64_t shm_bytes, msgs_sent, msgs_received, sem_waits, sem_wait_ns;
+	struct proc_ipc *ipc; /* live shared mappings: owned by ipc.c */
 	struct proc_signals *signals; /* owned by model.c */
 	struct proc *next_in_bucket;
 	struct proc *next_in_order; /* insertion order, for iteration */

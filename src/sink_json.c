@@ -14,13 +14,14 @@
 #include "output.h"
 #include "sanitize.h"
 #include "signals.h"
+#include "sink_json.h"
 
-static void json_str(FILE *f, const char *s)
+void json_str(FILE *f, const char *s)
 {
 	sanitize__json(f, s, strlen(s));
 }
 
-static void json_comm(FILE *f, const char *comm)
+void json_comm(FILE *f, const char *comm)
 {
 	sanitize__json(f, comm, sanitize__strnlen(comm, IPCSCOPE_COMM_LEN));
 }
@@ -33,7 +34,7 @@ static void json_task(FILE *f, const char *key, const struct task_ref *t)
 }
 
 /* "ts_ns", "count" and the folded flag: common to every live record. */
-static void json_begin(FILE *f, const char *type, const struct event_header *hdr)
+void json_begin(FILE *f, const char *type, const struct event_header *hdr)
 {
 	fprintf(f, "{\"type\":\"%s\",\"ts_ns\":%llu", type, hdr->ts_ns);
 	if (hdr->count != 1 || (hdr->flags & EVENT_F_FOLDED))
@@ -52,7 +53,6 @@ static void json_inet(FILE *f, const struct inet_ends *inet)
 	fprintf(f, ",\"local\":\"%s\",\"remote\":\"%s\"", local, remote);
 }
 
-static void json_path(FILE *f, const char *path, size_t max);
 
 /* ,"key":{"kind":..,"ino":..,"dev":..} plus a FIFO's path and a socket's ends when known. */
 static void json_object_full(FILE *f, const char *key, unsigned int kind, uint64_t ino,
@@ -73,7 +73,7 @@ static void json_object(FILE *f, const char *key, const struct obj_ref *obj)
 	json_object_full(f, key, obj->kind, obj->ino, obj->dev, NULL, 0, NULL);
 }
 
-static void json_path(FILE *f, const char *path, size_t max)
+void json_path(FILE *f, const char *path, size_t max)
 {
 	fputs(",\"path\":", f);
 	sanitize__json(f, path, sanitize__strnlen(path, max));
@@ -90,7 +90,7 @@ static void json_sig(FILE *f, int sig)
 }
 
 /* pid/tid/comm at top level, as the contract's per-process records have it. */
-static void json_self(FILE *f, const struct task_ref *t)
+void json_self(FILE *f, const struct task_ref *t)
 {
 	fprintf(f, ",\"pid\":%u,\"tid\":%u,\"comm\":", t->pid, t->tid);
 	json_comm(f, t->comm);
@@ -296,6 +296,11 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 			sigpipe_action__name(e->sigpipe_action));
 		break;
 	}
+	case EVENT_IPC:
+	case EVENT_MAP:
+	case EVENT_IPC_OPEN:
+		json_ipc_record(o, hdr, rec);
+		break;
 	case EVENT_PROC_FORK:
 	case EVENT_PROC_EXEC: {
 		const struct lifecycle_event *e = rec;
@@ -387,6 +392,11 @@ static void json_process(FILE *f, const struct proc *p, uint64_t sig_mask)
 		   ",\"epipe\":%llu",
 		(unsigned long long)p->pipe_write_bytes, (unsigned long long)p->pipe_read_bytes,
 		(unsigned long long)p->pipe_blocked_ns, (unsigned long long)p->epipe);
+	fprintf(f, ",\"shm_bytes\":%llu,\"msgs_sent\":%llu,\"msgs_received\":%llu"
+		   ",\"sem_waits\":%llu,\"sem_wait_ns\":%llu",
+		(unsigned long long)p->shm_bytes, (unsigned long long)p->msgs_sent,
+		(unsigned long long)p->msgs_received, (unsigned long long)p->sem_waits,
+		(unsigned long long)p->sem_wait_ns);
 	if (p->exited)
 		json_exit(f, p->exit_status);
 	fputs("}\n", f);
@@ -549,6 +559,7 @@ static void json_report(struct output *o)
 	for (const struct pipe_obj *obj = m->pipes.first; obj; obj = obj->next_in_order)
 		if (filter__pipe(o->filter, obj))
 			json_pipe(f, obj);
+	json_ipc_report(o);
 	for (unsigned int i = 0; o->doctor && i < o->doctor->count; i++)
 		json_sigpipe_writer(f, &o->doctor->writers[i]);
 	for (unsigned int r = 0; r < LOSS_REASON_MAX; r++)

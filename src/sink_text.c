@@ -13,6 +13,7 @@
 #include "output.h"
 #include "pipes.h"
 #include "signals.h"
+#include "sink_text.h"
 
 /* Short forms for a line under 100 columns; JSON keeps the full names. */
 static const char *result_word(unsigned int result)
@@ -38,7 +39,7 @@ static void text_start(struct output *o)
 	fprintf(o->f, "%-12s %-7s %-9s %s\n", "TIME", "EVENT", "SIGNAL", "DETAIL");
 }
 
-static void line_begin(struct output *o, const struct event_header *hdr, const char *kind,
+void line_begin(struct output *o, const struct event_header *hdr, const char *kind,
 		       const char *signal)
 {
 	char clock[32];
@@ -47,7 +48,7 @@ static void line_begin(struct output *o, const struct event_header *hdr, const c
 		format__clock(clock, sizeof(clock), hdr->ts_ns, o->mono_to_real_ns), kind, signal);
 }
 
-static void line_end(struct output *o, const struct event_header *hdr)
+void line_end(struct output *o, const struct event_header *hdr)
 {
 	char window[32];
 
@@ -57,7 +58,7 @@ static void line_end(struct output *o, const struct event_header *hdr)
 	fputc('\n', o->f);
 }
 
-static const char *task_str(char *buf, size_t size, const struct task_ref *t)
+const char *task_str(char *buf, size_t size, const struct task_ref *t)
 {
 	return format__task(buf, size, t->comm, t->pid, t->tid);
 }
@@ -305,6 +306,11 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 	case EVENT_PIPE_CLOSE:
 	case EVENT_EPIPE:
 		text_pipe_record(o, hdr, rec);
+		break;
+	case EVENT_IPC:
+	case EVENT_MAP:
+	case EVENT_IPC_OPEN:
+		text_ipc_record(o, hdr, rec);
 		break;
 	case EVENT_PROC_FORK:
 	case EVENT_PROC_EXEC: {
@@ -585,6 +591,7 @@ static void text_report(struct output *o)
 	} else {
 		report_signal_rows(o, rows, n);
 		report_pipes(o);
+		text_ipc_report(o);
 		report_exits(o, rows, n);
 	}
 	report_losses(o);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "ipc.h"
 #include "pipes.h"
 #include "tracer.h" /* before the skeleton: it names our structs */
 #include "ipcscope.skel.h"
@@ -42,7 +43,9 @@ static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o)
 		bpf_map__set_max_entries(skel->maps.sig_stats, o->max_procs);
 		/* A process uses a few pipes: four rows each. */
 		bpf_map__set_max_entries(skel->maps.io_stats, o->max_procs * 4);
+		bpf_map__set_max_entries(skel->maps.ipc_stats, o->max_procs);
 	}
+	skel->rodata->cfg_devshm_dev = ipc__devshm_dev();
 }
 
 static const char *load_hint(int err)
@@ -238,6 +241,23 @@ int tracer__io_counters(struct tracer *t, const struct io_key *key, struct io_st
 	return found ? 0 : -ENOENT;
 }
 
+/* Every (process, IPC object, message type) row of the ipc_stats hash. */
+static int read_ipc_stats(struct tracer *t, struct model *m)
+{
+	int fd = bpf_map__fd(t->skel->maps.ipc_stats), err = 0;
+	struct ipc_key key, next;
+	struct ipc_stats val;
+	void *prev = NULL;
+
+	while (!err && bpf_map_get_next_key(fd, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(fd, &next, &val) == 0)
+			err = model__add_ipc_stats(m, &next, &val);
+		key = next;
+		prev = &key;
+	}
+	return err;
+}
+
 int tracer__read_stats(struct tracer *t, struct model *m)
 {
 	int fd = bpf_map__fd(t->skel->maps.sig_stats);
@@ -261,7 +281,9 @@ int tracer__read_stats(struct tracer *t, struct model *m)
 		prev = &key;
 	}
 	free(val);
-	return err ? err : read_io_stats(t, m);
+	if (!err)
+		err = read_io_stats(t, m);
+	return err ? err : read_ipc_stats(t, m);
 }
 
 void tracer__detach(struct tracer *t)

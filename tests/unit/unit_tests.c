@@ -453,6 +453,107 @@ static void test_json_process_and_loss_records(void)
 	free(out);
 }
 
+/* ---- System V and mappings: lifecycles from synthetic records ---- */
+
+static void ipc_rec(struct decoder *d, uint32_t pid, unsigned int op, uint64_t id, uint64_t key,
+		    uint64_t size, uint64_t addr, uint64_t flags)
+{
+	struct ipc_event e = { .hdr = { .type = EVENT_IPC, .count = 1, .ts_ns = 100 + op } };
+
+	task(&e.task, pid, "shmuser");
+	e.op = op;
+	e.id = id;
+	e.key = key;
+	e.size = size;
+	e.addr = addr;
+	e.flags = flags;
+	decode__record(d, &e, sizeof(e));
+}
+
+/* shmget, shmat, fork (the child inherits), IPC_RMID while 2 attached, both detach. */
+static void feed_shm_removed_while_attached(struct decoder *d)
+{
+	struct lifecycle_event fork = { .hdr = { .type = EVENT_PROC_FORK, .count = 1 } };
+	struct ipc_key key = { .pid = 10, .kind = IPC_KIND_SHM, .start_ns = 10000000000ULL,
+			       .id = 5 };
+	struct ipc_stats st = { .attaches = 1, .detaches = 1 };
+
+	d->model->ipc.procfs = "/nonexistent"; /* no /proc/sysvipc: the events decide */
+	ipc_rec(d, 10, IPC_OP_SHMGET, 5, 0x1234, 4096, 0, 01000);
+	ipc_rec(d, 10, IPC_OP_SHMAT, 5, 0, 0, 0x7000, 0);
+	task(&fork.task, 11, "shmuser");
+	task(&fork.parent, 10, "shmuser");
+	decode__record(d, &fork, sizeof(fork));
+	ipc_rec(d, 10, IPC_OP_SHMCTL, 5, 0 /* IPC_RMID */, 0, 0, 0);
+	ipc_rec(d, 10, IPC_OP_SHMDT, 5, 0, 0, 0x7000, 0);
+	ipc_rec(d, 11, IPC_OP_SHMDT, 5, 0, 0, 0x7000, 0);
+	model__add_ipc_stats(d->model, &key, &st);
+	key.pid = 11;
+	key.start_ns = 11000000000ULL;
+	st.attaches = 0;
+	model__add_ipc_stats(d->model, &key, &st);
+	d->out->ops->report(d->out);
+}
+
+static void test_json_shm_removed_while_attached(void)
+{
+	char *out = render(true, feed_shm_removed_while_attached);
+
+	check(strstr(out, "{\"type\":\"shm\",\"shmid\":5,\"key\":\"0x00001234\",\"size\":4096,"
+			  "\"creator\":{\"pid\":10,\"comm\":\"shmuser\"},\"attachers\":["
+			  "{\"pid\":10,\"comm\":\"shmuser\",\"attaches\":1,\"detaches\":1},"
+			  "{\"pid\":11,\"comm\":\"shmuser\",\"attaches\":0,\"detaches\":1}],"
+			  "\"removed\":true") != NULL, "shm record: %s", out);
+	check(strstr(out, "\"attached_at_removal\":2,\"destroyed_ns\":103,"
+			  "\"destroyed_at_last_detach\":true,\"last_detacher\":{\"pid\":11,") != NULL,
+	      "destroyed at the child's detach: %s", out);
+	check(strstr(out, "{\"type\":\"mapping\",\"pid\":11,\"comm\":\"shmuser\",\"kind\":\"sysv\","
+			  "\"path\":\"SYSV00001234\",\"ino\":5,\"dev\":0,\"bytes\":4096,\"maps\":0,"
+			  "\"inherited\":true,\"shared_with\":[10]}") != NULL,
+	      "the child's inherited mapping: %s", out);
+	check(strstr(out, "\"shm_bytes\":4096") != NULL, "process shm_bytes: %s", out);
+	free(out);
+}
+
+static void map_rec(struct model *m, uint32_t pid, unsigned int op, uint64_t addr, uint64_t len)
+{
+	struct map_event e = { .hdr = { .type = EVENT_MAP, .count = 1 } };
+
+	task(&e.task, pid, "mapper");
+	e.op = op;
+	e.addr = addr;
+	e.len = len;
+	e.ino = 77;
+	e.dev = 3;
+	e.fd = 4;
+	strcpy(e.name, "data.bin");
+	model__on_record(m, &e.hdr, &e);
+}
+
+/* munmap of the middle page splits a mapping; unmapping the rest leaves nothing. */
+static void test_munmap_trims_and_splits(void)
+{
+	struct task_ref t = { 0 };
+	struct model m;
+	struct proc *p;
+
+	model__init(&m);
+	m.ipc.procfs = "/nonexistent";
+	task(&t, 20, "mapper");
+	map_rec(&m, 20, MAP_OP_MMAP, 0x10000, 3 * 4096);
+	map_rec(&m, 20, MAP_OP_MUNMAP, 0x11000, 4096);
+	p = model__proc(&m, &t);
+	CHECK_INT(p->ipc->n, 2);
+	CHECK_INT(p->ipc->shared_now, 2 * 4096);
+	map_rec(&m, 20, MAP_OP_MUNMAP, 0x10000, 3 * 4096); /* covers both pieces and the hole */
+	CHECK_INT(p->ipc->n, 0);
+	CHECK_INT(p->ipc->shared_now, 0);
+	CHECK_INT(p->shm_bytes, 3 * 4096); /* the peak */
+	CHECK_INT(m.ipc.map_first->users->maps, 1);
+	CHECK_INT(m.ipc.map_first->users->unmaps, 2);
+	model__free(&m);
+}
+
 /* ---- the SIGPIPE doctor: storm start/end from record counts ---- */
 
 struct alert_log {
@@ -550,5 +651,8 @@ int main(void)
 	run("decode: bad records counted", test_decoder_counts_bad_records);
 	run("json: process, exit and loss records", test_json_process_and_loss_records);
 	run("doctor: a storm starts once, ends when the rate falls", test_doctor_storm_start_and_end);
+	run("json: shm removed while attached, destroyed at the last detach",
+	    test_json_shm_removed_while_attached);
+	run("model: munmap trims and splits shared mappings", test_munmap_trims_and_splits);
 	return failures ? 1 : 0;
 }

@@ -1,0 +1,558 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * System V shared memory, message queues and semaphores, POSIX message
+ * queues, memfds, /dev/shm files and MAP_SHARED mappings, from the raw
+ * sys_enter/sys_exit dispatch (syscalls.bpf.c).
+ *
+ * Every call that moves data or may wait (msgsnd, msgrcv, semop, mq send and
+ * receive, shmat, shmdt) is counted per (process, object, message type) in
+ * the ipc_stats hash, exact under ring loss, and goes out as a folded
+ * EVENT_IPC record. Creation, removal, opens and mappings are rare: one
+ * record each, never folded away.
+ */
+#ifndef IPC_BPF_H
+#define IPC_BPF_H
+
+#include "fold.bpf.h"
+#include "files.bpf.h"
+
+/* arch/x86/entry/syscalls/syscall_64.tbl */
+#define NR_mmap 9
+#define NR_munmap 11
+#define NR_mremap 25
+#define NR_shmget 29
+#define NR_shmat 30
+#define NR_shmctl 31
+#define NR_semget 64
+#define NR_semop 65
+#define NR_semctl 66
+#define NR_shmdt 67
+#define NR_msgget 68
+#define NR_msgsnd 69
+#define NR_msgrcv 70
+#define NR_msgctl 71
+#define NR_semtimedop 220
+#define NR_mq_open 240
+#define NR_mq_unlink 241
+#define NR_mq_timedsend 242
+#define NR_mq_timedreceive 243
+#define NR_mq_notify 244
+#define NR_memfd_create 319
+
+/* include/uapi/linux/ipc.h, sem.h, mman.h; include/linux/mm.h */
+#define IPC_RMID 0
+#define IPC_SET 1
+#define SETVAL 16
+#define SETALL 17
+#define SEM_UNDO 0x1000
+#define IPC_NOWAIT 04000
+#define MAP_SHARED_BIT 0x01 /* MAP_SHARED and MAP_SHARED_VALIDATE both have it */
+#define VM_SHARED 0x8
+#define ENOMSG 42
+#define EIDRM 43
+#define SEMBUF_SIZE 6	     /* struct sembuf: u16 num, s16 op, s16 flg */
+#define SEMOP_FLAGS_SEEN 8   /* operations of one semop whose flags we read */
+#define MAX_ERRNO 4095
+
+/* Set by src/tracer.c: the /dev/shm tmpfs (shm_open objects live there); 0 if none. */
+const volatile __u32 cfg_devshm_dev = 0;
+
+/* A call in flight, sys_enter to sys_exit: it may sleep on another CPU. */
+struct ipc_call {
+	__u64 ts;
+	__u64 nvcsw;  /* voluntary switches at entry: changed means it slept */
+	__u64 id;     /* shmdt: the segment at the address */
+	__u32 nr_plus_1;
+	__u32 shared; /* munmap/mremap: the range starts in a shared mapping */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct ipc_call);
+} ipc_calls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384); /* resized with --max-procs */
+	__type(key, struct ipc_key);
+	__type(value, struct ipc_stats);
+} ipc_stats SEC(".maps");
+
+const struct ipc_stats zero_ipc_stats = {};
+
+/* This (process, object, type)'s counters, created if new; NULL if the map is full. */
+static __always_inline struct ipc_stats *ipc__counters(struct task_struct *cur, __u32 kind,
+						       __u64 id, __s64 sub)
+{
+	struct ipc_key k = { .pid = cur->tgid, .kind = kind, .id = id, .sub = sub };
+	struct ipc_stats *s;
+
+	k.start_ns = task__start_ns(cur);
+	s = bpf_map_lookup_elem(&ipc_stats, &k);
+	if (s)
+		return s;
+	if (bpf_map_update_elem(&ipc_stats, &k, &zero_ipc_stats, BPF_NOEXIST) == -E2BIG)
+		loss__count(LOSS_IPC_STATS_FULL);
+	return bpf_map_lookup_elem(&ipc_stats, &k);
+}
+
+/* ---- the shared mapping at an address (bpf_find_vma, 5.17+) ---- */
+
+struct vma_probe {
+	__u64 start, end;
+	__u64 ino;
+	__u32 dev, magic;
+	__u32 shared;
+	char name[IPCSCOPE_MAP_NAME_LEN];
+};
+
+/* bpf_find_vma callback: runs under the mmap lock it took (trylock). */
+static long vma__describe(struct task_struct *task, struct vm_area_struct *vma, void *ctx)
+{
+	struct vma_probe *p = ctx;
+	struct file *file = vma->vm_file;
+	struct inode *inode;
+
+	p->start = vma->vm_start;
+	p->end = vma->vm_end;
+	p->shared = (vma->vm_flags & VM_SHARED) != 0;
+	if (!file)
+		return 0;
+	inode = file->f_inode;
+	p->ino = inode->i_ino;
+	p->dev = inode->i_sb->s_dev;
+	p->magic = inode->i_sb->s_magic;
+	bpf_probe_read_kernel_str(p->name, sizeof(p->name), file->f_path.dentry->d_name.name);
+	return 0;
+}
+
+static __always_inline bool vma__find(struct task_struct *cur, __u64 addr, struct vma_probe *p)
+{
+	return bpf_find_vma(cur, addr, vma__describe, p, 0) == 0;
+}
+
+/* ---- records ---- */
+
+/*
+ * An EVENT_IPC record through the fold: under a ping-pong, repeats of the
+ * same (process, op, object, type, outcome) become one record with a count.
+ * The exact counters are in ipc_stats already.
+ */
+static __always_inline void ipc__emit(struct task_struct *cur, struct ipc_event *e)
+{
+	struct fold_ticket ticket;
+	enum fold_verdict verdict;
+	__u64 now = bpf_ktime_get_ns(), key;
+
+	task_ref__ident(&e->task, cur);
+	key = fold__mix(EVENT_IPC, e->task.pid);
+	key = fold__mix(key, e->task.start_ns);
+	key = fold__mix(key, (__u64)e->op << 32 | (__u32)e->err);
+	key = fold__mix(key, e->id);
+	key = fold__mix(key, e->key);
+	verdict = fold__admit(key, now, &ticket);
+	if (verdict == FOLD_COUNT)
+		return;
+	hdr__init(&e->hdr, EVENT_IPC, now);
+	task_ref__name(&e->task, cur);
+	fold__finish(verdict, &ticket, e, sizeof(*e));
+}
+
+/* Failures by errno: the ones a lab asks about by name, then the rest. */
+static __always_inline void ipc__count_error(struct ipc_stats *s, long ret)
+{
+	if (!s || ret >= 0)
+		return;
+	if (ret == -ENOMSG)
+		s->enomsg++;
+	else if (ret == -EAGAIN)
+		s->eagain++;
+	else if (ret == -EIDRM)
+		s->eidrm++;
+	else
+		s->errors++;
+}
+
+/* ---- sys_enter ---- */
+
+/* Calls that may sleep: remember when they started (task storage: any CPU). */
+static __always_inline void ipc__enter(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
+{
+	struct vma_probe vp = {};
+	struct ipc_call *c;
+
+	if (!proc__wanted(cur->tgid))
+		return;
+	c = bpf_task_storage_get(&ipc_calls, cur, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c) {
+		loss__count(LOSS_STORAGE);
+		return;
+	}
+	c->nr_plus_1 = nr + 1;
+	c->nvcsw = cur->nvcsw;
+	c->id = 0;
+	c->shared = 0;
+	switch (nr) {
+	case NR_shmdt:
+		/* ipc/shm.c newseg(): the segment's file inode number is its shmid. */
+		if (vma__find(cur, regs->di, &vp))
+			c->id = vp.ino;
+		break;
+	case NR_munmap:
+	case NR_mremap:
+		if (vma__find(cur, regs->di, &vp))
+			c->shared = vp.shared;
+		break;
+	}
+	c->ts = bpf_ktime_get_ns();
+}
+
+/* ---- sys_exit ---- */
+
+static __always_inline struct ipc_call *ipc__call(struct task_struct *cur, __u32 nr)
+{
+	struct ipc_call *c = bpf_task_storage_get(&ipc_calls, cur, NULL, 0);
+
+	if (!c || c->nr_plus_1 != nr + 1)
+		return NULL;
+	c->nr_plus_1 = 0;
+	return c;
+}
+
+/* Time the call slept: only when the thread switched out voluntarily. */
+static __always_inline __u64 ipc__slept(struct task_struct *cur, const struct ipc_call *c)
+{
+	if (!c || cur->nvcsw == c->nvcsw || !c->ts)
+		return 0;
+	return bpf_ktime_get_ns() - c->ts;
+}
+
+static __always_inline void msg__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+				      __u32 nr)
+{
+	struct ipc_call *c = ipc__call(cur, nr);
+	struct ipc_event e = { .id = regs->di, .size = regs->dx };
+	struct ipc_stats *s;
+	long mtype = 0;
+
+	if (!c)
+		return;
+	e.blocked_ns = ipc__slept(cur, c);
+	e.err = ret < 0 ? ret : 0;
+	/* struct msgbuf starts with the long mtype: msgsnd's as sent, msgrcv's as received. */
+	if (nr == NR_msgsnd || ret >= 0)
+		bpf_probe_read_user(&mtype, sizeof(mtype), (void *)regs->si);
+	if (nr == NR_msgsnd) {
+		e.op = IPC_OP_MSGSND;
+		e.flags = regs->r10;
+	} else {
+		e.op = IPC_OP_MSGRCV;
+		e.flags = regs->r8;
+		e.size = ret > 0 ? ret : 0;
+		if (ret < 0)
+			mtype = regs->r10; /* the type it asked for */
+	}
+	e.key = mtype;
+	s = ipc__counters(cur, IPC_KIND_MSG, e.id, ret >= 0 ? mtype : 0);
+	if (s) {
+		if (ret >= 0 && nr == NR_msgsnd) {
+			s->sends++;
+			s->send_bytes += e.size;
+			s->send_blocked_ns += e.blocked_ns;
+		} else if (ret >= 0) {
+			s->receives++;
+			s->recv_bytes += e.size;
+			s->recv_blocked_ns += e.blocked_ns;
+		}
+		if (e.blocked_ns) {
+			s->waits++;
+			s->wait_ns += e.blocked_ns;
+		}
+		ipc__count_error(s, ret);
+	}
+	ipc__emit(cur, &e);
+}
+
+static __always_inline void semop__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+					__u32 nr)
+{
+	struct ipc_call *c = ipc__call(cur, nr);
+	struct ipc_event e = { .op = IPC_OP_SEMOP, .id = regs->di, .size = regs->dx };
+	__u8 sops[SEMOP_FLAGS_SEEN * SEMBUF_SIZE];
+	struct ipc_stats *s;
+	__u32 n = e.size < SEMOP_FLAGS_SEEN ? e.size : SEMOP_FLAGS_SEEN;
+
+	if (!c)
+		return;
+	e.blocked_ns = ipc__slept(cur, c);
+	e.err = ret < 0 ? ret : 0;
+	if (n && !bpf_probe_read_user(sops, sizeof(sops), (void *)regs->si)) {
+		for (__u32 i = 0; i < SEMOP_FLAGS_SEEN; i++) {
+			__s16 flg;
+
+			if (i >= n)
+				break;
+			__builtin_memcpy(&flg, &sops[i * SEMBUF_SIZE + 4], sizeof(flg));
+			e.flags |= flg & (SEM_UNDO | IPC_NOWAIT);
+		}
+	}
+	s = ipc__counters(cur, IPC_KIND_SEM, e.id, 0);
+	if (s) {
+		if (ret == 0) {
+			s->semop_calls++;
+			s->sem_ops += e.size;
+			if (e.flags & SEM_UNDO)
+				s->undo++;
+		}
+		if (e.blocked_ns) {
+			s->waits++;
+			s->wait_ns += e.blocked_ns;
+		}
+		ipc__count_error(s, ret);
+	}
+	ipc__emit(cur, &e);
+}
+
+static __always_inline void mq__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+				     __u32 nr)
+{
+	struct ipc_call *c = ipc__call(cur, nr);
+	struct file *file = fd__file(cur, regs->di);
+	struct ipc_event e = {};
+	struct ipc_stats *s;
+	__u32 prio = 0;
+
+	if (!c || !file)
+		return;
+	e.id = file->f_inode->i_ino;
+	e.dev = file->f_inode->i_sb->s_dev;
+	e.blocked_ns = ipc__slept(cur, c);
+	e.err = ret < 0 ? ret : 0;
+	if (nr == NR_mq_timedsend) {
+		e.op = IPC_OP_MQ_SEND;
+		e.size = regs->dx;
+		prio = regs->r10;
+	} else {
+		e.op = IPC_OP_MQ_RECEIVE;
+		e.size = ret > 0 ? ret : 0;
+		if (ret >= 0 && regs->r10)
+			bpf_probe_read_user(&prio, sizeof(prio), (void *)regs->r10);
+	}
+	e.key = prio;
+	s = ipc__counters(cur, IPC_KIND_MQ, e.id, ret >= 0 ? prio : 0);
+	if (s) {
+		if (ret >= 0 && nr == NR_mq_timedsend) {
+			s->sends++;
+			s->send_bytes += e.size;
+			s->send_blocked_ns += e.blocked_ns;
+		} else if (ret >= 0) {
+			s->receives++;
+			s->recv_bytes += e.size;
+			s->recv_blocked_ns += e.blocked_ns;
+		}
+		if (e.blocked_ns) {
+			s->waits++;
+			s->wait_ns += e.blocked_ns;
+		}
+		ipc__count_error(s, ret);
+	}
+	ipc__emit(cur, &e);
+}
+
+static __always_inline void shm_attach__exit(struct task_struct *cur, struct pt_regs *regs,
+					     long ret, __u32 nr)
+{
+	struct ipc_call *c = nr == NR_shmdt ? ipc__call(cur, nr) : NULL;
+	struct ipc_event e = { .err = ret < 0 && ret > -MAX_ERRNO ? ret : 0 };
+	struct ipc_stats *s;
+
+	if (nr == NR_shmat) {
+		e.op = IPC_OP_SHMAT;
+		e.id = regs->di;
+		e.addr = e.err ? 0 : ret;
+		e.flags = regs->dx;
+	} else {
+		if (!c)
+			return;
+		e.op = IPC_OP_SHMDT;
+		e.id = c->id;
+		e.addr = regs->di;
+	}
+	s = ipc__counters(cur, IPC_KIND_SHM, e.id, 0);
+	if (s) {
+		if (!e.err && nr == NR_shmat)
+			s->attaches++;
+		else if (!e.err)
+			s->detaches++;
+		ipc__count_error(s, e.err);
+	}
+	ipc__emit(cur, &e);
+}
+
+/* shmget, msgget, semget and the *ctl calls that change an object. */
+static __always_inline void ipc_admin__exit(struct task_struct *cur, struct pt_regs *regs,
+					    long ret, __u32 nr)
+{
+	struct ipc_event e = { .err = ret < 0 ? ret : 0 };
+
+	switch (nr) {
+	case NR_shmget:
+		e.op = IPC_OP_SHMGET;
+		e.key = (__u32)regs->di;
+		e.size = regs->si;
+		e.flags = regs->dx;
+		e.id = ret;
+		break;
+	case NR_msgget:
+		e.op = IPC_OP_MSGGET;
+		e.key = (__u32)regs->di;
+		e.flags = regs->si;
+		e.id = ret;
+		break;
+	case NR_semget:
+		e.op = IPC_OP_SEMGET;
+		e.key = (__u32)regs->di;
+		e.size = regs->si;
+		e.flags = regs->dx;
+		e.id = ret;
+		break;
+	case NR_shmctl:
+	case NR_msgctl:
+		if ((regs->si & 0xff) != IPC_RMID && (regs->si & 0xff) != IPC_SET)
+			return; /* IPC_STAT and friends only read */
+		e.op = nr == NR_shmctl ? IPC_OP_SHMCTL : IPC_OP_MSGCTL;
+		e.id = regs->di;
+		e.key = regs->si & 0xff;
+		break;
+	case NR_semctl: {
+		__u32 cmd = regs->dx & 0xff;
+
+		if (cmd != IPC_RMID && cmd != IPC_SET && cmd != SETVAL && cmd != SETALL)
+			return;
+		e.op = IPC_OP_SEMCTL;
+		e.id = regs->di;
+		e.key = cmd;
+		e.size = regs->si; /* SETVAL: the semaphore number */
+		e.flags = regs->r10; /* SETVAL: the value */
+		break;
+	}
+	default:
+		return;
+	}
+	if (e.err)
+		e.id = nr == NR_shmctl || nr == NR_msgctl || nr == NR_semctl ? regs->di : 0;
+	ipc__emit(cur, &e);
+}
+
+static __always_inline void mq_notify__exit(struct task_struct *cur, struct pt_regs *regs,
+					    long ret)
+{
+	struct file *file = fd__file(cur, regs->di);
+	struct ipc_event e = { .op = IPC_OP_MQ_NOTIFY, .err = ret < 0 ? ret : 0 };
+
+	if (file) {
+		e.id = file->f_inode->i_ino;
+		e.dev = file->f_inode->i_sb->s_dev;
+	}
+	e.flags = regs->si != 0; /* 0: the registration was removed */
+	ipc__emit(cur, &e);
+}
+
+/* A MAP_SHARED mmap (described from the new vma), or munmap/mremap of one. */
+static __always_inline void map__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+				      __u32 nr)
+{
+	struct map_event e = {};
+	struct vma_probe vp = {};
+	struct ipc_call *c;
+
+	if (nr == NR_mmap) {
+		if (!(regs->r10 & MAP_SHARED_BIT) || (ret < 0 && ret > -MAX_ERRNO))
+			return;
+		if (!proc__wanted(cur->tgid) || !vma__find(cur, ret, &vp))
+			return;
+		e.op = MAP_OP_MMAP;
+		e.addr = ret;
+		e.len = regs->si;
+		e.prot = regs->dx;
+		e.flags = regs->r10;
+		e.fd = regs->r8;
+		e.ino = vp.ino;
+		e.dev = vp.dev;
+		e.magic = vp.magic;
+		__builtin_memcpy(e.name, vp.name, sizeof(e.name));
+	} else {
+		c = ipc__call(cur, nr);
+		if (!c || !c->shared || (ret < 0 && ret > -MAX_ERRNO))
+			return;
+		e.op = nr == NR_munmap ? MAP_OP_MUNMAP : MAP_OP_MREMAP;
+		e.addr = regs->di;
+		e.len = regs->si;
+		e.fd = -1;
+		if (nr == NR_mremap) {
+			e.new_len = regs->dx;
+			e.new_addr = ret;
+			e.flags = regs->r10;
+		}
+	}
+	hdr__init(&e.hdr, EVENT_MAP, bpf_ktime_get_ns());
+	task_ref__fill(&e.task, cur);
+	emit(&e, sizeof(e));
+}
+
+/* mq_open, mq_unlink, memfd_create: the name is the caller's string. */
+static __always_inline void ipc_open__emit(struct task_struct *cur, __u32 op, long ret,
+					   const char *name, struct file *file, __u32 flags)
+{
+	struct ipc_open_event e = { .op = op, .ret = ret, .flags = flags };
+
+	if (file) {
+		e.ino = file->f_inode->i_ino;
+		e.dev = file->f_inode->i_sb->s_dev;
+	}
+	bpf_probe_read_user_str(e.name, sizeof(e.name), name);
+	hdr__init(&e.hdr, EVENT_IPC_OPEN, bpf_ktime_get_ns());
+	task_ref__fill(&e.task, cur);
+	emit(&e, sizeof(e));
+}
+
+static __always_inline void ipc_open__exit(struct task_struct *cur, struct pt_regs *regs,
+					   long ret, __u32 nr)
+{
+	struct file *file = ret >= 0 && nr != NR_mq_unlink ? fd__file(cur, ret) : NULL;
+
+	if (!proc__wanted(cur->tgid))
+		return;
+	switch (nr) {
+	case NR_mq_open:
+		ipc_open__emit(cur, IPC_OPEN_MQ_OPEN, ret, (const char *)regs->di, file, regs->si);
+		break;
+	case NR_mq_unlink:
+		ipc_open__emit(cur, IPC_OPEN_MQ_UNLINK, ret, (const char *)regs->di, NULL, 0);
+		break;
+	case NR_memfd_create:
+		ipc_open__emit(cur, IPC_OPEN_MEMFD_CREATE, ret, (const char *)regs->di, file,
+			       regs->si);
+		break;
+	}
+}
+
+/* open/openat of a file on the /dev/shm tmpfs: shm_open(3) (glibc opens /dev/shm/NAME). */
+static __always_inline void shm_open__exit(struct task_struct *cur, struct pt_regs *regs,
+					   __u32 nr, int fd)
+{
+	struct file *file;
+
+	if (!cfg_devshm_dev)
+		return;
+	file = fd__file(cur, fd);
+	if (!file || file->f_inode->i_sb->s_dev != cfg_devshm_dev || !proc__wanted(cur->tgid))
+		return;
+	ipc_open__emit(cur, IPC_OPEN_SHM_OPEN, fd,
+		       (const char *)(nr == NR_open ? regs->di : regs->si), file,
+		       nr == NR_open ? regs->si : regs->dx);
+}
+
+#endif /* IPC_BPF_H */

@@ -1,0 +1,693 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include "ipc.h"
+#include "sysvipc.h"
+
+/* include/uapi/linux/ipc.h, mman.h, magic.h */
+#define IPC_CREAT 01000
+#define IPC_RMID 0
+#define MAP_ANONYMOUS 0x20
+#define SHMEM_MAGIC 0x01021994
+#define PAGE_SIZE 4096ULL
+
+/* A System V segment's mappings: the object is named (sentinel dev, shmid). */
+#define SYSV_MAP_DEV UINT32_MAX
+
+static unsigned int bucket_of(uint64_t a, uint64_t b)
+{
+	return (unsigned int)(ipcscope_mix(a, b) % IPC_TABLE_BUCKETS);
+}
+
+uint32_t ipc__devshm_dev(void)
+{
+	struct stat st;
+
+	if (stat("/dev/shm", &st) || !S_ISDIR(st.st_mode))
+		return 0;
+	return (uint32_t)major(st.st_dev) << 20 | minor(st.st_dev);
+}
+
+void ipc_table__init(struct ipc_table *t, const char *procfs, struct proc_table *procs)
+{
+	memset(t, 0, sizeof(*t));
+	t->procfs = procfs ? procfs : "/proc";
+	t->procs = procs;
+	t->devshm_dev = ipc__devshm_dev();
+}
+
+void ipc_table__free(struct ipc_table *t)
+{
+	for (struct ipc_obj *o = t->first, *next; o; o = next) {
+		for (struct ipc_user *u = o->users, *un; u; u = un) {
+			for (struct ipc_type_count *c = u->types, *cn; c; c = cn) {
+				cn = c->next;
+				free(c);
+			}
+			un = u->next;
+			free(u);
+		}
+		next = o->next_in_order;
+		free(o);
+	}
+	for (struct map_obj *o = t->map_first, *next; o; o = next) {
+		for (struct map_user *u = o->users, *un; u; u = un) {
+			un = u->next;
+			free(u);
+		}
+		next = o->next_in_order;
+		free(o);
+	}
+	ipc_table__init(t, t->procfs, t->procs);
+}
+
+void proc_ipc__free(struct proc *p)
+{
+	if (!p->ipc)
+		return;
+	free(p->ipc->maps);
+	free(p->ipc);
+	p->ipc = NULL;
+}
+
+struct ipc_obj *ipc_table__find(const struct ipc_table *t, unsigned int kind, uint64_t id)
+{
+	struct ipc_obj *o = t->buckets[bucket_of(kind, id)];
+
+	while (o && (o->kind != kind || o->id != id))
+		o = o->next_in_bucket;
+	return o;
+}
+
+/* An object seen for the first time: /proc/sysvipc names one that existed before. */
+static void ipc_obj__describe(struct ipc_table *t, struct ipc_obj *o)
+{
+	struct sysvipc_row row;
+
+	if (!sysvipc__lookup(t->procfs, o->kind, o->id, &row))
+		return;
+	o->key = row.key;
+	o->key_known = true;
+	if (o->kind != IPC_KIND_MSG)
+		o->size = row.size;
+}
+
+struct ipc_obj *ipc_table__get(struct ipc_table *t, unsigned int kind, uint64_t id)
+{
+	unsigned int b = bucket_of(kind, id);
+	struct ipc_obj *o = ipc_table__find(t, kind, id);
+
+	if (o)
+		return o;
+	if (!(o = calloc(1, sizeof(*o))))
+		return NULL;
+	o->kind = kind;
+	o->id = id;
+	o->next_in_bucket = t->buckets[b];
+	t->buckets[b] = o;
+	if (t->last)
+		t->last->next_in_order = o;
+	else
+		t->first = o;
+	t->last = o;
+	ipc_obj__describe(t, o);
+	return o;
+}
+
+struct ipc_user *ipc_obj__user(struct ipc_obj *o, struct proc *p)
+{
+	struct ipc_user *u, **tail = &o->users;
+
+	for (u = o->users; u; u = u->next) {
+		if (u->proc == p)
+			return u;
+		tail = &u->next;
+	}
+	if (!(u = calloc(1, sizeof(*u))))
+		return NULL;
+	u->proc = p;
+	*tail = u; /* first use first: creators lead */
+	return u;
+}
+
+/* ---- mapped objects ---- */
+
+static struct map_obj *map_table__get(struct ipc_table *t, unsigned int kind, uint32_t dev,
+				      uint64_t ino)
+{
+	unsigned int b = bucket_of(dev, ino);
+	struct map_obj *o = t->map_buckets[b];
+
+	while (o && (o->dev != dev || o->ino != ino))
+		o = o->next_in_bucket;
+	if (o)
+		return o;
+	if (!(o = calloc(1, sizeof(*o))))
+		return NULL;
+	o->kind = kind;
+	o->dev = dev;
+	o->ino = ino;
+	o->next_in_bucket = t->map_buckets[b];
+	t->map_buckets[b] = o;
+	if (t->map_last)
+		t->map_last->next_in_order = o;
+	else
+		t->map_first = o;
+	t->map_last = o;
+	return o;
+}
+
+static struct map_user *map_obj__user(struct map_obj *o, struct proc *p)
+{
+	struct map_user *u, **tail = &o->users;
+
+	for (u = o->users; u; u = u->next) {
+		if (u->proc == p)
+			return u;
+		tail = &u->next;
+	}
+	if (!(u = calloc(1, sizeof(*u))))
+		return NULL;
+	u->proc = p;
+	*tail = u;
+	return u;
+}
+
+unsigned int map_kind__of(const struct map_event *e, uint32_t devshm_dev)
+{
+	char name[IPCSCOPE_MAP_NAME_LEN + 1];
+
+	snprintf(name, sizeof(name), "%.*s", IPCSCOPE_MAP_NAME_LEN, e->name);
+	/* mm/memfd.c names the file "memfd:NAME"; mm/shmem.c shmem_zero_setup "dev/zero". */
+	if (!strncmp(name, "memfd:", 6))
+		return MAP_KIND_MEMFD;
+	if ((e->flags & MAP_ANONYMOUS) || (e->magic == SHMEM_MAGIC && !strcmp(name, "dev/zero")))
+		return MAP_KIND_ANON;
+	if (devshm_dev && e->dev == devshm_dev)
+		return MAP_KIND_POSIX_SHM;
+	if (e->magic == SHMEM_MAGIC && !strncmp(name, "SYSV", 4))
+		return MAP_KIND_SYSV;
+	return MAP_KIND_FILE;
+}
+
+/* The mapping's path as /proc/PID/maps shows it now; false if gone. */
+static bool maps_path(const char *procfs, uint32_t pid, uint64_t addr, char *out, size_t size)
+{
+	char path[64], line[IPC_NAME_MAX + 128];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u/maps", procfs, pid);
+	if (!(f = fopen(path, "re")))
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned long long start;
+		int off = 0;
+
+		if (sscanf(line, "%llx-%*x %*s %*s %*s %*u %n", &start, &off) < 1 || !off ||
+		    start != addr)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		snprintf(out, size, "%s", line + off);
+		found = out[0] != 0;
+	}
+	fclose(f);
+	return found;
+}
+
+static uint64_t page_round(uint64_t len)
+{
+	return (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+static struct proc_ipc *proc_ipc__get(struct proc *p)
+{
+	if (!p->ipc)
+		p->ipc = calloc(1, sizeof(*p->ipc));
+	return p->ipc;
+}
+
+static void proc__map_added(struct proc *p, uint64_t len)
+{
+	p->ipc->shared_now += len;
+	if (p->ipc->shared_now > p->shm_bytes)
+		p->shm_bytes = p->ipc->shared_now;
+}
+
+/* Appends without accounting (a split piece of a mapping already counted). */
+static bool proc__append_live(struct proc *p, uint64_t addr, uint64_t len, struct map_obj *obj,
+			      struct ipc_obj *segment)
+{
+	struct proc_ipc *pi = proc_ipc__get(p);
+
+	if (!pi)
+		return false;
+	if (pi->n == pi->cap) {
+		unsigned int cap = pi->cap ? pi->cap * 2 : 8;
+		struct live_map *m = realloc(pi->maps, cap * sizeof(*m));
+
+		if (!m)
+			return false;
+		pi->maps = m;
+		pi->cap = cap;
+	}
+	pi->maps[pi->n++] = (struct live_map){ addr, len, obj, segment };
+	return true;
+}
+
+static bool proc__add_live(struct proc *p, uint64_t addr, uint64_t len, struct map_obj *obj,
+			   struct ipc_obj *segment)
+{
+	if (!proc__append_live(p, addr, len, obj, segment))
+		return false;
+	proc__map_added(p, len);
+	return true;
+}
+
+/* A System V attach left: the segment is destroyed if it was removed and this was the last. */
+static void segment__detached(struct ipc_table *t, struct ipc_obj *seg, struct proc *p,
+			      uint64_t ts_ns)
+{
+	struct sysvipc_row row;
+
+	if (seg->attached > 0)
+		seg->attached--;
+	if (!seg->removed || seg->attached > 0 || seg->destroyed_ns)
+		return;
+	/* Attaches from before tracing are not counted: the kernel's list decides. */
+	if (sysvipc__lookup(t->procfs, IPC_KIND_SHM, seg->id, &row))
+		return;
+	seg->destroyed_ns = ts_ns;
+	seg->last_detacher = p;
+}
+
+static void proc__drop_live(struct ipc_table *t, struct proc *p, unsigned int i, uint64_t ts_ns)
+{
+	struct proc_ipc *pi = p->ipc;
+	struct live_map m = pi->maps[i];
+	struct map_user *u;
+
+	pi->shared_now -= pi->shared_now >= m.len ? m.len : pi->shared_now;
+	if ((u = map_obj__user(m.obj, p)))
+		u->unmaps++;
+	if (m.segment)
+		segment__detached(t, m.segment, p, ts_ns);
+	pi->maps[i] = pi->maps[--pi->n];
+}
+
+/* munmap(addr, len): drop what it covers, trim what it overlaps (mm/mmap.c semantics). */
+static void proc__unmap(struct ipc_table *t, struct proc *p, uint64_t addr, uint64_t len,
+			uint64_t ts_ns)
+{
+	struct proc_ipc *pi = p->ipc;
+	uint64_t end = addr + page_round(len);
+
+	for (unsigned int i = 0; pi && i < pi->n;) {
+		struct live_map *m = &pi->maps[i];
+		uint64_t mend = m->addr + m->len;
+
+		if (mend <= addr || m->addr >= end) {
+			i++;
+			continue;
+		}
+		if (addr <= m->addr && end >= mend) {
+			proc__drop_live(t, p, i, ts_ns);
+			continue; /* the last entry moved into i */
+		}
+		/* Partial: keep the larger piece outside the range (a hole splits in two). */
+		if (addr > m->addr && end < mend) {
+			uint64_t tail = mend - end;
+
+			struct map_obj *obj = m->obj;
+
+			pi->shared_now -= end - addr;
+			m->len = addr - m->addr;
+			proc__append_live(p, end, tail, obj, NULL); /* may move the array */
+		} else if (addr <= m->addr) {
+			pi->shared_now -= end - m->addr;
+			m->len = mend - end;
+			m->addr = end;
+		} else {
+			pi->shared_now -= mend - addr;
+			m->len = addr - m->addr;
+		}
+		i++;
+	}
+}
+
+static struct live_map *proc__live_at(struct proc *p, uint64_t addr)
+{
+	for (unsigned int i = 0; p->ipc && i < p->ipc->n; i++)
+		if (p->ipc->maps[i].addr == addr)
+			return &p->ipc->maps[i];
+	return NULL;
+}
+
+static void on_map(struct ipc_table *t, const struct event_header *hdr, const struct map_event *e,
+		   struct proc *p)
+{
+	struct live_map *live;
+	struct map_obj *o;
+	struct map_user *u;
+	unsigned int kind;
+
+	switch (e->op) {
+	case MAP_OP_MMAP:
+		kind = map_kind__of(e, t->devshm_dev);
+		if (!(o = map_table__get(t, kind, e->dev, e->ino)))
+			return;
+		if (!o->path[0] && kind != MAP_KIND_ANON) {
+			if (!maps_path(t->procfs, e->task.pid, e->addr, o->path, sizeof(o->path)))
+				snprintf(o->path, sizeof(o->path), "%.*s", IPCSCOPE_MAP_NAME_LEN,
+					 e->name);
+		}
+		if (kind == MAP_KIND_ANON && !o->creator)
+			o->creator = p;
+		if (!(u = map_obj__user(o, p)))
+			return;
+		u->maps++;
+		u->bytes += page_round(e->len);
+		proc__add_live(p, e->addr, page_round(e->len), o, NULL);
+		return;
+	case MAP_OP_MUNMAP:
+		proc__unmap(t, p, e->addr, e->len, hdr->ts_ns);
+		return;
+	case MAP_OP_MREMAP:
+		if (!(live = proc__live_at(p, e->addr)))
+			return;
+		if (page_round(e->new_len) > live->len) {
+			if ((u = map_obj__user(live->obj, p)))
+				u->bytes += page_round(e->new_len) - live->len;
+			proc__map_added(p, page_round(e->new_len) - live->len);
+		} else {
+			p->ipc->shared_now -= live->len - page_round(e->new_len);
+		}
+		live->addr = e->new_addr;
+		live->len = page_round(e->new_len);
+		return;
+	}
+}
+
+/* ---- System V and POSIX mq calls ---- */
+
+unsigned int ipc_op__kind(unsigned int op)
+{
+	switch (op) {
+	case IPC_OP_SHMGET:
+	case IPC_OP_SHMAT:
+	case IPC_OP_SHMDT:
+	case IPC_OP_SHMCTL:
+		return IPC_KIND_SHM;
+	case IPC_OP_MSGGET:
+	case IPC_OP_MSGSND:
+	case IPC_OP_MSGRCV:
+	case IPC_OP_MSGCTL:
+		return IPC_KIND_MSG;
+	case IPC_OP_SEMGET:
+	case IPC_OP_SEMOP:
+	case IPC_OP_SEMCTL:
+		return IPC_KIND_SEM;
+	}
+	return IPC_KIND_MQ;
+}
+
+/* Who created it: /proc/sysvipc/shm names the creator; otherwise the first IPC_CREAT get. */
+static void ipc_obj__on_get(struct ipc_table *t, struct ipc_obj *o, const struct ipc_event *e,
+			    const struct event_header *hdr, struct proc *p)
+{
+	struct sysvipc_row row;
+
+	o->key = (uint32_t)e->key;
+	o->key_known = true;
+	if (e->op != IPC_OP_MSGGET && e->size && !o->size)
+		o->size = e->size;
+	if (o->creator)
+		return;
+	if (o->kind == IPC_KIND_SHM && sysvipc__lookup(t->procfs, o->kind, o->id, &row) &&
+	    row.cpid) {
+		o->creator = row.cpid == p->pid ? p : proc_table__latest(t->procs, row.cpid);
+		o->created_ns = o->creator == p ? hdr->ts_ns : 0;
+		if (o->creator)
+			return;
+	}
+	if (e->flags & IPC_CREAT) {
+		o->creator = p;
+		o->created_ns = hdr->ts_ns;
+	}
+}
+
+static void on_ipc(struct ipc_table *t, const struct event_header *hdr, const struct ipc_event *e,
+		   struct proc *p)
+{
+	struct ipc_obj *o;
+	struct map_obj *mo;
+	struct map_user *mu;
+	struct live_map *live;
+
+	if (e->err)
+		return; /* failures are counted in ipc_stats; nothing changed */
+	if (!(o = ipc_table__get(t, ipc_op__kind(e->op), e->id)))
+		return;
+	if (o->kind == IPC_KIND_MQ && e->dev)
+		o->dev = e->dev;
+	ipc_obj__user(o, p);
+	switch (e->op) {
+	case IPC_OP_SHMGET:
+	case IPC_OP_MSGGET:
+	case IPC_OP_SEMGET:
+		ipc_obj__on_get(t, o, e, hdr, p);
+		return;
+	case IPC_OP_SHMAT:
+		o->attached++;
+		if (!(mo = map_table__get(t, MAP_KIND_SYSV, SYSV_MAP_DEV, e->id)))
+			return;
+		if (!mo->path[0] && o->key_known)
+			snprintf(mo->path, sizeof(mo->path), "SYSV%08x", o->key);
+		if (!(mu = map_obj__user(mo, p)))
+			return;
+		mu->maps++;
+		mu->bytes += page_round(o->size);
+		proc__add_live(p, e->addr, page_round(o->size), mo, o);
+		return;
+	case IPC_OP_SHMDT:
+		if ((live = proc__live_at(p, e->addr)) && live->segment)
+			proc__drop_live(t, p, (unsigned int)(live - p->ipc->maps), hdr->ts_ns);
+		else
+			segment__detached(t, o, p, hdr->ts_ns);
+		return;
+	case IPC_OP_SHMCTL:
+	case IPC_OP_MSGCTL:
+	case IPC_OP_SEMCTL:
+		if (e->key != IPC_RMID || o->removed)
+			return;
+		o->removed = true;
+		o->removed_ns = hdr->ts_ns;
+		o->remover = p;
+		o->attached_at_removal = o->attached;
+		if (o->kind == IPC_KIND_SHM && o->attached <= 0)
+			o->destroyed_ns = hdr->ts_ns;
+		return;
+	case IPC_OP_MQ_NOTIFY:
+		o->notify_calls++;
+		return;
+	}
+}
+
+/* ---- named objects: POSIX queues, memfds, /dev/shm files ---- */
+
+static struct ipc_obj *mq_by_name(struct ipc_table *t, const char *name)
+{
+	for (struct ipc_obj *o = t->first; o; o = o->next_in_order)
+		if (o->kind == IPC_KIND_MQ && !o->removed && !strcmp(o->name, name))
+			return o;
+	return NULL;
+}
+
+static void on_open(struct ipc_table *t, const struct event_header *hdr,
+		    const struct ipc_open_event *e, struct proc *p)
+{
+	char name[IPCSCOPE_PATH_LEN + 2];
+	struct ipc_obj *o;
+	struct map_obj *mo;
+
+	if (e->ret < 0)
+		return;
+	/* glibc passes mq names without their leading '/' (mq_open(3)). */
+	snprintf(name, sizeof(name), "%s%.*s",
+		 e->op == IPC_OPEN_MQ_OPEN || e->op == IPC_OPEN_MQ_UNLINK ? "/" : "",
+		 IPCSCOPE_PATH_LEN, e->name);
+	switch (e->op) {
+	case IPC_OPEN_MQ_OPEN:
+		if (!(o = ipc_table__get(t, IPC_KIND_MQ, e->ino)))
+			return;
+		o->dev = e->dev;
+		snprintf(o->name, sizeof(o->name), "%s", name);
+		if (!o->creator && (e->flags & 0100 /* O_CREAT */)) {
+			o->creator = p;
+			o->created_ns = hdr->ts_ns;
+		}
+		ipc_obj__user(o, p);
+		return;
+	case IPC_OPEN_MQ_UNLINK:
+		if (!(o = mq_by_name(t, name)))
+			return;
+		o->removed = true;
+		o->removed_ns = hdr->ts_ns;
+		o->remover = p;
+		return;
+	case IPC_OPEN_MEMFD_CREATE:
+	case IPC_OPEN_SHM_OPEN:
+		mo = map_table__get(t, e->op == IPC_OPEN_MEMFD_CREATE ? MAP_KIND_MEMFD
+								     : MAP_KIND_POSIX_SHM,
+				    e->dev, e->ino);
+		if (!mo)
+			return;
+		if (!mo->path[0])
+			snprintf(mo->path, sizeof(mo->path), "%s%s",
+				 e->op == IPC_OPEN_MEMFD_CREATE ? "memfd:" : "", name);
+		if (!mo->creator &&
+		    (e->op == IPC_OPEN_MEMFD_CREATE || (e->flags & 0100 /* O_CREAT */)))
+			mo->creator = p;
+		return;
+	}
+}
+
+void ipc_table__on_record(struct ipc_table *t, const struct event_header *hdr, const void *rec,
+			  struct proc *p)
+{
+	switch (hdr->type) {
+	case EVENT_IPC:
+		on_ipc(t, hdr, rec, p);
+		break;
+	case EVENT_MAP:
+		on_map(t, hdr, rec, p);
+		break;
+	case EVENT_IPC_OPEN:
+		on_open(t, hdr, rec, p);
+		break;
+	}
+}
+
+void ipc_table__on_fork(struct ipc_table *t, struct proc *parent, struct proc *child)
+{
+	(void)t;
+	/* MAP_SHARED mappings and System V attaches are copied (kernel/fork.c dup_mmap). */
+	for (unsigned int i = 0; parent->ipc && i < parent->ipc->n; i++) {
+		struct live_map m = parent->ipc->maps[i];
+		struct map_user *u = map_obj__user(m.obj, child);
+
+		if (u) {
+			u->inherited = true;
+			u->bytes += m.len;
+		}
+		if (m.segment) {
+			m.segment->attached++;
+			ipc_obj__user(m.segment, child);
+		}
+		if (!proc__add_live(child, m.addr, m.len, m.obj, m.segment))
+			return;
+	}
+}
+
+void ipc_table__on_drop_all(struct ipc_table *t, struct proc *p, uint64_t ts_ns)
+{
+	while (p->ipc && p->ipc->n)
+		proc__drop_live(t, p, p->ipc->n - 1, ts_ns);
+}
+
+static int ipc_user__add_type(struct ipc_user *u, const struct ipc_key *key,
+			      const struct ipc_stats *s)
+{
+	struct ipc_type_count *c, **tail = &u->types;
+
+	if (!s->sends && !s->receives)
+		return 0;
+	/* Kept in type order: the map's rows come in hash order. */
+	for (c = u->types; c && c->type < key->sub; c = c->next)
+		tail = &c->next;
+	if (!c || c->type != key->sub) {
+		struct ipc_type_count *n = calloc(1, sizeof(*n));
+
+		if (!n)
+			return -1;
+		n->type = key->sub;
+		n->next = c;
+		*tail = c = n;
+	}
+	c->sends += s->sends;
+	c->send_bytes += s->send_bytes;
+	c->receives += s->receives;
+	c->recv_bytes += s->recv_bytes;
+	return 0;
+}
+
+int ipc_table__add_stats(struct ipc_table *t, struct proc *p, const struct ipc_key *key,
+			 const struct ipc_stats *s)
+{
+	const __u64 *src = (const __u64 *)s;
+	struct ipc_obj *o;
+	struct ipc_user *u;
+	__u64 *dst;
+
+	if (key->kind < IPC_KIND_SHM || key->kind >= IPC_KIND_MAX)
+		return 0;
+	if (!(o = ipc_table__get(t, key->kind, key->id)) || !(u = ipc_obj__user(o, p)))
+		return -1;
+	dst = (__u64 *)&u->st;
+	for (size_t i = 0; i < sizeof(*s) / sizeof(__u64); i++)
+		dst[i] += src[i];
+	if (key->kind == IPC_KIND_MSG || key->kind == IPC_KIND_MQ) {
+		p->msgs_sent += s->sends;
+		p->msgs_received += s->receives;
+	}
+	if (key->kind == IPC_KIND_SEM) {
+		p->sem_waits += s->waits;
+		p->sem_wait_ns += s->wait_ns;
+	}
+	p->involved = true;
+	return ipc_user__add_type(u, key, s);
+}
+
+const char *ipc_kind__name(unsigned int kind)
+{
+	static const char *const names[IPC_KIND_MAX] = { "?", "shm", "msgq", "sem", "mq" };
+
+	return kind < IPC_KIND_MAX ? names[kind] : "?";
+}
+
+const char *ipc_op__name(unsigned int op)
+{
+	static const char *const names[IPC_OP_MAX] = {
+		"?",	  "shmget", "shmat",  "shmdt",	"shmctl",  "msgget",	 "msgsnd",
+		"msgrcv", "msgctl", "semget", "semop",	"semctl",  "mq_send", "mq_receive",
+		"mq_notify",
+	};
+
+	return op < IPC_OP_MAX ? names[op] : "?";
+}
+
+const char *map_kind__name(unsigned int kind)
+{
+	static const char *const names[MAP_KIND_MAX] = { "file", "anon", "sysv", "posix_shm",
+							 "memfd" };
+
+	return kind < MAP_KIND_MAX ? names[kind] : "file";
+}
+
+const char *ipc_open_op__name(unsigned int op)
+{
+	switch (op) {
+	case IPC_OPEN_MQ_OPEN:
+		return "mq_open";
+	case IPC_OPEN_MQ_UNLINK:
+		return "mq_unlink";
+	case IPC_OPEN_MEMFD_CREATE:
+		return "memfd_create";
+	case IPC_OPEN_SHM_OPEN:
+		return "shm_open";
+	}
+	return "?";
+}

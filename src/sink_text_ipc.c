@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Text lines and report sections for System V IPC, POSIX message queues and
+ * shared mappings: what a lab student runs ipcs and strace side by side for.
+ */
+#define _GNU_SOURCE /* strerrorname_np */
+#include <string.h>
+#include "filter.h"
+#include "format.h"
+#include "ipc.h"
+#include "sanitize.h"
+#include "sink_text.h"
+
+static const char *err_word(char *buf, size_t size, int err)
+{
+	const char *name = err ? strerrorname_np(-err) : NULL;
+
+	if (!err)
+		return "";
+	if (name)
+		snprintf(buf, size, ": %s", name);
+	else
+		snprintf(buf, size, ": E%d", -err);
+	return buf;
+}
+
+static void text_ipc_op(struct output *o, const struct event_header *hdr,
+			const struct ipc_event *e)
+{
+	char who[96], err[32], t[32], n[16];
+	unsigned int kind = ipc_op__kind(e->op);
+
+	line_begin(o, hdr, ipc_kind__name(kind), "-");
+	fprintf(o->f, "%s %s ", task_str(who, sizeof(who), &e->task), ipc_op__name(e->op));
+	switch (e->op) {
+	case IPC_OP_SHMGET:
+	case IPC_OP_MSGGET:
+	case IPC_OP_SEMGET:
+		fprintf(o->f, "key 0x%08x", (unsigned int)e->key);
+		if (e->op == IPC_OP_SHMGET)
+			fprintf(o->f, " size %s B", format__count(n, sizeof(n), e->size));
+		if (e->op == IPC_OP_SEMGET)
+			fprintf(o->f, " nsems %llu", (unsigned long long)e->size);
+		fprintf(o->f, "%s", e->flags & 01000 ? " IPC_CREAT" : "");
+		if (!e->err)
+			fprintf(o->f, " -> id %llu", (unsigned long long)e->id);
+		break;
+	case IPC_OP_SHMAT:
+		fprintf(o->f, "shmid %llu at 0x%llx%s", (unsigned long long)e->id,
+			(unsigned long long)e->addr, e->flags & 010000 ? " read-only" : "");
+		break;
+	case IPC_OP_SHMDT:
+		fprintf(o->f, "shmid %llu from 0x%llx", (unsigned long long)e->id,
+			(unsigned long long)e->addr);
+		break;
+	case IPC_OP_MSGSND:
+	case IPC_OP_MSGRCV:
+		fprintf(o->f, "msqid %llu type %lld, %llu B", (unsigned long long)e->id,
+			(long long)e->key, (unsigned long long)e->size);
+		break;
+	case IPC_OP_SEMOP:
+		fprintf(o->f, "semid %llu, %llu op(s)%s%s", (unsigned long long)e->id,
+			(unsigned long long)e->size, e->flags & IPC_F_SEM_UNDO ? " SEM_UNDO" : "",
+			e->flags & IPC_F_SEM_NOWAIT ? " IPC_NOWAIT" : "");
+		break;
+	case IPC_OP_SHMCTL:
+	case IPC_OP_MSGCTL:
+	case IPC_OP_SEMCTL:
+		fprintf(o->f, "id %llu %s", (unsigned long long)e->id,
+			e->key == 0 ? "IPC_RMID" : e->key == 1 ? "IPC_SET" :
+			e->key == 16 ? "SETVAL" : "SETALL");
+		if (e->op == IPC_OP_SEMCTL && e->key == 16)
+			fprintf(o->f, " sem %llu = %d", (unsigned long long)e->size, (int)e->flags);
+		break;
+	case IPC_OP_MQ_SEND:
+	case IPC_OP_MQ_RECEIVE:
+		fprintf(o->f, "mq ino %llu prio %llu, %llu B", (unsigned long long)e->id,
+			(unsigned long long)e->key, (unsigned long long)e->size);
+		break;
+	case IPC_OP_MQ_NOTIFY:
+		fprintf(o->f, "mq ino %llu", (unsigned long long)e->id);
+		break;
+	}
+	if (e->blocked_ns)
+		fprintf(o->f, ", waited %s", format__ns(t, sizeof(t), e->blocked_ns));
+	fputs(err_word(err, sizeof(err), e->err), o->f);
+	line_end(o, hdr);
+}
+
+static void text_map(struct output *o, const struct event_header *hdr, const struct map_event *e)
+{
+	char who[96], name[IPCSCOPE_MAP_NAME_LEN * 4 + 1], n[16];
+
+	line_begin(o, hdr, "mmap", "-");
+	fprintf(o->f, "%s ", task_str(who, sizeof(who), &e->task));
+	switch (e->op) {
+	case MAP_OP_MMAP:
+		sanitize__terminal(name, sizeof(name), e->name,
+				   sanitize__strnlen(e->name, sizeof(e->name)));
+		fprintf(o->f, "mmap MAP_SHARED %s %s (ino %llu) %s B at 0x%llx%s",
+			map_kind__name(map_kind__of(e, o->model->ipc.devshm_dev)), name,
+			(unsigned long long)e->ino, format__count(n, sizeof(n), e->len),
+			(unsigned long long)e->addr, e->prot & 2 ? "" : " read-only");
+		break;
+	case MAP_OP_MUNMAP:
+		fprintf(o->f, "munmap shared 0x%llx, %s B", (unsigned long long)e->addr,
+			format__count(n, sizeof(n), e->len));
+		break;
+	case MAP_OP_MREMAP:
+		fprintf(o->f, "mremap shared 0x%llx -> 0x%llx, %llu -> %llu B",
+			(unsigned long long)e->addr, (unsigned long long)e->new_addr,
+			(unsigned long long)e->len, (unsigned long long)e->new_len);
+		break;
+	}
+	line_end(o, hdr);
+}
+
+static void text_open(struct output *o, const struct event_header *hdr,
+		      const struct ipc_open_event *e)
+{
+	char who[96], raw[IPCSCOPE_PATH_LEN + 2], name[IPCSCOPE_PATH_LEN * 4 + 8], err[32];
+	bool mq = e->op == IPC_OPEN_MQ_OPEN || e->op == IPC_OPEN_MQ_UNLINK;
+
+	snprintf(raw, sizeof(raw), "%s%.*s", mq ? "/" : "", IPCSCOPE_PATH_LEN, e->name);
+	sanitize__terminal(name, sizeof(name), raw, strlen(raw));
+	line_begin(o, hdr, mq ? "mq" : "shm", "-");
+	fprintf(o->f, "%s %s %s", task_str(who, sizeof(who), &e->task), ipc_open_op__name(e->op),
+		name);
+	if (e->ret >= 0 && e->op != IPC_OPEN_MQ_UNLINK)
+		fprintf(o->f, " -> fd %d (ino %llu)", e->ret, (unsigned long long)e->ino);
+	fputs(err_word(err, sizeof(err), e->ret < 0 ? e->ret : 0), o->f);
+	line_end(o, hdr);
+}
+
+void text_ipc_record(struct output *o, const struct event_header *hdr, const void *rec)
+{
+	switch (hdr->type) {
+	case EVENT_IPC:
+		text_ipc_op(o, hdr, rec);
+		break;
+	case EVENT_MAP:
+		text_map(o, hdr, rec);
+		break;
+	case EVENT_IPC_OPEN:
+		text_open(o, hdr, rec);
+		break;
+	}
+}
+
+/* ---- report ---- */
+
+static const char *who_str(char *buf, size_t size, const struct proc *p)
+{
+	return p ? format__task(buf, size, p->comm, p->pid, 0) : "?";
+}
+
+static bool users_pass(const struct filter *flt, const struct ipc_obj *o)
+{
+	for (const struct ipc_user *u = o->users; u; u = u->next)
+		if (!filter__active(flt) || filter__proc(flt, u->proc))
+			return true;
+	return false;
+}
+
+static void report_types(struct output *o, const struct ipc_user *u, bool sent)
+{
+	bool first = true;
+
+	for (const struct ipc_type_count *c = u->types; c; c = c->next) {
+		uint64_t n = sent ? c->sends : c->receives;
+
+		if (!n)
+			continue;
+		fprintf(o->f, "%s%lld:%llu", first ? " (type:count " : " ", (long long)c->type,
+			(unsigned long long)n);
+		first = false;
+	}
+	if (!first)
+		fputc(')', o->f);
+}
+
+static void report_queue(struct output *o, const struct ipc_obj *q)
+{
+	char who[96], t[32], n[16];
+
+	for (const struct ipc_user *u = q->users; u; u = u->next) {
+		if (u->st.sends) {
+			fprintf(o->f, "  %-28s sent %s msgs, %llu B", who_str(who, sizeof(who), u->proc),
+				format__count(n, sizeof(n), u->st.sends),
+				(unsigned long long)u->st.send_bytes);
+			report_types(o, u, true);
+			if (u->st.send_blocked_ns)
+				fprintf(o->f, ", blocked %s",
+					format__ns(t, sizeof(t), u->st.send_blocked_ns));
+			fputc('\n', o->f);
+		}
+		if (u->st.receives || u->st.enomsg || u->st.eidrm) {
+			fprintf(o->f, "  -> %-25s received %s msgs, %llu B",
+				who_str(who, sizeof(who), u->proc),
+				format__count(n, sizeof(n), u->st.receives),
+				(unsigned long long)u->st.recv_bytes);
+			report_types(o, u, false);
+			fprintf(o->f, ", blocked %s", format__ns(t, sizeof(t), u->st.recv_blocked_ns));
+			if (u->st.enomsg)
+				fprintf(o->f, ", %llu ENOMSG", (unsigned long long)u->st.enomsg);
+			if (u->st.eidrm)
+				fprintf(o->f, ", %llu EIDRM", (unsigned long long)u->st.eidrm);
+			fputc('\n', o->f);
+		}
+	}
+}
+
+static void report_removed(struct output *o, const struct ipc_obj *obj)
+{
+	char who[96], t[32];
+
+	if (!obj->removed)
+		return;
+	fprintf(o->f, "  removed by %s at %s", who_str(who, sizeof(who), obj->remover),
+		format__clock(t, sizeof(t), obj->removed_ns, o->mono_to_real_ns));
+	if (obj->kind == IPC_KIND_SHM && obj->attached_at_removal > 0) {
+		fprintf(o->f, " while %d attached", obj->attached_at_removal);
+		if (obj->destroyed_ns)
+			fprintf(o->f, "; destroyed at last detach by %s at %s",
+				who_str(who, sizeof(who), obj->last_detacher),
+				format__clock(t, sizeof(t), obj->destroyed_ns, o->mono_to_real_ns));
+	}
+	fputc('\n', o->f);
+}
+
+static void report_object(struct output *o, const struct ipc_obj *obj)
+{
+	char who[96], name[IPC_NAME_MAX * 4 + 1], t[32];
+
+	switch (obj->kind) {
+	case IPC_KIND_SHM:
+		fprintf(o->f, "shm shmid %llu key 0x%08x, %llu B", (unsigned long long)obj->id,
+			obj->key, (unsigned long long)obj->size);
+		break;
+	case IPC_KIND_MSG:
+		fprintf(o->f, "msgq msqid %llu key 0x%08x", (unsigned long long)obj->id, obj->key);
+		break;
+	case IPC_KIND_SEM:
+		fprintf(o->f, "sem semid %llu key 0x%08x, %llu semaphore(s)",
+			(unsigned long long)obj->id, obj->key, (unsigned long long)obj->size);
+		break;
+	case IPC_KIND_MQ:
+		sanitize__terminal(name, sizeof(name), obj->name, strlen(obj->name));
+		fprintf(o->f, "mq %s (ino %llu)", obj->name[0] ? name : "?",
+			(unsigned long long)obj->id);
+		break;
+	}
+	if (obj->creator)
+		fprintf(o->f, " created by %s", who_str(who, sizeof(who), obj->creator));
+	fputc('\n', o->f);
+	for (const struct ipc_user *u = obj->users; u; u = u->next) {
+		if (obj->kind == IPC_KIND_SHM && (u->st.attaches || u->st.detaches))
+			fprintf(o->f, "  %-28s attached %llu, detached %llu\n",
+				who_str(who, sizeof(who), u->proc), (unsigned long long)u->st.attaches,
+				(unsigned long long)u->st.detaches);
+		if (obj->kind == IPC_KIND_SEM && (u->st.semop_calls || u->st.waits)) {
+			fprintf(o->f, "  %-28s %llu op(s) in %llu call(s), waited %llu time(s) %s",
+				who_str(who, sizeof(who), u->proc), (unsigned long long)u->st.sem_ops,
+				(unsigned long long)u->st.semop_calls, (unsigned long long)u->st.waits,
+				format__ns(t, sizeof(t), u->st.wait_ns));
+			if (u->st.undo)
+				fprintf(o->f, ", SEM_UNDO %llu", (unsigned long long)u->st.undo);
+			if (u->st.eagain)
+				fprintf(o->f, ", %llu EAGAIN", (unsigned long long)u->st.eagain);
+			fputc('\n', o->f);
+		}
+	}
+	if (obj->kind == IPC_KIND_MSG || obj->kind == IPC_KIND_MQ)
+		report_queue(o, obj);
+	report_removed(o, obj);
+}
+
+static void report_mappings(struct output *o)
+{
+	char who[96], path[IPC_NAME_MAX * 4 + 1], n[16];
+	bool headed = false;
+
+	for (const struct map_obj *m = o->model->ipc.map_first; m; m = m->next_in_order) {
+		bool shown = false;
+
+		for (const struct map_user *u = m->users; u; u = u->next)
+			shown |= !filter__active(o->filter) || filter__proc(o->filter, u->proc);
+		if (!shown)
+			continue;
+		if (!headed)
+			fputs("\nshared mappings (object: who mapped it):\n", o->f);
+		headed = true;
+		sanitize__terminal(path, sizeof(path), m->path, strlen(m->path));
+		fprintf(o->f, "%s %s (ino %llu)%s\n", map_kind__name(m->kind),
+			m->path[0] ? path : "-", (unsigned long long)m->ino,
+			m->users && m->users->next ? "" : " (one process)");
+		for (const struct map_user *u = m->users; u; u = u->next)
+			fprintf(o->f, "  %-28s %s B%s\n", who_str(who, sizeof(who), u->proc),
+				format__count(n, sizeof(n), u->bytes),
+				u->inherited ? " (inherited at fork)" : "");
+	}
+}
+
+void text_ipc_report(struct output *o)
+{
+	bool headed = false;
+
+	for (const struct ipc_obj *obj = o->model->ipc.first; obj; obj = obj->next_in_order) {
+		if (!users_pass(o->filter, obj))
+			continue;
+		if (!headed)
+			fputs("\nSystem V IPC and POSIX message queues:\n", o->f);
+		headed = true;
+		report_object(o, obj);
+	}
+	report_mappings(o);
+}
