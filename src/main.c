@@ -239,6 +239,17 @@ int main(int argc, char **argv)
 	int err, err_fd = -1, ret = EXIT_RUNTIME;
 
 	cli__parse(&a->cli, argc, argv);
+	/*
+	 * SIGINT, SIGTERM and SIGHUP end a run with the report, even one that
+	 * comes while the programs load: held here, read from a signalfd once
+	 * tracing runs. SIGCHLD is COMMAND's end.
+	 */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, &orig_mask);
 	for (unsigned int i = 0; i < a->cli.filter.npids; i++) {
 		if (kill((pid_t)a->cli.filter.pids[i], 0) && errno == ESRCH) {
 			fprintf(stderr, "ipcscope: no process with pid %u: check it with ps -p %u\n",
@@ -295,12 +306,6 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < a->cli.filter.npids; i++)
 		tracer__watch(&a->tracer, a->cli.filter.pids[i], WATCH_PID);
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &mask, &orig_mask);
 	a->sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (a->sig_fd < 0) {
 		fprintf(stderr, "ipcscope: signalfd: %s\n", strerror(errno));
