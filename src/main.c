@@ -265,7 +265,11 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	err = output__open(&a->out, a->cli.output, a->cli.json, &a->model, &a->cli.filter);
-	if (err) {
+	if (err == -EBADF && !a->cli.output) {
+		fprintf(stderr, "ipcscope: standard output is closed or read-only: redirect it to "
+				"a file or give -o FILE\n");
+		goto free_model;
+	} else if (err) {
 		fprintf(stderr, "ipcscope: cannot open %s for writing: %s: choose a writable path "
 				"for -o\n", a->cli.output ? a->cli.output : "standard output",
 			strerror(-err));

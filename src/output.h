@@ -13,6 +13,7 @@
 #include "filter.h"
 #include "ipcscope.h"
 #include "model.h"
+#include "output_fault.h"
 #include "sigpipe_doctor.h"
 
 struct output;
@@ -36,7 +37,8 @@ struct output {
 	uint64_t fold_window_ns;
 	bool verbose;
 	bool owns_file;
-	int err; /* first write error, -errno */
+	int err; /* first write error, -errno; nothing is written after it */
+	struct output_fault fault; /* what a failed write must tidy up */
 };
 
 extern const struct sink_ops sink_text_ops;

@@ -973,5 +973,48 @@ def test_two_tracers_at_once_both_exact(ctx):
     expect(count(sent), n, "system-wide -c tracer: live SIGUSR1 records from the parent")
 
 
+def _one_line_error(proc, rc, needle, what):
+    expect(proc.returncode, rc, "%s: exit status (stderr %r)" % (what, proc.stderr))
+    expect_true(needle in proc.stderr and proc.stderr.count("\n") == 1,
+                "%s: want one line with %r, got %r" % (what, needle, proc.stderr))
+
+
+def test_output_faults_one_line_whole_records(ctx):
+    wl = ["--", ctx.workload("sig_handshake"), "2000"]
+    for fmt in ([], ["--json"]):
+        what = " ".join(["ipcscope"] + fmt)
+        proc = subprocess.run([ctx.tool] + fmt + ["-o", "/dev/full"] + wl, capture_output=True,
+                              text=True, timeout=60)
+        _one_line_error(proc, 1, "cannot write to /dev/full", what + " -o /dev/full")
+        # Closed, and read-only, standard output.
+        for redirect in (">&-", "1</dev/null"):
+            proc = subprocess.run(["sh", "-c", 'exec "$0" "$@" %s' % redirect, ctx.tool] + fmt
+                                  + wl, capture_output=True, text=True, timeout=60)
+            _one_line_error(proc, 1, "standard output is closed or read-only",
+                            "%s %s" % (what, redirect))
+    mnt = tempfile.mkdtemp(dir=ctx.tmp)
+    for opts, needle in (("ro,size=1m", "Read-only file system"),
+                         ("size=64k", "No space left on device")):
+        for fmt in ([], ["--json"]):
+            what = "ipcscope %s -o FILE on tmpfs %s" % (" ".join(fmt), opts)
+            expect(subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", mnt]).returncode,
+                   0, "mount a tmpfs for the test")
+            try:
+                path = os.path.join(mnt, "out")
+                proc = subprocess.run([ctx.tool, "--no-fold", "-o", path] + fmt + wl,
+                                      capture_output=True, text=True, timeout=60)
+                _one_line_error(proc, 1, needle, what)
+                if opts.startswith("size"):
+                    # The disk filled mid-run: whatever is there is whole lines.
+                    with open(path, "rb") as f:
+                        data = f.read()
+                    expect_true(len(data) > 32 * 1024, "%s: only %d bytes written" % (what, len(data)))
+                    expect(data[-1:], b"\n", "%s: last byte of the file" % what)
+                    if fmt:
+                        json_lines(path)
+            finally:
+                subprocess.run(["umount", mnt])
+
+
 TESTS = [(name, fn) for name, fn in sorted(globals().items())
          if name.startswith("test_") and callable(fn)]
