@@ -164,16 +164,22 @@ static int run_loop(struct app *a)
 	uint64_t deadline = a->cli.duration_s > 0 ? now_ns() + (uint64_t)(a->cli.duration_s * 1e9)
 						  : 0;
 	uint64_t next_housekeeping = now_ns() + HOUSEKEEP_NS;
-	struct pollfd pfd = { .fd = a->sig_fd, .events = POLLIN };
+	/* No events asked of the output: POLLERR/POLLHUP say its reader left. */
+	struct pollfd pfd[2] = { { .fd = a->sig_fd, .events = POLLIN },
+				 { .fd = output__hangup_fd(&a->out) } };
 
 	while (!a->stop) {
-		int n = poll(&pfd, 1, POLL_INTERVAL_MS);
+		int n = poll(pfd, 2, POLL_INTERVAL_MS);
 		uint64_t now;
 
 		if (n < 0 && errno != EINTR)
 			return -errno;
-		if (n > 0)
+		if (n > 0 && pfd[0].revents)
 			handle_signals(a);
+		if (n > 0 && (pfd[1].revents & (POLLERR | POLLHUP))) {
+			output__reader_gone(&a->out);
+			return a->out.err;
+		}
 		if (tracer__drain(&a->tracer) < 0)
 			return -EIO;
 		now = now_ns();
@@ -221,6 +227,26 @@ static void on_alert(void *ctx, const struct storm_alert *alert)
 static int doctor_io(void *ctx, const struct io_key *key, struct io_stats *out)
 {
 	return tracer__io_counters(ctx, key, out);
+}
+
+/*
+ * The output's reader went away while COMMAND runs: nothing can be shown any
+ * more, so stop tracing now, but still end with COMMAND's status (it shares
+ * the broken pipe and usually ends soon of its own SIGPIPE). Stop signals
+ * are passed on to it as before, with the same grace.
+ */
+static void wait_for_command(struct app *a)
+{
+	struct pollfd pfd = { .fd = a->sig_fd, .events = POLLIN };
+
+	tracer__detach(&a->tracer);
+	while (!a->cmd.exited) {
+		if (a->stop_requested_ns && now_ns() - a->stop_requested_ns > COMMAND_GRACE_NS)
+			break;
+		if (poll(&pfd, 1, 100) < 0 && errno != EINTR)
+			break;
+		handle_signals(a);
+	}
 }
 
 static void print_output_error(struct app *a, int err)
@@ -347,9 +373,11 @@ int main(int argc, char **argv)
 	err = run_loop(a);
 	if (!err)
 		err = finish(a);
-	if (err) {
+	if (err == -EPIPE && a->cmd.pid > 0)
+		wait_for_command(a);
+	if (err && err != -EPIPE) {
 		print_output_error(a, err);
-		ret = err == -EPIPE ? 0 : EXIT_RUNTIME;
+		ret = EXIT_RUNTIME;
 	} else if (a->cmd.pid > 0) {
 		if (!a->cmd.exited && waitpid(a->cmd.pid, &a->cmd.status, WNOHANG) == a->cmd.pid)
 			a->cmd.exited = true;

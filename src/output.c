@@ -120,6 +120,16 @@ int output__flush(struct output *o)
 	return o->err;
 }
 
+int output__hangup_fd(const struct output *o)
+{
+	return o->f && !o->err ? output_fault__hangup_fd(fileno(o->f)) : -1;
+}
+
+void output__reader_gone(struct output *o)
+{
+	fail(o, -EPIPE);
+}
+
 int output__close(struct output *o)
 {
 	int err = output__flush(o);

@@ -54,6 +54,14 @@ void output__report(struct output *o);
 void output__alert(struct output *o, const struct storm_alert *a);
 /* Flushes; returns the first write error seen so far (-errno) or 0. */
 int output__flush(struct output *o);
+/*
+ * An fd to poll (no events asked: POLLERR/POLLHUP come anyway) that tells
+ * when the output's reader went away, or -1: `ipcscope | head` must end
+ * when head does, even if nothing more is traced to write.
+ */
+int output__hangup_fd(const struct output *o);
+/* The poll said so: stop writing, as a write would have failed with EPIPE. */
+void output__reader_gone(struct output *o);
 int output__close(struct output *o);
 
 const char *loss_reason__name(unsigned int reason);

@@ -62,3 +62,12 @@ void output_fault__cut_partial_line(const struct output_fault *f, int fd)
 	if (keep < st.st_size && ftruncate(fd, keep) < 0)
 		return;
 }
+
+int output_fault__hangup_fd(int fd)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st))
+		return -1;
+	return S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ? fd : -1;
+}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The output's file descriptor when a write failed: leaving a regular file
- * with whole lines only (a full disk stops a write in the middle of a
- * record).
+ * The output's file descriptor when things go wrong: noticing that a pipe's
+ * reader went away while there is nothing to write, and leaving a regular
+ * file with whole lines only after a write failed (a full disk stops a
+ * write in the middle of a record).
  */
 #ifndef OUTPUT_FAULT_H
 #define OUTPUT_FAULT_H
@@ -21,5 +22,7 @@ void output_fault__remember_start(struct output_fault *f, int fd);
  * before us). Best effort: the output has already failed.
  */
 void output_fault__cut_partial_line(const struct output_fault *f, int fd);
+/* fd itself when it is a pipe or socket (whose reader can go away), else -1. */
+int output_fault__hangup_fd(int fd);
 
 #endif /* OUTPUT_FAULT_H */

@@ -920,6 +920,68 @@ def test_stop_signal_while_loading_still_reports(ctx):
         raise Skip("the programs were attached before the signal went out; it proved less")
 
 
+def _reader_goes_away(ctx, args, nlines, workload=None):
+    """ipcscope args | (read nlines, then close the pipe): like `| head -n N`."""
+    proc = subprocess.Popen([ctx.tool, "-v"] + args, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    what = "ipcscope %s | head -n %d" % (" ".join(args), nlines)
+    try:
+        line = proc.stderr.readline()
+        expect_true(b"programs attached" in line, "%s did not attach: %r" % (what, line))
+        ids = attached_ids(proc.pid)
+        if workload:
+            subprocess.run(workload, stdout=subprocess.DEVNULL, timeout=30)
+        for _ in range(nlines):
+            expect_true(proc.stdout.readline(), "%s: output ended early" % what)
+        proc.stdout.close()
+        gone_at = time.time()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("%s: still running 10 s after its reader left" % what)
+        took = time.time() - gone_at
+        err = proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    expect((proc.returncode, err), (0, b""), "%s: (exit status, stderr)" % what)
+    expect_true(took < 5, "%s: took %.1f s to notice its reader left" % (what, took))
+    expect_gone(ids, what)
+
+
+def test_reader_going_away_ends_quietly(ctx):
+    quiet = subprocess.Popen(["sleep", "60"])
+    try:
+        # Nothing more to write after the header: it must notice anyway.
+        _reader_goes_away(ctx, ["-p", str(quiet.pid)], 1)
+    finally:
+        quiet.kill()
+        quiet.wait()
+    busy = [ctx.workload("sig_handshake"), "200"]
+    _reader_goes_away(ctx, ["-c", "sig_handshake"], 3, workload=busy)
+    _reader_goes_away(ctx, ["--json", "-c", "sig_handshake"], 1, workload=busy)
+    # The real thing, through a shell: quick, silent, status 0.
+    sleeper = subprocess.Popen(["sleep", "60"])
+    try:
+        proc = subprocess.run(["bash", "-c", '"$0" -p %d | head -n 1 >/dev/null; '
+                               'echo "status=${PIPESTATUS[0]}"' % sleeper.pid, ctx.tool],
+                              capture_output=True, text=True, timeout=30)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    expect((proc.stdout, proc.stderr), ("status=0\n", ""), "ipcscope -p PID | head -n 1")
+
+
+def test_reader_going_away_keeps_the_command_status(ctx):
+    # The output is gone but COMMAND runs on: ipcscope detaches at once and
+    # still ends with COMMAND's status.
+    proc = subprocess.run(["bash", "-c", '"$0" -- sh -c "sleep 1; exit 5" | head -n 1 >/dev/null;'
+                           ' echo "status=${PIPESTATUS[0]}"', ctx.tool],
+                          capture_output=True, text=True, timeout=30)
+    expect((proc.stdout, proc.stderr), ("status=5\n", ""), "ipcscope -- COMMAND | head -n 1")
+
+
 def _tracefs_state():
     """What of tracefs a tracer could leave behind: enabled events, probes."""
     state = {}
