@@ -53,7 +53,9 @@ static const char doc[] =
 	"  ipcscope sigpipe --threshold 1000   # alert on EPIPE storms of 1000/s or more\n"
 	"\n"
 	"Exit status: 0, or the COMMAND's status (128+N if a signal N killed it); 1 when "
-	"tracing failed; 2 for a usage error.\n"
+	"tracing failed or the output could not be written; 2 for a usage error. When the "
+	"output's reader goes away (ipcscope | head), ipcscope stops quietly with 0 (or the "
+	"COMMAND's status).\n"
 	"\n"
 	"OPTIONS:";
 

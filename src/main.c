@@ -164,16 +164,22 @@ static int run_loop(struct app *a)
 	uint64_t deadline = a->cli.duration_s > 0 ? now_ns() + (uint64_t)(a->cli.duration_s * 1e9)
 						  : 0;
 	uint64_t next_housekeeping = now_ns() + HOUSEKEEP_NS;
-	struct pollfd pfd = { .fd = a->sig_fd, .events = POLLIN };
+	/* No events asked of the output: POLLERR/POLLHUP say its reader left. */
+	struct pollfd pfd[2] = { { .fd = a->sig_fd, .events = POLLIN },
+				 { .fd = output__hangup_fd(&a->out) } };
 
 	while (!a->stop) {
-		int n = poll(&pfd, 1, POLL_INTERVAL_MS);
+		int n = poll(pfd, 2, POLL_INTERVAL_MS);
 		uint64_t now;
 
 		if (n < 0 && errno != EINTR)
 			return -errno;
-		if (n > 0)
+		if (n > 0 && pfd[0].revents)
 			handle_signals(a);
+		if (n > 0 && (pfd[1].revents & (POLLERR | POLLHUP))) {
+			output__reader_gone(&a->out);
+			return a->out.err;
+		}
 		if (tracer__drain(&a->tracer) < 0)
 			return -EIO;
 		now = now_ns();
@@ -223,6 +229,26 @@ static int doctor_io(void *ctx, const struct io_key *key, struct io_stats *out)
 	return tracer__io_counters(ctx, key, out);
 }
 
+/*
+ * The output's reader went away while COMMAND runs: nothing can be shown any
+ * more, so stop tracing now, but still end with COMMAND's status (it shares
+ * the broken pipe and usually ends soon of its own SIGPIPE). Stop signals
+ * are passed on to it as before, with the same grace.
+ */
+static void wait_for_command(struct app *a)
+{
+	struct pollfd pfd = { .fd = a->sig_fd, .events = POLLIN };
+
+	tracer__detach(&a->tracer);
+	while (!a->cmd.exited) {
+		if (a->stop_requested_ns && now_ns() - a->stop_requested_ns > COMMAND_GRACE_NS)
+			break;
+		if (poll(&pfd, 1, 100) < 0 && errno != EINTR)
+			break;
+		handle_signals(a);
+	}
+}
+
 static void print_output_error(struct app *a, int err)
 {
 	if (err == -EPIPE)
@@ -239,6 +265,17 @@ int main(int argc, char **argv)
 	int err, err_fd = -1, ret = EXIT_RUNTIME;
 
 	cli__parse(&a->cli, argc, argv);
+	/*
+	 * SIGINT, SIGTERM and SIGHUP end a run with the report, even one that
+	 * comes while the programs load: held here, read from a signalfd once
+	 * tracing runs. SIGCHLD is COMMAND's end.
+	 */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, &orig_mask);
 	for (unsigned int i = 0; i < a->cli.filter.npids; i++) {
 		if (kill((pid_t)a->cli.filter.pids[i], 0) && errno == ESRCH) {
 			fprintf(stderr, "ipcscope: no process with pid %u: check it with ps -p %u\n",
@@ -254,7 +291,11 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	err = output__open(&a->out, a->cli.output, a->cli.json, &a->model, &a->cli.filter);
-	if (err) {
+	if (err == -EBADF && !a->cli.output) {
+		fprintf(stderr, "ipcscope: standard output is closed or read-only: redirect it to "
+				"a file or give -o FILE\n");
+		goto free_model;
+	} else if (err) {
 		fprintf(stderr, "ipcscope: cannot open %s for writing: %s: choose a writable path "
 				"for -o\n", a->cli.output ? a->cli.output : "standard output",
 			strerror(-err));
@@ -295,12 +336,6 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < a->cli.filter.npids; i++)
 		tracer__watch(&a->tracer, a->cli.filter.pids[i], WATCH_PID);
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &mask, &orig_mask);
 	a->sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (a->sig_fd < 0) {
 		fprintf(stderr, "ipcscope: signalfd: %s\n", strerror(errno));
@@ -338,9 +373,11 @@ int main(int argc, char **argv)
 	err = run_loop(a);
 	if (!err)
 		err = finish(a);
-	if (err) {
+	if (err == -EPIPE && a->cmd.pid > 0)
+		wait_for_command(a);
+	if (err && err != -EPIPE) {
 		print_output_error(a, err);
-		ret = err == -EPIPE ? 0 : EXIT_RUNTIME;
+		ret = EXIT_RUNTIME;
 	} else if (a->cmd.pid > 0) {
 		if (!a->cmd.exited && waitpid(a->cmd.pid, &a->cmd.status, WNOHANG) == a->cmd.pid)
 			a->cmd.exited = true;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "output.h"
+#include "output_fault.h"
 
 static int64_t mono_to_real_offset(void)
 {
@@ -19,6 +21,8 @@ static int64_t mono_to_real_offset(void)
 int output__open(struct output *o, const char *path, bool json, struct model *m,
 		 const struct filter *f)
 {
+	int flags;
+
 	memset(o, 0, sizeof(*o));
 	o->ops = json ? &sink_json_ops : &sink_text_ops;
 	o->model = m;
@@ -29,8 +33,10 @@ int output__open(struct output *o, const char *path, bool json, struct model *m,
 		o->path = strdup("stdout");
 		/* A person watching wants each line as it happens. */
 		setvbuf(stdout, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, 0);
-		if (fcntl(STDOUT_FILENO, F_GETFL) < 0)
-			return -EBADF; /* stdout closed */
+		/* Closed (`>&-`) or read-only (`1</dev/null`): say so before tracing. */
+		flags = fcntl(STDOUT_FILENO, F_GETFL);
+		if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
+			return -EBADF;
 	} else {
 		o->f = fopen(path, "we");
 		if (!o->f)
@@ -38,13 +44,29 @@ int output__open(struct output *o, const char *path, bool json, struct model *m,
 		o->path = strdup(path);
 		o->owns_file = true;
 	}
+	output_fault__remember_start(&o->fault, fileno(o->f));
 	return o->path ? 0 : -ENOMEM;
+}
+
+/*
+ * The first write error ends all output: what stdio still buffers is
+ * thrown away (fclose or exit would write it later, maybe into space a full
+ * disk just got back), and a regular file loses the partial line the
+ * failed write left at its end, so every line in it is a whole record.
+ */
+static void fail(struct output *o, int err)
+{
+	if (o->err)
+		return;
+	o->err = err;
+	__fpurge(o->f);
+	output_fault__cut_partial_line(&o->fault, fileno(o->f));
 }
 
 static void note_error(struct output *o)
 {
 	if (!o->err && ferror(o->f))
-		o->err = errno ? -errno : -EIO;
+		fail(o, errno ? -errno : -EIO);
 }
 
 void output__start(struct output *o)
@@ -93,9 +115,19 @@ int output__flush(struct output *o)
 	if (!o->f)
 		return o->err;
 	errno = 0;
-	if (fflush(o->f) && !o->err)
-		o->err = errno ? -errno : -EIO;
+	if (!o->err && fflush(o->f))
+		fail(o, errno ? -errno : -EIO);
 	return o->err;
+}
+
+int output__hangup_fd(const struct output *o)
+{
+	return o->f && !o->err ? output_fault__hangup_fd(fileno(o->f)) : -1;
+}
+
+void output__reader_gone(struct output *o)
+{
+	fail(o, -EPIPE);
 }
 
 int output__close(struct output *o)

@@ -13,6 +13,7 @@
 #include "filter.h"
 #include "ipcscope.h"
 #include "model.h"
+#include "output_fault.h"
 #include "sigpipe_doctor.h"
 
 struct output;
@@ -36,7 +37,8 @@ struct output {
 	uint64_t fold_window_ns;
 	bool verbose;
 	bool owns_file;
-	int err; /* first write error, -errno */
+	int err; /* first write error, -errno; nothing is written after it */
+	struct output_fault fault; /* what a failed write must tidy up */
 };
 
 extern const struct sink_ops sink_text_ops;
@@ -52,6 +54,14 @@ void output__report(struct output *o);
 void output__alert(struct output *o, const struct storm_alert *a);
 /* Flushes; returns the first write error seen so far (-errno) or 0. */
 int output__flush(struct output *o);
+/*
+ * An fd to poll (no events asked: POLLERR/POLLHUP come anyway) that tells
+ * when the output's reader went away, or -1: `ipcscope | head` must end
+ * when head does, even if nothing more is traced to write.
+ */
+int output__hangup_fd(const struct output *o);
+/* The poll said so: stop writing, as a write would have failed with EPIPE. */
+void output__reader_gone(struct output *o);
 int output__close(struct output *o);
 
 const char *loss_reason__name(unsigned int reason);

@@ -914,6 +914,326 @@ def test_ipc_text_report(ctx):
                  "msgq msqid %s key" % msqid, "sent 3 msgs, 112 B (type:count 1:2 2:1)",
                  "1 ENOMSG"):
         expect_true(want in text, "text output has %r" % want)
+# ---------------------------------------------------------------- lifecycle: signals, output faults
+
+def bpf_ids_of(pid):
+    """The BPF programs, maps and links process pid holds, from /proc/PID/fdinfo."""
+    ids = {"prog": set(), "map": set(), "link": set()}
+    fdinfo = "/proc/%d/fdinfo" % pid
+    for fd in os.listdir(fdinfo):
+        try:
+            with open(os.path.join(fdinfo, fd)) as f:
+                text = f.read()
+        except OSError:
+            continue  # closed meanwhile
+        fields = dict(l.split(":", 1) for l in text.splitlines() if ":" in l)
+        if "link_id" in fields:
+            ids["link"].add(int(fields["link_id"]))
+        elif "prog_id" in fields:
+            ids["prog"].add(int(fields["prog_id"]))
+        elif "map_id" in fields:
+            ids["map"].add(int(fields["map_id"]))
+    return ids
+
+
+def attached_ids(pid):
+    """bpf_ids_of(pid), asserting there is something to check afterwards."""
+    ids = bpf_ids_of(pid)
+    expect_true(ids["prog"] and ids["link"] and ids["map"],
+                "running ipcscope holds no BPF programs, links or maps? %s" % ids)
+    return ids
+
+
+def live_bpf_ids():
+    ids = {}
+    for kind in ("prog", "map", "link"):
+        out = subprocess.run(["bpftool", "-j", kind, "show"], capture_output=True, text=True,
+                             timeout=30)
+        expect(out.returncode, 0, "bpftool %s show exit status (%s)" % (kind, out.stderr))
+        ids[kind] = {o["id"] for o in json.loads(out.stdout or "[]")}
+    return ids
+
+
+def expect_gone(ids, what):
+    """The kernel frees programs, maps and links once their last fd is closed;
+    the freeing may be deferred (RCU), so look for up to 10 s."""
+    deadline = time.time() + 10
+    while True:
+        live = live_bpf_ids()
+        left = {k: sorted(ids[k] & live[k]) for k in ids if ids[k] & live[k]}
+        if not left or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    expect(left, {}, "BPF objects of %s still loaded after it exited (kind: ids)" % what)
+
+
+def read_lines(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.read().splitlines()
+
+
+def json_lines(path):
+    recs = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            try:
+                recs.append(json.loads(line))
+            except ValueError as e:
+                raise AssertionError("line %d of %s is not JSON (%s): %r" % (n, path, e, line[-200:]))
+    return recs
+
+
+def _stop_by_signal(ctx, signo, json_out, scope, dest):
+    """One run: trace a sleep that gets 3 SIGWINCH (ignored by default), stop
+    ipcscope with signo, check the report and that its programs are gone."""
+    n = 3
+    target = subprocess.Popen(["sleep", "60"])
+    path = os.path.join(ctx.tmp, "stop-%d.out" % signo)
+    args = (["--json"] if json_out else []) + (["-p", str(target.pid)] if scope == "pid" else [])
+    args += ["-o", path] if dest == "file" else []
+    what = "ipcscope %s (%s)" % (" ".join(args), signal.Signals(signo).name)
+    try:
+        with open(os.path.join(ctx.tmp, "stop-stdout"), "w") as stdout:
+            proc = subprocess.Popen([ctx.tool, "-v"] + args, stdout=stdout if dest == "stdout"
+                                    else subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                    stdin=subprocess.DEVNULL)
+        try:
+            line = proc.stderr.readline()
+            expect_true("programs attached" in line, "%s did not attach: %r" % (what, line))
+            ids = attached_ids(proc.pid)
+            for _ in range(n):
+                os.kill(target.pid, signal.SIGWINCH)
+            os.kill(proc.pid, signo)
+            _, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    finally:
+        target.kill()
+        target.wait()
+    if dest == "stdout":
+        path = os.path.join(ctx.tmp, "stop-stdout")
+    expect((proc.returncode, err), (0, ""), "%s (exit status, stderr)" % what)
+    if json_out:
+        recs = json_lines(path)
+        rows = [r for r in recs if r["type"] == "process" and r["pid"] == target.pid]
+        expect([r["signals_received"].get("SIGWINCH", {}).get("generated") for r in rows], [n],
+               "%s: SIGWINCH generated in the target's process record" % what)
+        expect([r["type"] for r in recs[-1:]], ["summary"], "%s: last record" % what)
+    else:
+        lines = read_lines(path)
+        row = [l.split() for l in lines if l.split()[:1] == [str(target.pid)] and
+               "WINCH" in l.split()]
+        # PID COMM SIGNAL SENT RECV QUEUE IGN
+        expect([r[3:7] for r in row], [["0", str(n), "0", str(n)]],
+               "%s: report row (SENT RECV QUEUE IGN) of the target" % what)
+        expect_true(lines and lines[-1].startswith("lost:"),
+                    "%s: the report's closing 'lost:' line is missing: %r" % (what, lines[-3:]))
+    expect_gone(ids, what)
+
+
+def test_stop_signals_flush_the_report_and_detach(ctx):
+    # Each signal with each format, scope and destination at least once.
+    for signo, json_out, scope, dest in (
+            (signal.SIGINT, False, "system", "file"), (signal.SIGTERM, True, "pid", "file"),
+            (signal.SIGHUP, True, "system", "stdout"), (signal.SIGINT, True, "pid", "stdout"),
+            (signal.SIGTERM, False, "system", "stdout"), (signal.SIGHUP, False, "pid", "file")):
+        _stop_by_signal(ctx, signo, json_out, scope, dest)
+
+
+def test_stop_signal_while_loading_still_reports(ctx):
+    # SIGTERM once the first BPF object exists, while the programs load:
+    # it must wait for tracing to start and end it with the report.
+    target = subprocess.Popen(["sleep", "60"])
+    out = os.path.join(ctx.tmp, "loading.jsonl")
+    proc = subprocess.Popen([ctx.tool, "--json", "-o", out, "-p", str(target.pid)],
+                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    try:
+        fds = "/proc/%d/fd" % proc.pid
+        deadline, early = time.time() + 30, None
+        while early is None and time.time() < deadline and proc.poll() is None:
+            links = []
+            for fd in os.listdir(fds):
+                try:
+                    links.append(os.readlink(os.path.join(fds, fd)))
+                except OSError:
+                    pass
+            if any("bpf-map" in l or "bpf-prog" in l for l in links):
+                early = not any("bpf-link" in l for l in links)
+            else:
+                time.sleep(0.001)
+        expect_true(early is not None, "ipcscope never opened a BPF object")
+        os.kill(proc.pid, signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        target.kill()
+        target.wait()
+    expect((proc.returncode, err), (0, ""), "(exit status, stderr) after SIGTERM while loading")
+    expect([r["type"] for r in json_lines(out)[-1:]], ["summary"], "last record")
+    if not early:
+        raise Skip("the programs were attached before the signal went out; it proved less")
+
+
+def _reader_goes_away(ctx, args, nlines, workload=None):
+    """ipcscope args | (read nlines, then close the pipe): like `| head -n N`."""
+    proc = subprocess.Popen([ctx.tool, "-v"] + args, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    what = "ipcscope %s | head -n %d" % (" ".join(args), nlines)
+    try:
+        line = proc.stderr.readline()
+        expect_true(b"programs attached" in line, "%s did not attach: %r" % (what, line))
+        ids = attached_ids(proc.pid)
+        if workload:
+            subprocess.run(workload, stdout=subprocess.DEVNULL, timeout=30)
+        for _ in range(nlines):
+            expect_true(proc.stdout.readline(), "%s: output ended early" % what)
+        proc.stdout.close()
+        gone_at = time.time()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("%s: still running 10 s after its reader left" % what)
+        took = time.time() - gone_at
+        err = proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    expect((proc.returncode, err), (0, b""), "%s: (exit status, stderr)" % what)
+    expect_true(took < 5, "%s: took %.1f s to notice its reader left" % (what, took))
+    expect_gone(ids, what)
+
+
+def test_reader_going_away_ends_quietly(ctx):
+    quiet = subprocess.Popen(["sleep", "60"])
+    try:
+        # Nothing more to write after the header: it must notice anyway.
+        _reader_goes_away(ctx, ["-p", str(quiet.pid)], 1)
+    finally:
+        quiet.kill()
+        quiet.wait()
+    busy = [ctx.workload("sig_handshake"), "200"]
+    _reader_goes_away(ctx, ["-c", "sig_handshake"], 3, workload=busy)
+    _reader_goes_away(ctx, ["--json", "-c", "sig_handshake"], 1, workload=busy)
+    # The real thing, through a shell: quick, silent, status 0.
+    sleeper = subprocess.Popen(["sleep", "60"])
+    try:
+        proc = subprocess.run(["bash", "-c", '"$0" -p %d | head -n 1 >/dev/null; '
+                               'echo "status=${PIPESTATUS[0]}"' % sleeper.pid, ctx.tool],
+                              capture_output=True, text=True, timeout=30)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    expect((proc.stdout, proc.stderr), ("status=0\n", ""), "ipcscope -p PID | head -n 1")
+
+
+def test_reader_going_away_keeps_the_command_status(ctx):
+    # The output is gone but COMMAND runs on: ipcscope detaches at once and
+    # still ends with COMMAND's status.
+    proc = subprocess.run(["bash", "-c", '"$0" -- sh -c "sleep 1; exit 5" | head -n 1 >/dev/null;'
+                           ' echo "status=${PIPESTATUS[0]}"', ctx.tool],
+                          capture_output=True, text=True, timeout=30)
+    expect((proc.stdout, proc.stderr), ("status=5\n", ""), "ipcscope -- COMMAND | head -n 1")
+
+
+def _tracefs_state():
+    """What of tracefs a tracer could leave behind: enabled events, probes."""
+    state = {}
+    for name in ("set_event", "kprobe_events", "uprobe_events"):
+        try:
+            with open(os.path.join("/sys/kernel/tracing", name)) as f:
+                state[name] = f.read()
+        except OSError:
+            state[name] = None
+    return state
+
+
+def test_kill9_leaves_nothing_behind(ctx):
+    pinned = set(os.listdir("/sys/fs/bpf")) if os.path.isdir("/sys/fs/bpf") else set()
+    proc = start_tracer(ctx, ["--json", "-o", os.path.join(ctx.tmp, "kill9.jsonl")])
+    try:
+        ids = attached_ids(proc.pid)
+        tracefs = _tracefs_state()  # tracefs is mounted by now (preflight)
+    finally:
+        proc.kill()
+        proc.wait()
+    expect(proc.returncode, -signal.SIGKILL, "ipcscope's end")
+    expect_gone(ids, "ipcscope killed with SIGKILL")
+    now = set(os.listdir("/sys/fs/bpf")) if os.path.isdir("/sys/fs/bpf") else set()
+    expect(now - pinned, set(), "new entries under /sys/fs/bpf")
+    expect(_tracefs_state(), tracefs, "tracefs state after SIGKILL")
+
+
+def test_two_tracers_at_once_both_exact(ctx):
+    n = 300
+    out = os.path.join(ctx.tmp, "first-of-two.jsonl")
+    first = start_tracer(ctx, ["--json", "-o", out, "-c", "sig_handshake"])
+    try:
+        run = ctx.trace(["sig_handshake", str(n)])
+        os.kill(first.pid, signal.SIGINT)
+        _, err = first.communicate(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    expect((first.returncode, err), (0, ""), "first tracer (exit status, stderr)")
+    parent, child = run.pid("parent"), run.pid("child")
+    mine = [r for r in json_lines(out) if r["type"] == "process" and r["pid"] == child]
+    for who, rows in (("system-wide -c tracer", mine),
+                      ("-- COMMAND tracer", [run.process(child)])):
+        expect([(r["signals_received"]["SIGUSR1"]["generated"],
+                 r["signals_received"]["SIGUSR1"]["delivered"]) for r in rows], [(n, n)],
+               "%s: child's SIGUSR1 (generated, delivered)" % who)
+    sent = [r for r in json_lines(out) if r["type"] == "signal" and r["signal"] == "SIGUSR1"
+            and r["sender"] and r["sender"]["pid"] == parent]
+    expect(count(sent), n, "system-wide -c tracer: live SIGUSR1 records from the parent")
+
+
+def _one_line_error(proc, rc, needle, what):
+    expect(proc.returncode, rc, "%s: exit status (stderr %r)" % (what, proc.stderr))
+    expect_true(needle in proc.stderr and proc.stderr.count("\n") == 1,
+                "%s: want one line with %r, got %r" % (what, needle, proc.stderr))
+
+
+def test_output_faults_one_line_whole_records(ctx):
+    wl = ["--", ctx.workload("sig_handshake"), "2000"]
+    for fmt in ([], ["--json"]):
+        what = " ".join(["ipcscope"] + fmt)
+        proc = subprocess.run([ctx.tool] + fmt + ["-o", "/dev/full"] + wl, capture_output=True,
+                              text=True, timeout=60)
+        _one_line_error(proc, 1, "cannot write to /dev/full", what + " -o /dev/full")
+        # Closed, and read-only, standard output.
+        for redirect in (">&-", "1</dev/null"):
+            proc = subprocess.run(["sh", "-c", 'exec "$0" "$@" %s' % redirect, ctx.tool] + fmt
+                                  + wl, capture_output=True, text=True, timeout=60)
+            _one_line_error(proc, 1, "standard output is closed or read-only",
+                            "%s %s" % (what, redirect))
+    mnt = tempfile.mkdtemp(dir=ctx.tmp)
+    for opts, needle in (("ro,size=1m", "Read-only file system"),
+                         ("size=64k", "No space left on device")):
+        for fmt in ([], ["--json"]):
+            what = "ipcscope %s -o FILE on tmpfs %s" % (" ".join(fmt), opts)
+            expect(subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", mnt]).returncode,
+                   0, "mount a tmpfs for the test")
+            try:
+                path = os.path.join(mnt, "out")
+                proc = subprocess.run([ctx.tool, "--no-fold", "-o", path] + fmt + wl,
+                                      capture_output=True, text=True, timeout=60)
+                _one_line_error(proc, 1, needle, what)
+                if opts.startswith("size"):
+                    # The disk filled mid-run: whatever is there is whole lines.
+                    with open(path, "rb") as f:
+                        data = f.read()
+                    expect_true(len(data) > 32 * 1024, "%s: only %d bytes written" % (what, len(data)))
+                    expect(data[-1:], b"\n", "%s: last byte of the file" % what)
+                    if fmt:
+                        json_lines(path)
+            finally:
+                subprocess.run(["umount", mnt])
 
 
 TESTS = [(name, fn) for name, fn in sorted(globals().items())
