@@ -73,6 +73,12 @@ def exact_from_json(path, kind, kv):
             r = json.loads(line)
             if r["type"] == "summary":
                 lost = r["lost"]
+            if kind == "msgq" and r["type"] == "msgq" and r["msqid"] == int(kv["msqid"]):
+                got += sum(s["msgs"] for s in r["senders"] if s["pid"] in (parent, child))
+            if kind == "sem" and r["type"] == "sem" and r["semid"] == int(kv["semid"]):
+                got += sum(u["calls"] for u in r["users"] if u["pid"] in (parent, child))
+            if kind == "shmat" and r["type"] == "shm" and r["shmid"] == int(kv["shmid"]):
+                got += sum(a["attaches"] for a in r["attachers"] if a["pid"] == parent)
             if r["type"] != "process":
                 continue
             if kind == "sig" and r["pid"] in (parent, child):
@@ -94,7 +100,8 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=2.0)
-    ap.add_argument("--storms", default="sig,epipe,pingpong,stream1,stream64k")
+    ap.add_argument("--storms",
+                    default="sig,epipe,pingpong,stream1,stream64k,msgq,sem,shmat")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
     tool = os.path.join(build, "ipcscope")

@@ -8,7 +8,11 @@
  *   storm pingpong SECONDS CPU  1-byte ping-pong over two pipes, ops = messages
  *   storm stream1 SECONDS CPU   1-byte writes streamed to a reader, ops = writes
  *   storm stream64k SECONDS CPU 64 KiB writes streamed to a reader, ops = writes
- * Pipe storms also print ino (the pipe the parent writes) and bytes.
+ *   storm msgq SECONDS CPU      System V message ping-pong, ops = messages sent
+ *   storm sem SECONDS CPU       semop ping-pong on two semaphores, ops = semop calls
+ *   storm shmat SECONDS CPU     shmat/shmdt of one segment in a loop, ops = shmat calls
+ * Pipe storms also print ino (the pipe the parent writes) and bytes; the
+ * System V ones the object's id (msqid, semid, shmid).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,7 +22,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
 #include <sys/prctl.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -164,12 +172,125 @@ static int pipe_storm(double seconds, size_t chunk, bool pingpong)
 	return 0;
 }
 
+static pid_t child_for_storm(void)
+{
+	pid_t child = fork();
+
+	if (child == 0)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	return child;
+}
+
+struct bench_msg {
+	long mtype;
+	char c;
+};
+
+/* The parent sends type 1 and waits for type 2; the child answers each one. */
+static int msgq_storm(double seconds)
+{
+	int id = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	struct bench_msg m = { 1, 'x' };
+	unsigned long long n = 0;
+	double start, end;
+	pid_t child;
+
+	if (id < 0)
+		return 1;
+	child = child_for_storm();
+	if (child == 0) {
+		for (;;) {
+			if (msgrcv(id, &m, 1, 1, 0) != 1)
+				_exit(0); /* removed: done */
+			m.mtype = 2;
+			if (msgsnd(id, &m, 1, 0))
+				_exit(0);
+		}
+	}
+	start = now_s();
+	end = start + seconds;
+	do {
+		for (int i = 0; i < 256; i++) {
+			m.mtype = 1;
+			if (msgsnd(id, &m, 1, 0) || msgrcv(id, &m, 1, 2, 0) != 1)
+				return 1;
+			n += 2;
+		}
+	} while (now_s() < end);
+	end = now_s();
+	msgctl(id, IPC_RMID, NULL);
+	waitpid(child, NULL, 0);
+	printf("ops=%llu seconds=%.3f parent=%d child=%d msqid=%d\n", n, end - start, getpid(),
+	       child, id);
+	return 0;
+}
+
+/* Semaphore 0 says "your turn, child", semaphore 1 "your turn, parent". */
+static int sem_storm(double seconds)
+{
+	int id = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
+	struct sembuf v0 = { 0, 1, 0 }, p0 = { 0, -1, 0 }, v1 = { 1, 1, 0 }, p1 = { 1, -1, 0 };
+	unsigned long long n = 0;
+	double start, end;
+	pid_t child;
+
+	if (id < 0)
+		return 1;
+	child = child_for_storm();
+	if (child == 0) {
+		for (;;)
+			if (semop(id, &p0, 1) || semop(id, &v1, 1))
+				_exit(0); /* removed: done */
+	}
+	start = now_s();
+	end = start + seconds;
+	do {
+		for (int i = 0; i < 256; i++) {
+			if (semop(id, &v0, 1) || semop(id, &p1, 1))
+				return 1;
+			n += 4; /* the child's P and V too */
+		}
+	} while (now_s() < end);
+	end = now_s();
+	semctl(id, 0, IPC_RMID);
+	waitpid(child, NULL, 0);
+	printf("ops=%llu seconds=%.3f parent=%d child=%d semid=%d\n", n, end - start, getpid(),
+	       child, id);
+	return 0;
+}
+
+static int shmat_storm(double seconds)
+{
+	int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	unsigned long long n = 0;
+	double start, end;
+
+	if (id < 0)
+		return 1;
+	start = now_s();
+	end = start + seconds;
+	do {
+		for (int i = 0; i < 256; i++) {
+			void *p = shmat(id, NULL, 0);
+
+			if (p == (void *)-1 || shmdt(p))
+				return 1;
+			n++;
+		}
+	} while (now_s() < end);
+	end = now_s();
+	shmctl(id, IPC_RMID, NULL);
+	printf("ops=%llu seconds=%.3f parent=%d child=0 shmid=%d\n", n, end - start, getpid(), id);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double seconds = argc > 2 ? atof(argv[2]) : 2;
 
 	if (argc < 2 || seconds <= 0 || seconds > 600) {
-		fprintf(stderr, "usage: storm sig|epipe|pingpong|stream1|stream64k SECONDS [CPU]\n");
+		fprintf(stderr, "usage: storm sig|epipe|pingpong|stream1|stream64k|msgq|sem|shmat"
+				" SECONDS [CPU]\n");
 		return 2;
 	}
 	pin(argc > 3 ? atoi(argv[3]) : 1);
@@ -183,6 +304,12 @@ int main(int argc, char **argv)
 		return pipe_storm(seconds, 1, false);
 	if (!strcmp(argv[1], "stream64k"))
 		return pipe_storm(seconds, 1 << 16, false);
+	if (!strcmp(argv[1], "msgq"))
+		return msgq_storm(seconds);
+	if (!strcmp(argv[1], "sem"))
+		return sem_storm(seconds);
+	if (!strcmp(argv[1], "shmat"))
+		return shmat_storm(seconds);
 	fprintf(stderr, "storm: unknown mode %s\n", argv[1]);
 	return 2;
 }

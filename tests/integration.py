@@ -947,9 +947,16 @@ def attached_ids(pid):
 def live_bpf_ids():
     ids = {}
     for kind in ("prog", "map", "link"):
-        out = subprocess.run(["bpftool", "-j", kind, "show"], capture_output=True, text=True,
-                             timeout=30)
-        expect(out.returncode, 0, "bpftool %s show exit status (%s)" % (kind, out.stderr))
+        # bpftool fails when an object it listed is freed before it opens it
+        # (another tracer exiting meanwhile): ask again.
+        for _ in range(5):
+            out = subprocess.run(["bpftool", "-j", kind, "show"], capture_output=True,
+                                 text=True, timeout=30)
+            if out.returncode == 0:
+                break
+            time.sleep(0.2)
+        expect(out.returncode, 0, "bpftool %s show exit status (%s %s)"
+               % (kind, out.stderr, out.stdout[-300:]))
         ids[kind] = {o["id"] for o in json.loads(out.stdout or "[]")}
     return ids
 
