@@ -501,7 +501,9 @@ def test_unprivileged_user_gets_clear_error(ctx):
                            "--inh-caps=-all", "--bounding-set=-all", ctx.tool, "-d", "1"],
                           capture_output=True, text=True, timeout=30)
     expect(proc.returncode, 1, "exit status without privileges")
-    expect_true("CAP_BPF" in proc.stderr and "sudo" in proc.stderr, "message: %r" % proc.stderr)
+    expect_true("CAP_BPF" in proc.stderr and "CAP_PERFMON" in proc.stderr and "sudo" in proc.stderr,
+                "message names CAP_BPF, CAP_PERFMON and sudo: %r" % proc.stderr)
+    expect(len(proc.stderr.strip().splitlines()), 1, "lines of the message %r" % proc.stderr)
 
 
 # ---------------------------------------------------------------- pipes
