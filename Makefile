@@ -30,7 +30,7 @@ endif
 # python3 runs the test and bench drivers; setpriv/mountpoint (util-linux) are essential.
 DEP_PROBES := clang:clang bpftool:bpftool pkg-config:pkg-config python3:python3 cc:gcc
 DEP_FILES := /usr/include/bpf/libbpf.h:libbpf-dev /usr/include/gelf.h:libelf-dev \
-	/usr/include/zlib.h:zlib1g-dev
+	/usr/include/zlib.h:zlib1g-dev /usr/include/sys/capability.h:libcap-dev
 
 # One BPF object: bpf/ipcscope.bpf.c includes the program files (see there why).
 BPF_OBJ := $(OUTPUT)/bpf/ipcscope.bpf.o
@@ -43,6 +43,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
 CFLAGS ?= -g -O2
 APP_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -I src -I $(OUTPUT) -MMD -MP
 LDLIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+LDLIBS += $(shell pkg-config --libs libcap 2>/dev/null || echo -lcap)
 
 .PHONY: all run test bench deps check-deps vmlinux clean unit-tests workloads
 
@@ -109,7 +110,7 @@ $(OUTPUT)/tests/%: tests/workloads/%.c | $(OUTPUT)/tests
 
 $(UNIT_BIN): $(UNIT_SRCS) $(filter-out $(OUTPUT)/src/tracer.o,$(LIB_OBJS)) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(APP_CFLAGS) -I tests/unit $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(APP_CFLAGS) -I tests/unit $(filter %.c %.o,$^) $(LDLIBS) -o $@
 
 workloads: $(WORKLOADS)
 unit-tests: $(UNIT_BIN)

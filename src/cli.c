@@ -50,7 +50,14 @@ static const char doc[] =
 	"  ipcscope -p 1234 --match target  # signals sent to 1234\n"
 	"  ipcscope -c nginx --json -o sig.jsonl\n"
 	"  ipcscope -- make test         # only make and its children; exits with its status\n"
+	"  sudo ipcscope -- make test    # make runs as you, not root (see --user)\n"
 	"  ipcscope sigpipe --threshold 1000   # alert on EPIPE storms of 1000/s or more\n"
+	"\n"
+	"Privileges: loading needs root or CAP_BPF and CAP_PERFMON. Once attached, ipcscope "
+	"drops every capability but CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (to name FIFOs "
+	"opened by relative paths) and, with a COMMAND, CAP_KILL, and sets no_new_privs. "
+	"COMMAND runs with the caller's credentials: under sudo as the user who ran sudo "
+	"(SUDO_UID), otherwise unchanged; --user chooses.\n"
 	"\n"
 	"Exit status: 0, or the COMMAND's status (128+N if a signal N killed it); 1 when "
 	"tracing failed or the output could not be written; 2 for a usage error. When the "
@@ -67,6 +74,7 @@ enum {
 	OPT_BTF,
 	OPT_MATCH,
 	OPT_THRESHOLD,
+	OPT_USER,
 };
 
 static const struct argp_option options[] = {
@@ -78,6 +86,8 @@ static const struct argp_option options[] = {
 	{ "match", OPT_MATCH, "WHO", 0, "Which side -p/-c select: sender, target or either "
 					  "(default either)", 1 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS and print the report", 1 },
+	{ "user", OPT_USER, "USER", 0, "Run COMMAND as USER (name or uid; default: the user "
+				       "who ran sudo, else unchanged)", 1 },
 	{ "threshold", OPT_THRESHOLD, "RATE", 0, "ipcscope sigpipe: EPIPE per second from one "
 						   "writer on one object that is a storm (default 100)", 1 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
@@ -88,8 +98,8 @@ static const struct argp_option options[] = {
 						  "folding (default 5 text, 1000 JSON)", 2 },
 	{ "fold-window", OPT_FOLD_WINDOW, "MS", 0, "Folding window in ms (default 1000; "
 						    "ipcscope sigpipe: 250, at most 2000)", 2 },
-	{ "verbose", 'v', NULL, 0, "More detail: fork/exec lines and a stderr line once "
-				     "attached; twice: libbpf debug", 2 },
+	{ "verbose", 'v', NULL, 0, "More detail: fork/exec lines, stderr lines once "
+				     "attached (with the capabilities kept); twice: libbpf debug", 2 },
 	{ NULL, 0, NULL, 0, "Resources:", 3 },
 	{ "max-procs", OPT_MAX_PROCS, "N", 0, "(process, signal) rows counted exactly "
 					       "(default 16384)", 3 },
@@ -201,6 +211,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_MAX_PROCS:
 		c->max_procs = parse_ulong(state, "--max-procs", arg, 64, 4194304);
 		break;
+	case OPT_USER:
+		if (!*arg)
+			usage_error(state, "--user needs a user name or uid%s", "");
+		c->user = arg;
+		break;
 	case OPT_BTF:
 		c->btf_path = arg;
 		break;
@@ -257,6 +272,11 @@ void cli__parse(struct cli *c, int argc, char **argv)
 	if (c->command && c->filter.npids) {
 		fprintf(stderr, "ipcscope: -p and -- COMMAND cannot be combined: trace one or the "
 				"other (see ipcscope --help)\n");
+		exit(EXIT_USAGE);
+	}
+	if (c->user && !c->command) {
+		fprintf(stderr, "ipcscope: --user says who runs COMMAND: add -- COMMAND "
+				"(see ipcscope --help)\n");
 		exit(EXIT_USAGE);
 	}
 	c->filter.follow = c->command != NULL;

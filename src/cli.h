@@ -22,6 +22,7 @@ struct cli {
 	const char *btf_path;
 	int verbose;
 	char **command; /* NULL-terminated argv after --, or NULL */
+	const char *user; /* --user: who runs COMMAND (NULL: see run_as.h) */
 	bool sigpipe_doctor; /* `ipcscope sigpipe` */
 	uint64_t threshold;  /* sigpipe: EPIPE/s per writer and object that is a storm */
 };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * ipcscope's lifecycle: parse, check, load, (start the command), stream
- * until told to stop, then detach, drain, and print the report.
+ * ipcscope's lifecycle: parse, check, load, (fork the command, held), drop
+ * the privileges loading needed, (let the command exec), stream until told
+ * to stop, then detach, drain, and print the report.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,6 +21,8 @@
 #include "model.h"
 #include "output.h"
 #include "preflight.h"
+#include "privileges.h"
+#include "run_as.h"
 #include "tracer.h"
 
 #define POLL_INTERVAL_MS 10  /* ring buffer is drained this often (no wakeups) */
@@ -41,12 +44,21 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* Why the child did not become COMMAND: a run_as_step, or 0 for exec itself. */
+struct command_failure {
+	int step;
+	int err;
+};
+
 /*
  * Forks COMMAND stopped on a pipe: it execs only once its pid is in the
  * watch map, so not one of its events is missed. It gets the signal mask
- * and dispositions a shell would give it, not ours.
+ * and dispositions a shell would give it, not ours, and the credentials
+ * run_as chose; it is forked before we drop our own capabilities and set
+ * no_new_privs, so it starts from the caller's, not from what we keep.
  */
-static int command__spawn(struct command *cmd, char **argv, const sigset_t *orig_mask)
+static int command__spawn(struct command *cmd, char **argv, const sigset_t *orig_mask,
+			  const struct run_as *as)
 {
 	int go[2], err_pipe[2];
 	pid_t pid;
@@ -57,18 +69,22 @@ static int command__spawn(struct command *cmd, char **argv, const sigset_t *orig
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		struct command_failure f = { 0, 0 };
 		char c;
-		int e;
 
 		close(go[1]);
 		close(err_pipe[0]);
 		signal(SIGPIPE, SIG_DFL);
 		sigprocmask(SIG_SETMASK, orig_mask, NULL);
-		if (read(go[0], &c, 1) < 0)
+		/* Become the chosen user before waiting; a failure is told after go. */
+		f.step = run_as__become(as);
+		/* Only a byte means go: EOF means we gave up on it. */
+		if (read(go[0], &c, 1) != 1)
 			_exit(127);
-		execvp(argv[0], argv);
-		e = errno;
-		if (write(err_pipe[1], &e, sizeof(e)) < 0)
+		if (!f.step)
+			execvp(argv[0], argv);
+		f.err = errno;
+		if (write(err_pipe[1], &f, sizeof(f)) < 0)
 			_exit(127);
 		_exit(127);
 	}
@@ -81,17 +97,33 @@ static int command__spawn(struct command *cmd, char **argv, const sigset_t *orig
 	return err_pipe[0];
 }
 
-/* Lets the child exec; returns -errno of a failed exec. */
-static int command__go(struct command *cmd, int err_fd)
+/* Lets the child exec; true, with what failed, if it could not. */
+static bool command__go(struct command *cmd, int err_fd, struct command_failure *f)
 {
-	int e = 0;
 	ssize_t n;
 
+	if (write(cmd->go_fd, "g", 1) != 1) {
+		f->step = 0;
+		f->err = errno;
+		close(cmd->go_fd);
+		close(err_fd);
+		cmd->go_fd = -1;
+		return true;
+	}
 	close(cmd->go_fd);
 	cmd->go_fd = -1;
-	n = read(err_fd, &e, sizeof(e)); /* EOF (0) when exec succeeded: CLOEXEC */
+	n = read(err_fd, f, sizeof(*f)); /* EOF (0) when exec succeeded: CLOEXEC */
 	close(err_fd);
-	return n == sizeof(e) ? -e : 0;
+	return n == sizeof(*f);
+}
+
+/* Gives up on a child still waiting for go: EOF on its pipe makes it exit. */
+static void command__abandon(struct command *cmd, int err_fd)
+{
+	close(cmd->go_fd);
+	cmd->go_fd = -1;
+	close(err_fd);
+	waitpid(cmd->pid, NULL, 0);
 }
 
 static int exit_status_of(int status)
@@ -110,6 +142,7 @@ struct app {
 	struct tracer tracer;
 	struct decoder decoder;
 	struct command cmd;
+	struct run_as run_as; /* who COMMAND runs as */
 	struct sigpipe_doctor doctor; /* used in `ipcscope sigpipe` */
 	uint64_t loss_reported[LOSS_REASON_MAX];
 	int sig_fd;
@@ -257,6 +290,50 @@ static void print_output_error(struct app *a, int err)
 			"-o\n", a->out.path ? a->out.path : "output", strerror(-err));
 }
 
+/* --user, or sudo's SUDO_UID, named nobody we can run COMMAND as. */
+static int report_run_as_error(struct app *a, int err)
+{
+	if (err != -ENOENT) {
+		fprintf(stderr, "ipcscope: cannot look up who runs %s: %s\n", a->cli.command[0],
+			strerror(-err));
+		return EXIT_RUNTIME;
+	}
+	if (a->cli.user)
+		fprintf(stderr, "ipcscope: unknown user '%s': give a user name or uid that "
+				"'getent passwd' lists (see ipcscope --help)\n", a->cli.user);
+	else
+		fprintf(stderr, "ipcscope: SUDO_UID=%s has no passwd entry and SUDO_GID is unset: "
+				"choose who runs %s with --user\n", getenv("SUDO_UID"),
+			a->cli.command[0]);
+	return EXIT_USAGE;
+}
+
+/* Says why COMMAND did not start; returns the exit status to give. */
+static int report_command_failure(struct app *a, const struct command_failure *f)
+{
+	const struct run_as *as = &a->run_as;
+	char who[80];
+
+	if (as->name[0])
+		snprintf(who, sizeof(who), "%s", as->name);
+	else
+		snprintf(who, sizeof(who), "uid %u", (unsigned int)as->uid);
+	if (f->step) {
+		fprintf(stderr, "ipcscope: cannot run %s as %s (%s): %s: only root may choose "
+				"--user\n", a->cli.command[0], who, run_as__step_name(f->step),
+			strerror(f->err));
+		return EXIT_RUNTIME;
+	}
+	if (as->switch_user)
+		fprintf(stderr, "ipcscope: cannot run %s as %s: %s: check the command name, PATH "
+				"and that %s may run it\n", a->cli.command[0], who, strerror(f->err),
+			who);
+	else
+		fprintf(stderr, "ipcscope: cannot run %s: %s: check the command name and PATH\n",
+			a->cli.command[0], strerror(f->err));
+	return f->err == ENOENT ? 127 : 126;
+}
+
 int main(int argc, char **argv)
 {
 	static struct app app;
@@ -265,6 +342,8 @@ int main(int argc, char **argv)
 	int err, err_fd = -1, ret = EXIT_RUNTIME;
 
 	cli__parse(&a->cli, argc, argv);
+	if (a->cli.command && (err = run_as__resolve(&a->run_as, a->cli.user)))
+		return report_run_as_error(a, err);
 	/*
 	 * SIGINT, SIGTERM and SIGHUP end a run with the report, even one that
 	 * comes while the programs load: held here, read from a signalfd once
@@ -344,10 +423,9 @@ int main(int argc, char **argv)
 
 	a->model.start_mono_ns = now_ns();
 	output__start(&a->out);
-	if (a->cli.verbose)
-		fprintf(stderr, "ipcscope: programs attached, tracing\n");
+	/* The command is forked before the drop: it starts from the caller's credentials. */
 	if (a->cli.command) {
-		err_fd = command__spawn(&a->cmd, a->cli.command, &orig_mask);
+		err_fd = command__spawn(&a->cmd, a->cli.command, &orig_mask, &a->run_as);
 		if (err_fd < 0) {
 			fprintf(stderr, "ipcscope: cannot start %s: %s\n", a->cli.command[0],
 				strerror(-err_fd));
@@ -357,15 +435,30 @@ int main(int argc, char **argv)
 		if ((err = tracer__watch(&a->tracer, (uint32_t)a->cmd.pid, WATCH_FOLLOW))) {
 			fprintf(stderr, "ipcscope: cannot follow pid %d: %s\n", a->cmd.pid,
 				strerror(-err));
-			kill(a->cmd.pid, SIGKILL);
+			command__abandon(&a->cmd, err_fd);
 			goto close_sigfd;
 		}
-		err = command__go(&a->cmd, err_fd);
-		if (err) {
-			fprintf(stderr, "ipcscope: cannot run %s: %s: check the command name and "
-					"PATH\n", a->cli.command[0], strerror(-err));
+	}
+	{
+		struct privilege_needs needs = {
+			.signal_command = a->cli.command != NULL,
+			.probe_map_fd = tracer__watch_map_fd(&a->tracer),
+		};
+
+		if (privileges__drop(&needs, a->cli.verbose > 0)) {
+			if (a->cli.command)
+				command__abandon(&a->cmd, err_fd);
+			goto close_sigfd;
+		}
+	}
+	if (a->cli.verbose)
+		fprintf(stderr, "ipcscope: programs attached, tracing\n");
+	if (a->cli.command) {
+		struct command_failure failure;
+
+		if (command__go(&a->cmd, err_fd, &failure)) {
+			ret = report_command_failure(a, &failure);
 			waitpid(a->cmd.pid, NULL, 0);
-			ret = err == -ENOENT ? 127 : 126;
 			goto close_sigfd;
 		}
 	}
@@ -397,6 +490,7 @@ close_output:
 		ret = EXIT_RUNTIME;
 	}
 free_model:
+	run_as__free(&a->run_as);
 	doctor__free(&a->doctor);
 	model__free(&a->model);
 	return ret;

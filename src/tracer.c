@@ -133,6 +133,11 @@ int tracer__watch(struct tracer *t, uint32_t pid, uint8_t how)
 	return 0;
 }
 
+int tracer__watch_map_fd(struct tracer *t)
+{
+	return bpf_map__fd(t->skel->maps.watch);
+}
+
 int tracer__drain(struct tracer *t)
 {
 	return ring_buffer__consume(t->rb);

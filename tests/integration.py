@@ -101,6 +101,10 @@ class Context:
         self.build = build
         self.tool = os.path.join(build, "ipcscope")
         self.tmp = tempfile.mkdtemp(prefix="ipcscope-test-")
+        # Under `sudo make test`, -- COMMAND would run as the sudo caller (run_as.c):
+        # the workloads expect root. The privilege tests set SUDO_UID themselves.
+        for var in ("SUDO_UID", "SUDO_GID", "SUDO_USER"):
+            os.environ.pop(var, None)
 
     def cannot_run(self):
         if os.geteuid() != 0:
@@ -498,7 +502,9 @@ def test_unprivileged_user_gets_clear_error(ctx):
                            "--inh-caps=-all", "--bounding-set=-all", ctx.tool, "-d", "1"],
                           capture_output=True, text=True, timeout=30)
     expect(proc.returncode, 1, "exit status without privileges")
-    expect_true("CAP_BPF" in proc.stderr and "sudo" in proc.stderr, "message: %r" % proc.stderr)
+    expect_true("CAP_BPF" in proc.stderr and "CAP_PERFMON" in proc.stderr and "sudo" in proc.stderr,
+                "message names CAP_BPF, CAP_PERFMON and sudo: %r" % proc.stderr)
+    expect(len(proc.stderr.strip().splitlines()), 1, "lines of the message %r" % proc.stderr)
 
 
 # ---------------------------------------------------------------- pipes
@@ -1241,6 +1247,167 @@ def test_output_faults_one_line_whole_records(ctx):
                         json_lines(path)
             finally:
                 subprocess.run(["umount", mnt])
+# ---------------------------------------------------------------- privileges
+
+CAP_KILL, CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE, CAP_BPF = 5, 2, 19, 39
+# What the tracer keeps after attaching (src/privileges.c); CAP_KILL with -- COMMAND.
+KEPT_CAPS = {CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE}
+
+
+def proc_status(text):
+    """The fields of a /proc/PID/status text, as strings."""
+    return {k.strip(): v.strip() for k, _, v in
+            (line.partition(":") for line in text.splitlines()) if v}
+
+
+def cap_bits(hexmask):
+    n = int(hexmask, 16)
+    return {b for b in range(64) if n >> b & 1}
+
+
+def expect_tracer_caps(pid, kept, what):
+    with open("/proc/%d/status" % pid) as f:
+        st = proc_status(f.read())
+    # Before Linux 5.19 bpf() map calls may need CAP_BPF: the tracer keeps it there.
+    major, minor = (int(x) for x in os.uname().release.split(".")[:2])
+    allowed = [kept, kept | {CAP_BPF}] if (major, minor) < (5, 19) else [kept]
+    for field in ("CapEff", "CapPrm", "CapBnd"):
+        expect_true(cap_bits(st[field]) in allowed, "%s: tracer %s: expected caps %s, got %s"
+                    % (what, field, sorted(kept), sorted(cap_bits(st[field]))))
+    for field in ("CapInh", "CapAmb"):
+        expect(cap_bits(st[field]), set(), "%s: tracer %s" % (what, field))
+    expect(st["NoNewPrivs"], "1", "%s: tracer NoNewPrivs" % what)
+
+
+def test_tracer_drops_capabilities_and_still_traces(ctx):
+    out = os.path.join(ctx.tmp, "privdrop.jsonl")
+    tracer = start_tracer(ctx, ["--json", "-o", out, "-c", "sig_handshake", "-d", "60"])
+    try:
+        expect_tracer_caps(tracer.pid, KEPT_CAPS, "system-wide run")
+        # Created after the drop: its counts are exact and its processes get their names.
+        wl = subprocess.run([ctx.workload("sig_handshake"), "200"], capture_output=True,
+                            text=True, timeout=60)
+        expect(wl.returncode, 0, "workload exit status (stderr %r)" % wl.stderr)
+    finally:
+        if tracer.poll() is None:
+            tracer.send_signal(signal.SIGINT)
+        _, err = tracer.communicate(timeout=30)
+    expect(tracer.returncode, 0, "ipcscope exit status after the drop (stderr: %s)" % err)
+    kv = dict(l.split("=") for l in wl.stdout.split())
+    parent, child = int(kv["parent"]), int(kv["child"])
+    with open(out, encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f]
+    usr1 = [r for r in recs if r["type"] == "signal" and r["signal"] == "SIGUSR1"
+            and r["target"]["pid"] == child]
+    expect(count(usr1), 200, "SIGUSR1 parent -> child after the drop")
+    procs = {r["pid"]: r for r in recs if r["type"] == "process"}
+    expect_true(child in procs, "no report row for the child %d: %s" % (child, sorted(procs)))
+    expect(procs[child]["signals_received"]["SIGUSR1"]["delivered"], 200, "delivered")
+    expect((procs[parent]["comm"], procs[child]["comm"]), ("sig_handshake", "sig_handshake"),
+           "names of processes created after the drop")
+    summary = [r for r in recs if r["type"] == "summary"]
+    expect([r["lost"] for r in summary], [0], "events lost")
+
+
+def nobody_dir(ctx):
+    """A directory nobody may create FIFOs in."""
+    d = tempfile.mkdtemp(prefix="ipcscope-nobody-", dir="/tmp")
+    os.chmod(d, 0o1777)
+    return d
+
+
+def test_fifo_of_another_user_is_named_after_the_drop(ctx):
+    # A relative FIFO path is made absolute from /proc/PID/cwd: the reason the tracer keeps
+    # CAP_SYS_PTRACE once it runs without the rest of root's capabilities. Both ends stay
+    # open for a second, so the path is looked up while the openers live.
+    d = nobody_dir(ctx)
+    run = ctx.run(["--user", "nobody", "--", "sh", "-c",
+                   "cd %s && mkfifo f && { sleep 1 >f & cat f; wait; }" % d])
+    expect(run.rc, 0, "ipcscope --user nobody -- sh exit status (stderr %r)" % run.stderr)
+    fifo = os.path.join(d, "f")
+    rec = pipe_record(run, os.stat(fifo).st_ino)
+    expect((rec["kind"], rec["path"]), ("fifo", fifo), "nobody's FIFO opened as 'f'")
+
+
+def run_reporting_creds(ctx, args, env_extra=None):
+    """ipcscope ARGS -- cat /proc/self/status: the command's own credentials."""
+    env = dict(os.environ)
+    env.update(env_extra or {})
+    proc = subprocess.run([ctx.tool, "-o", os.path.join(ctx.tmp, "creds.txt")] + args
+                          + ["--", "cat", "/proc/self/status"], capture_output=True,
+                          text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
+    expect(proc.returncode, 0, "ipcscope %s -- cat exit status (stderr %r)"
+           % (" ".join(args), proc.stderr))
+    return proc_status(proc.stdout)
+
+
+def expect_unprivileged(st, uid, what):
+    expect((st["Uid"].split(), st["Gid"].split()), ([str(uid)] * 4, [str(uid)] * 4),
+           "%s: uids and gids" % what)
+    for field in ("CapEff", "CapPrm", "CapAmb", "CapInh"):
+        expect(cap_bits(st[field]), set(), "%s: %s" % (what, field))
+    # What the user has without ipcscope: the tracer's no_new_privs is not passed on.
+    expect(st["NoNewPrivs"], "0", "%s: NoNewPrivs" % what)
+
+
+def test_command_runs_as_the_chosen_user(ctx):
+    expect_unprivileged(run_reporting_creds(ctx, ["--user", "nobody"]), 65534, "--user nobody")
+    expect_unprivileged(run_reporting_creds(ctx, ["--user", "65534"]), 65534, "--user 65534")
+    sudo = {"SUDO_UID": "65534", "SUDO_GID": "65534"}
+    expect_unprivileged(run_reporting_creds(ctx, [], sudo), 65534, "under sudo by uid 65534")
+    # Root without sudo, or --user root under sudo: the caller's own credentials.
+    with open("/proc/self/status") as f:
+        mine = proc_status(f.read())
+    for args, env, what in (([], None, "root without sudo"),
+                            (["--user", "root"], sudo, "--user root under sudo")):
+        st = run_reporting_creds(ctx, args, env)
+        for field in ("Uid", "CapEff", "CapPrm", "CapBnd", "NoNewPrivs"):
+            expect(st[field], mine[field], "%s: %s (the caller's)" % (what, field))
+
+
+def test_unknown_user_is_a_usage_error(ctx):
+    cases = [
+        (["--user", "no-such-user", "--", "true"], "unknown user 'no-such-user'"),
+        (["--user", "4294967294", "--", "true"], "unknown user '4294967294'"),
+        (["--user", "nobody", "-d", "1"], "--user says who runs COMMAND"),
+    ]
+    for args, msg in cases:
+        proc = subprocess.run([ctx.tool] + args, capture_output=True, text=True, timeout=30,
+                              stdin=subprocess.DEVNULL)
+        expect(proc.returncode, 2, "exit status of ipcscope %s" % " ".join(args))
+        expect_true(msg in proc.stderr, "ipcscope %s: %r not in stderr %r"
+                    % (" ".join(args), msg, proc.stderr))
+        expect(len(proc.stderr.strip().splitlines()), 1, "lines in %r" % proc.stderr)
+
+
+def test_sigterm_reaches_a_command_of_another_user(ctx):
+    # Passing SIGTERM on to nobody's command is why CAP_KILL stays with -- COMMAND.
+    tracer = start_tracer(ctx, ["-o", os.path.join(ctx.tmp, "term.txt"), "--user", "nobody",
+                                "--", "sleep", "30"])
+    try:
+        expect_tracer_caps(tracer.pid, KEPT_CAPS | {CAP_KILL}, "-- COMMAND run")
+        tracer.send_signal(signal.SIGTERM)
+        _, err = tracer.communicate(timeout=30)
+    finally:
+        if tracer.poll() is None:
+            tracer.kill()
+            tracer.wait()
+    expect(tracer.returncode, 128 + signal.SIGTERM,
+           "exit status: the command's death by SIGTERM (stderr %r)" % err)
+
+
+def test_user_switch_without_the_right_fails_clearly(ctx):
+    # Root's uid but only the capabilities loading needs: no CAP_SETUID/SETGID to give away.
+    if subprocess.run(["which", "setpriv"], capture_output=True).returncode != 0:
+        raise Skip("setpriv (util-linux) is not installed")
+    proc = subprocess.run(["setpriv", "--inh-caps=-all", "--bounding-set=-all,+bpf,+perfmon,"
+                           "+sys_admin", ctx.tool, "-o", os.devnull, "--user", "nobody", "--",
+                           "true"], capture_output=True, text=True, timeout=60,
+                          stdin=subprocess.DEVNULL)
+    expect(proc.returncode, 1, "exit status (stderr %r)" % proc.stderr)
+    msg = "cannot run true as nobody (setgroups): Operation not permitted"
+    expect_true(msg in proc.stderr, "%r not in stderr %r" % (msg, proc.stderr))
+    expect(len(proc.stderr.strip().splitlines()), 1, "lines in %r" % proc.stderr)
 
 
 TESTS = [(name, fn) for name, fn in sorted(globals().items())
