@@ -88,6 +88,22 @@ def start_tracer(ctx, args):
     raise AssertionError("ipcscope did not report being attached: %r" % proc.communicate()[1])
 
 
+def wait_attached(stream, what):
+    """Reads ipcscope -v's stderr up to "programs attached" (other -v lines, such as
+    the capabilities kept, may come first); fails naming what was read instead."""
+    seen = []
+    for _ in range(20):
+        line = stream.readline()
+        if isinstance(line, bytes):
+            line = line.decode(errors="replace")
+        if not line:
+            break
+        if "programs attached" in line:
+            return
+        seen.append(line)
+    raise AssertionError("%s did not attach: %r" % (what, "".join(seen)))
+
+
 def expect(actual, expected, what):
     assert actual == expected, "%s: expected %r, got %r" % (what, expected, actual)
 
@@ -1011,8 +1027,7 @@ def _stop_by_signal(ctx, signo, json_out, scope, dest):
                                     else subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                     stdin=subprocess.DEVNULL)
         try:
-            line = proc.stderr.readline()
-            expect_true("programs attached" in line, "%s did not attach: %r" % (what, line))
+            wait_attached(proc.stderr, what)
             ids = attached_ids(proc.pid)
             for _ in range(n):
                 os.kill(target.pid, signal.SIGWINCH)
@@ -1097,8 +1112,7 @@ def _reader_goes_away(ctx, args, nlines, workload=None):
                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     what = "ipcscope %s | head -n %d" % (" ".join(args), nlines)
     try:
-        line = proc.stderr.readline()
-        expect_true(b"programs attached" in line, "%s did not attach: %r" % (what, line))
+        wait_attached(proc.stderr, what)
         ids = attached_ids(proc.pid)
         if workload:
             subprocess.run(workload, stdout=subprocess.DEVNULL, timeout=30)
