@@ -82,7 +82,10 @@ struct {
 
 const struct ipc_stats zero_ipc_stats = {};
 
-/* This (process, object, type)'s counters, created if new; NULL if the map is full. */
+/*
+ * This (process, object, type)'s counters, created if new; NULL if the map is
+ * full. Threads of one process share the row: updates are atomic.
+ */
 static __always_inline struct ipc_stats *ipc__counters(struct task_struct *cur, __u32 kind,
 						       __u64 id, __s64 sub)
 {
@@ -166,13 +169,13 @@ static __always_inline void ipc__count_error(struct ipc_stats *s, long ret)
 	if (!s || ret >= 0)
 		return;
 	if (ret == -ENOMSG)
-		s->enomsg++;
+		__sync_fetch_and_add(&s->enomsg, 1);
 	else if (ret == -EAGAIN)
-		s->eagain++;
+		__sync_fetch_and_add(&s->eagain, 1);
 	else if (ret == -EIDRM)
-		s->eidrm++;
+		__sync_fetch_and_add(&s->eidrm, 1);
 	else
-		s->errors++;
+		__sync_fetch_and_add(&s->errors, 1);
 }
 
 /* ---- sys_enter ---- */
@@ -258,17 +261,17 @@ static __always_inline void msg__exit(struct task_struct *cur, struct pt_regs *r
 	s = ipc__counters(cur, IPC_KIND_MSG, e.id, ret >= 0 ? mtype : 0);
 	if (s) {
 		if (ret >= 0 && nr == NR_msgsnd) {
-			s->sends++;
-			s->send_bytes += e.size;
-			s->send_blocked_ns += e.blocked_ns;
+			__sync_fetch_and_add(&s->sends, 1);
+			counter__add(&s->send_bytes, e.size);
+			counter__add(&s->send_blocked_ns, e.blocked_ns);
 		} else if (ret >= 0) {
-			s->receives++;
-			s->recv_bytes += e.size;
-			s->recv_blocked_ns += e.blocked_ns;
+			__sync_fetch_and_add(&s->receives, 1);
+			counter__add(&s->recv_bytes, e.size);
+			counter__add(&s->recv_blocked_ns, e.blocked_ns);
 		}
 		if (e.blocked_ns) {
-			s->waits++;
-			s->wait_ns += e.blocked_ns;
+			__sync_fetch_and_add(&s->waits, 1);
+			counter__add(&s->wait_ns, e.blocked_ns);
 		}
 		ipc__count_error(s, ret);
 	}
@@ -301,14 +304,14 @@ static __always_inline void semop__exit(struct task_struct *cur, struct pt_regs 
 	s = ipc__counters(cur, IPC_KIND_SEM, e.id, 0);
 	if (s) {
 		if (ret == 0) {
-			s->semop_calls++;
-			s->sem_ops += e.size;
+			__sync_fetch_and_add(&s->semop_calls, 1);
+			counter__add(&s->sem_ops, e.size);
 			if (e.flags & SEM_UNDO)
-				s->undo++;
+				__sync_fetch_and_add(&s->undo, 1);
 		}
 		if (e.blocked_ns) {
-			s->waits++;
-			s->wait_ns += e.blocked_ns;
+			__sync_fetch_and_add(&s->waits, 1);
+			counter__add(&s->wait_ns, e.blocked_ns);
 		}
 		ipc__count_error(s, ret);
 	}
@@ -344,17 +347,17 @@ static __always_inline void mq__exit(struct task_struct *cur, struct pt_regs *re
 	s = ipc__counters(cur, IPC_KIND_MQ, e.id, ret >= 0 ? prio : 0);
 	if (s) {
 		if (ret >= 0 && nr == NR_mq_timedsend) {
-			s->sends++;
-			s->send_bytes += e.size;
-			s->send_blocked_ns += e.blocked_ns;
+			__sync_fetch_and_add(&s->sends, 1);
+			counter__add(&s->send_bytes, e.size);
+			counter__add(&s->send_blocked_ns, e.blocked_ns);
 		} else if (ret >= 0) {
-			s->receives++;
-			s->recv_bytes += e.size;
-			s->recv_blocked_ns += e.blocked_ns;
+			__sync_fetch_and_add(&s->receives, 1);
+			counter__add(&s->recv_bytes, e.size);
+			counter__add(&s->recv_blocked_ns, e.blocked_ns);
 		}
 		if (e.blocked_ns) {
-			s->waits++;
-			s->wait_ns += e.blocked_ns;
+			__sync_fetch_and_add(&s->waits, 1);
+			counter__add(&s->wait_ns, e.blocked_ns);
 		}
 		ipc__count_error(s, ret);
 	}
@@ -383,9 +386,9 @@ static __always_inline void shm_attach__exit(struct task_struct *cur, struct pt_
 	s = ipc__counters(cur, IPC_KIND_SHM, e.id, 0);
 	if (s) {
 		if (!e.err && nr == NR_shmat)
-			s->attaches++;
+			__sync_fetch_and_add(&s->attaches, 1);
 		else if (!e.err)
-			s->detaches++;
+			__sync_fetch_and_add(&s->detaches, 1);
 		ipc__count_error(s, e.err);
 	}
 	ipc__emit(cur, &e);

@@ -132,6 +132,13 @@ static __always_inline void hdr__init(struct event_header *hdr, __u32 type, __u6
 	hdr->span_us = 0;
 }
 
+/* A shared counter: atomic, and no locked add at all when there is nothing to add. */
+static __always_inline void counter__add(__u64 *dst, __u64 v)
+{
+	if (v)
+		__sync_fetch_and_add(dst, v);
+}
+
 /* Racing updates of a shared max: retry a few times, then give up (benign). */
 static __always_inline void atomic_max(__u64 *dst, __u64 v)
 {

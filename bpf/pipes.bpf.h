@@ -93,12 +93,6 @@ struct {
 
 const struct io_stats zero_io_stats = {};
 
-static __always_inline void io__add(__u64 *dst, __u64 v)
-{
-	if (v)
-		__sync_fetch_and_add(dst, v);
-}
-
 /* Move a slot's counters into the shared hash and empty it. */
 static __always_inline void io_slot__settle(struct io_slot *slot)
 {
@@ -115,17 +109,17 @@ static __always_inline void io_slot__settle(struct io_slot *slot)
 	}
 	if (s) {
 		s->kind = d->kind;
-		io__add(&s->write_calls, d->write_calls);
-		io__add(&s->write_bytes, d->write_bytes);
-		io__add(&s->write_blocked_ns, d->write_blocked_ns);
-		io__add(&s->write_partial, d->write_partial);
-		io__add(&s->write_eagain, d->write_eagain);
-		io__add(&s->epipe, d->epipe);
-		io__add(&s->read_calls, d->read_calls);
-		io__add(&s->read_bytes, d->read_bytes);
-		io__add(&s->read_blocked_ns, d->read_blocked_ns);
-		io__add(&s->read_eof, d->read_eof);
-		io__add(&s->read_eagain, d->read_eagain);
+		counter__add(&s->write_calls, d->write_calls);
+		counter__add(&s->write_bytes, d->write_bytes);
+		counter__add(&s->write_blocked_ns, d->write_blocked_ns);
+		counter__add(&s->write_partial, d->write_partial);
+		counter__add(&s->write_eagain, d->write_eagain);
+		counter__add(&s->epipe, d->epipe);
+		counter__add(&s->read_calls, d->read_calls);
+		counter__add(&s->read_bytes, d->read_bytes);
+		counter__add(&s->read_blocked_ns, d->read_blocked_ns);
+		counter__add(&s->read_eof, d->read_eof);
+		counter__add(&s->read_eagain, d->read_eagain);
 	} else {
 		loss__count(LOSS_IO_STATS_FULL);
 	}
