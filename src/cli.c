@@ -19,7 +19,8 @@ const char *argp_program_version = "ipcscope 0.1";
 const char *argp_program_bug_address = "the project's issue tracker";
 
 static const char doc[] =
-	"ipcscope: watch signals, pipes and FIFOs between processes as they happen, "
+	"ipcscope: watch signals, pipes, FIFOs, shared memory and message IPC between "
+	"processes as they happen, "
 	"system-wide or for one command, and report per process on exit.\n"
 	"\n"
 	"USAGE: ipcscope [OPTION...] [-- COMMAND [ARG...]]\n"
@@ -33,6 +34,11 @@ static const char doc[] =
 	"Pipes and FIFOs: creation, opens, the last reader or writer going away, bytes and "
 	"calls per (process, pipe), EOF, EAGAIN, time blocked, and every EPIPE/SIGPIPE tied to "
 	"the pipe, FIFO or socket written; the report draws writer -> pipe -> reader.\n"
+	"\n"
+	"System V shm/msg/sem, POSIX message queues, shm_open, memfd and MAP_SHARED "
+	"mappings: creation, attaches and mappings, messages and bytes per queue, process "
+	"and message type, semaphore waits, IPC_RMID (and a segment destroyed at its last "
+	"detach), and which processes share each object.\n"
 	"\n"
 	"ipcscope sigpipe is the SIGPIPE storm doctor: it shows each writer's first EPIPE, "
 	"the reader going away and SIGPIPE deaths, raises an ALERT line when one writer's "
