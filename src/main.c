@@ -238,7 +238,10 @@ int main(int argc, char **argv)
 	sigset_t mask, orig_mask;
 	int err, err_fd = -1, ret = EXIT_RUNTIME;
 
-	cli__parse(&a->cli, argc, argv);
+	ret = cli__parse(&a->cli, argc, argv);
+	if (ret != CLI_RUN)
+		return ret;
+	ret = EXIT_RUNTIME;
 	for (unsigned int i = 0; i < a->cli.filter.npids; i++) {
 		if (kill((pid_t)a->cli.filter.pids[i], 0) && errno == ESRCH) {
 			fprintf(stderr, "ipcscope: no process with pid %u: check it with ps -p %u\n",
