@@ -4,6 +4,7 @@
 #   make run       install what is missing, build, trace the whole system
 #   make test      install what is missing, build, run every test
 #   make test-sanitize  the same suite against an ASan+UBSan build (build-san/)
+#   make fuzz      libFuzzer targets, FUZZ_SECONDS each (tests/fuzz/fuzz.mk)
 #   make bench     overhead benchmark (see BENCHMARKS.md)
 #   make deps      install the Debian packages the build and tests need
 #   make vmlinux   regenerate vmlinux/x86/vmlinux.h from the running kernel
@@ -178,3 +179,5 @@ test-sanitize: deps
 		CFLAGS="-g -O1 $(SAN_FLAGS)" all unit-tests
 	$(Q)rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS) && chmod 1777 $(SAN_LOGS)
 	$(Q)$(SAN_ENV) python3 tests/run_tests.py --build $(SAN_OUTPUT) --sanitizer-logs $(SAN_LOGS)
+
+include tests/fuzz/fuzz.mk
