@@ -15,7 +15,8 @@
 #define DEFAULT_WINDOW_MS 1000
 #define DEFAULT_MAX_PROCS 16384
 
-const char *argp_program_version = "ipcscope 0.1";
+#define VERSION "ipcscope 0.1"
+
 const char *argp_program_bug_address = "the project's issue tracker";
 
 static const char doc[] =
@@ -81,6 +82,7 @@ enum {
 	OPT_MATCH,
 	OPT_THRESHOLD,
 	OPT_USER,
+	OPT_USAGE,
 };
 
 static const struct argp_option options[] = {
@@ -110,21 +112,28 @@ static const struct argp_option options[] = {
 	{ "max-procs", OPT_MAX_PROCS, "N", 0, "(process, signal) rows counted exactly "
 					       "(default 16384)", 3 },
 	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 3 },
+	/*
+	 * argp's own --help, --usage and --version call exit(); ours (same
+	 * text, ARGP_NO_HELP) return, so cli__parse never ends the process.
+	 */
 	{ NULL, 0, NULL, 0, "Help:", -1 },
+	{ "help", '?', NULL, 0, "Give this help list", -1 },
+	{ "usage", OPT_USAGE, NULL, 0, "Give a short usage message", -1 },
+	{ "version", 'V', NULL, 0, "Print program version", -1 },
 	{ 0 },
 };
 
-static void usage_error(struct argp_state *state, const char *fmt, const char *arg)
+/* One line naming the fix; parse_opt returns the EINVAL, which stops argp quietly. */
+static error_t usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "ipcscope: ");
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, " (see ipcscope --help)\n");
-	(void)state;
-	exit(EXIT_USAGE);
+	return EINVAL;
 }
 
-static unsigned long parse_ulong(struct argp_state *state, const char *what, const char *arg,
-				 unsigned long lo, unsigned long hi)
+static error_t parse_ulong(const char *what, const char *arg, unsigned long lo, unsigned long hi,
+			   unsigned long *out)
 {
 	char *end;
 	unsigned long v;
@@ -136,32 +145,50 @@ static unsigned long parse_ulong(struct argp_state *state, const char *what, con
 
 		snprintf(msg, sizeof(msg), "%s must be a whole number from %lu to %lu, not '%%s'",
 			 what, lo, hi);
-		usage_error(state, msg, arg);
+		return usage_error(msg, arg);
 	}
-	return v;
+	*out = v;
+	return 0;
+}
+
+/*
+ * --help, --usage, --version: print, then stop argp with an error so it takes
+ * no further argument. (Moving state->next is not enough inside a cluster
+ * like -?p: getopt would hand -p the NULL past the end as its argument.)
+ */
+static error_t answer(struct argp_state *state, struct cli *c, int key)
+{
+	if (key == 'V')
+		fprintf(state->out_stream, "%s\n", VERSION);
+	else
+		argp_state_help(state, state->out_stream,
+				key == '?' ? ARGP_HELP_STD_HELP : ARGP_HELP_USAGE);
+	c->answered = true;
+	return ECANCELED;
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct cli *c = state->input;
+	unsigned long v;
 	const char *bad;
 	char *end;
+	error_t err;
 
 	switch (key) {
-	case 'p': {
-		unsigned long pid = parse_ulong(state, "a pid", arg, 1, INT_MAX);
-
+	case 'p':
+		if ((err = parse_ulong("a pid", arg, 1, INT_MAX, &v)))
+			return err;
 		if (c->filter.npids >= 64)
-			usage_error(state, "too many -p (at most 64): %s", arg);
-		filter__add_pid(&c->filter, (uint32_t)pid);
+			return usage_error("too many -p (at most 64): %s", arg);
+		filter__add_pid(&c->filter, (uint32_t)v);
 		break;
-	}
 	case 'c':
 		if (!*arg || strlen(arg) > 15)
-			usage_error(state, "a command name has 1 to 15 characters (the kernel's "
+			return usage_error("a command name has 1 to 15 characters (the kernel's "
 					   "comm), not '%s'", arg);
 		if (c->filter.ncomms >= FILTER_MAX_COMMS)
-			usage_error(state, "too many -c: %s", arg);
+			return usage_error("too many -c: %s", arg);
 		c->filter.comms[c->filter.ncomms++] = arg;
 		break;
 	case OPT_MATCH:
@@ -174,52 +201,60 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		} else if (!strcmp(arg, "either")) {
 			c->filter.match_sender = c->filter.match_target = true;
 		} else {
-			usage_error(state, "--match takes sender, target or either, not '%s'", arg);
+			return usage_error("--match takes sender, target or either, not '%s'", arg);
 		}
 		break;
 	case 'd':
 		errno = 0;
 		c->duration_s = strtod(arg, &end);
 		if (errno || end == arg || *end || !(c->duration_s > 0) || c->duration_s > 31536000)
-			usage_error(state, "-d takes seconds, more than 0 (e.g. 10 or 0.5), not '%s'",
-				    arg);
+			return usage_error("-d takes seconds, more than 0 (e.g. 10 or 0.5), not "
+					   "'%s'", arg);
 		break;
 	case 'j':
 		c->json = true;
 		break;
 	case 'o':
 		if (!*arg)
-			usage_error(state, "-o needs a file name%s", "");
+			return usage_error("-o needs a file name%s", "");
 		c->output = arg;
 		break;
 	case OPT_NO_FOLD:
 		c->no_fold = true;
 		break;
 	case OPT_FOLD_BURST:
-		c->fold_burst = parse_ulong(state, "--fold-burst", arg, 1, 1000000);
+		if ((err = parse_ulong("--fold-burst", arg, 1, 1000000, &v)))
+			return err;
+		c->fold_burst = v;
 		break;
 	case OPT_FOLD_WINDOW:
-		c->fold_window_ms = parse_ulong(state, "--fold-window", arg, 10, 3600000);
+		if ((err = parse_ulong("--fold-window", arg, 10, 3600000, &v)))
+			return err;
+		c->fold_window_ms = v;
 		break;
 	case OPT_THRESHOLD:
 		if (!c->sigpipe_doctor)
-			usage_error(state, "--threshold belongs to the doctor: ipcscope sigpipe "
+			return usage_error("--threshold belongs to the doctor: ipcscope sigpipe "
 					   "--threshold %s", arg);
-		c->threshold = parse_ulong(state, "--threshold", arg, 1, 100000000);
+		if ((err = parse_ulong("--threshold", arg, 1, 100000000, &v)))
+			return err;
+		c->threshold = v;
 		break;
 	case 's':
 		if (c->sigpipe_doctor)
-			usage_error(state, "ipcscope sigpipe watches SIGPIPE only: drop -s %s", arg);
+			return usage_error("ipcscope sigpipe watches SIGPIPE only: drop -s %s", arg);
 		if (sig__parse_list(arg, &c->filter.sig_mask, &bad))
-			usage_error(state, "unknown signal '%s': use a name like USR1 or SIGTERM, "
+			return usage_error("unknown signal '%s': use a name like USR1 or SIGTERM, "
 					   "or a number from 1 to 64", bad);
 		break;
 	case OPT_MAX_PROCS:
-		c->max_procs = parse_ulong(state, "--max-procs", arg, 64, 4194304);
+		if ((err = parse_ulong("--max-procs", arg, 64, 4194304, &v)))
+			return err;
+		c->max_procs = v;
 		break;
 	case OPT_USER:
 		if (!*arg)
-			usage_error(state, "--user needs a user name or uid%s", "");
+			return usage_error("--user needs a user name or uid%s", "");
 		c->user = arg;
 		break;
 	case OPT_BTF:
@@ -228,6 +263,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'v':
 		c->verbose++;
 		break;
+	case '?':
+	case OPT_USAGE:
+	case 'V':
+		return answer(state, c, key);
 	case ARGP_KEY_ARG:
 		/* The first operand starts the command; the rest is its own argv. */
 		c->command = &state->argv[state->next - 1];
@@ -239,16 +278,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-void cli__parse(struct cli *c, int argc, char **argv)
+int cli__parse(struct cli *c, int argc, char **argv)
 {
 	static const struct argp argp = {
 		.options = options, .parser = parse_opt, .doc = doc,
 	};
-	int err;
+	error_t err;
 
 	memset(c, 0, sizeof(*c));
 	filter__init(&c->filter);
-	argp_err_exit_status = EXIT_USAGE;
 	/* `ipcscope sigpipe ...`: only as the first word (`-- sigpipe` runs a command). */
 	if (argc > 1 && !strcmp(argv[1], "sigpipe")) {
 		c->sigpipe_doctor = true;
@@ -257,17 +295,22 @@ void cli__parse(struct cli *c, int argc, char **argv)
 		argv++;
 		argc--;
 	}
-	/* In order: options after COMMAND belong to COMMAND. */
-	err = argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, c);
+	/*
+	 * In order: options after COMMAND belong to COMMAND. Errors: ours print
+	 * their line, getopt's print theirs and argp adds "Try ... --help".
+	 */
+	err = argp_parse(&argp, argc, argv, ARGP_IN_ORDER | ARGP_NO_EXIT | ARGP_NO_HELP, NULL, c);
+	if (c->answered)
+		return 0;
 	if (err)
-		exit(EXIT_USAGE);
+		return EXIT_USAGE;
 	if (!c->fold_burst)
 		c->fold_burst = c->json ? DEFAULT_JSON_BURST : DEFAULT_TEXT_BURST;
 	if (c->sigpipe_doctor && c->fold_window_ms > DOCTOR_SPAN_NS / 1000000) {
 		fprintf(stderr, "ipcscope: ipcscope sigpipe measures rates over %llu ms: give "
 				"--fold-window at most that (see ipcscope --help)\n",
 			DOCTOR_SPAN_NS / 1000000);
-		exit(EXIT_USAGE);
+		return EXIT_USAGE;
 	}
 	if (!c->fold_window_ms) /* the doctor's rates want folded counts often */
 		c->fold_window_ms = c->sigpipe_doctor ? DOCTOR_FOLD_WINDOW_MS : DEFAULT_WINDOW_MS;
@@ -278,12 +321,13 @@ void cli__parse(struct cli *c, int argc, char **argv)
 	if (c->command && c->filter.npids) {
 		fprintf(stderr, "ipcscope: -p and -- COMMAND cannot be combined: trace one or the "
 				"other (see ipcscope --help)\n");
-		exit(EXIT_USAGE);
+		return EXIT_USAGE;
 	}
 	if (c->user && !c->command) {
 		fprintf(stderr, "ipcscope: --user says who runs COMMAND: add -- COMMAND "
 				"(see ipcscope --help)\n");
-		exit(EXIT_USAGE);
+		return EXIT_USAGE;
 	}
 	c->filter.follow = c->command != NULL;
+	return CLI_RUN;
 }

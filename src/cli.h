@@ -25,9 +25,16 @@ struct cli {
 	const char *user; /* --user: who runs COMMAND (NULL: see run_as.h) */
 	bool sigpipe_doctor; /* `ipcscope sigpipe` */
 	uint64_t threshold;  /* sigpipe: EPIPE/s per writer and object that is a storm */
+	bool answered;	     /* --help, --usage or --version printed: nothing to trace */
 };
 
-/* Parses argv; on a usage error prints one line and exits EXIT_USAGE. */
-void cli__parse(struct cli *c, int argc, char **argv);
+#define CLI_RUN (-1) /* cli__parse: go on and trace */
+
+/*
+ * Parses argv. Returns CLI_RUN, or the status main exits with at once: 0
+ * after --help, --usage or --version, EXIT_USAGE after one line on stderr.
+ * It never exits itself, so a fuzzer can call it (tests/fuzz/fuzz_cli.c).
+ */
+int cli__parse(struct cli *c, int argc, char **argv);
 
 #endif /* CLI_H */

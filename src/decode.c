@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <string.h>
 #include "decode.h"
+#include "record_copy.h"
 
 #define SIGCHLD 17
 
@@ -83,10 +84,11 @@ int decode__record(void *ctx, const void *data, size_t size)
 		d->model->bad_records++;
 		return 0;
 	}
+	record_copy__hide_tail(buf, size, sizeof(buf));
 	if ((hdr->flags & EVENT_F_FOLDED) && !(hdr->flags & EVENT_F_SWEPT)) {
 		hdr->count = fold_state__on_flush(d->fold, hdr);
 		if (!hdr->count)
-			return 0; /* a sweep already reported these repeats */
+			goto done; /* a sweep already reported these repeats */
 	}
 	if (hdr->type == EVENT_PROC_FORK && d->filter->follow) {
 		const struct lifecycle_event *e = (const void *)buf;
@@ -98,5 +100,7 @@ int decode__record(void *ctx, const void *data, size_t size)
 	if (d->doctor && hdr->type == EVENT_EPIPE)
 		doctor_feed(d, hdr, (const void *)buf);
 	output__record(d->out, hdr, buf);
+done:
+	record_copy__done(buf, sizeof(buf));
 	return 0;
 }

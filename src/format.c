@@ -40,13 +40,18 @@ char *format__count(char *buf, size_t size, uint64_t n)
 
 char *format__clock(char *buf, size_t size, uint64_t mono_ns, int64_t mono_to_real_ns)
 {
-	int64_t real = (int64_t)mono_ns + mono_to_real_ns;
-	time_t secs = (time_t)(real / 1000000000LL);
+	/*
+	 * Unsigned: a corrupt timestamp near 2^63 wraps around instead of
+	 * overflowing a signed sum (undefined; found by tests/fuzz/fuzz_decode).
+	 */
+	uint64_t real = mono_ns + (uint64_t)mono_to_real_ns;
+	time_t secs = (time_t)(real / 1000000000ULL);
 	struct tm tm;
 
-	localtime_r(&secs, &tm);
-	snprintf(buf, size, "%02d:%02d:%02d.%03lld", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (long long)(real % 1000000000LL / 1000000));
+	if (!localtime_r(&secs, &tm))
+		memset(&tm, 0, sizeof(tm));
+	snprintf(buf, size, "%02d:%02d:%02d.%03u", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (unsigned int)(real % 1000000000ULL / 1000000));
 	return buf;
 }
 

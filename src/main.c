@@ -341,7 +341,10 @@ int main(int argc, char **argv)
 	sigset_t mask, orig_mask;
 	int err, err_fd = -1, ret = EXIT_RUNTIME;
 
-	cli__parse(&a->cli, argc, argv);
+	ret = cli__parse(&a->cli, argc, argv);
+	if (ret != CLI_RUN)
+		return ret;
+	ret = EXIT_RUNTIME;
 	if (a->cli.command && (err = run_as__resolve(&a->run_as, a->cli.user)))
 		return report_run_as_error(a, err);
 	/*

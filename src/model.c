@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "model.h"
+#include "record_copy.h"
 
 int model__init(struct model *m)
 {
@@ -106,17 +107,13 @@ static int add_delta(struct model *m, const struct task_ref *who, int sig,
 }
 
 /* Mirrors bpf/fold.bpf.h fold__settle(): the same record types, the same counters. */
-int model__settle_folded(struct model *m, const void *rec, size_t size,
+static int settle_record(struct model *m, const unsigned char *buf, size_t size,
 			 const struct fold_acc *acc)
 {
-	unsigned char buf[IPCSCOPE_FOLD_SAVED_MAX] __attribute__((aligned(8)));
 	const struct event_header *hdr = (const void *)buf;
 	static struct sig_stats delta; /* 872 bytes: not on the stack */
 	int err;
 
-	if (size < sizeof(*hdr) || size > sizeof(buf) || !acc->n)
-		return 0;
-	memcpy(buf, rec, size); /* aligned copy */
 	memset(&delta, 0, sizeof(delta));
 	switch (hdr->type) {
 	case EVENT_SIG_GENERATE: {
@@ -163,6 +160,21 @@ int model__settle_folded(struct model *m, const void *rec, size_t size,
 	}
 	}
 	return 0;
+}
+
+int model__settle_folded(struct model *m, const void *rec, size_t size,
+			 const struct fold_acc *acc)
+{
+	unsigned char buf[IPCSCOPE_FOLD_SAVED_MAX] __attribute__((aligned(8)));
+	int err;
+
+	if (size < sizeof(struct event_header) || size > sizeof(buf) || !acc->n)
+		return 0;
+	memcpy(buf, rec, size); /* aligned copy */
+	record_copy__hide_tail(buf, size, sizeof(buf));
+	err = settle_record(m, buf, size, acc);
+	record_copy__done(buf, sizeof(buf));
+	return err;
 }
 
 const struct sig_stats *model__sig_stats(const struct proc *p, int sig)

@@ -16,6 +16,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import integration  # noqa: E402
+from sanitizer_logs import SanitizerLogs  # noqa: E402
 
 
 def run_unit_tests(build):
@@ -40,10 +41,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     ap.add_argument("-k", dest="pattern", help="only integration tests whose name has this")
+    ap.add_argument("--sanitizer-logs", metavar="DIR",
+                    help="a sanitizer report in DIR fails the test that wrote it")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
+    logs = SanitizerLogs(args.sanitizer_logs) if args.sanitizer_logs else None
 
     passed, failed = run_unit_tests(build)
+    reports = logs.new_reports() if logs else ""
+    if reports:
+        failed += 1
+        print("FAIL unit: sanitizer report(s):\n" + reports)
     skipped = 0
     ran_integration = 0
     ctx = integration.Context(build)
@@ -56,7 +64,7 @@ def main():
             print("SKIP %s: %s" % (name, reason))
             continue
         try:
-            fn(ctx)
+            (logs.checked(fn) if logs else fn)(ctx)
         except integration.Skip as e:
             skipped += 1
             print("SKIP %s: %s" % (name, e))

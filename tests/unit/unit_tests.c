@@ -184,6 +184,22 @@ static void test_exit_status_format(void)
 
 /* ---- histogram: the same buckets as BPF, quantiles within 12.5% ---- */
 
+/* A corrupt timestamp must still print a clock (it once overflowed a signed sum). */
+static void test_clock_of_corrupt_timestamp(void)
+{
+	const uint64_t corrupt[] = { (uint64_t)INT64_MAX - 5, UINT64_MAX - 5 };
+	char buf[32];
+	int h, m, sec, ms;
+
+	for (int i = 0; i < 2; i++) {
+		format__clock(buf, sizeof(buf), corrupt[i], 1700000000LL * 1000000000LL);
+		check(sscanf(buf, "%2d:%2d:%2d.%3d", &h, &m, &sec, &ms) == 4 && strlen(buf) == 12,
+		      "format__clock of %llu: \"%s\"", (unsigned long long)corrupt[i], buf);
+	}
+	format__clock(buf, sizeof(buf), 1500000000ULL, 0);
+	check(!strcmp(buf + 8, ".500"), "milliseconds of 1.5 s: \"%s\"", buf);
+}
+
 static void test_histogram(void)
 {
 	uint32_t slots[IPCSCOPE_HIST_SLOTS] = { 0 };
@@ -641,6 +657,7 @@ int main(void)
 	run("signals: names and parsing", test_signal_names_and_parsing);
 	run("signals: default actions and si_code", test_default_actions);
 	run("format: exit status, durations, sets", test_exit_status_format);
+	run("format: clock of a corrupt timestamp", test_clock_of_corrupt_timestamp);
 	run("histogram: buckets and quantiles", test_histogram);
 	run("fold: flush after sweep counts once", test_fold_flush_after_sweep);
 	run("fold: a burst left in a slot is settled into the model", test_fold_settle_into_model);
