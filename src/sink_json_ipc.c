@@ -8,6 +8,7 @@
 #include <string.h>
 #include "filter.h"
 #include "ipc.h"
+#include "sanitize.h"
 #include "sink_json.h"
 
 static void json_error(FILE *f, int err)
@@ -97,8 +98,8 @@ static void json_live_map(struct output *o, const struct event_header *hdr,
 		fprintf(f, ",\"kind\":\"%s\",\"ino\":%llu,\"dev\":%u,\"fd\":%d,\"prot\":%u",
 			map_kind__name(map_kind__of(e, o->model->ipc.devshm_dev)),
 			(unsigned long long)e->ino, e->dev, e->fd, e->prot);
-		fputs(",\"name\":", f);
-		json_str(f, e->name[0] ? e->name : "");
+		fputs(",\"name\":", f); /* BPF's copy may fill the field without a NUL */
+		sanitize__json(f, e->name, sanitize__strnlen(e->name, sizeof(e->name)));
 	}
 	if (e->op == MAP_OP_MREMAP)
 		fprintf(f, ",\"new_addr\":\"0x%llx\",\"new_len\":%llu",
