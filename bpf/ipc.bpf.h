@@ -178,6 +178,28 @@ static __always_inline void ipc__count_error(struct ipc_stats *s, long ret)
 		__sync_fetch_and_add(&s->errors, 1);
 }
 
+/* A message sent or received (System V or POSIX): counts, bytes, time slept, errors. */
+static __always_inline void ipc__count_message(struct ipc_stats *s, bool send, long ret,
+					       const struct ipc_event *e)
+{
+	if (!s)
+		return;
+	if (ret >= 0 && send) {
+		__sync_fetch_and_add(&s->sends, 1);
+		counter__add(&s->send_bytes, e->size);
+		counter__add(&s->send_blocked_ns, e->blocked_ns);
+	} else if (ret >= 0) {
+		__sync_fetch_and_add(&s->receives, 1);
+		counter__add(&s->recv_bytes, e->size);
+		counter__add(&s->recv_blocked_ns, e->blocked_ns);
+	}
+	if (e->blocked_ns) {
+		__sync_fetch_and_add(&s->waits, 1);
+		counter__add(&s->wait_ns, e->blocked_ns);
+	}
+	ipc__count_error(s, ret);
+}
+
 /* ---- sys_enter ---- */
 
 /* Calls that may sleep: remember when they started (task storage: any CPU). */
@@ -259,22 +281,7 @@ static __always_inline void msg__exit(struct task_struct *cur, struct pt_regs *r
 	}
 	e.key = mtype;
 	s = ipc__counters(cur, IPC_KIND_MSG, e.id, ret >= 0 ? mtype : 0);
-	if (s) {
-		if (ret >= 0 && nr == NR_msgsnd) {
-			__sync_fetch_and_add(&s->sends, 1);
-			counter__add(&s->send_bytes, e.size);
-			counter__add(&s->send_blocked_ns, e.blocked_ns);
-		} else if (ret >= 0) {
-			__sync_fetch_and_add(&s->receives, 1);
-			counter__add(&s->recv_bytes, e.size);
-			counter__add(&s->recv_blocked_ns, e.blocked_ns);
-		}
-		if (e.blocked_ns) {
-			__sync_fetch_and_add(&s->waits, 1);
-			counter__add(&s->wait_ns, e.blocked_ns);
-		}
-		ipc__count_error(s, ret);
-	}
+	ipc__count_message(s, nr == NR_msgsnd, ret, &e);
 	ipc__emit(cur, &e);
 }
 
@@ -345,22 +352,7 @@ static __always_inline void mq__exit(struct task_struct *cur, struct pt_regs *re
 	}
 	e.key = prio;
 	s = ipc__counters(cur, IPC_KIND_MQ, e.id, ret >= 0 ? prio : 0);
-	if (s) {
-		if (ret >= 0 && nr == NR_mq_timedsend) {
-			__sync_fetch_and_add(&s->sends, 1);
-			counter__add(&s->send_bytes, e.size);
-			counter__add(&s->send_blocked_ns, e.blocked_ns);
-		} else if (ret >= 0) {
-			__sync_fetch_and_add(&s->receives, 1);
-			counter__add(&s->recv_bytes, e.size);
-			counter__add(&s->recv_blocked_ns, e.blocked_ns);
-		}
-		if (e.blocked_ns) {
-			__sync_fetch_and_add(&s->waits, 1);
-			counter__add(&s->wait_ns, e.blocked_ns);
-		}
-		ipc__count_error(s, ret);
-	}
+	ipc__count_message(s, nr == NR_mq_timedsend, ret, &e);
 	ipc__emit(cur, &e);
 }
 
