@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#define _GNU_SOURCE /* strerrorname_np */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -190,5 +191,17 @@ char *format__inet(char *buf, size_t size, const struct inet_ends *inet)
 	if (format__inet_end(local, sizeof(local), inet, true) &&
 	    format__inet_end(remote, sizeof(remote), inet, false))
 		snprintf(buf, size, " %s->%s", local, remote);
+	return buf;
+}
+
+char *format__errno(char *buf, size_t size, int err)
+{
+	long long n = -(long long)err; /* err may be any 32-bit value from a record */
+	const char *name = n > 0 && n < 4096 ? strerrorname_np((int)n) : NULL;
+
+	if (name)
+		snprintf(buf, size, "%s", name);
+	else
+		snprintf(buf, size, "E%lld", n);
 	return buf;
 }

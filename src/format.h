@@ -34,6 +34,9 @@ char *format__inet(char *buf, size_t size, const struct inet_ends *inet);
 /* One end, "1.2.3.4:80" or "[::1]:80"; NULL when not an inet socket. */
 char *format__inet_end(char *buf, size_t size, const struct inet_ends *inet, bool local);
 
+/* A syscall's -errno by name: "ENOMSG"; "E<n>" for a number without one. */
+char *format__errno(char *buf, size_t size, int err);
+
 struct pipe_departure;
 /* "head[42] exited 0 at 12:00:01.100", "cat[7] closed its end at ...", "not seen ...". */
 char *format__departure(char *buf, size_t size, const struct pipe_departure *d,

@@ -4,23 +4,19 @@
  * live "ipc", "map" and "ipc_open" records, and the report's "shm", "msgq",
  * "sem", "mq" and "mapping" records (docs/json-schema.md).
  */
-#define _GNU_SOURCE /* strerrorname_np */
 #include <string.h>
 #include "filter.h"
+#include "format.h"
 #include "ipc.h"
 #include "sanitize.h"
 #include "sink_json.h"
 
 static void json_error(FILE *f, int err)
 {
-	const char *name = err ? strerrorname_np(-err) : NULL;
+	char name[32];
 
-	if (!err)
-		return;
-	if (name)
-		fprintf(f, ",\"error\":\"%s\"", name);
-	else
-		fprintf(f, ",\"error\":\"E%d\"", -err);
+	if (err)
+		fprintf(f, ",\"error\":\"%s\"", format__errno(name, sizeof(name), err));
 }
 
 static void json_key(FILE *f, uint32_t key)

@@ -3,7 +3,6 @@
  * Text lines and report sections for System V IPC, POSIX message queues and
  * shared mappings: what a lab student runs ipcs and strace side by side for.
  */
-#define _GNU_SOURCE /* strerrorname_np */
 #include <string.h>
 #include "filter.h"
 #include "format.h"
@@ -13,14 +12,11 @@
 
 static const char *err_word(char *buf, size_t size, int err)
 {
-	const char *name = err ? strerrorname_np(-err) : NULL;
+	char name[32];
 
 	if (!err)
 		return "";
-	if (name)
-		snprintf(buf, size, ": %s", name);
-	else
-		snprintf(buf, size, ": E%d", -err);
+	snprintf(buf, size, ": %s", format__errno(name, sizeof(name), err));
 	return buf;
 }
 
