@@ -19,6 +19,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # stderr (libFuzzer keeps its own copy for reports). The others print only
 # when their check fails, and that message is worth keeping.
 CLOSE_FD_MASK = {"cli": 3}
+# libFuzzer takes one dictionary: the CLI's spells its options, the others'
+# are strings that attack a terminal or a JSON consumer.
+DICTIONARY = {"cli": "cli.dict"}
 
 
 def run_target(build, name, seconds):
@@ -34,7 +37,7 @@ def run_target(build, name, seconds):
            "-rss_limit_mb=2048",
            "-close_fd_mask=%d" % CLOSE_FD_MASK.get(name, 1),
            "-print_final_stats=1",
-           "-dict=" + os.path.join(HERE, "hostile.dict"),
+           "-dict=" + os.path.join(HERE, DICTIONARY.get(name, "hostile.dict")),
            "-artifact_prefix=" + os.path.join(artifacts, name + "-"),
            work]
     if os.path.isdir(seeds):
