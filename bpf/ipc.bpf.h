@@ -363,6 +363,9 @@ static __always_inline void shm_attach__exit(struct task_struct *cur, struct pt_
 	struct ipc_event e = { .err = ret < 0 && ret > -MAX_ERRNO ? ret : 0 };
 	struct ipc_stats *s;
 
+	if (!proc__wanted(cur->tgid))
+		return;
+
 	if (nr == NR_shmat) {
 		e.op = IPC_OP_SHMAT;
 		e.id = regs->di;
@@ -392,25 +395,21 @@ static __always_inline void ipc_admin__exit(struct task_struct *cur, struct pt_r
 {
 	struct ipc_event e = { .err = ret < 0 ? ret : 0 };
 
+	if (!proc__wanted(cur->tgid))
+		return;
 	switch (nr) {
-	case NR_shmget:
-		e.op = IPC_OP_SHMGET;
+	case NR_shmget: /* (key, size, flags) */
+	case NR_semget: /* (key, nsems, flags) */
+		e.op = nr == NR_shmget ? IPC_OP_SHMGET : IPC_OP_SEMGET;
 		e.key = (__u32)regs->di;
 		e.size = regs->si;
 		e.flags = regs->dx;
 		e.id = ret;
 		break;
-	case NR_msgget:
+	case NR_msgget: /* (key, flags) */
 		e.op = IPC_OP_MSGGET;
 		e.key = (__u32)regs->di;
 		e.flags = regs->si;
-		e.id = ret;
-		break;
-	case NR_semget:
-		e.op = IPC_OP_SEMGET;
-		e.key = (__u32)regs->di;
-		e.size = regs->si;
-		e.flags = regs->dx;
 		e.id = ret;
 		break;
 	case NR_shmctl:
@@ -447,6 +446,8 @@ static __always_inline void mq_notify__exit(struct task_struct *cur, struct pt_r
 	struct file *file = fd__file(cur, regs->di);
 	struct ipc_event e = { .op = IPC_OP_MQ_NOTIFY, .err = ret < 0 ? ret : 0 };
 
+	if (!proc__wanted(cur->tgid))
+		return;
 	if (file) {
 		e.id = file->f_inode->i_ino;
 		e.dev = file->f_inode->i_sb->s_dev;

@@ -346,9 +346,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		break;
 	case NR_shmat:
 	case NR_shmdt:
-		cur = bpf_get_current_task_btf();
-		if (proc__wanted(cur->tgid))
-			shm_attach__exit(cur, regs, ret, nr);
+		shm_attach__exit(bpf_get_current_task_btf(), regs, ret, nr);
 		break;
 	case NR_shmget:
 	case NR_msgget:
@@ -356,14 +354,10 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_shmctl:
 	case NR_msgctl:
 	case NR_semctl:
-		cur = bpf_get_current_task_btf();
-		if (proc__wanted(cur->tgid))
-			ipc_admin__exit(cur, regs, ret, nr);
+		ipc_admin__exit(bpf_get_current_task_btf(), regs, ret, nr);
 		break;
 	case NR_mq_notify:
-		cur = bpf_get_current_task_btf();
-		if (proc__wanted(cur->tgid))
-			mq_notify__exit(cur, regs, ret);
+		mq_notify__exit(bpf_get_current_task_btf(), regs, ret);
 		break;
 	case NR_mmap:
 	case NR_munmap:
