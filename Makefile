@@ -137,6 +137,12 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all workloads $(OUTPUT)/bench/floor $(OUTPUT)/bench/storm
 	$(Q)python3 bench/run_bench.py --build $(OUTPUT)
 
+# Memory stays bounded over a long run (bench/soak.py; not part of `make test`).
+SOAK_SECONDS ?= 600
+soak: deps
+	$(Q)$(MAKE) --no-print-directory all workloads
+	$(Q)python3 bench/soak.py --build $(OUTPUT) --duration $(SOAK_SECONDS)
+
 clean:
 	$(call msg,CLEAN,$(OUTPUT))
 	$(Q)rm -rf $(OUTPUT)

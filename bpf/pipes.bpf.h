@@ -127,24 +127,34 @@ static __always_inline void io_slot__settle(struct io_slot *slot)
 }
 
 /* This CPU's counters for (current process, obj), taking the slot over if needed. */
+static __always_inline void io_key__fill(struct io_key *key, struct task_struct *cur,
+					 const struct obj_ref *obj)
+{
+	key->pid = cur->tgid;
+	key->dev = obj->dev;
+	key->start_ns = task__start_ns(cur);
+	key->ino = obj->ino;
+}
+
+static __always_inline bool io_slot__holds(const struct io_slot *slot, const struct io_key *key)
+{
+	return slot->key.pid == key->pid && slot->key.ino == key->ino &&
+	       slot->key.dev == key->dev && slot->key.start_ns == key->start_ns;
+}
+
 static __always_inline struct io_stats *io__counters(struct task_struct *cur,
 						     const struct obj_ref *obj)
 {
-	struct io_key key = {
-		.pid = cur->tgid,
-		.dev = obj->dev,
-		.start_ns = task__start_ns(cur),
-		.ino = obj->ino,
-	};
+	struct io_key key = {};
 	struct io_slot *slot;
 	__u32 idx;
 
+	io_key__fill(&key, cur, obj);
 	idx = io_slot__index(&key);
 	slot = bpf_map_lookup_elem(&io_slots, &idx);
 	if (!slot)
 		return NULL;
-	if (slot->key.pid != key.pid || slot->key.ino != key.ino || slot->key.dev != key.dev ||
-	    slot->key.start_ns != key.start_ns) {
+	if (!io_slot__holds(slot, &key)) {
 		io_slot__settle(slot);
 		slot->key = key;
 		slot->delta.kind = obj->kind;
@@ -492,6 +502,25 @@ static __always_inline void fifo__opened(struct task_struct *cur, struct pt_regs
 }
 
 /*
+ * This process's counters for a pipe it closes go to the hash now if this
+ * CPU's slot holds them (the usual case: a thread closes where it wrote),
+ * so user space can harvest them with the process or the pipe and retire
+ * both (src/retire.h) instead of waiting for the slot to be taken over.
+ */
+static __always_inline void io__settle_closing(struct task_struct *cur, const struct obj_ref *obj)
+{
+	struct io_key key = {};
+	struct io_slot *slot;
+	__u32 idx;
+
+	io_key__fill(&key, cur, obj);
+	idx = io_slot__index(&key);
+	slot = bpf_map_lookup_elem(&io_slots, &idx);
+	if (slot && io_slot__holds(slot, &key))
+		io_slot__settle(slot);
+}
+
+/*
  * A pipe or FIFO end goes away: close(fd), or the process exiting with it
  * open. The pipe's reader/writer counts before the close tell whether this
  * was the last reader (writers then get EPIPE) or the last writer (readers
@@ -519,6 +548,7 @@ static __always_inline void pipe__closing(struct task_struct *cur, int fd, bool 
 	e.mode = file->f_mode & (FMODE_READ | FMODE_WRITE);
 	e.at_exit = at_exit;
 	emit(&e, sizeof(e));
+	io__settle_closing(cur, &e.pipe);
 }
 
 #endif /* PIPES_BPF_H */

@@ -14,6 +14,7 @@
 #define DEFAULT_JSON_BURST 1000 /* far above what a person or a lab produces */
 #define DEFAULT_WINDOW_MS 1000
 #define DEFAULT_MAX_PROCS 16384
+#define DEFAULT_KEEP 16384
 
 #define VERSION "ipcscope 0.1"
 
@@ -78,6 +79,7 @@ enum {
 	OPT_FOLD_BURST,
 	OPT_FOLD_WINDOW,
 	OPT_MAX_PROCS,
+	OPT_KEEP,
 	OPT_BTF,
 	OPT_MATCH,
 	OPT_THRESHOLD,
@@ -109,8 +111,13 @@ static const struct argp_option options[] = {
 	{ "verbose", 'v', NULL, 0, "More detail: fork/exec lines, stderr lines once "
 				     "attached (with the capabilities kept); twice: libbpf debug", 2 },
 	{ NULL, 0, NULL, 0, "Resources:", 3 },
-	{ "max-procs", OPT_MAX_PROCS, "N", 0, "(process, signal) rows counted exactly "
-					       "(default 16384)", 3 },
+	{ "max-procs", OPT_MAX_PROCS, "N", 0, "Size of the in-kernel counter maps: about N "
+					       "processes with signal or IPC activity at once, 4N "
+					       "(process, pipe) pairs (default 16384); rows of "
+					       "processes over are moved out each second", 3 },
+	{ "keep", OPT_KEEP, "N", 0, "Keep at most N exited processes, and N closed objects "
+				     "of each kind, by name in the report; older ones are retired, "
+				     "their counts merged into \"(retired)\" (default 16384)", 3 },
 	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 3 },
 	/*
 	 * argp's own --help, --usage and --version call exit(); ours (same
@@ -252,6 +259,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return err;
 		c->max_procs = v;
 		break;
+	case OPT_KEEP:
+		if ((err = parse_ulong("--keep", arg, 1, 4194304, &v)))
+			return err;
+		c->keep = v;
+		break;
 	case OPT_USER:
 		if (!*arg)
 			return usage_error("--user needs a user name or uid%s", "");
@@ -316,6 +328,8 @@ int cli__parse(struct cli *c, int argc, char **argv)
 		c->fold_window_ms = c->sigpipe_doctor ? DOCTOR_FOLD_WINDOW_MS : DEFAULT_WINDOW_MS;
 	if (!c->max_procs)
 		c->max_procs = DEFAULT_MAX_PROCS;
+	if (!c->keep)
+		c->keep = DEFAULT_KEEP;
 	if (c->sigpipe_doctor && !c->threshold)
 		c->threshold = DOCTOR_DEFAULT_THRESHOLD;
 	if (c->command && c->filter.npids) {

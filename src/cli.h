@@ -19,6 +19,7 @@ struct cli {
 	uint32_t fold_burst; /* records per key per window before folding */
 	uint32_t fold_window_ms;
 	uint32_t max_procs;
+	uint32_t keep; /* exited processes, closed objects of each kind, kept by name */
 	const char *btf_path;
 	int verbose;
 	char **command; /* NULL-terminated argv after --, or NULL */

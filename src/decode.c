@@ -66,6 +66,21 @@ static void doctor_feed(struct decoder *d, const struct event_header *hdr,
 		d->model->bad_records++; /* out of memory: counted, not hidden */
 }
 
+/*
+ * -- COMMAND: a child of the command or of a descendant is followed. The
+ * mark is on the process, (pid, start time), not on its pid: a pid reused
+ * later by an unrelated process is not followed, and the mark leaves with
+ * the process when it retires (src/retire.h), so nothing grows without bound.
+ */
+static void follow_child(struct decoder *d, const struct lifecycle_event *e)
+{
+	struct proc *parent = proc_table__find(d->model->procs, e->parent.pid, e->parent.start_ns);
+	struct proc *child = proc_table__find(d->model->procs, e->task.pid, e->task.start_ns);
+
+	if (child && (filter__has_pid(d->filter, e->parent.pid) || (parent && parent->followed)))
+		child->followed = true;
+}
+
 int decode__record(void *ctx, const void *data, size_t size)
 {
 	struct decoder *d = ctx;
@@ -90,13 +105,9 @@ int decode__record(void *ctx, const void *data, size_t size)
 		if (!hdr->count)
 			goto done; /* a sweep already reported these repeats */
 	}
-	if (hdr->type == EVENT_PROC_FORK && d->filter->follow) {
-		const struct lifecycle_event *e = (const void *)buf;
-
-		if (filter__has_pid(d->filter, e->parent.pid))
-			filter__add_pid(d->filter, e->task.pid);
-	}
 	model__on_record(d->model, hdr, buf);
+	if (hdr->type == EVENT_PROC_FORK && d->filter->follow)
+		follow_child(d, (const void *)buf);
 	if (d->doctor && hdr->type == EVENT_EPIPE)
 		doctor_feed(d, hdr, (const void *)buf);
 	output__record(d->out, hdr, buf);

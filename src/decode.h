@@ -15,7 +15,7 @@ struct decoder {
 	struct model *model;
 	struct output *out;
 	struct fold_state *fold;
-	struct filter *filter; /* grows with a followed command's children */
+	struct filter *filter; /* with follow, decode.c marks the command's descendants */
 	struct sigpipe_doctor *doctor; /* `ipcscope sigpipe`, else NULL */
 };
 

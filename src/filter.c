@@ -44,9 +44,12 @@ static bool task_matches(const struct filter *f, struct proc_table *t, const str
 {
 	bool pid_ok = true, comm_ok = true;
 
-	/* With follow, decode.c adds each child as its fork record arrives. */
-	if (f->npids || f->follow)
-		pid_ok = pid_listed(f, r->pid);
+	/* With follow, decode.c marks each child as its fork record arrives. */
+	if (f->npids || f->follow) {
+		const struct proc *p = f->follow ? proc_table__find(t, r->pid, r->start_ns) : NULL;
+
+		pid_ok = pid_listed(f, r->pid) || (p && p->followed);
+	}
 	if (f->ncomms) {
 		const struct proc *p = proc_table__find(t, r->pid, r->start_ns);
 		char comm[IPCSCOPE_COMM_LEN + 1];
@@ -63,7 +66,7 @@ static bool task_matches(const struct filter *f, struct proc_table *t, const str
 
 bool filter__proc(const struct filter *f, const struct proc *p)
 {
-	if ((f->npids || f->follow) && !pid_listed(f, p->pid))
+	if ((f->npids || f->follow) && !pid_listed(f, p->pid) && !(f->follow && p->followed))
 		return false;
 	if (f->ncomms) {
 		for (unsigned int i = 0; i < f->ncomms; i++)

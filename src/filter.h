@@ -12,13 +12,13 @@
 #include "ipcscope.h"
 #include "proc_table.h"
 
-#define FILTER_MAX_PIDS 4096 /* -p list plus a followed command's tree */
+#define FILTER_MAX_PIDS 4096 /* -p list and the command (its tree: proc->followed) */
 #define FILTER_MAX_COMMS 16
 
 struct filter {
 	uint32_t pids[FILTER_MAX_PIDS];
 	unsigned int npids;
-	bool follow; /* -- COMMAND: pids grow with its descendants */
+	bool follow; /* -- COMMAND: its descendants too (proc->followed) */
 	const char *comms[FILTER_MAX_COMMS];
 	unsigned int ncomms;
 	uint64_t sig_mask; /* bit sig-1; all ones when no -s */
@@ -27,7 +27,7 @@ struct filter {
 
 void filter__init(struct filter *f);
 bool filter__active(const struct filter *f);
-/* Adds a pid (-p, the command, or with follow a child); false when full. */
+/* Adds a pid (-p or the command); false when full. */
 bool filter__add_pid(struct filter *f, uint32_t pid);
 bool filter__has_pid(const struct filter *f, uint32_t pid);
 bool filter__proc(const struct filter *f, const struct proc *p);

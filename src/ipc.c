@@ -39,27 +39,18 @@ void ipc_table__init(struct ipc_table *t, const char *procfs, struct proc_table 
 	t->devshm_dev = ipc__devshm_dev();
 }
 
+static void ipc_obj__free(struct ipc_obj *o);
+static void map_obj__free(struct map_obj *o);
+
 void ipc_table__free(struct ipc_table *t)
 {
 	for (struct ipc_obj *o = t->first, *next; o; o = next) {
-		for (struct ipc_user *u = o->users, *un; u; u = un) {
-			for (struct ipc_type_count *c = u->types, *cn; c; c = cn) {
-				cn = c->next;
-				free(c);
-			}
-			un = u->next;
-			free(u);
-		}
 		next = o->next_in_order;
-		free(o);
+		ipc_obj__free(o);
 	}
 	for (struct map_obj *o = t->map_first, *next; o; o = next) {
-		for (struct map_user *u = o->users, *un; u; u = un) {
-			un = u->next;
-			free(u);
-		}
 		next = o->next_in_order;
-		free(o);
+		map_obj__free(o);
 	}
 	ipc_table__init(t, t->procfs, t->procs);
 }
@@ -649,6 +640,239 @@ int ipc_table__add_stats(struct ipc_table *t, struct proc *p, const struct ipc_k
 	}
 	p->involved = true;
 	return ipc_user__add_type(u, key, s);
+}
+
+/* ---- retiring (src/retire.c) ---- */
+
+static bool proc__over(const struct proc *p, uint64_t before_ns)
+{
+	return (p->exited || p->gone) && p->exit_ts_ns <= before_ns;
+}
+
+static bool users_over(const struct ipc_user *u, uint64_t before_ns)
+{
+	for (; u; u = u->next)
+		if (!proc__over(u->proc, before_ns))
+			return false;
+	return true;
+}
+
+static bool map_users_over(const struct map_user *u, uint64_t before_ns)
+{
+	for (; u; u = u->next)
+		if (!proc__over(u->proc, before_ns))
+			return false;
+	return true;
+}
+
+/* Marks what a live mapping points at: those objects stay. */
+static void pin_mapped(struct ipc_table *t)
+{
+	for (struct ipc_obj *o = t->first; o; o = o->next_in_order)
+		o->pinned = false;
+	for (struct map_obj *o = t->map_first; o; o = o->next_in_order)
+		o->pinned = false;
+	for (struct proc *p = proc_table__first(t->procs); p; p = proc_table__next(p)) {
+		for (unsigned int i = 0; p->ipc && i < p->ipc->n; i++) {
+			p->ipc->maps[i].obj->pinned = true;
+			if (p->ipc->maps[i].segment)
+				p->ipc->maps[i].segment->pinned = true;
+		}
+	}
+}
+
+/*
+ * Over for good since `before_ns` (the rows harvested by then, retire.h):
+ * System V objects once IPC_RMID took the id (a segment once its last
+ * attach left, ipc/shm.c), a POSIX queue once unlinked and left by every
+ * process that used it; a mapped object once nothing maps it and every
+ * process that did is over.
+ */
+static bool ipc_obj__retirable(const struct ipc_obj *o, uint64_t before_ns)
+{
+	if (o->pinned || !o->removed || o->removed_ns > before_ns)
+		return false;
+	if (o->kind == IPC_KIND_SHM)
+		return o->attached <= 0 && o->destroyed_ns <= before_ns;
+	return o->kind != IPC_KIND_MQ || users_over(o->users, before_ns);
+}
+
+static bool map_obj__retirable(const struct map_obj *o, uint64_t before_ns)
+{
+	return !o->pinned && map_users_over(o->users, before_ns);
+}
+
+static void ipc_obj__free(struct ipc_obj *o)
+{
+	for (struct ipc_user *u = o->users, *un; u; u = un) {
+		for (struct ipc_type_count *c = u->types, *cn; c; c = cn) {
+			cn = c->next;
+			free(c);
+		}
+		un = u->next;
+		free(u);
+	}
+	free(o);
+}
+
+static void map_obj__free(struct map_obj *o)
+{
+	for (struct map_user *u = o->users, *un; u; u = un) {
+		un = u->next;
+		free(u);
+	}
+	free(o);
+}
+
+static unsigned int retire_objects(struct ipc_table *t, unsigned int keep, uint64_t before_ns)
+{
+	struct ipc_obj *o, *prev = NULL, *next, **pp;
+	unsigned int over = 0, n = 0;
+
+	for (o = t->first; o; o = o->next_in_order)
+		over += ipc_obj__retirable(o, before_ns);
+	for (o = t->first; o && over > keep && n < over - keep; o = next) {
+		next = o->next_in_order;
+		if (!ipc_obj__retirable(o, before_ns)) {
+			prev = o;
+			continue;
+		}
+		for (pp = &t->buckets[bucket_of(o->kind, o->id)]; *pp && *pp != o;)
+			pp = &(*pp)->next_in_bucket;
+		if (*pp)
+			*pp = o->next_in_bucket;
+		if (prev)
+			prev->next_in_order = next;
+		else
+			t->first = next;
+		if (t->last == o)
+			t->last = prev;
+		ipc_obj__free(o);
+		n++;
+	}
+	return n;
+}
+
+static unsigned int retire_mapped(struct ipc_table *t, unsigned int keep, uint64_t before_ns)
+{
+	struct map_obj *o, *prev = NULL, *next, **pp;
+	unsigned int over = 0, n = 0;
+
+	for (o = t->map_first; o; o = o->next_in_order)
+		over += map_obj__retirable(o, before_ns);
+	for (o = t->map_first; o && over > keep && n < over - keep; o = next) {
+		next = o->next_in_order;
+		if (!map_obj__retirable(o, before_ns)) {
+			prev = o;
+			continue;
+		}
+		for (pp = &t->map_buckets[bucket_of(o->dev, o->ino)]; *pp && *pp != o;)
+			pp = &(*pp)->next_in_bucket;
+		if (*pp)
+			*pp = o->next_in_bucket;
+		if (prev)
+			prev->next_in_order = next;
+		else
+			t->map_first = next;
+		if (t->map_last == o)
+			t->map_last = prev;
+		map_obj__free(o);
+		n++;
+	}
+	return n;
+}
+
+void ipc_table__retire(struct ipc_table *t, unsigned int keep, uint64_t before_ns,
+		       uint64_t *objects, uint64_t *mapped)
+{
+	pin_mapped(t);
+	*objects += retire_objects(t, keep, before_ns);
+	*mapped += retire_mapped(t, keep, before_ns);
+}
+
+void ipc_table__pin(const struct ipc_table *t)
+{
+	for (const struct ipc_obj *o = t->first; o; o = o->next_in_order) {
+		if (o->creator)
+			o->creator->pinned = true;
+		if (o->remover)
+			o->remover->pinned = true;
+		if (o->last_detacher)
+			o->last_detacher->pinned = true;
+	}
+	for (const struct map_obj *o = t->map_first; o; o = o->next_in_order)
+		if (o->creator)
+			o->creator->pinned = true;
+}
+
+static int ipc_user__merge(struct ipc_user *dst, const struct ipc_user *u)
+{
+	const __u64 *src = (const __u64 *)&u->st;
+	__u64 *d = (__u64 *)&dst->st;
+
+	for (size_t i = 0; i < sizeof(u->st) / sizeof(__u64); i++)
+		d[i] += src[i];
+	for (const struct ipc_type_count *c = u->types; c; c = c->next) {
+		struct ipc_key key = { .sub = c->type };
+		struct ipc_stats s = { .sends = c->sends, .send_bytes = c->send_bytes,
+				       .receives = c->receives, .recv_bytes = c->recv_bytes };
+
+		if (ipc_user__add_type(dst, &key, &s))
+			return -1;
+	}
+	return 0;
+}
+
+static void ipc_user__free(struct ipc_user *u)
+{
+	for (struct ipc_type_count *c = u->types, *cn; c; c = cn) {
+		cn = c->next;
+		free(c);
+	}
+	free(u);
+}
+
+int ipc_table__merge_retiring(struct ipc_table *t, struct proc *into)
+{
+	for (struct ipc_obj *o = t->first; o; o = o->next_in_order) {
+		struct ipc_user **pp = &o->users, *u, *dst;
+
+		while ((u = *pp)) {
+			if (!u->proc->retiring) {
+				pp = &u->next;
+				continue;
+			}
+			*pp = u->next;
+			if (!(dst = ipc_obj__user(o, into)) || ipc_user__merge(dst, u)) {
+				u->next = *pp;
+				*pp = u;
+				return -1;
+			}
+			ipc_user__free(u);
+		}
+	}
+	for (struct map_obj *o = t->map_first; o; o = o->next_in_order) {
+		struct map_user **pp = &o->users, *u, *dst;
+
+		while ((u = *pp)) {
+			if (!u->proc->retiring) {
+				pp = &u->next;
+				continue;
+			}
+			*pp = u->next;
+			if (!(dst = map_obj__user(o, into))) {
+				u->next = *pp;
+				*pp = u;
+				return -1;
+			}
+			dst->bytes += u->bytes;
+			dst->maps += u->maps;
+			dst->unmaps += u->unmaps;
+			dst->inherited |= u->inherited;
+			free(u);
+		}
+	}
+	return 0;
 }
 
 const char *ipc_kind__name(unsigned int kind)

@@ -50,6 +50,7 @@ struct ipc_obj {
 	uint64_t destroyed_ns;	  /* shm removed while attached: when the last one left */
 	struct proc *last_detacher;
 	uint64_t notify_calls;	  /* POSIX mq: mq_notify */
+	bool pinned;		  /* retiring: a live mapping points here */
 	struct ipc_user *users;
 	struct ipc_obj *next_in_bucket, *next_in_order;
 };
@@ -79,6 +80,7 @@ struct map_obj {
 	uint64_t ino; /* System V: the shmid (its inode number, ipc/shm.c newseg) */
 	char path[IPC_NAME_MAX]; /* raw: sinks sanitize; empty for anonymous */
 	struct proc *creator; /* memfd_create, shm_open with O_CREAT, mmap of anon */
+	bool pinned; /* retiring: a live mapping points here */
 	struct map_user *users;
 	struct map_obj *next_in_bucket, *next_in_order;
 };
@@ -131,6 +133,17 @@ void ipc_table__on_drop_all(struct ipc_table *t, struct proc *p, uint64_t ts_ns)
 int ipc_table__add_stats(struct ipc_table *t, struct proc *p, const struct ipc_key *key,
 			 const struct ipc_stats *s);
 
+/*
+ * Retiring (src/retire.c): frees the oldest objects over for good since
+ * `before_ns` past `keep` of each table (IPC objects, mapped objects),
+ * adding how many.
+ */
+void ipc_table__retire(struct ipc_table *t, unsigned int keep, uint64_t before_ns,
+		       uint64_t *objects, uint64_t *mapped);
+/* Sets ->pinned on every process an object names by pointer, not as a user. */
+void ipc_table__pin(const struct ipc_table *t);
+/* Folds the users of processes marked retiring into `into`'s, object by object. */
+int ipc_table__merge_retiring(struct ipc_table *t, struct proc *into);
 const char *ipc_kind__name(unsigned int kind);
 /* The kind of object an op works on. */
 unsigned int ipc_op__kind(unsigned int op);

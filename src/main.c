@@ -22,12 +22,17 @@
 #include "output.h"
 #include "preflight.h"
 #include "privileges.h"
+#include "retire.h"
 #include "run_as.h"
 #include "tracer.h"
 
 #define POLL_INTERVAL_MS 10  /* ring buffer is drained this often (no wakeups) */
 #define HOUSEKEEP_NS DOCTOR_TICK_NS /* sweeps, losses, the doctor's rates */
 #define COMMAND_GRACE_NS 2000000000ULL /* after Ctrl-C, wait this long for COMMAND */
+#define RETIRE_EVERY_NS 1000000000ULL /* harvest BPF rows and retire this often */
+/* A process retires this long after its end at the earliest: its last rows settle. */
+#define RETIRE_GRACE_NS 1000000000ULL
+#define GONE_CHECK_EVERY_NS 10000000000ULL /* /proc pass for lost exit records */
 
 struct command {
 	pid_t pid;
@@ -145,6 +150,7 @@ struct app {
 	struct run_as run_as; /* who COMMAND runs as */
 	struct sigpipe_doctor doctor; /* used in `ipcscope sigpipe` */
 	uint64_t loss_reported[LOSS_REASON_MAX];
+	uint64_t next_retire_ns, next_gone_check_ns;
 	int sig_fd;
 	bool stop;
 	uint64_t stop_requested_ns;
@@ -162,6 +168,38 @@ static void report_new_losses(struct app *a)
 		a->loss_reported[r] = now[r];
 		a->model.loss[r] = now[r];
 	}
+}
+
+static bool report_shows(const struct proc *p, void *ctx)
+{
+	return report__wants(ctx, p);
+}
+
+/*
+ * Keeps memory bounded over long runs (src/retire.h): rows of processes
+ * over for the grace period move out of the BPF maps into the model, then
+ * the oldest over processes and closed objects past --keep are freed.
+ */
+static struct retire_policy retire_policy(struct app *a)
+{
+	return (struct retire_policy){ .keep = a->cli.keep, .grace_ns = RETIRE_GRACE_NS,
+				       .shown = report_shows, .ctx = &a->cli.filter };
+}
+
+static void retire_what_is_over(struct app *a, uint64_t now)
+{
+	struct retire_policy pol = retire_policy(a);
+
+	if (now < a->next_retire_ns)
+		return;
+	a->next_retire_ns = now + RETIRE_EVERY_NS;
+	if (now >= a->next_gone_check_ns) {
+		retire__find_gone(&a->model, now);
+		a->next_gone_check_ns = now + GONE_CHECK_EVERY_NS;
+	}
+	if (now < RETIRE_GRACE_NS || tracer__harvest(&a->tracer, &a->model, now - RETIRE_GRACE_NS) < 0)
+		return; /* rows not moved: nothing may retire before them */
+	retire__run(&a->model, &pol, now);
 }
 
 static void handle_signals(struct app *a)
@@ -221,6 +259,7 @@ static int run_loop(struct app *a)
 			report_new_losses(a);
 			if (a->cli.sigpipe_doctor)
 				doctor__tick(&a->doctor, now);
+			retire_what_is_over(a, now);
 			/* A steady beat: the doctor's buckets are ticks of it. */
 			next_housekeeping += HOUSEKEEP_NS;
 			if (next_housekeeping <= now)
@@ -248,6 +287,12 @@ static int finish(struct app *a)
 		doctor__finish(&a->doctor, a->model.end_mono_ns);
 	if (tracer__read_stats(&a->tracer, &a->model))
 		fprintf(stderr, "ipcscope: could not read all signal counters\n");
+	/* Rows that came late for processes retired already go where they belong. */
+	if (a->model.retired.processes) {
+		struct retire_policy pol = retire_policy(a);
+
+		retire__run(&a->model, &pol, a->model.end_mono_ns);
+	}
 	output__report(&a->out);
 	return output__flush(&a->out);
 }

@@ -12,11 +12,18 @@ int model__init(struct model *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->procs = proc_table__new();
+	m->retired_proc = calloc(1, sizeof(*m->retired_proc));
+	m->recent = retired_ids__new();
 	ipc_table__init(&m->ipc, "/proc", m->procs);
-	return m->procs ? 0 : -ENOMEM;
+	if (!m->procs || !m->retired_proc || !m->recent)
+		return -ENOMEM;
+	/* Over, so objects it is merged into can retire too. */
+	m->retired_proc->exited = true;
+	proc_table__set_comm(m->retired_proc, "(retired)");
+	return 0;
 }
 
-static void free_payload(struct proc *p)
+void model__proc_free_payload(struct proc *p)
 {
 	proc_ipc__free(p);
 	if (!p->signals)
@@ -29,8 +36,14 @@ static void free_payload(struct proc *p)
 
 void model__free(struct model *m)
 {
-	proc_table__free(m->procs, free_payload);
+	proc_table__free(m->procs, model__proc_free_payload);
 	m->procs = NULL;
+	if (m->retired_proc)
+		model__proc_free_payload(m->retired_proc);
+	free(m->retired_proc);
+	m->retired_proc = NULL;
+	retired_ids__free(m->recent);
+	m->recent = NULL;
 	pipe_table__free(&m->pipes);
 	ipc_table__free(&m->ipc);
 }
@@ -44,25 +57,8 @@ struct proc *model__proc(struct model *m, const struct task_ref *ref)
 	return p;
 }
 
-int model__add_sig_stats(struct model *m, const struct sig_stats_key *key,
-			 const struct sig_stats *s)
+static void sig_stats__add(struct sig_stats *dst, const struct sig_stats *s)
 {
-	struct proc *p;
-	struct sig_stats *dst;
-
-	if (key->sig < 1 || key->sig > IPCSCOPE_NSIG)
-		return -EINVAL;
-	p = proc_table__find(m->procs, key->pid, key->start_ns);
-	if (!p)
-		p = proc_table__get(m->procs, key->pid, key->start_ns, NULL);
-	if (!p)
-		return -ENOMEM;
-	if (!p->signals && !(p->signals = calloc(1, sizeof(*p->signals))))
-		return -ENOMEM;
-	dst = p->signals->by_sig[key->sig];
-	if (!dst && !(dst = p->signals->by_sig[key->sig] = calloc(1, sizeof(*dst))))
-		return -ENOMEM;
-	/* Rows are read once at the end; adding keeps repeated reads honest. */
 	for (int i = 0; i < SIG_RESULT_MAX; i++) {
 		dst->sent[i] += s->sent[i];
 		dst->received[i] += s->received[i];
@@ -81,7 +77,88 @@ int model__add_sig_stats(struct model *m, const struct sig_stats_key *key,
 		dst->pending_ns_max = s->pending_ns_max;
 	for (int i = 0; i < IPCSCOPE_HIST_SLOTS; i++)
 		dst->pending_hist[i] += s->pending_hist[i];
+}
+
+/* The process's row for this signal, allocated if new; NULL on ENOMEM. */
+static struct sig_stats *proc__sig_row(struct proc *p, int sig)
+{
+	struct sig_stats **row;
+
+	if (!p->signals && !(p->signals = calloc(1, sizeof(*p->signals))))
+		return NULL;
+	row = &p->signals->by_sig[sig];
+	if (!*row)
+		*row = calloc(1, sizeof(**row));
+	return *row;
+}
+
+static int proc__add_sig(struct proc *p, int sig, const struct sig_stats *s)
+{
+	struct sig_stats *dst = proc__sig_row(p, sig);
+
+	if (!dst)
+		return -ENOMEM;
+	/* Rows are read at the end and when their process retires: always added. */
+	sig_stats__add(dst, s);
 	p->involved = true;
+	return 0;
+}
+
+struct proc *model__row_proc(struct model *m, uint32_t pid, uint64_t start_ns)
+{
+	struct proc *p = proc_table__find(m->procs, pid, start_ns);
+	bool late;
+
+	if (p)
+		return p;
+	/*
+	 * Not in the table: new to us, or retired already and this is a late
+	 * row (a write-combining slot spilling after the harvest). Only /proc
+	 * tells them apart, and only once retiring has begun. A late one is
+	 * retired again at the next pass, into "(retired)" if the report's
+	 * filter would show it.
+	 */
+	late = retired_ids__known(m->recent, pid, start_ns) ||
+	       (m->retired.processes && proc_table__gone(m->ipc.procfs, pid, start_ns));
+	p = proc_table__get(m->procs, pid, start_ns, NULL);
+	if (p && late) {
+		retired_ids__restore(m->recent, p);
+		p->gone = p->late = true; /* exit_ts_ns 0: over since ever */
+	}
+	return p;
+}
+
+int model__add_sig_stats(struct model *m, const struct sig_stats_key *key,
+			 const struct sig_stats *s)
+{
+	struct proc *p;
+
+	if (key->sig < 1 || key->sig > IPCSCOPE_NSIG)
+		return -EINVAL;
+	if (!(p = model__row_proc(m, key->pid, key->start_ns)))
+		return -ENOMEM;
+	return proc__add_sig(p, key->sig, s);
+}
+
+int model__merge_proc(struct proc *dst, const struct proc *src)
+{
+	/* Every row first, so that a failure adds nothing. */
+	for (int sig = 1; src->signals && sig <= IPCSCOPE_NSIG; sig++)
+		if (src->signals->by_sig[sig] && !proc__sig_row(dst, sig))
+			return -ENOMEM;
+	for (int sig = 1; src->signals && sig <= IPCSCOPE_NSIG; sig++)
+		if (src->signals->by_sig[sig])
+			sig_stats__add(dst->signals->by_sig[sig], src->signals->by_sig[sig]);
+	dst->pipe_write_bytes += src->pipe_write_bytes;
+	dst->pipe_read_bytes += src->pipe_read_bytes;
+	dst->pipe_blocked_ns += src->pipe_blocked_ns;
+	dst->epipe += src->epipe;
+	dst->shm_bytes += src->shm_bytes; /* a sum of peaks: what they held at most */
+	dst->msgs_sent += src->msgs_sent;
+	dst->msgs_received += src->msgs_received;
+	dst->sem_waits += src->sem_waits;
+	dst->sem_wait_ns += src->sem_wait_ns;
+	dst->involved |= src->involved;
 	return 0;
 }
 
@@ -228,12 +305,10 @@ uint64_t model__loss_total(const struct model *m)
 int model__add_io_stats(struct model *m, const struct io_key *key, const struct io_stats *s)
 {
 	struct obj_ref ref = { .ino = key->ino, .dev = key->dev, .kind = s->kind };
-	struct proc *p = proc_table__find(m->procs, key->pid, key->start_ns);
+	struct proc *p = model__row_proc(m, key->pid, key->start_ns);
 	struct pipe_obj *o;
 	struct pipe_end *e;
 
-	if (!p)
-		p = proc_table__get(m->procs, key->pid, key->start_ns, NULL);
 	o = p ? pipe_table__get(&m->pipes, &ref) : NULL;
 	e = o ? pipe_obj__end(o, p) : NULL;
 	if (!e)
@@ -251,10 +326,8 @@ int model__add_io_stats(struct model *m, const struct io_key *key, const struct 
 
 int model__add_ipc_stats(struct model *m, const struct ipc_key *key, const struct ipc_stats *s)
 {
-	struct proc *p = proc_table__find(m->procs, key->pid, key->start_ns);
+	struct proc *p = model__row_proc(m, key->pid, key->start_ns);
 
-	if (!p)
-		p = proc_table__get(m->procs, key->pid, key->start_ns, NULL);
 	if (!p || ipc_table__add_stats(&m->ipc, p, key, s))
 		return -ENOMEM;
 	return 0;

@@ -13,13 +13,32 @@
 #include "ipc.h"
 #include "pipes.h"
 #include "proc_table.h"
+#include "retired_ids.h"
 
 struct proc_signals {
 	struct sig_stats *by_sig[IPCSCOPE_NSIG + 1]; /* NULL: no activity */
 };
 
+/* What retiring (src/retire.c) dropped from the tables to keep memory bounded. */
+struct retire_counts {
+	uint64_t processes;	 /* over processes freed */
+	uint64_t shown;		 /* of those, ones a report shows: counts kept in "(retired)" */
+	uint64_t exits, killed;	 /* shown ones that exited; of those, killed by a signal */
+	uint64_t gone;		 /* found over in /proc without their exit record */
+	uint64_t pipes, pipe_bytes; /* closed pipes and sockets freed; bytes written to them */
+	uint64_t ipc_objects, mapped_objects;
+	uint64_t rows;		 /* BPF counter rows moved into the model and deleted */
+};
+
 struct model {
 	struct proc_table *procs;
+	/*
+	 * Not in the table: where the counters of retired processes go, so
+	 * totals stay exact. Ends and users of objects are merged into it.
+	 */
+	struct proc *retired_proc;
+	struct retire_counts retired;
+	struct retired_ids *recent; /* who retired lately: names for late rows */
 	struct pipe_table pipes;
 	struct ipc_table ipc;
 	uint64_t loss[LOSS_REASON_MAX]; /* as counted in BPF */
@@ -31,6 +50,17 @@ struct model {
 
 int model__init(struct model *m);
 void model__free(struct model *m);
+/* Frees what a process owns (signals, live mappings), not the process. */
+void model__proc_free_payload(struct proc *p);
+/* dst += src, counter by counter: signals, pipes, messages, semaphores; all or nothing. */
+int model__merge_proc(struct proc *dst, const struct proc *src);
+/*
+ * The process a BPF counter row names, added if new. One that retired
+ * already comes back marked late (retire.h retires it at the next pass),
+ * with its name if it retired lately; once something was retired, so does
+ * one not in the table that /proc says is over. NULL only on ENOMEM.
+ */
+struct proc *model__row_proc(struct model *m, uint32_t pid, uint64_t start_ns);
 
 /* The process named by a task_ref, created if new; NULL only on ENOMEM. */
 struct proc *model__proc(struct model *m, const struct task_ref *ref);

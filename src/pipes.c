@@ -7,19 +7,15 @@ static unsigned int bucket_of(uint32_t dev, uint64_t ino)
 	return (unsigned int)((ino * 0x9e3779b97f4a7c15ULL ^ dev) >> 32) % PIPE_TABLE_BUCKETS;
 }
 
+static void pipe_obj__free(struct pipe_obj *o);
+
 void pipe_table__free(struct pipe_table *t)
 {
 	struct pipe_obj *o = t->first, *next;
 
 	for (; o; o = next) {
-		struct pipe_end *e = o->ends, *enext;
-
-		for (; e; e = enext) {
-			enext = e->next;
-			free(e);
-		}
 		next = o->next_in_order;
-		free(o);
+		pipe_obj__free(o);
 	}
 	*t = (struct pipe_table){ 0 };
 }
@@ -79,6 +75,149 @@ struct pipe_end *pipe_obj__end(struct pipe_obj *o, struct proc *p)
 	e->proc = p;
 	*pp = e; /* appended: ends stay in order of first sighting */
 	return e;
+}
+
+/* ---- retiring (src/retire.c) ---- */
+
+static bool proc__over(const struct proc *p, uint64_t before_ns)
+{
+	return (p->exited || p->gone) && p->exit_ts_ns <= before_ns;
+}
+
+/*
+ * Nothing can use it any more since `before_ns`. A pipe or FIFO: both sides
+ * were closed for the last time (fs/pipe.c frees it then); that processes
+ * seen using it are over says nothing, another may hold it unseen (a
+ * shell's stdout pipe). A socket (only seen at EPIPE): every process seen
+ * using it is over. Its counter rows were harvested by then (retire.h).
+ */
+static bool pipe_obj__closed(const struct pipe_obj *o, uint64_t before_ns)
+{
+	if (obj_kind__is_pipe(o->kind))
+		return o->last_reader.proc && o->last_writer.proc &&
+		       o->last_reader.ts_ns <= before_ns && o->last_writer.ts_ns <= before_ns;
+	for (const struct pipe_end *e = o->ends; e; e = e->next)
+		if (!proc__over(e->proc, before_ns))
+			return false;
+	return o->ends != NULL;
+}
+
+/* `ipcscope sigpipe` keeps pointers to its writers' ends. */
+static bool pipe_obj__doctored(const struct pipe_obj *o)
+{
+	for (const struct pipe_end *e = o->ends; e; e = e->next)
+		if (e->doctor_row)
+			return true;
+	return false;
+}
+
+static void pipe_obj__free(struct pipe_obj *o)
+{
+	for (struct pipe_end *e = o->ends, *next; e; e = next) {
+		next = e->next;
+		free(e);
+	}
+	free(o);
+}
+
+static void unlink_from_bucket(struct pipe_table *t, struct pipe_obj *o)
+{
+	struct pipe_obj **pp = &t->buckets[bucket_of(o->dev, o->ino)];
+
+	while (*pp && *pp != o)
+		pp = &(*pp)->next_in_bucket;
+	if (*pp)
+		*pp = o->next_in_bucket;
+}
+
+bool pipe_obj__retirable(const struct pipe_obj *o, uint64_t before_ns)
+{
+	return pipe_obj__closed(o, before_ns) && !pipe_obj__doctored(o) && !o->slot_held;
+}
+
+unsigned int pipe_table__retire(struct pipe_table *t, unsigned int keep, uint64_t before_ns,
+				uint64_t *bytes)
+{
+	struct pipe_obj *o, *prev = NULL, *next;
+	unsigned int closed = 0, n = 0, extra;
+
+	for (o = t->first; o; o = o->next_in_order)
+		closed += pipe_obj__retirable(o, before_ns);
+	if (closed <= keep)
+		return 0;
+	extra = closed - keep;
+	/* Oldest first: the table is in order of first sighting. */
+	for (o = t->first; o && n < extra; o = next) {
+		next = o->next_in_order;
+		if (!pipe_obj__retirable(o, before_ns)) {
+			prev = o;
+			continue;
+		}
+		for (const struct pipe_end *e = o->ends; e; e = e->next)
+			*bytes += e->io.write_bytes;
+		unlink_from_bucket(t, o);
+		if (prev)
+			prev->next_in_order = next;
+		else
+			t->first = next;
+		if (t->last == o)
+			t->last = prev;
+		pipe_obj__free(o);
+		t->count--;
+		n++;
+	}
+	return n;
+}
+
+void pipe_table__pin(const struct pipe_table *t)
+{
+	for (const struct pipe_obj *o = t->first; o; o = o->next_in_order) {
+		if (o->creator)
+			o->creator->pinned = true;
+		if (o->last_reader.proc)
+			o->last_reader.proc->pinned = true;
+		if (o->last_writer.proc)
+			o->last_writer.proc->pinned = true;
+		for (const struct pipe_end *e = o->ends; e; e = e->next)
+			if (e->doctor_row)
+				e->proc->pinned = true;
+	}
+}
+
+static void pipe_end__merge(struct pipe_end *dst, const struct pipe_end *e)
+{
+	io_stats__add(&dst->io, &e->io);
+	dst->open_mode |= e->open_mode;
+	if (e->epipe_seen) {
+		if (!dst->epipe_first_ns || e->epipe_first_ns < dst->epipe_first_ns)
+			dst->epipe_first_ns = e->epipe_first_ns;
+		if (e->epipe_last_ns > dst->epipe_last_ns)
+			dst->epipe_last_ns = e->epipe_last_ns;
+		dst->epipe_seen += e->epipe_seen;
+		dst->sigpipe_action = e->sigpipe_action;
+	}
+}
+
+int pipe_table__merge_retiring(struct pipe_table *t, struct proc *into)
+{
+	for (struct pipe_obj *o = t->first; o; o = o->next_in_order) {
+		struct pipe_end **pp = &o->ends, *e, *dst;
+
+		while ((e = *pp)) {
+			if (!e->proc->retiring) {
+				pp = &e->next;
+				continue;
+			}
+			*pp = e->next; /* unlinked first: `into` is appended at the tail */
+			if (!(dst = pipe_obj__end(o, into))) {
+				*pp = e; /* keep it: a dangling end is worse than a kept process */
+				return -1;
+			}
+			pipe_end__merge(dst, e);
+			free(e);
+		}
+	}
+	return 0;
 }
 
 const char *obj_kind__name(unsigned int kind)

@@ -45,6 +45,8 @@ struct pipe_obj {
 	struct inet_ends inet; /* TCP/UDP: addresses from its last EPIPE record */
 	struct pipe_departure last_reader; /* proc NULL: none seen */
 	struct pipe_departure last_writer;
+	/* Retiring: a BPF write-combining slot still holds counters for it (tracer__harvest). */
+	bool slot_held;
 	struct pipe_obj *next_in_bucket;
 	struct pipe_obj *next_in_order;
 };
@@ -82,6 +84,20 @@ static inline bool pipe_close__last_writer(const struct pipe_close_event *e)
 {
 	return (e->mode & 2) && e->writers <= 1 && e->last_ref;
 }
+/*
+ * Retiring (src/retire.c). An object is retirable when it is closed since
+ * `before_ns` (both sides closed for the last time, or every process that
+ * used it over), `ipcscope sigpipe` holds no row of it and no BPF slot
+ * holds counters for it (they would bring it back as a new object).
+ */
+bool pipe_obj__retirable(const struct pipe_obj *o, uint64_t before_ns);
+/* Frees the oldest retirable objects past `keep` of them; adds their bytes written. */
+unsigned int pipe_table__retire(struct pipe_table *t, unsigned int keep, uint64_t before_ns,
+				uint64_t *bytes);
+/* Sets ->pinned on every process an object names by pointer, not as an end. */
+void pipe_table__pin(const struct pipe_table *t);
+/* Folds the ends of processes marked retiring into `into`'s end of the same object. */
+int pipe_table__merge_retiring(struct pipe_table *t, struct proc *into);
 const char *obj_kind__name(unsigned int kind);
 /* dst += s, counter by counter (kind taken from s). */
 void io_stats__add(struct io_stats *dst, const struct io_stats *s);

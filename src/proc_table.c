@@ -121,6 +121,44 @@ unsigned int proc_table__count(struct proc_table *t)
 	return t->count;
 }
 
+static void unlink_from_bucket(struct proc_table *t, struct proc *p)
+{
+	struct proc **pp = &t->bucket[p->pid % BUCKETS];
+
+	while (*pp && *pp != p)
+		pp = &(*pp)->next_in_bucket;
+	if (*pp)
+		*pp = p->next_in_bucket;
+}
+
+unsigned int proc_table__remove_retiring(struct proc_table *t,
+					 void (*free_payload)(struct proc *))
+{
+	struct proc *p = t->first, *prev = NULL, *next;
+	unsigned int n = 0;
+
+	for (; p; p = next) {
+		next = p->next_in_order;
+		if (!p->retiring) {
+			prev = p;
+			continue;
+		}
+		unlink_from_bucket(t, p);
+		if (prev)
+			prev->next_in_order = next;
+		else
+			t->first = next;
+		if (t->last == p)
+			t->last = prev;
+		if (free_payload)
+			free_payload(p);
+		free(p);
+		t->count--;
+		n++;
+	}
+	return n;
+}
+
 /* Fields of /proc/PID/stat after "pid (comm) ": state is field 3. */
 static int parse_stat(const char *buf, char *comm, size_t comm_size, uint32_t *ppid,
 		      uint64_t *start_ticks)
@@ -152,6 +190,39 @@ static int parse_stat(const char *buf, char *comm, size_t comm_size, uint32_t *p
 	return 0;
 }
 
+/* /proc/PID/stat of one process; 0, or -errno (-ENOENT: no such process now). */
+static int read_stat(const char *procfs, const char *pid, char *comm, size_t comm_size,
+		     uint32_t *ppid, uint64_t *start_ticks)
+{
+	char path[512], buf[1024];
+	size_t got;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/stat", procfs, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	got = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[got] = '\0';
+	return parse_stat(buf, comm, comm_size, ppid, start_ticks);
+}
+
+bool proc_table__gone(const char *procfs, uint32_t pid, uint64_t start_ns)
+{
+	char name[16], comm[IPCSCOPE_COMM_LEN + 1];
+	uint64_t start_ticks;
+	uint32_t ppid;
+	int err;
+
+	snprintf(name, sizeof(name), "%u", pid);
+	err = read_stat(procfs, name, comm, sizeof(comm), &ppid, &start_ticks);
+	if (err == -ENOENT || err == -ESRCH)
+		return true;
+	/* The pid was reused: the process we knew is over. */
+	return !err && !proc_table__same_start(start_ticks * g_tick_ns, start_ns);
+}
+
 int proc_table__seed(struct proc_table *t, const char *procfs)
 {
 	DIR *dir = opendir(procfs);
@@ -161,24 +232,15 @@ int proc_table__seed(struct proc_table *t, const char *procfs)
 	if (!dir)
 		return -errno;
 	while ((de = readdir(dir))) {
-		char path[512], buf[1024], comm[IPCSCOPE_COMM_LEN + 1];
+		char comm[IPCSCOPE_COMM_LEN + 1];
 		uint64_t start_ticks;
 		uint32_t ppid;
 		struct proc *p;
-		FILE *f;
-		size_t got;
 
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/stat", procfs, de->d_name);
-		f = fopen(path, "re");
-		if (!f)
+		if (read_stat(procfs, de->d_name, comm, sizeof(comm), &ppid, &start_ticks))
 			continue; /* exited meanwhile */
-		got = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[got] = '\0';
-		if (parse_stat(buf, comm, sizeof(comm), &ppid, &start_ticks))
-			continue;
 		p = proc_table__get(t, (uint32_t)strtoul(de->d_name, NULL, 10),
 				    start_ticks * t->tick_ns, comm);
 		if (!p)

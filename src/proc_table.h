@@ -19,9 +19,15 @@ struct proc {
 	uint64_t start_ns; /* leader start_boottime; tick resolution if from /proc */
 	char comm[IPCSCOPE_COMM_LEN + 1];
 	bool exited;
-	int exit_status; /* wait(2) status */
-	uint64_t exit_ts_ns;
+	bool gone; /* no exit record (lost), but /proc says it is over (src/retire.c) */
+	uint64_t missing_since_ns; /* retire.c: first found missing from /proc (0: not) */
+	int exit_status; /* wait(2) status; meaningless when gone */
+	uint64_t exit_ts_ns; /* monotonic; when found gone if gone */
+	bool late;     /* retire.c: known only from a counter row after it was retired */
+	bool pinned;   /* retire.c: an object still names it */
+	bool retiring; /* retire.c: leaves the table in this pass */
 	bool involved; /* took part in something a report shows */
+	bool followed; /* -- COMMAND: a descendant of it (decode.c), matched by identity */
 	/* Pipe and FIFO traffic (src/pipes.h has it per object); EPIPE on any object. */
 	uint64_t pipe_write_bytes, pipe_read_bytes, pipe_blocked_ns, epipe;
 	/* Shared memory (peak bytes mapped shared or attached), messages, semaphore waits. */
@@ -50,6 +56,11 @@ void proc_table__set_comm(struct proc *p, const char *comm);
 struct proc *proc_table__first(struct proc_table *t);
 static inline struct proc *proc_table__next(struct proc *p) { return p->next_in_order; }
 unsigned int proc_table__count(struct proc_table *t);
+/* Unlinks and frees every process marked retiring; returns how many. */
+unsigned int proc_table__remove_retiring(struct proc_table *t,
+					 void (*free_payload)(struct proc *));
+/* /proc says this process is over: no such pid, or the pid was reused. */
+bool proc_table__gone(const char *procfs, uint32_t pid, uint64_t start_ns);
 /* Two start times name the same process (one may be /proc tick resolution). */
 bool proc_table__same_start(uint64_t a_ns, uint64_t b_ns);
 

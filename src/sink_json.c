@@ -397,9 +397,26 @@ static void json_process(FILE *f, const struct proc *p, uint64_t sig_mask)
 		(unsigned long long)p->shm_bytes, (unsigned long long)p->msgs_sent,
 		(unsigned long long)p->msgs_received, (unsigned long long)p->sem_waits,
 		(unsigned long long)p->sem_wait_ns);
-	if (p->exited)
+	if (p->exited && !p->gone && p->pid)
 		json_exit(f, p->exit_status);
+	if (!p->pid) /* model.h retired_proc */
+		fputs(",\"retired\":true", f);
 	fputs("}\n", f);
+}
+
+/* What retiring freed to keep memory bounded (src/retire.h); only if anything. */
+static void json_retired(FILE *f, const struct retire_counts *r)
+{
+	if (!r->processes && !r->pipes && !r->ipc_objects && !r->mapped_objects)
+		return;
+	fprintf(f, "{\"type\":\"retired\",\"processes\":%llu,\"shown\":%llu,\"exits\":%llu"
+		   ",\"killed\":%llu,\"gone\":%llu,\"pipes\":%llu,\"pipe_bytes\":%llu"
+		   ",\"ipc_objects\":%llu,\"mapped_objects\":%llu,\"rows\":%llu}\n",
+		(unsigned long long)r->processes, (unsigned long long)r->shown,
+		(unsigned long long)r->exits, (unsigned long long)r->killed,
+		(unsigned long long)r->gone, (unsigned long long)r->pipes,
+		(unsigned long long)r->pipe_bytes, (unsigned long long)r->ipc_objects,
+		(unsigned long long)r->mapped_objects, (unsigned long long)r->rows);
 }
 
 /* A reader or writer going away: who, when, by close or exit (with how it exited). */
@@ -556,6 +573,9 @@ static void json_report(struct output *o)
 		json_process(f, p, o->filter->sig_mask);
 		nprocs++;
 	}
+	if (m->retired_proc->involved)
+		json_process(f, m->retired_proc, o->filter->sig_mask);
+	json_retired(f, &m->retired);
 	for (const struct pipe_obj *obj = m->pipes.first; obj; obj = obj->next_in_order)
 		if (filter__pipe(o->filter, obj))
 			json_pipe(f, obj);

@@ -346,8 +346,8 @@ static int cmp_proc(const void *a, const void *b)
 /* Processes to report, sorted by pid (see report__wants). */
 static struct proc **report_rows(struct output *o, size_t *n)
 {
-	size_t cap = proc_table__count(o->model->procs), k = 0;
-	struct proc **rows = calloc(cap ? cap : 1, sizeof(*rows));
+	size_t cap = proc_table__count(o->model->procs) + 1, k = 0;
+	struct proc **rows = calloc(cap, sizeof(*rows));
 
 	if (!rows) {
 		*n = 0;
@@ -359,13 +359,16 @@ static struct proc **report_rows(struct output *o, size_t *n)
 		rows[k++] = p;
 	}
 	qsort(rows, k, sizeof(*rows), cmp_proc);
+	/* Retired processes' counters, merged: last (its slot is the + 1 above). */
+	if (o->model->retired_proc->involved)
+		rows[k++] = o->model->retired_proc;
 	*n = k;
 	return rows;
 }
 
 static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
 {
-	char c[10][16], comm[64], p50[16], pmax[16];
+	char c[10][16], comm[64], p50[16], pmax[16], pid[16];
 	bool any = false;
 
 	for (size_t i = 0; i < n; i++) {
@@ -386,8 +389,9 @@ static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
 			q = histogram__quantile(s->pending_hist, IPCSCOPE_HIST_SLOTS, 0.5,
 						s->pending_ns_max);
 			sanitize__terminal(comm, 16, p->comm, strlen(p->comm));
-			fprintf(o->f, "%-7u %-15.15s %-8s %5s %5s %5s %5s %5s %5s %5s %5s %7s %7s\n",
-				p->pid, comm, sig__name(sig) + 3,
+			snprintf(pid, sizeof(pid), p->pid ? "%u" : "-", p->pid);
+			fprintf(o->f, "%-7s %-15.15s %-8s %5s %5s %5s %5s %5s %5s %5s %5s %7s %7s\n",
+				pid, comm, sig__name(sig) + 3,
 				format__count(c[0], 16, sig_stats__sent(s)),
 				format__count(c[1], 16, sig_stats__generated(s)),
 				format__count(c[2], 16, s->received[SIG_RESULT_QUEUED]),
@@ -413,8 +417,8 @@ static void report_exits(struct output *o, struct proc **rows, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct proc *p = rows[i];
 
-		if (!p->exited)
-			continue;
+		if (!p->exited || !p->pid || p->gone)
+			continue; /* "(retired)" has no exit of its own; gone ones none seen */
 		if (!any) {
 			fprintf(o->f, "\n%-7s %-15s %s\n", "PID", "COMM", "EXIT");
 			any = true;
@@ -575,6 +579,23 @@ static void report_losses(struct output *o)
 			loss_reason__text(LOSS_REASON_MAX));
 }
 
+/* What retiring freed to keep memory bounded (src/retire.h); only if anything. */
+static void report_retired(struct output *o)
+{
+	const struct retire_counts *r = &o->model->retired;
+
+	if (!r->processes && !r->pipes && !r->ipc_objects && !r->mapped_objects)
+		return;
+	fprintf(o->f,
+		"\nretired to bound memory (--keep): %llu processes over (%llu shown, their "
+		"counts in \"(retired)\"; %llu exits, %llu killed by a signal), %llu closed pipes "
+		"and sockets (%llu B written), %llu IPC objects, %llu mapped objects\n",
+		(unsigned long long)r->processes, (unsigned long long)r->shown,
+		(unsigned long long)r->exits, (unsigned long long)r->killed,
+		(unsigned long long)r->pipes, (unsigned long long)r->pipe_bytes,
+		(unsigned long long)r->ipc_objects, (unsigned long long)r->mapped_objects);
+}
+
 static void text_report(struct output *o)
 {
 	const struct model *m = o->model;
@@ -594,6 +615,7 @@ static void text_report(struct output *o)
 		text_ipc_report(o);
 		report_exits(o, rows, n);
 	}
+	report_retired(o);
 	report_losses(o);
 	free(rows);
 }

@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 #include "ipc.h"
 #include "pipes.h"
+#include "retire.h"
 #include "tracer.h" /* before the skeleton: it names our structs */
 #include "ipcscope.skel.h"
 
@@ -289,6 +290,141 @@ int tracer__read_stats(struct tracer *t, struct model *m)
 	if (!err)
 		err = read_io_stats(t, m);
 	return err ? err : read_ipc_stats(t, m);
+}
+
+/* ---- harvest ---- */
+
+#define HARVEST_MAX_ROWS 65536 /* per map and pass: the rest waits for the next */
+
+typedef bool (*row_final_fn)(struct model *m, const void *key, uint64_t before_ns);
+typedef int (*row_add_fn)(struct model *m, const void *key, const void *val);
+
+static bool sig_row_final(struct model *m, const void *key, uint64_t before_ns)
+{
+	const struct sig_stats_key *k = key;
+
+	return retire__rows_final(m, k->pid, k->start_ns, before_ns);
+}
+
+static bool io_row_final(struct model *m, const void *key, uint64_t before_ns)
+{
+	return retire__io_rows_final(m, key, before_ns);
+}
+
+static bool ipc_row_final(struct model *m, const void *key, uint64_t before_ns)
+{
+	const struct ipc_key *k = key;
+
+	return retire__rows_final(m, k->pid, k->start_ns, before_ns);
+}
+
+static int sig_row_add(struct model *m, const void *key, const void *val)
+{
+	return model__add_sig_stats(m, key, val);
+}
+
+static int io_row_add(struct model *m, const void *key, const void *val)
+{
+	return model__add_io_stats(m, key, val);
+}
+
+static int ipc_row_add(struct model *m, const void *key, const void *val)
+{
+	return model__add_ipc_stats(m, key, val);
+}
+
+/*
+ * Keys are gathered first and deleted after: deleting the key get_next_key
+ * stands on restarts a hash walk from the top. Each row leaves with
+ * BPF_MAP_LOOKUP_AND_DELETE_ELEM (hash maps, Linux 5.14), so what BPF
+ * added up to that instant comes with it; a row is final, so nothing is
+ * added after (a rare late add re-creates the row for a later pass).
+ */
+static int harvest_map(struct bpf_map *map, struct model *m, uint64_t before_ns,
+		       row_final_fn final, row_add_fn add)
+{
+	size_t ksz = bpf_map__key_size(map), n = 0, cap = 0;
+	int fd = bpf_map__fd(map), moved = 0, err = 0;
+	void *val = malloc(bpf_map__value_size(map)), *prev = NULL;
+	char *keys = NULL, *next = malloc(ksz), *cur = malloc(ksz);
+
+	if (!val || !next || !cur) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (n < HARVEST_MAX_ROWS && bpf_map_get_next_key(fd, prev, next) == 0) {
+		if (final(m, next, before_ns)) {
+			if (n == cap) {
+				char *more = realloc(keys, (cap = cap ? cap * 2 : 64) * ksz);
+
+				if (!more) {
+					err = -ENOMEM;
+					break;
+				}
+				keys = more;
+			}
+			memcpy(keys + n++ * ksz, next, ksz);
+		}
+		memcpy(cur, next, ksz);
+		prev = cur;
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		if (bpf_map_lookup_and_delete_elem(fd, keys + i * ksz, val))
+			continue; /* gone meanwhile */
+		err = add(m, keys + i * ksz, val);
+		moved++;
+	}
+out:
+	free(keys);
+	free(next);
+	free(cur);
+	free(val);
+	return err ? err : moved;
+}
+
+/*
+ * Marks the pipes whose counters a per-CPU write-combining slot still holds:
+ * they must not retire yet. Slots cannot be emptied from here (BPF on their
+ * CPU writes them without atomics); bpf/pipes.bpf.h empties a slot into the
+ * hash when its process closes the pipe on that CPU.
+ */
+static int mark_slot_held(struct tracer *t, struct model *m)
+{
+	int fd = bpf_map__fd(t->skel->maps.io_slots), ncpus = t->fold.ncpus;
+	struct io_slot *slots = calloc((size_t)ncpus, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (struct pipe_obj *o = m->pipes.first; o; o = o->next_in_order)
+		o->slot_held = false;
+	for (uint32_t i = 0; i < IPCSCOPE_IO_SLOTS; i++) {
+		if (bpf_map_lookup_elem(fd, &i, slots))
+			continue;
+		for (int c = 0; c < ncpus; c++) {
+			struct obj_ref ref = { .ino = slots[c].key.ino, .dev = slots[c].key.dev };
+			struct pipe_obj *o;
+
+			if (slots[c].key.pid && (o = pipe_table__find(&m->pipes, &ref)))
+				o->slot_held = true;
+		}
+	}
+	free(slots);
+	return 0;
+}
+
+int tracer__harvest(struct tracer *t, struct model *m, uint64_t before_ns)
+{
+	int a, b, c, err;
+
+	if ((err = mark_slot_held(t, m)))
+		return err;
+	a = harvest_map(t->skel->maps.sig_stats, m, before_ns, sig_row_final, sig_row_add);
+	b = harvest_map(t->skel->maps.io_stats, m, before_ns, io_row_final, io_row_add);
+	c = harvest_map(t->skel->maps.ipc_stats, m, before_ns, ipc_row_final, ipc_row_add);
+	if (a < 0 || b < 0 || c < 0)
+		return a < 0 ? a : b < 0 ? b : c;
+	m->retired.rows += (uint64_t)(a + b + c);
+	return a + b + c;
 }
 
 void tracer__detach(struct tracer *t)

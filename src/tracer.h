@@ -61,6 +61,13 @@ int tracer__read_stats(struct tracer *t, struct model *m);
  * plus what the per-CPU write-combining slots hold for it. -ENOENT if none.
  */
 int tracer__io_counters(struct tracer *t, const struct io_key *key, struct io_stats *out);
+/*
+ * While tracing: moves the counter rows of processes over since `before_ns`
+ * (and of pipes closed on both sides by then) into the model, deleting them
+ * from the BPF maps so they never fill up over a long run (src/retire.h).
+ * Returns how many rows moved, or -errno.
+ */
+int tracer__harvest(struct tracer *t, struct model *m, uint64_t before_ns);
 /* Detaches the programs; maps stay readable until tracer__destroy. */
 void tracer__detach(struct tracer *t);
 void tracer__destroy(struct tracer *t);

@@ -1424,5 +1424,74 @@ def test_user_switch_without_the_right_fails_clearly(ctx):
     expect(len(proc.stderr.strip().splitlines()), 1, "lines in %r" % proc.stderr)
 
 
+# ---------------------------------------------------------------- long runs: retiring
+
+CHURN_KEEP = 20
+
+
+def _churn(ctx, n, nbytes, json_out=True):
+    """proc_churn: n children each doing known IPC, then 3.5 s idle so that every
+    child over for the 1 s grace period is harvested and retired (src/retire.h)."""
+    args = ["--keep", str(CHURN_KEEP)]
+    argv = ["proc_churn", str(n), "30", "100", str(nbytes), "3500"]
+    if json_out:
+        return ctx.trace(argv, extra=args)
+    return ctx.run(args + ["--", ctx.workload(argv[0])] + argv[1:], json_out=False)
+
+
+def test_long_run_retires_what_is_over_and_keeps_totals_exact(ctx):
+    n, nbytes = 300, 5000
+    run = _churn(ctx, n, nbytes)
+    parent = run.pid("parent")
+    expect(run.pid("children"), n, "children the workload reaped")
+    retired = one(run.of_type("retired"), "retired records")
+    merged = one([r for r in run.of_type("process") if r.get("retired")], "(retired) records")
+    expect((merged["pid"], merged["comm"]), (0, "(retired)"), "the merged record's name")
+    kept = [r for r in run.of_type("process") if r["ppid"] == parent and r["pid"] != parent]
+    # Every child is either still named or merged into "(retired)", never both or neither.
+    expect(len(kept) + retired["shown"], n, "children kept by name + retired")
+    expect_true(CHURN_KEEP <= len(kept) <= CHURN_KEEP + 10,
+                "children kept by name: %d, expected --keep %d (a few more if a BPF slot "
+                "still held their counters)" % (len(kept), CHURN_KEEP))
+    expect((retired["exits"], retired["killed"]), (retired["shown"], 0),
+           "retired (exits, killed)")
+    # Others in the table (seeded from /proc, outside the command) may retire unshown.
+    expect_true(retired["processes"] >= retired["shown"],
+                "retired processes %d >= shown %d" % (retired["processes"], retired["shown"]))
+    for r in kept:
+        expect(r["exit"], {"code": 3}, "exit of kept child %d" % r["pid"])
+    both = kept + [merged]
+    usr1 = [r["signals_received"].get("SIGUSR1", {}) for r in both]
+    expect(sum(r["signals_sent"].get("SIGUSR1", 0) for r in both), n, "SIGUSR1 sent")
+    expect(sum(u.get("handled", 0) for u in usr1), n, "SIGUSR1 handled")
+    expect(sum(r["pipe_write_bytes"] for r in both), n * nbytes, "pipe bytes written")
+    expect(sum(r["pipe_read_bytes"] for r in both), n * nbytes, "pipe bytes read")
+    expect((sum(r["msgs_sent"] for r in both), sum(r["msgs_received"] for r in both)),
+           (n, n), "messages (sent, received)")
+    kept_pids = {r["pid"] for r in kept}
+    kept_pipes = [p for p in run.of_type("pipe")
+                  if {e["pid"] for e in p["writers"]} & kept_pids]
+    expect(len(kept_pipes) + retired["pipes"], n, "children's pipes kept + retired")
+    expect(retired["pipe_bytes"], retired["pipes"] * nbytes, "bytes of the retired pipes")
+    queues = [q for q in run.of_type("msgq") if {u["pid"] for u in q["senders"]} & kept_pids]
+    expect(len(queues) + retired["ipc_objects"], n, "children's queues kept + retired")
+    maps = [m for m in run.of_type("mapping") if m["pid"] in kept_pids]
+    expect(len(maps) + retired["mapped_objects"], n, "children's mappings kept + retired")
+    expect_true(retired["rows"] >= retired["shown"],
+                "BPF rows harvested (%d) cover the retired processes (%d)"
+                % (retired["rows"], retired["shown"]))
+
+
+def test_long_run_text_report_names_what_was_retired(ctx):
+    run = _churn(ctx, 60, 100, json_out=False)
+    expect(run.rc, 0, "exit status (stderr %r)" % run.stderr[-500:])
+    text = run.stdout
+    lines = [l for l in text.splitlines() if l.startswith("-") and "(retired)" in l]
+    expect_true(any(" USR1 " in l for l in lines),
+                "a \"(retired)\" SIGUSR1 row in the report: %r" % text[-3000:])
+    expect_true("retired to bound memory (--keep): " in text,
+                "the retired line in the report: %r" % text[-3000:])
+
+
 TESTS = [(name, fn) for name, fn in sorted(globals().items())
          if name.startswith("test_") and callable(fn)]

@@ -17,6 +17,7 @@
 #include "model.h"
 #include "output.h"
 #include "proc_table.h"
+#include "retire.h"
 #include "sanitize.h"
 #include "signals.h"
 #include "sigpipe_doctor.h"
@@ -648,6 +649,121 @@ static void test_doctor_storm_start_and_end(void)
 	doctor__free(&d);
 }
 
+
+/* ---- retiring: bounded tables, exact totals ---- */
+
+#define SEC_NS 1000000000ULL
+
+static struct proc *retire_proc(struct model *m, uint32_t pid, uint64_t exit_s, bool involved)
+{
+	struct proc *p = proc_table__get(m->procs, pid, pid * 1000ULL, "churn");
+
+	p->involved = involved;
+	if (exit_s) {
+		p->exited = true;
+		p->exit_status = 3 << 8;
+		p->exit_ts_ns = exit_s * SEC_NS;
+	}
+	return p;
+}
+
+static void add_write(struct model *m, struct proc *p, uint64_t ino, uint64_t bytes, bool read)
+{
+	struct io_key key = { .pid = p->pid, .start_ns = p->start_ns, .ino = ino, .dev = 9 };
+	struct io_stats st = { .kind = OBJ_PIPE };
+
+	if (read) {
+		st.read_calls = 1;
+		st.read_bytes = bytes;
+	} else {
+		st.write_calls = 1;
+		st.write_bytes = bytes;
+	}
+	CHECK_INT(model__add_io_stats(m, &key, &st), 0);
+}
+
+/* As report__wants without a filter: what took part in something. */
+static bool shown_if_involved(const struct proc *p, void *ctx)
+{
+	(void)ctx;
+	return p->involved;
+}
+
+static void test_retire_merges_and_pins(void)
+{
+	struct retire_policy pol = { .keep = 0, .grace_ns = SEC_NS, .shown = shown_if_involved };
+	struct sig_stats_key k = { .pid = 100, .start_ns = 100000, .sig = 10 };
+	struct sig_stats sent = { .sent = { [SIG_RESULT_QUEUED] = 3 } };
+	struct obj_ref closed = { .ino = 1, .dev = 9, .kind = OBJ_PIPE };
+	struct obj_ref open = { .ino = 2, .dev = 9, .kind = OBJ_PIPE };
+	struct proc *b, *c, *e, *late;
+	struct pipe_obj *o;
+	struct model m;
+	const struct sig_stats *st;
+
+	CHECK_INT(model__init(&m), 0);
+	retire_proc(&m, 100, 1, true);	    /* over, sent SIGUSR1 x3 */
+	b = retire_proc(&m, 101, 1, true);  /* over, wrote the closed pipe, reads the open one */
+	c = retire_proc(&m, 102, 0, true);  /* alive */
+	retire_proc(&m, 103, 1, false);	    /* over, nothing to report */
+	e = retire_proc(&m, 104, 1, true);  /* over, but created the open pipe */
+	late = retire_proc(&m, 105, 3, true); /* over within the grace period */
+	CHECK_INT(model__add_sig_stats(&m, &k, &sent), 0);
+	add_write(&m, b, 1, 500, false);
+	add_write(&m, b, 2, 40, true);
+	add_write(&m, c, 2, 40, false);
+	o = pipe_table__get(&m.pipes, &closed);
+	o->last_reader = (struct pipe_departure){ b, SEC_NS / 2, false };
+	o->last_writer = (struct pipe_departure){ b, SEC_NS / 2, false };
+	pipe_table__get(&m.pipes, &open)->creator = e;
+
+	CHECK_INT(retire__run(&m, &pol, 3 * SEC_NS + SEC_NS / 2), 0);
+	CHECK_INT(m.retired.processes, 3); /* a, b, 103 */
+	CHECK_INT(m.retired.shown, 2);	   /* a, b */
+	CHECK_INT(m.retired.exits, 2);
+	CHECK_INT(m.retired.pipes, 1);
+	CHECK_INT(m.retired.pipe_bytes, 500);
+	CHECK_INT(proc_table__count(m.procs), 3); /* c alive, e pinned, late in its grace */
+	check(proc_table__find(m.procs, 102, 102000) == c, "the live process stays");
+	check(proc_table__find(m.procs, 104, 104000) == e, "the pinned creator stays");
+	check(proc_table__find(m.procs, 105, 105000) == late, "the recent one stays");
+	check(!proc_table__find(m.procs, 100, 100000), "a retired");
+	check(pipe_table__find(&m.pipes, &closed) == NULL, "the closed pipe retired");
+	st = model__sig_stats(m.retired_proc, 10);
+	check(st != NULL, "(retired) has SIGUSR1");
+	if (st)
+		CHECK_INT(st->sent[SIG_RESULT_QUEUED], 3);
+	CHECK_INT(m.retired_proc->pipe_write_bytes, 500);
+	CHECK_INT(m.retired_proc->pipe_read_bytes, 40);
+	/* b's end on the open pipe now belongs to "(retired)", c's is untouched. */
+	o = pipe_table__find(&m.pipes, &open);
+	check(o && o->ends && o->ends->proc == c && o->ends->next &&
+		      o->ends->next->proc == m.retired_proc && !o->ends->next->next,
+	      "open pipe ends: c, then (retired)");
+	if (o && o->ends && o->ends->next)
+		CHECK_INT(o->ends->next->io.read_bytes, 40);
+
+	/* keep = 2 of e (pinned), 105, 106: only the first sighted unpinned one goes. */
+	retire_proc(&m, 106, 1, true);
+	pol.keep = 2;
+	CHECK_INT(retire__run(&m, &pol, 10 * SEC_NS), 0);
+	CHECK_INT(m.retired.shown, 3);
+	check(proc_table__find(m.procs, 105, 105000) == NULL, "105 (older) retired");
+	check(proc_table__find(m.procs, 106, 106000) != NULL, "106 kept");
+
+	/* A late row for a retired process gets its name back and follows it. */
+	CHECK_INT(model__add_sig_stats(&m, &k, &sent), 0);
+	b = proc_table__find(m.procs, 100, 100000);
+	check(b && b->late && !strcmp(b->comm, "churn"), "late row: named, marked late");
+	CHECK_INT(retire__run(&m, &pol, 11 * SEC_NS), 0);
+	check(proc_table__find(m.procs, 100, 100000) == NULL, "late one retired again");
+	st = model__sig_stats(m.retired_proc, 10);
+	if (st)
+		CHECK_INT(st->sent[SIG_RESULT_QUEUED], 6);
+	CHECK_INT(m.retired.shown, 3); /* not counted twice */
+	model__free(&m);
+}
+
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
@@ -671,5 +787,7 @@ int main(void)
 	run("json: shm removed while attached, destroyed at the last detach",
 	    test_json_shm_removed_while_attached);
 	run("model: munmap trims and splits shared mappings", test_munmap_trims_and_splits);
+	run("retire: over processes merged into (retired), pinned ones kept",
+	    test_retire_merges_and_pins);
 	return failures ? 1 : 0;
 }
