@@ -386,6 +386,13 @@ static void on_pipe_record(struct model *m, const struct event_header *hdr, cons
 		}
 		if ((end = pipe_obj__end(o, p)))
 			end->open_mode |= e->mode & 3;
+		/*
+		 * Opened again after its last reader and writer left: alive
+		 * again, so its counter rows must not be harvested as final
+		 * (src/retire.h) while BPF still adds to them.
+		 */
+		if (o->last_reader.proc && o->last_writer.proc)
+			o->last_reader = o->last_writer = (struct pipe_departure){ 0 };
 		return;
 	}
 	case EVENT_PIPE_CLOSE: {
