@@ -137,7 +137,7 @@ static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 now, struc
 	t->gen = 0;
 	if (!cfg_fold_burst)
 		return FOLD_EMIT;
-	t->idx = key % IPCSCOPE_FOLD_SLOTS;
+	t->idx = ipcscope_fold_slot(key);
 	slot = bpf_map_lookup_elem(&fold_slots, &t->idx);
 	if (!slot)
 		return FOLD_EMIT;

@@ -320,6 +320,27 @@ static inline __u64 ipcscope_mix(__u64 h, __u64 v)
 	return h;
 }
 
+/*
+ * The per-CPU fold slot a fold key uses (bpf/fold.bpf.h). Not key % slots:
+ * ipcscope_mix's last step only carries upward, so a key's low bits ignore
+ * the high bits of the last value mixed in. Keys that differ only there
+ * (a signal's result at bit 16 of the generate key's last field, the signal
+ * number at bit 8 of the deliver key's) then always shared a slot and, when
+ * they alternate (a kill() storm: queued, already_pending, queued...),
+ * evicted each other on every event, so nothing was folded and the stream
+ * grew by the full event rate. MurmurHash3's 64-bit finalizer (fmix64) makes
+ * every bit of the key reach the slot number.
+ */
+static inline __u32 ipcscope_fold_slot(__u64 key)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdULL;
+	key ^= key >> 33;
+	key *= 0xc4ceb9fe1a85ec53ULL;
+	key ^= key >> 33;
+	return (__u32)(key % IPCSCOPE_FOLD_SLOTS);
+}
+
 /* Which per-CPU io slot a (process, object) uses: user space reads it live. */
 static inline __u32 io_slot__index(const struct io_key *k)
 {

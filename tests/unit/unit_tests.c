@@ -242,6 +242,32 @@ static void test_fold_flush_after_sweep(void)
 }
 
 /* A burst still in a fold slot at exit is added to both ends exactly once. */
+/*
+ * Keys that differ only in the high bits of the last field mixed in (a
+ * signal's result, bit 16) must not share a fold slot: alternating, they
+ * would evict each other on every event and nothing would fold.
+ */
+static void test_fold_slot_spreads_keys(void)
+{
+	unsigned int shared = 0, trials = 4096;
+	uint64_t seed = 0x243f6a8885a308d3ULL;
+
+	for (unsigned int i = 0; i < trials; i++) {
+		uint64_t base, queued, merged;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		base = ipcscope_mix(ipcscope_mix(EVENT_SIG_GENERATE, seed >> 40), seed);
+		queued = ipcscope_mix(ipcscope_mix(base, 10ULL << 24 | SIG_RESULT_QUEUED << 16), 0);
+		merged = ipcscope_mix(ipcscope_mix(base, 10ULL << 24 | SIG_RESULT_ALREADY_PENDING
+								    << 16), 0);
+		shared += ipcscope_fold_slot(queued) == ipcscope_fold_slot(merged);
+		check(ipcscope_fold_slot(queued) < IPCSCOPE_FOLD_SLOTS, "slot out of range");
+	}
+	/* Chance alone: 1 in 256 (16 of 4096); the old key % slots gave 4096. */
+	check(shared < 64, "queued and already_pending keys shared a slot %u times in %u", shared,
+	      trials);
+}
+
 static void test_fold_settle_into_model(void)
 {
 	struct model m;
@@ -661,6 +687,8 @@ int main(void)
 	run("histogram: buckets and quantiles", test_histogram);
 	run("fold: flush after sweep counts once", test_fold_flush_after_sweep);
 	run("fold: a burst left in a slot is settled into the model", test_fold_settle_into_model);
+	run("fold: keys differing in their last field's high bits use different slots",
+	    test_fold_slot_spreads_keys);
 	run("proc_table: pid reuse", test_proc_table_pid_reuse);
 	run("proc_table: seeding from /proc", test_proc_table_seed);
 	run("json: signal record golden with a hostile name", test_json_signal_record_golden);
