@@ -88,7 +88,14 @@ static __always_inline void fold__settle(const void *saved, __u32 size, const st
 	}
 }
 
-/* Emit the repeats a slot folded as one record carrying their count. */
+/*
+ * Emit the repeats a slot folded as one record carrying their count. If the
+ * ring buffer is full, all of them are lost from the stream, not one: the
+ * loss counts events, so that what the stream shows plus what it says it
+ * dropped always covers what happened. (If a user-space sweep already
+ * reported some of them, src/fold.c, they are counted lost again: the loss
+ * may over-count in that case, it never under-counts.)
+ */
 static __always_inline void fold__flush(struct fold_slot *slot)
 {
 	struct event_header *saved = (struct event_header *)slot->saved;
@@ -108,7 +115,7 @@ static __always_inline void fold__flush(struct fold_slot *slot)
 	saved->span_us = (slot->last_ns - saved->ts_ns) / 1000;
 	slot->suppressed = 0;
 	if (bpf_ringbuf_output(&events, slot->saved, size, EMIT_FLAGS))
-		loss__count(LOSS_RINGBUF);
+		loss__add(LOSS_RINGBUF, saved->count);
 }
 
 enum fold_verdict {

@@ -57,13 +57,19 @@ struct {
 #define SIGKILL 9
 #define SIGPIPE 13
 
-static __always_inline void loss__count(enum ipcscope_loss_reason reason)
+/* n more things lost for reason (for the ring buffer: events, not records). */
+static __always_inline void loss__add(enum ipcscope_loss_reason reason, __u64 n)
 {
 	__u32 key = reason;
-	__u64 *n = bpf_map_lookup_elem(&loss, &key);
+	__u64 *total = bpf_map_lookup_elem(&loss, &key);
 
-	if (n)
-		*n += 1; /* per-CPU slot: no other writer */
+	if (total)
+		*total += n; /* per-CPU slot: no other writer */
+}
+
+static __always_inline void loss__count(enum ipcscope_loss_reason reason)
+{
+	loss__add(reason, 1);
 }
 
 static __always_inline bool emit(void *rec, __u32 size)
