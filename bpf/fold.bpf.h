@@ -131,6 +131,13 @@ struct fold_ticket {
 };
 
 /*
+ * A window ends early rather than let its counts wrap: the record's count,
+ * the slot's suppressed and acc.n are __u32, and a 1.2 M/s EPIPE storm
+ * (BENCHMARKS.md) would pass 2^32 repeats in the longest --fold-window (1 h).
+ */
+#define FOLD_REPEATS_MAX 0x7fffffffU
+
+/*
  * Decide before building a record: past cfg_fold_burst records per key in a
  * window, repeats are only counted (the first one is kept as the sample the
  * folded record will show). Counting, not sampling: no event disappears.
@@ -149,7 +156,8 @@ static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 now, struc
 	if (!slot)
 		return FOLD_EMIT;
 	t->slot = slot;
-	if (slot->key == key && now - slot->window_start_ns < cfg_fold_window_ns) {
+	if (slot->key == key && now - slot->window_start_ns < cfg_fold_window_ns &&
+	    slot->suppressed < FOLD_REPEATS_MAX) {
 		slot->last_ns = now;
 		t->gen = slot->gen;
 		if (slot->emitted < cfg_fold_burst) {
