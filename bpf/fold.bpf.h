@@ -138,6 +138,27 @@ struct fold_ticket {
 #define FOLD_REPEATS_MAX 0x7fffffffU
 
 /*
+ * The slot of key's set (ipcscope_fold_set) that holds key, else the one used
+ * least recently, which key takes over (fold__admit flushes it first).
+ */
+static __always_inline struct fold_slot *fold__slot_of(__u64 key, __u32 *idx)
+{
+	__u32 first = ipcscope_fold_set(key), second = first + 1;
+	struct fold_slot *a = bpf_map_lookup_elem(&fold_slots, &first);
+	struct fold_slot *b = bpf_map_lookup_elem(&fold_slots, &second);
+
+	_Static_assert(IPCSCOPE_FOLD_WAYS == 2, "fold__slot_of looks at two ways");
+	if (!a || !b)
+		return NULL;
+	if (a->key == key || (b->key != key && a->last_ns <= b->last_ns)) {
+		*idx = first;
+		return a;
+	}
+	*idx = second;
+	return b;
+}
+
+/*
  * Decide before building a record: past cfg_fold_burst records per key in a
  * window, repeats are only counted (the first one is kept as the sample the
  * folded record will show). Counting, not sampling: no event disappears.
@@ -151,8 +172,7 @@ static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 now, struc
 	t->gen = 0;
 	if (!cfg_fold_burst)
 		return FOLD_EMIT;
-	t->idx = ipcscope_fold_slot(key);
-	slot = bpf_map_lookup_elem(&fold_slots, &t->idx);
+	slot = fold__slot_of(key, &t->idx);
 	if (!slot)
 		return FOLD_EMIT;
 	t->slot = slot;
