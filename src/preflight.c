@@ -88,9 +88,9 @@ static void print_missing(uint32_t tps)
 
 /*
  * A tp_btf program attaches to tracepoint X through the BTF typedef
- * btf_trace_X: the kernel defines one per tracepoint (include/trace/
- * bpf_probe.h, DEFINE_EVENT), and libbpf's find_attach_btf_id() looks the
- * target up by that name. So the typedef is there iff the tracepoint is,
+ * btf_trace_X: the kernel defines one per event (include/trace/bpf_probe.h,
+ * __DEFINE_EVENT), and libbpf's find_attach_btf_id() looks the target up by
+ * that name. So the typedef is there iff the tracepoint is,
  * and checking before load lets the rest load when one is not.
  */
 int preflight__tracepoints(const char *btf_path, uint32_t *missing)
@@ -115,8 +115,8 @@ int preflight__tracepoints(const char *btf_path, uint32_t *missing)
 	}
 	btf__free(btf);
 	if (tracepoints__unloaded(*missing) == TP_ALL) {
-		fprintf(stderr, "ipcscope: none of the tracepoints ipcscope uses is in the BTF of "
-				"%s (signal_generate, signal_deliver, sys_enter, sys_exit, "
+		fprintf(stderr, "ipcscope: the BTF of %s lacks the tracepoints ipcscope uses "
+				"(signal_generate, signal_deliver, sys_enter, sys_exit, "
 				"sched_process_*): nothing to trace; %s\n", path,
 			btf_path ? "check that --btf names this kernel's vmlinux BTF" :
 				   "a kernel with BTF tracepoints (5.5 or newer) is needed");

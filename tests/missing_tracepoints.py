@@ -148,7 +148,7 @@ def test_every_tracepoint_missing_is_a_one_line_error(ctx):
                           timeout=30, stdin=subprocess.DEVNULL)
     expect(proc.returncode, 1, "exit status (stderr %r)" % proc.stderr)
     expect(len(proc.stderr.splitlines()), 1, "lines on stderr: %r" % proc.stderr)
-    expect_true("none of the tracepoints ipcscope uses" in proc.stderr and "--btf" in
+    expect_true("lacks the tracepoints ipcscope uses" in proc.stderr and "--btf" in
                 proc.stderr, "the error names the problem and the fix: %r" % proc.stderr)
 
 
