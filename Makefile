@@ -109,6 +109,9 @@ $(OUTPUT)/ipcscope: $(OUTPUT)/src/main.o $(LIB_OBJS)
 # ---- tests ----
 WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUTPUT)/tests/%,$(WORKLOAD_SRCS))
+# Test tools: like workloads, plain builds, but they may use libbpf.
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOLS := $(patsubst tests/tools/%.c,$(OUTPUT)/tests/%,$(TOOL_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(OUTPUT)/tests/unit_tests
 
@@ -116,12 +119,16 @@ $(OUTPUT)/tests/%: tests/workloads/%.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) -g -O1 -std=gnu11 -Wall -Wextra -Werror -MMD -MP $< -o $@
 
+$(OUTPUT)/tests/%: tests/tools/%.c | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) -g -O1 -std=gnu11 -Wall -Wextra -Werror -MMD -MP $< $(LDLIBS) -o $@
+
 # -MMD adds the headers unit_tests.c includes to $^; clang refuses them on a link line.
 $(UNIT_BIN): $(UNIT_SRCS) $(filter-out $(OUTPUT)/src/tracer.o,$(LIB_OBJS)) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(APP_CFLAGS) -I tests/unit $(filter %.c %.o,$^) $(LDLIBS) -o $@
 
-workloads: $(WORKLOADS)
+workloads: $(WORKLOADS) $(TOOLS)
 unit-tests: $(UNIT_BIN)
 
 test: deps
@@ -178,7 +185,11 @@ SAN_OUTPUT ?= build-san
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_LOGS = $(abspath $(SAN_OUTPUT))/sanitizer-logs
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:log_path=$(SAN_LOGS)/report \
-	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$(SAN_LOGS)/report
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$(SAN_LOGS)/report \
+	IPCSCOPE_STORM_SECONDS=$(SAN_STORM_SECONDS)
+# The storm tests (tests/storms.py) storm for IPCSCOPE_STORM_SECONDS, 30 by
+# default; the sanitizer suite repeats them shorter so CI stays near 7 minutes.
+SAN_STORM_SECONDS ?= 10
 
 .PHONY: test-sanitize
 test-sanitize: deps

@@ -88,7 +88,14 @@ static __always_inline void fold__settle(const void *saved, __u32 size, const st
 	}
 }
 
-/* Emit the repeats a slot folded as one record carrying their count. */
+/*
+ * Emit the repeats a slot folded as one record carrying their count. If the
+ * ring buffer is full, all of them are lost from the stream, not one: the
+ * loss counts events, so that what the stream shows plus what it says it
+ * dropped always covers what happened. (If a user-space sweep already
+ * reported some of them, src/fold.c, they are counted lost again: the loss
+ * may over-count in that case, it never under-counts.)
+ */
 static __always_inline void fold__flush(struct fold_slot *slot)
 {
 	struct event_header *saved = (struct event_header *)slot->saved;
@@ -108,7 +115,7 @@ static __always_inline void fold__flush(struct fold_slot *slot)
 	saved->span_us = (slot->last_ns - saved->ts_ns) / 1000;
 	slot->suppressed = 0;
 	if (bpf_ringbuf_output(&events, slot->saved, size, EMIT_FLAGS))
-		loss__count(LOSS_RINGBUF);
+		loss__add(LOSS_RINGBUF, saved->count);
 }
 
 enum fold_verdict {
@@ -124,6 +131,34 @@ struct fold_ticket {
 };
 
 /*
+ * A window ends early rather than let its counts wrap: the record's count,
+ * the slot's suppressed and acc.n are __u32, and a 1.2 M/s EPIPE storm
+ * (BENCHMARKS.md) would pass 2^32 repeats in the longest --fold-window (1 h).
+ */
+#define FOLD_REPEATS_MAX 0x7fffffffU
+
+/*
+ * The slot of key's set (ipcscope_fold_set) that holds key, else the one used
+ * least recently, which key takes over (fold__admit flushes it first).
+ */
+static __always_inline struct fold_slot *fold__slot_of(__u64 key, __u32 *idx)
+{
+	__u32 first = ipcscope_fold_set(key), second = first + 1;
+	struct fold_slot *a = bpf_map_lookup_elem(&fold_slots, &first);
+	struct fold_slot *b = bpf_map_lookup_elem(&fold_slots, &second);
+
+	_Static_assert(IPCSCOPE_FOLD_WAYS == 2, "fold__slot_of looks at two ways");
+	if (!a || !b)
+		return NULL;
+	if (a->key == key || (b->key != key && a->last_ns <= b->last_ns)) {
+		*idx = first;
+		return a;
+	}
+	*idx = second;
+	return b;
+}
+
+/*
  * Decide before building a record: past cfg_fold_burst records per key in a
  * window, repeats are only counted (the first one is kept as the sample the
  * folded record will show). Counting, not sampling: no event disappears.
@@ -137,12 +172,12 @@ static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 now, struc
 	t->gen = 0;
 	if (!cfg_fold_burst)
 		return FOLD_EMIT;
-	t->idx = key % IPCSCOPE_FOLD_SLOTS;
-	slot = bpf_map_lookup_elem(&fold_slots, &t->idx);
+	slot = fold__slot_of(key, &t->idx);
 	if (!slot)
 		return FOLD_EMIT;
 	t->slot = slot;
-	if (slot->key == key && now - slot->window_start_ns < cfg_fold_window_ns) {
+	if (slot->key == key && now - slot->window_start_ns < cfg_fold_window_ns &&
+	    slot->suppressed < FOLD_REPEATS_MAX) {
 		slot->last_ns = now;
 		t->gen = slot->gen;
 		if (slot->emitted < cfg_fold_burst) {

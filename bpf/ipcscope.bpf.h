@@ -21,6 +21,14 @@ const volatile __u8 cfg_fd_direct_load = 1; /* files.bpf.h fd__file() */
 const volatile __u8 cfg_filter_pids = 0;	  /* consult the watch map */
 const volatile __u8 cfg_match_sender = 1;
 const volatile __u8 cfg_match_target = 1;
+/*
+ * Features whose other half is missing on this kernel (src/feature_map.c):
+ * their first half is then not done either, or it would leave state that
+ * nothing takes back (pending timestamps, handler frames, calls entered).
+ */
+const volatile __u8 cfg_pending_timing = 1; /* needs signal_generate and signal_deliver */
+const volatile __u8 cfg_handler_timing = 1; /* needs signal_deliver and sys_enter */
+const volatile __u8 cfg_syscalls = 1;	    /* needs sys_enter and sys_exit */
 
 /* ---- maps shared by all objects ---- */
 struct {
@@ -57,13 +65,19 @@ struct {
 #define SIGKILL 9
 #define SIGPIPE 13
 
-static __always_inline void loss__count(enum ipcscope_loss_reason reason)
+/* n more things lost for reason (for the ring buffer: events, not records). */
+static __always_inline void loss__add(enum ipcscope_loss_reason reason, __u64 n)
 {
 	__u32 key = reason;
-	__u64 *n = bpf_map_lookup_elem(&loss, &key);
+	__u64 *total = bpf_map_lookup_elem(&loss, &key);
 
-	if (n)
-		*n += 1; /* per-CPU slot: no other writer */
+	if (total)
+		*total += n; /* per-CPU slot: no other writer */
+}
+
+static __always_inline void loss__count(enum ipcscope_loss_reason reason)
+{
+	loss__add(reason, 1);
 }
 
 static __always_inline bool emit(void *rec, __u32 size)

@@ -148,7 +148,7 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	if (sig == SIGPIPE && task == cur && e.syscall_nr >= 0 && nr__writes(e.syscall_nr))
 		sigpipe__object(cur, &e.object, e.syscall_nr);
 	now = bpf_ktime_get_ns();
-	if (result == SIG_RESULT_QUEUED || result == SIG_RESULT_LOSE_INFO) {
+	if (cfg_pending_timing && (result == SIG_RESULT_QUEUED || result == SIG_RESULT_LOSE_INFO)) {
 		st = proc_sig_state__get(task);
 		if (st)
 			pending__push(st, sig, now);
@@ -275,8 +275,10 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 	}
 	task_ref__ident(&e.task, cur);
 
-	if (e.action == ACTION_HANDLER)
-		handler__push(cur, sig, now);
+	if (e.action == ACTION_HANDLER) {
+		if (cfg_handler_timing)
+			handler__push(cur, sig, now);
+	}
 	else if (e.action == ACTION_DEFAULT && !(NONFATAL_DEFAULT_MASK & SIGBIT(sig)) &&
 		 (st || (st = proc_sig_state__get(cur))))
 		st->death_reported = 1; /* threads zapped after this add nothing */

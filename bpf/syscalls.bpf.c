@@ -243,6 +243,12 @@ static __always_inline void on_read_exit(struct task_struct *cur, struct pt_regs
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
+	/* Without sys_exit only handler time is left to serve here (feature_map.c). */
+	if (!cfg_syscalls) {
+		if (id == NR_rt_sigreturn)
+			on_sigreturn(bpf_get_current_task_btf());
+		return 0;
+	}
 	switch (id) {
 	case NR_read:
 	case NR_write:

@@ -52,6 +52,10 @@ static const char doc[] =
 	"-p and -c select processes; a signal matches when its sender or its target (see "
 	"--match) is selected. Filters apply to the live stream and to the report.\n"
 	"\n"
+	"A tracepoint missing on this kernel (by its BTF, or that of --btf) turns off only "
+	"what needs it: ipcscope says which features are off on stderr when it starts, marks "
+	"them in the report (their counts show - in text, null in JSON) and traces the rest.\n"
+	"\n"
 	"EXAMPLES:\n"
 	"  ipcscope                      # everything, until Ctrl-C\n"
 	"  ipcscope -s PIPE,TERM -d 60   # SIGPIPE and SIGTERM for one minute\n"
@@ -118,7 +122,8 @@ static const struct argp_option options[] = {
 	{ "keep", OPT_KEEP, "N", 0, "Keep at most N exited processes, and N closed objects "
 				     "of each kind, by name in the report; older ones are retired, "
 				     "their counts merged into \"(retired)\" (default 16384)", 3 },
-	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 3 },
+	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF to use instead of /sys/kernel/btf/vmlinux (for "
+				     "CO-RE and to tell which tracepoints exist)", 3 },
 	/*
 	 * argp's own --help, --usage and --version call exit(); ours (same
 	 * text, ARGP_NO_HELP) return, so cli__parse never ends the process.

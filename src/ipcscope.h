@@ -15,8 +15,16 @@
 #define IPCSCOPE_COMM_LEN 16
 #define IPCSCOPE_NSIG 64 /* _NSIG on x86_64: signals 1..64 */
 
-/* Fold slots: per-CPU direct-mapped table of "same event again" counters. */
+/* Fold slots: per-CPU table of "same event again" counters, in sets of WAYS. */
 #define IPCSCOPE_FOLD_SLOTS 256
+/*
+ * Slots per set: two keys storming together still fold when their hashes
+ * pick the same set. With one way, any two of a storm's half-dozen hot keys
+ * (generate queued and merged, blocked or not, deliver, handler return)
+ * shared a slot in about 6% of runs and then evicted each other on every
+ * event; with two, three must meet in one of 128 sets (about 0.1%).
+ */
+#define IPCSCOPE_FOLD_WAYS 2
 #define IPCSCOPE_FOLD_SAVED_MAX 176
 /* Largest ring-buffer record (those carrying a path are not folded). */
 #define IPCSCOPE_RECORD_MAX 256
@@ -318,6 +326,28 @@ static inline __u64 ipcscope_mix(__u64 h, __u64 v)
 {
 	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
 	return h;
+}
+
+/*
+ * The per-CPU fold slots a fold key may use (bpf/fold.bpf.h): the first of
+ * its set of IPCSCOPE_FOLD_WAYS. Not key % slots: ipcscope_mix's last step
+ * only carries upward, so a key's low bits ignore the high bits of the last
+ * value mixed in. Keys that differ only there (a signal's result at bit 16
+ * of the generate key's last field, the signal number at bit 8 of the
+ * deliver key's) then always shared a slot and, when they alternate (a
+ * kill() storm: queued, already_pending, queued...), evicted each other on
+ * every event, so nothing was folded and the stream grew by the full event
+ * rate. MurmurHash3's 64-bit finalizer (fmix64) makes every bit of the key
+ * reach the set number.
+ */
+static inline __u32 ipcscope_fold_set(__u64 key)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdULL;
+	key ^= key >> 33;
+	key *= 0xc4ceb9fe1a85ec53ULL;
+	key ^= key >> 33;
+	return (__u32)(key % (IPCSCOPE_FOLD_SLOTS / IPCSCOPE_FOLD_WAYS)) * IPCSCOPE_FOLD_WAYS;
 }
 
 /* Which per-CPU io slot a (process, object) uses: user space reads it live. */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "decode.h"
+#include "feature_map.h"
 #include "model.h"
 #include "output.h"
 #include "preflight.h"
@@ -432,6 +433,9 @@ int main(int argc, char **argv)
 	a->out.fold_window_ns = a->cli.no_fold ? 0 : (uint64_t)a->cli.fold_window_ms * 1000000ULL;
 	if (preflight__run(a->cli.btf_path, a->cli.verbose > 0))
 		goto close_output;
+	if (preflight__tracepoints(a->cli.btf_path, &a->model.tracepoints_missing))
+		goto close_output;
+	a->model.features_off = features__off(a->model.tracepoints_missing);
 
 	proc_table__seed(a->model.procs, "/proc");
 	a->decoder = (struct decoder){ &a->model, &a->out, &a->tracer.fold, &a->cli.filter, NULL };
@@ -454,6 +458,7 @@ int main(int argc, char **argv)
 			.match_target = a->cli.filter.match_target,
 			.max_procs = a->cli.max_procs,
 			.btf_path = a->cli.btf_path,
+			.missing = a->model.tracepoints_missing,
 			.verbose = a->cli.verbose,
 		};
 		if (tracer__start(&a->tracer, &topts, decode__record, &a->decoder))

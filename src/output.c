@@ -156,7 +156,7 @@ const char *loss_reason__name(unsigned int reason)
 const char *loss_reason__text(unsigned int reason)
 {
 	static const char *const text[LOSS_REASON_MAX] = {
-		"stream records dropped: ring buffer full (totals stay exact)",
+		"stream events dropped: ring buffer full (totals stay exact)",
 		"(process, signal) rows not counted: statistics map full (raise --max-procs)",
 		"children not followed: watch map full",
 		"real-time signals not timed: more than 32 queued",

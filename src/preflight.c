@@ -7,11 +7,14 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "feature_map.h"
 #include "preflight.h"
 
 #define TRACEFS_MAGIC 0x74726163
 #define TRACEFS_PATH "/sys/kernel/tracing"
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
 #endif
@@ -43,7 +46,7 @@ static int check_privileges(void)
 
 static int check_btf(const char *btf_path)
 {
-	const char *path = btf_path ? btf_path : "/sys/kernel/btf/vmlinux";
+	const char *path = btf_path ? btf_path : VMLINUX_BTF;
 
 	if (access(path, R_OK) == 0)
 		return 0;
@@ -66,6 +69,69 @@ static int check_ringbuf(void)
 			"with CONFIG_BPF_SYSCALL is needed\n",
 		ret < 0 ? strerror(-ret) : "not supported");
 	return ret < 0 ? ret : -EOPNOTSUPP;
+}
+
+/* "signal_deliver is", "sys_enter and sys_exit are": the missing ones a feature needs. */
+static void print_missing(uint32_t tps)
+{
+	unsigned int n = 0, total = __builtin_popcount(tps);
+
+	for (unsigned int tp = 0; tp < TP_MAX; tp++) {
+		if (!(tps & TP_BIT(tp)))
+			continue;
+		n++;
+		fprintf(stderr, "%s%s", n == 1 ? "" : n == total ? " and " : ", ",
+			tracepoint__name(tp));
+	}
+	fprintf(stderr, " %s", total > 1 ? "are" : "is");
+}
+
+/*
+ * A tp_btf program attaches to tracepoint X through the BTF typedef
+ * btf_trace_X: the kernel defines one per event (include/trace/bpf_probe.h,
+ * __DEFINE_EVENT), and libbpf's find_attach_btf_id() looks the target up by
+ * that name. So the typedef is there iff the tracepoint is,
+ * and checking before load lets the rest load when one is not.
+ */
+int preflight__tracepoints(const char *btf_path, uint32_t *missing)
+{
+	const char *path = btf_path ? btf_path : VMLINUX_BTF;
+	struct btf *btf = btf__parse(path, NULL);
+	char name[64];
+	int err;
+
+	*missing = 0;
+	if (!btf) {
+		err = errno ? -errno : -EINVAL;
+		fprintf(stderr, "ipcscope: cannot parse BTF %s: %s: %s\n", path, strerror(-err),
+			btf_path ? "pass a vmlinux BTF file with --btf" :
+				   "the kernel's BTF is unusable; pass one with --btf PATH");
+		return err;
+	}
+	for (unsigned int tp = 0; tp < TP_MAX; tp++) {
+		snprintf(name, sizeof(name), "btf_trace_%s", tracepoint__name(tp));
+		if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) < 0)
+			*missing |= TP_BIT(tp);
+	}
+	btf__free(btf);
+	if (tracepoints__unloaded(*missing) == TP_ALL) {
+		fprintf(stderr, "ipcscope: the BTF of %s lacks the tracepoints ipcscope uses "
+				"(signal_generate, signal_deliver, sys_enter, sys_exit, "
+				"sched_process_*): nothing to trace; %s\n", path,
+			btf_path ? "check that --btf names this kernel's vmlinux BTF" :
+				   "a kernel with BTF tracepoints (5.5 or newer) is needed");
+		return -ENOENT;
+	}
+	for (unsigned int f = 0; f < FEATURE_MAX; f++) {
+		uint32_t gone = feature__needs(f) & *missing;
+
+		if (!gone)
+			continue;
+		fprintf(stderr, "ipcscope: ");
+		print_missing(gone);
+		fprintf(stderr, " missing on this kernel: %s is off\n", feature__text(f));
+	}
+	return 0;
 }
 
 int preflight__ensure_tracefs(bool verbose)

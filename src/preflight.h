@@ -7,9 +7,18 @@
 #define PREFLIGHT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* 0 when ready; otherwise prints one line to stderr and returns -errno. */
 int preflight__run(const char *btf_path, bool verbose);
+/*
+ * Which of our tracepoints (TP_BIT, feature_map.h) the kernel lacks, by the BTF
+ * of btf_path or /sys/kernel/btf/vmlinux. Prints one line per feature that
+ * is off because of them ("ipcscope: X is missing on this kernel: ... is
+ * off"); 0, or -errno after one line when the BTF is unreadable or no
+ * program would be left to load.
+ */
+int preflight__tracepoints(const char *btf_path, uint32_t *missing);
 /* Mounts tracefs at /sys/kernel/tracing if it is not there; 0 or -errno. */
 int preflight__ensure_tracefs(bool verbose);
 

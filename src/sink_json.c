@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decode.h"
+#include "feature_map.h"
 #include "format.h"
 #include "histogram.h"
 #include "output.h"
@@ -333,13 +334,62 @@ static void json_exit(FILE *f, int status)
 		fprintf(f, ",\"exit\":{\"code\":%d}", (status >> 8) & 0xff);
 }
 
-static void json_process(FILE *f, const struct proc *p, uint64_t sig_mask)
+/*
+ * N, or null when the feature that counts it is off (its tracepoint is
+ * missing on this kernel): not measured is not zero.
+ */
+static void json_value(FILE *f, uint64_t n, uint32_t off, unsigned int feature)
+{
+	if (off & FEATURE_BIT(feature))
+		fputs("null", f);
+	else
+		fprintf(f, "%llu", (unsigned long long)n);
+}
+
+static void json_count(FILE *f, const char *key, uint64_t n, uint32_t off, unsigned int feature)
+{
+	fprintf(f, ",\"%s\":", key);
+	json_value(f, n, off, feature);
+}
+
+/* One signals_received entry's counters, null where their feature is off. */
+static void json_received(FILE *f, const struct sig_stats *s, uint32_t off)
+{
+	static const struct {
+		const char *key;
+		unsigned int result;
+	} results[] = {
+		{ "queued", SIG_RESULT_QUEUED },
+		{ "ignored", SIG_RESULT_IGNORED },
+		{ "already_pending", SIG_RESULT_ALREADY_PENDING },
+		{ "overflow", SIG_RESULT_OVERFLOW },
+		{ "lose_info", SIG_RESULT_LOSE_INFO },
+	};
+
+	fputs("\"generated\":", f);
+	json_value(f, sig_stats__generated(s), off, FEATURE_SIGNAL_GENERATION);
+	for (size_t i = 0; i < sizeof(results) / sizeof(results[0]); i++)
+		json_count(f, results[i].key, s->received[results[i].result], off,
+			   FEATURE_SIGNAL_GENERATION);
+	json_count(f, "blocked", s->received_blocked, off, FEATURE_SIGNAL_GENERATION);
+	json_count(f, "delivered", sig_stats__delivered(s), off, FEATURE_SIGNAL_DELIVERY);
+	json_count(f, "handled", s->delivered[ACTION_HANDLER], off, FEATURE_SIGNAL_DELIVERY);
+	json_count(f, "default", s->delivered[ACTION_DEFAULT], off, FEATURE_SIGNAL_DELIVERY);
+	json_count(f, "ignored_at_delivery", s->delivered[ACTION_IGNORE], off,
+		   FEATURE_SIGNAL_DELIVERY);
+	json_count(f, "accepted", s->accepted, off, FEATURE_SYSCALLS);
+	json_count(f, "handler_returns", s->handler_returns, off, FEATURE_HANDLER_TIME);
+}
+
+/* ,"signals_sent":{"SIGUSR1":N}, or null when signal generation is off. */
+static void json_signals_sent(FILE *f, const struct proc *p, uint64_t sig_mask, uint32_t off)
 {
 	bool first = true;
 
-	fprintf(f, "{\"type\":\"process\",\"pid\":%u,\"ppid\":%u,\"start_ns\":%llu,\"comm\":",
-		p->pid, p->ppid, (unsigned long long)p->start_ns);
-	json_str(f, p->comm);
+	if (off & FEATURE_BIT(FEATURE_SIGNAL_GENERATION)) {
+		fputs(",\"signals_sent\":null", f);
+		return;
+	}
 	fputs(",\"signals_sent\":{", f);
 	for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {
 		const struct sig_stats *s = model__sig_stats(p, sig);
@@ -350,8 +400,18 @@ static void json_process(FILE *f, const struct proc *p, uint64_t sig_mask)
 			(unsigned long long)sig_stats__sent(s));
 		first = false;
 	}
-	fputs("},\"signals_received\":{", f);
-	first = true;
+	fputc('}', f);
+}
+
+static void json_process(FILE *f, const struct proc *p, uint64_t sig_mask, uint32_t off)
+{
+	bool first = true;
+
+	fprintf(f, "{\"type\":\"process\",\"pid\":%u,\"ppid\":%u,\"start_ns\":%llu,\"comm\":",
+		p->pid, p->ppid, (unsigned long long)p->start_ns);
+	json_str(f, p->comm);
+	json_signals_sent(f, p, sig_mask, off);
+	fputs(",\"signals_received\":{", f);
 	for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {
 		const struct sig_stats *s = model__sig_stats(p, sig);
 
@@ -360,20 +420,8 @@ static void json_process(FILE *f, const struct proc *p, uint64_t sig_mask)
 		if (!sig_stats__generated(s) && !sig_stats__delivered(s) && !s->accepted &&
 		    !s->handler_returns)
 			continue;
-		fprintf(f,
-			"%s\"%s\":{\"generated\":%llu,\"queued\":%llu"
-			",\"ignored\":%llu,\"already_pending\":%llu"
-			",\"overflow\":%llu,\"lose_info\":%llu,\"blocked\":%llu"
-			",\"delivered\":%llu,\"handled\":%llu,\"default\":%llu"
-			",\"ignored_at_delivery\":%llu,\"accepted\":%llu"
-			",\"handler_returns\":%llu",
-			first ? "" : ",", sig__name(sig), (unsigned long long)sig_stats__generated(s),
-			s->received[SIG_RESULT_QUEUED], s->received[SIG_RESULT_IGNORED],
-			s->received[SIG_RESULT_ALREADY_PENDING], s->received[SIG_RESULT_OVERFLOW],
-			s->received[SIG_RESULT_LOSE_INFO], s->received_blocked,
-			(unsigned long long)sig_stats__delivered(s), s->delivered[ACTION_HANDLER],
-			s->delivered[ACTION_DEFAULT], s->delivered[ACTION_IGNORE], s->accepted,
-			s->handler_returns);
+		fprintf(f, "%s\"%s\":{", first ? "" : ",", sig__name(sig));
+		json_received(f, s, off);
 		if (s->pending_samples)
 			fprintf(f, ",\"pending_ns\":{\"samples\":%llu,\"p50\":%llu"
 				   ",\"max\":%llu}",
@@ -388,15 +436,15 @@ static void json_process(FILE *f, const struct proc *p, uint64_t sig_mask)
 		first = false;
 	}
 	fputc('}', f);
-	fprintf(f, ",\"pipe_write_bytes\":%llu,\"pipe_read_bytes\":%llu,\"pipe_blocked_ns\":%llu"
-		   ",\"epipe\":%llu",
-		(unsigned long long)p->pipe_write_bytes, (unsigned long long)p->pipe_read_bytes,
-		(unsigned long long)p->pipe_blocked_ns, (unsigned long long)p->epipe);
-	fprintf(f, ",\"shm_bytes\":%llu,\"msgs_sent\":%llu,\"msgs_received\":%llu"
-		   ",\"sem_waits\":%llu,\"sem_wait_ns\":%llu",
-		(unsigned long long)p->shm_bytes, (unsigned long long)p->msgs_sent,
-		(unsigned long long)p->msgs_received, (unsigned long long)p->sem_waits,
-		(unsigned long long)p->sem_wait_ns);
+	json_count(f, "pipe_write_bytes", p->pipe_write_bytes, off, FEATURE_SYSCALLS);
+	json_count(f, "pipe_read_bytes", p->pipe_read_bytes, off, FEATURE_SYSCALLS);
+	json_count(f, "pipe_blocked_ns", p->pipe_blocked_ns, off, FEATURE_SYSCALLS);
+	json_count(f, "epipe", p->epipe, off, FEATURE_SYSCALLS);
+	json_count(f, "shm_bytes", p->shm_bytes, off, FEATURE_SYSCALLS);
+	json_count(f, "msgs_sent", p->msgs_sent, off, FEATURE_SYSCALLS);
+	json_count(f, "msgs_received", p->msgs_received, off, FEATURE_SYSCALLS);
+	json_count(f, "sem_waits", p->sem_waits, off, FEATURE_SYSCALLS);
+	json_count(f, "sem_wait_ns", p->sem_wait_ns, off, FEATURE_SYSCALLS);
 	if (p->exited && !p->gone && p->pid)
 		json_exit(f, p->exit_status);
 	if (!p->pid) /* model.h retired_proc */
@@ -561,6 +609,52 @@ static void json_sigpipe_writer(FILE *f, const struct doctor_writer *w)
 	fputs("]}\n", f);
 }
 
+/* ["sys_enter","sys_exit"]: the tracepoints of mask (TP_BIT). */
+static void json_tracepoints(FILE *f, uint32_t mask)
+{
+	bool first = true;
+
+	fputc('[', f);
+	for (unsigned int tp = 0; tp < TP_MAX; tp++) {
+		if (!(mask & TP_BIT(tp)))
+			continue;
+		fprintf(f, "%s\"%s\"", first ? "" : ",", tracepoint__name(tp));
+		first = false;
+	}
+	fputc(']', f);
+}
+
+/*
+ * What is off because this kernel lacks tracepoints: first in the stream (a
+ * program reading live learns at once which records will not come) and
+ * again with the end-of-run records, like the loss records. Nothing when
+ * everything is on.
+ */
+static void json_features_off(struct output *o)
+{
+	const struct model *m = o->model;
+	FILE *f = o->f;
+	bool first = true;
+
+	if (!m->features_off)
+		return;
+	fputs("{\"type\":\"features_off\",\"missing\":", f);
+	json_tracepoints(f, m->tracepoints_missing);
+	fputs(",\"features\":[", f);
+	for (unsigned int feature = 0; feature < FEATURE_MAX; feature++) {
+		if (!(m->features_off & FEATURE_BIT(feature)))
+			continue;
+		fprintf(f, "%s{\"name\":\"%s\",\"text\":", first ? "" : ",",
+			feature__name(feature));
+		json_str(f, feature__text(feature));
+		fputs(",\"missing\":", f);
+		json_tracepoints(f, feature__needs(feature) & m->tracepoints_missing);
+		fputc('}', f);
+		first = false;
+	}
+	fputs("]}\n", f);
+}
+
 static void json_report(struct output *o)
 {
 	const struct model *m = o->model;
@@ -570,11 +664,11 @@ static void json_report(struct output *o)
 	for (struct proc *p = proc_table__first(m->procs); p; p = proc_table__next(p)) {
 		if (!report__wants(o->filter, p))
 			continue;
-		json_process(f, p, o->filter->sig_mask);
+		json_process(f, p, o->filter->sig_mask, m->features_off);
 		nprocs++;
 	}
 	if (m->retired_proc->involved)
-		json_process(f, m->retired_proc, o->filter->sig_mask);
+		json_process(f, m->retired_proc, o->filter->sig_mask, m->features_off);
 	json_retired(f, &m->retired);
 	for (const struct pipe_obj *obj = m->pipes.first; obj; obj = obj->next_in_order)
 		if (filter__pipe(o->filter, obj))
@@ -582,6 +676,7 @@ static void json_report(struct output *o)
 	json_ipc_report(o);
 	for (unsigned int i = 0; o->doctor && i < o->doctor->count; i++)
 		json_sigpipe_writer(f, &o->doctor->writers[i]);
+	json_features_off(o);
 	for (unsigned int r = 0; r < LOSS_REASON_MAX; r++)
 		if (m->loss[r])
 			json_lost(o, r, m->loss[r], m->loss[r]);
@@ -594,6 +689,7 @@ static void json_report(struct output *o)
 }
 
 const struct sink_ops sink_json_ops = {
+	.start = json_features_off,
 	.record = json_record,
 	.lost = json_lost,
 	.report = json_report,

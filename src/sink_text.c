@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decode.h"
+#include "feature_map.h"
 #include "format.h"
 #include "histogram.h"
 #include "sanitize.h"
@@ -366,9 +367,16 @@ static struct proc **report_rows(struct output *o, size_t *n)
 	return rows;
 }
 
+/* A report count, or "-" when the feature that counts it is off on this kernel. */
+static const char *count_or_dash(char *buf, uint64_t n, uint32_t off, unsigned int feature)
+{
+	return off & FEATURE_BIT(feature) ? "-" : format__count(buf, 16, n);
+}
+
 static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
 {
 	char c[10][16], comm[64], p50[16], pmax[16], pid[16];
+	uint32_t off = o->model->features_off;
 	bool any = false;
 
 	for (size_t i = 0; i < n; i++) {
@@ -392,14 +400,21 @@ static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
 			snprintf(pid, sizeof(pid), p->pid ? "%u" : "-", p->pid);
 			fprintf(o->f, "%-7s %-15.15s %-8s %5s %5s %5s %5s %5s %5s %5s %5s %7s %7s\n",
 				pid, comm, sig__name(sig) + 3,
-				format__count(c[0], 16, sig_stats__sent(s)),
-				format__count(c[1], 16, sig_stats__generated(s)),
-				format__count(c[2], 16, s->received[SIG_RESULT_QUEUED]),
-				format__count(c[3], 16, s->received[SIG_RESULT_IGNORED]),
-				format__count(c[4], 16, s->received[SIG_RESULT_ALREADY_PENDING]),
-				format__count(c[5], 16, sig_stats__delivered(s)),
-				format__count(c[6], 16, s->delivered[ACTION_HANDLER]),
-				format__count(c[7], 16, s->accepted),
+				count_or_dash(c[0], sig_stats__sent(s), off,
+					      FEATURE_SIGNAL_GENERATION),
+				count_or_dash(c[1], sig_stats__generated(s), off,
+					      FEATURE_SIGNAL_GENERATION),
+				count_or_dash(c[2], s->received[SIG_RESULT_QUEUED], off,
+					      FEATURE_SIGNAL_GENERATION),
+				count_or_dash(c[3], s->received[SIG_RESULT_IGNORED], off,
+					      FEATURE_SIGNAL_GENERATION),
+				count_or_dash(c[4], s->received[SIG_RESULT_ALREADY_PENDING], off,
+					      FEATURE_SIGNAL_GENERATION),
+				count_or_dash(c[5], sig_stats__delivered(s), off,
+					      FEATURE_SIGNAL_DELIVERY),
+				count_or_dash(c[6], s->delivered[ACTION_HANDLER], off,
+					      FEATURE_SIGNAL_DELIVERY),
+				count_or_dash(c[7], s->accepted, off, FEATURE_SYSCALLS),
 				s->pending_samples ? format__ns(p50, sizeof(p50), q) : "-",
 				s->pending_samples ? format__ns(pmax, sizeof(pmax), s->pending_ns_max)
 						   : "-");
@@ -562,6 +577,34 @@ static void report_doctor(struct output *o)
 	}
 }
 
+/*
+ * What was off this run because the kernel lacks tracepoints: one line per
+ * feature, with the tracepoints it misses (the columns it fills show "-").
+ */
+static void report_features_off(struct output *o)
+{
+	const struct model *m = o->model;
+
+	if (!m->features_off)
+		return;
+	fputs("\nfeatures off (their tracepoints are missing on this kernel):\n", o->f);
+	for (unsigned int f = 0; f < FEATURE_MAX; f++) {
+		uint32_t gone = feature__needs(f) & m->tracepoints_missing;
+		const char *sep = ": ";
+
+		if (!(m->features_off & FEATURE_BIT(f)))
+			continue;
+		fprintf(o->f, "  %s", feature__text(f));
+		for (unsigned int tp = 0; tp < TP_MAX; tp++) {
+			if (!(gone & TP_BIT(tp)))
+				continue;
+			fprintf(o->f, "%s%s", sep, tracepoint__name(tp));
+			sep = " and ";
+		}
+		fputc('\n', o->f);
+	}
+}
+
 static void report_losses(struct output *o)
 {
 	const struct model *m = o->model;
@@ -616,6 +659,7 @@ static void text_report(struct output *o)
 		report_exits(o, rows, n);
 	}
 	report_retired(o);
+	report_features_off(o);
 	report_losses(o);
 	free(rows);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "feature_map.h"
 #include "ipc.h"
 #include "pipes.h"
 #include "retire.h"
@@ -32,6 +33,46 @@ static int on_ring_record(void *ctx, void *data, size_t size)
 	return t->on_record(t->ctx, data, size);
 }
 
+/* The program of each tracepoint (enum ipcscope_tracepoint). */
+static struct bpf_program *program_of(struct ipcscope_bpf *skel, unsigned int tp)
+{
+	switch (tp) {
+	case TP_SIGNAL_GENERATE:
+		return skel->progs.handle_sig_generate;
+	case TP_SIGNAL_DELIVER:
+		return skel->progs.handle_sig_deliver;
+	case TP_SYS_ENTER:
+		return skel->progs.sys_enter;
+	case TP_SYS_EXIT:
+		return skel->progs.sys_exit;
+	case TP_SCHED_PROCESS_FORK:
+		return skel->progs.handle_fork;
+	case TP_SCHED_PROCESS_EXEC:
+		return skel->progs.handle_exec;
+	case TP_SCHED_PROCESS_EXIT:
+		return skel->progs.handle_exit;
+	}
+	return NULL;
+}
+
+/*
+ * Programs whose tracepoint this kernel lacks are not loaded (libbpf would
+ * fail the whole load looking for their attach target), nor are those that
+ * would serve only features already off; what stays is told which halves
+ * of a feature are gone (see feature_map.c).
+ */
+static void leave_out(struct ipcscope_bpf *skel, uint32_t missing)
+{
+	uint32_t unloaded = tracepoints__unloaded(missing), off = features__off(missing);
+
+	for (unsigned int tp = 0; tp < TP_MAX; tp++)
+		if (unloaded & TP_BIT(tp))
+			bpf_program__set_autoload(program_of(skel, tp), false);
+	skel->rodata->cfg_pending_timing = !(off & FEATURE_BIT(FEATURE_PENDING_TIME));
+	skel->rodata->cfg_handler_timing = !(off & FEATURE_BIT(FEATURE_HANDLER_TIME));
+	skel->rodata->cfg_syscalls = !(off & FEATURE_BIT(FEATURE_SYSCALLS));
+}
+
 static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o)
 {
 	skel->rodata->cfg_fold_burst = o->fold_burst;
@@ -47,6 +88,7 @@ static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o)
 		bpf_map__set_max_entries(skel->maps.ipc_stats, o->max_procs);
 	}
 	skel->rodata->cfg_devshm_dev = ipc__devshm_dev();
+	leave_out(skel, o->missing);
 }
 
 static const char *load_hint(int err)

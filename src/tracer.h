@@ -23,6 +23,7 @@ struct tracer_opts {
 	bool match_sender, match_target;
 	uint32_t max_procs;
 	const char *btf_path;
+	uint32_t missing; /* TP_BIT (feature_map.h): tracepoints this kernel lacks */
 	int verbose;
 };
 
@@ -39,7 +40,11 @@ struct tracer {
 	bool attached;
 };
 
-/* Opens, loads and attaches; prints the failing step and its fix. -errno. */
+/*
+ * Opens, loads and attaches; prints the failing step and its fix. -errno.
+ * Programs of missing tracepoints, and those left with nothing to serve, are
+ * not loaded (tracepoints__unloaded); the rest are told what is off.
+ */
 int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_record_fn fn,
 		  void *ctx);
 int tracer__watch(struct tracer *t, uint32_t pid, uint8_t how);

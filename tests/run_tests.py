@@ -16,6 +16,8 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import integration  # noqa: E402
+import missing_tracepoints  # noqa: E402
+import storms  # noqa: E402
 from sanitizer_logs import SanitizerLogs  # noqa: E402
 
 
@@ -56,7 +58,7 @@ def main():
     ran_integration = 0
     ctx = integration.Context(build)
     reason = ctx.cannot_run()
-    for name, fn in integration.TESTS:
+    for name, fn in integration.TESTS + missing_tracepoints.TESTS + storms.TESTS:
         if args.pattern and args.pattern not in name:
             continue
         if reason:

@@ -148,7 +148,8 @@ static void decoder_seeds(unsigned char recs[][IPCSCOPE_RECORD_MAX], size_t *siz
 {
 	static unsigned char buf[64 * 1024];
 	unsigned int configs[] = { 0, PIPELINE_JSON, PIPELINE_JSON | PIPELINE_DOCTOR,
-				   PIPELINE_VERBOSE | PIPELINE_PID_FILTER, PIPELINE_COMM_FILTER };
+				   PIPELINE_VERBOSE | PIPELINE_PID_FILTER, PIPELINE_COMM_FILTER,
+				   PIPELINE_JSON | PIPELINE_FEATURES_OFF };
 
 	for (size_t c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
 		size_t len = 0, slen = 0;

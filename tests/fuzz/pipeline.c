@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include "feature_map.h"
 #include "output_check.h"
 #include "pipeline.h"
 
@@ -67,6 +68,10 @@ void pipeline__open(struct pipeline *p, unsigned int config)
 	p->out.verbose = config & PIPELINE_VERBOSE;
 	p->out.fold_window_ns = config & PIPELINE_NO_FOLD ? 0 : 1000000000ULL;
 	p->decoder = (struct decoder){ &p->model, &p->out, &p->fold, &p->filter, NULL };
+	if (config & PIPELINE_FEATURES_OFF) {
+		p->model.tracepoints_missing = TP_BIT(TP_SIGNAL_DELIVER) | TP_BIT(TP_SYS_ENTER);
+		p->model.features_off = features__off(p->model.tracepoints_missing);
+	}
 	if (config & PIPELINE_DOCTOR) {
 		doctor__init(&p->doctor, 10);
 		p->doctor.alert = on_alert;

@@ -23,6 +23,7 @@ enum pipeline_config {
 	PIPELINE_COMM_FILTER = 1 << 4,
 	PIPELINE_SIG_FILTER = 1 << 5,
 	PIPELINE_NO_FOLD = 1 << 6,
+	PIPELINE_FEATURES_OFF = 1 << 7, /* signal_deliver and sys_enter missing on this kernel */
 };
 
 struct pipeline {

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "decode.h"
+#include "feature_map.h"
 #include "fold.h"
 #include "format.h"
 #include "histogram.h"
@@ -243,6 +244,35 @@ static void test_fold_flush_after_sweep(void)
 }
 
 /* A burst still in a fold slot at exit is added to both ends exactly once. */
+/*
+ * Keys that differ only in the high bits of the last field mixed in (a
+ * signal's result, bit 16) must not always share a fold set: with more hot
+ * keys than ways in one set, they evict each other on every event and
+ * nothing folds.
+ */
+static void test_fold_slot_spreads_keys(void)
+{
+	unsigned int shared = 0, trials = 4096;
+	uint64_t seed = 0x243f6a8885a308d3ULL;
+
+	for (unsigned int i = 0; i < trials; i++) {
+		uint64_t base, queued, merged;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		base = ipcscope_mix(ipcscope_mix(EVENT_SIG_GENERATE, seed >> 40), seed);
+		queued = ipcscope_mix(ipcscope_mix(base, 10ULL << 24 | SIG_RESULT_QUEUED << 16), 0);
+		merged = ipcscope_mix(ipcscope_mix(base, 10ULL << 24 | SIG_RESULT_ALREADY_PENDING
+								    << 16), 0);
+		shared += ipcscope_fold_set(queued) == ipcscope_fold_set(merged);
+		check(ipcscope_fold_set(queued) % IPCSCOPE_FOLD_WAYS == 0 &&
+			      ipcscope_fold_set(queued) + IPCSCOPE_FOLD_WAYS <= IPCSCOPE_FOLD_SLOTS,
+		      "set %u out of range", ipcscope_fold_set(queued));
+	}
+	/* Chance alone: 1 in 128 (32 of 4096); the old key % slots gave 4096. */
+	check(shared < 96, "queued and already_pending keys shared a set %u times in %u", shared,
+	      trials);
+}
+
 static void test_fold_settle_into_model(void)
 {
 	struct model m;
@@ -467,6 +497,94 @@ static void test_json_process_and_loss_records(void)
 	check(strstr(out, "{\"type\":\"lost\",\"count\":4,\"total\":4,\"reason\":"
 			  "\"ring_buffer_full\"}") != NULL, "loss record: %s", out);
 	check(strstr(out, "\"lost\":4}") != NULL, "summary lost: %s", out);
+	free(out);
+}
+
+/* ---- a tracepoint missing on this kernel: what turns off, how reports say it ---- */
+
+static void test_features_off_and_programs_left_out(void)
+{
+	uint32_t deliver = TP_BIT(TP_SIGNAL_DELIVER), enter = TP_BIT(TP_SYS_ENTER);
+	uint32_t exit_ = TP_BIT(TP_SYS_EXIT);
+
+	CHECK_INT(features__off(0), 0);
+	CHECK_INT(tracepoints__unloaded(0), 0);
+	/* Pending time needs generate and deliver; handler time deliver and sys_enter. */
+	CHECK_INT(features__off(deliver), FEATURE_BIT(FEATURE_SIGNAL_DELIVERY) |
+						 FEATURE_BIT(FEATURE_PENDING_TIME) |
+						 FEATURE_BIT(FEATURE_HANDLER_TIME));
+	CHECK_INT(tracepoints__unloaded(deliver), deliver);
+	CHECK_INT(features__off(TP_BIT(TP_SIGNAL_GENERATE)),
+		  FEATURE_BIT(FEATURE_SIGNAL_GENERATION) | FEATURE_BIT(FEATURE_PENDING_TIME));
+	/* sys_exit alone would report calls it never saw start: left out with sys_enter. */
+	CHECK_INT(features__off(enter),
+		  FEATURE_BIT(FEATURE_HANDLER_TIME) | FEATURE_BIT(FEATURE_SYSCALLS));
+	CHECK_INT(tracepoints__unloaded(enter), enter | exit_);
+	/* sys_enter alone still serves handler time (rt_sigreturn). */
+	CHECK_INT(tracepoints__unloaded(exit_), exit_);
+	CHECK_INT(tracepoints__unloaded(exit_ | deliver), exit_ | deliver | enter);
+	CHECK_INT(features__off(TP_BIT(TP_SCHED_PROCESS_FORK)), FEATURE_BIT(FEATURE_FORK));
+	CHECK_INT(tracepoints__unloaded(TP_ALL & ~exit_), TP_ALL); /* nothing left to trace */
+	CHECK_INT(tracepoints__unloaded(TP_ALL), TP_ALL);
+	CHECK_STR(tracepoint__name(TP_SCHED_PROCESS_EXEC), "sched_process_exec");
+	/* The text report's line "  <text>: <tp> and <tp>" stays under 100 columns. */
+	for (unsigned int f = 0; f < FEATURE_MAX; f++) {
+		size_t len = 2 + strlen(feature__text(f)) + 2;
+
+		for (unsigned int tp = 0; tp < TP_MAX; tp++)
+			if (feature__needs(f) & TP_BIT(tp))
+				len += strlen(tracepoint__name(tp)) + 5;
+		check(len - 5 < 100, "feature %s: %zu columns", feature__name(f), len - 5);
+	}
+}
+
+/* signal_deliver missing: a child got 3 SIGUSR1 queued, nothing known of delivery. */
+static void feed_with_delivery_off(struct decoder *d)
+{
+	struct sig_stats_key key = { .pid = 9, .sig = 10, .start_ns = 9000000000ULL };
+	struct sig_stats *s = calloc(1, sizeof(*s));
+
+	d->model->tracepoints_missing = TP_BIT(TP_SIGNAL_DELIVER);
+	d->model->features_off = features__off(d->model->tracepoints_missing);
+	d->out->ops->start(d->out);
+	s->received[SIG_RESULT_QUEUED] = 3;
+	model__add_sig_stats(d->model, &key, s);
+	d->out->ops->report(d->out);
+	free(s);
+}
+
+static void test_json_marks_features_off(void)
+{
+	char *out = render(true, feed_with_delivery_off);
+	const char *rec = "{\"type\":\"features_off\",\"missing\":[\"signal_deliver\"],"
+			  "\"features\":[{\"name\":\"signal_delivery\",\"text\":\"signal delivery "
+			  "(deliver records, delivered and handled counts)\",\"missing\":"
+			  "[\"signal_deliver\"]},{\"name\":\"pending_time\",\"text\":\"pending time\","
+			  "\"missing\":[\"signal_deliver\"]},{\"name\":\"handler_time\",\"text\":"
+			  "\"handler time\",\"missing\":[\"signal_deliver\"]}]}\n";
+	const char *again = out ? strstr(out + 1, rec) : NULL;
+
+	check(out && !strncmp(out, rec, strlen(rec)), "first record: %s", out);
+	check(again && again != out, "no features_off record with the report: %s", out);
+	check(strstr(out, "\"SIGUSR1\":{\"generated\":3,\"queued\":3,\"ignored\":0,"
+			  "\"already_pending\":0,\"overflow\":0,\"lose_info\":0,\"blocked\":0,"
+			  "\"delivered\":null,\"handled\":null,\"default\":null,"
+			  "\"ignored_at_delivery\":null,\"accepted\":0,\"handler_returns\":null}")
+		      != NULL, "delivery counts must be null, the rest numbers: %s", out);
+	free(out);
+}
+
+static void test_text_marks_features_off(void)
+{
+	char *out = render(false, feed_with_delivery_off);
+
+	check(strstr(out, "\nfeatures off (their tracepoints are missing on this kernel):\n"
+			  "  signal delivery (deliver records, delivered and handled counts): "
+			  "signal_deliver\n  pending time: signal_deliver\n"
+			  "  handler time: signal_deliver\n") != NULL, "features off section: %s", out);
+	/* PID COMM SIGNAL SENT RECV QUEUE IGN MERGE DLVR HNDL ACPT PEND50 PENDMAX */
+	check(strstr(out, "USR1         0     3     3     0     0     -     -     0       -       -\n")
+		      != NULL, "delivery columns must be -: %s", out);
 	free(out);
 }
 
@@ -777,6 +895,8 @@ int main(void)
 	run("histogram: buckets and quantiles", test_histogram);
 	run("fold: flush after sweep counts once", test_fold_flush_after_sweep);
 	run("fold: a burst left in a slot is settled into the model", test_fold_settle_into_model);
+	run("fold: keys differing in their last field's high bits use different sets",
+	    test_fold_slot_spreads_keys);
 	run("proc_table: pid reuse", test_proc_table_pid_reuse);
 	run("proc_table: seeding from /proc", test_proc_table_seed);
 	run("json: signal record golden with a hostile name", test_json_signal_record_golden);
@@ -789,5 +909,11 @@ int main(void)
 	run("model: munmap trims and splits shared mappings", test_munmap_trims_and_splits);
 	run("retire: over processes merged into (retired), pinned ones kept",
 	    test_retire_merges_and_pins);
+	run("features: what a missing tracepoint turns off, which programs stay out",
+	    test_features_off_and_programs_left_out);
+	run("json: features_off records, null counts of what is off",
+	    test_json_marks_features_off);
+	run("text: the report lists features off, their columns show -",
+	    test_text_marks_features_off);
 	return failures ? 1 : 0;
 }
