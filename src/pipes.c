@@ -91,7 +91,7 @@ static bool proc__over(const struct proc *p, uint64_t before_ns)
  * shell's stdout pipe). A socket (only seen at EPIPE): every process seen
  * using it is over. Its counter rows were harvested by then (retire.h).
  */
-static bool pipe_obj__closed(const struct pipe_obj *o, uint64_t before_ns)
+bool pipe_obj__closed(const struct pipe_obj *o, uint64_t before_ns)
 {
 	if (obj_kind__is_pipe(o->kind))
 		return o->last_reader.proc && o->last_writer.proc &&

@@ -85,6 +85,11 @@ static inline bool pipe_close__last_writer(const struct pipe_close_event *e)
 	return (e->mode & 2) && e->writers <= 1 && e->last_ref;
 }
 /*
+ * Nothing can use it any more since `before_ns`: a pipe or FIFO closed on
+ * both sides for the last time, a socket left by every process seen using it.
+ */
+bool pipe_obj__closed(const struct pipe_obj *o, uint64_t before_ns);
+/*
  * Retiring (src/retire.c). An object is retirable when it is closed since
  * `before_ns` (both sides closed for the last time, or every process that
  * used it over), `ipcscope sigpipe` holds no row of it and no BPF slot

@@ -31,8 +31,7 @@ bool retire__io_rows_final(struct model *m, const struct io_key *key, uint64_t b
 		return true;
 	/* fs/pipe.c frees the pipe with its last reader and writer: no I/O can follow. */
 	o = pipe_table__find(&m->pipes, &ref);
-	return o && obj_kind__is_pipe(o->kind) && o->last_reader.proc && o->last_writer.proc &&
-	       o->last_reader.ts_ns <= before_ns && o->last_writer.ts_ns <= before_ns;
+	return o && pipe_obj__closed(o, before_ns);
 }
 
 unsigned int retire__find_gone(struct model *m, uint64_t now_ns)
