@@ -162,10 +162,17 @@ static __always_inline struct fold_slot *fold__slot_of(__u64 key, __u32 *idx)
  * Decide before building a record: past cfg_fold_burst records per key in a
  * window, repeats are only counted (the first one is kept as the sample the
  * folded record will show). Counting, not sampling: no event disappears.
+ *
+ * A repeat that is only counted does not read the clock (clock__now) while
+ * jiffies have not moved since the slot last did: the slot's last_ns then
+ * trails its last repeat by less than a tick (4 ms at HZ=250), and a window
+ * ends up to a tick late. *now: the event's time if the caller read it, else
+ * 0; read here when needed.
  */
-static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 now, struct fold_ticket *t)
+static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 *now, struct fold_ticket *t)
 {
 	struct fold_slot *slot;
+	__u64 jiffies, ns;
 
 	t->slot = NULL;
 	t->idx = 0;
@@ -176,9 +183,18 @@ static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 now, struc
 	if (!slot)
 		return FOLD_EMIT;
 	t->slot = slot;
-	if (slot->key == key && now - slot->window_start_ns < cfg_fold_window_ns &&
+	jiffies = bpf_jiffies64();
+	if (slot->key == key && slot->suppressed && slot->suppressed < FOLD_REPEATS_MAX &&
+	    jiffies == slot->last_jiffies) {
+		slot->suppressed++;
+		t->gen = slot->gen;
+		return FOLD_COUNT;
+	}
+	slot->last_jiffies = jiffies;
+	ns = clock__now(now);
+	if (slot->key == key && ns - slot->window_start_ns < cfg_fold_window_ns &&
 	    slot->suppressed < FOLD_REPEATS_MAX) {
-		slot->last_ns = now;
+		slot->last_ns = ns;
 		t->gen = slot->gen;
 		if (slot->emitted < cfg_fold_burst) {
 			slot->emitted++;
@@ -190,8 +206,8 @@ static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 now, struc
 	}
 	fold__flush(slot);
 	slot->key = key;
-	slot->window_start_ns = now;
-	slot->last_ns = now;
+	slot->window_start_ns = ns;
+	slot->last_ns = ns;
 	slot->emitted = 1;
 	slot->gen++;
 	t->gen = slot->gen;

@@ -6,8 +6,8 @@
  *
  * Every call that moves data or may wait (msgsnd, msgrcv, semop, mq send and
  * receive, shmat, shmdt) is counted per (process, object, message type) in
- * the ipc_stats hash, exact under ring loss, and goes out as a folded
- * EVENT_IPC record. Creation, removal, opens and mappings are rare: one
+ * a per-CPU write-combining slot in front of the ipc_stats hash, exact under
+ * ring loss, and goes out as a folded EVENT_IPC record. Creation, removal, opens and mappings are rare: one
  * record each, never folded away.
  */
 #ifndef IPC_BPF_H
@@ -46,6 +46,8 @@
 #define SETALL 17
 #define SEM_UNDO 0x1000
 #define IPC_NOWAIT 04000
+#define MSG_EXCEPT 020000
+#define MSG_COPY 040000
 #define MAP_SHARED_BIT 0x01 /* MAP_SHARED and MAP_SHARED_VALIDATE both have it */
 #define VM_SHARED 0x8
 #define ENOMSG 42
@@ -80,25 +82,63 @@ struct {
 	__type(value, struct ipc_stats);
 } ipc_stats SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IPCSCOPE_IPC_SLOTS);
+	__type(key, __u32);
+	__type(value, struct ipc_slot);
+} ipc_slots SEC(".maps");
+
 const struct ipc_stats zero_ipc_stats = {};
 
+/* Move a slot's counters into the shared hash (atomics: other CPUs add too) and empty it. */
+static __always_inline void ipc_slot__settle(struct ipc_slot *slot)
+{
+	const __u64 *src = (const __u64 *)&slot->delta;
+	struct ipc_stats *s;
+	__u64 *dst;
+
+	if (!slot->key.pid)
+		return;
+	s = bpf_map_lookup_elem(&ipc_stats, &slot->key);
+	if (!s) {
+		if (bpf_map_update_elem(&ipc_stats, &slot->key, &zero_ipc_stats, BPF_NOEXIST) ==
+		    -E2BIG)
+			loss__count(LOSS_IPC_STATS_FULL);
+		s = bpf_map_lookup_elem(&ipc_stats, &slot->key);
+	}
+	if (s) {
+		dst = (__u64 *)s;
+		for (int i = 0; i < sizeof(*s) / sizeof(__u64); i++)
+			counter__add(&dst[i], src[i]);
+	}
+	__builtin_memset(slot, 0, sizeof(*slot));
+}
+
 /*
- * This (process, object, type)'s counters, created if new; NULL if the map is
- * full. Threads of one process share the row: updates are atomic.
+ * This CPU's counters for (process, object, type), in its write-combining
+ * slot; whoever held the slot before moves to the hash first. Per CPU, so
+ * plain adds; user space adds what the slots still hold at the end
+ * (src/tracer.c). NULL only if the slot array is missing.
  */
 static __always_inline struct ipc_stats *ipc__counters(struct task_struct *cur, __u32 kind,
 						       __u64 id, __s64 sub)
 {
 	struct ipc_key k = { .pid = cur->tgid, .kind = kind, .id = id, .sub = sub };
-	struct ipc_stats *s;
+	struct ipc_slot *slot;
+	__u32 idx;
 
 	k.start_ns = task__start_ns(cur);
-	s = bpf_map_lookup_elem(&ipc_stats, &k);
-	if (s)
-		return s;
-	if (bpf_map_update_elem(&ipc_stats, &k, &zero_ipc_stats, BPF_NOEXIST) == -E2BIG)
-		loss__count(LOSS_IPC_STATS_FULL);
-	return bpf_map_lookup_elem(&ipc_stats, &k);
+	idx = ipc_slot__index(&k);
+	slot = bpf_map_lookup_elem(&ipc_slots, &idx);
+	if (!slot)
+		return NULL;
+	if (slot->key.pid != k.pid || slot->key.kind != k.kind || slot->key.id != k.id ||
+	    slot->key.sub != k.sub || slot->key.start_ns != k.start_ns) {
+		ipc_slot__settle(slot);
+		slot->key = k;
+	}
+	return &slot->delta;
 }
 
 /* ---- the shared mapping at an address (bpf_find_vma, 5.17+) ---- */
@@ -131,9 +171,28 @@ static long vma__describe(struct task_struct *task, struct vm_area_struct *vma, 
 	return 0;
 }
 
+/* The same without the name (a helper call): what shmdt, munmap and mremap need. */
+static long vma__glance(struct task_struct *task, struct vm_area_struct *vma, void *ctx)
+{
+	struct vma_probe *p = ctx;
+
+	p->start = vma->vm_start;
+	p->end = vma->vm_end;
+	p->shared = (vma->vm_flags & VM_SHARED) != 0;
+	if (vma->vm_file)
+		p->ino = vma->vm_file->f_inode->i_ino;
+	return 0;
+}
+
 static __always_inline bool vma__find(struct task_struct *cur, __u64 addr, struct vma_probe *p)
 {
 	return bpf_find_vma(cur, addr, vma__describe, p, 0) == 0;
+}
+
+static __always_inline bool vma__find_brief(struct task_struct *cur, __u64 addr,
+					    struct vma_probe *p)
+{
+	return bpf_find_vma(cur, addr, vma__glance, p, 0) == 0;
 }
 
 /* ---- records ---- */
@@ -141,13 +200,19 @@ static __always_inline bool vma__find(struct task_struct *cur, __u64 addr, struc
 /*
  * An EVENT_IPC record through the fold: under a ping-pong, repeats of the
  * same (process, op, object, type, outcome) become one record with a count.
- * The exact counters are in ipc_stats already.
+ * The exact counters are in the ipc slots already. Admission comes first so
+ * that what only the record shows is read only when it goes out.
  */
-static __always_inline void ipc__emit(struct task_struct *cur, struct ipc_event *e)
-{
+struct ipc_emission {
 	struct fold_ticket ticket;
 	enum fold_verdict verdict;
-	__u64 now = bpf_ktime_get_ns(), key;
+	__u64 now;
+};
+
+static __always_inline bool ipc__admit(struct task_struct *cur, struct ipc_event *e, __u64 now,
+				       struct ipc_emission *em)
+{
+	__u64 key;
 
 	task_ref__ident(&e->task, cur);
 	key = fold__mix(EVENT_IPC, e->task.pid);
@@ -155,12 +220,25 @@ static __always_inline void ipc__emit(struct task_struct *cur, struct ipc_event 
 	key = fold__mix(key, (__u64)e->op << 32 | (__u32)e->err);
 	key = fold__mix(key, e->id);
 	key = fold__mix(key, e->key);
-	verdict = fold__admit(key, now, &ticket);
-	if (verdict == FOLD_COUNT)
-		return;
-	hdr__init(&e->hdr, EVENT_IPC, now);
+	em->now = now;
+	em->verdict = fold__admit(key, &em->now, &em->ticket);
+	return em->verdict != FOLD_COUNT;
+}
+
+static __always_inline void ipc__send(struct task_struct *cur, struct ipc_event *e,
+				      struct ipc_emission *em)
+{
+	hdr__init(&e->hdr, EVENT_IPC, clock__now(&em->now));
 	task_ref__name(&e->task, cur);
-	fold__finish(verdict, &ticket, e, sizeof(*e));
+	fold__finish(em->verdict, &em->ticket, e, sizeof(*e));
+}
+
+static __always_inline void ipc__emit(struct task_struct *cur, struct ipc_event *e, __u64 now)
+{
+	struct ipc_emission em;
+
+	if (ipc__admit(cur, e, now, &em))
+		ipc__send(cur, e, &em);
 }
 
 /* Failures by errno: the ones a lab asks about by name, then the rest. */
@@ -169,13 +247,13 @@ static __always_inline void ipc__count_error(struct ipc_stats *s, long ret)
 	if (!s || ret >= 0)
 		return;
 	if (ret == -ENOMSG)
-		__sync_fetch_and_add(&s->enomsg, 1);
+		s->enomsg++;
 	else if (ret == -EAGAIN)
-		__sync_fetch_and_add(&s->eagain, 1);
+		s->eagain++;
 	else if (ret == -EIDRM)
-		__sync_fetch_and_add(&s->eidrm, 1);
+		s->eidrm++;
 	else
-		__sync_fetch_and_add(&s->errors, 1);
+		s->errors++;
 }
 
 /* A message sent or received (System V or POSIX): counts, bytes, time slept, errors. */
@@ -185,17 +263,17 @@ static __always_inline void ipc__count_message(struct ipc_stats *s, bool send, l
 	if (!s)
 		return;
 	if (ret >= 0 && send) {
-		__sync_fetch_and_add(&s->sends, 1);
-		counter__add(&s->send_bytes, e->size);
-		counter__add(&s->send_blocked_ns, e->blocked_ns);
+		s->sends++;
+		s->send_bytes += e->size;
+		s->send_blocked_ns += e->blocked_ns;
 	} else if (ret >= 0) {
-		__sync_fetch_and_add(&s->receives, 1);
-		counter__add(&s->recv_bytes, e->size);
-		counter__add(&s->recv_blocked_ns, e->blocked_ns);
+		s->receives++;
+		s->recv_bytes += e->size;
+		s->recv_blocked_ns += e->blocked_ns;
 	}
 	if (e->blocked_ns) {
-		__sync_fetch_and_add(&s->waits, 1);
-		counter__add(&s->wait_ns, e->blocked_ns);
+		s->waits++;
+		s->wait_ns += e->blocked_ns;
 	}
 	ipc__count_error(s, ret);
 }
@@ -222,14 +300,16 @@ static __always_inline void ipc__enter(struct task_struct *cur, struct pt_regs *
 	switch (nr) {
 	case NR_shmdt:
 		/* ipc/shm.c newseg(): the segment's file inode number is its shmid. */
-		if (vma__find(cur, regs->di, &vp))
+		if (vma__find_brief(cur, regs->di, &vp))
 			c->id = vp.ino;
-		break;
+		c->ts = 0; /* no blocked time reported: no clock */
+		return;
 	case NR_munmap:
 	case NR_mremap:
-		if (vma__find(cur, regs->di, &vp))
+		if (vma__find_brief(cur, regs->di, &vp))
 			c->shared = vp.shared;
-		break;
+		c->ts = 0;
+		return;
 	}
 	c->ts = bpf_ktime_get_ns();
 }
@@ -247,11 +327,12 @@ static __always_inline struct ipc_call *ipc__call(struct task_struct *cur, __u32
 }
 
 /* Time the call slept: only when the thread switched out voluntarily. */
-static __always_inline __u64 ipc__slept(struct task_struct *cur, const struct ipc_call *c)
+static __always_inline __u64 ipc__slept(struct task_struct *cur, const struct ipc_call *c,
+					__u64 *now)
 {
 	if (!c || cur->nvcsw == c->nvcsw || !c->ts)
 		return 0;
-	return bpf_ktime_get_ns() - c->ts;
+	return clock__now(now) - c->ts;
 }
 
 static __always_inline void msg__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
@@ -261,13 +342,24 @@ static __always_inline void msg__exit(struct task_struct *cur, struct pt_regs *r
 	struct ipc_event e = { .id = regs->di, .size = regs->dx };
 	struct ipc_stats *s;
 	long mtype = 0;
+	__u64 now;
 
 	if (!c)
 		return;
-	e.blocked_ns = ipc__slept(cur, c);
+	now = 0;
+	e.blocked_ns = ipc__slept(cur, c, &now);
 	e.err = ret < 0 ? ret : 0;
-	/* struct msgbuf starts with the long mtype: msgsnd's as sent, msgrcv's as received. */
-	if (nr == NR_msgsnd || ret >= 0)
+	/*
+	 * struct msgbuf starts with the long mtype: msgsnd's as sent, msgrcv's
+	 * as received. A user read costs ~100 ns here (semop__exit), so a
+	 * msgrcv that asked for one positive type without MSG_EXCEPT or
+	 * MSG_COPY is not read: it got exactly that type (ipc/msg.c
+	 * convert_mode() SEARCH_EQUAL, testmsg()).
+	 */
+	if (nr == NR_msgrcv && ret >= 0 && (long)regs->r10 > 0 &&
+	    !(regs->r8 & (MSG_EXCEPT | MSG_COPY)))
+		mtype = regs->r10;
+	else if (nr == NR_msgsnd || ret >= 0)
 		bpf_probe_read_user(&mtype, sizeof(mtype), (void *)regs->si);
 	if (nr == NR_msgsnd) {
 		e.op = IPC_OP_MSGSND;
@@ -282,47 +374,71 @@ static __always_inline void msg__exit(struct task_struct *cur, struct pt_regs *r
 	e.key = mtype;
 	s = ipc__counters(cur, IPC_KIND_MSG, e.id, ret >= 0 ? mtype : 0);
 	ipc__count_message(s, nr == NR_msgsnd, ret, &e);
-	ipc__emit(cur, &e);
+	ipc__emit(cur, &e, now);
 }
 
+/* The SEM_UNDO and IPC_NOWAIT flags of a semop's first operations (user memory). */
+static __always_inline __u32 semop__flags(struct pt_regs *regs, __u64 nsops)
+{
+	__u8 sops[SEMOP_FLAGS_SEEN * SEMBUF_SIZE];
+	__u32 n = nsops < SEMOP_FLAGS_SEEN ? nsops : SEMOP_FLAGS_SEEN, flags = 0;
+
+	if (!n || bpf_probe_read_user(sops, sizeof(sops), (void *)regs->si))
+		return 0;
+	for (__u32 i = 0; i < SEMOP_FLAGS_SEEN; i++) {
+		__s16 flg;
+
+		if (i >= n)
+			break;
+		__builtin_memcpy(&flg, &sops[i * SEMBUF_SIZE + 4], sizeof(flg));
+		flags |= flg & (SEM_UNDO | IPC_NOWAIT);
+	}
+	return flags;
+}
+
+/*
+ * Reading the operations from user memory costs ~100 ns here, more than the
+ * rest of the call's accounting (BENCHMARKS.md), so it is done only when
+ * needed: when the record goes out (it shows the flags), and to count
+ * SEM_UNDO exactly when the call may have had it. ipc/sem.c
+ * do_semtimedop() calls find_alloc_undo() -> get_undo_list(), which gives
+ * the process its undo list, before a SEM_UNDO operation can succeed: a
+ * call that succeeded while the process has no undo list had no SEM_UNDO.
+ */
 static __always_inline void semop__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
 					__u32 nr)
 {
 	struct ipc_call *c = ipc__call(cur, nr);
 	struct ipc_event e = { .op = IPC_OP_SEMOP, .id = regs->di, .size = regs->dx };
-	__u8 sops[SEMOP_FLAGS_SEEN * SEMBUF_SIZE];
+	struct ipc_emission em;
 	struct ipc_stats *s;
-	__u32 n = e.size < SEMOP_FLAGS_SEEN ? e.size : SEMOP_FLAGS_SEEN;
+	bool out;
+	__u64 now;
 
 	if (!c)
 		return;
-	e.blocked_ns = ipc__slept(cur, c);
+	now = 0;
+	e.blocked_ns = ipc__slept(cur, c, &now);
 	e.err = ret < 0 ? ret : 0;
-	if (n && !bpf_probe_read_user(sops, sizeof(sops), (void *)regs->si)) {
-		for (__u32 i = 0; i < SEMOP_FLAGS_SEEN; i++) {
-			__s16 flg;
-
-			if (i >= n)
-				break;
-			__builtin_memcpy(&flg, &sops[i * SEMBUF_SIZE + 4], sizeof(flg));
-			e.flags |= flg & (SEM_UNDO | IPC_NOWAIT);
-		}
-	}
+	out = ipc__admit(cur, &e, now, &em);
+	if (out || (ret == 0 && cur->sysvsem.undo_list))
+		e.flags = semop__flags(regs, e.size);
 	s = ipc__counters(cur, IPC_KIND_SEM, e.id, 0);
 	if (s) {
 		if (ret == 0) {
-			__sync_fetch_and_add(&s->semop_calls, 1);
-			counter__add(&s->sem_ops, e.size);
+			s->semop_calls++;
+			s->sem_ops += e.size;
 			if (e.flags & SEM_UNDO)
-				__sync_fetch_and_add(&s->undo, 1);
+				s->undo++;
 		}
 		if (e.blocked_ns) {
-			__sync_fetch_and_add(&s->waits, 1);
-			counter__add(&s->wait_ns, e.blocked_ns);
+			s->waits++;
+			s->wait_ns += e.blocked_ns;
 		}
 		ipc__count_error(s, ret);
 	}
-	ipc__emit(cur, &e);
+	if (out)
+		ipc__send(cur, &e, &em);
 }
 
 static __always_inline void mq__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
@@ -333,12 +449,14 @@ static __always_inline void mq__exit(struct task_struct *cur, struct pt_regs *re
 	struct ipc_event e = {};
 	struct ipc_stats *s;
 	__u32 prio = 0;
+	__u64 now;
 
 	if (!c || !file)
 		return;
+	now = 0;
 	e.id = file->f_inode->i_ino;
 	e.dev = file->f_inode->i_sb->s_dev;
-	e.blocked_ns = ipc__slept(cur, c);
+	e.blocked_ns = ipc__slept(cur, c, &now);
 	e.err = ret < 0 ? ret : 0;
 	if (nr == NR_mq_timedsend) {
 		e.op = IPC_OP_MQ_SEND;
@@ -353,7 +471,7 @@ static __always_inline void mq__exit(struct task_struct *cur, struct pt_regs *re
 	e.key = prio;
 	s = ipc__counters(cur, IPC_KIND_MQ, e.id, ret >= 0 ? prio : 0);
 	ipc__count_message(s, nr == NR_mq_timedsend, ret, &e);
-	ipc__emit(cur, &e);
+	ipc__emit(cur, &e, now);
 }
 
 static __always_inline void shm_attach__exit(struct task_struct *cur, struct pt_regs *regs,
@@ -381,12 +499,12 @@ static __always_inline void shm_attach__exit(struct task_struct *cur, struct pt_
 	s = ipc__counters(cur, IPC_KIND_SHM, e.id, 0);
 	if (s) {
 		if (!e.err && nr == NR_shmat)
-			__sync_fetch_and_add(&s->attaches, 1);
+			s->attaches++;
 		else if (!e.err)
-			__sync_fetch_and_add(&s->detaches, 1);
+			s->detaches++;
 		ipc__count_error(s, e.err);
 	}
-	ipc__emit(cur, &e);
+	ipc__emit(cur, &e, 0);
 }
 
 /* shmget, msgget, semget and the *ctl calls that change an object. */
@@ -437,7 +555,7 @@ static __always_inline void ipc_admin__exit(struct task_struct *cur, struct pt_r
 	}
 	if (e.err)
 		e.id = nr == NR_shmctl || nr == NR_msgctl || nr == NR_semctl ? regs->di : 0;
-	ipc__emit(cur, &e);
+	ipc__emit(cur, &e, 0);
 }
 
 static __always_inline void mq_notify__exit(struct task_struct *cur, struct pt_regs *regs,
@@ -453,7 +571,7 @@ static __always_inline void mq_notify__exit(struct task_struct *cur, struct pt_r
 		e.dev = file->f_inode->i_sb->s_dev;
 	}
 	e.flags = regs->si != 0; /* 0: the registration was removed */
-	ipc__emit(cur, &e);
+	ipc__emit(cur, &e, 0);
 }
 
 /* A MAP_SHARED mmap (described from the new vma), or munmap/mremap of one. */

@@ -146,6 +146,19 @@ static __always_inline void hdr__init(struct event_header *hdr, __u32 type, __u6
 	hdr->span_us = 0;
 }
 
+/*
+ * The time of the event being handled, read at most once and only when
+ * needed: bpf_ktime_get_ns() costs ~45 ns here (an indirect call to the
+ * clocksource through a retpoline, BENCHMARKS.md), as much as the rest of
+ * a folded event's work. *now is 0 until read.
+ */
+static __always_inline __u64 clock__now(__u64 *now)
+{
+	if (!*now)
+		*now = bpf_ktime_get_ns();
+	return *now;
+}
+
 /* A shared counter: atomic, and no locked add at all when there is nothing to add. */
 static __always_inline void counter__add(__u64 *dst, __u64 v)
 {

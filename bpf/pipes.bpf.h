@@ -325,15 +325,15 @@ static __always_inline void epipe__emit(struct task_struct *cur, int fd, const s
 	struct epipe_event e = {};
 	struct fold_ticket ticket;
 	enum fold_verdict verdict;
-	__u64 now = bpf_ktime_get_ns(), key;
+	__u64 now = 0, key;
 
 	key = fold__mix(EVENT_EPIPE, cur->tgid);
 	key = fold__mix(key, obj->ino);
 	key = fold__mix(key, (__u64)obj->dev << 32 | (__u32)fd);
-	verdict = fold__admit(key, now, &ticket);
+	verdict = fold__admit(key, &now, &ticket);
 	if (verdict == FOLD_COUNT)
 		return;
-	hdr__init(&e.hdr, EVENT_EPIPE, now);
+	hdr__init(&e.hdr, EVENT_EPIPE, clock__now(&now));
 	task_ref__fill(&e.task, cur);
 	e.object = *obj;
 	e.fd = fd;

@@ -147,11 +147,11 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	e.blocked = (task->blocked.sig[0] >> (sig - 1)) & 1;
 	if (sig == SIGPIPE && task == cur && e.syscall_nr >= 0 && nr__writes(e.syscall_nr))
 		sigpipe__object(cur, &e.object, e.syscall_nr);
-	now = bpf_ktime_get_ns();
+	now = 0;
 	if (cfg_pending_timing && (result == SIG_RESULT_QUEUED || result == SIG_RESULT_LOSE_INFO)) {
 		st = proc_sig_state__get(task);
 		if (st)
-			pending__push(st, sig, now);
+			pending__push(st, sig, clock__now(&now));
 	}
 
 	/* The key holds everything sig_generate__count() reads from the record. */
@@ -161,12 +161,12 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	key = fold__mix(key, e.target.start_ns);
 	key = fold__mix(key, (__u64)sig << 24 | result << 16 | e.via << 8 | e.blocked);
 	key = fold__mix(key, e.object.ino);
-	verdict = fold__admit(key, now, &ticket);
+	verdict = fold__admit(key, &now, &ticket);
 	if (verdict == FOLD_EMIT || !fold__defer(&ticket, false, 0, false))
 		sig_generate__count(&e, 1);
 	if (verdict == FOLD_COUNT)
 		return 0; /* counted by fold__settle() when the slot's window ends */
-	hdr__init(&e.hdr, EVENT_SIG_GENERATE, now);
+	hdr__init(&e.hdr, EVENT_SIG_GENERATE, clock__now(&now));
 	task_ref__name(&e.target, task);
 	task_ref__name(&e.context, cur);
 	if (e.has_sender)
@@ -255,7 +255,7 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 		if (!sig)
 			return 0;
 	}
-	now = bpf_ktime_get_ns();
+	now = 0;
 	ts = st ? pending__pop(st, sig) : 0;
 	if (!sig__wanted(sig) || !proc__wanted(cur->tgid))
 		return 0;
@@ -269,7 +269,7 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 		handler = 0; /* only SIG_DFL makes a signal fatal */
 	e.handler = handler;
 	e.action = handler == 0 ? ACTION_DEFAULT : handler == 1 ? ACTION_IGNORE : ACTION_HANDLER;
-	if (ts && ts <= now) {
+	if (ts && ts <= clock__now(&now)) {
 		e.pending_ns = now - ts;
 		e.pending_known = 1;
 	}
@@ -277,7 +277,7 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 
 	if (e.action == ACTION_HANDLER) {
 		if (cfg_handler_timing)
-			handler__push(cur, sig, now);
+			handler__push(cur, sig, clock__now(&now));
 	}
 	else if (e.action == ACTION_DEFAULT && !(NONFATAL_DEFAULT_MASK & SIGBIT(sig)) &&
 		 (st || (st = proc_sig_state__get(cur))))
@@ -287,12 +287,12 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 	key = fold__mix(EVENT_SIG_DELIVER, e.task.pid);
 	key = fold__mix(key, e.task.start_ns);
 	key = fold__mix(key, (__u64)sig << 8 | e.action);
-	verdict = fold__admit(key, now, &ticket);
+	verdict = fold__admit(key, &now, &ticket);
 	if (verdict == FOLD_EMIT || !fold__defer(&ticket, e.pending_known, e.pending_ns, true))
 		count_deliver(&e);
 	if (verdict == FOLD_COUNT)
 		return 0;
-	hdr__init(&e.hdr, EVENT_SIG_DELIVER, now);
+	hdr__init(&e.hdr, EVENT_SIG_DELIVER, clock__now(&now));
 	task_ref__name(&e.task, cur);
 	fold__finish(verdict, &ticket, &e, sizeof(e));
 	return 0;

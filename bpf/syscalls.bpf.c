@@ -39,14 +39,14 @@ static __always_inline bool emit_named(void *rec, __u32 size, __u32 type, __u64 
 	struct event_header *hdr = rec;
 	struct task_ref *task = (struct task_ref *)(hdr + 1);
 	struct fold_ticket ticket;
-	enum fold_verdict verdict = fold__admit(key, now, &ticket);
+	enum fold_verdict verdict = fold__admit(key, &now, &ticket);
 	bool deferred = false;
 
 	if (verdict != FOLD_EMIT && (type == EVENT_SIG_ACCEPT || type == EVENT_SIG_HANDLER_RETURN))
 		deferred = fold__defer(&ticket, has_value, value, hist);
 	if (verdict == FOLD_COUNT)
 		return deferred;
-	hdr__init(hdr, type, now);
+	hdr__init(hdr, type, clock__now(&now));
 	task_ref__name(task, cur);
 	fold__finish(verdict, &ticket, rec, size);
 	return deferred;
@@ -57,8 +57,7 @@ static __always_inline void emit_accept(struct task_struct *cur, int sig, __u8 v
 	struct proc_sig_state *st = proc_sig_state__peek(cur);
 	struct sig_accept_event e = {};
 	struct sig_stats *s;
-	__u64 now = bpf_ktime_get_ns();
-	__u64 ts, key;
+	__u64 now = 0, ts, key;
 
 	if (sig < 1 || sig > IPCSCOPE_NSIG)
 		return;
@@ -67,7 +66,7 @@ static __always_inline void emit_accept(struct task_struct *cur, int sig, __u8 v
 		return;
 	e.sig = sig;
 	e.via = via;
-	if (ts && ts <= now) {
+	if (ts && ts <= clock__now(&now)) {
 		e.pending_ns = now - ts;
 		e.pending_known = 1;
 	}
@@ -164,8 +163,7 @@ static __always_inline void on_sigprocmask_exit(struct task_struct *cur, long re
 	key = fold__mix(EVENT_SIGPROCMASK, e.task.pid);
 	key = fold__mix(key, e.old_mask);
 	key = fold__mix(key, e.new_mask);
-	emit_named(&e, sizeof(e), EVENT_SIGPROCMASK, bpf_ktime_get_ns(), key, cur, false, 0,
-		   false);
+	emit_named(&e, sizeof(e), EVENT_SIGPROCMASK, 0, key, cur, false, 0, false);
 }
 
 /* Report the action rt_sigaction installed, as the kernel now holds it. */
@@ -190,8 +188,7 @@ static __always_inline void on_sigaction_exit(struct task_struct *cur, struct pt
 	task_ref__ident(&e.task, cur);
 	key = fold__mix(EVENT_SIGACTION, e.task.pid);
 	key = fold__mix(key, (__u64)sig << 32 | (e.handler & 0xffffffff));
-	emit_named(&e, sizeof(e), EVENT_SIGACTION, bpf_ktime_get_ns(), key, cur, false, 0,
-		   false);
+	emit_named(&e, sizeof(e), EVENT_SIGACTION, 0, key, cur, false, 0, false);
 }
 
 static __always_inline bool fd_is_signalfd(struct task_struct *cur, unsigned int fd)

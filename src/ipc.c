@@ -615,6 +615,36 @@ static int ipc_user__add_type(struct ipc_user *u, const struct ipc_key *key,
 	return 0;
 }
 
+static bool retired_lately(const struct ipc_table *t, unsigned int kind, uint64_t id)
+{
+	for (unsigned int i = 0; i < t->retired_n; i++)
+		if (t->retired[i].kind == kind && t->retired[i].id == id)
+			return true;
+	return false;
+}
+
+static void remember_retired(struct ipc_table *t, const struct ipc_obj *o)
+{
+	t->retired[t->retired_next] = (struct ipc_retired_id){ .kind = o->kind, .id = o->id };
+	t->retired_next = (t->retired_next + 1) % IPC_RETIRED_RECENT;
+	if (t->retired_n < IPC_RETIRED_RECENT)
+		t->retired_n++;
+}
+
+/* What a row adds to its process's own totals. */
+static void proc__add_ipc(struct proc *p, const struct ipc_key *key, const struct ipc_stats *s)
+{
+	if (key->kind == IPC_KIND_MSG || key->kind == IPC_KIND_MQ) {
+		p->msgs_sent += s->sends;
+		p->msgs_received += s->receives;
+	}
+	if (key->kind == IPC_KIND_SEM) {
+		p->sem_waits += s->waits;
+		p->sem_wait_ns += s->wait_ns;
+	}
+	p->involved = true;
+}
+
 int ipc_table__add_stats(struct ipc_table *t, struct proc *p, const struct ipc_key *key,
 			 const struct ipc_stats *s)
 {
@@ -625,20 +655,17 @@ int ipc_table__add_stats(struct ipc_table *t, struct proc *p, const struct ipc_k
 
 	if (key->kind < IPC_KIND_SHM || key->kind >= IPC_KIND_MAX)
 		return 0;
-	if (!(o = ipc_table__get(t, key->kind, key->id)) || !(u = ipc_obj__user(o, p)))
+	o = ipc_table__find(t, key->kind, key->id);
+	if (!o && retired_lately(t, key->kind, key->id)) {
+		proc__add_ipc(p, key, s); /* a late row: its object's record is gone */
+		return 0;
+	}
+	if (!(o = o ? o : ipc_table__get(t, key->kind, key->id)) || !(u = ipc_obj__user(o, p)))
 		return -1;
 	dst = (__u64 *)&u->st;
 	for (size_t i = 0; i < sizeof(*s) / sizeof(__u64); i++)
 		dst[i] += src[i];
-	if (key->kind == IPC_KIND_MSG || key->kind == IPC_KIND_MQ) {
-		p->msgs_sent += s->sends;
-		p->msgs_received += s->receives;
-	}
-	if (key->kind == IPC_KIND_SEM) {
-		p->sem_waits += s->waits;
-		p->sem_wait_ns += s->wait_ns;
-	}
-	p->involved = true;
+	proc__add_ipc(p, key, s);
 	return ipc_user__add_type(u, key, s);
 }
 
@@ -747,6 +774,7 @@ static unsigned int retire_objects(struct ipc_table *t, unsigned int keep, uint6
 			t->first = next;
 		if (t->last == o)
 			t->last = prev;
+		remember_retired(t, o);
 		ipc_obj__free(o);
 		n++;
 	}

@@ -3,7 +3,7 @@
  * System V shared memory, message queues and semaphores, POSIX message
  * queues, and shared mappings (file, anonymous, System V, /dev/shm, memfd)
  * as ipcscope saw them: who created, used, mapped and removed each object.
- * Counters come from the BPF ipc_stats map (exact); lifecycles and mappings
+ * Counters come from the BPF ipc_stats map and its per-CPU slots (exact); lifecycles and mappings
  * from EVENT_IPC, EVENT_MAP and EVENT_IPC_OPEN records. Part of the model.
  */
 #ifndef IPC_H
@@ -99,6 +99,14 @@ struct proc_ipc {
 	uint64_t shared_now; /* bytes mapped shared now */
 };
 
+/* The last IPC_RETIRED_RECENT objects retired, oldest overwritten first. */
+#define IPC_RETIRED_RECENT 4096
+
+struct ipc_retired_id {
+	uint8_t kind;
+	uint64_t id;
+};
+
 struct ipc_table {
 	struct ipc_obj *buckets[IPC_TABLE_BUCKETS];
 	struct ipc_obj *first, *last;
@@ -107,6 +115,14 @@ struct ipc_table {
 	uint32_t devshm_dev; /* s_dev of /dev/shm, to tell shm_open files */
 	const char *procfs;  /* "/proc": for names of objects that existed before */
 	struct proc_table *procs; /* to name a creator /proc/sysvipc gives by pid */
+	/*
+	 * Counters a BPF per-CPU slot still held when their object retired come
+	 * later (src/tracer.c): they then go to the process only, instead of
+	 * bringing the object back with no name. Searched only for a row whose
+	 * object is unknown.
+	 */
+	struct ipc_retired_id retired[IPC_RETIRED_RECENT];
+	unsigned int retired_next, retired_n;
 };
 
 /*

@@ -410,6 +410,7 @@ struct fold_slot {
 	__u64 key;		/* hash of what makes two events "the same" */
 	__u64 window_start_ns;
 	__u64 last_ns;
+	__u64 last_jiffies;	/* jiffies when last_ns was read (fold.bpf.h fold__admit) */
 	__u32 emitted;		/* records emitted in this window */
 	__u32 suppressed;	/* repeats folded since the window began */
 	__u32 gen;		/* bumped when the slot starts a new window */
@@ -527,6 +528,25 @@ struct ipc_stats {
 	__u64 undo;		    /* semop calls with SEM_UNDO */
 	__u64 attaches, detaches;   /* shmat, shmdt */
 	__u64 enomsg, eagain, eidrm, errors; /* failures (errors: any other errno) */
+};
+
+/*
+ * Per-CPU write-combining slots in front of the ipc_stats hash (bpf/ipc.bpf.h),
+ * like io_slot: a ping-pong costs no shared-map update per call. The index
+ * ends with a multiply so that every mixed-in field reaches its low bits.
+ */
+#define IPCSCOPE_IPC_SLOTS 256
+
+static inline __u32 ipc_slot__index(const struct ipc_key *k)
+{
+	__u64 h = ipcscope_mix(ipcscope_mix(ipcscope_mix(k->pid, k->id), (__u64)k->sub), k->kind);
+
+	return (__u32)((h * 0x9e3779b97f4a7c15ULL) >> 40) % IPCSCOPE_IPC_SLOTS;
+}
+
+struct ipc_slot {
+	struct ipc_key key; /* pid 0: empty */
+	struct ipc_stats delta;
 };
 
 /* Values of the watch map (-p PID and -- COMMAND). */

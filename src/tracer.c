@@ -289,7 +289,33 @@ int tracer__io_counters(struct tracer *t, const struct io_key *key, struct io_st
 	return found ? 0 : -ENOENT;
 }
 
-/* Every (process, IPC object, message type) row of the ipc_stats hash. */
+typedef int (*ipc_slot_fn)(void *ctx, const struct ipc_key *key, const struct ipc_stats *delta);
+
+/* Calls fn for what each CPU's IPC write-combining slots hold now. */
+static int for_each_ipc_slot(struct tracer *t, ipc_slot_fn fn, void *ctx)
+{
+	int fd = bpf_map__fd(t->skel->maps.ipc_slots), ncpus = t->fold.ncpus, err = 0;
+	struct ipc_slot *slots = calloc((size_t)ncpus, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (uint32_t i = 0; !err && i < IPCSCOPE_IPC_SLOTS; i++) {
+		if (bpf_map_lookup_elem(fd, &i, slots))
+			continue;
+		for (int c = 0; !err && c < ncpus; c++)
+			if (slots[c].key.pid)
+				err = fn(ctx, &slots[c].key, &slots[c].delta);
+	}
+	free(slots);
+	return err;
+}
+
+static int ipc_slot_into_model(void *ctx, const struct ipc_key *key, const struct ipc_stats *delta)
+{
+	return model__add_ipc_stats(ctx, key, delta);
+}
+
+/* Every (process, IPC object, message type) row of the ipc_stats hash, then the slots. */
 static int read_ipc_stats(struct tracer *t, struct model *m)
 {
 	int fd = bpf_map__fd(t->skel->maps.ipc_stats), err = 0;
@@ -303,7 +329,7 @@ static int read_ipc_stats(struct tracer *t, struct model *m)
 		key = next;
 		prev = &key;
 	}
-	return err;
+	return err ? err : for_each_ipc_slot(t, ipc_slot_into_model, m);
 }
 
 int tracer__read_stats(struct tracer *t, struct model *m)
@@ -425,10 +451,13 @@ out:
 }
 
 /*
- * Marks the pipes whose counters a per-CPU write-combining slot still holds:
- * they must not retire yet. Slots cannot be emptied from here (BPF on their
- * CPU writes them without atomics); bpf/pipes.bpf.h empties a slot into the
- * hash when its process closes the pipe on that CPU.
+ * Marks the pipes whose counters a per-CPU write-combining slot still
+ * holds: they must not retire yet. Slots cannot be emptied from here (BPF
+ * on their CPU writes them without atomics); bpf/pipes.bpf.h empties a slot
+ * into the hash when its process closes the pipe on that CPU. IPC slots
+ * are not marked: nothing empties them but a takeover, so they would hold
+ * objects and processes for as long as nothing else hashes there; their
+ * rows come late instead (src/retired_ids.h, ipc.h retired).
  */
 static int mark_slot_held(struct tracer *t, struct model *m)
 {

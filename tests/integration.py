@@ -859,6 +859,30 @@ def test_sysv_msgq_types_and_receive_order(ctx):
            (k + l, k + l), "process msgs_sent / msgs_received")
 
 
+def test_sysv_msgq_more_types_than_slots_stay_exact(ctx):
+    # 600 types x 2 rounds: more (process, queue, type) rows than the 256
+    # per-CPU slots, so rows move to the hash while traffic goes on.
+    types, rounds = 600, 2
+    run = ctx.trace(["ipc_msg_types", str(types), str(rounds)])
+    parent, child, msqid = run.pid("parent"), run.pid("child"), run.pid("msqid")
+    q = one([r for r in run.of_type("msgq") if r["msqid"] == msqid], "msgq records")
+    want_types = {str(t): rounds for t in range(1, types + 1)}
+    total = rounds * sum(t % 64 + 1 for t in range(1, types + 1))
+    got = [(s["pid"], s["msgs"], s["bytes"]) for s in q["senders"]]
+    expect(got, [(parent, types * rounds, total)], "senders (pid, msgs, bytes)")
+    expect(q["senders"][0]["types"] == want_types, True,
+           "every type sent %d times (differences: %s)" % (rounds, sorted(
+               set(q["senders"][0]["types"].items()) ^ set(want_types.items()))[:6]))
+    got = [(r["pid"], r["msgs"], r["bytes"]) for r in q["receivers"]]
+    expect(got, [(child, types * rounds, total)], "receivers (pid, msgs, bytes)")
+    expect(q["receivers"][0]["types"] == want_types, True,
+           "every type received %d times, by number and as any (differences: %s)" % (
+               rounds, sorted(set(q["receivers"][0]["types"].items())
+                              ^ set(want_types.items()))[:6]))
+    expect((run.process(parent)["msgs_sent"], run.process(child)["msgs_received"]),
+           (types * rounds, types * rounds), "process msgs_sent / msgs_received")
+
+
 def test_semaphore_wait_is_timed(ctx):
     wait_ms = 250
     run = ctx.trace(["ipc_sem", str(wait_ms)])

@@ -882,6 +882,44 @@ static void test_retire_merges_and_pins(void)
 	model__free(&m);
 }
 
+/*
+ * A per-CPU slot may still hold a process's counters for a queue when the
+ * queue retires: they come later and go to the process, without bringing
+ * the queue back as a record with no name.
+ */
+static void test_retire_late_ipc_row_goes_to_its_process(void)
+{
+	struct retire_policy pol = { .keep = 0, .grace_ns = SEC_NS, .shown = shown_if_involved };
+	struct ipc_key key = { .pid = 200, .start_ns = 200000, .kind = IPC_KIND_MSG, .id = 77,
+			       .sub = 1 };
+	struct ipc_stats s = { .sends = 2, .send_bytes = 64 };
+	struct ipc_obj *o;
+	struct proc *p;
+	struct model m;
+
+	CHECK_INT(model__init(&m), 0);
+	p = retire_proc(&m, 200, 0, true); /* alive: it stays by name */
+	CHECK_INT(model__add_ipc_stats(&m, &key, &s), 0);
+	o = ipc_table__find(&m.ipc, IPC_KIND_MSG, 77);
+	check(o != NULL, "the queue from its first row");
+	if (!o) {
+		model__free(&m);
+		return;
+	}
+	o->removed = true;
+	o->removed_ns = SEC_NS / 2;
+	CHECK_INT(retire__run(&m, &pol, 3 * SEC_NS), 0);
+	CHECK_INT(m.retired.ipc_objects, 1);
+	check(!ipc_table__find(&m.ipc, IPC_KIND_MSG, 77), "the removed queue retired");
+	CHECK_INT(model__add_ipc_stats(&m, &key, &s), 0);
+	check(!ipc_table__find(&m.ipc, IPC_KIND_MSG, 77), "a late row does not bring it back");
+	CHECK_INT(p->msgs_sent, 4);
+	key.id = 78; /* a queue never retired is still created by its first row */
+	CHECK_INT(model__add_ipc_stats(&m, &key, &s), 0);
+	check(ipc_table__find(&m.ipc, IPC_KIND_MSG, 78) != NULL, "a new queue from a row");
+	model__free(&m);
+}
+
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
@@ -909,6 +947,8 @@ int main(void)
 	run("model: munmap trims and splits shared mappings", test_munmap_trims_and_splits);
 	run("retire: over processes merged into (retired), pinned ones kept",
 	    test_retire_merges_and_pins);
+	run("retire: a late IPC row for a retired queue goes to its process only",
+	    test_retire_late_ipc_row_goes_to_its_process);
 	run("features: what a missing tracepoint turns off, which programs stay out",
 	    test_features_off_and_programs_left_out);
 	run("json: features_off records, null counts of what is off",
