@@ -342,11 +342,10 @@ static __always_inline void msg__exit(struct task_struct *cur, struct pt_regs *r
 	struct ipc_event e = { .id = regs->di, .size = regs->dx };
 	struct ipc_stats *s;
 	long mtype = 0;
-	__u64 now;
+	__u64 now = 0;
 
 	if (!c)
 		return;
-	now = 0;
 	e.blocked_ns = ipc__slept(cur, c, &now);
 	e.err = ret < 0 ? ret : 0;
 	/*
@@ -413,11 +412,10 @@ static __always_inline void semop__exit(struct task_struct *cur, struct pt_regs 
 	struct ipc_emission em;
 	struct ipc_stats *s;
 	bool out;
-	__u64 now;
+	__u64 now = 0;
 
 	if (!c)
 		return;
-	now = 0;
 	e.blocked_ns = ipc__slept(cur, c, &now);
 	e.err = ret < 0 ? ret : 0;
 	out = ipc__admit(cur, &e, now, &em);
@@ -449,11 +447,10 @@ static __always_inline void mq__exit(struct task_struct *cur, struct pt_regs *re
 	struct ipc_event e = {};
 	struct ipc_stats *s;
 	__u32 prio = 0;
-	__u64 now;
+	__u64 now = 0;
 
 	if (!c || !file)
 		return;
-	now = 0;
 	e.id = file->f_inode->i_ino;
 	e.dev = file->f_inode->i_sb->s_dev;
 	e.blocked_ns = ipc__slept(cur, c, &now);
