@@ -142,16 +142,23 @@ static __always_inline bool io_slot__holds(const struct io_slot *slot, const str
 	       slot->key.dev == key->dev && slot->key.start_ns == key->start_ns;
 }
 
+/* This CPU's slot for (current process, obj), and the key it must hold. */
+static __always_inline struct io_slot *io__slot(struct task_struct *cur,
+						const struct obj_ref *obj, struct io_key *key)
+{
+	__u32 idx;
+
+	io_key__fill(key, cur, obj);
+	idx = io_slot__index(key);
+	return bpf_map_lookup_elem(&io_slots, &idx);
+}
+
 static __always_inline struct io_stats *io__counters(struct task_struct *cur,
 						     const struct obj_ref *obj)
 {
 	struct io_key key = {};
-	struct io_slot *slot;
-	__u32 idx;
+	struct io_slot *slot = io__slot(cur, obj, &key);
 
-	io_key__fill(&key, cur, obj);
-	idx = io_slot__index(&key);
-	slot = bpf_map_lookup_elem(&io_slots, &idx);
 	if (!slot)
 		return NULL;
 	if (!io_slot__holds(slot, &key)) {
@@ -510,12 +517,8 @@ static __always_inline void fifo__opened(struct task_struct *cur, struct pt_regs
 static __always_inline void io__settle_closing(struct task_struct *cur, const struct obj_ref *obj)
 {
 	struct io_key key = {};
-	struct io_slot *slot;
-	__u32 idx;
+	struct io_slot *slot = io__slot(cur, obj, &key);
 
-	io_key__fill(&key, cur, obj);
-	idx = io_slot__index(&key);
-	slot = bpf_map_lookup_elem(&io_slots, &idx);
 	if (slot && io_slot__holds(slot, &key))
 		io_slot__settle(slot);
 }
