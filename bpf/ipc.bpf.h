@@ -288,11 +288,9 @@ static __always_inline void ipc__enter(struct task_struct *cur, struct pt_regs *
 
 	if (!proc__wanted(cur->tgid))
 		return;
-	c = bpf_task_storage_get(&ipc_calls, cur, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!c) {
-		loss__count(LOSS_STORAGE);
+	c = task_storage__get_or_create(&ipc_calls, cur);
+	if (!c)
 		return;
-	}
 	c->nr_plus_1 = nr + 1;
 	c->nvcsw = cur->nvcsw;
 	c->id = 0;

@@ -89,6 +89,27 @@ static __always_inline bool emit(void *rec, __u32 size)
 	return true;
 }
 
+/*
+ * Task storage of map for task, created if missing; NULL (counted lost) only
+ * if it cannot be. A create fails when it races another CPU's: the first
+ * storage of a task loses the cmpxchg of task->bpf_storage with -EAGAIN
+ * (kernel/bpf/bpf_local_storage.c bpf_local_storage_alloc), and the same
+ * map's entry with -EEXIST (BPF_NOEXIST). A parent creating its child's
+ * proc_sig_states at kill() while the child creates its io_calls does
+ * that. The second try finds the storage, or the winner's entry.
+ */
+#define task_storage__get_or_create(map, task)                                                 \
+	({                                                                                     \
+		void *__v = bpf_task_storage_get(map, task, NULL,                              \
+						 BPF_LOCAL_STORAGE_GET_F_CREATE);               \
+		if (!__v)                                                                      \
+			__v = bpf_task_storage_get(map, task, NULL,                            \
+						   BPF_LOCAL_STORAGE_GET_F_CREATE);             \
+		if (!__v)                                                                      \
+			loss__count(LOSS_STORAGE);                                             \
+		__v;                                                                           \
+	})
+
 /* Identity of a process: pid plus its leader's start time (pids are reused). */
 /* BTF-typed pointers (tp_btf args, current): plain loads, no helper calls. */
 static __always_inline __u64 task__start_ns(struct task_struct *task)

@@ -278,11 +278,9 @@ static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *r
 	if (may_block) {
 		if (c->tid == cur->pid)
 			c->tid = 0; /* a stale entry must not pass for this call */
-		c = bpf_task_storage_get(&io_calls, cur, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (!c) {
-			loss__count(LOSS_STORAGE);
+		c = task_storage__get_or_create(&io_calls, cur);
+		if (!c)
 			return;
-		}
 		c->ts = bpf_ktime_get_ns();
 	} else {
 		c->ts = 0;

@@ -78,13 +78,7 @@ const struct sig_stats zero_sig_stats = {};
 
 static __always_inline struct proc_sig_state *proc_sig_state__get(struct task_struct *task)
 {
-	struct proc_sig_state *st;
-
-	st = bpf_task_storage_get(&proc_sig_states, task->group_leader, NULL,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!st)
-		loss__count(LOSS_STORAGE);
-	return st;
+	return task_storage__get_or_create(&proc_sig_states, task->group_leader);
 }
 
 /* Only where something was recorded before: no allocation on the hot path. */
@@ -95,12 +89,7 @@ static __always_inline struct proc_sig_state *proc_sig_state__peek(struct task_s
 
 static __always_inline struct thread_sig_state *thread_sig_state__get(struct task_struct *task)
 {
-	struct thread_sig_state *st;
-
-	st = bpf_task_storage_get(&thread_sig_states, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!st)
-		loss__count(LOSS_STORAGE);
-	return st;
+	return task_storage__get_or_create(&thread_sig_states, task);
 }
 
 static __always_inline struct sig_stats *sig_stats__get(__u32 pid, __u64 start_ns, int sig)

@@ -161,7 +161,8 @@ class Context:
             " ".join(workload_argv), run.rc, run.stderr[-1000:])
         summary = run.of_type("summary")
         expect(len(summary), 1, "summary records")
-        expect(summary[0]["lost"], 0, "events lost in a quiet run")
+        expect(summary[0]["lost"], 0, "events lost in a quiet run (%s)" % [
+            (r.get("reason"), r.get("count")) for r in run.of_type("lost")])
         return run
 
 
