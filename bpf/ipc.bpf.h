@@ -15,6 +15,7 @@
 
 #include "fold.bpf.h"
 #include "files.bpf.h"
+#include "offcpu.bpf.h"
 
 /* arch/x86/entry/syscalls/syscall_64.tbl */
 #define NR_mmap 9
@@ -61,7 +62,7 @@ const volatile __u32 cfg_devshm_dev = 0;
 
 /* A call in flight, sys_enter to sys_exit: it may sleep on another CPU. */
 struct ipc_call {
-	__u64 ts;
+	struct offcpu_mark mark; /* untimed for shmdt, munmap, mremap */
 	__u64 nvcsw;  /* voluntary switches at entry: changed means it slept */
 	__u64 id;     /* shmdt: the segment at the address */
 	__u32 nr_plus_1;
@@ -300,16 +301,16 @@ static __always_inline void ipc__enter(struct task_struct *cur, struct pt_regs *
 		/* ipc/shm.c newseg(): the segment's file inode number is its shmid. */
 		if (vma__find_brief(cur, regs->di, &vp))
 			c->id = vp.ino;
-		c->ts = 0; /* no blocked time reported: no clock */
+		offcpu__untimed(&c->mark); /* no blocked time reported */
 		return;
 	case NR_munmap:
 	case NR_mremap:
 		if (vma__find_brief(cur, regs->di, &vp))
 			c->shared = vp.shared;
-		c->ts = 0;
+		offcpu__untimed(&c->mark);
 		return;
 	}
-	c->ts = bpf_ktime_get_ns();
+	offcpu__mark(cur, &c->mark);
 }
 
 /* ---- sys_exit ---- */
@@ -328,9 +329,9 @@ static __always_inline struct ipc_call *ipc__call(struct task_struct *cur, __u32
 static __always_inline __u64 ipc__slept(struct task_struct *cur, const struct ipc_call *c,
 					__u64 *now)
 {
-	if (!c || cur->nvcsw == c->nvcsw || !c->ts)
+	if (!c || cur->nvcsw == c->nvcsw)
 		return 0;
-	return clock__now(now) - c->ts;
+	return offcpu__since(cur, &c->mark, now);
 }
 
 static __always_inline void msg__exit(struct task_struct *cur, struct pt_regs *regs, long ret,

@@ -12,6 +12,7 @@
 
 #include "fold.bpf.h"
 #include "files.bpf.h"
+#include "offcpu.bpf.h"
 
 /* arch/x86/entry/syscalls/syscall_64.tbl */
 #define NR_read 0
@@ -42,7 +43,7 @@
 
 /* A read/write-like call on a pipe or FIFO, from sys_enter to sys_exit. */
 struct io_call {
-	__u64 ts;    /* only for calls that may block: 0 otherwise */
+	struct offcpu_mark mark; /* only for calls that may block: untimed otherwise */
 	__u64 nvcsw; /* voluntary switches at entry: changed means it slept */
 	__u64 switches; /* io_inflight: nvcsw + nivcsw at entry */
 	__u64 count; /* bytes asked for (read/write) */
@@ -281,9 +282,9 @@ static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *r
 		c = task_storage__get_or_create(&io_calls, cur);
 		if (!c)
 			return;
-		c->ts = bpf_ktime_get_ns();
+		offcpu__mark(cur, &c->mark);
 	} else {
-		c->ts = 0;
+		offcpu__untimed(&c->mark);
 	}
 	c->nvcsw = cur->nvcsw;
 	c->switches = cur->nvcsw + cur->nivcsw;
@@ -389,7 +390,7 @@ static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *re
 {
 	struct io_call again = {}, *c = io__inflight(cur, nr), *st;
 	struct io_stats *d;
-	__u64 blocked = 0;
+	__u64 blocked = 0, now = 0;
 
 	if (!c) {
 		/*
@@ -409,13 +410,13 @@ static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *re
 		if (st && st->nr_plus_1 == nr + 1) {
 			c = st;
 		} else {
-			again.ts = 0;
+			offcpu__untimed(&again.mark);
 			c = &again;
 		}
 	}
 	c->nr_plus_1 = 0;
-	if (cur->nvcsw != c->nvcsw && c->ts)
-		blocked = bpf_ktime_get_ns() - c->ts; /* it slept: waited on the pipe */
+	if (cur->nvcsw != c->nvcsw) /* it slept: waited on the pipe */
+		blocked = offcpu__since(cur, &c->mark, &now);
 	if (c->in.kind && (d = io__counters(cur, &c->in))) {
 		d->read_calls++;
 		if (ret > 0)
