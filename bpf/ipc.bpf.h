@@ -16,6 +16,7 @@
 #include "fold.bpf.h"
 #include "files.bpf.h"
 #include "offcpu.bpf.h"
+#include "thread_slots.bpf.h"
 
 /* arch/x86/entry/syscalls/syscall_64.tbl */
 #define NR_mmap 9
@@ -60,7 +61,11 @@
 /* Set by src/tracer.c: the /dev/shm tmpfs (shm_open objects live there); 0 if none. */
 const volatile __u32 cfg_devshm_dev = 0;
 
-/* A call in flight, sys_enter to sys_exit: it may sleep on another CPU. */
+/*
+ * A call in flight, sys_enter to sys_exit: it may sleep on another CPU.
+ * Kept in the thread's slot (thread_slots.bpf.h), or in task storage when
+ * another thread holds that slot.
+ */
 struct ipc_call {
 	struct offcpu_mark mark; /* untimed for shmdt, munmap, mremap */
 	__u64 nvcsw;  /* voluntary switches at entry: changed means it slept */
@@ -68,6 +73,7 @@ struct ipc_call {
 	__u32 nr_plus_1;
 	__u32 shared; /* munmap/mremap: the range starts in a shared mapping */
 };
+_Static_assert(sizeof(struct ipc_call) <= THREAD_CALL_BYTES, "ipc_call fits a thread slot");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -289,7 +295,9 @@ static __always_inline void ipc__enter(struct task_struct *cur, struct pt_regs *
 
 	if (!proc__wanted(cur->tgid))
 		return;
-	c = task_storage__get_or_create(&ipc_calls, cur);
+	c = thread_slot__claim(cur);
+	if (!c) /* another thread holds the slot (thread_slots.bpf.h) */
+		c = task_storage__get_or_create(&ipc_calls, cur);
 	if (!c)
 		return;
 	c->nr_plus_1 = nr + 1;
@@ -315,37 +323,45 @@ static __always_inline void ipc__enter(struct task_struct *cur, struct pt_regs *
 
 /* ---- sys_exit ---- */
 
-static __always_inline struct ipc_call *ipc__call(struct task_struct *cur, __u32 nr)
-{
-	struct ipc_call *c = bpf_task_storage_get(&ipc_calls, cur, NULL, 0);
+/* What sys_exit needs of the call sys_enter remembered. */
+struct ipc_entry {
+	__u64 blocked_ns; /* its time off CPU, if it slept (nvcsw moved) */
+	__u64 id;
+	__u32 shared;
+};
 
-	if (!c || c->nr_plus_1 != nr + 1)
-		return NULL;
-	c->nr_plus_1 = 0;
-	return c;
-}
-
-/* Time the call slept: only when the thread switched out voluntarily. */
-static __always_inline __u64 ipc__slept(struct task_struct *cur, const struct ipc_call *c,
-					__u64 *now)
+/* The call sys_enter remembered, summed up in *out and forgotten; false if none. */
+static __always_inline bool ipc__call(struct task_struct *cur, __u32 nr, __u64 *now,
+				      struct ipc_entry *out)
 {
-	if (!c || cur->nvcsw == c->nvcsw)
-		return 0;
-	return offcpu__since(cur, &c->mark, now);
+	struct thread_slot *slot = thread_slot__mine(cur);
+	struct ipc_call *c = slot ? (struct ipc_call *)slot->call
+				  : bpf_task_storage_get(&ipc_calls, cur, NULL, 0);
+	bool found = c && c->nr_plus_1 == nr + 1;
+
+	if (found) {
+		out->blocked_ns = cur->nvcsw == c->nvcsw ? 0 : offcpu__since(cur, &c->mark, now);
+		out->id = c->id;
+		out->shared = c->shared;
+		c->nr_plus_1 = 0;
+	}
+	if (slot)
+		thread_slot__free(slot);
+	return found;
 }
 
 static __always_inline void msg__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
 				      __u32 nr)
 {
-	struct ipc_call *c = ipc__call(cur, nr);
 	struct ipc_event e = { .id = regs->di, .size = regs->dx };
+	struct ipc_entry in;
 	struct ipc_stats *s;
 	long mtype = 0;
 	__u64 now = 0;
 
-	if (!c)
+	if (!ipc__call(cur, nr, &now, &in))
 		return;
-	e.blocked_ns = ipc__slept(cur, c, &now);
+	e.blocked_ns = in.blocked_ns;
 	e.err = ret < 0 ? ret : 0;
 	/*
 	 * struct msgbuf starts with the long mtype: msgsnd's as sent, msgrcv's
@@ -406,16 +422,16 @@ static __always_inline __u32 semop__flags(struct pt_regs *regs, __u64 nsops)
 static __always_inline void semop__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
 					__u32 nr)
 {
-	struct ipc_call *c = ipc__call(cur, nr);
 	struct ipc_event e = { .op = IPC_OP_SEMOP, .id = regs->di, .size = regs->dx };
 	struct ipc_emission em;
+	struct ipc_entry in;
 	struct ipc_stats *s;
 	bool out;
 	__u64 now = 0;
 
-	if (!c)
+	if (!ipc__call(cur, nr, &now, &in))
 		return;
-	e.blocked_ns = ipc__slept(cur, c, &now);
+	e.blocked_ns = in.blocked_ns;
 	e.err = ret < 0 ? ret : 0;
 	out = ipc__admit(cur, &e, now, &em);
 	if (out || (ret == 0 && cur->sysvsem.undo_list))
@@ -441,18 +457,21 @@ static __always_inline void semop__exit(struct task_struct *cur, struct pt_regs 
 static __always_inline void mq__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
 				     __u32 nr)
 {
-	struct ipc_call *c = ipc__call(cur, nr);
-	struct file *file = fd__file(cur, regs->di);
 	struct ipc_event e = {};
+	struct ipc_entry in;
 	struct ipc_stats *s;
+	struct file *file;
 	__u32 prio = 0;
 	__u64 now = 0;
 
-	if (!c || !file)
+	if (!ipc__call(cur, nr, &now, &in))
+		return;
+	file = fd__file(cur, regs->di);
+	if (!file)
 		return;
 	e.id = file->f_inode->i_ino;
 	e.dev = file->f_inode->i_sb->s_dev;
-	e.blocked_ns = ipc__slept(cur, c, &now);
+	e.blocked_ns = in.blocked_ns;
 	e.err = ret < 0 ? ret : 0;
 	if (nr == NR_mq_timedsend) {
 		e.op = IPC_OP_MQ_SEND;
@@ -473,8 +492,10 @@ static __always_inline void mq__exit(struct task_struct *cur, struct pt_regs *re
 static __always_inline void shm_attach__exit(struct task_struct *cur, struct pt_regs *regs,
 					     long ret, __u32 nr)
 {
-	struct ipc_call *c = nr == NR_shmdt ? ipc__call(cur, nr) : NULL;
 	struct ipc_event e = { .err = ret < 0 && ret > -MAX_ERRNO ? ret : 0 };
+	struct ipc_entry in;
+	__u64 untimed = 0; /* shmdt is not timed: ipc__enter() */
+	bool known = nr == NR_shmdt && ipc__call(cur, nr, &untimed, &in);
 	struct ipc_stats *s;
 
 	if (!proc__wanted(cur->tgid))
@@ -486,10 +507,10 @@ static __always_inline void shm_attach__exit(struct task_struct *cur, struct pt_
 		e.addr = e.err ? 0 : ret;
 		e.flags = regs->dx;
 	} else {
-		if (!c)
+		if (!known)
 			return;
 		e.op = IPC_OP_SHMDT;
-		e.id = c->id;
+		e.id = in.id;
 		e.addr = regs->di;
 	}
 	s = ipc__counters(cur, IPC_KIND_SHM, e.id, 0);
@@ -576,7 +597,8 @@ static __always_inline void map__exit(struct task_struct *cur, struct pt_regs *r
 {
 	struct map_event e = {};
 	struct vma_probe vp = {};
-	struct ipc_call *c;
+	struct ipc_entry in;
+	__u64 now = 0;
 
 	if (nr == NR_mmap) {
 		if (!(regs->r10 & MAP_SHARED_BIT) || (ret < 0 && ret > -MAX_ERRNO))
@@ -594,8 +616,7 @@ static __always_inline void map__exit(struct task_struct *cur, struct pt_regs *r
 		e.magic = vp.magic;
 		__builtin_memcpy(e.name, vp.name, sizeof(e.name));
 	} else {
-		c = ipc__call(cur, nr);
-		if (!c || !c->shared || (ret < 0 && ret > -MAX_ERRNO))
+		if (!ipc__call(cur, nr, &now, &in) || !in.shared || (ret < 0 && ret > -MAX_ERRNO))
 			return;
 		e.op = nr == NR_munmap ? MAP_OP_MUNMAP : MAP_OP_MREMAP;
 		e.addr = regs->di;

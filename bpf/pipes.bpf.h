@@ -13,6 +13,7 @@
 #include "fold.bpf.h"
 #include "files.bpf.h"
 #include "offcpu.bpf.h"
+#include "thread_slots.bpf.h"
 
 /* arch/x86/entry/syscalls/syscall_64.tbl */
 #define NR_read 0
@@ -54,10 +55,12 @@ struct io_call {
 	__u32 tid;	 /* io_inflight: whose call */
 	__u32 _pad;
 };
+_Static_assert(sizeof(struct io_call) <= THREAD_CALL_BYTES, "io_call fits a thread slot");
 
 /*
  * Calls that may block (pipe__may_block) are remembered per thread, with
- * their start time, in task storage: the thread may wake on another CPU.
+ * their start time, in the thread's slot (thread_slots.bpf.h; task storage
+ * when another thread holds it): the thread may wake on another CPU.
  * All others are remembered in this CPU's io_inflight entry: a thread that
  * does not switch out stays on its CPU, so sys_exit finds it there without
  * a task-storage lookup or a clock read. If it was switched out after all
@@ -279,7 +282,9 @@ static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *r
 	if (may_block) {
 		if (c->tid == cur->pid)
 			c->tid = 0; /* a stale entry must not pass for this call */
-		c = task_storage__get_or_create(&io_calls, cur);
+		c = thread_slot__claim(cur);
+		if (!c) /* another thread holds the slot (thread_slots.bpf.h) */
+			c = task_storage__get_or_create(&io_calls, cur);
 		if (!c)
 			return;
 		offcpu__mark(cur, &c->mark);
@@ -317,10 +322,12 @@ static __always_inline struct io_call *io__inflight(struct task_struct *cur, __u
 static __always_inline struct io_call *io__remembered(struct task_struct *cur, __u32 nr)
 {
 	struct io_call *c = io__inflight(cur, nr);
+	struct thread_slot *slot;
 
 	if (c)
 		return c;
-	c = bpf_task_storage_get(&io_calls, cur, NULL, 0);
+	slot = thread_slot__mine(cur);
+	c = slot ? (struct io_call *)slot->call : bpf_task_storage_get(&io_calls, cur, NULL, 0);
 	return c && c->nr_plus_1 == nr + 1 ? c : NULL;
 }
 
@@ -392,14 +399,18 @@ static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *re
 	struct io_stats *d;
 	__u64 blocked = 0, now = 0;
 
+	if (!c && thread_slot__take(cur, &again, sizeof(again)) && again.nr_plus_1 == nr + 1)
+		c = &again; /* a call that may block, in this thread's slot */
 	if (!c) {
 		/*
-		 * Not this CPU's entry: not a pipe (the common case, so the fd
-		 * is asked first, no storage lookup), a socket, a call that may
-		 * block (task storage), or one that switched out after all.
+		 * Not a pipe (the common case, so the fd is asked first, no
+		 * storage lookup), a socket, a call that may block whose slot
+		 * another thread held (task storage), or one that switched out
+		 * after all.
 		 */
 		if (!proc__wanted(cur->tgid))
 			return;
+		__builtin_memset(&again, 0, sizeof(again));
 		io__resolve(cur, regs, nr, &again);
 		if (!again.in.kind && !again.out.kind) {
 			if (ret == -EPIPE && nr__writes(nr))

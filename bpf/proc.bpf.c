@@ -71,6 +71,7 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	struct lifecycle_event e = {};
 	__u32 pid = p->tgid;
 
+	thread_slot__forget(p); /* every thread passes here, not only the last */
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
 	if (!lifecycle__wanted(pid))

@@ -33,6 +33,12 @@
 /* Per-CPU write-combining slots of pipe/socket traffic counters. */
 #define IPCSCOPE_IO_SLOTS 1024
 
+/*
+ * Most thread slots (bpf/thread_slots.bpf.h): one per tid up to pid_max,
+ * never more than this (128 bytes each, 8 MiB).
+ */
+#define THREAD_SLOTS_MAX 65536
+
 /* Pending-time histogram: 4 linear sub-buckets per power of two of ns. */
 #define IPCSCOPE_HIST_SUB 4
 #define IPCSCOPE_HIST_OCTAVES 44 /* up to 2^44 ns ~ 4.9 h */

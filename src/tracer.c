@@ -73,7 +73,47 @@ static void leave_out(struct ipcscope_bpf *skel, uint32_t missing)
 	skel->rodata->cfg_syscalls = !(off & FEATURE_BIT(FEATURE_SYSCALLS));
 }
 
-static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o)
+/*
+ * One thread slot per possible tid (bpf/thread_slots.bpf.h): pid_max
+ * rounded up to a power of two, at most THREAD_SLOTS_MAX (above it, threads
+ * whose tids collide share a slot and the loser uses task storage).
+ * IPCSCOPE_THREAD_SLOTS sets the count instead, so that tests can make
+ * every thread collide.
+ */
+static int thread_slots__count(uint32_t *count)
+{
+	const char *forced = getenv("IPCSCOPE_THREAD_SLOTS");
+	unsigned long pid_max = THREAD_SLOTS_MAX;
+	uint32_t n = 1024;
+	FILE *f;
+
+	if (forced) {
+		char *end;
+		unsigned long v = strtoul(forced, &end, 10);
+
+		if (*forced < '0' || *forced > '9' || *end || !v || v > THREAD_SLOTS_MAX ||
+		    (v & (v - 1))) {
+			fprintf(stderr, "ipcscope: IPCSCOPE_THREAD_SLOTS must be a power of two "
+					"from 1 to %u; unset it to size from pid_max\n",
+				THREAD_SLOTS_MAX);
+			return -EINVAL;
+		}
+		*count = v;
+		return 0;
+	}
+	f = fopen("/proc/sys/kernel/pid_max", "r");
+	if (f) {
+		if (fscanf(f, "%lu", &pid_max) != 1)
+			pid_max = THREAD_SLOTS_MAX;
+		fclose(f);
+	}
+	while (n < pid_max && n < THREAD_SLOTS_MAX)
+		n <<= 1;
+	*count = n;
+	return 0;
+}
+
+static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o, uint32_t slots)
 {
 	skel->rodata->cfg_fold_burst = o->fold_burst;
 	skel->rodata->cfg_fold_window_ns = o->fold_window_ns;
@@ -87,6 +127,8 @@ static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o)
 		bpf_map__set_max_entries(skel->maps.io_stats, o->max_procs * 4);
 		bpf_map__set_max_entries(skel->maps.ipc_stats, o->max_procs);
 	}
+	bpf_map__set_max_entries(skel->maps.thread_slots, slots);
+	skel->rodata->cfg_thread_slot_mask = slots - 1;
 	skel->rodata->cfg_devshm_dev = ipc__devshm_dev();
 	leave_out(skel, o->missing);
 }
@@ -113,6 +155,7 @@ int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_recor
 		  void *ctx)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opts->btf_path);
+	uint32_t slots;
 	int err, ncpus;
 
 	memset(t, 0, sizeof(*t));
@@ -121,6 +164,9 @@ int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_recor
 	t->ctx = ctx;
 	libbpf_verbosity = opts->verbose;
 	libbpf_set_print(print_libbpf);
+	err = thread_slots__count(&slots);
+	if (err)
+		return err;
 
 	/*
 	 * First with fd table entries loaded directly (files.bpf.h), which a
@@ -134,7 +180,7 @@ int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_recor
 				strerror(-err));
 			return err;
 		}
-		configure(t->skel, opts);
+		configure(t->skel, opts, slots);
 		t->skel->rodata->cfg_fd_direct_load = direct;
 		err = ipcscope_bpf__load(t->skel);
 		if (!err || !direct || (err != -EACCES && err != -EINVAL))

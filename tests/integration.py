@@ -134,7 +134,7 @@ class Context:
     def workload(self, name):
         return os.path.join(self.build, "tests", name)
 
-    def run(self, args, timeout=60, json_out=True, mode=()):
+    def run(self, args, timeout=60, json_out=True, mode=(), env=None):
         """Runs ipcscope [mode] with args; JSON goes to a file, stdout is the workload's."""
         out = os.path.join(self.tmp, "out.jsonl")
         if os.path.exists(out):
@@ -142,7 +142,8 @@ class Context:
         cmd = [self.tool] + list(mode) + (["--json", "-o", out] if json_out else []) + args
         started = time.monotonic()
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL)
+                              stdin=subprocess.DEVNULL,
+                              env=dict(os.environ, **env) if env else None)
         records = []
         if json_out and os.path.exists(out):
             with open(out, encoding="utf-8") as f:
@@ -157,10 +158,10 @@ class Context:
         run.wall_ns = int((time.monotonic() - started) * 1e9)
         return run
 
-    def trace(self, workload_argv, extra=(), timeout=60, mode=(), raw_command=False):
+    def trace(self, workload_argv, extra=(), timeout=60, mode=(), raw_command=False, env=None):
         command = list(workload_argv) if raw_command else (
             [self.workload(workload_argv[0])] + list(workload_argv[1:]))
-        run = self.run(list(extra) + ["--"] + command, timeout=timeout, mode=mode)
+        run = self.run(list(extra) + ["--"] + command, timeout=timeout, mode=mode, env=env)
         assert run.rc == 0, "ipcscope -- %s exited %d: %s" % (
             " ".join(workload_argv), run.rc, run.stderr[-1000:])
         summary = run.of_type("summary")
@@ -649,7 +650,10 @@ def test_socket_epipe_is_not_a_pipe(ctx):
 
 def test_blocked_writer_and_eagain(ctx):
     t_ms = 300
-    run = ctx.trace(["pipe_blocked", str(t_ms)])
+    check_blocked_writer_and_eagain(ctx.trace(["pipe_blocked", str(t_ms)]), t_ms)
+
+
+def check_blocked_writer_and_eagain(run, t_ms):
     parent = run.pid("parent")
     rec = pipe_record(run, run.pid("ino"))
     wr = ends(rec, "writers", parent)
@@ -869,7 +873,10 @@ def test_sysv_msgq_more_types_than_slots_stay_exact(ctx):
     # 600 types x 2 rounds: more (process, queue, type) rows than the 256
     # per-CPU slots, so rows move to the hash while traffic goes on.
     types, rounds = 600, 2
-    run = ctx.trace(["ipc_msg_types", str(types), str(rounds)])
+    check_msgq_types(ctx.trace(["ipc_msg_types", str(types), str(rounds)]), types, rounds)
+
+
+def check_msgq_types(run, types, rounds):
     parent, child, msqid = run.pid("parent"), run.pid("child"), run.pid("msqid")
     q = one([r for r in run.of_type("msgq") if r["msqid"] == msqid], "msgq records")
     want_types = {str(t): rounds for t in range(1, types + 1)}
@@ -900,6 +907,23 @@ def test_semaphore_wait_is_timed_for_realtime_threads(ctx):
     wait_ms = 250
     check_semaphore_wait(ctx.trace(["chrt", "-f", "1", ctx.workload("ipc_sem"), str(wait_ms)],
                                    raw_command=True), wait_ms)
+
+
+def test_threads_sharing_a_thread_slot_stay_exact(ctx):
+    # One slot for every thread (bpf/thread_slots.bpf.h): the first thread
+    # in a call holds it, the others go through task storage. Both paths
+    # must give the same truths as a slot each.
+    one_slot = {"IPCSCOPE_THREAD_SLOTS": "1"}
+    check_semaphore_wait(ctx.trace(["ipc_sem", "250"], env=one_slot), 250)
+    check_blocked_writer_and_eagain(ctx.trace(["pipe_blocked", "300"], env=one_slot), 300)
+    check_msgq_types(ctx.trace(["ipc_msg_types", "600", "2"], env=one_slot), 600, 2)
+
+
+def test_bad_thread_slot_count_is_refused(ctx):
+    run = ctx.run(["-d", "1"], json_out=False, env={"IPCSCOPE_THREAD_SLOTS": "3"})
+    expect(run.rc, 1, "exit code")
+    expect_true("IPCSCOPE_THREAD_SLOTS must be a power of two" in run.stderr,
+                "message: %r" % run.stderr)
 
 
 def check_semaphore_wait(run, wait_ms):
