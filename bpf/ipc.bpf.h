@@ -67,13 +67,14 @@ const volatile __u32 cfg_devshm_dev = 0;
  * another thread holds that slot.
  */
 struct ipc_call {
+	__u32 nr_plus_1; /* first, as in struct io_call: THREAD_CALL_NR */
+	__u32 shared; /* munmap/mremap: the range starts in a shared mapping */
 	struct offcpu_mark mark; /* untimed for shmdt, munmap, mremap */
 	__u64 nvcsw;  /* voluntary switches at entry: changed means it slept */
 	__u64 id;     /* shmdt: the segment at the address */
-	__u32 nr_plus_1;
-	__u32 shared; /* munmap/mremap: the range starts in a shared mapping */
 };
 _Static_assert(sizeof(struct ipc_call) <= THREAD_CALL_BYTES, "ipc_call fits a thread slot");
+_Static_assert(__builtin_offsetof(struct ipc_call, nr_plus_1) == THREAD_CALL_NR, "call id first");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);

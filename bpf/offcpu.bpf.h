@@ -12,14 +12,24 @@
  * exit: the arrivals are two switch-ins, the wall time between them minus
  * the runtime between them is the time off CPU between them. The thread ran
  * without a break from its last arrival to the entry and from its last
- * arrival to the exit, so that is exactly its time off CPU during the call
- * (asleep, and waiting for a CPU after the wake-up). A call that never
- * switched out gives 0.
+ * arrival to the exit, so that is its time off CPU during the call (asleep,
+ * and waiting for a CPU after the wake-up). A call that never switched out
+ * gives 0. Two limits: the runtime is counted in rq_clock_task(), which
+ * leaves out IRQ time (CONFIG_IRQ_TIME_ACCOUNTING) and a VM's steal time, so
+ * those, when they hit the thread while it ran (from its last switch-in
+ * before the call to the exit), count as off CPU; and a preempted thread
+ * that had already set itself to sleep is picked again without a new
+ * last_arrival (sched_info_arrive() needs last_queued), which shifts the
+ * result by that stretch. Both are rare here (no IRQ time accounting,
+ * PREEMPT_NONE).
  *
  * Only the fair class refreshes prev_sum_exec_runtime at each switch-in:
  * real-time and deadline threads (prio below MAX_RT_PRIO, which also covers
- * a fair thread boosted by priority inheritance) and kernels built with
- * sched_ext (whose class does not) read the clock at both ends instead.
+ * a fair thread boosted by priority inheritance), kernels built with
+ * sched_ext (whose class does not; which class runs a thread is not
+ * visible here without fair_sched_class in kallsyms) and kernels without
+ * CONFIG_SCHED_INFO read the clock at both ends instead: their blocked time
+ * is the call's wall time, its own time on CPU included.
  */
 #ifndef OFFCPU_BPF_H
 #define OFFCPU_BPF_H
@@ -44,7 +54,8 @@ struct task_struct___offcpu {
 
 static __always_inline bool offcpu__by_scheduler(struct task_struct *t)
 {
-	if (bpf_core_field_exists(((struct task_struct___offcpu *)t)->scx))
+	if (bpf_core_field_exists(((struct task_struct___offcpu *)t)->scx) ||
+	    !bpf_core_field_exists(t->sched_info))
 		return false;
 	return t->prio >= MAX_RT_PRIO;
 }

@@ -44,6 +44,8 @@
 
 /* A read/write-like call on a pipe or FIFO, from sys_enter to sys_exit. */
 struct io_call {
+	__u32 nr_plus_1; /* the call in flight + 1 (read is 0); 0: none. First: THREAD_CALL_NR */
+	__u32 tid;	 /* io_inflight: whose call */
 	struct offcpu_mark mark; /* only for calls that may block: untimed otherwise */
 	__u64 nvcsw; /* voluntary switches at entry: changed means it slept */
 	__u64 switches; /* io_inflight: nvcsw + nivcsw at entry */
@@ -51,11 +53,10 @@ struct io_call {
 	struct obj_ref in;  /* read side, kind OBJ_NONE if none */
 	struct obj_ref out; /* write side */
 	__s32 out_fd;
-	__u32 nr_plus_1; /* the call in flight + 1 (read is 0); 0: none */
-	__u32 tid;	 /* io_inflight: whose call */
 	__u32 _pad;
 };
 _Static_assert(sizeof(struct io_call) <= THREAD_CALL_BYTES, "io_call fits a thread slot");
+_Static_assert(__builtin_offsetof(struct io_call, nr_plus_1) == THREAD_CALL_NR, "call id first");
 
 /*
  * Calls that may block (pipe__may_block) are remembered per thread, with

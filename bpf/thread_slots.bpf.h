@@ -21,6 +21,12 @@
 #include "ipcscope.bpf.h"
 
 #define THREAD_CALL_BYTES 120
+/*
+ * Both kinds of record start with the call's syscall number + 1: a record
+ * left by a call whose sys_exit was missed (the attach window) can then
+ * never pass for a call of the other kind.
+ */
+#define THREAD_CALL_NR 0
 
 struct thread_slot {
 	__u32 tid;   /* the thread whose call the slot holds; 0: free */
@@ -37,8 +43,16 @@ struct {
 
 const volatile __u32 cfg_thread_slot_mask = THREAD_SLOTS_MAX - 1;
 
-/* A store the compiler may not drop or tear: another CPU may claim the slot next. */
-#define thread_slot__free(s) (*(volatile __u32 *)&(s)->tid = 0)
+/*
+ * Give the slot up: another CPU may claim it next, so every read of the
+ * record comes first (compiler barrier; x86 keeps a store after earlier
+ * loads), and the store may not be dropped or torn.
+ */
+#define thread_slot__free(s)                                                                       \
+	({                                                                                         \
+		asm volatile("" ::: "memory");                                                     \
+		*(volatile __u32 *)&(s)->tid = 0;                                                  \
+	})
 
 static __always_inline struct thread_slot *thread_slot__of(__u32 tid)
 {
