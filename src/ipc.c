@@ -6,6 +6,7 @@
 #include <sys/sysmacros.h>
 #include "ipc.h"
 #include "sysvipc.h"
+#include "user_list.h"
 
 /* include/uapi/linux/ipc.h, mman.h, magic.h */
 #define IPC_CREAT 01000
@@ -860,46 +861,24 @@ static void ipc_user__free(struct ipc_user *u)
 	free(u);
 }
 
+static int map_user__merge(struct map_user *dst, const struct map_user *u)
+{
+	dst->bytes += u->bytes;
+	dst->maps += u->maps;
+	dst->unmaps += u->unmaps;
+	dst->inherited |= u->inherited;
+	return 0;
+}
+
 int ipc_table__merge_retiring(struct ipc_table *t, struct proc *into)
 {
-	for (struct ipc_obj *o = t->first; o; o = o->next_in_order) {
-		struct ipc_user **pp = &o->users, *u, *dst;
-
-		while ((u = *pp)) {
-			if (!u->proc->retiring) {
-				pp = &u->next;
-				continue;
-			}
-			*pp = u->next;
-			if (!(dst = ipc_obj__user(o, into)) || ipc_user__merge(dst, u)) {
-				u->next = *pp;
-				*pp = u;
-				return -1;
-			}
-			ipc_user__free(u);
-		}
-	}
-	for (struct map_obj *o = t->map_first; o; o = o->next_in_order) {
-		struct map_user **pp = &o->users, *u, *dst;
-
-		while ((u = *pp)) {
-			if (!u->proc->retiring) {
-				pp = &u->next;
-				continue;
-			}
-			*pp = u->next;
-			if (!(dst = map_obj__user(o, into))) {
-				u->next = *pp;
-				*pp = u;
-				return -1;
-			}
-			dst->bytes += u->bytes;
-			dst->maps += u->maps;
-			dst->unmaps += u->unmaps;
-			dst->inherited |= u->inherited;
-			free(u);
-		}
-	}
+	for (struct ipc_obj *o = t->first; o; o = o->next_in_order)
+		if (user_list__merge_retiring(o, users, into, ipc_obj__user, ipc_user__merge,
+					      ipc_user__free))
+			return -1;
+	for (struct map_obj *o = t->map_first; o; o = o->next_in_order)
+		if (user_list__merge_retiring(o, users, into, map_obj__user, map_user__merge, free))
+			return -1;
 	return 0;
 }
 

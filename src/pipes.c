@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdlib.h>
 #include "pipes.h"
+#include "user_list.h"
 
 static unsigned int bucket_of(uint32_t dev, uint64_t ino)
 {
@@ -184,7 +185,7 @@ void pipe_table__pin(const struct pipe_table *t)
 	}
 }
 
-static void pipe_end__merge(struct pipe_end *dst, const struct pipe_end *e)
+static int pipe_end__merge(struct pipe_end *dst, const struct pipe_end *e)
 {
 	io_stats__add(&dst->io, &e->io);
 	dst->open_mode |= e->open_mode;
@@ -196,27 +197,14 @@ static void pipe_end__merge(struct pipe_end *dst, const struct pipe_end *e)
 		dst->epipe_seen += e->epipe_seen;
 		dst->sigpipe_action = e->sigpipe_action;
 	}
+	return 0;
 }
 
 int pipe_table__merge_retiring(struct pipe_table *t, struct proc *into)
 {
-	for (struct pipe_obj *o = t->first; o; o = o->next_in_order) {
-		struct pipe_end **pp = &o->ends, *e, *dst;
-
-		while ((e = *pp)) {
-			if (!e->proc->retiring) {
-				pp = &e->next;
-				continue;
-			}
-			*pp = e->next; /* unlinked first: `into` is appended at the tail */
-			if (!(dst = pipe_obj__end(o, into))) {
-				*pp = e; /* keep it: a dangling end is worse than a kept process */
-				return -1;
-			}
-			pipe_end__merge(dst, e);
-			free(e);
-		}
-	}
+	for (struct pipe_obj *o = t->first; o; o = o->next_in_order)
+		if (user_list__merge_retiring(o, ends, into, pipe_obj__end, pipe_end__merge, free))
+			return -1;
 	return 0;
 }
 
