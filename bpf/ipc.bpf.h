@@ -108,13 +108,7 @@ static __always_inline void ipc_slot__settle(struct ipc_slot *slot)
 
 	if (!slot->key.pid)
 		return;
-	s = bpf_map_lookup_elem(&ipc_stats, &slot->key);
-	if (!s) {
-		if (bpf_map_update_elem(&ipc_stats, &slot->key, &zero_ipc_stats, BPF_NOEXIST) ==
-		    -E2BIG)
-			loss__count(LOSS_IPC_STATS_FULL);
-		s = bpf_map_lookup_elem(&ipc_stats, &slot->key);
-	}
+	s = hash_row__get_or_create(&ipc_stats, &slot->key, &zero_ipc_stats, LOSS_IPC_STATS_FULL);
 	if (s) {
 		dst = (__u64 *)s;
 		for (int i = 0; i < sizeof(*s) / sizeof(__u64); i++)

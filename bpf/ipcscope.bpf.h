@@ -110,6 +110,22 @@ static __always_inline bool emit(void *rec, __u32 size)
 		__v;                                                                           \
 	})
 
+/*
+ * The shared-hash row of key, created from zero if missing (-EEXIST: another
+ * CPU created it first, fine); a full map is counted as `loss`. NULL only
+ * if the row could not be had.
+ */
+#define hash_row__get_or_create(map, key, zero, loss)                                          \
+	({                                                                                     \
+		void *__r = bpf_map_lookup_elem(map, key);                                     \
+		if (!__r) {                                                                    \
+			if (bpf_map_update_elem(map, key, zero, BPF_NOEXIST) == -E2BIG)        \
+				loss__count(loss);                                             \
+			__r = bpf_map_lookup_elem(map, key);                                   \
+		}                                                                              \
+		__r;                                                                           \
+	})
+
 /* Identity of a process: pid plus its leader's start time (pids are reused). */
 /* BTF-typed pointers (tp_btf args, current): plain loads, no helper calls. */
 static __always_inline __u64 task__start_ns(struct task_struct *task)

@@ -105,13 +105,7 @@ static __always_inline void io_slot__settle(struct io_slot *slot)
 
 	if (!slot->key.pid)
 		return;
-	s = bpf_map_lookup_elem(&io_stats, &slot->key);
-	if (!s) {
-		if (bpf_map_update_elem(&io_stats, &slot->key, &zero_io_stats, BPF_NOEXIST) ==
-		    -E2BIG)
-			loss__count(LOSS_IO_STATS_FULL);
-		s = bpf_map_lookup_elem(&io_stats, &slot->key);
-	}
+	s = hash_row__get_or_create(&io_stats, &slot->key, &zero_io_stats, LOSS_IO_STATS_FULL);
 	if (s) {
 		s->kind = d->kind;
 		counter__add(&s->write_calls, d->write_calls);

@@ -97,13 +97,7 @@ static __always_inline struct sig_stats *sig_stats__get(__u32 pid, __u64 start_n
 	struct sig_stats_key key = { .pid = pid, .sig = sig, .start_ns = start_ns };
 	struct sig_stats *s;
 
-	s = bpf_map_lookup_elem(&sig_stats, &key);
-	if (s)
-		return s;
-	/* -EEXIST means another CPU created it first: fine. */
-	if (bpf_map_update_elem(&sig_stats, &key, &zero_sig_stats, BPF_NOEXIST) == -E2BIG)
-		loss__count(LOSS_STATS_FULL);
-	s = bpf_map_lookup_elem(&sig_stats, &key);
+	s = hash_row__get_or_create(&sig_stats, &key, &zero_sig_stats, LOSS_STATS_FULL);
 	if (!s)
 		loss__count(LOSS_STATS_FULL);
 	return s;
