@@ -5,6 +5,7 @@
  * records how each process died (the true signal, from its exit code).
  */
 #include "pipes.bpf.h"
+#include "signal_slots.bpf.h"
 
 static __always_inline bool lifecycle__wanted(__u32 pid)
 {
@@ -71,7 +72,9 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	struct lifecycle_event e = {};
 	__u32 pid = p->tgid;
 
-	thread_slot__forget(p); /* every thread passes here, not only the last */
+	/* Every thread passes here, not only the last. */
+	thread_slot__forget(p);
+	handler_slot__forget(p);
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
 	if (!lifecycle__wanted(pid))

@@ -43,11 +43,16 @@ struct handler_frame {
 	__u32 _pad;
 };
 
-struct thread_sig_state {
+/* The handlers a thread is running, innermost on top. */
+struct handler_stack {
 	struct handler_frame handler[HANDLER_DEPTH];
 	__u32 depth;
 	__u32 untracked_depth; /* frames pushed past HANDLER_DEPTH */
-	__u64 mask_before;     /* blocked set at rt_sigprocmask entry */
+};
+
+struct thread_sig_state {
+	struct handler_stack stack; /* when another thread held the slot (signal_slots.bpf.h) */
+	__u64 mask_before;	    /* blocked set at rt_sigprocmask entry */
 	__s32 how;
 	__u8 mask_saved;
 	__u8 _pad[3];
@@ -179,8 +184,11 @@ static __always_inline void sig_stats__add_pending(struct sig_stats *s, __u64 pe
 		__sync_fetch_and_add(&s->pending_hist[slot], 1);
 }
 
-/* A signal was queued: remember when, to time its stay in the pending set. */
-static __always_inline void pending__push(struct proc_sig_state *st, int sig, __u64 now)
+/*
+ * A signal was queued: remember when, to time its stay in the pending set
+ * (task storage: see signal_slots.bpf.h pending__push for the usual place).
+ */
+static __always_inline void proc_sig_state__push(struct proc_sig_state *st, int sig, __u64 now)
 {
 	__u32 idx;
 
@@ -206,7 +214,7 @@ static __always_inline void pending__push(struct proc_sig_state *st, int sig, __
  * Real-time signals of one number are dequeued in the order they were queued
  * (kernel/signal.c: collect_signal takes the first sigqueue entry).
  */
-static __always_inline __u64 pending__pop(struct proc_sig_state *st, int sig)
+static __always_inline __u64 proc_sig_state__pop(struct proc_sig_state *st, int sig)
 {
 	__u64 ts = 0;
 	__u32 std;

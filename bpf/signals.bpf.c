@@ -4,6 +4,7 @@
  * signal:signal_deliver tracepoints (BTF-typed, no tracefs needed).
  */
 #include "pipes.bpf.h"
+#include "signal_slots.bpf.h"
 
 /* include/uapi/asm-generic/siginfo.h */
 #define SI_USER 0
@@ -137,7 +138,6 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	struct sig_generate_event e = {};
 	struct fold_ticket ticket;
 	enum fold_verdict verdict;
-	struct proc_sig_state *st;
 	__u64 now, key;
 
 	if (!sig__wanted(sig))
@@ -172,11 +172,8 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	if (sig == SIGPIPE && task == cur && e.syscall_nr >= 0 && nr__writes(e.syscall_nr))
 		sigpipe__object(cur, &e.object, e.syscall_nr);
 	now = 0;
-	if (cfg_pending_timing && (result == SIG_RESULT_QUEUED || result == SIG_RESULT_LOSE_INFO)) {
-		st = proc_sig_state__get(task);
-		if (st)
-			pending__push(st, sig, clock__now(&now));
-	}
+	if (cfg_pending_timing && (result == SIG_RESULT_QUEUED || result == SIG_RESULT_LOSE_INFO))
+		pending__push(task, sig, clock__now(&now));
 
 	/* The key holds everything sig_generate__count() reads from the record. */
 	key = fold__mix(EVENT_SIG_GENERATE, e.has_sender ? e.sender.pid : 0);
@@ -241,24 +238,6 @@ static __always_inline void count_deliver(struct sig_deliver_event *e)
 		sig_stats__add_pending(s, e->pending_ns);
 }
 
-static __always_inline void handler__push(struct task_struct *cur, int sig, __u64 now)
-{
-	struct thread_sig_state *t = thread_sig_state__get(cur);
-	__u32 depth;
-
-	if (!t)
-		return;
-	depth = t->depth;
-	if (depth >= HANDLER_DEPTH) {
-		t->untracked_depth++;
-		loss__count(LOSS_HANDLER_STACK);
-		return;
-	}
-	t->handler[depth].ts = now;
-	t->handler[depth].sig = sig;
-	t->depth = depth + 1;
-}
-
 /* TP_PROTO(int sig, struct kernel_siginfo *info, struct k_sigaction *ka) */
 SEC("tp_btf/signal_deliver")
 int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
@@ -267,20 +246,19 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 	struct sig_deliver_event e = {};
 	struct fold_ticket ticket;
 	enum fold_verdict verdict;
-	struct proc_sig_state *st;
+	struct proc_sig_state *st = NULL; /* task storage, only when needed */
 	__u64 now, ts, handler;
 	__u64 key;
 
 	if (sig < 1 || sig > IPCSCOPE_NSIG)
 		return 0;
-	st = proc_sig_state__peek(cur);
 	if (sig == SIGKILL) {
 		sig = true_fatal_signal(cur, &st, &e.converted_kill);
 		if (!sig)
 			return 0;
 	}
 	now = 0;
-	ts = st ? pending__pop(st, sig) : 0;
+	ts = pending__pop(cur, sig);
 	if (!sig__wanted(sig) || !proc__wanted(cur->tgid))
 		return 0;
 

@@ -10,6 +10,7 @@
  */
 #include "pipes.bpf.h"
 #include "ipc.bpf.h"
+#include "signal_slots.bpf.h"
 
 /* arch/x86/entry/syscalls/syscall_64.tbl (the pipe ones: pipes.bpf.h) */
 #define NR_rt_sigaction 13
@@ -54,14 +55,13 @@ static __always_inline bool emit_named(void *rec, __u32 size, __u32 type, __u64 
 
 static __always_inline void emit_accept(struct task_struct *cur, int sig, __u8 via)
 {
-	struct proc_sig_state *st = proc_sig_state__peek(cur);
 	struct sig_accept_event e = {};
 	struct sig_stats *s;
 	__u64 now = 0, ts, key;
 
 	if (sig < 1 || sig > IPCSCOPE_NSIG)
 		return;
-	ts = st ? pending__pop(st, sig) : 0;
+	ts = pending__pop(cur, sig);
 	if (!sig__wanted(sig) || !proc__wanted(cur->tgid))
 		return;
 	e.sig = sig;
@@ -90,28 +90,16 @@ static __always_inline void emit_accept(struct task_struct *cur, int sig, __u8 v
 /* The handler on top of this thread's stack returned through rt_sigreturn. */
 static __always_inline void on_sigreturn(struct task_struct *cur)
 {
-	struct thread_sig_state *t;
 	struct sig_handler_return_event e = {};
+	struct handler_frame frame;
 	struct sig_stats *s;
 	__u64 now, key;
-	__u32 depth;
 
-	t = bpf_task_storage_get(&thread_sig_states, cur, NULL, 0);
-	if (!t)
+	if (!handler__pop(cur, &frame, &e.depth))
 		return;
-	if (t->untracked_depth) {
-		t->untracked_depth--;
-		return;
-	}
-	depth = t->depth;
-	if (!depth || depth > HANDLER_DEPTH)
-		return;
-	depth--;
-	t->depth = depth;
 	now = bpf_ktime_get_ns();
-	e.sig = t->handler[depth].sig;
-	e.handler_ns = now - t->handler[depth].ts;
-	e.depth = depth;
+	e.sig = frame.sig;
+	e.handler_ns = now - frame.ts;
 	if (!sig__wanted(e.sig) || !proc__wanted(cur->tgid))
 		return;
 	task_ref__ident(&e.task, cur);

@@ -38,6 +38,12 @@
  * never more than this (128 bytes each, 8 MiB).
  */
 #define THREAD_SLOTS_MAX 65536
+/*
+ * Most pending and handler slots (bpf/signal_slots.bpf.h): held only while a
+ * process has standard signals pending or a thread runs a handler, so far
+ * fewer than threads. Never more than the thread slots.
+ */
+#define SIGNAL_SLOTS_MAX 4096
 
 /* Pending-time histogram: 4 linear sub-buckets per power of two of ns. */
 #define IPCSCOPE_HIST_SUB 4

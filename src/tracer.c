@@ -78,7 +78,8 @@ static void leave_out(struct ipcscope_bpf *skel, uint32_t missing)
  * rounded up to a power of two, at most THREAD_SLOTS_MAX (above it, threads
  * whose tids collide share a slot and the loser uses task storage).
  * IPCSCOPE_THREAD_SLOTS sets the count instead, so that tests can make
- * every thread collide.
+ * every thread collide; it bounds the pending and handler slots too
+ * (bpf/signal_slots.bpf.h, at most SIGNAL_SLOTS_MAX).
  */
 static int thread_slots__count(uint32_t *count)
 {
@@ -115,6 +116,8 @@ static int thread_slots__count(uint32_t *count)
 
 static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o, uint32_t slots)
 {
+	uint32_t signal_slots;
+
 	skel->rodata->cfg_fold_burst = o->fold_burst;
 	skel->rodata->cfg_fold_window_ns = o->fold_window_ns;
 	skel->rodata->cfg_sig_mask = o->sig_mask;
@@ -129,6 +132,10 @@ static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o, ui
 	}
 	bpf_map__set_max_entries(skel->maps.thread_slots, slots);
 	skel->rodata->cfg_thread_slot_mask = slots - 1;
+	signal_slots = slots < SIGNAL_SLOTS_MAX ? slots : SIGNAL_SLOTS_MAX;
+	bpf_map__set_max_entries(skel->maps.pending_slots, signal_slots);
+	bpf_map__set_max_entries(skel->maps.handler_slots, signal_slots);
+	skel->rodata->cfg_signal_slot_mask = signal_slots - 1;
 	skel->rodata->cfg_devshm_dev = ipc__devshm_dev();
 	leave_out(skel, o->missing);
 }

@@ -919,6 +919,36 @@ def test_threads_sharing_a_thread_slot_stay_exact(ctx):
     check_msgq_types(ctx.trace(["ipc_msg_types", "600", "2"], env=one_slot), 600, 2)
 
 
+def check_signals_timed_beside_a_slot_holder(run, hold_ms):
+    parent, holder, child, n = (run.pid(k) for k in ("parent", "holder", "child", "n"))
+    rx = run.received(child, "SIGUSR1")
+    got = tuple(rx[k] for k in ("generated", "queued", "delivered", "handled", "handler_returns"))
+    expect(got, (n,) * 5, "child SIGUSR1 (generated, queued, delivered, handled, handler_returns)")
+    expect(rx.get("pending_ns", {}).get("samples"), n, "child SIGUSR1 pending times measured")
+    expect(run.process(parent)["signals_sent"].get("SIGUSR1"), n, "parent signals_sent")
+    held = run.received(holder, "SIGINT")
+    expect((held["queued"], held["delivered"]), (1, 1), "holder SIGINT (queued, delivered)")
+    expect_true(held["pending_ns"]["max"] >= hold_ms * 1e6,
+                "holder SIGINT pending %r < %d ms" % (held["pending_ns"], hold_ms))
+    hup = run.received(holder, "SIGHUP")
+    expect((hup["delivered"], hup["handler_returns"]), (1, 1),
+           "holder SIGHUP (delivered, handler_returns)")
+    expect_true(hup["handler_ns"]["max"] >= hold_ms * 1e6,
+                "holder SIGHUP handler %r < %d ms" % (hup["handler_ns"], hold_ms))
+
+
+def test_signals_timed_exactly_when_a_process_holds_the_signal_slots(ctx):
+    # Pending and handler times live in slots indexed by tgid and tid
+    # (bpf/signal_slots.bpf.h). With one slot of each, held by a process
+    # with a signal pending and a handler running, every other signal is
+    # timed in task storage: the same truths must come out, and as many
+    # with a slot each.
+    n, hold_ms = 300, 300
+    for env in ({"IPCSCOPE_THREAD_SLOTS": "1"}, None):
+        check_signals_timed_beside_a_slot_holder(
+            ctx.trace(["sig_slot_holder", str(n), str(hold_ms)], env=env), hold_ms)
+
+
 def test_bad_thread_slot_count_is_refused(ctx):
     run = ctx.run(["-d", "1"], json_out=False, env={"IPCSCOPE_THREAD_SLOTS": "3"})
     expect(run.rc, 1, "exit code")

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Where a signal's timestamps wait for its delivery and its handler's
+ * return, in plain arrays rather than task storage: every handled signal
+ * took four task-storage helper calls (generate, deliver twice, rt_sigreturn;
+ * ~20-40 ns each with Safe RET on every return here, BENCHMARKS.md), where
+ * an array lookup is inlined by the verifier.
+ *
+ * - A pending slot (per process, indexed by tgid) holds the generation time
+ *   of each standard signal pending for it. Claimed by the first one queued,
+ *   released when the last one leaves the pending set.
+ * - A handler slot (per thread, indexed by tid) holds the handlers the
+ *   thread is running. Claimed by the first frame, released when the
+ *   outermost handler returns, or when the thread exits.
+ *
+ * Slots are few (SIGNAL_SLOTS_MAX) because they are held only that long.
+ * When another process or thread holds the slot its index maps to, the
+ * state goes to task storage as before (signal_state.bpf.h), so the answer
+ * is exact either way, only slower for the loser. Real-time signals, which
+ * queue, always use task storage.
+ */
+#ifndef SIGNAL_SLOTS_BPF_H
+#define SIGNAL_SLOTS_BPF_H
+
+#include "signal_state.bpf.h"
+
+/*
+ * A process's pending slot is only touched under its sighand->siglock
+ * (signal_generate and signal_deliver both run under it, as does dequeueing
+ * for an accept), so one process's updates never race; the cmpxchg on tgid
+ * settles two processes whose tgids share the slot.
+ */
+struct pending_slot {
+	__u32 tgid;	    /* the process whose signals are timed here; 0: free */
+	__u32 count;	    /* nonzero entries of ts */
+	__u64 start_ns;	    /* its identity with tgid: pids are reused */
+	__u64 ts[STD_SIGS]; /* generation time of standard signal s at ts[s] */
+};
+
+struct handler_slot {
+	__u32 tid; /* the thread whose handlers these are; 0: free */
+	__u32 _pad;
+	struct handler_stack stack;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SIGNAL_SLOTS_MAX); /* set at load (src/tracer.c) */
+	__type(key, __u32);
+	__type(value, struct pending_slot);
+} pending_slots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SIGNAL_SLOTS_MAX); /* set at load (src/tracer.c) */
+	__type(key, __u32);
+	__type(value, struct handler_slot);
+} handler_slots SEC(".maps");
+
+const volatile __u32 cfg_signal_slot_mask = SIGNAL_SLOTS_MAX - 1;
+
+/* The release must follow every access to the slot (see thread_slot__free). */
+#define signal_slot__free(owner)                                                                   \
+	({                                                                                         \
+		asm volatile("" ::: "memory");                                                     \
+		*(volatile __u32 *)(owner) = 0;                                                    \
+	})
+
+static __always_inline struct pending_slot *pending_slot__of(__u32 tgid)
+{
+	__u32 idx = tgid & cfg_signal_slot_mask;
+
+	return bpf_map_lookup_elem(&pending_slots, &idx);
+}
+
+/* The process's pending slot if it holds it now; NULL if not. */
+static __always_inline struct pending_slot *pending_slot__mine(struct task_struct *task)
+{
+	struct pending_slot *p = pending_slot__of(task->tgid);
+
+	return p && p->tgid == task->tgid && p->start_ns == task__start_ns(task) ? p : NULL;
+}
+
+/*
+ * The process's pending slot, claimed if free; NULL if another process
+ * holds it. A slot whose owner has the same tgid but another start time
+ * belongs to a dead process whose pid was reused (it exited with a signal
+ * still pending, so never released the slot): taken over, emptied.
+ */
+static __always_inline struct pending_slot *pending_slot__claim(struct task_struct *task)
+{
+	struct pending_slot *p = pending_slot__of(task->tgid);
+	__u64 start = task__start_ns(task);
+	__u32 tgid = task->tgid;
+
+	if (!p)
+		return NULL;
+	if (p->tgid != tgid) {
+		if (p->tgid || __sync_val_compare_and_swap(&p->tgid, 0, tgid) != 0)
+			return NULL;
+		p->start_ns = start; /* released only when empty: ts are all 0 */
+		return p;
+	}
+	if (p->start_ns != start) {
+		__builtin_memset(p->ts, 0, sizeof(p->ts));
+		p->count = 0;
+		p->start_ns = start;
+	}
+	return p;
+}
+
+/*
+ * A signal was queued to task's process: remember when, to time its stay in
+ * the pending set. Standard signals do not queue: one time each.
+ */
+static __always_inline void pending__push(struct task_struct *task, int sig, __u64 now)
+{
+	struct proc_sig_state *st;
+	struct pending_slot *p;
+	__u32 idx;
+
+	if (sig > 0 && sig < STD_SIGS && (p = pending_slot__claim(task))) {
+		idx = sig;
+		barrier_var(idx); /* keep the mask: it is the verifier's bound */
+		idx &= STD_SIGS - 1;
+		if (!p->ts[idx])
+			p->count++;
+		p->ts[idx] = now;
+		return;
+	}
+	st = proc_sig_state__get(task);
+	if (st)
+		proc_sig_state__push(st, sig, now);
+}
+
+/*
+ * The signal left the pending set of task's process (delivered or
+ * accepted): when was it generated? 0 when unknown (pending before tracing
+ * began, or untracked). A standard signal queued while another process
+ * held the slot was timed in task storage: looked for there when the slot
+ * does not have it.
+ */
+static __always_inline __u64 pending__pop(struct task_struct *task, int sig)
+{
+	struct proc_sig_state *st;
+	struct pending_slot *p;
+	__u64 ts;
+	__u32 idx;
+
+	if (sig > 0 && sig < STD_SIGS && (p = pending_slot__mine(task))) {
+		idx = sig;
+		barrier_var(idx);
+		idx &= STD_SIGS - 1;
+		ts = p->ts[idx];
+		if (ts) {
+			p->ts[idx] = 0;
+			if (!--p->count)
+				signal_slot__free(&p->tgid);
+			return ts;
+		}
+	}
+	st = proc_sig_state__peek(task);
+	return st ? proc_sig_state__pop(st, sig) : 0;
+}
+
+static __always_inline struct handler_slot *handler_slot__of(__u32 tid)
+{
+	__u32 idx = tid & cfg_signal_slot_mask;
+
+	return bpf_map_lookup_elem(&handler_slots, &idx);
+}
+
+static __always_inline void handler_stack__push(struct handler_stack *st, int sig, __u64 now)
+{
+	__u32 depth = st->depth;
+
+	if (depth >= HANDLER_DEPTH) {
+		st->untracked_depth++;
+		loss__count(LOSS_HANDLER_STACK);
+		return;
+	}
+	st->handler[depth].ts = now;
+	st->handler[depth].sig = sig;
+	st->depth = depth + 1;
+}
+
+/* The frame on top, taken off, and its nesting level; false if not known (past the depth). */
+static __always_inline bool handler_stack__pop(struct handler_stack *st, struct handler_frame *out,
+					       __u32 *level)
+{
+	__u32 depth;
+
+	if (st->untracked_depth) {
+		st->untracked_depth--;
+		return false;
+	}
+	depth = st->depth;
+	if (!depth || depth > HANDLER_DEPTH)
+		return false;
+	depth--;
+	st->depth = depth;
+	*out = st->handler[depth];
+	*level = depth;
+	return true;
+}
+
+/*
+ * A handler starts on cur: push its frame. Frames go to the thread's slot
+ * if it holds it or can claim it, else to task storage; once the slot is
+ * the thread's, every deeper frame goes there too until it is released, so
+ * the frames on top are always the slot's and handler__pop() looks there
+ * first.
+ */
+static __always_inline void handler__push(struct task_struct *cur, int sig, __u64 now)
+{
+	struct handler_slot *h = handler_slot__of(cur->pid);
+	struct thread_sig_state *t;
+
+	if (h && (h->tid == cur->pid || __sync_val_compare_and_swap(&h->tid, 0, cur->pid) == 0)) {
+		handler_stack__push(&h->stack, sig, now);
+		return;
+	}
+	t = thread_sig_state__get(cur);
+	if (t)
+		handler_stack__push(&t->stack, sig, now);
+}
+
+/*
+ * The handler on top of cur's stack returned (rt_sigreturn): its frame, or
+ * false if none is known (it started before tracing, or past the depth).
+ * The slot is released with its last frame.
+ */
+static __always_inline bool handler__pop(struct task_struct *cur, struct handler_frame *out,
+					 __u32 *level)
+{
+	struct handler_slot *h = handler_slot__of(cur->pid);
+	struct thread_sig_state *t;
+	bool known;
+
+	if (h && h->tid == cur->pid) {
+		known = handler_stack__pop(&h->stack, out, level);
+		if (!h->stack.depth)
+			signal_slot__free(&h->tid);
+		return known;
+	}
+	t = bpf_task_storage_get(&thread_sig_states, cur, NULL, 0);
+	return t && handler_stack__pop(&t->stack, out, level);
+}
+
+/* A thread ends: handlers it never returned from must not hold its slot. */
+static __always_inline void handler_slot__forget(struct task_struct *t)
+{
+	struct handler_slot *h = handler_slot__of(t->pid);
+
+	if (h && h->tid == t->pid)
+		signal_slot__free(&h->tid);
+}
+
+#endif /* SIGNAL_SLOTS_BPF_H */
