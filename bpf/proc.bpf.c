@@ -44,6 +44,7 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 {
 	struct lifecycle_event e = {};
 
+	handler__drop_all(p, old_pid);
 	if (!lifecycle__wanted(p->tgid))
 		return 0;
 	hdr__init(&e.hdr, EVENT_PROC_EXEC, bpf_ktime_get_ns());
@@ -74,7 +75,7 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 
 	/* Every thread passes here, not only the last. */
 	thread_slot__forget(p);
-	handler_slot__forget(p);
+	handler_slot__forget(p->pid);
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
 	if (!lifecycle__wanted(pid))

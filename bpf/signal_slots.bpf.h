@@ -216,7 +216,13 @@ static __always_inline void handler__push(struct task_struct *cur, int sig, __u6
 	struct handler_slot *h = handler_slot__of(cur->pid);
 	struct thread_sig_state *t;
 
-	if (h && (h->tid == cur->pid || __sync_val_compare_and_swap(&h->tid, 0, cur->pid) == 0)) {
+	if (h && h->tid == cur->pid) {
+		handler_stack__push(&h->stack, sig, now);
+		return;
+	}
+	if (h && !h->tid && __sync_val_compare_and_swap(&h->tid, 0, cur->pid) == 0) {
+		h->stack.depth = 0; /* a slot is released empty, but never trust it */
+		h->stack.untracked_depth = 0;
 		handler_stack__push(&h->stack, sig, now);
 		return;
 	}
@@ -247,13 +253,34 @@ static __always_inline bool handler__pop(struct task_struct *cur, struct handler
 	return t && handler_stack__pop(&t->stack, out, level);
 }
 
-/* A thread ends: handlers it never returned from must not hold its slot. */
-static __always_inline void handler_slot__forget(struct task_struct *t)
+/* Thread tid's handler slot is let go: handlers it never returned from must not hold it. */
+static __always_inline void handler_slot__forget(__u32 tid)
 {
-	struct handler_slot *h = handler_slot__of(t->pid);
+	struct handler_slot *h = handler_slot__of(tid);
 
-	if (h && h->tid == t->pid)
+	if (h && h->tid == tid) {
+		h->stack.depth = 0;
+		h->stack.untracked_depth = 0;
 		signal_slot__free(&h->tid);
+	}
+}
+
+/*
+ * A thread execs: a handler that called execve never reaches rt_sigreturn,
+ * and its frames would be paired with the new program's handlers. old_tid:
+ * the thread's tid before exec (de_thread() gives a non-leader that execs
+ * the leader's tid, kernel/exec.c exchange_tids()).
+ */
+static __always_inline void handler__drop_all(struct task_struct *t, __u32 old_tid)
+{
+	struct thread_sig_state *ts = bpf_task_storage_get(&thread_sig_states, t, NULL, 0);
+
+	handler_slot__forget(old_tid);
+	handler_slot__forget(t->pid);
+	if (ts) {
+		ts->stack.depth = 0;
+		ts->stack.untracked_depth = 0;
+	}
 }
 
 #endif /* SIGNAL_SLOTS_BPF_H */

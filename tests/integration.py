@@ -270,6 +270,18 @@ def test_realtime_signals_queue(ctx):
     expect((rx["queued"], rx["delivered"]), (k, k), "child (queued, delivered)")
 
 
+def test_handlers_left_by_exec_are_dropped(ctx):
+    # Each image's handler execs the next: those handlers never return. They
+    # must not stay on the tracer's 4-deep handler stack, or the last
+    # image's handler would be past it (untimed, a loss counted).
+    chain = 6
+    run = ctx.trace(["sig_exec_handler", str(chain)])
+    child = run.pid("child")
+    rx = run.received(child, "SIGUSR1")
+    expect((rx["delivered"], rx["handled"], rx["handler_returns"]), (chain + 1, chain + 1, 1),
+           "child SIGUSR1 (delivered, handled, handler_returns)")
+
+
 def test_ignored_signal(ctx):
     n = 3
     run = ctx.trace(["sig_ignored", str(n)])
