@@ -23,6 +23,7 @@
 #define SIGNAL_SLOTS_BPF_H
 
 #include "signal_state.bpf.h"
+#include "thread_slots.bpf.h"
 
 /*
  * A process's pending slot is only touched under its sighand->siglock
@@ -58,13 +59,6 @@ struct {
 } handler_slots SEC(".maps");
 
 const volatile __u32 cfg_signal_slot_mask = SIGNAL_SLOTS_MAX - 1;
-
-/* The release must follow every access to the slot (see thread_slot__free). */
-#define signal_slot__free(owner)                                                                   \
-	({                                                                                         \
-		asm volatile("" ::: "memory");                                                     \
-		*(volatile __u32 *)(owner) = 0;                                                    \
-	})
 
 static __always_inline struct pending_slot *pending_slot__of(__u32 tgid)
 {
@@ -155,7 +149,7 @@ static __always_inline __u64 pending__pop(struct task_struct *task, int sig)
 		if (ts) {
 			p->ts[idx] = 0;
 			if (!--p->count)
-				signal_slot__free(&p->tgid);
+				slot_owner__release(&p->tgid);
 			return ts;
 		}
 	}
@@ -246,7 +240,7 @@ static __always_inline bool handler__pop(struct task_struct *cur, struct handler
 	if (h && h->tid == cur->pid) {
 		known = handler_stack__pop(&h->stack, out, level);
 		if (!h->stack.depth)
-			signal_slot__free(&h->tid);
+			slot_owner__release(&h->tid);
 		return known;
 	}
 	t = bpf_task_storage_get(&thread_sig_states, cur, NULL, 0);
@@ -261,7 +255,7 @@ static __always_inline void handler_slot__forget(__u32 tid)
 	if (h && h->tid == tid) {
 		h->stack.depth = 0;
 		h->stack.untracked_depth = 0;
-		signal_slot__free(&h->tid);
+		slot_owner__release(&h->tid);
 	}
 }
 

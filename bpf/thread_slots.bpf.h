@@ -44,15 +44,18 @@ struct {
 const volatile __u32 cfg_thread_slot_mask = THREAD_SLOTS_MAX - 1;
 
 /*
- * Give the slot up: another CPU may claim it next, so every read of the
- * record comes first (compiler barrier; x86 keeps a store after earlier
- * loads), and the store may not be dropped or torn.
+ * Give a slot up by zeroing its owner word (thread slots here, the signal
+ * slots of signal_slots.bpf.h): another CPU may claim it next, so every
+ * access to the slot comes first (compiler barrier; x86 keeps a store after
+ * earlier loads and stores), and the store may not be dropped or torn.
  */
-#define thread_slot__free(s)                                                                       \
+#define slot_owner__release(owner)                                                                 \
 	({                                                                                         \
 		asm volatile("" ::: "memory");                                                     \
-		*(volatile __u32 *)&(s)->tid = 0;                                                  \
+		*(volatile __u32 *)(owner) = 0;                                                    \
 	})
+
+#define thread_slot__free(s) slot_owner__release(&(s)->tid)
 
 static __always_inline struct thread_slot *thread_slot__of(__u32 tid)
 {
