@@ -16,18 +16,27 @@ static void on_signal(int sig)
 int main(void)
 {
 	struct floor_bpf *skel = floor_bpf__open_and_load();
+	sigset_t stops, waiting;
 
 	if (!skel || floor_bpf__attach(skel)) {
 		fprintf(stderr, "floor: cannot load or attach the empty programs\n");
 		floor_bpf__destroy(skel);
 		return 1;
 	}
+	/*
+	 * Blocked until sigsuspend: a stop landing between the check of the
+	 * flag and the wait would otherwise be slept through.
+	 */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stops, &waiting);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	printf("ready\n");
 	fflush(stdout);
 	while (!stop)
-		pause();
+		sigsuspend(&waiting);
 	floor_bpf__destroy(skel);
 	return 0;
 }

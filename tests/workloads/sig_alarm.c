@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * alarm(1), then pause(): the kernel's ITIMER_REAL sends SIGALRM (no process
+ * alarm(1), then naps until the handler has run: the kernel's ITIMER_REAL sends SIGALRM (no process
  * sends it) and the handler runs once.
  */
 #include "workload.h"
@@ -23,6 +23,6 @@ int main(void)
 	fflush(stdout);
 	alarm(1);
 	while (!fired && time(NULL) < end)
-		pause();
+		wl_nap();
 	return fired ? 0 : 1;
 }

@@ -30,23 +30,30 @@ static void on_usr1(int sig)
 
 /*
  * One image of the child: says it is ready, waits for its SIGUSR1. The last
- * one returns once its handler has (sigsuspend returns after rt_sigreturn).
+ * one returns once its handler has (sigsuspend returns after rt_sigreturn);
+ * it blocks SIGUSR1 before saying so, or a signal landing between the
+ * ready byte and sigsuspend would run the handler early and leave
+ * sigsuspend waiting for nothing.
  */
 static int image(void)
 {
 	/* SA_NODEFER: the mask a handler runs with would survive the exec. */
 	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_NODEFER };
-	sigset_t none;
+	sigset_t none, usr1;
 
 	sigaction(SIGUSR1, &sa, NULL);
 	sigemptyset(&none);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (!remaining)
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
 	wl_send_byte(ready_fd);
 	if (!remaining) {
 		sigsuspend(&none);
 		return 0;
 	}
 	for (time_t end = time(NULL) + WL_DEADLINE_S; time(NULL) <= end;)
-		pause(); /* the handler execs */
+		wl_nap(); /* the handler execs */
 	return 94;
 }
 

@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 		sigaction(SIGUSR1, &sa, NULL);
 		wl_send_byte(ready[1]);
 		while ((unsigned long)got < n)
-			pause();
+			wl_nap();
 		_exit(0);
 	}
 	printf("parent=%d\nchild=%d\nn=%lu\n", getpid(), child, n);

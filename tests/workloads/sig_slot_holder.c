@@ -49,7 +49,7 @@ static void holder(int ready_fd)
 	sigaction(SIGINT, &intr, NULL);
 	wl_send_byte(ready_fd);
 	for (time_t end = time(NULL) + WL_DEADLINE_S; !got_hup && time(NULL) <= end;)
-		pause();
+		wl_nap();
 	sigprocmask(SIG_UNBLOCK, &block, NULL); /* SIGINT is delivered here */
 	_exit(got_int ? 0 : 97);
 }
@@ -67,7 +67,7 @@ static pid_t handshaker(int ready_fd, unsigned long n)
 		if (time(NULL) > end)
 			_exit(96);
 		else
-			pause();
+			wl_nap();
 	_exit(0);
 }
 

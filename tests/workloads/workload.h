@@ -34,6 +34,20 @@ static inline void wl_sleep_ms(long ms)
 		;
 }
 
+/*
+ * What a "while (!flag) pause();" loop should call instead: a signal that
+ * lands between the check and pause() would leave pause() waiting for one
+ * that never comes. A nap of at most 10 ms is interrupted by the signal
+ * just the same and bounds that window, without blocking the signal (tests
+ * assert the target did not have it blocked).
+ */
+static inline void wl_nap(void)
+{
+	struct timespec ts = { 0, 10 * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
 static inline unsigned long wl_arg(int argc, char **argv, int i, unsigned long dflt)
 {
 	return argc > i ? strtoul(argv[i], NULL, 10) : dflt;
