@@ -78,6 +78,7 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	handler_slot__forget(p->pid);
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
+	pending_slot__forget(p);
 	if (!lifecycle__wanted(pid))
 		return 0;
 	hdr__init(&e.hdr, EVENT_PROC_EXIT, bpf_ktime_get_ns());

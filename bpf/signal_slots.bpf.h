@@ -78,8 +78,8 @@ static __always_inline struct pending_slot *pending_slot__mine(struct task_struc
 /*
  * The process's pending slot, claimed if free; NULL if another process
  * holds it. A slot whose owner has the same tgid but another start time
- * belongs to a dead process whose pid was reused (it exited with a signal
- * still pending, so never released the slot): taken over, emptied.
+ * belongs to a dead process whose pid was reused and whose exit did not
+ * release it (see pending_slot__forget()): taken over, emptied.
  */
 static __always_inline struct pending_slot *pending_slot__claim(struct task_struct *task)
 {
@@ -155,6 +155,27 @@ static __always_inline __u64 pending__pop(struct task_struct *task, int sig)
 	}
 	st = proc_sig_state__peek(task);
 	return st ? proc_sig_state__pop(st, sig) : 0;
+}
+
+/*
+ * task's process is dead (its last thread exits): signals still pending
+ * for it (blocked, or generated while it died) are never delivered, so
+ * nothing would release its slot until its pid came back; meanwhile every
+ * other process at that index would be timed the slow way. Called outside
+ * the siglock: a signal queued to the dying process at this very moment
+ * (only possible when it did not die by exit_group or a fatal signal,
+ * kernel/signal.c prepare_signal() drops them then) can leave one stale
+ * time behind, which costs the next owner only its slot's fast path.
+ */
+static __always_inline void pending_slot__forget(struct task_struct *task)
+{
+	struct pending_slot *p = pending_slot__mine(task);
+
+	if (p) {
+		__builtin_memset(p->ts, 0, sizeof(p->ts));
+		p->count = 0;
+		slot_owner__release(&p->tgid);
+	}
 }
 
 static __always_inline struct handler_slot *handler_slot__of(__u32 tid)

@@ -961,6 +961,46 @@ def test_signals_timed_exactly_when_a_process_holds_the_signal_slots(ctx):
             ctx.trace(["sig_slot_holder", str(n), str(hold_ms)], env=env), hold_ms)
 
 
+def test_pending_slot_let_go_when_its_process_dies(ctx):
+    # A process that dies with a signal pending never has it delivered, so
+    # only its death can free the pending slot that timed it; held by a dead
+    # process, the slot would send every other tgid at its index to task
+    # storage until the pid came back (bpf/signal_slots.bpf.h).
+    out = os.path.join(ctx.tmp, "pending_at_exit.jsonl")
+    tracer = start_tracer(ctx, ["--json", "-o", out])
+    try:
+        maps = {}
+        for map_id in bpf_ids_of(tracer.pid)["map"]:
+            info = bpftool_json(["map", "show", "id", str(map_id)])
+            maps[info.get("name")] = info
+        slots = maps.get("pending_slots")
+        expect_true(slots, "ipcscope has a pending_slots map (maps: %s)" % sorted(maps))
+        wl = subprocess.run([ctx.workload("sig_pending_at_exit")], capture_output=True,
+                            text=True, timeout=30)
+        expect(wl.returncode, 0, "workload exit status")
+        pid = int(wl.stdout.split("=")[1])
+        index = pid & (slots["max_entries"] - 1)
+        value = bpftool_json(["map", "lookup", "id", str(slots["id"]), "key"]
+                             + [str(b) for b in index.to_bytes(4, "little")])["value"]
+        owner = int.from_bytes(bytes(int(b, 16) for b in value[:4]), "little")
+        expect_true(owner != pid, "pending slot %d still held by dead process %d" % (index, pid))
+    finally:
+        tracer.send_signal(signal.SIGINT)
+        tracer.communicate(timeout=30)
+    records = json_lines(out)
+    sig = [r for r in records if r.get("type") == "signal" and r["target"]["pid"] == pid]
+    expect([(r["signal"], r["result"], r["blocked"]) for r in sig], [("SIGUSR2", "queued", True)],
+           "signals to the workload (signal, result, blocked)")
+    expect([r for r in records if r.get("type") == "signal_deliver" and r["pid"] == pid], [],
+           "deliveries to the workload")
+
+
+def bpftool_json(args):
+    out = subprocess.run(["bpftool", "-j"] + args, capture_output=True, text=True, timeout=30)
+    expect(out.returncode, 0, "bpftool %s (%s)" % (" ".join(args), out.stderr.strip()))
+    return json.loads(out.stdout)
+
+
 def test_bad_thread_slot_count_is_refused(ctx):
     run = ctx.run(["-d", "1"], json_out=False, env={"IPCSCOPE_THREAD_SLOTS": "3"})
     expect(run.rc, 1, "exit code")
