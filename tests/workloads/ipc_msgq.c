@@ -29,13 +29,29 @@ int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "/tmp";
 	unsigned long k = wl_arg(argc, argv, 2, 5), l = wl_arg(argc, argv, 3, 3);
+	unsigned long limit = 16384; /* the default msgmnb */
 	struct msg m = { 0 };
 	struct wl_sync s;
+	FILE *mnb;
 	char path[256];
 	pid_t receiver;
 	key_t key;
 	int id, fd;
 
+	/*
+	 * Everything is queued before the receiver starts: more than the
+	 * queue holds (kernel.msgmnb bytes) would leave msgsnd asleep.
+	 */
+	mnb = fopen("/proc/sys/kernel/msgmnb", "r");
+	if (mnb) {
+		if (fscanf(mnb, "%lu", &limit) != 1)
+			limit = 16384;
+		fclose(mnb);
+	}
+	if (k * 32 + l * 48 > limit) {
+		fprintf(stderr, "ipc_msgq: %lu*32 + %lu*48 bytes exceed msgmnb (%lu)\n", k, l, limit);
+		return 2;
+	}
 	snprintf(path, sizeof(path), "%s/ipcscope-msg-%d", dir, getpid());
 	fd = open(path, O_CREAT | O_WRONLY, 0600);
 	if (fd < 0 || close(fd) || (key = ftok(path, 'M')) == -1)

@@ -2,11 +2,12 @@
 /*
  * Semaphore P/V: a one-semaphore set initialised to 0 with SETVAL; the
  * child's P (with SEM_UNDO) waits until the parent's V, which comes after
- * WAIT_MS. Usage: ipc_sem [WAIT_MS]. Prints parent, child, semid, wait_ms.
+ * WAIT_MS counted from when the child sleeps in it. Usage: ipc_sem [WAIT_MS]. Prints parent, child, semid, wait_ms.
  */
 #include "workload.h"
 #include <sys/ipc.h>
 #include <sys/sem.h>
+#include <sys/syscall.h>
 
 union semun {
 	int val;
@@ -32,6 +33,8 @@ int main(int argc, char **argv)
 	printf("semid=%d\nwait_ms=%ld\n", id, wait_ms);
 	fflush(stdout);
 	wl_wait_byte(s.ready[0]);
+	/* glibc's semop() may issue semtimedop (no timeout) instead. */
+	wl_wait_asleep_in(child, SYS_semop, SYS_semtimedop);
 	wl_sleep_ms(wait_ms);
 	if (semop(id, &v, 1))
 		wl_die("V");

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * A writer blocked on a full pipe while its reader sleeps T ms, then a
- * non-blocking read of an empty pipe (EAGAIN).
+ * A writer blocked on a full pipe while its reader sleeps T ms (counted
+ * from when the writer blocks), then a non-blocking read of an empty pipe
+ * (EAGAIN).
  * Usage: pipe_blocked T_MS; prints parent (the writer), child (the reader),
  * ino (the full pipe), ino_empty (the EAGAIN one).
  */
 #include "workload.h"
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 int main(int argc, char **argv)
 {
@@ -22,7 +25,22 @@ int main(int argc, char **argv)
 		wl_die("pipe");
 	child = wl_fork();
 	if (child == 0) {
+		int queued = 0;
+
 		close(fd[1]);
+		/*
+		 * T ms from when the writer waits: the pipe holds the first
+		 * 64 KiB and the writer sleeps in the second write.
+		 */
+		for (time_t end = time(NULL) + WL_DEADLINE_S; queued < (int)sizeof(buf);) {
+			if (ioctl(fd[0], FIONREAD, &queued))
+				wl_die("FIONREAD");
+			if (time(NULL) > end)
+				_exit(96);
+			if (queued < (int)sizeof(buf))
+				wl_sleep_ms(1);
+		}
+		wl_wait_asleep_in(getppid(), SYS_write, SYS_write);
 		wl_sleep_ms(t_ms);
 		while (read(fd[0], buf, sizeof(buf)) > 0)
 			;

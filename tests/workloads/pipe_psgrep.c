@@ -25,10 +25,15 @@ int main(void)
 	}
 	grep = wl_fork();
 	if (grep == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
+		/*
+		 * Not /dev/null: GNU grep recognises it as its stdout, acts
+		 * as if given -q and stops at the first match, leaving the
+		 * rest of what ps wrote unread. /dev/zero discards writes too.
+		 */
+		int sink = open("/dev/zero", O_WRONLY);
 
 		dup2(fd[0], STDIN_FILENO);
-		dup2(devnull, STDOUT_FILENO);
+		dup2(sink, STDOUT_FILENO);
 		close(fd[0]);
 		close(fd[1]);
 		execlp("grep", "grep", "bash", (char *)NULL);

@@ -84,6 +84,7 @@ int main(int argc, char **argv)
 		}
 	} while (mono_ns() < end);
 	wl_send_byte(done[1]);
+	wl_wait_readable(counted[0]);
 	if (read(counted[0], &handled_by_child, sizeof(handled_by_child)) !=
 	    sizeof(handled_by_child))
 		wl_die("the receiver's count");

@@ -9,6 +9,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,24 +54,74 @@ static inline unsigned long wl_arg(int argc, char **argv, int i, unsigned long d
 	return argc > i ? strtoul(argv[i], NULL, 10) : dflt;
 }
 
+/*
+ * Waits until fd has something to read (or its peer closed it), giving up
+ * after the deadline: the handshake pipes stay open on both sides, so a
+ * peer that died would leave a plain read() asleep for good.
+ */
+static inline void wl_wait_readable(int fd)
+{
+	time_t end = time(NULL) + WL_DEADLINE_S;
+	struct pollfd in = { .fd = fd, .events = POLLIN };
+
+	while (poll(&in, 1, 1000) <= 0) /* timed out or EINTR: check the deadline */
+		if (time(NULL) > end) {
+			errno = ETIMEDOUT;
+			wl_die("waiting for the peer");
+		}
+}
+
 /* Reads one byte, retrying on EINTR, giving up after the deadline. */
 static inline void wl_wait_byte(int fd)
 {
-	time_t end = time(NULL) + WL_DEADLINE_S;
 	char c;
 
 	for (;;) {
-		ssize_t n = read(fd, &c, 1);
+		ssize_t n;
 
+		wl_wait_readable(fd);
+		n = read(fd, &c, 1);
 		if (n == 1)
 			return;
 		if (n == 0) {
 			errno = EPIPE;
 			wl_die("peer closed the handshake pipe");
 		}
-		if (errno != EINTR || time(NULL) > end)
+		if (errno != EINTR)
 			wl_die("handshake read");
 	}
+}
+
+/*
+ * Waits until process pid sleeps in syscall nr or nr2 (the first field of
+ * /proc/PID/syscall, "running" while it is on a CPU): a timed wait must
+ * start its clock only once the other side really waits, or a preempted
+ * peer shortens the wait the test asserts.
+ */
+static inline void wl_wait_asleep_in(pid_t pid, long nr, long nr2)
+{
+	time_t end = time(NULL) + WL_DEADLINE_S;
+	char path[64], line[32];
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	while (time(NULL) <= end) {
+		FILE *f = fopen(path, "r");
+		char *rest;
+		long got;
+
+		if (!f)
+			wl_die(path);
+		line[0] = '\0';
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		fclose(f);
+		got = strtol(line, &rest, 10);
+		if (rest != line && (got == nr || got == nr2))
+			return;
+		wl_sleep_ms(1);
+	}
+	errno = ETIMEDOUT;
+	wl_die("waiting for the peer to block");
 }
 
 static inline void wl_send_byte(int fd)
