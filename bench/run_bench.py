@@ -5,7 +5,8 @@ programs at ipcscope's hooks), under ipcscope (text to a file) and under
 ipcscope --json, interleaved round by round. The storm is pinned to CPU 1 and
 the tracer to CPU 0 (cross-CPU wakeups are ~10x dearer in this VM).
 Prints a Markdown table of medians: ops/s, ratio to untraced, lost events,
-tracer CPU seconds, and whether ipcscope's totals matched the workload's;
+tracer CPU seconds, whether ipcscope's totals matched the workload's, and
+the CPU time the hypervisor stole meanwhile;
 then the target (ratio >= floor's - 0.10) judged within each round."""
 import argparse
 import json
@@ -25,11 +26,28 @@ def pin(cpu):
     return lambda: os.sched_setaffinity(0, {cpu})
 
 
+def steal_ticks():
+    """Ticks the hypervisor gave our two CPUs' time to others (/proc/stat
+    "steal", the 8th number of each cpuN line): a storm that loses CPU to
+    the host runs slower for reasons no tracer has."""
+    ticks = 0
+    with open("/proc/stat") as f:
+        for line in f:
+            name, *fields = line.split()
+            if name in ("cpu%d" % STORM_CPU, "cpu%d" % TRACER_CPU):
+                ticks += int(fields[7])
+    return ticks
+
+
 def storm(build, kind, seconds):
+    """Runs one storm: (ops/s, its key=value output, % of the two CPUs' time stolen)."""
+    stolen = steal_ticks()
     out = subprocess.run([os.path.join(build, "bench", "storm"), kind, str(seconds),
                           str(STORM_CPU)], capture_output=True, text=True, check=True)
+    stolen = steal_ticks() - stolen
     kv = dict(p.split("=") for p in out.stdout.split())
-    return int(kv["ops"]) / float(kv["seconds"]), kv
+    secs = float(kv["seconds"])
+    return int(kv["ops"]) / secs, kv, 100.0 * stolen / (os.sysconf("SC_CLK_TCK") * secs * 2)
 
 
 def start_tracer(cmd):
@@ -113,7 +131,7 @@ def main():
     modes = ["untraced", "floor", "ipcscope", "ipcscope --json"]
     results = {}
     for kind in args.storms.split(","):
-        per = {m: {"ops": [], "cpu": [], "lost": [], "exact": []} for m in modes}
+        per = {m: {"ops": [], "cpu": [], "lost": [], "exact": [], "steal": []} for m in modes}
         for rnd in range(args.rounds):
             order = modes[rnd % len(modes):] + modes[:rnd % len(modes)]  # rotate
             for mode in order:
@@ -124,8 +142,9 @@ def main():
                     tracer = start_tracer([tool, "-o", out + ".txt"])
                 elif mode == "ipcscope --json":
                     tracer = start_tracer([tool, "--json", "-o", out + ".jsonl"])
-                ops, kv = storm(build, kind, args.seconds)
+                ops, kv, stolen = storm(build, kind, args.seconds)
                 per[mode]["ops"].append(ops)
+                per[mode]["steal"].append(stolen)
                 if tracer:
                     per[mode]["cpu"].append(stop_tracer(tracer))
                 if mode == "ipcscope --json":
@@ -138,8 +157,8 @@ def main():
         results[kind] = per
 
     print("| storm | mode | ops/s (median) | ratio vs untraced | lost events | "
-          "tracer CPU s | totals exact |")
-    print("|---|---|---|---|---|---|---|")
+          "tracer CPU s | totals exact | steal % (max) |")
+    print("|---|---|---|---|---|---|---|---|")
     for kind, per in results.items():
         base = statistics.median(per["untraced"]["ops"])
         for mode in modes:
@@ -148,8 +167,8 @@ def main():
             cpu = "%.2f" % statistics.median(p["cpu"]) if p["cpu"] else "-"
             lost = str(max(p["lost"])) if p["lost"] else "-"
             exact = ("yes" if all(p["exact"]) else "NO") if p["exact"] else "-"
-            print("| %s | %s | %.0f | %.3f | %s | %s | %s |"
-                  % (kind, mode, ops, ops / base, lost, cpu, exact))
+            print("| %s | %s | %.0f | %.3f | %s | %s | %s | %.1f |"
+                  % (kind, mode, ops, ops / base, lost, cpu, exact, max(p["steal"])))
     print("\n%d rounds of %.1f s per mode, interleaved; storm on CPU %d, tracer on CPU %d."
           % (args.rounds, args.seconds, STORM_CPU, TRACER_CPU))
     print_verdicts(results)
