@@ -120,8 +120,9 @@ static const struct argp_option options[] = {
 					       "(process, pipe) pairs (default 16384); rows of "
 					       "processes over are moved out each second", 3 },
 	{ "keep", OPT_KEEP, "N", 0, "Keep at most N exited processes, and N closed objects "
-				     "of each kind, by name in the report; older ones are retired, "
-				     "their counts merged into \"(retired)\" (default 16384)", 3 },
+				     "of each kind (and quiet doctor rows of closed ones), by name in "
+				     "the report; older ones are retired, their counts merged into "
+				     "\"(retired)\" (default 16384)", 3 },
 	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF to use instead of /sys/kernel/btf/vmlinux (for "
 				     "CO-RE and to tell which tracepoints exist)", 3 },
 	/*

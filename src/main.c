@@ -200,6 +200,8 @@ static void retire_what_is_over(struct app *a, uint64_t now)
 	}
 	if (now < RETIRE_GRACE_NS || tracer__harvest(&a->tracer, &a->model, now - RETIRE_GRACE_NS) < 0)
 		return; /* rows not moved: nothing may retire before them */
+	if (a->cli.sigpipe_doctor) /* first: its rows hold their objects */
+		doctor__retire(&a->doctor, a->cli.keep, now - RETIRE_GRACE_NS);
 	retire__run(&a->model, &pol, now);
 }
 

@@ -155,6 +155,41 @@ void doctor__tick(struct sigpipe_doctor *d, uint64_t now_ns)
 	}
 }
 
+static bool writer__settled(const struct doctor_writer *w, uint64_t before_ns)
+{
+	return !w->storming && !w->pending && !recent_sum(w) &&
+	       pipe_obj__closed(w->obj, before_ns);
+}
+
+unsigned int doctor__retire(struct sigpipe_doctor *d, unsigned int keep, uint64_t before_ns)
+{
+	unsigned int settled = 0, extra, gone = 0, kept = 0;
+
+	for (unsigned int i = 0; i < d->count; i++)
+		settled += writer__settled(&d->writers[i], before_ns);
+	if (settled <= keep)
+		return 0;
+	extra = settled - keep;
+	for (unsigned int i = 0; i < d->count; i++) {
+		struct doctor_writer *w = &d->writers[i];
+
+		if (gone < extra && writer__settled(w, before_ns)) {
+			d->retired.writers++;
+			d->retired.epipe += doctor_writer__epipes(w);
+			d->retired.storms += w->storms;
+			w->end->doctor_row = 0;
+			gone++;
+			continue;
+		}
+		if (kept != i)
+			d->writers[kept] = *w;
+		d->writers[kept].end->doctor_row = kept + 1; /* writer_of() finds it there */
+		kept++;
+	}
+	d->count = kept;
+	return gone;
+}
+
 void doctor__finish(struct sigpipe_doctor *d, uint64_t now_ns)
 {
 	for (unsigned int i = 0; i < d->count; i++)

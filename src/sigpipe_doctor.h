@@ -49,10 +49,18 @@ typedef void (*doctor_alert_fn)(void *ctx, const struct storm_alert *a);
 /* The writer's traffic on the object so far (tracer__io_counters); 0 or -errno. */
 typedef int (*doctor_io_fn)(void *ctx, const struct io_key *key, struct io_stats *out);
 
+/* Rows let go by doctor__retire(): what the report still owes them. */
+struct doctor_retired {
+	uint64_t writers; /* (writer, object) rows */
+	uint64_t epipe;
+	uint64_t storms;
+};
+
 struct sigpipe_doctor {
 	uint64_t threshold;
-	struct doctor_writer *writers;
+	struct doctor_writer *writers; /* in order of first EPIPE */
 	unsigned int count, cap;
+	struct doctor_retired retired;
 	doctor_alert_fn alert;
 	void *alert_ctx;
 	doctor_io_fn io;
@@ -67,6 +75,15 @@ int doctor__on_epipe(struct sigpipe_doctor *d, struct pipe_obj *obj, struct pipe
 		     uint32_t count);
 /* Every DOCTOR_TICK_NS: rates move on; alerts start or end. */
 void doctor__tick(struct sigpipe_doctor *d, uint64_t now_ns);
+/*
+ * Keeps a long run's rows bounded: past `keep` rows whose object was
+ * closed for good by before_ns (no EPIPE can come from it again) and that
+ * are quiet (no storm, nothing in the rate window), the oldest are let go
+ * into d->retired, and their ends become free to retire with their object.
+ * Call after the counters of before_ns are harvested (the totals are then
+ * final). Returns how many rows went.
+ */
+unsigned int doctor__retire(struct sigpipe_doctor *d, unsigned int keep, uint64_t before_ns);
 /* End of the run: storms still going end here. */
 void doctor__finish(struct sigpipe_doctor *d, uint64_t now_ns);
 double doctor_writer__rate(const struct doctor_writer *w);

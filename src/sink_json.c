@@ -676,6 +676,12 @@ static void json_report(struct output *o)
 	json_ipc_report(o);
 	for (unsigned int i = 0; o->doctor && i < o->doctor->count; i++)
 		json_sigpipe_writer(f, &o->doctor->writers[i]);
+	if (o->doctor && o->doctor->retired.writers)
+		fprintf(f, "{\"type\":\"sigpipe_retired\",\"writers\":%llu,\"epipe\":%llu"
+			   ",\"storms\":%llu}\n",
+			(unsigned long long)o->doctor->retired.writers,
+			(unsigned long long)o->doctor->retired.epipe,
+			(unsigned long long)o->doctor->retired.storms);
 	json_features_off(o);
 	for (unsigned int r = 0; r < LOSS_REASON_MAX; r++)
 		if (m->loss[r])

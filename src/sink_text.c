@@ -543,8 +543,13 @@ static void report_doctor(struct output *o)
 
 	for (unsigned int i = 0; i < d->count; i++)
 		storms += d->writers[i].storms;
-	fprintf(o->f, "\nSIGPIPE doctor: %u writer/object pairs with EPIPE, %u storms "
-		      "(threshold %llu/s)\n", d->count, storms, (unsigned long long)d->threshold);
+	fprintf(o->f, "\nSIGPIPE doctor: %llu writer/object pairs with EPIPE, %llu storms "
+		      "(threshold %llu/s)\n", (unsigned long long)(d->count + d->retired.writers),
+		(unsigned long long)(storms + d->retired.storms), (unsigned long long)d->threshold);
+	if (d->retired.writers)
+		fprintf(o->f, "  %s of them quiet on closed objects, not listed: %s EPIPE\n",
+			format__count(n, sizeof(n), d->retired.writers),
+			format__count(b, sizeof(b), d->retired.epipe));
 	if (!d->count)
 		return;
 	fprintf(o->f, "%-20s %-18s %7s %7s %-12s %-12s %-13s %s\n", "WRITER", "OBJECT", "EPIPE",

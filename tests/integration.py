@@ -731,6 +731,26 @@ def test_doctor_stays_quiet_below_the_threshold(ctx):
            [(epipe, 0, 100)], "report (epipe, storms, bytes before)")
 
 
+def test_doctor_lets_quiet_closed_rows_go_past_keep(ctx):
+    # Four writers in turn, each with its own pipe whose reader left: E EPIPEs
+    # each, 1.5 s apart so that retire passes (every second, 1 s grace) see
+    # the earlier ones closed and quiet. With --keep 1 the report lists the
+    # rows it kept and owes the rest to one sigpipe_retired record; the
+    # EPIPE total is the same either way.
+    e, runs = 7, 4
+    script = "; ".join(["%s ignore %d; sleep 1.5" % (ctx.workload("pipe_epipe"), e)] * runs)
+    run = ctx.trace(["sh", "-c", script], raw_command=True, extra=["--keep", "1"],
+                    mode=["sigpipe"])
+    rows = run.of_type("sigpipe_writer")
+    retired = run.of_type("sigpipe_retired")
+    expect_true(retired, "no sigpipe_retired record; rows: %s" % [
+        (r["writer"]["pid"], r["epipe"]) for r in rows])
+    expect((len(rows) + retired[0]["writers"], sum(r["epipe"] for r in rows)
+            + retired[0]["epipe"], retired[0]["storms"]), (runs, runs * e, 0),
+           "(rows listed + retired, EPIPE listed + retired, storms retired)")
+    expect_true(len(rows) < runs, "%d rows listed with --keep 1" % len(rows))
+
+
 def test_doctor_text_alert_lines(ctx):
     run = ctx.run(["--threshold", "1000", "--fold-window", "200", "--",
                    ctx.workload("sigpipe_storm"), "64", "5000", "1000", "3000", "5"],

@@ -767,6 +767,51 @@ static void test_doctor_storm_start_and_end(void)
 	doctor__free(&d);
 }
 
+/*
+ * Rows past --keep go once their object is closed for good and they are
+ * quiet; the rest keep their place and writer_of() still finds them.
+ */
+static void test_doctor_retires_quiet_rows_of_closed_objects(void)
+{
+	struct proc writer = { .pid = 42, .start_ns = 1 }, reader = { .pid = 43, .start_ns = 1 };
+	struct pipe_departure left = { .proc = &reader, .ts_ns = 100 };
+	struct pipe_departure wrote = { .proc = &writer, .ts_ns = 100 };
+	struct pipe_obj obj[5];
+	struct pipe_end end[5];
+	struct sigpipe_doctor d;
+	uint64_t now = 0;
+
+	doctor__init(&d, 1000);
+	for (int i = 0; i < 5; i++) {
+		obj[i] = (struct pipe_obj){ .ino = 10 + i, .kind = OBJ_PIPE };
+		end[i] = (struct pipe_end){ .proc = &writer };
+		if (i != 2) { /* obj[2] is still open */
+			obj[i].last_reader = left;
+			obj[i].last_writer = wrote;
+		}
+		doctor_feed(&d, &obj[i], &end[i], 10 + i);
+	}
+	CHECK_INT(doctor__retire(&d, 0, 1000), 0); /* EPIPE in the rate window: not quiet */
+	for (int i = 0; i <= DOCTOR_BUCKETS; i++) /* the first tick holds them, then 8 quiet */
+		doctor__tick(&d, now += DOCTOR_TICK_NS);
+	CHECK_INT(doctor__retire(&d, 1, 50), 0); /* closed after before_ns: not yet */
+	d.writers[4].storming = true;		 /* a storm never retires */
+	CHECK_INT(doctor__retire(&d, 1, 1000), 2); /* settled: 0, 1, 3; keep 1: 0 and 1 go */
+	CHECK_INT(d.count, 3);
+	CHECK_INT(d.retired.writers, 2);
+	CHECK_INT(d.retired.epipe, 10 + 11);
+	CHECK_INT(end[0].doctor_row, 0);
+	CHECK_INT(end[1].doctor_row, 0);
+	for (int i = 2; i < 5; i++) {
+		CHECK_INT(end[i].doctor_row, i - 1);
+		check(d.writers[i - 2].end == &end[i], "row %d is end %d", i - 2, i);
+	}
+	doctor_feed(&d, &obj[2], &end[2], 5); /* found in its moved row, not a new one */
+	CHECK_INT(d.count, 3);
+	CHECK_INT(d.writers[0].pending, 5);
+	doctor__free(&d);
+}
+
 
 /* ---- retiring: bounded tables, exact totals ---- */
 
@@ -942,6 +987,8 @@ int main(void)
 	run("decode: bad records counted", test_decoder_counts_bad_records);
 	run("json: process, exit and loss records", test_json_process_and_loss_records);
 	run("doctor: a storm starts once, ends when the rate falls", test_doctor_storm_start_and_end);
+	run("doctor: quiet rows of closed objects retire past --keep",
+	    test_doctor_retires_quiet_rows_of_closed_objects);
 	run("json: shm removed while attached, destroyed at the last detach",
 	    test_json_shm_removed_while_attached);
 	run("model: munmap trims and splits shared mappings", test_munmap_trims_and_splits);
