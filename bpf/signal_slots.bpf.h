@@ -26,10 +26,15 @@
 #include "thread_slots.bpf.h"
 
 /*
- * A process's pending slot is only touched under its sighand->siglock
- * (signal_generate and signal_deliver both run under it, as does dequeueing
- * for an accept), so one process's updates never race; the cmpxchg on tgid
- * settles two processes whose tgids share the slot.
+ * signal_generate and signal_deliver run under the process's
+ * sighand->siglock, so their updates of its pending slot never race; the
+ * cmpxchg on tgid settles two processes whose tgids share the slot. An
+ * accept (sigtimedwait, signalfd read) pops at sys_exit, after the kernel
+ * dequeued the signal under the lock and dropped it: a generation for the
+ * same process on another CPU in that window can race on count. At worst
+ * one pending time is lost or taken from the wrong generation, or the slot
+ * stays held until the process dies; never a count (those are in
+ * sig_stats, atomic).
  */
 struct pending_slot {
 	__u32 tgid;	    /* the process whose signals are timed here; 0: free */

@@ -352,6 +352,21 @@ def test_alarm_from_kernel(ctx):
     expect([r["action"] for r in dl], ["handler"], "SIGALRM delivery")
 
 
+def test_timer_signals_inside_a_syscall_storm_stay_exact(ctx):
+    # SIGALRM from the timer interrupt, every 50 us, on the CPU where the
+    # same process runs an EPIPE storm: the signal programs run on top of
+    # half-done syscall programs (they share the per-CPU fold slots).
+    run = ctx.trace(["sig_timer_in_storm", "2000"])
+    pid, alarms, epipes = run.pid("pid"), run.pid("alarms"), run.pid("epipes")
+    rx = run.received(pid, "SIGALRM")
+    expect((rx["queued"], rx["delivered"], rx["handled"]), (alarms, alarms, alarms),
+           "SIGALRM (queued, delivered, handled) against the handler's count")
+    expect(rx["generated"], rx["queued"] + rx["already_pending"], "generated = queued + merged")
+    sig = run.signals("SIGALRM", target=pid)
+    expect({(r["via"], r["code"]) for r in sig}, {("kernel", "SI_KERNEL")}, "SIGALRM origin")
+    expect(run.process(pid)["epipe"], epipes, "EPIPE counted")
+
+
 def test_sigchld_and_job_control(ctx):
     run = ctx.trace(["sig_child"])
     parent, child = run.pid("parent"), run.pid("child")
