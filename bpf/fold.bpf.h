@@ -141,9 +141,9 @@ struct fold_ticket {
  * The slot of key's set (ipcscope_fold_set) that holds key, else the one used
  * least recently, which key takes over (fold__admit flushes it first).
  */
-static __always_inline struct fold_slot *fold__slot_of(__u64 key, __u32 *idx)
+static __always_inline struct fold_slot *fold__slot_of(__u64 key, bool in_interrupt, __u32 *idx)
 {
-	__u32 first = ipcscope_fold_set(key), second = first + 1;
+	__u32 first = ipcscope_fold_set(key, in_interrupt), second = first + 1;
 	struct fold_slot *a = bpf_map_lookup_elem(&fold_slots, &first);
 	struct fold_slot *b = bpf_map_lookup_elem(&fold_slots, &second);
 
@@ -167,9 +167,11 @@ static __always_inline struct fold_slot *fold__slot_of(__u64 key, __u32 *idx)
  * jiffies have not moved since the slot last did: the slot's last_ns then
  * trails its last repeat by less than a tick (4 ms at HZ=250), and a window
  * ends up to a tick late. *now: the event's time if the caller read it, else
- * 0; read here when needed.
+ * 0; read here when needed. in_interrupt: the caller runs in interrupt
+ * context and uses the slots set aside for it (bpf/task_stack.bpf.h).
  */
-static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 *now, struct fold_ticket *t)
+static __always_inline enum fold_verdict fold__admit_in(__u64 key, bool in_interrupt, __u64 *now,
+						       struct fold_ticket *t)
 {
 	struct fold_slot *slot;
 	__u64 jiffies, ns;
@@ -179,7 +181,7 @@ static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 *now, stru
 	t->gen = 0;
 	if (!cfg_fold_burst)
 		return FOLD_EMIT;
-	slot = fold__slot_of(key, &t->idx);
+	slot = fold__slot_of(key, in_interrupt, &t->idx);
 	if (!slot)
 		return FOLD_EMIT;
 	t->slot = slot;
@@ -212,6 +214,12 @@ static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 *now, stru
 	slot->gen++;
 	t->gen = slot->gen;
 	return FOLD_EMIT;
+}
+
+/* fold__admit_in() for programs that run in task context only. */
+static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 *now, struct fold_ticket *t)
+{
+	return fold__admit_in(key, false, now, t);
 }
 
 /* Emit a record fold__admit let through, or keep it as the slot's sample. */

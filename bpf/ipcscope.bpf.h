@@ -71,8 +71,8 @@ static __always_inline void loss__add(enum ipcscope_loss_reason reason, __u64 n)
 	__u32 key = reason;
 	__u64 *total = bpf_map_lookup_elem(&loss, &key);
 
-	if (total)
-		*total += n; /* per-CPU slot: no other writer */
+	if (total) /* per CPU, but an interrupt's program may add between our load and store */
+		__sync_fetch_and_add(total, n);
 }
 
 static __always_inline void loss__count(enum ipcscope_loss_reason reason)

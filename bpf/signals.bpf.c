@@ -5,6 +5,7 @@
  */
 #include "pipes.bpf.h"
 #include "signal_slots.bpf.h"
+#include "task_stack.bpf.h"
 
 /* include/uapi/asm-generic/siginfo.h */
 #define SI_USER 0
@@ -35,30 +36,6 @@
 #define NONFATAL_DEFAULT_MASK                                                                  \
 	(SIGBIT(SIGCHLD) | SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) |                 \
 	 SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH))
-
-/*
- * Where a task's user registers sit relative to its stack page: the same for
- * every task (arch/x86/include/asm/processor.h task_pt_regs(): the top of the
- * THREAD_SIZE stack, less padding, less one pt_regs). Learned from the
- * first bpf_task_pt_regs() answer, because the helper call costs ~19 ns of
- * a ~50 ns SIGPIPE generation here (BENCHMARKS.md) while the sum is a load.
- */
-static __u64 pt_regs_offset;
-
-/* The syscall registers of a user task (not a kernel thread); NULL if unknown. */
-static __always_inline struct pt_regs *task__user_regs(struct task_struct *task)
-{
-	__u64 stack = (__u64)task->stack, offset = pt_regs_offset;
-	struct pt_regs *regs;
-
-	if (offset)
-		return bpf_rdonly_cast((void *)(stack + offset),
-				       bpf_core_type_id_kernel(struct pt_regs));
-	regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	if (regs && stack && (__u64)regs > stack)
-		pt_regs_offset = (__u64)regs - stack;
-	return regs;
-}
 
 static __always_inline int current_syscall(struct task_struct *cur)
 {
@@ -143,6 +120,9 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	if (!sig__wanted(sig))
 		return 0;
 
+	/* From an interrupt, current only happened to be running (task_stack.bpf.h). */
+	e.in_interrupt = tracepoint__in_interrupt(cur, ctx);
+
 	e.sig = sig;
 	e.result = result;
 	e.group = group != 0;
@@ -153,11 +133,12 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	} else {
 		e.code = e.info_kind == INFO_PRIV ? SI_KERNEL : SI_USER;
 	}
-	e.syscall_nr = current_syscall(cur);
+	e.syscall_nr = e.in_interrupt ? -1 : current_syscall(cur);
 	e.via = sender_api(e.syscall_nr, e.info_kind, e.code);
 	e.has_sender = e.via != VIA_KERNEL;
 	task_ref__ident(&e.target, task);
-	task_ref__ident(&e.context, cur);
+	if (!e.in_interrupt)
+		task_ref__ident(&e.context, cur);
 	if (e.has_sender)
 		e.sender = e.context;
 
@@ -182,14 +163,16 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	key = fold__mix(key, e.target.start_ns);
 	key = fold__mix(key, (__u64)sig << 24 | result << 16 | e.via << 8 | e.blocked);
 	key = fold__mix(key, e.object.ino);
-	verdict = fold__admit(key, &now, &ticket);
+	key = fold__mix(key, e.in_interrupt);
+	verdict = fold__admit_in(key, e.in_interrupt, &now, &ticket);
 	if (verdict == FOLD_EMIT || !fold__defer(&ticket, false, 0, false))
 		sig_generate__count(&e, 1);
 	if (verdict == FOLD_COUNT)
 		return 0; /* counted by fold__settle() when the slot's window ends */
 	hdr__init(&e.hdr, EVENT_SIG_GENERATE, clock__now(&now));
 	task_ref__name(&e.target, task);
-	task_ref__name(&e.context, cur);
+	if (!e.in_interrupt)
+		task_ref__name(&e.context, cur);
 	if (e.has_sender)
 		__builtin_memcpy(e.sender.comm, e.context.comm, sizeof(e.sender.comm));
 	fold__finish(verdict, &ticket, &e, sizeof(e));

@@ -15,8 +15,15 @@
 #define IPCSCOPE_COMM_LEN 16
 #define IPCSCOPE_NSIG 64 /* _NSIG on x86_64: signals 1..64 */
 
-/* Fold slots: per-CPU table of "same event again" counters, in sets of WAYS. */
-#define IPCSCOPE_FOLD_SLOTS 256
+/*
+ * Fold slots: per-CPU table of "same event again" counters, in sets of WAYS.
+ * Programs in interrupt context fold in slots of their own
+ * (bpf/task_stack.bpf.h): they may interrupt a task-context program in the
+ * middle of updating one of its slots.
+ */
+#define IPCSCOPE_FOLD_TASK_SLOTS 256
+#define IPCSCOPE_FOLD_IRQ_SLOTS 32
+#define IPCSCOPE_FOLD_SLOTS (IPCSCOPE_FOLD_TASK_SLOTS + IPCSCOPE_FOLD_IRQ_SLOTS)
 /*
  * Slots per set: two keys storming together still fold when their hashes
  * pick the same set. With one way, any two of a storm's half-dozen hot keys
@@ -190,7 +197,8 @@ struct sig_generate_event {
 	__u8 blocked;	  /* target had it blocked at generation */
 	__u8 info_kind;	  /* enum ipcscope_info_kind */
 	__u8 has_sender;
-	__u8 _pad[2];
+	__u8 in_interrupt; /* raised in interrupt context: current did not cause it */
+	__u8 _pad;
 	struct obj_ref object; /* SIGPIPE: what the write that raised it wrote to */
 };
 
@@ -342,7 +350,8 @@ static inline __u64 ipcscope_mix(__u64 h, __u64 v)
 
 /*
  * The per-CPU fold slots a fold key may use (bpf/fold.bpf.h): the first of
- * its set of IPCSCOPE_FOLD_WAYS. Not key % slots: ipcscope_mix's last step
+ * its set of IPCSCOPE_FOLD_WAYS, among the task-context slots or the
+ * interrupt-context ones. Not key % slots: ipcscope_mix's last step
  * only carries upward, so a key's low bits ignore the high bits of the last
  * value mixed in. Keys that differ only there (a signal's result at bit 16
  * of the generate key's last field, the signal number at bit 8 of the
@@ -352,14 +361,18 @@ static inline __u64 ipcscope_mix(__u64 h, __u64 v)
  * rate. MurmurHash3's 64-bit finalizer (fmix64) makes every bit of the key
  * reach the set number.
  */
-static inline __u32 ipcscope_fold_set(__u64 key)
+static inline __u32 ipcscope_fold_set(__u64 key, int in_interrupt)
 {
 	key ^= key >> 33;
 	key *= 0xff51afd7ed558ccdULL;
 	key ^= key >> 33;
 	key *= 0xc4ceb9fe1a85ec53ULL;
 	key ^= key >> 33;
-	return (__u32)(key % (IPCSCOPE_FOLD_SLOTS / IPCSCOPE_FOLD_WAYS)) * IPCSCOPE_FOLD_WAYS;
+	if (in_interrupt)
+		return IPCSCOPE_FOLD_TASK_SLOTS +
+		       (__u32)(key % (IPCSCOPE_FOLD_IRQ_SLOTS / IPCSCOPE_FOLD_WAYS)) *
+			       IPCSCOPE_FOLD_WAYS;
+	return (__u32)(key % (IPCSCOPE_FOLD_TASK_SLOTS / IPCSCOPE_FOLD_WAYS)) * IPCSCOPE_FOLD_WAYS;
 }
 
 /* Which per-CPU io slot a (process, object) uses: user space reads it live. */

@@ -128,6 +128,8 @@ static void json_generate(FILE *f, const struct sig_generate_event *e)
 		fprintf(f, ",\"si_pid\":%d", e->info_pid);
 	if (e->object.kind != OBJ_NONE)
 		json_object(f, "object", &e->object);
+	if (e->in_interrupt)
+		fputs(",\"interrupt\":true", f);
 	if (decode__context_is_cause(e)) {
 		json_task(f, "context", &e->context);
 		if (e->syscall_nr >= 0 && e->context.pid == e->target.pid)

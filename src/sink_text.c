@@ -87,6 +87,8 @@ static void text_generate(struct output *o, const struct sig_generate_event *e)
 		const char *sc = syscall__name(e->syscall_nr);
 
 		fprintf(o->f, " %s", si_code__name(e->sig, e->code));
+		if (e->in_interrupt)
+			fputs(" from an interrupt", o->f);
 		if (decode__context_is_cause(e)) {
 			if (e->context.pid == e->target.pid && sc)
 				fprintf(o->f, " in %s", sc);

@@ -364,7 +364,33 @@ def test_timer_signals_inside_a_syscall_storm_stay_exact(ctx):
     expect(rx["generated"], rx["queued"] + rx["already_pending"], "generated = queued + merged")
     sig = run.signals("SIGALRM", target=pid)
     expect({(r["via"], r["code"]) for r in sig}, {("kernel", "SI_KERNEL")}, "SIGALRM origin")
+    expect(any(r.get("interrupt") for r in sig), True,
+           "some SIGALRM records marked as raised in an interrupt")
+    expect([r["context"] for r in sig if r.get("interrupt") and "context" in r], [],
+           "contexts claimed for interrupt-raised SIGALRM")
     expect(run.process(pid)["epipe"], epipes, "EPIPE counted")
+
+
+def test_timer_signal_inside_sigqueue_is_not_sent_by_the_caller(ctx):
+    run = ctx.trace(["sig_timer_in_sigqueue", "200000"])
+    pid, n, timer = run.pid("pid"), run.pid("sigqueued"), run.pid("timer_signals")
+    usr1 = run.signals("SIGUSR1", sender=pid, target=pid)
+    expect((count(usr1), {r["via"] for r in usr1}), (n, {"rt_sigqueueinfo"}),
+           "SIGUSR1 queued to itself (records, API)")
+    # A POSIX timer's SI_TIMER is a code rt_sigqueueinfo also takes from
+    # users: only the interrupt context tells the timer's signals apart.
+    expect(run.process(pid)["signals_sent"], {"SIGUSR1": n}, "signals the process sent")
+    usr2 = run.signals("SIGUSR2", target=pid)
+    expect({(r["via"], r["code"], r["sender"] is None) for r in usr2},
+           {("kernel", "SI_TIMER", True)}, "SIGUSR2 (via, code, no sender)")
+    expect(any(r.get("interrupt") for r in usr2), True,
+           "some SIGUSR2 records marked as raised in an interrupt")
+    expect([r for r in usr2 if r.get("interrupt") and "context" in r], [],
+           "interrupt-raised SIGUSR2 records with a context")
+    rx = run.received(pid, "SIGUSR2")
+    expect((rx["queued"], rx["delivered"], rx["handled"]), (timer, timer, timer),
+           "SIGUSR2 (queued, delivered, handled) against the handler's count")
+    expect(count(usr2), rx["generated"], "SIGUSR2 records against generated")
 
 
 def test_sigchld_and_job_control(ctx):

@@ -260,13 +260,23 @@ static void test_fold_slot_spreads_keys(void)
 
 		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
 		base = ipcscope_mix(ipcscope_mix(EVENT_SIG_GENERATE, seed >> 40), seed);
+		/* as handle_sig_generate: ..., result, object inode, in_interrupt */
 		queued = ipcscope_mix(ipcscope_mix(base, 10ULL << 24 | SIG_RESULT_QUEUED << 16), 0);
+		queued = ipcscope_mix(queued, 0);
 		merged = ipcscope_mix(ipcscope_mix(base, 10ULL << 24 | SIG_RESULT_ALREADY_PENDING
 								    << 16), 0);
-		shared += ipcscope_fold_set(queued) == ipcscope_fold_set(merged);
-		check(ipcscope_fold_set(queued) % IPCSCOPE_FOLD_WAYS == 0 &&
-			      ipcscope_fold_set(queued) + IPCSCOPE_FOLD_WAYS <= IPCSCOPE_FOLD_SLOTS,
-		      "set %u out of range", ipcscope_fold_set(queued));
+		merged = ipcscope_mix(merged, 0);
+		shared += ipcscope_fold_set(queued, 0) == ipcscope_fold_set(merged, 0);
+		check(ipcscope_fold_set(queued, 0) % IPCSCOPE_FOLD_WAYS == 0 &&
+			      ipcscope_fold_set(queued, 0) + IPCSCOPE_FOLD_WAYS <=
+				      IPCSCOPE_FOLD_TASK_SLOTS,
+		      "task set %u out of range", ipcscope_fold_set(queued, 0));
+		/* Interrupt context folds apart: it may interrupt a task-context update. */
+		check(ipcscope_fold_set(queued, 1) % IPCSCOPE_FOLD_WAYS == 0 &&
+			      ipcscope_fold_set(queued, 1) >= IPCSCOPE_FOLD_TASK_SLOTS &&
+			      ipcscope_fold_set(queued, 1) + IPCSCOPE_FOLD_WAYS <=
+				      IPCSCOPE_FOLD_SLOTS,
+		      "interrupt set %u out of range", ipcscope_fold_set(queued, 1));
 	}
 	/* Chance alone: 1 in 128 (32 of 4096); the old key % slots gave 4096. */
 	check(shared < 96, "queued and already_pending keys shared a set %u times in %u", shared,

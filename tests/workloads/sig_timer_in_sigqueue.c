@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * A timer signal raised while the process is inside a signal-sending
+ * syscall: the process queues SIGUSR1 (ignored) to itself with
+ * rt_sigqueueinfo in a loop while a 50 us POSIX timer sends it SIGUSR2
+ * from the timer interrupt (kernel/time/posix-timers.c posix_timer_fn(),
+ * hard interrupt context). Many expiries land inside rt_sigqueueinfo, so
+ * "current is in rt_sigqueueinfo" is no proof that current sent the signal.
+ * Truth: exactly N SIGUSR1 sent by the process through rt_sigqueueinfo;
+ * every SIGUSR2 comes from the kernel (si_code SI_TIMER), and each one the
+ * kernel queued is handled once. Usage: sig_timer_in_sigqueue [N]. Prints
+ * pid, sigqueued (N), timer_signals (SIGUSR2 handled).
+ */
+#include "workload.h"
+#include <sys/syscall.h>
+
+static volatile sig_atomic_t timer_signals;
+
+static void on_timer(int sig)
+{
+	(void)sig;
+	timer_signals++;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long n = wl_arg(argc, argv, 1, 200000), sent;
+	struct sigaction sa = { .sa_handler = on_timer, .sa_flags = SA_RESTART };
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR2 };
+	struct itimerspec every = { { 0, 50000 }, { 0, 50000 } }, off = { { 0, 0 }, { 0, 0 } };
+	time_t deadline = time(NULL) + WL_DEADLINE_S;
+	siginfo_t info = { .si_signo = SIGUSR1, .si_code = SI_QUEUE };
+	sigset_t usr2;
+	timer_t timer;
+
+	info.si_pid = getpid();
+	info.si_uid = getuid();
+	signal(SIGUSR1, SIG_IGN);
+	sigaction(SIGUSR2, &sa, NULL);
+	if (timer_create(CLOCK_MONOTONIC, &sev, &timer))
+		wl_die("timer_create");
+	printf("pid=%d\n", getpid());
+	fflush(stdout);
+	if (timer_settime(timer, 0, &every, NULL))
+		wl_die("timer_settime");
+	for (sent = 0; sent < n && time(NULL) < deadline; sent++)
+		if (syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR1, &info))
+			wl_die("rt_sigqueueinfo");
+	/* Stop the timer and take what it left pending: all handled before the count. */
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &usr2, NULL);
+	timer_settime(timer, 0, &off, NULL);
+	sigprocmask(SIG_UNBLOCK, &usr2, NULL);
+	printf("sigqueued=%lu\ntimer_signals=%d\n", sent, (int)timer_signals);
+	return 0;
+}
