@@ -24,7 +24,8 @@ int decode__record(void *ctx, const void *data, size_t size);
 /*
  * For a kernel-sent signal, whether current (e->context) caused it: the target
  * itself (SIGPIPE from a write, a fault) or the exiting child of a SIGCHLD.
- * Otherwise current is whatever task a timer or interrupt happened to hit.
+ * Otherwise current is whatever task a timer or interrupt happened to hit
+ * (in_interrupt says so when the interrupt landed in kernel code).
  */
 bool decode__context_is_cause(const struct sig_generate_event *e);
 /* Minimum size of a record of this type, 0 for an unknown type. */

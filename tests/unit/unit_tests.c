@@ -446,6 +446,42 @@ static void test_json_signal_record_golden(void)
 	free(out);
 }
 
+/* A timer's signal raised in an interrupt: no sender, no context, flagged. */
+static void feed_interrupt_signal(struct decoder *d)
+{
+	struct sig_generate_event e = { 0 };
+
+	e.hdr.type = EVENT_SIG_GENERATE;
+	e.hdr.count = 1;
+	e.hdr.ts_ns = 43;
+	e.sig = 12;
+	e.code = -2; /* SI_TIMER */
+	e.result = SIG_RESULT_QUEUED;
+	e.via = VIA_KERNEL;
+	e.info_kind = INFO_REAL;
+	e.info_pid = 0;
+	e.in_interrupt = 1;
+	task(&e.target, 9, "timerproc");
+	task(&e.context, 9, "timerproc"); /* not the cause: must not be shown */
+	e.syscall_nr = 129;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void test_interrupt_signal_has_no_context(void)
+{
+	char *json = render(true, feed_interrupt_signal), *text = render(false, feed_interrupt_signal);
+
+	CHECK_STR(json, "{\"type\":\"signal\",\"ts_ns\":43,\"sig\":12,\"signal\":\"SIGUSR2\","
+			"\"code\":\"SI_TIMER\",\"result\":\"queued\",\"via\":\"kernel\","
+			"\"sender\":null,\"target\":{\"pid\":9,\"tid\":9,\"comm\":\"timerproc\"},"
+			"\"group\":false,\"blocked\":false,\"si_pid\":0,\"interrupt\":true}\n");
+	check(strstr(text, "SI_TIMER from an interrupt\n") != NULL &&
+		      !strstr(text, "rt_sigqueueinfo") && !strstr(text, " from 9"),
+	      "text: %s", text);
+	free(json);
+	free(text);
+}
+
 static void test_text_record_has_no_control_bytes(void)
 {
 	char *out = render(false, feed_hostile_signal);
@@ -993,6 +1029,8 @@ int main(void)
 	run("proc_table: pid reuse", test_proc_table_pid_reuse);
 	run("proc_table: seeding from /proc", test_proc_table_seed);
 	run("json: signal record golden with a hostile name", test_json_signal_record_golden);
+	run("json/text: a signal raised in an interrupt has no sender or context",
+	    test_interrupt_signal_has_no_context);
 	run("text: hostile name stays on one safe line", test_text_record_has_no_control_bytes);
 	run("decode: bad records counted", test_decoder_counts_bad_records);
 	run("json: process, exit and loss records", test_json_process_and_loss_records);
