@@ -388,8 +388,11 @@ def test_timer_signal_inside_sigqueue_is_not_sent_by_the_caller(ctx):
     expect([r for r in usr2 if r.get("interrupt") and "context" in r], [],
            "interrupt-raised SIGUSR2 records with a context")
     rx = run.received(pid, "SIGUSR2")
-    expect((rx["queued"], rx["delivered"], rx["handled"]), (timer, timer, timer),
-           "SIGUSR2 (queued, delivered, handled) against the handler's count")
+    # One still pending when the workload disarms the timer is dropped by
+    # the kernel (6.13+) instead of delivered: the workload says whether.
+    expect((rx["queued"], rx["delivered"], rx["handled"]),
+           (timer + run.pid("dropped"), timer, timer),
+           "SIGUSR2 (queued, delivered, handled) against the handler's count (+ dropped)")
     expect(count(usr2), rx["generated"], "SIGUSR2 records against generated")
 
 
