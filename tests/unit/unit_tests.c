@@ -415,20 +415,28 @@ static void task(struct task_ref *t, uint32_t pid, const char *comm)
 	memcpy(t->comm, comm, strnlen(comm, 16));
 }
 
-static void feed_hostile_signal(struct decoder *d)
+/* A signal the kernel queued to pid, as signal_generate reports it; current is pid too. */
+static struct sig_generate_event kernel_signal(uint64_t ts, int sig, uint32_t pid,
+					       const char *comm)
 {
 	struct sig_generate_event e = { 0 };
 
 	e.hdr.type = EVENT_SIG_GENERATE;
 	e.hdr.count = 1;
-	e.hdr.ts_ns = 42;
-	e.sig = 13;
+	e.hdr.ts_ns = ts;
+	e.sig = sig;
 	e.result = SIG_RESULT_QUEUED;
 	e.via = VIA_KERNEL;
-	e.group = 0;
+	task(&e.target, pid, comm);
+	task(&e.context, pid, comm);
+	return e;
+}
+
+static void feed_hostile_signal(struct decoder *d)
+{
+	struct sig_generate_event e = kernel_signal(42, 13, 7, "\x1b[2J\"evil\n\xff");
+
 	e.info_kind = INFO_NOINFO;
-	task(&e.target, 7, "\x1b[2J\"evil\n\xff");
-	task(&e.context, 7, "\x1b[2J\"evil\n\xff");
 	e.syscall_nr = 1;
 	decode__record(d, &e, sizeof(e));
 }
@@ -449,20 +457,11 @@ static void test_json_signal_record_golden(void)
 /* A timer's signal raised in an interrupt: no sender, no context, flagged. */
 static void feed_interrupt_signal(struct decoder *d)
 {
-	struct sig_generate_event e = { 0 };
+	struct sig_generate_event e = kernel_signal(43, 12, 9, "timerproc");
 
-	e.hdr.type = EVENT_SIG_GENERATE;
-	e.hdr.count = 1;
-	e.hdr.ts_ns = 43;
-	e.sig = 12;
 	e.code = -2; /* SI_TIMER */
-	e.result = SIG_RESULT_QUEUED;
-	e.via = VIA_KERNEL;
 	e.info_kind = INFO_REAL;
-	e.info_pid = 0;
-	e.in_interrupt = 1;
-	task(&e.target, 9, "timerproc");
-	task(&e.context, 9, "timerproc"); /* not the cause: must not be shown */
+	e.in_interrupt = 1; /* so the context (the task it landed on) is not the cause */
 	e.syscall_nr = 129;
 	decode__record(d, &e, sizeof(e));
 }
