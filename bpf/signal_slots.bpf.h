@@ -31,7 +31,9 @@
  * cmpxchg on tgid settles two processes whose tgids share the slot. An
  * accept (sigtimedwait, signalfd read) pops at sys_exit, after the kernel
  * dequeued the signal under the lock and dropped it: a generation for the
- * same process on another CPU in that window can race on count. At worst
+ * same process on another CPU in that window can race on count, and so can
+ * one a timer interrupt raises on this CPU between the pop's load and store
+ * (signal_generate runs in interrupts; the siglock is not held). At worst
  * one pending time is lost or taken from the wrong generation, or the slot
  * stays held until the process dies; never a count (those are in
  * sig_stats, atomic).

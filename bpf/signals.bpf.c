@@ -37,28 +37,27 @@
 	(SIGBIT(SIGCHLD) | SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) |                 \
 	 SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH))
 
-static __always_inline int current_syscall(struct task_struct *cur)
+/* The syscall a user task is in, -1 for none or a kernel thread; top: task__user_regs(cur). */
+static __always_inline int current_syscall(struct task_struct *cur, struct pt_regs *top)
 {
-	struct pt_regs *regs;
-
-	if (cur->flags & PF_KTHREAD)
+	if (!top || (cur->flags & PF_KTHREAD))
 		return -1;
-	regs = task__user_regs(cur);
-	if (!regs)
-		return -1;
-	return regs->orig_ax;
+	return top->orig_ax;
 }
 
 /*
- * Which API sent this signal, if a process did. current is the sender only
- * when it is inside a signal-sending syscall AND the siginfo carries the code
- * that syscall produces: a timer or another interrupt can generate a signal
- * while an unrelated task happens to be in kill(2).
+ * The signal a signal-sending syscall was asked to send: its second
+ * argument, the third for the two that name a thread group and a thread
+ * (x86-64 passes di, si, dx: arch/x86/entry/entry_64.S).
  */
-static __always_inline __u8 sender_api(int nr, __u8 info_kind, int code)
+static __always_inline int syscall__sig_arg(struct pt_regs *regs, int nr)
 {
-	if (info_kind != INFO_REAL)
-		return VIA_KERNEL;
+	return nr == NR_tgkill || nr == NR_rt_tgsigqueueinfo ? regs->dx : regs->si;
+}
+
+/* The API a syscall sends with, if the siginfo carries a code it produces. */
+static __always_inline __u8 syscall_api(int nr, int code)
+{
 	switch (nr) {
 	case NR_kill:
 		return code == SI_USER ? VIA_KILL : VIA_KERNEL;
@@ -69,11 +68,44 @@ static __always_inline __u8 sender_api(int nr, __u8 info_kind, int code)
 	case NR_pidfd_send_signal:
 		return code <= 0 ? VIA_PIDFD_SEND_SIGNAL : VIA_KERNEL;
 	case NR_rt_sigqueueinfo:
-		return VIA_RT_SIGQUEUEINFO;
+		return VIA_RT_SIGQUEUEINFO; /* users pick the code */
 	case NR_rt_tgsigqueueinfo:
 		return VIA_RT_TGSIGQUEUEINFO;
 	}
 	return VIA_KERNEL;
+}
+
+/*
+ * Which API sent this signal, if a process did. current being inside a
+ * signal-sending syscall proves nothing by itself: the kernel raises
+ * signals in the middle of syscalls too. current is the sender only when
+ *  - the siginfo carries a code that syscall produces (users choose it for
+ *    rt_sigqueueinfo, so this alone cannot tell a POSIX timer's SI_TIMER);
+ *  - the siginfo sits on current's stack: all six syscalls build it there
+ *    (a local kernel_siginfo, kernel/signal.c), while a POSIX timer's is
+ *    in its sigqueue -- also when a CPU-time timer's task work raises it on
+ *    the way out of the very syscall the tick interrupted
+ *    (kernel/time/posix-cpu-timers.c, CONFIG_POSIX_CPU_TIMERS_TASK_WORK);
+ *  - it is the signal the syscall was asked to send: seccomp's SIGSYS
+ *    (kernel/seccomp.c force_sig_seccomp(), forced at syscall entry) and
+ *    the SIGCHLD a ptrace syscall stop sends the tracer
+ *    (do_notify_parent_cldstop()) also build theirs on current's stack.
+ * Signals from interrupts never get here (task_stack.bpf.h).
+ */
+static __always_inline __u8 sender_api(struct task_struct *cur, struct pt_regs *top, int nr,
+				       int sig, struct kernel_siginfo *info, __u8 info_kind,
+				       int code)
+{
+	__u8 via;
+
+	if (info_kind != INFO_REAL)
+		return VIA_KERNEL;
+	via = syscall_api(nr, code);
+	if (via == VIA_KERNEL)
+		return VIA_KERNEL;
+	if (!task_stack__holds(cur, top, info) || syscall__sig_arg(top, nr) != sig)
+		return VIA_KERNEL;
+	return via;
 }
 
 static __always_inline __u8 info_kind_of(struct kernel_siginfo *info)
@@ -115,13 +147,15 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	struct sig_generate_event e = {};
 	struct fold_ticket ticket;
 	enum fold_verdict verdict;
+	struct pt_regs *top;
 	__u64 now, key;
 
 	if (!sig__wanted(sig))
 		return 0;
 
 	/* From an interrupt, current only happened to be running (task_stack.bpf.h). */
-	e.in_interrupt = tracepoint__in_interrupt(cur, ctx);
+	top = task__user_regs(cur);
+	e.in_interrupt = tracepoint__in_interrupt(cur, top, ctx);
 
 	e.sig = sig;
 	e.result = result;
@@ -133,8 +167,8 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	} else {
 		e.code = e.info_kind == INFO_PRIV ? SI_KERNEL : SI_USER;
 	}
-	e.syscall_nr = e.in_interrupt ? -1 : current_syscall(cur);
-	e.via = sender_api(e.syscall_nr, e.info_kind, e.code);
+	e.syscall_nr = e.in_interrupt ? -1 : current_syscall(cur, top);
+	e.via = sender_api(cur, top, e.syscall_nr, sig, info, e.info_kind, e.code);
 	e.has_sender = e.via != VIA_KERNEL;
 	task_ref__ident(&e.target, task);
 	if (!e.in_interrupt)

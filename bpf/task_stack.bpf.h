@@ -57,15 +57,26 @@ static __always_inline struct pt_regs *task__user_regs(struct task_struct *task)
  * passes for task context. That is safe on both counts: it interrupted no
  * program of ours, and current was in no syscall (the entry code sets
  * orig_ax to -1), so it is not taken for a sender either.
+ *
+ * task_stack__holds() says whether an address is on a task's stack, below
+ * its user registers: the same test tells a siginfo a syscall built on its
+ * stack from one that lives elsewhere (signals.bpf.c sender_api()).
  */
-static __always_inline bool tracepoint__in_interrupt(struct task_struct *cur, const void *ctx)
+static __always_inline bool task_stack__holds(struct task_struct *task, struct pt_regs *top,
+					      const void *addr)
 {
-	__u64 base = (__u64)cur->stack, at = (__u64)ctx;
-	struct pt_regs *top = task__user_regs(cur);
+	__u64 base = (__u64)task->stack, at = (__u64)addr;
 
-	if (!top || !base)
+	return top && base && at >= base && at < (__u64)top;
+}
+
+/* top: task__user_regs(cur), where the stack's used part ends. */
+static __always_inline bool tracepoint__in_interrupt(struct task_struct *cur, struct pt_regs *top,
+						     const void *ctx)
+{
+	if (!top || !cur->stack)
 		return false; /* cannot tell: taken as task context */
-	return at < base || at >= (__u64)top;
+	return !task_stack__holds(cur, top, ctx);
 }
 
 #endif /* TASK_STACK_BPF_H */

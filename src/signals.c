@@ -203,6 +203,9 @@ const char *si_code__name(int sig, int code)
 						   "ILL_COPROC", "ILL_BADSTK" };
 		static const char *const poll[] = { "POLL_IN", "POLL_OUT", "POLL_MSG",
 						    "POLL_ERR", "POLL_PRI", "POLL_HUP" };
+		static const char *const trap[] = { "TRAP_BRKPT", "TRAP_TRACE", "TRAP_BRANCH",
+						    "TRAP_HWBKPT", "TRAP_UNK", "TRAP_PERF" };
+		static const char *const sys[] = { "SYS_SECCOMP", "SYS_USER_DISPATCH" };
 
 		if (sig == 17 && code <= 6)
 			return chld[code - 1];
@@ -216,6 +219,10 @@ const char *si_code__name(int sig, int code)
 			return ill[code - 1];
 		if (sig == 29 && code <= 6)
 			return poll[code - 1];
+		if (sig == 5 && code <= 6)
+			return trap[code - 1];
+		if (sig == 31 && code <= 2)
+			return sys[code - 1];
 	}
 	snprintf(buf, sizeof(buf), "%d", code);
 	return buf;

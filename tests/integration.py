@@ -371,22 +371,20 @@ def test_timer_signals_inside_a_syscall_storm_stay_exact(ctx):
     expect(run.process(pid)["epipe"], epipes, "EPIPE counted")
 
 
-def test_timer_signal_inside_sigqueue_is_not_sent_by_the_caller(ctx):
-    run = ctx.trace(["sig_timer_in_sigqueue", "200000"])
+def check_timer_signals_inside_sigqueue(ctx, clock):
+    """The workload queues SIGUSR1 to itself with rt_sigqueueinfo in a loop
+    while a POSIX timer sends it SIGUSR2: only the SIGUSR1 are its own."""
+    run = ctx.trace(["sig_timer_in_sigqueue", "200000", clock])
     pid, n, timer = run.pid("pid"), run.pid("sigqueued"), run.pid("timer_signals")
     usr1 = run.signals("SIGUSR1", sender=pid, target=pid)
     expect((count(usr1), {r["via"] for r in usr1}), (n, {"rt_sigqueueinfo"}),
            "SIGUSR1 queued to itself (records, API)")
-    # A POSIX timer's SI_TIMER is a code rt_sigqueueinfo also takes from
-    # users: only the interrupt context tells the timer's signals apart.
+    # SI_TIMER is a code rt_sigqueueinfo also takes from users, and the
+    # timer may fire while the process is inside that syscall.
     expect(run.process(pid)["signals_sent"], {"SIGUSR1": n}, "signals the process sent")
     usr2 = run.signals("SIGUSR2", target=pid)
     expect({(r["via"], r["code"], r["sender"] is None) for r in usr2},
            {("kernel", "SI_TIMER", True)}, "SIGUSR2 (via, code, no sender)")
-    expect(any(r.get("interrupt") for r in usr2), True,
-           "some SIGUSR2 records marked as raised in an interrupt")
-    expect([r for r in usr2 if r.get("interrupt") and "context" in r], [],
-           "interrupt-raised SIGUSR2 records with a context")
     rx = run.received(pid, "SIGUSR2")
     # One still pending when the workload disarms the timer is dropped by
     # the kernel (6.13+) instead of delivered: the workload says whether.
@@ -394,6 +392,62 @@ def test_timer_signal_inside_sigqueue_is_not_sent_by_the_caller(ctx):
            (timer + run.pid("dropped"), timer, timer),
            "SIGUSR2 (queued, delivered, handled) against the handler's count (+ dropped)")
     expect(count(usr2), rx["generated"], "SIGUSR2 records against generated")
+    return usr2
+
+
+def test_timer_signal_inside_sigqueue_is_not_sent_by_the_caller(ctx):
+    usr2 = check_timer_signals_inside_sigqueue(ctx, "monotonic")
+    # A CLOCK_MONOTONIC timer fires from the hard interrupt.
+    expect(any(r.get("interrupt") for r in usr2), True,
+           "some SIGUSR2 records marked as raised in an interrupt")
+    expect([r for r in usr2 if r.get("interrupt") and "context" in r], [],
+           "interrupt-raised SIGUSR2 records with a context")
+
+
+def test_cpu_timer_signal_inside_sigqueue_is_not_sent_by_the_caller(ctx):
+    usr2 = check_timer_signals_inside_sigqueue(ctx, "cpu")
+    # A CPU-time timer's signal is raised by task work on the process's own
+    # stack, on its way out of whatever syscall the tick interrupted
+    # (CONFIG_POSIX_CPU_TIMERS_TASK_WORK): task context, no interrupt to
+    # tell it apart. The case is only exercised if some are.
+    expect(any(not r.get("interrupt") for r in usr2), True,
+           "some SIGUSR2 records raised in task context")
+
+
+def test_seccomp_trap_inside_sigqueue_is_sent_by_the_kernel(ctx):
+    k = 50
+    run = ctx.trace(["sig_seccomp_trap", str(k)])
+    pid = run.pid("pid")
+    expect(run.pid("trapped"), k, "SIGSYS handled by the workload")
+    sys_ = run.signals("SIGSYS", target=pid)
+    # Forced at syscall entry on the caller's own stack, while its
+    # registers still say rt_sigqueueinfo.
+    expect({(r["via"], r["code"], r["sender"] is None) for r in sys_},
+           {("kernel", "SYS_SECCOMP", True)}, "SIGSYS (via, code, no sender)")
+    expect(count(sys_), k, "SIGSYS records")
+    rx = run.received(pid, "SIGSYS")
+    expect((rx["queued"], rx["delivered"], rx["handled"]), (k, k, k),
+           "SIGSYS (queued, delivered, handled)")
+    expect(run.process(pid).get("signals_sent", {}), {}, "signals the process sent")
+    expect(run.signals("SIGUSR1", target=pid), [], "SIGUSR1 records (the call never ran)")
+
+
+def test_each_sending_api_is_named(ctx):
+    run = ctx.trace(["sig_apis"])
+    parent, child = run.pid("parent"), run.pid("child")
+    want = {10: ("kill", True), 12: ("tkill", False), 40: ("tgkill", False),
+            41: ("rt_sigqueueinfo", True), 42: ("rt_tgsigqueueinfo", False),
+            43: ("pidfd_send_signal", True)}
+    sent = [r for r in run.signals(sender=parent, target=child)]
+    expect(sorted((r["sig"], r["via"], r["group"], r.get("count", 1)) for r in sent),
+           sorted((sig, via, group, 1) for sig, (via, group) in want.items()),
+           "(signal, API, group, count) parent -> child")
+    expect({r["result"] for r in sent}, {"queued"}, "results")
+    expect(sum(run.process(parent)["signals_sent"].values()), len(want), "parent signals_sent")
+    rx = run.process(child)["signals_received"]
+    expect(sorted((k, v["queued"], v["accepted"], v["delivered"]) for k, v in rx.items()),
+           sorted((name, 1, 1, 0) for name in
+                  {r["signal"] for r in sent}), "child (queued, accepted, delivered)")
 
 
 def test_sigchld_and_job_control(ctx):

@@ -169,6 +169,9 @@ static void test_default_actions(void)
 	CHECK_STR(si_code__name(17, 1), "CLD_EXITED");
 	CHECK_STR(si_code__name(11, 2), "SEGV_ACCERR");
 	CHECK_STR(si_code__name(10, -6), "SI_TKILL");
+	CHECK_STR(si_code__name(31, 1), "SYS_SECCOMP");
+	CHECK_STR(si_code__name(5, 2), "TRAP_TRACE");
+	CHECK_STR(si_code__name(31, 3), "3"); /* past the known codes: the number */
 }
 
 static void test_exit_status_format(void)

@@ -11,10 +11,18 @@
  * kernel queued is handled once, except one still pending when the timer
  * is disarmed: since 6.13 the kernel drops a signal of a timer reprogrammed
  * after it was queued, at dequeue, without delivering it
- * (kernel/signal.c posixtimer_deliver_signal()). Usage:
- * sig_timer_in_sigqueue [N]. Prints pid, sigqueued (N), timer_signals
- * (SIGUSR2 handled), dropped (0 or 1: the one pending at disarm, if the
- * kernel did not deliver it).
+ * (kernel/signal.c posixtimer_deliver_signal()).
+ *
+ * With "cpu", the timer counts the process's CPU time instead
+ * (CLOCK_PROCESS_CPUTIME_ID): the tick only notices the expiry and queues
+ * task work, which raises the signal on the process's own stack on its way
+ * back to user mode (kernel/time/posix-cpu-timers.c, with
+ * CONFIG_POSIX_CPU_TIMERS_TASK_WORK) -- after a syscall the tick
+ * interrupted, that is still "inside rt_sigqueueinfo", in task context.
+ *
+ * Usage: sig_timer_in_sigqueue [N] [cpu]. Prints pid, sigqueued (N),
+ * timer_signals (SIGUSR2 handled), dropped (0 or 1: the one pending at
+ * disarm, if the kernel did not deliver it).
  */
 #include "workload.h"
 #include <sys/syscall.h>
@@ -38,12 +46,14 @@ int main(int argc, char **argv)
 	sigset_t usr2, pending;
 	timer_t timer;
 	int was_pending, before, dropped;
+	clockid_t clock = argc > 2 && !strcmp(argv[2], "cpu") ? CLOCK_PROCESS_CPUTIME_ID
+								: CLOCK_MONOTONIC;
 
 	info.si_pid = getpid();
 	info.si_uid = getuid();
 	signal(SIGUSR1, SIG_IGN);
 	sigaction(SIGUSR2, &sa, NULL);
-	if (timer_create(CLOCK_MONOTONIC, &sev, &timer))
+	if (timer_create(clock, &sev, &timer))
 		wl_die("timer_create");
 	printf("pid=%d\n", getpid());
 	fflush(stdout);
@@ -60,8 +70,10 @@ int main(int argc, char **argv)
 	sigemptyset(&usr2);
 	sigaddset(&usr2, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &usr2, NULL);
-	if (timer_settime(timer, 0, &off, NULL) || sigpending(&pending))
+	if (timer_settime(timer, 0, &off, NULL))
 		wl_die("timer_settime");
+	if (sigpending(&pending))
+		wl_die("sigpending");
 	was_pending = sigismember(&pending, SIGUSR2);
 	before = timer_signals;
 	sigprocmask(SIG_UNBLOCK, &usr2, NULL);
