@@ -228,6 +228,24 @@ const char *si_code__name(int sig, int code)
 	return buf;
 }
 
+/*
+ * Whether si_pid means a pid for this code: the union in struct siginfo
+ * holds a sender's pid (and uid) for kill-style codes, mq_notify and
+ * SIGCHLD, but a timer id, an fd or a fault address at the same offset for
+ * the others (include/uapi/asm-generic/siginfo.h).
+ */
+bool si_code__carries_pid(int sig, int code)
+{
+	switch (code) {
+	case 0:	 /* SI_USER */
+	case -1: /* SI_QUEUE */
+	case -3: /* SI_MESGQ */
+	case -6: /* SI_TKILL */
+		return true;
+	}
+	return sig == 17 && code > 0 && code <= 6; /* SIGCHLD: CLD_* */
+}
+
 const char *sig_result__name(unsigned int result)
 {
 	static const char *const names[SIG_RESULT_MAX] = {

@@ -25,6 +25,7 @@ const char *default_action__name(enum default_action a);
 bool sig__is_fatal_default(int sig);
 
 const char *si_code__name(int sig, int code);
+bool si_code__carries_pid(int sig, int code);
 const char *sig_result__name(unsigned int result);
 const char *sig_via__name(unsigned int via);
 const char *deliver_action__name(unsigned int action);

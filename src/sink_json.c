@@ -124,7 +124,7 @@ static void json_generate(FILE *f, const struct sig_generate_event *e)
 	json_task(f, "target", &e->target);
 	fprintf(f, ",\"group\":%s,\"blocked\":%s", e->group ? "true" : "false",
 		e->blocked ? "true" : "false");
-	if (e->info_kind == INFO_REAL)
+	if (e->info_kind == INFO_REAL && si_code__carries_pid(e->sig, e->code))
 		fprintf(f, ",\"si_pid\":%d", e->info_pid);
 	if (e->object.kind != OBJ_NONE)
 		json_object(f, "object", &e->object);

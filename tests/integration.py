@@ -432,6 +432,23 @@ def test_seccomp_trap_inside_sigqueue_is_sent_by_the_kernel(ctx):
     expect(run.signals("SIGUSR1", target=pid), [], "SIGUSR1 records (the call never ran)")
 
 
+def test_ptrace_stop_inside_sigqueue_is_not_sent_by_the_tracee(ctx):
+    k = 20
+    run = ctx.trace(["sig_ptrace_stop", str(k)])
+    parent, child, stops = run.pid("parent"), run.pid("child"), run.pid("stops")
+    # Its own: K SIGUSR1 through rt_sigqueueinfo and raise()'s SIGSTOP. The
+    # SIGCHLD of each syscall stop is raised on its stack while its
+    # registers say rt_sigqueueinfo, but is the kernel's.
+    expect(run.process(child)["signals_sent"], {"SIGUSR1": k, "SIGSTOP": 1},
+           "signals the tracee sent")
+    chld = run.signals("SIGCHLD", target=parent)
+    expect({(r["via"], r["sender"] is None) for r in chld}, {("kernel", True)},
+           "SIGCHLD to the tracer (via, no sender)")
+    # One per syscall stop, one for the SIGSTOP's signal-delivery stop, one
+    # for the exit.
+    expect(count(chld), stops + 2, "SIGCHLD records (syscall stops + SIGSTOP stop + exit)")
+
+
 def test_each_sending_api_is_named(ctx):
     run = ctx.trace(["sig_apis"])
     parent, child = run.pid("parent"), run.pid("child")

@@ -172,6 +172,12 @@ static void test_default_actions(void)
 	CHECK_STR(si_code__name(31, 1), "SYS_SECCOMP");
 	CHECK_STR(si_code__name(5, 2), "TRAP_TRACE");
 	CHECK_STR(si_code__name(31, 3), "3"); /* past the known codes: the number */
+	CHECK_INT(si_code__carries_pid(10, 0), 1);  /* SI_USER */
+	CHECK_INT(si_code__carries_pid(40, -1), 1); /* SI_QUEUE */
+	CHECK_INT(si_code__carries_pid(17, 1), 1);  /* CLD_EXITED: the child */
+	CHECK_INT(si_code__carries_pid(12, -2), 0); /* SI_TIMER: a timer id */
+	CHECK_INT(si_code__carries_pid(11, 1), 0);  /* SEGV_MAPERR: an address */
+	CHECK_INT(si_code__carries_pid(29, 1), 0);  /* POLL_IN: band and fd */
 }
 
 static void test_exit_status_format(void)
@@ -476,7 +482,7 @@ static void test_interrupt_signal_has_no_context(void)
 	CHECK_STR(json, "{\"type\":\"signal\",\"ts_ns\":43,\"sig\":12,\"signal\":\"SIGUSR2\","
 			"\"code\":\"SI_TIMER\",\"result\":\"queued\",\"via\":\"kernel\","
 			"\"sender\":null,\"target\":{\"pid\":9,\"tid\":9,\"comm\":\"timerproc\"},"
-			"\"group\":false,\"blocked\":false,\"si_pid\":0,\"interrupt\":true}\n");
+			"\"group\":false,\"blocked\":false,\"interrupt\":true}\n");
 	check(strstr(text, "SI_TIMER from an interrupt\n") != NULL &&
 		      !strstr(text, "rt_sigqueueinfo") && !strstr(text, " from 9"),
 	      "text: %s", text);
