@@ -6,6 +6,7 @@
 #include "pipes.bpf.h"
 #include "signal_slots.bpf.h"
 #include "task_stack.bpf.h"
+#include "compat.bpf.h"
 
 /* include/uapi/asm-generic/siginfo.h */
 #define SI_USER 0
@@ -37,22 +38,53 @@
 	(SIGBIT(SIGCHLD) | SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) |                 \
 	 SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH))
 
-/* The syscall a user task is in, -1 for none or a kernel thread; top: task__user_regs(cur). */
+/* A compat signal-sending syscall as its x86-64 twin; -1 for any other. */
+static __always_inline int compat__signal_syscall(int nr32)
+{
+	switch (nr32) {
+	case NR32_kill:
+		return NR_kill;
+	case NR32_rt_sigqueueinfo:
+		return NR_rt_sigqueueinfo;
+	case NR32_tkill:
+		return NR_tkill;
+	case NR32_tgkill:
+		return NR_tgkill;
+	case NR32_rt_tgsigqueueinfo:
+		return NR_rt_tgsigqueueinfo;
+	case NR32_pidfd_send_signal:
+		return NR_pidfd_send_signal;
+	}
+	return -1;
+}
+
+/*
+ * The x86-64 syscall a user task is in, -1 for none, a kernel thread, or a
+ * compat syscall other than the six that send signals; top:
+ * task__user_regs(cur).
+ */
 static __always_inline int current_syscall(struct task_struct *cur, struct pt_regs *top)
 {
 	if (!top || (cur->flags & PF_KTHREAD))
 		return -1;
+	if (syscall__compat(cur))
+		return compat__signal_syscall(top->orig_ax);
 	return top->orig_ax;
 }
 
 /*
  * The signal a signal-sending syscall was asked to send: its second
- * argument, the third for the two that name a thread group and a thread
- * (x86-64 passes di, si, dx: arch/x86/entry/entry_64.S).
+ * argument, the third for the two that name a thread group and a thread.
+ * x86-64 passes arguments in di, si, dx (arch/x86/entry/entry_64.S), a
+ * compat syscall in bx, cx, dx (compat.bpf.h).
  */
-static __always_inline int syscall__sig_arg(struct pt_regs *regs, int nr)
+static __always_inline int syscall__sig_arg(struct task_struct *cur, struct pt_regs *regs, int nr)
 {
-	return nr == NR_tgkill || nr == NR_rt_tgsigqueueinfo ? regs->dx : regs->si;
+	bool third = nr == NR_tgkill || nr == NR_rt_tgsigqueueinfo;
+
+	if (syscall__compat(cur))
+		return third ? regs->dx : regs->cx;
+	return third ? regs->dx : regs->si;
 }
 
 /* The API a syscall sends with, if the siginfo carries a code it produces. */
@@ -103,7 +135,7 @@ static __always_inline __u8 sender_api(struct task_struct *cur, struct pt_regs *
 	via = syscall_api(nr, code);
 	if (via == VIA_KERNEL)
 		return VIA_KERNEL;
-	if (!task_stack__holds(cur, top, info) || syscall__sig_arg(top, nr) != sig)
+	if (!task_stack__holds(cur, top, info) || syscall__sig_arg(cur, top, nr) != sig)
 		return VIA_KERNEL;
 	return via;
 }

@@ -11,6 +11,7 @@
 #include "pipes.bpf.h"
 #include "ipc.bpf.h"
 #include "signal_slots.bpf.h"
+#include "compat.bpf.h"
 
 /* arch/x86/entry/syscalls/syscall_64.tbl (the pipe ones: pipes.bpf.h) */
 #define NR_rt_sigaction 13
@@ -224,14 +225,32 @@ static __always_inline void on_read_exit(struct task_struct *cur, struct pt_regs
 	bpf_loop(SIGNALFD_MAX_BATCH, signalfd_record__accept, &batch, 0);
 }
 
+/*
+ * A compat syscall (compat.bpf.h): its number and registers are not
+ * x86-64's. Only handler returns are followed; the rest is counted, except
+ * the signal-sending ones, which signal_generate follows.
+ */
+static __always_inline int compat__enter(struct task_struct *cur, long id)
+{
+	if (id == NR32_rt_sigreturn || id == NR32_sigreturn)
+		on_sigreturn(cur);
+	else if (cfg_syscalls && !compat__sends_signal(id) && proc__wanted(cur->tgid))
+		loss__count(LOSS_COMPAT_SYSCALL);
+	return 0;
+}
+
 /* TP_PROTO(struct pt_regs *regs, long id) -- include/trace/events/syscalls.h */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
+	struct task_struct *cur = bpf_get_current_task_btf();
+
+	if (syscall__compat(cur))
+		return compat__enter(cur, id);
 	/* Without sys_exit only handler time is left to serve here (feature_map.c). */
 	if (!cfg_syscalls) {
 		if (id == NR_rt_sigreturn)
-			on_sigreturn(bpf_get_current_task_btf());
+			on_sigreturn(cur);
 		return 0;
 	}
 	switch (id) {
@@ -242,17 +261,17 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	case NR_splice:
 	case NR_tee:
 	case NR_vmsplice:
-		io__enter(bpf_get_current_task_btf(), regs, id);
+		io__enter(cur, regs, id);
 		break;
 	case NR_close:
-		if (proc__wanted(bpf_get_current_task_btf()->tgid))
-			pipe__closing(bpf_get_current_task_btf(), regs->di, false);
+		if (proc__wanted(cur->tgid))
+			pipe__closing(cur, regs->di, false);
 		break;
 	case NR_rt_sigreturn:
-		on_sigreturn(bpf_get_current_task_btf());
+		on_sigreturn(cur);
 		break;
 	case NR_rt_sigprocmask:
-		on_sigprocmask_enter(bpf_get_current_task_btf(), regs);
+		on_sigprocmask_enter(cur, regs);
 		break;
 	case NR_msgsnd:
 	case NR_msgrcv:
@@ -263,7 +282,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	case NR_shmdt:
 	case NR_munmap:
 	case NR_mremap:
-		ipc__enter(bpf_get_current_task_btf(), regs, id);
+		ipc__enter(cur, regs, id);
 		break;
 	}
 	return 0;
@@ -273,13 +292,15 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *cur;
+	struct task_struct *cur = bpf_get_current_task_btf();
 	struct proc_sig_state *st;
 	__u32 nr = regs->orig_ax;
 
+	if (syscall__compat(cur))
+		return 0; /* counted at sys_enter */
+
 	switch (nr) {
 	case NR_read:
-		cur = bpf_get_current_task_btf();
 		io__exit(cur, regs, ret, nr);
 		on_read_exit(cur, regs, ret);
 		break;
@@ -292,52 +313,51 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_sendto:
 	case NR_sendmsg:
 	case NR_sendmmsg:
-		io__exit(bpf_get_current_task_btf(), regs, ret, nr);
+		io__exit(cur, regs, ret, nr);
 		break;
 	case NR_pipe:
 	case NR_pipe2:
 		if (ret == 0)
-			pipe__created(bpf_get_current_task_btf(), regs, nr);
+			pipe__created(cur, regs, nr);
 		break;
 	case NR_mknod:
 	case NR_mknodat:
 		if (ret == 0)
-			fifo__created(bpf_get_current_task_btf(), regs, nr);
+			fifo__created(cur, regs, nr);
 		break;
 	case NR_open:
 	case NR_openat:
 	case NR_openat2:
 		if (ret >= 0) {
-			cur = bpf_get_current_task_btf();
-			fifo__opened(cur, regs, nr, ret);
+				fifo__opened(cur, regs, nr, ret);
 			shm_open__exit(cur, regs, nr, ret);
 		}
 		break;
 	case NR_rt_sigaction:
-		on_sigaction_exit(bpf_get_current_task_btf(), regs, ret);
+		on_sigaction_exit(cur, regs, ret);
 		break;
 	case NR_rt_sigprocmask:
-		on_sigprocmask_exit(bpf_get_current_task_btf(), ret);
+		on_sigprocmask_exit(cur, ret);
 		break;
 	case NR_rt_sigtimedwait:
 		if (ret > 0)
-			emit_accept(bpf_get_current_task_btf(), ret, ACCEPT_SIGTIMEDWAIT);
+			emit_accept(cur, ret, ACCEPT_SIGTIMEDWAIT);
 		break;
 	case NR_msgsnd:
 	case NR_msgrcv:
-		msg__exit(bpf_get_current_task_btf(), regs, ret, nr);
+		msg__exit(cur, regs, ret, nr);
 		break;
 	case NR_semop:
 	case NR_semtimedop:
-		semop__exit(bpf_get_current_task_btf(), regs, ret, nr);
+		semop__exit(cur, regs, ret, nr);
 		break;
 	case NR_mq_timedsend:
 	case NR_mq_timedreceive:
-		mq__exit(bpf_get_current_task_btf(), regs, ret, nr);
+		mq__exit(cur, regs, ret, nr);
 		break;
 	case NR_shmat:
 	case NR_shmdt:
-		shm_attach__exit(bpf_get_current_task_btf(), regs, ret, nr);
+		shm_attach__exit(cur, regs, ret, nr);
 		break;
 	case NR_shmget:
 	case NR_msgget:
@@ -345,26 +365,25 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_shmctl:
 	case NR_msgctl:
 	case NR_semctl:
-		ipc_admin__exit(bpf_get_current_task_btf(), regs, ret, nr);
+		ipc_admin__exit(cur, regs, ret, nr);
 		break;
 	case NR_mq_notify:
-		mq_notify__exit(bpf_get_current_task_btf(), regs, ret);
+		mq_notify__exit(cur, regs, ret);
 		break;
 	case NR_mmap:
 	case NR_munmap:
 	case NR_mremap:
-		map__exit(bpf_get_current_task_btf(), regs, ret, nr);
+		map__exit(cur, regs, ret, nr);
 		break;
 	case NR_mq_open:
 	case NR_mq_unlink:
 	case NR_memfd_create:
-		ipc_open__exit(bpf_get_current_task_btf(), regs, ret, nr);
+		ipc_open__exit(cur, regs, ret, nr);
 		break;
 	case NR_signalfd:
 	case NR_signalfd4:
 		if (ret < 0)
 			break;
-		cur = bpf_get_current_task_btf();
 		st = proc_sig_state__get(cur);
 		if (st)
 			st->has_signalfd = 1;

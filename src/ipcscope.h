@@ -150,6 +150,7 @@ enum ipcscope_loss_reason {
 	LOSS_HANDLER_STACK, /* handlers nested deeper than we track */
 	LOSS_IO_STATS_FULL, /* per-(process, pipe) traffic map full */
 	LOSS_IPC_STATS_FULL, /* per-(process, IPC object) counters map full */
+	LOSS_COMPAT_SYSCALL, /* a 32-bit (compat) syscall, not followed */
 	LOSS_REASON_MAX,
 };
 

@@ -449,6 +449,30 @@ def test_ptrace_stop_inside_sigqueue_is_not_sent_by_the_tracee(ctx):
     expect(count(chld), stops + 2, "SIGCHLD records (syscall stops + SIGSTOP stop + exit)")
 
 
+def test_compat_syscalls_are_not_read_as_x86_64_ones(ctx):
+    k = 10
+    run = ctx.run(["--", ctx.workload("sig_compat_int80"), str(k)])
+    expect(run.rc, 0, "exit status (stderr: %s)" % run.stderr[-500:])
+    parent, child = run.pid("parent"), run.pid("child")
+    # int 0x80 kill is 37, x86-64's alarm: the sender is still the child.
+    usr1 = run.signals("SIGUSR1", sender=child, target=child)
+    expect((count(usr1), {r["via"] for r in usr1}), (k, {"kill"}), "SIGUSR1 (records, API)")
+    expect(run.process(child)["signals_sent"], {"SIGUSR1": k}, "signals the child sent")
+    # int 0x80 read is 3, x86-64's close: the pipe must not lose its reader.
+    pipes = [r for r in run.of_type("pipe") if (r.get("creator") or {}).get("pid") == parent]
+    expect(len(pipes), 1, "pipes the parent created")
+    pipe = pipes[0]
+    expect([(w["pid"], w["bytes"], w["writes"]) for w in pipe["writers"]], [(parent, 10, 1)],
+           "writers (pid, bytes, writes)")
+    expect([(r["pid"], r["bytes"], r["reads"]) for r in pipe["readers"]], [(child, 6, 1)],
+           "readers (pid, bytes, reads): the compat read is not followed")
+    gone = pipe.get("last_reader_gone") or {}
+    expect((gone.get("pid"), gone.get("by")), (child, "exit"), "last reader gone (pid, by)")
+    # ...and is counted as not followed, never silently missing.
+    lost = {r["reason"]: r["total"] for r in run.of_type("lost")}
+    expect(lost, {"compat_syscall": 1}, "losses by reason")
+
+
 def test_each_sending_api_is_named(ctx):
     run = ctx.trace(["sig_apis"])
     parent, child = run.pid("parent"), run.pid("child")

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * 32-bit (compat) syscalls: a 32-bit program, or 64-bit code using
+ * int 0x80, numbers its syscalls from arch/x86/entry/syscalls/syscall_32.tbl
+ * and passes arguments in bx, cx, dx, si, di, bp. The raw sys_enter and
+ * sys_exit tracepoints give that number as is: read (3) would pass for
+ * x86-64's close, write (4) for stat. ipcscope follows x86-64 syscalls; of
+ * compat ones it knows the six that send signals (the sender of a signal,
+ * signals.bpf.c) and the two that return from handlers, and counts the
+ * others as not followed (LOSS_COMPAT_SYSCALL), so a 32-bit program's
+ * missing pipe and IPC traffic is shown, not silently absent.
+ */
+#ifndef COMPAT_BPF_H
+#define COMPAT_BPF_H
+
+#include "ipcscope.bpf.h"
+
+/*
+ * Set in thread_info.status for the length of a compat syscall: from
+ * entry (arch/x86/entry/syscall_32.c) until exit_to_user_mode_prepare()
+ * clears it, after sys_exit (arch/x86/include/asm/entry-common.h).
+ */
+#define TS_COMPAT 0x0002
+
+/* arch/x86/entry/syscalls/syscall_32.tbl */
+#define NR32_kill 37
+#define NR32_sigreturn 119
+#define NR32_rt_sigreturn 173
+#define NR32_rt_sigqueueinfo 178
+#define NR32_tkill 238
+#define NR32_tgkill 270
+#define NR32_rt_tgsigqueueinfo 335
+#define NR32_pidfd_send_signal 424
+
+static __always_inline bool syscall__compat(struct task_struct *cur)
+{
+	return cur->thread_info.status & TS_COMPAT;
+}
+
+static __always_inline bool compat__sends_signal(long nr)
+{
+	switch (nr) {
+	case NR32_kill:
+	case NR32_rt_sigqueueinfo:
+	case NR32_tkill:
+	case NR32_tgkill:
+	case NR32_rt_tgsigqueueinfo:
+	case NR32_pidfd_send_signal:
+		return true;
+	}
+	return false;
+}
+
+#endif /* COMPAT_BPF_H */
