@@ -22,7 +22,15 @@
  */
 #define TS_COMPAT 0x0002
 
-/* arch/x86/entry/syscalls/syscall_32.tbl */
+/* The signal-sending syscalls: arch/x86/entry/syscalls/syscall_64.tbl */
+#define NR_kill 62
+#define NR_rt_sigqueueinfo 129
+#define NR_tkill 200
+#define NR_tgkill 234
+#define NR_rt_tgsigqueueinfo 297
+#define NR_pidfd_send_signal 424
+
+/* and their compat twins (with the handler returns): syscall_32.tbl */
 #define NR32_kill 37
 #define NR32_sigreturn 119
 #define NR32_rt_sigreturn 173
@@ -37,18 +45,24 @@ static __always_inline bool syscall__compat(struct task_struct *cur)
 	return cur->thread_info.status & TS_COMPAT;
 }
 
-static __always_inline bool compat__sends_signal(long nr)
+/* A compat signal-sending syscall as its x86-64 twin; -1 for any other. */
+static __always_inline int compat__signal_syscall(long nr32)
 {
-	switch (nr) {
+	switch (nr32) {
 	case NR32_kill:
+		return NR_kill;
 	case NR32_rt_sigqueueinfo:
+		return NR_rt_sigqueueinfo;
 	case NR32_tkill:
+		return NR_tkill;
 	case NR32_tgkill:
+		return NR_tgkill;
 	case NR32_rt_tgsigqueueinfo:
+		return NR_rt_tgsigqueueinfo;
 	case NR32_pidfd_send_signal:
-		return true;
+		return NR_pidfd_send_signal;
 	}
-	return false;
+	return -1;
 }
 
 #endif /* COMPAT_BPF_H */

@@ -13,13 +13,7 @@
 #define SI_KERNEL 0x80
 #define SI_TKILL -6
 
-/* arch/x86/entry/syscalls/syscall_64.tbl */
-#define NR_kill 62
-#define NR_rt_sigqueueinfo 129
-#define NR_tkill 200
-#define NR_tgkill 234
-#define NR_rt_tgsigqueueinfo 297
-#define NR_pidfd_send_signal 424
+/* The six signal-sending syscalls' numbers: compat.bpf.h. */
 
 #define PF_KTHREAD 0x00200000 /* include/linux/sched.h */
 
@@ -37,26 +31,6 @@
 #define NONFATAL_DEFAULT_MASK                                                                  \
 	(SIGBIT(SIGCHLD) | SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) |                 \
 	 SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH))
-
-/* A compat signal-sending syscall as its x86-64 twin; -1 for any other. */
-static __always_inline int compat__signal_syscall(int nr32)
-{
-	switch (nr32) {
-	case NR32_kill:
-		return NR_kill;
-	case NR32_rt_sigqueueinfo:
-		return NR_rt_sigqueueinfo;
-	case NR32_tkill:
-		return NR_tkill;
-	case NR32_tgkill:
-		return NR_tgkill;
-	case NR32_rt_tgsigqueueinfo:
-		return NR_rt_tgsigqueueinfo;
-	case NR32_pidfd_send_signal:
-		return NR_pidfd_send_signal;
-	}
-	return -1;
-}
 
 /*
  * The x86-64 syscall a user task is in, -1 for none, a kernel thread, or a

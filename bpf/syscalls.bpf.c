@@ -234,7 +234,7 @@ static __always_inline int compat__enter(struct task_struct *cur, long id)
 {
 	if (id == NR32_rt_sigreturn || id == NR32_sigreturn)
 		on_sigreturn(cur);
-	else if (cfg_syscalls && !compat__sends_signal(id) && proc__wanted(cur->tgid))
+	else if (cfg_syscalls && compat__signal_syscall(id) < 0 && proc__wanted(cur->tgid))
 		loss__count(LOSS_COMPAT_SYSCALL);
 	return 0;
 }
