@@ -41,6 +41,8 @@ class Run:
         found = [r for r in self.of_type("process") if r["pid"] == pid]
         assert found, "no process record for pid %d (have %s)" % (
             pid, sorted(r["pid"] for r in self.of_type("process")))
+        # Two would mean one process's counts split between two identities.
+        assert len(found) == 1, "%d process records for pid %d: %r" % (len(found), pid, found)
         return found[0]
 
     def received(self, pid, signame):
@@ -359,9 +361,16 @@ def test_timer_signals_inside_a_syscall_storm_stay_exact(ctx):
     run = ctx.trace(["sig_timer_in_storm", "2000"])
     pid, alarms, epipes = run.pid("pid"), run.pid("alarms"), run.pid("epipes")
     rx = run.received(pid, "SIGALRM")
-    expect((rx["queued"], rx["delivered"], rx["handled"]), (alarms, alarms, alarms),
-           "SIGALRM (queued, delivered, handled) against the handler's count")
-    expect(rx["generated"], rx["queued"] + rx["already_pending"], "generated = queued + merged")
+    # Each SIGALRM the handler ran was made pending once: queued, or, when
+    # the interrupt's GFP_ATOMIC sigqueue allocation fails, made pending
+    # without its siginfo (kernel/signal.c __send_signal_locked(): result
+    # TRACE_SIGNAL_LOSE_INFO). Which one is the kernel's memory, not ours.
+    seen = "(all received: %r)" % rx
+    expect((rx["queued"] + rx["lose_info"], rx["delivered"], rx["handled"]),
+           (alarms, alarms, alarms),
+           "SIGALRM (queued + lose_info, delivered, handled) against the handler's count " + seen)
+    expect(rx["generated"], rx["queued"] + rx["lose_info"] + rx["already_pending"],
+           "generated = queued + lose_info + merged " + seen)
     sig = run.signals("SIGALRM", target=pid)
     expect({(r["via"], r["code"]) for r in sig}, {("kernel", "SI_KERNEL")}, "SIGALRM origin")
     expect(any(r.get("interrupt") for r in sig), True,
