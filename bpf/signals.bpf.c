@@ -125,6 +125,20 @@ static __always_inline __u8 info_kind_of(struct kernel_siginfo *info)
 }
 
 /*
+ * info as a pointer the verifier lets us load through. Kernels that list
+ * signal_generate and signal_deliver in raw_tp_null_args (kernel/bpf/btf.c)
+ * hand info over as a scalar "as it may encode error" (SEND_SIG_NOINFO and
+ * SEND_SIG_PRIV are 0 and 1, not pointers) and refuse a direct load; older
+ * ones give a BTF pointer. bpf_rdonly_cast() (6.4+, free at run time) turns
+ * either into an untrusted BTF pointer: plain loads, fault-safe. Only for
+ * INFO_REAL.
+ */
+static __always_inline const struct kernel_siginfo *siginfo__readable(struct kernel_siginfo *info)
+{
+	return bpf_rdonly_cast(info, bpf_core_type_id_kernel(struct kernel_siginfo));
+}
+
+/*
  * A SIGPIPE the writer's own write path raised (DESIGN.md: current ==
  * target, inside the write): the object is what that call writes to. A pipe
  * write already named it at sys_enter; a socket is looked up here.
@@ -168,8 +182,10 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	e.group = group != 0;
 	e.info_kind = info_kind_of(info);
 	if (e.info_kind == INFO_REAL) {
-		e.code = info->si_code; /* BTF pointer: a direct load */
-		e.info_pid = info->_sifields._kill._pid;
+		const struct kernel_siginfo *si = siginfo__readable(info);
+
+		e.code = si->si_code;
+		e.info_pid = si->_sifields._kill._pid;
 	} else {
 		e.code = e.info_kind == INFO_PRIV ? SI_KERNEL : SI_USER;
 	}
@@ -287,7 +303,7 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 
 	e.sig = sig;
 	if (info_kind_of(info) == INFO_REAL)
-		e.code = info->si_code; /* BTF pointer: a direct load */
+		e.code = siginfo__readable(info)->si_code;
 	handler = (__u64)ka->sa.sa_handler;
 	e.sa_flags = ka->sa.sa_flags;
 	if (e.converted_kill)
