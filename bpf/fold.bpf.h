@@ -58,7 +58,7 @@ static __always_inline void fold__settle(const void *saved, __u32 size, const st
 	case EVENT_SIG_DELIVER:
 		if (size < sizeof(*d))
 			return;
-		s = sig_stats__get(d->task.pid, d->task.start_ns, d->sig);
+		s = sig_stats__get(d->task.pid, d->task.start_ns, d->sig, acc->n);
 		action = d->action;
 		barrier_var(action);
 		if (!s || action >= ACTION_MAX)
@@ -69,7 +69,7 @@ static __always_inline void fold__settle(const void *saved, __u32 size, const st
 	case EVENT_SIG_HANDLER_RETURN:
 		if (size < sizeof(*h))
 			return;
-		s = sig_stats__get(h->task.pid, h->task.start_ns, h->sig);
+		s = sig_stats__get(h->task.pid, h->task.start_ns, h->sig, acc->n);
 		if (!s)
 			return;
 		__sync_fetch_and_add(&s->handler_returns, acc->n);
@@ -79,7 +79,7 @@ static __always_inline void fold__settle(const void *saved, __u32 size, const st
 	case EVENT_SIG_ACCEPT:
 		if (size < sizeof(*a))
 			return;
-		s = sig_stats__get(a->task.pid, a->task.start_ns, a->sig);
+		s = sig_stats__get(a->task.pid, a->task.start_ns, a->sig, acc->n);
 		if (!s)
 			return;
 		__sync_fetch_and_add(&s->accepted, acc->n);

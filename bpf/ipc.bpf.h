@@ -103,12 +103,17 @@ const struct ipc_stats zero_ipc_stats = {};
 static __always_inline void ipc_slot__settle(struct ipc_slot *slot)
 {
 	const __u64 *src = (const __u64 *)&slot->delta;
+	const struct ipc_stats *d = &slot->delta;
 	struct ipc_stats *s;
-	__u64 *dst;
+	__u64 calls, *dst;
 
 	if (!slot->key.pid)
 		return;
-	s = hash_row__get_or_create(&ipc_stats, &slot->key, &zero_ipc_stats, LOSS_IPC_STATS_FULL);
+	/* Every counted call either succeeded (by kind) or failed (by errno). */
+	calls = d->sends + d->receives + d->semop_calls + d->attaches + d->detaches + d->enomsg +
+		d->eagain + d->eidrm + d->errors;
+	s = hash_row__get_or_create(&ipc_stats, &slot->key, &zero_ipc_stats, LOSS_IPC_STATS_FULL,
+				    calls ?: 1);
 	if (s) {
 		dst = (__u64 *)s;
 		for (int i = 0; i < sizeof(*s) / sizeof(__u64); i++)

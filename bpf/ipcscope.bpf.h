@@ -112,16 +112,19 @@ static __always_inline bool emit(void *rec, __u32 size)
 
 /*
  * The shared-hash row of key, created from zero if missing (-EEXIST: another
- * CPU created it first, fine); a full map is counted as `loss`. NULL only
- * if the row could not be had.
+ * CPU created it first, fine). NULL only if the row could not be had (map
+ * full, or no memory for the element): the `events` the caller was about to
+ * count there are added to `loss` here, once, so callers only skip their
+ * update (docs/json-schema.md: map losses count events, like the ring's).
  */
-#define hash_row__get_or_create(map, key, zero, loss)                                          \
+#define hash_row__get_or_create(map, key, zero, loss, events)                                  \
 	({                                                                                     \
 		void *__r = bpf_map_lookup_elem(map, key);                                     \
 		if (!__r) {                                                                    \
-			if (bpf_map_update_elem(map, key, zero, BPF_NOEXIST) == -E2BIG)        \
-				loss__count(loss);                                             \
+			bpf_map_update_elem(map, key, zero, BPF_NOEXIST);                      \
 			__r = bpf_map_lookup_elem(map, key);                                   \
+			if (!__r)                                                              \
+				loss__add(loss, events);                                       \
 		}                                                                              \
 		__r;                                                                           \
 	})

@@ -102,10 +102,14 @@ const struct io_stats zero_io_stats = {};
 static __always_inline void io_slot__settle(struct io_slot *slot)
 {
 	struct io_stats *s, *d = &slot->delta;
+	__u64 calls = d->write_calls + d->read_calls;
 
 	if (!slot->key.pid)
 		return;
-	s = hash_row__get_or_create(&io_stats, &slot->key, &zero_io_stats, LOSS_IO_STATS_FULL);
+	if (!calls) /* a socket's EPIPEs only (io__socket_epipe) */
+		calls = d->epipe ?: 1;
+	s = hash_row__get_or_create(&io_stats, &slot->key, &zero_io_stats, LOSS_IO_STATS_FULL,
+				    calls);
 	if (s) {
 		s->kind = d->kind;
 		counter__add(&s->write_calls, d->write_calls);
@@ -119,8 +123,6 @@ static __always_inline void io_slot__settle(struct io_slot *slot)
 		counter__add(&s->read_blocked_ns, d->read_blocked_ns);
 		counter__add(&s->read_eof, d->read_eof);
 		counter__add(&s->read_eagain, d->read_eagain);
-	} else {
-		loss__count(LOSS_IO_STATS_FULL);
 	}
 	__builtin_memset(slot, 0, sizeof(*slot));
 }

@@ -97,15 +97,13 @@ static __always_inline struct thread_sig_state *thread_sig_state__get(struct tas
 	return task_storage__get_or_create(&thread_sig_states, task);
 }
 
-static __always_inline struct sig_stats *sig_stats__get(__u32 pid, __u64 start_ns, int sig)
+/* The row of (process, signal) that `events` events are about to be counted in. */
+static __always_inline struct sig_stats *sig_stats__get(__u32 pid, __u64 start_ns, int sig,
+							__u32 events)
 {
 	struct sig_stats_key key = { .pid = pid, .sig = sig, .start_ns = start_ns };
-	struct sig_stats *s;
 
-	s = hash_row__get_or_create(&sig_stats, &key, &zero_sig_stats, LOSS_STATS_FULL);
-	if (!s)
-		loss__count(LOSS_STATS_FULL);
-	return s;
+	return hash_row__get_or_create(&sig_stats, &key, &zero_sig_stats, LOSS_STATS_FULL, events);
 }
 
 /*
@@ -120,7 +118,7 @@ static __always_inline void sig_generate__count(const struct sig_generate_event 
 	barrier_var(result); /* keep the bound check next to the index */
 	if (result >= SIG_RESULT_MAX)
 		return;
-	s = sig_stats__get(e->target.pid, e->target.start_ns, e->sig);
+	s = sig_stats__get(e->target.pid, e->target.start_ns, e->sig, n);
 	barrier_var(result);
 	if (s && result < SIG_RESULT_MAX) {
 		__sync_fetch_and_add(&s->received[result], n);
@@ -129,7 +127,7 @@ static __always_inline void sig_generate__count(const struct sig_generate_event 
 	}
 	if (!e->has_sender)
 		return;
-	s = sig_stats__get(e->sender.pid, e->sender.start_ns, e->sig);
+	s = sig_stats__get(e->sender.pid, e->sender.start_ns, e->sig, n);
 	barrier_var(result);
 	if (s && result < SIG_RESULT_MAX)
 		__sync_fetch_and_add(&s->sent[result], n);

@@ -266,7 +266,7 @@ static __always_inline int true_fatal_signal(struct task_struct *cur, struct pro
 
 static __always_inline void count_deliver(struct sig_deliver_event *e)
 {
-	struct sig_stats *s = sig_stats__get(e->task.pid, e->task.start_ns, e->sig);
+	struct sig_stats *s = sig_stats__get(e->task.pid, e->task.start_ns, e->sig, 1);
 	__u32 action = e->action;
 
 	barrier_var(action);

@@ -80,7 +80,7 @@ static __always_inline void emit_accept(struct task_struct *cur, int sig, __u8 v
 	if (emit_named(&e, sizeof(e), EVENT_SIG_ACCEPT, now, key, cur, e.pending_known,
 		       e.pending_ns, true))
 		return;
-	s = sig_stats__get(e.task.pid, e.task.start_ns, sig);
+	s = sig_stats__get(e.task.pid, e.task.start_ns, sig, 1);
 	if (s) {
 		__sync_fetch_and_add(&s->accepted, 1);
 		if (e.pending_known)
@@ -111,7 +111,7 @@ static __always_inline void on_sigreturn(struct task_struct *cur)
 	if (emit_named(&e, sizeof(e), EVENT_SIG_HANDLER_RETURN, now, key, cur, true, e.handler_ns,
 		       false))
 		return;
-	s = sig_stats__get(e.task.pid, e.task.start_ns, e.sig);
+	s = sig_stats__get(e.task.pid, e.task.start_ns, e.sig, 1);
 	if (s) {
 		__sync_fetch_and_add(&s->handler_returns, 1);
 		__sync_fetch_and_add(&s->handler_ns_sum, e.handler_ns);
@@ -329,7 +329,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_openat:
 	case NR_openat2:
 		if (ret >= 0) {
-				fifo__opened(cur, regs, nr, ret);
+			fifo__opened(cur, regs, nr, ret);
 			shm_open__exit(cur, regs, nr, ret);
 		}
 		break;

@@ -1798,6 +1798,48 @@ def test_long_run_retires_what_is_over_and_keeps_totals_exact(ctx):
                 % (retired["rows"], retired["shown"]))
 
 
+def test_full_counter_maps_count_every_event_they_could_not_hold(ctx):
+    """--max-procs 64 sizes the counter maps for 64 (process, signal) and
+    (process, queue) rows and 256 (process, pipe) rows; 300 children at once
+    (256 then 44) need more. What the rows could not hold must come out as
+    map losses counting events, exactly: what the records show plus what the
+    losses say was dropped is the workload's truth, never more, never less."""
+    n, nbytes = 300, 5000  # one write and one read of nbytes per child
+    argv = ["proc_churn", str(n), "256", "100", str(nbytes), "1500"]
+    run = ctx.run(["--max-procs", "64", "--", ctx.workload(argv[0])] + argv[1:])
+    expect(run.rc, 0, "exit status (stderr %r)" % run.stderr[-500:])
+    parent = run.pid("parent")
+    expect(run.pid("children"), n, "children the workload reaped")
+    lost = {r["reason"]: r["total"] for r in run.of_type("lost")}
+    children = [r for r in run.of_type("process") if r["ppid"] == parent and r["pid"] != parent]
+    expect(len(children), n, "children's process records")
+    for r in children:
+        expect(r["exit"], {"code": 3}, "exit of child %d" % r["pid"])
+    usr1 = [r["signals_received"].get("SIGUSR1", {}) for r in children]
+    # A raise() reaches one row twice (sender and target), then delivery and
+    # the handler's return: four counts per child, each lost on its own.
+    shown = (sum(u.get("generated", 0) for u in usr1)
+             + sum(r["signals_sent"].get("SIGUSR1", 0) for r in children)
+             + sum(u.get("delivered", 0) for u in usr1)
+             + sum(u.get("handled", 0) for u in usr1))
+    sigchld = run.process(parent)["signals_received"].get("SIGCHLD", {}).get("generated", 0)
+    expect_true(lost.get("stats_map_full", 0) > 0,
+                "300 children overflow 64 signal rows: losses %s" % lost)
+    expect(shown + sigchld + lost.get("stats_map_full", 0), 4 * n + n,
+           "signal counts shown + stats_map_full (losses %s)" % lost)
+    piped = (sum(r["pipe_write_bytes"] for r in children)
+             + sum(r["pipe_read_bytes"] for r in children))
+    expect(piped + lost.get("io_stats_map_full", 0) * nbytes, 2 * n * nbytes,
+           "pipe bytes shown + io_stats_map_full calls x %d bytes (losses %s)" % (nbytes, lost))
+    msgs = sum(r["msgs_sent"] + r["msgs_received"] for r in children)
+    expect_true(lost.get("ipc_stats_map_full", 0) > 0,
+                "300 children overflow 64 queue rows: losses %s" % lost)
+    expect(msgs + lost.get("ipc_stats_map_full", 0), 2 * n,
+           "messages shown + ipc_stats_map_full (losses %s)" % lost)
+    expect(set(lost) - {"stats_map_full", "io_stats_map_full", "ipc_stats_map_full"}, set(),
+           "other losses")
+
+
 def test_long_run_text_report_names_what_was_retired(ctx):
     run = _churn(ctx, 60, 100, json_out=False)
     expect(run.rc, 0, "exit status (stderr %r)" % run.stderr[-500:])
