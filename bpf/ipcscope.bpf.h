@@ -22,6 +22,12 @@ const volatile __u8 cfg_filter_pids = 0;	  /* consult the watch map */
 const volatile __u8 cfg_match_sender = 1;
 const volatile __u8 cfg_match_target = 1;
 /*
+ * ipcscope's own process: never a subject of its own trace (its output
+ * pipe, its ring buffer's mapping, signals to it), or the report would
+ * show the tracer at work beside what it traces, as perf trace avoids.
+ */
+const volatile __u32 cfg_self_tgid;
+/*
  * Features whose other half is missing on this kernel (src/feature_map.c):
  * their first half is then not done either, or it would leave state that
  * nothing takes back (pending timestamps, handler frames, calls entered).
@@ -168,10 +174,22 @@ static __always_inline bool pid__watched(__u32 pid)
 	return bpf_map_lookup_elem(&watch, &pid) != NULL;
 }
 
-/* A process-local event (delivery, handler, mask...) passes the pid filter? */
+/*
+ * A process-local event (delivery, handler, mask...) passes the pid filter?
+ * Not ipcscope's, and not those of a COMMAND before its exec: until then it
+ * runs ipcscope's set-up (closing ipcscope's pipes, resetting its signal
+ * state, reading the go byte: src/main.c command__spawn).
+ */
 static __always_inline bool proc__wanted(__u32 pid)
 {
-	return !cfg_filter_pids || pid__watched(pid);
+	__u8 *how;
+
+	if (pid == cfg_self_tgid)
+		return false;
+	if (!cfg_filter_pids)
+		return true;
+	how = bpf_map_lookup_elem(&watch, &pid);
+	return how && *how != WATCH_AT_EXEC;
 }
 
 static __always_inline void hdr__init(struct event_header *hdr, __u32 type, __u64 now)

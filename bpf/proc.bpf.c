@@ -7,11 +7,6 @@
 #include "pipes.bpf.h"
 #include "signal_slots.bpf.h"
 
-static __always_inline bool lifecycle__wanted(__u32 pid)
-{
-	return !cfg_filter_pids || pid__watched(pid);
-}
-
 /* TP_PROTO(struct task_struct *parent, struct task_struct *child) */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
@@ -38,6 +33,23 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/* Wanted at its exec? A COMMAND waiting for it is wanted from now on (FOLLOW). */
+static __always_inline bool exec__wanted(__u32 pid)
+{
+	__u8 *how;
+
+	if (pid == cfg_self_tgid)
+		return false;
+	if (!cfg_filter_pids)
+		return true;
+	how = bpf_map_lookup_elem(&watch, &pid);
+	if (!how)
+		return false;
+	if (*how == WATCH_AT_EXEC)
+		*how = WATCH_FOLLOW; /* only its exec writes it: no race to lose */
+	return true;
+}
+
 /* TP_PROTO(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
@@ -45,7 +57,7 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	struct lifecycle_event e = {};
 
 	handler__drop_all(p, old_pid);
-	if (!lifecycle__wanted(p->tgid))
+	if (!exec__wanted(p->tgid))
 		return 0;
 	hdr__init(&e.hdr, EVENT_PROC_EXEC, bpf_ktime_get_ns());
 	task_ref__fill(&e.task, p);
@@ -72,6 +84,8 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 {
 	struct lifecycle_event e = {};
 	__u32 pid = p->tgid;
+	bool before_exec = false;
+	__u8 *how;
 
 	/* Every thread passes here, not only the last. */
 	thread_slot__forget(p);
@@ -79,8 +93,15 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
 	pending_slot__forget(p);
-	if (!lifecycle__wanted(pid))
+	if (pid == cfg_self_tgid)
 		return 0;
+	if (cfg_filter_pids) {
+		how = bpf_map_lookup_elem(&watch, &pid);
+		if (!how)
+			return 0;
+		/* A COMMAND whose exec failed: its exit ends the run, its fds are ours. */
+		before_exec = *how == WATCH_AT_EXEC;
+	}
 	hdr__init(&e.hdr, EVENT_PROC_EXIT, bpf_ktime_get_ns());
 	task_ref__fill(&e.task, p);
 	task_ref__fill(&e.parent, p->real_parent);
@@ -92,7 +113,8 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	 * closing is how a writer's reader usually "goes away". bpf_loop, not
 	 * an unrolled loop: the verifier checks the body once (load time).
 	 */
-	bpf_loop(EXIT_SCAN_FDS, exit_scan__fd, NULL, 0);
+	if (!before_exec)
+		bpf_loop(EXIT_SCAN_FDS, exit_scan__fd, NULL, 0);
 	if (cfg_filter_pids)
 		bpf_map_delete_elem(&watch, &pid); /* the pid may be reused */
 	return 0;

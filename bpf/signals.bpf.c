@@ -198,6 +198,8 @@ int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct t
 	if (e.has_sender)
 		e.sender = e.context;
 
+	if (e.target.pid == cfg_self_tgid)
+		return 0; /* a signal to ipcscope itself (ipcscope.bpf.h) */
 	if (cfg_filter_pids) {
 		bool hit = (cfg_match_target && pid__watched(e.target.pid)) ||
 			   (cfg_match_sender && e.has_sender && pid__watched(e.sender.pid));

@@ -577,8 +577,9 @@ struct ipc_slot {
 
 /* Values of the watch map (-p PID and -- COMMAND). */
 enum ipcscope_watch {
-	WATCH_PID = 1,	  /* this process only */
-	WATCH_FOLLOW = 2, /* this process and the children it forks */
+	WATCH_PID = 1,	   /* this process only */
+	WATCH_FOLLOW = 2,  /* this process and the children it forks */
+	WATCH_AT_EXEC = 3, /* -- COMMAND: signals to it now, the rest from its exec on (FOLLOW) */
 };
 
 _Static_assert(sizeof(struct event_header) == 32, "event_header layout");

@@ -157,6 +157,17 @@ struct app {
 	uint64_t stop_requested_ns;
 };
 
+/*
+ * How the command's pid is watched: from its exec on (our set-up of its
+ * process left out), or, when no program sees that exec, from now on.
+ */
+static uint8_t command_watch(const struct app *a)
+{
+	if (a->model.tracepoints_missing & TP_BIT(TP_SCHED_PROCESS_EXEC))
+		return WATCH_FOLLOW;
+	return WATCH_AT_EXEC;
+}
+
 static void report_new_losses(struct app *a)
 {
 	uint64_t now[LOSS_REASON_MAX];
@@ -388,6 +399,7 @@ int main(int argc, char **argv)
 	struct app *a = &app;
 	sigset_t mask, orig_mask;
 	int err, err_fd = -1, ret = EXIT_RUNTIME;
+	bool map_needs_cap_bpf;
 
 	ret = cli__parse(&a->cli, argc, argv);
 	if (ret != CLI_RUN)
@@ -463,6 +475,8 @@ int main(int argc, char **argv)
 			.missing = a->model.tracepoints_missing,
 			.verbose = a->cli.verbose,
 		};
+		/* Before attaching, so that its throwaway child is not traced. */
+		map_needs_cap_bpf = privileges__map_access_needs_cap_bpf();
 		if (tracer__start(&a->tracer, &topts, decode__record, &a->decoder))
 			goto destroy_tracer;
 	}
@@ -487,7 +501,7 @@ int main(int argc, char **argv)
 			goto close_sigfd;
 		}
 		filter__add_pid(&a->cli.filter, (uint32_t)a->cmd.pid);
-		if ((err = tracer__watch(&a->tracer, (uint32_t)a->cmd.pid, WATCH_FOLLOW))) {
+		if ((err = tracer__watch(&a->tracer, (uint32_t)a->cmd.pid, command_watch(a)))) {
 			fprintf(stderr, "ipcscope: cannot follow pid %d: %s\n", a->cmd.pid,
 				strerror(-err));
 			command__abandon(&a->cmd, err_fd);
@@ -497,7 +511,7 @@ int main(int argc, char **argv)
 	{
 		struct privilege_needs needs = {
 			.signal_command = a->cli.command != NULL,
-			.probe_map_fd = tracer__watch_map_fd(&a->tracer),
+			.map_access_needs_cap_bpf = map_needs_cap_bpf,
 		};
 
 		if (privileges__drop(&needs, a->cli.verbose > 0)) {

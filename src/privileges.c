@@ -45,7 +45,7 @@
 #define MAX_KEPT 4
 
 /* In a throwaway child without any capability: does a bpf() map call work? */
-static bool map_access_needs_cap_bpf(int map_fd)
+static bool map_fd_needs_cap_bpf(int map_fd)
 {
 	pid_t pid = fork();
 	int status;
@@ -65,6 +65,20 @@ static bool map_access_needs_cap_bpf(int map_fd)
 	return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 }
 
+/* A map of our own to ask with: the answer is the kernel's, not the map's. */
+bool privileges__map_access_needs_cap_bpf(void)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "ipcscope_probe", sizeof(__u32),
+				sizeof(__u32), 1, NULL);
+	bool needs;
+
+	if (fd < 0)
+		return true; /* cannot tell: keep it rather than lose the maps */
+	needs = map_fd_needs_cap_bpf(fd);
+	close(fd);
+	return needs;
+}
+
 static bool in_set(cap_t caps, cap_value_t cap, cap_flag_t set)
 {
 	cap_flag_value_t v = CAP_CLEAR;
@@ -82,7 +96,7 @@ static int kept_caps(const struct privilege_needs *needs, cap_t now, cap_value_t
 	wanted[nwanted++] = CAP_DAC_READ_SEARCH;
 	if (needs->signal_command)
 		wanted[nwanted++] = CAP_KILL;
-	if (map_access_needs_cap_bpf(needs->probe_map_fd))
+	if (needs->map_access_needs_cap_bpf)
 		wanted[nwanted++] = CAP_BPF;
 	for (int i = 0; i < nwanted; i++)
 		if (in_set(now, wanted[i], CAP_PERMITTED))

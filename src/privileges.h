@@ -10,9 +10,16 @@
 
 /* What the run does after the drop that may need a capability. */
 struct privilege_needs {
-	bool signal_command; /* forwards SIGTERM/SIGHUP to a COMMAND (any user) */
-	int probe_map_fd;    /* a map with a 4-byte key, to test bpf() access */
+	bool signal_command;	       /* forwards SIGTERM/SIGHUP to a COMMAND (any user) */
+	bool map_access_needs_cap_bpf; /* privileges__map_access_needs_cap_bpf() */
 };
+
+/*
+ * Does a bpf() call on a map fd we hold need CAP_BPF on this kernel? Asked
+ * once, before the programs are attached: it forks a throwaway child, and
+ * the tracer must not trace its own helpers (docs/design.md).
+ */
+bool privileges__map_access_needs_cap_bpf(void);
 
 /*
  * Drops every capability but those listed in privileges.c from the

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "feature_map.h"
@@ -124,6 +125,7 @@ static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o, ui
 	skel->rodata->cfg_filter_pids = o->filter_pids;
 	skel->rodata->cfg_match_sender = o->match_sender;
 	skel->rodata->cfg_match_target = o->match_target;
+	skel->rodata->cfg_self_tgid = (uint32_t)getpid();
 	if (o->max_procs) {
 		bpf_map__set_max_entries(skel->maps.sig_stats, o->max_procs);
 		/* A process uses a few pipes: four rows each. */
@@ -227,11 +229,6 @@ int tracer__watch(struct tracer *t, uint32_t pid, uint8_t how)
 	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.watch), &pid, &how, BPF_ANY))
 		return -errno;
 	return 0;
-}
-
-int tracer__watch_map_fd(struct tracer *t)
-{
-	return bpf_map__fd(t->skel->maps.watch);
 }
 
 int tracer__drain(struct tracer *t)

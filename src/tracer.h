@@ -48,8 +48,6 @@ struct tracer {
 int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_record_fn fn,
 		  void *ctx);
 int tracer__watch(struct tracer *t, uint32_t pid, uint8_t how);
-/* The watch map's fd: a map with a 4-byte key, to test bpf() access with. */
-int tracer__watch_map_fd(struct tracer *t);
 /* Drains what the ring buffer holds now; number of records or -errno. */
 int tracer__drain(struct tracer *t);
 /* Reports repeats folded by a storm that has stopped (all of them if final). */

@@ -565,6 +565,33 @@ def test_command_exit_status_passes_through(ctx):
     expect(len(exits), 1, "SIGTERM death recorded")
 
 
+def test_command_traced_from_its_exec(ctx):
+    """ipcscope's set-up of the command's process (closing its own pipe ends,
+    SIGPIPE back to default, the mask reset, the go byte read from a pipe) is
+    not the command's IPC: `-- true`, with nothing of ours inherited, shows
+    its exec, exit and report row and nothing else (a failed exec, nothing)."""
+    out = os.path.join(ctx.tmp, "fromexec.jsonl")
+    err = os.path.join(ctx.tmp, "fromexec.err")
+    for argv, rc, want in ((["true"], 0, ["exec", "exit", "process"]),
+                           (["/nonexistent-command"], 127, [])):
+        if os.path.exists(out):
+            os.unlink(out)
+        # No pipe of ours on the command's fds: it would rightly show at its exit.
+        with open(err, "w+", encoding="utf-8") as errf:
+            proc = subprocess.run([ctx.tool, "--json", "-o", out, "--"] + argv, timeout=60,
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=errf)
+            errf.seek(0)
+            expect(proc.returncode, rc, "exit status of -- %s (stderr %r)" % (argv[0],
+                                                                            errf.read()))
+        recs = []
+        if os.path.exists(out):
+            with open(out, encoding="utf-8") as f:
+                recs = [json.loads(line) for line in f]
+        kinds = [r["type"] for r in recs if r["type"] not in ("summary", "lost")]
+        expect(kinds, want, "records of -- %s: %s" % (argv[0], recs))
+
+
 def test_pid_filter_system_wide(ctx):
     target = subprocess.Popen(["sleep", "30"])
     other = subprocess.Popen(["sleep", "30"])
@@ -608,6 +635,40 @@ def test_comm_filter_system_wide(ctx):
            "SIGUSR1 to the sig_ignored child")
     procs = {r["comm"] for r in recs if r["type"] == "process"}
     expect(procs, {"sig_ignored"}, "report rows under -c")
+
+
+def _pids_in(value, keys=("pid", "ppid")):
+    """Every pid a record names, at any depth (sender, writers, attachers...)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k in keys and isinstance(v, int):
+                yield v
+            else:
+                yield from _pids_in(v, keys)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _pids_in(v, keys)
+
+
+def test_tracer_leaves_itself_out(ctx):
+    """System-wide, JSON to a pipe: ipcscope's own output writes, ring-buffer
+    mapping, helper processes and signals to it must not show up as traced
+    activity; a workload run meanwhile must."""
+    tracer = subprocess.Popen([ctx.tool, "-v", "--json", "-d", "3"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    wait_attached(tracer.stderr, "ipcscope -v --json -d 3")
+    wl = subprocess.run([ctx.workload("sig_handshake"), "20"], capture_output=True, text=True,
+                        timeout=30)
+    out, err = tracer.communicate(timeout=60)
+    expect(tracer.returncode, 0, "exit status (stderr: %s)" % err[-500:])
+    expect(wl.returncode, 0, "workload exit status")
+    kv = dict(l.split("=") for l in wl.stdout.split())
+    recs = [json.loads(line) for line in out.decode().splitlines()]
+    usr1 = [r for r in recs if r["type"] == "signal" and r["signal"] == "SIGUSR1"
+            and r["target"]["pid"] == int(kv["child"])]
+    expect(sum(r.get("count", 1) for r in usr1), 20, "SIGUSR1 to the workload's child")
+    mine = [r for r in recs if tracer.pid in set(_pids_in(r))]
+    expect(mine, [], "records naming ipcscope's own pid %d" % tracer.pid)
 
 
 def test_signal_filter(ctx):
