@@ -33,21 +33,16 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
-/* Wanted at its exec? A COMMAND waiting for it is wanted from now on (FOLLOW). */
-static __always_inline bool exec__wanted(__u32 pid)
+/* A COMMAND waiting for its exec is traced from now on, children included. */
+static __always_inline void command__reached_exec(__u32 pid)
 {
 	__u8 *how;
 
-	if (pid == cfg_self_tgid)
-		return false;
 	if (!cfg_filter_pids)
-		return true;
+		return;
 	how = bpf_map_lookup_elem(&watch, &pid);
-	if (!how)
-		return false;
-	if (*how == WATCH_AT_EXEC)
+	if (how && *how == WATCH_AT_EXEC)
 		*how = WATCH_FOLLOW; /* only its exec writes it: no race to lose */
-	return true;
 }
 
 /* TP_PROTO(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) */
@@ -57,7 +52,8 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	struct lifecycle_event e = {};
 
 	handler__drop_all(p, old_pid);
-	if (!exec__wanted(p->tgid))
+	command__reached_exec(p->tgid);
+	if (!proc__wanted(p->tgid))
 		return 0;
 	hdr__init(&e.hdr, EVENT_PROC_EXEC, bpf_ktime_get_ns());
 	task_ref__fill(&e.task, p);
