@@ -56,18 +56,38 @@ char *format__clock(char *buf, size_t size, uint64_t mono_ns, int64_t mono_to_re
 	return buf;
 }
 
+/* Room kept at the end of a sigset's buffer for ",+64 more". */
+#define SIGSET_MORE_ROOM 10
+
 char *format__sigset(char *buf, size_t size, uint64_t mask)
 {
+	int n = __builtin_popcountll(mask), listed = 0;
 	size_t used = 0;
 
-	buf[0] = '\0';
-	for (int sig = 1; sig <= IPCSCOPE_NSIG && used + 1 < size; sig++) {
+	if (n == 0 || n == IPCSCOPE_NSIG) {
+		snprintf(buf, size, n ? "all" : "-");
+		return buf;
+	}
+	if (n > IPCSCOPE_NSIG / 2) {
+		used = (size_t)snprintf(buf, size, "all but ");
+		mask = ~mask;
+		n = IPCSCOPE_NSIG - n;
+	}
+	for (int sig = 1; sig <= IPCSCOPE_NSIG && used < size; sig++) {
+		const char *sep = listed ? "," : "";
+		size_t want;
+
 		if (!(mask & (1ULL << (sig - 1))))
 			continue;
-		used += snprintf(buf + used, size - used, "%s%s", used ? "," : "", sig__name(sig));
+		want = strlen(sep) + strlen(sig__name(sig));
+		/* The last name needs no room for "+N more" after it. */
+		if (used + want + (listed + 1 < n ? SIGSET_MORE_ROOM : 0) >= size) {
+			snprintf(buf + used, size - used, "%s+%d more", sep, n - listed);
+			return buf;
+		}
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", sep, sig__name(sig));
+		listed++;
 	}
-	if (!buf[0])
-		snprintf(buf, size, "-");
 	return buf;
 }
 

@@ -15,7 +15,12 @@ char *format__ns(char *buf, size_t size, uint64_t ns);
 char *format__count(char *buf, size_t size, uint64_t n);
 /* Wall clock "HH:MM:SS.mmm" of a CLOCK_MONOTONIC timestamp (JSON has ns). */
 char *format__clock(char *buf, size_t size, uint64_t mono_ns, int64_t mono_to_real_ns);
-/* "SIGINT,SIGUSR1" (names without duplicates), "-" when empty. */
+/*
+ * "SIGINT,SIGUSR1", "-" when empty, "all" for all 64 signals, "all but
+ * SIGKILL,SIGSTOP" when more than half are set (a sigfillset() mask, as
+ * shells install). A list too long for buf ends with "+N more", never cut
+ * mid-name.
+ */
 char *format__sigset(char *buf, size_t size, uint64_t mask);
 /* "SA_RESTART|SA_SIGINFO"; SA_RESTORER (set by libc on every call) left out. */
 char *format__sa_flags(char *buf, size_t size, uint64_t flags);

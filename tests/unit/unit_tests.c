@@ -190,6 +190,14 @@ static void test_exit_status_format(void)
 	CHECK_STR(format__ns(buf, sizeof(buf), 1500), "1.5us");
 	CHECK_STR(format__count(buf, sizeof(buf), 1234567), "1.2M");
 	CHECK_STR(format__sigset(buf, sizeof(buf), (1ULL << 1) | (1ULL << 9)), "SIGINT,SIGUSR1");
+	CHECK_STR(format__sigset(buf, sizeof(buf), 0), "-");
+	CHECK_STR(format__sigset(buf, sizeof(buf), ~0ULL), "all");
+	/* sigfillset() as the kernel keeps it: SIGKILL and SIGSTOP cannot be blocked. */
+	CHECK_STR(format__sigset(buf, sizeof(buf), ~((1ULL << 8) | (1ULL << 18))),
+		  "all but SIGKILL,SIGSTOP");
+	/* 32 names do not fit in 64 bytes: cut between names, the rest counted. */
+	CHECK_STR(format__sigset(buf, sizeof(buf), 0xffffffffULL),
+		  "SIGHUP,SIGINT,SIGQUIT,SIGILL,SIGTRAP,SIGABRT,SIGBUS,+25 more");
 	CHECK_STR(format__sa_flags(buf, sizeof(buf), 0x14000004), "SA_SIGINFO|SA_RESTART");
 }
 
