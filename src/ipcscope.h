@@ -151,6 +151,7 @@ enum ipcscope_loss_reason {
 	LOSS_IO_STATS_FULL, /* per-(process, pipe) traffic map full */
 	LOSS_IPC_STATS_FULL, /* per-(process, IPC object) counters map full */
 	LOSS_COMPAT_SYSCALL, /* a 32-bit (compat) syscall, not followed */
+	LOSS_PROG_RECURSION, /* (user space) runs the kernel skipped: recursion_misses */
 	LOSS_REASON_MAX,
 };
 

@@ -147,7 +147,7 @@ const char *loss_reason__name(unsigned int reason)
 	static const char *const names[LOSS_REASON_MAX] = {
 		"ring_buffer_full", "stats_map_full", "watch_map_full",
 		"pending_ring_full", "task_storage", "handler_stack", "io_stats_map_full",
-		"ipc_stats_map_full", "compat_syscall",
+		"ipc_stats_map_full", "compat_syscall", "program_recursion",
 	};
 
 	return reason < LOSS_REASON_MAX ? names[reason] : "decode_error";
@@ -165,6 +165,7 @@ const char *loss_reason__text(unsigned int reason)
 		"(process, pipe) traffic not counted: io statistics map full (raise --max-procs)",
 		"IPC calls not counted: ipc statistics map full (raise --max-procs)",
 		"32-bit (compat) syscalls not followed: their pipe and IPC traffic is missing",
+		"events not seen: the kernel skipped a program already running on that CPU",
 	};
 
 	return reason < LOSS_REASON_MAX ? text[reason] : "records user space could not decode";

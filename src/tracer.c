@@ -251,6 +251,31 @@ int tracer__sweep_folds(struct tracer *t, uint64_t now_ns, bool final)
 				 t->opts.fold_window_ns, final, emit_swept, t);
 }
 
+/*
+ * Runs of our programs the kernel skipped because the same program was
+ * already running on that CPU (kernel/trace/bpf_trace.c __bpf_trace_run():
+ * prog->active, counted in bpf_prog_info.recursion_misses since 5.12): each
+ * an event not seen at all. Not expected (signal_generate runs under the
+ * irqsave siglock, the rest cannot interrupt themselves), so counted rather
+ * than assumed away.
+ */
+static uint64_t recursion_misses(struct tracer *t)
+{
+	struct bpf_program *prog;
+	uint64_t n = 0;
+
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			n += info.recursion_misses;
+	}
+	return n;
+}
+
 int tracer__read_losses(struct tracer *t, uint64_t out[LOSS_REASON_MAX])
 {
 	int ncpus = t->fold.ncpus, fd = bpf_map__fd(t->skel->maps.loss);
@@ -266,6 +291,7 @@ int tracer__read_losses(struct tracer *t, uint64_t out[LOSS_REASON_MAX])
 			out[r] += vals[c];
 	}
 	free(vals);
+	out[LOSS_PROG_RECURSION] += recursion_misses(t);
 	return 0;
 }
 

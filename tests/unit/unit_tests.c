@@ -543,6 +543,7 @@ static void feed_stats_and_report(struct decoder *d)
 	s->handler_returns = 3;
 	model__add_sig_stats(d->model, &key, s);
 	d->model->loss[LOSS_RINGBUF] = 4;
+	d->model->loss[LOSS_PROG_RECURSION] = 1;
 	d->out->ops->report(d->out);
 	free(s);
 }
@@ -558,7 +559,10 @@ static void test_json_process_and_loss_records(void)
 	      "death: %s", out);
 	check(strstr(out, "{\"type\":\"lost\",\"count\":4,\"total\":4,\"reason\":"
 			  "\"ring_buffer_full\"}") != NULL, "loss record: %s", out);
-	check(strstr(out, "\"lost\":4}") != NULL, "summary lost: %s", out);
+	/* Runs the kernel skipped (recursion_misses) are a loss like any other. */
+	check(strstr(out, "{\"type\":\"lost\",\"count\":1,\"total\":1,\"reason\":"
+			  "\"program_recursion\"}") != NULL, "recursion loss record: %s", out);
+	check(strstr(out, "\"lost\":5}") != NULL, "summary lost: %s", out);
 	free(out);
 }
 
