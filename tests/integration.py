@@ -365,7 +365,8 @@ def test_timer_signals_inside_a_syscall_storm_stay_exact(ctx):
     # the interrupt's GFP_ATOMIC sigqueue allocation fails, made pending
     # without its siginfo (kernel/signal.c __send_signal_locked(): result
     # TRACE_SIGNAL_LOSE_INFO). Which one is the kernel's memory, not ours.
-    seen = "(all received: %r)" % rx
+    seen = "(all received: %r; handler runs with a non-timer si_code: %d)" % (
+        rx, run.pid("not_timer"))
     expect((rx["queued"] + rx["lose_info"], rx["delivered"], rx["handled"]),
            (alarms, alarms, alarms),
            "SIGALRM (queued + lose_info, delivered, handled) against the handler's count " + seen)
