@@ -99,21 +99,27 @@ struct {
 
 const struct ipc_stats zero_ipc_stats = {};
 
+/* The calls a slot's counters stand for: what a settle without a row loses. */
+static __always_inline __u64 ipc_stats__calls(const struct ipc_stats *d)
+{
+	/* Every counted call either succeeded (by kind) or failed (by errno). */
+	__u64 calls = d->sends + d->receives + d->semop_calls + d->attaches + d->detaches +
+		      d->enomsg + d->eagain + d->eidrm + d->errors;
+
+	return calls ?: 1;
+}
+
 /* Move a slot's counters into the shared hash (atomics: other CPUs add too) and empty it. */
 static __always_inline void ipc_slot__settle(struct ipc_slot *slot)
 {
 	const __u64 *src = (const __u64 *)&slot->delta;
-	const struct ipc_stats *d = &slot->delta;
 	struct ipc_stats *s;
-	__u64 calls, *dst;
+	__u64 *dst;
 
 	if (!slot->key.pid)
 		return;
-	/* Every counted call either succeeded (by kind) or failed (by errno). */
-	calls = d->sends + d->receives + d->semop_calls + d->attaches + d->detaches + d->enomsg +
-		d->eagain + d->eidrm + d->errors;
 	s = hash_row__get_or_create(&ipc_stats, &slot->key, &zero_ipc_stats, LOSS_IPC_STATS_FULL,
-				    calls ?: 1);
+				    ipc_stats__calls(&slot->delta));
 	if (s) {
 		dst = (__u64 *)s;
 		for (int i = 0; i < sizeof(*s) / sizeof(__u64); i++)

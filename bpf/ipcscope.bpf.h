@@ -122,6 +122,8 @@ static __always_inline bool emit(void *rec, __u32 size)
  * full, or no memory for the element): the `events` the caller was about to
  * count there are added to `loss` here, once, so callers only skip their
  * update (docs/json-schema.md: map losses count events, like the ring's).
+ * `events` is evaluated only then: a sum over a slot costs nothing when
+ * the row is there.
  */
 #define hash_row__get_or_create(map, key, zero, loss, events)                                  \
 	({                                                                                     \

@@ -98,18 +98,24 @@ struct {
 
 const struct io_stats zero_io_stats = {};
 
+/* The calls a slot's counters stand for: what a settle without a row loses. */
+static __always_inline __u64 io_stats__calls(const struct io_stats *d)
+{
+	__u64 calls = d->write_calls + d->read_calls;
+
+	/* A socket's EPIPEs only (io__socket_epipe) count no call. */
+	return calls ? calls : d->epipe ?: 1;
+}
+
 /* Move a slot's counters into the shared hash and empty it. */
 static __always_inline void io_slot__settle(struct io_slot *slot)
 {
 	struct io_stats *s, *d = &slot->delta;
-	__u64 calls = d->write_calls + d->read_calls;
 
 	if (!slot->key.pid)
 		return;
-	if (!calls) /* a socket's EPIPEs only (io__socket_epipe) */
-		calls = d->epipe ?: 1;
 	s = hash_row__get_or_create(&io_stats, &slot->key, &zero_io_stats, LOSS_IO_STATS_FULL,
-				    calls);
+				    io_stats__calls(d));
 	if (s) {
 		s->kind = d->kind;
 		counter__add(&s->write_calls, d->write_calls);
