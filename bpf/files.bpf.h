@@ -103,6 +103,16 @@ static __always_inline void socket__inet(struct file *file, struct inet_ends *in
 	}
 }
 
+/*
+ * pipefs's superblock: one for the kernel's lifetime (fs/pipe.c
+ * init_pipe_fs() kern_mount()s it), learned from the first anonymous pipe
+ * named. Its inodes then get their dev and kind without a load from the
+ * superblock, which cost ~30 ns per EPIPE storm write here (BENCHMARKS.md):
+ * nothing on a pipe's write path touches that line, so it is cold.
+ */
+static __u64 pipefs_sb;
+static __u32 pipefs_dev;
+
 /* Names the object behind file; kind OBJ_NONE when there is no file. */
 static __always_inline void file__object(struct file *file, struct obj_ref *obj, bool sockets)
 {
@@ -121,9 +131,19 @@ static __always_inline void file__object(struct file *file, struct obj_ref *obj,
 	mode = inode->i_mode & S_IFMT;
 	obj->ino = inode->i_ino;
 	sb = inode->i_sb;
+	if (mode == S_IFIFO && pipefs_sb && (__u64)sb == pipefs_sb) {
+		obj->dev = pipefs_dev;
+		obj->kind = OBJ_PIPE;
+		return;
+	}
 	obj->dev = sb->s_dev;
-	if (mode == S_IFIFO)
-		obj->kind = sb->s_magic == PIPEFS_MAGIC ? OBJ_PIPE : OBJ_FIFO;
+	if (mode == S_IFIFO && sb->s_magic == PIPEFS_MAGIC) {
+		obj->kind = OBJ_PIPE;
+		pipefs_dev = obj->dev;
+		barrier(); /* a CPU that sees sb sees dev (x86 keeps stores in order) */
+		pipefs_sb = (__u64)sb;
+	} else if (mode == S_IFIFO)
+		obj->kind = OBJ_FIFO;
 	else if (mode == S_IFSOCK)
 		obj->kind = sockets ? socket__kind(file) : OBJ_SOCKET;
 	else

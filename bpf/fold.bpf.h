@@ -47,10 +47,16 @@ static __always_inline void fold__settle(const void *saved, __u32 size, const st
 	const struct sig_deliver_event *d = saved;
 	const struct sig_handler_return_event *h = saved;
 	const struct sig_accept_event *a = saved;
+	const struct epipe_event *p = saved;
 	struct sig_stats *s;
 	__u32 action;
 
 	switch (hdr->type) {
+	case EVENT_EPIPE: /* its traffic counters went to io slots: only the SIGPIPE is left */
+		if (size >= sizeof(*p) && (hdr->flags & EVENT_F_WITH_SIGPIPE))
+			sig_stats__count_received(p->task.pid, p->task.start_ns, SIGPIPE,
+						  p->sigpipe_result, p->sigpipe_blocked, acc->n);
+		return;
 	case EVENT_SIG_GENERATE:
 		if (size >= sizeof(struct sig_generate_event))
 			sig_generate__count(saved, acc->n);
@@ -115,7 +121,7 @@ static __always_inline void fold__flush(struct fold_slot *slot)
 	saved->span_us = (slot->last_ns - saved->ts_ns) / 1000;
 	slot->suppressed = 0;
 	if (bpf_ringbuf_output(&events, slot->saved, size, EMIT_FLAGS))
-		loss__add(LOSS_RINGBUF, saved->count);
+		loss__add(LOSS_RINGBUF, record__events(saved));
 }
 
 enum fold_verdict {

@@ -86,10 +86,16 @@ static __always_inline void loss__count(enum ipcscope_loss_reason reason)
 	loss__add(reason, 1);
 }
 
+/* The events a record stands for: a record WITH_SIGPIPE is two per repeat. */
+static __always_inline __u64 record__events(const struct event_header *hdr)
+{
+	return (__u64)hdr->count << !!(hdr->flags & EVENT_F_WITH_SIGPIPE);
+}
+
 static __always_inline bool emit(void *rec, __u32 size)
 {
 	if (bpf_ringbuf_output(&events, rec, size, EMIT_FLAGS)) {
-		loss__count(LOSS_RINGBUF);
+		loss__add(LOSS_RINGBUF, record__events(rec));
 		return false;
 	}
 	return true;

@@ -53,7 +53,8 @@ struct io_call {
 	struct obj_ref in;  /* read side, kind OBJ_NONE if none */
 	struct obj_ref out; /* write side */
 	__s32 out_fd;
-	__u32 _pad;
+	__u8 no_readers; /* a write to a pipe without readers: EPIPE, and SIGPIPE (sigpipe__defer) */
+	__u8 _pad[3];
 };
 _Static_assert(sizeof(struct io_call) <= THREAD_CALL_BYTES, "io_call fits a thread slot");
 _Static_assert(__builtin_offsetof(struct io_call, nr_plus_1) == THREAD_CALL_NR, "call id first");
@@ -195,20 +196,27 @@ static __always_inline void pipe__object_of_fd(struct task_struct *cur, int fd,
  * this check: such a call, or one that waits on the pipe mutex, sleeps
  * without its blocked time measured (docs/design.md).
  */
-static __always_inline bool pipe__may_block(struct file *file, bool write, __u64 count)
+static __always_inline bool pipe__may_block(struct file *file, bool write, struct io_call *c)
 {
+	__u64 count = c->count;
 	struct pipe_inode_info *pipe =
 		bpf_rdonly_cast(file->private_data, bpf_core_type_id_kernel(struct pipe_inode_info));
 	__u32 used, max;
 
 	if (!pipe)
 		return true;
+	/*
+	 * Readers first: an EPIPE storm's writes stop here, and its head and
+	 * tail cost ~25 ns more per write when loaded (BENCHMARKS.md).
+	 */
+	if (write && !pipe->readers) {
+		c->no_readers = 1;
+		return false;
+	}
 	used = pipe->head - pipe->tail;
 	max = pipe->max_usage;
 	if (!write)
 		return used == 0 && pipe->writers;
-	if (!pipe->readers)
-		return false;
 	return !count || used >= max || count > (__u64)(max - used) * PAGE_SIZE;
 }
 
@@ -241,7 +249,7 @@ static __always_inline bool io__resolve(struct task_struct *cur, struct pt_regs 
 		} else {
 			file__object(file, &c->in, false);
 		}
-		return pipe__may_block(file, write, c->count);
+		return pipe__may_block(file, write, c);
 	case NR_splice: /* splice(fd_in, off_in, fd_out, off_out, len, flags) */
 		pipe__object_of_fd(cur, regs->di, &c->in);
 		c->out_fd = regs->dx;
@@ -300,6 +308,7 @@ static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *r
 	c->in = call.in;
 	c->out = call.out;
 	c->out_fd = call.out_fd;
+	c->no_readers = call.no_readers;
 	c->nr_plus_1 = nr + 1;
 	c->tid = cur->pid;
 }
@@ -334,22 +343,47 @@ static __always_inline struct io_call *io__remembered(struct task_struct *cur, _
 	return c && c->nr_plus_1 == nr + 1 ? c : NULL;
 }
 
-/* An EPIPE: one folded live record per (process, object, fd) burst. */
+/* One SIGPIPE generation a write raised on its writer, counted (out of line: sys_exit's stack is full). */
+static __noinline void sigpipe__count(__u32 pid, __u64 start_ns, __u32 sigpipe)
+{
+	sig_stats__count_received(pid, start_ns, SIGPIPE, SIGPIPE_MARK_RESULT(sigpipe),
+				  SIGPIPE_MARK_BLOCKED(sigpipe), 1);
+}
+
+/*
+ * An EPIPE: one folded live record per (process, object, fd) burst. sigpipe:
+ * the mark of the SIGPIPE the same write raised (sigpipe__defer), 0 if
+ * none: the record then stands for both (EVENT_F_WITH_SIGPIPE), and so does
+ * each repeat its fold slot counts.
+ */
 static __always_inline void epipe__emit(struct task_struct *cur, int fd, const struct obj_ref *obj,
-					__u32 nr, struct file *file)
+					__u32 nr, struct file *file, __u32 sigpipe)
 {
 	struct epipe_event e = {};
 	struct fold_ticket ticket;
 	enum fold_verdict verdict;
-	__u64 now = 0, key;
+	__u64 now = 0, key, start_ns = 0;
 
 	key = fold__mix(EVENT_EPIPE, cur->tgid);
 	key = fold__mix(key, obj->ino);
 	key = fold__mix(key, (__u64)obj->dev << 32 | (__u32)fd);
+	if (sigpipe) {
+		/* The key holds everything fold__settle() reads from the record. */
+		start_ns = task__start_ns(cur);
+		key = fold__mix(key, start_ns);
+		key = fold__mix(key, sigpipe & 0xff);
+	}
 	verdict = fold__admit(key, &now, &ticket);
+	if (sigpipe && (verdict == FOLD_EMIT || !fold__defer(&ticket, false, 0, false)))
+		sigpipe__count(cur->tgid, start_ns, sigpipe);
 	if (verdict == FOLD_COUNT)
 		return;
 	hdr__init(&e.hdr, EVENT_EPIPE, clock__now(&now));
+	if (sigpipe) {
+		e.hdr.flags |= EVENT_F_WITH_SIGPIPE;
+		e.sigpipe_result = SIGPIPE_MARK_RESULT(sigpipe);
+		e.sigpipe_blocked = SIGPIPE_MARK_BLOCKED(sigpipe);
+	}
 	task_ref__fill(&e.task, cur);
 	e.object = *obj;
 	e.fd = fd;
@@ -391,14 +425,44 @@ static __always_inline void io__socket_epipe(struct task_struct *cur, struct pt_
 	d = io__counters(cur, &obj);
 	if (d)
 		d->epipe++;
-	epipe__emit(cur, fd, &obj, nr, file);
+	epipe__emit(cur, fd, &obj, nr, file, 0);
 }
 
-/* sys_exit of a call io__enter remembered: count it on this CPU's slot. */
-static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
-				     __u32 nr)
+/*
+ * A SIGPIPE sigpipe__defer() left to a write that did not end in the EPIPE
+ * it normally comes with: fs/pipe.c pipe_write() returns what it wrote
+ * when the last reader left part-way. Rare: one record, not folded.
+ */
+static __noinline void sigpipe__alone(struct task_struct *cur, const struct obj_ref *obj, __u32 nr,
+				      __u32 sigpipe)
 {
-	struct io_call again = {}, *c = io__inflight(cur, nr), *st;
+	struct sig_generate_event e = {};
+
+	hdr__init(&e.hdr, EVENT_SIG_GENERATE, bpf_ktime_get_ns());
+	task_ref__fill(&e.target, cur);
+	e.context = e.target;
+	e.sig = SIGPIPE;
+	e.code = 0; /* SI_USER: send_sig(SIGPIPE, current, 0) sends SEND_SIG_NOINFO */
+	e.info_kind = INFO_NOINFO;
+	e.syscall_nr = nr;
+	e.via = VIA_KERNEL;
+	e.result = SIGPIPE_MARK_RESULT(sigpipe);
+	e.blocked = SIGPIPE_MARK_BLOCKED(sigpipe);
+	if (obj) /* NULL: the fd is gone */
+		e.object = *obj;
+	sig_generate__count(&e, 1);
+	emit(&e, sizeof(e));
+}
+
+/*
+ * sys_exit of a read/write-like call: count it on this CPU's slot. c: its
+ * io_inflight entry if still valid. sigpipe: the mark of a SIGPIPE the call
+ * raised (sigpipe__defer), 0 if none: counted with its EPIPE, or alone.
+ */
+static __always_inline void io__exit_count(struct task_struct *cur, struct pt_regs *regs, long ret,
+					   __u32 nr, struct io_call *c, __u32 sigpipe)
+{
+	struct io_call again = {}, *st;
 	struct io_stats *d;
 	__u64 blocked = 0, now = 0;
 
@@ -412,13 +476,13 @@ static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *re
 		 * after all.
 		 */
 		if (!proc__wanted(cur->tgid))
-			return;
+			return; /* filtered out since its entry: its SIGPIPE with it */
 		__builtin_memset(&again, 0, sizeof(again));
 		io__resolve(cur, regs, nr, &again);
 		if (!again.in.kind && !again.out.kind) {
 			if (ret == -EPIPE && nr__writes(nr))
 				io__socket_epipe(cur, regs, nr);
-			return;
+			goto orphan;
 		}
 		st = bpf_task_storage_get(&io_calls, cur, NULL, 0);
 		if (st && st->nr_plus_1 == nr + 1) {
@@ -453,9 +517,34 @@ static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *re
 			d->epipe++;
 		}
 		d->write_blocked_ns += blocked;
-		if (ret == -EPIPE)
-			epipe__emit(cur, c->out_fd, &c->out, nr, NULL);
+		if (ret == -EPIPE) {
+			epipe__emit(cur, c->out_fd, &c->out, nr, NULL, sigpipe);
+			return;
+		}
 	}
+	if (sigpipe)
+		sigpipe__alone(cur, &c->out, nr, sigpipe);
+	return;
+orphan: /* the fd is gone */
+	if (sigpipe)
+		sigpipe__alone(cur, NULL, nr, sigpipe);
+}
+
+/*
+ * sys_exit of a read/write-like call. Only a write that met no reader can
+ * have left a SIGPIPE mark (sigpipe__defer), and only while its io_inflight
+ * entry was valid: if that entry is gone now, the thread switched out
+ * since, so any write looks.
+ */
+static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+				     __u32 nr)
+{
+	struct io_call *c = io__inflight(cur, nr);
+	__u32 sigpipe = 0;
+
+	if (c ? c->no_readers : nr__writes(nr))
+		sigpipe = thread_slot__take_sigpipe(cur);
+	io__exit_count(cur, regs, ret, nr, c, sigpipe);
 }
 
 /* pipe(fds) / pipe2(fds, flags) returned 0: both fds are in user memory. */

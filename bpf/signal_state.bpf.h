@@ -110,21 +110,29 @@ static __always_inline struct sig_stats *sig_stats__get(__u32 pid, __u64 start_n
  * Count n generations that share e's target, sender, signal, result and
  * blocked bit: one per record, or a folded burst at once (fold.bpf.h).
  */
-static __always_inline void sig_generate__count(const struct sig_generate_event *e, __u32 n)
+static __always_inline void sig_stats__count_received(__u32 pid, __u64 start_ns, int sig,
+						      __u32 result, bool blocked, __u32 n)
 {
-	__u32 result = e->result;
 	struct sig_stats *s;
 
 	barrier_var(result); /* keep the bound check next to the index */
 	if (result >= SIG_RESULT_MAX)
 		return;
-	s = sig_stats__get(e->target.pid, e->target.start_ns, e->sig, n);
+	s = sig_stats__get(pid, start_ns, sig, n);
 	barrier_var(result);
 	if (s && result < SIG_RESULT_MAX) {
 		__sync_fetch_and_add(&s->received[result], n);
-		if (e->blocked)
+		if (blocked)
 			__sync_fetch_and_add(&s->received_blocked, n);
 	}
+}
+
+static __always_inline void sig_generate__count(const struct sig_generate_event *e, __u32 n)
+{
+	__u32 result = e->result;
+	struct sig_stats *s;
+
+	sig_stats__count_received(e->target.pid, e->target.start_ns, e->sig, result, e->blocked, n);
 	if (!e->has_sender)
 		return;
 	s = sig_stats__get(e->sender.pid, e->sender.start_ns, e->sig, n);

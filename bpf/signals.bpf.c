@@ -157,23 +157,82 @@ static __always_inline void sigpipe__object(struct task_struct *cur, struct obj_
 		file__object(fd__file(cur, nr__out_fd(nr, regs)), obj, true);
 }
 
+/*
+ * The SIGPIPE of an EPIPE storm, left for the write's sys_exit to count with
+ * its EPIPE in one folded record (pipes.bpf.h epipe__emit(); user space
+ * splits it again, src/epipe_sigpipe.c): a storm's writes then pay for one
+ * identity, one fold key and one fold slot instead of two, and this program
+ * returns before its helper call (~23 ns, BENCHMARKS.md).
+ *
+ * fs/pipe.c pipe_write() finding no reader does send_sig(SIGPIPE, current,
+ * 0) -- SEND_SIG_NOINFO, not to the group -- and returns -EPIPE, or what it
+ * wrote if the last reader left part-way (sigpipe__alone() then). So the
+ * SIGPIPE is taken for this one only when
+ *  - it is the write's own: no siginfo, one thread, and the argument array
+ *    is on the target's stack, so the target is current and we are not in
+ *    an interrupt (task_stack.bpf.h);
+ *  - current is in a pipe write that found no reader at sys_enter, as this
+ *    CPU's io_inflight entry says (pipes.bpf.h). The mark goes to the
+ *    thread's slot, where that write's sys_exit takes it even if the
+ *    thread has switched CPUs since (io__exit());
+ *  - it leaves nothing else to record now: ignored, or merged into a
+ *    pending SIGPIPE (a queued one starts a pending time: recorded below);
+ *  - the filters would keep it: a pid filter on targets lets a write's
+ *    SIGPIPE through wherever io__enter() let the write through;
+ *  - the thread's slot takes the mark (thread_slots.bpf.h).
+ * Anything else is recorded below as usual.
+ */
+static __always_inline bool sigpipe__defer(const void *ctx, int sig, struct kernel_siginfo *info,
+					   struct task_struct *task, int group, int result)
+{
+	__u64 base, offset = pt_regs_offset;
+	struct thread_slot *slot;
+	struct pt_regs *regs;
+	struct io_call *c;
+	bool blocked;
+
+	if (sig != SIGPIPE || info || group)
+		return false;
+	if (result != SIG_RESULT_IGNORED && result != SIG_RESULT_ALREADY_PENDING)
+		return false;
+	if (!sig__wanted(SIGPIPE) || (cfg_filter_pids && !cfg_match_target))
+		return false;
+	base = (__u64)task->stack;
+	if (!offset || !base || (__u64)ctx < base || (__u64)ctx >= base + offset)
+		return false;
+	if (syscall__compat(task))
+		return false;
+	regs = bpf_rdonly_cast((void *)(base + offset), bpf_core_type_id_kernel(struct pt_regs));
+	c = io__inflight(task, regs->orig_ax);
+	if (!c || !c->no_readers)
+		return false;
+	slot = thread_slot__of(task->pid);
+	if (!slot)
+		return false;
+	blocked = (task->blocked.sig[0] >> (SIGPIPE - 1)) & 1;
+	return thread_slot__mark_sigpipe(slot, SIGPIPE_MARK(task->pid, result, blocked));
+}
+
 /* TP_PROTO(int sig, struct kernel_siginfo *info, struct task_struct *task,
  *	    int group, int result) -- include/trace/events/signal.h */
 SEC("tp_btf/signal_generate")
 int BPF_PROG(handle_sig_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
 	     int group, int result)
 {
-	struct task_struct *cur = bpf_get_current_task_btf();
+	struct task_struct *cur;
 	struct sig_generate_event e = {};
 	struct fold_ticket ticket;
 	enum fold_verdict verdict;
 	struct pt_regs *top;
 	__u64 now, key;
 
+	if (sigpipe__defer(ctx, sig, info, task, group, result))
+		return 0;
 	if (!sig__wanted(sig))
 		return 0;
 
 	/* From an interrupt, current only happened to be running (task_stack.bpf.h). */
+	cur = bpf_get_current_task_btf();
 	top = task__user_regs(cur);
 	e.in_interrupt = tracepoint__in_interrupt(cur, top, ctx);
 

@@ -30,7 +30,7 @@
 
 struct thread_slot {
 	__u32 tid;   /* the thread whose call the slot holds; 0: free */
-	__u32 _pad;
+	__u32 sigpipe; /* a SIGPIPE left for its thread's sys_exit: SIGPIPE_MARK(); 0: none */
 	__u8 call[THREAD_CALL_BYTES]; /* a struct io_call or struct ipc_call */
 } __attribute__((aligned(64)));	      /* one thread per cache line pair: no false sharing */
 
@@ -98,6 +98,38 @@ static __always_inline bool thread_slot__take(struct task_struct *cur, void *dst
 	__builtin_memcpy(dst, s->call, size);
 	thread_slot__free(s);
 	return true;
+}
+
+/*
+ * A SIGPIPE generation signal_generate left for the sys_exit of the write
+ * that raised it (signals.bpf.c sigpipe__defer()). The mark names its
+ * thread (tids are below 2^22, PID_MAX_LIMIT), so a thread sharing the slot
+ * can neither take it nor overwrite it: the first mark holds the word until
+ * its thread's sys_exit takes it, and another thread's SIGPIPE is counted
+ * where it is generated meanwhile.
+ */
+#define SIGPIPE_MARK(tid, result, blocked) ((tid) << 8 | 0x80 | (result) << 1 | (blocked))
+#define SIGPIPE_MARK_RESULT(mark) (((mark) >> 1) & 0x7)
+#define SIGPIPE_MARK_BLOCKED(mark) ((mark) & 1)
+
+static __always_inline bool thread_slot__mark_sigpipe(struct thread_slot *s, __u32 mark)
+{
+	return !s->sigpipe && __sync_val_compare_and_swap(&s->sigpipe, 0, mark) == 0;
+}
+
+/* At sys_exit: the SIGPIPE mark this thread's call left, taken; 0 if none. */
+static __always_inline __u32 thread_slot__take_sigpipe(struct task_struct *cur)
+{
+	struct thread_slot *s = thread_slot__of(cur->pid);
+	__u32 mark;
+
+	if (!s)
+		return 0;
+	mark = s->sigpipe;
+	if (mark >> 8 != cur->pid)
+		return 0;
+	slot_owner__release(&s->sigpipe);
+	return mark;
 }
 
 /* A thread ends: a call it never returned from must not hold its slot. */

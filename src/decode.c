@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <string.h>
 #include "decode.h"
+#include "epipe_sigpipe.h"
 #include "record_copy.h"
 
 #define SIGCHLD 17
@@ -81,12 +82,24 @@ static void follow_child(struct decoder *d, const struct lifecycle_event *e)
 		child->followed = true;
 }
 
+/* One record, whole and counted: to the model, the doctor and the sink. */
+static void deliver(struct decoder *d, const struct event_header *hdr, const void *rec)
+{
+	model__on_record(d->model, hdr, rec);
+	if (hdr->type == EVENT_PROC_FORK && d->filter->follow)
+		follow_child(d, rec);
+	if (d->doctor && hdr->type == EVENT_EPIPE)
+		doctor_feed(d, hdr, rec);
+	output__record(d->out, hdr, rec);
+}
+
 int decode__record(void *ctx, const void *data, size_t size)
 {
 	struct decoder *d = ctx;
 	/* Copy to align and to own the bytes. */
 	unsigned char buf[IPCSCOPE_RECORD_MAX] __attribute__((aligned(8)));
 	struct event_header *hdr = (struct event_header *)buf;
+	struct sig_generate_event sigpipe;
 	size_t want;
 
 	if (size < sizeof(*hdr) || size > sizeof(buf)) {
@@ -105,12 +118,9 @@ int decode__record(void *ctx, const void *data, size_t size)
 		if (!hdr->count)
 			goto done; /* a sweep already reported these repeats */
 	}
-	model__on_record(d->model, hdr, buf);
-	if (hdr->type == EVENT_PROC_FORK && d->filter->follow)
-		follow_child(d, (const void *)buf);
-	if (d->doctor && hdr->type == EVENT_EPIPE)
-		doctor_feed(d, hdr, (const void *)buf);
-	output__record(d->out, hdr, buf);
+	if (hdr->type == EVENT_EPIPE && epipe_sigpipe__split((const void *)buf, &sigpipe))
+		deliver(d, &sigpipe.hdr, &sigpipe);
+	deliver(d, hdr, buf);
 done:
 	record_copy__done(buf, sizeof(buf));
 	return 0;

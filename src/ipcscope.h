@@ -157,6 +157,12 @@ enum ipcscope_loss_reason {
 
 #define EVENT_F_FOLDED 0x1 /* a summary of `count` suppressed repeats */
 #define EVENT_F_SWEPT 0x2  /* (user space) found by a sweep of the fold slots */
+/*
+ * An EPIPE record that also stands for the SIGPIPE its write raised
+ * (epipe_event.sigpipe_*): each of its `count` repeats is two events, and
+ * a lost record loses both (src/epipe_sigpipe.c splits it again).
+ */
+#define EVENT_F_WITH_SIGPIPE 0x4
 
 struct event_header {
 	__u32 type;  /* enum ipcscope_event_type */
@@ -315,7 +321,10 @@ struct epipe_event {
 	__s32 fd;
 	__u32 syscall_nr;
 	__u8 sigpipe_action; /* enum ipcscope_sigpipe_action */
-	__u8 _pad[7];
+	/* EVENT_F_WITH_SIGPIPE: the SIGPIPE this write raised on its writer */
+	__u8 sigpipe_result;  /* enum ipcscope_sig_result */
+	__u8 sigpipe_blocked; /* the writer had SIGPIPE blocked */
+	__u8 _pad[5];
 	struct inet_ends inet; /* TCP/UDP objects */
 };
 

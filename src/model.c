@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +235,17 @@ static int settle_record(struct model *m, const unsigned char *buf, size_t size,
 		delta.accepted = acc->n;
 		settle_pending(&delta, acc);
 		return add_delta(m, &e->task, e->sig, &delta);
+	}
+	case EVENT_EPIPE: {
+		/* Its traffic went to io slots; the SIGPIPE it carries is left. */
+		const struct epipe_event *e = (const void *)buf;
+
+		if (size < sizeof(*e) || !(hdr->flags & EVENT_F_WITH_SIGPIPE) ||
+		    e->sigpipe_result >= SIG_RESULT_MAX)
+			return 0;
+		delta.received[e->sigpipe_result] = acc->n;
+		delta.received_blocked = e->sigpipe_blocked ? acc->n : 0;
+		return add_delta(m, &e->task, SIGPIPE, &delta);
 	}
 	}
 	return 0;

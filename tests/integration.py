@@ -845,6 +845,32 @@ def test_epipe_with_sigpipe_ignored_counted_exactly(ctx):
     expect((gone.get("pid"), gone.get("by")), (reader, "exit"), "the reader that went away")
 
 
+def test_epipe_with_sigpipe_blocked_merges_exactly(ctx):
+    # SIGPIPE blocked with a handler: the first write's SIGPIPE is queued, the
+    # other e - 1 merge into it (already_pending, counted at their writes'
+    # return with the EPIPE), and the handler runs once when it is unblocked.
+    e = 23
+    run = ctx.trace(["pipe_epipe", "blocked", str(e)])
+    writer, ino = run.pid("writer"), run.pid("ino")
+    rec = pipe_record(run, ino)
+    expect([(w["pid"], w["epipe"]) for w in rec["writers"] if w["epipe"]], [(writer, e)],
+           "EPIPE counted on the pipe")
+    ep = [r for r in run.of_type("epipe") if r["pid"] == writer]
+    expect(count(ep), e, "epipe records (folded included)")
+    expect({r["sigpipe_action"] for r in ep}, {"handler"}, "epipe sigpipe_action")
+    sig = run.signals("SIGPIPE", target=writer)
+    expect(sorted((r["result"], r["blocked"], r["object"]["ino"], count([r])) for r in sig
+                  if r["result"] == "queued"), [("queued", True, ino, 1)], "the queued SIGPIPE")
+    expect(sum(count([r]) for r in sig if r["result"] == "already_pending"), e - 1,
+           "SIGPIPE records merged into the pending one")
+    expect({(r["blocked"], r["object"]["kind"], r["object"]["ino"]) for r in sig},
+           {(True, "pipe", ino)}, "SIGPIPE (blocked, object)")
+    rx = run.process(writer)["signals_received"]["SIGPIPE"]
+    expect((rx["generated"], rx["queued"], rx["already_pending"], rx["blocked"],
+            rx["delivered"], rx["handled"]), (e, 1, e - 1, e, 1, 1),
+           "writer's SIGPIPE (generated, queued, already_pending, blocked, delivered, handled)")
+
+
 def test_sigpipe_death_names_the_pipe(ctx):
     run = ctx.trace(["pipe_epipe", "default"])
     writer, ino = run.pid("writer"), run.pid("ino")

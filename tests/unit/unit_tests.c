@@ -350,6 +350,39 @@ static void test_fold_settle_into_model(void)
 	model__free(&m);
 }
 
+/* An EPIPE burst that carries its SIGPIPEs settles them on the writer; a plain one nothing. */
+static void test_fold_settle_epipe_with_sigpipe(void)
+{
+	struct model m;
+	struct epipe_event e = { .hdr = { .type = EVENT_EPIPE, .count = 1 } };
+	struct fold_acc acc = { .n = 9 };
+	const struct sig_stats *st;
+
+	CHECK_INT(model__init(&m), 0);
+	e.task = (struct task_ref){ .pid = 30, .start_ns = 333 };
+	e.sigpipe_result = SIG_RESULT_IGNORED;
+	CHECK_INT(model__settle_folded(&m, &e, sizeof(e), &acc), 0);
+	CHECK_INT(proc_table__count(m.procs), 0);
+	e.hdr.flags = EVENT_F_WITH_SIGPIPE;
+	CHECK_INT(model__settle_folded(&m, &e, sizeof(e), &acc), 0);
+	st = model__sig_stats(proc_table__find(m.procs, 30, 333), 13);
+	check(st != NULL, "writer's SIGPIPE row created");
+	if (st) {
+		CHECK_INT(st->received[SIG_RESULT_IGNORED], 9);
+		CHECK_INT(st->received_blocked, 0);
+		CHECK_INT(sig_stats__sent(st), 0);
+	}
+	e.sigpipe_result = SIG_RESULT_ALREADY_PENDING;
+	e.sigpipe_blocked = 1;
+	acc.n = 4;
+	CHECK_INT(model__settle_folded(&m, &e, sizeof(e), &acc), 0);
+	if (st) {
+		CHECK_INT(st->received[SIG_RESULT_ALREADY_PENDING], 4);
+		CHECK_INT(st->received_blocked, 4);
+	}
+	model__free(&m);
+}
+
 /* ---- process table: identity is (pid, start time) ---- */
 
 static void test_proc_table_pid_reuse(void)
@@ -481,6 +514,62 @@ static void feed_interrupt_signal(struct decoder *d)
 	e.in_interrupt = 1; /* so the context (the task it landed on) is not the cause */
 	e.syscall_nr = 129;
 	decode__record(d, &e, sizeof(e));
+}
+
+/* A folded EPIPE burst of a writer that ignores SIGPIPE, 5 writes: with its SIGPIPEs or without. */
+static struct epipe_event epipe_burst(bool with_sigpipe)
+{
+	struct epipe_event e = { 0 };
+
+	e.hdr.type = EVENT_EPIPE;
+	e.hdr.count = 5;
+	e.hdr.ts_ns = 44;
+	e.hdr.flags = EVENT_F_FOLDED | (with_sigpipe ? EVENT_F_WITH_SIGPIPE : 0);
+	e.hdr.span_us = 3;
+	task(&e.task, 11, "writer");
+	e.object = (struct obj_ref){ .ino = 4242, .dev = 15, .kind = OBJ_PIPE };
+	e.fd = 4;
+	e.syscall_nr = 1;
+	e.sigpipe_action = SIGPIPE_IGNORE;
+	e.sigpipe_result = SIG_RESULT_IGNORED;
+	return e;
+}
+
+static void feed_epipe_with_sigpipe(struct decoder *d)
+{
+	struct epipe_event e = epipe_burst(true);
+
+	decode__record(d, &e, sizeof(e));
+	CHECK_INT(d->model->events, 5 + 5); /* five EPIPEs and their five SIGPIPEs */
+	e = epipe_burst(false);
+	decode__record(d, &e, sizeof(e));
+	CHECK_INT(d->model->events, 10 + 5);
+}
+
+static void test_epipe_with_sigpipe_is_two_records(void)
+{
+	char *json = render(true, feed_epipe_with_sigpipe);
+	const char *epipe = "{\"type\":\"epipe\",\"ts_ns\":44,\"count\":5,\"folded\":true,"
+			    "\"pid\":11,\"tid\":11,\"comm\":\"writer\",\"fd\":4,\"object\":"
+			    "{\"kind\":\"pipe\",\"ino\":4242,\"dev\":15},\"syscall\":\"write\","
+			    "\"sigpipe_action\":\"ignore\"}\n";
+	char want[1024];
+
+	/*
+	 * The signal first (the write raised it), as signal_generate would have
+	 * recorded it, with the burst's count; then its EPIPE; then the EPIPE
+	 * that carried none.
+	 */
+	snprintf(want, sizeof(want), "%s%s%s",
+		 "{\"type\":\"signal\",\"ts_ns\":44,\"count\":5,\"folded\":true,\"sig\":13,"
+		 "\"signal\":\"SIGPIPE\",\"code\":\"SI_USER\",\"result\":\"ignored\","
+		 "\"via\":\"kernel\",\"sender\":null,\"target\":{\"pid\":11,\"tid\":11,"
+		 "\"comm\":\"writer\"},\"group\":false,\"blocked\":false,\"object\":{\"kind\":"
+		 "\"pipe\",\"ino\":4242,\"dev\":15},\"context\":{\"pid\":11,\"tid\":11,"
+		 "\"comm\":\"writer\"},\"syscall\":\"write\"}\n",
+		 epipe, epipe);
+	CHECK_STR(json, want);
+	free(json);
 }
 
 static void test_interrupt_signal_has_no_context(void)
@@ -1044,6 +1133,7 @@ int main(void)
 	run("histogram: buckets and quantiles", test_histogram);
 	run("fold: flush after sweep counts once", test_fold_flush_after_sweep);
 	run("fold: a burst left in a slot is settled into the model", test_fold_settle_into_model);
+	run("fold: an EPIPE burst settles the SIGPIPEs it carries", test_fold_settle_epipe_with_sigpipe);
 	run("fold: keys differing in their last field's high bits use different sets",
 	    test_fold_slot_spreads_keys);
 	run("proc_table: pid reuse", test_proc_table_pid_reuse);
@@ -1051,6 +1141,8 @@ int main(void)
 	run("json: signal record golden with a hostile name", test_json_signal_record_golden);
 	run("json/text: a signal raised in an interrupt has no sender or context",
 	    test_interrupt_signal_has_no_context);
+	run("decode: an EPIPE record carrying its SIGPIPE is two records",
+	    test_epipe_with_sigpipe_is_two_records);
 	run("text: hostile name stays on one safe line", test_text_record_has_no_control_bytes);
 	run("decode: bad records counted", test_decoder_counts_bad_records);
 	run("json: process, exit and loss records", test_json_process_and_loss_records);

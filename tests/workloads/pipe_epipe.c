@@ -2,6 +2,9 @@
 /*
  * The reader goes away, then the writer writes.
  *   pipe_epipe ignore E   SIGPIPE ignored: exactly E writes fail with EPIPE
+ *   pipe_epipe blocked E  SIGPIPE blocked, with a handler: E writes fail with
+ *                         EPIPE, the first SIGPIPE is queued and the other
+ *                         E-1 merge into it; unblocked, the handler runs once
  *   pipe_epipe default    a writer child with default SIGPIPE writes once
  *                         and dies of SIGPIPE
  * The reader (a child) reads 1 byte, then exits without closing the pipe.
@@ -10,9 +13,19 @@
 #include "workload.h"
 #include <sys/stat.h>
 
+static volatile sig_atomic_t handled;
+
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	handled++;
+}
+
 int main(int argc, char **argv)
 {
-	int ignore = argc > 1 && !strcmp(argv[1], "ignore");
+	int blocked = argc > 1 && !strcmp(argv[1], "blocked");
+	int ignore = blocked || (argc > 1 && !strcmp(argv[1], "ignore"));
+	sigset_t pipe_set;
 	unsigned long e = wl_arg(argc, argv, 2, 5), fails = 0;
 	struct stat st;
 	int fd[2];
@@ -43,9 +56,18 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (!ignore)
 		return WTERMSIG(wl_reap(writer)) == SIGPIPE ? 0 : 1;
-	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	if (blocked) {
+		signal(SIGPIPE, on_sigpipe);
+		sigprocmask(SIG_BLOCK, &pipe_set, NULL);
+	} else {
+		signal(SIGPIPE, SIG_IGN);
+	}
 	for (unsigned long i = 0; i < e; i++)
 		if (write(fd[1], "x", 1) < 0 && errno == EPIPE)
 			fails++;
-	return fails == e ? 0 : 1;
+	if (blocked)
+		sigprocmask(SIG_UNBLOCK, &pipe_set, NULL); /* the handler runs here */
+	return fails == e && handled == blocked ? 0 : 1;
 }
