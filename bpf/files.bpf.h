@@ -106,9 +106,10 @@ static __always_inline void socket__inet(struct file *file, struct inet_ends *in
 /*
  * pipefs's superblock: one for the kernel's lifetime (fs/pipe.c
  * init_pipe_fs() kern_mount()s it), learned from the first anonymous pipe
- * named. Its inodes then get their dev and kind without a load from the
- * superblock, which cost ~30 ns per EPIPE storm write here (BENCHMARKS.md):
- * nothing on a pipe's write path touches that line, so it is cold.
+ * a read or write names (pipe__object()). Its inodes then get their dev and
+ * kind without loads from the superblock, which cost ~30 ns per EPIPE
+ * storm write here (BENCHMARKS.md): nothing on a pipe's write path touches
+ * that line, so it is cold.
  */
 static __u64 pipefs_sb;
 static __u32 pipefs_dev;
@@ -131,19 +132,9 @@ static __always_inline void file__object(struct file *file, struct obj_ref *obj,
 	mode = inode->i_mode & S_IFMT;
 	obj->ino = inode->i_ino;
 	sb = inode->i_sb;
-	if (mode == S_IFIFO && pipefs_sb && (__u64)sb == pipefs_sb) {
-		obj->dev = pipefs_dev;
-		obj->kind = OBJ_PIPE;
-		return;
-	}
 	obj->dev = sb->s_dev;
-	if (mode == S_IFIFO && sb->s_magic == PIPEFS_MAGIC) {
-		obj->kind = OBJ_PIPE;
-		pipefs_dev = obj->dev;
-		barrier(); /* a CPU that sees sb sees dev (x86 keeps stores in order) */
-		pipefs_sb = (__u64)sb;
-	} else if (mode == S_IFIFO)
-		obj->kind = OBJ_FIFO;
+	if (mode == S_IFIFO)
+		obj->kind = sb->s_magic == PIPEFS_MAGIC ? OBJ_PIPE : OBJ_FIFO;
 	else if (mode == S_IFSOCK)
 		obj->kind = sockets ? socket__kind(file) : OBJ_SOCKET;
 	else
@@ -156,6 +147,31 @@ static __always_inline __u8 sigpipe__action(struct task_struct *task)
 	__u64 h = (__u64)task->sighand->action[SIGPIPE - 1].sa.sa_handler;
 
 	return h == 0 ? SIGPIPE_DEFAULT : h == 1 ? SIGPIPE_IGNORE : SIGPIPE_HANDLER;
+}
+
+/*
+ * file__object() of a pipe or FIFO (file__is_fifo()) on the hot read and
+ * write paths: an anonymous pipe's superblock is not read once pipefs's is
+ * known. Only there: every other caller stays with file__object(), whose
+ * verification this extra branch would make dearer at each of its sites.
+ */
+static __always_inline void pipe__object(struct file *file, struct obj_ref *obj)
+{
+	struct inode *inode = file->f_inode;
+	struct super_block *sb = inode->i_sb;
+
+	if (pipefs_sb && (__u64)sb == pipefs_sb) {
+		obj->ino = inode->i_ino;
+		obj->dev = pipefs_dev;
+		obj->kind = OBJ_PIPE;
+		return;
+	}
+	file__object(file, obj, false);
+	if (obj->kind == OBJ_PIPE) {
+		pipefs_dev = obj->dev;
+		barrier(); /* a CPU that sees sb sees dev (x86 keeps stores in order) */
+		pipefs_sb = (__u64)sb;
+	}
 }
 
 #endif /* FILES_BPF_H */

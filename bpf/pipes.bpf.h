@@ -223,10 +223,13 @@ static __always_inline bool pipe__may_block(struct file *file, bool write, struc
 /*
  * Which pipe objects a read/write-like call reads and writes, and whether
  * it may block. From the syscall's arguments, so sys_exit can ask again.
+ * at_entry: sys_enter's, where a storm's calls pass (pipe__object()); not
+ * sys_exit's, which asks only for calls it was not left.
  */
 static __always_inline bool io__resolve(struct task_struct *cur, struct pt_regs *regs, __u32 nr,
-					struct io_call *c)
+					struct io_call *c, bool at_entry)
 {
+	struct obj_ref *obj;
 	struct file *file;
 	bool write;
 
@@ -243,12 +246,13 @@ static __always_inline bool io__resolve(struct task_struct *cur, struct pt_regs 
 		file = fd__file(cur, regs->di);
 		if (!file__is_fifo(file))
 			return false;
-		if (write) {
+		if (write)
 			c->out_fd = regs->di;
-			file__object(file, &c->out, false);
-		} else {
-			file__object(file, &c->in, false);
-		}
+		obj = write ? &c->out : &c->in;
+		if (at_entry)
+			pipe__object(file, obj);
+		else
+			file__object(file, obj, false);
 		return pipe__may_block(file, write, c);
 	case NR_splice: /* splice(fd_in, off_in, fd_out, off_out, len, flags) */
 		pipe__object_of_fd(cur, regs->di, &c->in);
@@ -284,7 +288,7 @@ static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *r
 
 	if (!proc__wanted(cur->tgid))
 		return; /* before the fd lookups: filtered-out calls cost nothing more */
-	may_block = io__resolve(cur, regs, nr, &call);
+	may_block = io__resolve(cur, regs, nr, &call, true);
 	if (!call.in.kind && !call.out.kind)
 		return;
 	c = bpf_map_lookup_elem(&io_inflight, &zero);
@@ -362,28 +366,23 @@ static __always_inline void epipe__emit(struct task_struct *cur, int fd, const s
 	struct epipe_event e = {};
 	struct fold_ticket ticket;
 	enum fold_verdict verdict;
-	__u64 now = 0, key, start_ns = 0;
+	__u64 now = 0, key, start_ns = task__start_ns(cur);
 
+	/* The key holds everything fold__settle() reads from the record. */
 	key = fold__mix(EVENT_EPIPE, cur->tgid);
+	key = fold__mix(key, start_ns);
 	key = fold__mix(key, obj->ino);
 	key = fold__mix(key, (__u64)obj->dev << 32 | (__u32)fd);
-	if (sigpipe) {
-		/* The key holds everything fold__settle() reads from the record. */
-		start_ns = task__start_ns(cur);
-		key = fold__mix(key, start_ns);
-		key = fold__mix(key, sigpipe & 0xff);
-	}
+	key = fold__mix(key, sigpipe & 0xff);
 	verdict = fold__admit(key, &now, &ticket);
 	if (sigpipe && (verdict == FOLD_EMIT || !fold__defer(&ticket, false, 0, false)))
 		sigpipe__count(cur->tgid, start_ns, sigpipe);
 	if (verdict == FOLD_COUNT)
 		return;
 	hdr__init(&e.hdr, EVENT_EPIPE, clock__now(&now));
-	if (sigpipe) {
-		e.hdr.flags |= EVENT_F_WITH_SIGPIPE;
-		e.sigpipe_result = SIGPIPE_MARK_RESULT(sigpipe);
-		e.sigpipe_blocked = SIGPIPE_MARK_BLOCKED(sigpipe);
-	}
+	e.hdr.flags = sigpipe ? EVENT_F_WITH_SIGPIPE : 0;
+	e.sigpipe_result = SIGPIPE_MARK_RESULT(sigpipe);
+	e.sigpipe_blocked = SIGPIPE_MARK_BLOCKED(sigpipe);
 	task_ref__fill(&e.task, cur);
 	e.object = *obj;
 	e.fd = fd;
@@ -463,6 +462,7 @@ static __always_inline void io__exit_count(struct task_struct *cur, struct pt_re
 					   __u32 nr, struct io_call *c, __u32 sigpipe)
 {
 	struct io_call again = {}, *st;
+	const struct obj_ref *written = NULL;
 	struct io_stats *d;
 	__u64 blocked = 0, now = 0;
 
@@ -478,11 +478,11 @@ static __always_inline void io__exit_count(struct task_struct *cur, struct pt_re
 		if (!proc__wanted(cur->tgid))
 			return; /* filtered out since its entry: its SIGPIPE with it */
 		__builtin_memset(&again, 0, sizeof(again));
-		io__resolve(cur, regs, nr, &again);
+		io__resolve(cur, regs, nr, &again, false);
 		if (!again.in.kind && !again.out.kind) {
 			if (ret == -EPIPE && nr__writes(nr))
 				io__socket_epipe(cur, regs, nr);
-			goto orphan;
+			goto alone; /* the fd is gone */
 		}
 		st = bpf_task_storage_get(&io_calls, cur, NULL, 0);
 		if (st && st->nr_plus_1 == nr + 1) {
@@ -505,6 +505,7 @@ static __always_inline void io__exit_count(struct task_struct *cur, struct pt_re
 			d->read_eagain++;
 		d->read_blocked_ns += blocked;
 	}
+	written = &c->out;
 	if (c->out.kind && (d = io__counters(cur, &c->out))) {
 		d->write_calls++;
 		if (ret > 0) {
@@ -522,12 +523,9 @@ static __always_inline void io__exit_count(struct task_struct *cur, struct pt_re
 			return;
 		}
 	}
+alone:
 	if (sigpipe)
-		sigpipe__alone(cur, &c->out, nr, sigpipe);
-	return;
-orphan: /* the fd is gone */
-	if (sigpipe)
-		sigpipe__alone(cur, NULL, nr, sigpipe);
+		sigpipe__alone(cur, written, nr, sigpipe);
 }
 
 /*
@@ -542,7 +540,7 @@ static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *re
 	struct io_call *c = io__inflight(cur, nr);
 	__u32 sigpipe = 0;
 
-	if (c ? c->no_readers : nr__writes(nr))
+	if (nr__writes(nr) && (!c || c->no_readers))
 		sigpipe = thread_slot__take_sigpipe(cur);
 	io__exit_count(cur, regs, ret, nr, c, sigpipe);
 }
