@@ -11,6 +11,8 @@
  *   storm msgq SECONDS CPU      System V message ping-pong, ops = messages sent
  *   storm sem SECONDS CPU       semop ping-pong on two semaphores, ops = semop calls
  *   storm shmat SECONDS CPU     shmat/shmdt of one segment in a loop, ops = shmat calls
+ *   storm getppid SECONDS CPU   getppid() in a loop, ops = calls: a syscall ipcscope
+ *                               does not follow, what every other program pays
  * Pipe storms also print ino (the pipe the parent writes) and bytes; the
  * System V ones the object's id (msqid, semid, shmid).
  */
@@ -28,6 +30,7 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -284,12 +287,30 @@ static int shmat_storm(double seconds)
 	return 0;
 }
 
+/* The raw syscall: libc may not cache getppid, but say so. */
+static int getppid_storm(double seconds)
+{
+	unsigned long long n = 0;
+	double start, end;
+
+	start = now_s();
+	end = start + seconds;
+	do {
+		for (int i = 0; i < 1024; i++)
+			syscall(SYS_getppid);
+		n += 1024;
+	} while (now_s() < end);
+	end = now_s();
+	printf("ops=%llu seconds=%.3f parent=%d child=0\n", n, end - start, getpid());
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double seconds = argc > 2 ? atof(argv[2]) : 2;
 
 	if (argc < 2 || seconds <= 0 || seconds > 600) {
-		fprintf(stderr, "usage: storm sig|epipe|pingpong|stream1|stream64k|msgq|sem|shmat"
+		fprintf(stderr, "usage: storm sig|epipe|pingpong|stream1|stream64k|msgq|sem|shmat|getppid"
 				" SECONDS [CPU]\n");
 		return 2;
 	}
@@ -310,6 +331,8 @@ int main(int argc, char **argv)
 		return sem_storm(seconds);
 	if (!strcmp(argv[1], "shmat"))
 		return shmat_storm(seconds);
+	if (!strcmp(argv[1], "getppid"))
+		return getppid_storm(seconds);
 	fprintf(stderr, "storm: unknown mode %s\n", argv[1]);
 	return 2;
 }

@@ -10,6 +10,7 @@ Exit status: 0 only if nothing failed and at least one integration test ran
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 import traceback
@@ -39,6 +40,24 @@ def run_unit_tests(build):
     return passed, failed
 
 
+def check_sources():
+    """Facts about the BPF sources no compiler checks: sys_exit's filter
+    (exit__followed) must list exactly the syscalls its dispatch handles,
+    or one of them would silently never be seen."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    text = open(os.path.join(root, "bpf", "syscalls.bpf.c"), encoding="utf-8").read()
+    start = text.index("static __always_inline bool exit__followed")
+    listed = set(re.findall(r"case (NR_\w+):", text[start:text.index("\n}\n", start)]))
+    handled = set(re.findall(r"case (NR_\w+):", text[text.index("int BPF_PROG(sys_exit"):]))
+    name = "source: sys_exit's filter lists exactly the syscalls its dispatch handles"
+    if listed == handled and listed:
+        print("PASS " + name)
+        return 1, 0
+    print("FAIL %s: only filtered %s, only dispatched %s"
+          % (name, sorted(listed - handled), sorted(handled - listed)))
+    return 0, 1
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -50,6 +69,8 @@ def main():
     logs = SanitizerLogs(args.sanitizer_logs) if args.sanitizer_logs else None
 
     passed, failed = run_unit_tests(build)
+    src_passed, src_failed = check_sources()
+    passed, failed = passed + src_passed, failed + src_failed
     reports = logs.new_reports() if logs else ""
     if reports:
         failed += 1
