@@ -93,7 +93,9 @@ static __always_inline bool compat__twin_followed(long nr32)
 	case 174: /* rt_sigaction */
 	case 175: /* rt_sigprocmask */
 	case 177: /* rt_sigtimedwait */
+	case 187: /* sendfile */
 	case 192: /* mmap2 */
+	case 239: /* sendfile64 */
 	case 277: /* mq_open */
 	case 278: /* mq_unlink */
 	case 279: /* mq_timedsend */

@@ -92,7 +92,17 @@ static __always_inline void socket__inet(struct file *file, struct inet_ends *in
 	if (!sk)
 		return;
 	inet->family = sk->skc_family;
+	/*
+	 * skc_num is the bound port, zeroed when a TCP socket closes and
+	 * unhashes (inet_put_port()), as after the reset that makes a write
+	 * fail with EPIPE; inet_sport, the source port the socket sent from, stays.
+	 */
 	inet->local_port = sk->skc_num;
+	if (!inet->local_port) {
+		struct inet_sock *in = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct inet_sock));
+
+		inet->local_port = bpf_ntohs(in->inet_sport);
+	}
 	inet->remote_port = bpf_ntohs(sk->skc_dport);
 	if (inet->family == AF_INET) {
 		__builtin_memcpy(inet->local, &sk->skc_rcv_saddr, 4);
@@ -141,11 +151,22 @@ static __always_inline void file__object(struct file *file, struct obj_ref *obj,
 		obj->kind = OBJ_OTHER;
 }
 
-/* SIG_DFL, SIG_IGN or a handler: what the process does with SIGPIPE now. */
-static __always_inline __u8 sigpipe__action(struct task_struct *task)
+/*
+ * What a write that meets no reader does to its writer now: no SIGPIPE for
+ * a send with MSG_NOSIGNAL (net/core/stream.c, af_unix: send_sig() only
+ * without it), else SIGPIPE blocked (pending, the writer goes on), SIG_DFL
+ * (dies), SIG_IGN or a handler.
+ */
+static __always_inline __u8 sigpipe__action(struct task_struct *task, bool nosignal)
 {
-	__u64 h = (__u64)task->sighand->action[SIGPIPE - 1].sa.sa_handler;
+	__u64 h;
 
+	if (nosignal)
+		return SIGPIPE_NOSIGNAL;
+	/* kernel/signal.c sig_ignored(): a blocked signal is never ignored, it waits */
+	if (task->blocked.sig[0] & (1ULL << (SIGPIPE - 1)))
+		return SIGPIPE_BLOCKED;
+	h = (__u64)task->sighand->action[SIGPIPE - 1].sa.sa_handler;
 	return h == 0 ? SIGPIPE_DEFAULT : h == 1 ? SIGPIPE_IGNORE : SIGPIPE_HANDLER;
 }
 

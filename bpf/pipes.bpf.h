@@ -23,6 +23,8 @@
 #define NR_readv 19
 #define NR_writev 20
 #define NR_pipe 22
+#define NR_sendfile 40
+#define MSG_NOSIGNAL 0x4000 /* include/linux/socket.h */
 #define NR_sendto 44
 #define NR_sendmsg 46
 #define NR_mknod 133
@@ -259,6 +261,11 @@ static __always_inline bool io__resolve(struct task_struct *cur, struct pt_regs 
 		c->out_fd = regs->dx;
 		pipe__object_of_fd(cur, c->out_fd, &c->out);
 		break;
+	case NR_sendfile: /* sendfile(out_fd, in_fd, offset, count): a pipe either side */
+		pipe__object_of_fd(cur, regs->si, &c->in);
+		c->out_fd = regs->di;
+		pipe__object_of_fd(cur, c->out_fd, &c->out);
+		break;
 	case NR_tee: /* tee(fd_in, fd_out, len, flags) */
 		pipe__object_of_fd(cur, regs->di, &c->in);
 		c->out_fd = regs->si;
@@ -361,7 +368,7 @@ static __noinline void sigpipe__count(__u32 pid, __u64 start_ns, __u32 sigpipe)
  * each repeat its fold slot counts.
  */
 static __always_inline void epipe__emit(struct task_struct *cur, int fd, const struct obj_ref *obj,
-					__u32 nr, struct file *file, __u32 sigpipe)
+					__u32 nr, struct file *file, __u32 sigpipe, bool nosignal)
 {
 	struct epipe_event e = {};
 	struct fold_ticket ticket;
@@ -373,7 +380,8 @@ static __always_inline void epipe__emit(struct task_struct *cur, int fd, const s
 	key = fold__mix(key, start_ns);
 	key = fold__mix(key, obj->ino);
 	key = fold__mix(key, (__u64)obj->dev << 32 | (__u32)fd);
-	key = fold__mix(key, sigpipe & 0xff);
+	/* The action read twice, not kept: sys_exit's stack has no room for it (504 of 512). */
+	key = fold__mix(key, (sigpipe & 0xff) | (__u32)sigpipe__action(cur, nosignal) << 8);
 	verdict = fold__admit(key, &now, &ticket);
 	if (sigpipe && (verdict == FOLD_EMIT || !fold__defer(&ticket, false, 0, false)))
 		sigpipe__count(cur->tgid, start_ns, sigpipe);
@@ -387,7 +395,7 @@ static __always_inline void epipe__emit(struct task_struct *cur, int fd, const s
 	e.object = *obj;
 	e.fd = fd;
 	e.syscall_nr = nr;
-	e.sigpipe_action = sigpipe__action(cur);
+	e.sigpipe_action = sigpipe__action(cur, nosignal);
 	if (file && (obj->kind == OBJ_TCP || obj->kind == OBJ_UDP))
 		socket__inet(file, &e.inet);
 	fold__finish(verdict, &ticket, &e, sizeof(e));
@@ -396,7 +404,8 @@ static __always_inline void epipe__emit(struct task_struct *cur, int fd, const s
 static __always_inline bool nr__writes(__u32 nr)
 {
 	return nr == NR_write || nr == NR_writev || nr == NR_sendto || nr == NR_sendmsg ||
-	       nr == NR_sendmmsg || nr == NR_splice || nr == NR_tee || nr == NR_vmsplice;
+	       nr == NR_sendmmsg || nr == NR_splice || nr == NR_tee || nr == NR_vmsplice ||
+	       nr == NR_sendfile;
 }
 
 /* The fd a write-like call writes to (for EPIPE on sockets and SIGPIPE). */
@@ -409,6 +418,14 @@ static __always_inline int nr__out_fd(__u32 nr, struct pt_regs *regs)
 		return regs->si;
 	}
 	return regs->di;
+}
+
+/* A send(2)-like call with MSG_NOSIGNAL: flags are sendto's and sendmmsg's 4th argument, sendmsg's 3rd. */
+static __always_inline bool send__nosignal(struct pt_regs *regs, __u32 nr)
+{
+	__u64 flags = nr == NR_sendmsg ? regs->dx : nr == NR_sendto || nr == NR_sendmmsg ? regs->r10 : 0;
+
+	return flags & MSG_NOSIGNAL;
 }
 
 /* EPIPE from a socket (pipe writes are counted with their traffic in io__exit). */
@@ -424,7 +441,7 @@ static __always_inline void io__socket_epipe(struct task_struct *cur, struct pt_
 	d = io__counters(cur, &obj);
 	if (d)
 		d->epipe++;
-	epipe__emit(cur, fd, &obj, nr, file, 0);
+	epipe__emit(cur, fd, &obj, nr, file, 0, send__nosignal(regs, nr));
 }
 
 /*
@@ -519,7 +536,7 @@ static __always_inline void io__exit_count(struct task_struct *cur, struct pt_re
 		}
 		d->write_blocked_ns += blocked;
 		if (ret == -EPIPE) {
-			epipe__emit(cur, c->out_fd, &c->out, nr, NULL, sigpipe);
+			epipe__emit(cur, c->out_fd, &c->out, nr, NULL, sigpipe, false);
 			return;
 		}
 	}

@@ -268,6 +268,7 @@ static __always_inline enum enter_work enter__work(long id)
 	case NR_splice:
 	case NR_tee:
 	case NR_vmsplice:
+	case NR_sendfile:
 		return ENTER_IO;
 	case NR_close:
 		return ENTER_CLOSE;
@@ -347,6 +348,7 @@ static __always_inline bool exit__followed(__u32 nr)
 	case NR_splice:
 	case NR_tee:
 	case NR_vmsplice:
+	case NR_sendfile:
 	case NR_sendto:
 	case NR_sendmsg:
 	case NR_sendmmsg:
@@ -413,6 +415,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_splice:
 	case NR_tee:
 	case NR_vmsplice:
+	case NR_sendfile:
 	case NR_sendto:
 	case NR_sendmsg:
 	case NR_sendmmsg:

@@ -139,6 +139,8 @@ enum ipcscope_sigpipe_action {
 	SIGPIPE_DEFAULT = 0,
 	SIGPIPE_IGNORE,
 	SIGPIPE_HANDLER,
+	SIGPIPE_BLOCKED,  /* blocked: stays pending, the writer goes on */
+	SIGPIPE_NOSIGNAL, /* send(..., MSG_NOSIGNAL): none raised */
 };
 
 enum ipcscope_loss_reason {

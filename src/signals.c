@@ -299,6 +299,7 @@ const char *syscall__name(int nr)
 	case 18: return "pwrite64";
 	case 37: return "alarm";
 	case 38: return "setitimer";
+	case 40: return "sendfile";
 	case 60: return "exit";
 	case 231: return "exit_group";
 	case 275: return "splice";

@@ -82,7 +82,10 @@ void json_path(FILE *f, const char *path, size_t max)
 
 static const char *sigpipe_action__name(unsigned int a)
 {
-	return a == SIGPIPE_IGNORE ? "ignore" : a == SIGPIPE_HANDLER ? "handler" : "default";
+	static const char *const names[] = { "default", "ignore", "handler", "blocked",
+					     "nosignal" };
+
+	return names[a < 5 ? a : 0];
 }
 
 static void json_sig(FILE *f, int sig)

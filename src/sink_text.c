@@ -120,9 +120,10 @@ static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 /* What a writer does with SIGPIPE, in the live lines, alerts and report. */
 static const char *sigpipe_word(unsigned int action)
 {
-	static const char *const words[] = { "default: dies", "ignored", "handler" };
+	static const char *const words[] = { "default: dies", "ignored", "handler",
+					     "blocked: stays pending", "MSG_NOSIGNAL: none" };
 
-	return words[action < 3 ? action : 0];
+	return words[action < 5 ? action : 0];
 }
 
 static void text_pipe_record(struct output *o, const struct event_header *hdr, const void *rec)

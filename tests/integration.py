@@ -857,7 +857,7 @@ def test_epipe_with_sigpipe_blocked_merges_exactly(ctx):
            "EPIPE counted on the pipe")
     ep = [r for r in run.of_type("epipe") if r["pid"] == writer]
     expect(count(ep), e, "epipe records (folded included)")
-    expect({r["sigpipe_action"] for r in ep}, {"handler"}, "epipe sigpipe_action")
+    expect({r["sigpipe_action"] for r in ep}, {"blocked"}, "epipe sigpipe_action")
     sig = run.signals("SIGPIPE", target=writer)
     expect(sorted((r["result"], r["blocked"], r["object"]["ino"], count([r])) for r in sig
                   if r["result"] == "queued"), [("queued", True, ino, 1)], "the queued SIGPIPE")
@@ -880,6 +880,63 @@ def test_sigpipe_death_names_the_pipe(ctx):
     expect(run.process(writer)["exit"], {"signal": "SIGPIPE", "core": False}, "death")
     ep = [r for r in run.of_type("epipe") if r["pid"] == writer]
     expect([r["sigpipe_action"] for r in ep], ["default"], "epipe sigpipe_action")
+
+
+def test_sigpipe_action_change_gets_its_own_epipe_record(ctx):
+    # E EPIPEs with SIGPIPE ignored, then one with the default: the writer
+    # dies of it, and the folded records say so instead of "ignore" for all.
+    e = 40
+    run = ctx.trace(["pipe_epipe", "switch", str(e)])
+    writer, ino = run.pid("writer"), run.pid("ino")
+    ep = [r for r in run.of_type("epipe") if r["pid"] == writer]
+    by_action = {}
+    for r in ep:
+        by_action[r["sigpipe_action"]] = by_action.get(r["sigpipe_action"], 0) + count([r])
+    expect(by_action, {"ignore": e, "default": 1}, "epipe records by sigpipe_action")
+    expect(run.process(writer)["exit"], {"signal": "SIGPIPE", "core": False}, "death")
+    rec = pipe_record(run, ino)
+    expect([(w["pid"], w["epipe"]) for w in rec["writers"] if w["epipe"]], [(writer, e + 1)],
+           "EPIPE counted on the pipe")
+
+
+def test_sendfile_epipe_and_msg_nosignal(ctx):
+    # sendfile into a pipe and a unix socket with no reader (SIGPIPE
+    # ignored), then send(MSG_NOSIGNAL) on the socket with the default
+    # action: every EPIPE named, no SIGPIPE for the last E.
+    e = 7
+    run = ctx.trace(["sendfile_epipe", str(e), ctx.tmp])
+    pid, pipe_ino, sock_ino = run.pid("pid"), run.pid("pipe"), run.pid("sock")
+    got = {}
+    for r in run.of_type("epipe"):
+        if r["pid"] == pid:
+            k = (r["syscall"], r["object"]["kind"], r["object"]["ino"], r["sigpipe_action"])
+            got[k] = got.get(k, 0) + count([r])
+    expect(got, {("sendfile", "pipe", pipe_ino, "ignore"): e,
+                 ("sendfile", "unix", sock_ino, "ignore"): e,
+                 ("sendto", "unix", sock_ino, "nosignal"): e},
+           "epipe records (syscall, kind, ino, sigpipe_action): count")
+    sig = run.signals("SIGPIPE", target=pid)
+    sigs = {}
+    for r in sig:
+        k = (r["object"]["kind"], r["object"]["ino"], r["result"])
+        sigs[k] = sigs.get(k, 0) + count([r])
+    expect(sigs, {("pipe", pipe_ino, "ignored"): e, ("unix", sock_ino, "ignored"): e},
+           "SIGPIPE (object kind, ino, result): count; none for MSG_NOSIGNAL")
+    expect(run.process(pid)["epipe"], 3 * e, "process epipe")
+    rec = pipe_record(run, pipe_ino)
+    expect([(w["pid"], w["epipe"], w["writes"]) for w in rec["writers"]], [(pid, e, e)],
+           "pipe writers (pid, epipe, writes)")
+
+
+def test_tcp_epipe_after_a_reset_names_the_local_port(ctx):
+    e = 5
+    run = ctx.trace(["tcp_epipe", str(e), "reset"])
+    pid, ino = run.pid("pid"), run.pid("ino")
+    ep = [r for r in run.of_type("epipe") if r["pid"] == pid]
+    expect(count(ep), e, "epipe records")
+    want = ("tcp", ino, "127.0.0.1:%d" % run.pid("lport"), "127.0.0.1:%d" % run.pid("rport"))
+    expect({(r["object"]["kind"], r["object"]["ino"], r["object"].get("local"),
+             r["object"].get("remote")) for r in ep}, {want}, "EPIPE object (kind, ino, ends)")
 
 
 def test_socket_epipe_is_not_a_pipe(ctx):

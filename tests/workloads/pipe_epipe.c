@@ -7,6 +7,8 @@
  *                         E-1 merge into it; unblocked, the handler runs once
  *   pipe_epipe default    a writer child with default SIGPIPE writes once
  *                         and dies of SIGPIPE
+ *   pipe_epipe switch E   a writer child ignores SIGPIPE for E failed writes,
+ *                         then restores the default, writes and dies of it
  * The reader (a child) reads 1 byte, then exits without closing the pipe.
  * Prints parent, reader, writer (the process that gets EPIPE), ino.
  */
@@ -25,6 +27,7 @@ int main(int argc, char **argv)
 {
 	int blocked = argc > 1 && !strcmp(argv[1], "blocked");
 	int ignore = blocked || (argc > 1 && !strcmp(argv[1], "ignore"));
+	int change = argc > 1 && !strcmp(argv[1], "switch");
 	sigset_t pipe_set;
 	unsigned long e = wl_arg(argc, argv, 2, 5), fails = 0;
 	struct stat st;
@@ -48,6 +51,13 @@ int main(int argc, char **argv)
 	wl_reap(reader);
 	writer = ignore ? getpid() : wl_fork();
 	if (writer == 0) {
+		if (change) {
+			signal(SIGPIPE, SIG_IGN);
+			for (unsigned long i = 0; i < e; i++)
+				if (write(fd[1], "x", 1) >= 0 || errno != EPIPE)
+					_exit(1);
+			signal(SIGPIPE, SIG_DFL);
+		}
 		write(fd[1], "x", 1); /* SIGPIPE, default action: dies here */
 		_exit(0);
 	}
