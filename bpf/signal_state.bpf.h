@@ -32,9 +32,8 @@ struct proc_sig_state {
 	struct rt_pending rt[RT_RING];	/* real-time signals queue: FIFO */
 	__u32 rt_head;
 	__u32 rt_len;
-	__u8 has_signalfd;   /* created one: worth checking its reads */
 	__u8 death_reported; /* fatal signal already reported for this group */
-	__u8 _pad[6];
+	__u8 _pad[7];
 };
 
 struct handler_frame {

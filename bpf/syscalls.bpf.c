@@ -18,8 +18,6 @@
 #define NR_rt_sigprocmask 14
 #define NR_rt_sigreturn 15
 #define NR_rt_sigtimedwait 128
-#define NR_signalfd 282
-#define NR_signalfd4 289
 
 #define SIGNALFD_SIGINFO_SIZE 128 /* sizeof(struct signalfd_siginfo) */
 #define SIGNALFD_MAX_BATCH 64	  /* records of one read we account for */
@@ -210,16 +208,14 @@ static long signalfd_record__accept(__u64 i, void *ctx)
 /*
  * Each 128-byte record a signalfd read returns is one accepted signal.
  * bpf_loop keeps the verifier from checking emit_accept once per record.
+ * Any read of a multiple of 128 bytes asks its fd: a signalfd may have been
+ * made before tracing or inherited across fork, as daemons' are.
  */
 static __always_inline void on_read_exit(struct task_struct *cur, struct pt_regs *regs, long ret)
 {
 	struct signalfd_batch batch = { .buf = regs->si };
-	struct proc_sig_state *st;
 
-	if (ret <= 0 || ret % SIGNALFD_SIGINFO_SIZE)
-		return;
-	st = proc_sig_state__peek(cur);
-	if (!st || !st->has_signalfd || !fd_is_signalfd(cur, regs->di))
+	if (ret <= 0 || ret % SIGNALFD_SIGINFO_SIZE || !fd_is_signalfd(cur, regs->di))
 		return;
 	batch.records = ret / SIGNALFD_SIGINFO_SIZE;
 	bpf_loop(SIGNALFD_MAX_BATCH, signalfd_record__accept, &batch, 0);
@@ -383,8 +379,6 @@ static __always_inline bool exit__followed(__u32 nr)
 	case NR_mq_open:
 	case NR_mq_unlink:
 	case NR_memfd_create:
-	case NR_signalfd:
-	case NR_signalfd4:
 		return true;
 	}
 	return false;
@@ -396,7 +390,6 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	__u32 nr = regs->orig_ax;
 	struct task_struct *cur;
-	struct proc_sig_state *st;
 
 	if (!exit__followed(nr))
 		return 0;
@@ -485,14 +478,6 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_mq_unlink:
 	case NR_memfd_create:
 		ipc_open__exit(cur, regs, ret, nr);
-		break;
-	case NR_signalfd:
-	case NR_signalfd4:
-		if (ret < 0)
-			break;
-		st = proc_sig_state__get(cur);
-		if (st)
-			st->has_signalfd = 1;
 		break;
 	}
 	return 0;

@@ -531,6 +531,20 @@ def test_sigwaitinfo_and_signalfd_accept(ctx):
                "%s (queued, accepted, delivered)" % name)
 
 
+def test_inherited_signalfd_accepts(ctx):
+    # The child never called signalfd(): its reads of the fd it inherited
+    # are still acceptances, K of them, in reads of up to 8 records.
+    k = 13
+    run = ctx.trace(["sig_accept", "inherited", str(k)])
+    child = run.pid("child")
+    acc = [r for r in run.of_type("signal_accept") if r["pid"] == child]
+    expect((count(acc), {(r["signal"], r["via"]) for r in acc}),
+           (k, {("SIGRTMIN+1", "signalfd")}), "accept records (count, {(signal, via)})")
+    rx = run.received(child, "SIGRTMIN+1")
+    expect((rx["queued"], rx["accepted"], rx["delivered"]), (k, k, 0),
+           "SIGRTMIN+1 (queued, accepted, delivered)")
+
+
 # ---------------------------------------------------------------- scope, modes
 
 def test_command_scope_excludes_other_processes(ctx):
