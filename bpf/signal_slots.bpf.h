@@ -24,6 +24,9 @@
 
 #include "signal_state.bpf.h"
 #include "thread_slots.bpf.h"
+#include "task_stack.bpf.h"
+
+#define SA_ONSTACK 0x08000000 /* include/uapi/asm-generic/signal-defs.h */
 
 /*
  * signal_generate and signal_deliver run under the process's
@@ -192,23 +195,75 @@ static __always_inline struct handler_slot *handler_slot__of(__u32 tid)
 	return bpf_map_lookup_elem(&handler_slots, &idx);
 }
 
-static __always_inline void handler_stack__push(struct handler_stack *st, int sig, __u64 now)
+/* sp lies on t's alternate signal stack (kernel/signal.c on_sig_stack(), stack growing down). */
+static __always_inline bool altstack__holds(struct task_struct *t, __u64 sp)
 {
-	__u32 depth = st->depth;
+	__u64 base = t->sas_ss_sp, size = t->sas_ss_size;
 
+	return size && sp > base && sp - base <= size;
+}
+
+/*
+ * A handler left with (sig)longjmp never reaches rt_sigreturn: its frame
+ * must not be taken for a later handler's, nor fill the stack (the course's
+ * SIGSEGV handlers longjmp back every time). The thread's user sp, at a
+ * later delivery or at rt_sigreturn, tells: a handler runs below the sp it
+ * interrupted (arch/x86/kernel/signal.c get_sigframe() puts its frame under
+ * the red zone), or on the alternate stack. So the frame is abandoned when
+ * sp is back at or above the sp it interrupted, on the same stack, or when
+ * it ran on the alternate stack and sp is off it. On the alternate stack
+ * now but not then: cannot tell, kept.
+ */
+static __always_inline bool handler_frame__abandoned(const struct handler_frame *f,
+						     struct task_struct *t, __u64 sp)
+{
+	bool on_alt = altstack__holds(t, sp);
+
+	if (!f->sp || !sp)
+		return false;
+	if (f->on_altstack)
+		return !on_alt;
+	return !on_alt && sp >= f->sp;
+}
+
+/* Take abandoned frames off the top (below an untracked one nothing is known). */
+static __always_inline void handler_stack__drop_abandoned(struct handler_stack *st,
+							  struct task_struct *t, __u64 sp)
+{
+	for (int i = 0; i < HANDLER_DEPTH; i++) {
+		__u32 depth = st->depth;
+
+		if (st->untracked_depth || !depth || depth > HANDLER_DEPTH)
+			return;
+		if (!handler_frame__abandoned(&st->handler[depth - 1], t, sp))
+			return;
+		st->depth = depth - 1;
+	}
+}
+
+static __always_inline void handler_stack__push(struct handler_stack *st, struct task_struct *t,
+						const struct handler_frame *f)
+{
+	__u32 depth;
+
+	handler_stack__drop_abandoned(st, t, f->sp);
+	depth = st->depth;
 	if (depth >= HANDLER_DEPTH) {
 		st->untracked_depth++;
 		loss__count(LOSS_HANDLER_STACK);
 		return;
 	}
-	st->handler[depth].ts = now;
-	st->handler[depth].sig = sig;
+	st->handler[depth] = *f;
 	st->depth = depth + 1;
 }
 
-/* The frame on top, taken off, and its nesting level; false if not known (past the depth). */
-static __always_inline bool handler_stack__pop(struct handler_stack *st, struct handler_frame *out,
-					       __u32 *level)
+/*
+ * The frame rt_sigreturn at user sp returns from, taken off with the
+ * abandoned ones above it, and its nesting level; false if not known (past
+ * the depth).
+ */
+static __always_inline bool handler_stack__pop(struct handler_stack *st, struct task_struct *t,
+					       __u64 sp, struct handler_frame *out, __u32 *level)
 {
 	__u32 depth;
 
@@ -216,6 +271,7 @@ static __always_inline bool handler_stack__pop(struct handler_stack *st, struct 
 		st->untracked_depth--;
 		return false;
 	}
+	handler_stack__drop_abandoned(st, t, sp);
 	depth = st->depth;
 	if (!depth || depth > HANDLER_DEPTH)
 		return false;
@@ -233,46 +289,53 @@ static __always_inline bool handler_stack__pop(struct handler_stack *st, struct 
  * the frames on top are always the slot's and handler__pop() looks there
  * first.
  */
-static __always_inline void handler__push(struct task_struct *cur, int sig, __u64 now)
+static __always_inline void handler__push(struct task_struct *cur, int sig, __u64 now,
+					  __u32 sa_flags)
 {
 	struct handler_slot *h = handler_slot__of(cur->pid);
+	struct pt_regs *regs = task__user_regs(cur);
+	struct handler_frame f = { .ts = now, .sig = sig };
 	struct thread_sig_state *t;
 
+	f.sp = regs ? regs->sp : 0;
+	/* arch/x86/kernel/signal.c get_sigframe() -> sigsp(): where the handler runs */
+	f.on_altstack = cur->sas_ss_size &&
+			((sa_flags & SA_ONSTACK) || altstack__holds(cur, f.sp));
 	if (h && h->tid == cur->pid) {
-		handler_stack__push(&h->stack, sig, now);
+		handler_stack__push(&h->stack, cur, &f);
 		return;
 	}
 	if (h && !h->tid && __sync_val_compare_and_swap(&h->tid, 0, cur->pid) == 0) {
 		h->stack.depth = 0; /* a slot is released empty, but never trust it */
 		h->stack.untracked_depth = 0;
-		handler_stack__push(&h->stack, sig, now);
+		handler_stack__push(&h->stack, cur, &f);
 		return;
 	}
 	t = thread_sig_state__get(cur);
 	if (t)
-		handler_stack__push(&t->stack, sig, now);
+		handler_stack__push(&t->stack, cur, &f);
 }
 
 /*
- * The handler on top of cur's stack returned (rt_sigreturn): its frame, or
- * false if none is known (it started before tracing, or past the depth).
- * The slot is released with its last frame.
+ * A handler of cur returned (rt_sigreturn, at user sp): its frame, or false
+ * if none is known (it started before tracing, or past the depth). The slot
+ * is released with its last frame.
  */
-static __always_inline bool handler__pop(struct task_struct *cur, struct handler_frame *out,
-					 __u32 *level)
+static __always_inline bool handler__pop(struct task_struct *cur, __u64 sp,
+					 struct handler_frame *out, __u32 *level)
 {
 	struct handler_slot *h = handler_slot__of(cur->pid);
 	struct thread_sig_state *t;
 	bool known;
 
 	if (h && h->tid == cur->pid) {
-		known = handler_stack__pop(&h->stack, out, level);
+		known = handler_stack__pop(&h->stack, cur, sp, out, level);
 		if (!h->stack.depth)
 			slot_owner__release(&h->tid);
 		return known;
 	}
 	t = bpf_task_storage_get(&thread_sig_states, cur, NULL, 0);
-	return t && handler_stack__pop(&t->stack, out, level);
+	return t && handler_stack__pop(&t->stack, cur, sp, out, level);
 }
 
 /* Thread tid's handler slot is let go: handlers it never returned from must not hold it. */

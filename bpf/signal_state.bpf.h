@@ -38,8 +38,10 @@ struct proc_sig_state {
 
 struct handler_frame {
 	__u64 ts;
+	__u64 sp;	   /* user sp the delivery interrupted; 0 if unknown */
 	__s32 sig;
-	__u32 _pad;
+	__u8 on_altstack;  /* the handler ran on the alternate signal stack */
+	__u8 _pad[3];
 };
 
 /* The handlers a thread is running, innermost on top. */

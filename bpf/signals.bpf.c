@@ -395,7 +395,7 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 
 	if (e.action == ACTION_HANDLER) {
 		if (cfg_handler_timing)
-			handler__push(cur, sig, clock__now(&now));
+			handler__push(cur, sig, clock__now(&now), e.sa_flags);
 	}
 	else if (e.action == ACTION_DEFAULT && !(NONFATAL_DEFAULT_MASK & SIGBIT(sig)) &&
 		 (st || (st = proc_sig_state__get(cur))))

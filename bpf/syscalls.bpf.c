@@ -86,15 +86,15 @@ static __always_inline void emit_accept(struct task_struct *cur, int sig, __u8 v
 	}
 }
 
-/* The handler on top of this thread's stack returned through rt_sigreturn. */
-static __always_inline void on_sigreturn(struct task_struct *cur)
+/* A handler of this thread returned through rt_sigreturn, entered at user sp. */
+static __always_inline void on_sigreturn(struct task_struct *cur, __u64 sp)
 {
 	struct sig_handler_return_event e = {};
 	struct handler_frame frame;
 	struct sig_stats *s;
 	__u64 now, key;
 
-	if (!handler__pop(cur, &frame, &e.depth))
+	if (!handler__pop(cur, sp, &frame, &e.depth))
 		return;
 	now = bpf_ktime_get_ns();
 	e.sig = frame.sig;
@@ -227,10 +227,10 @@ static __always_inline void on_read_exit(struct task_struct *cur, struct pt_regs
  * ipcscope follows are counted as not followed (the signal-sending ones
  * are not among them: signal_generate follows those).
  */
-static __always_inline int compat__enter(struct task_struct *cur, long id)
+static __always_inline int compat__enter(struct task_struct *cur, struct pt_regs *regs, long id)
 {
 	if (id == NR32_rt_sigreturn || id == NR32_sigreturn)
-		on_sigreturn(cur);
+		on_sigreturn(cur, regs->sp);
 	else if (cfg_syscalls && compat__twin_followed(id) && proc__wanted(cur->tgid))
 		loss__count(LOSS_COMPAT_SYSCALL);
 	return 0;
@@ -297,11 +297,11 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		return 0;
 	cur = bpf_get_current_task_btf();
 	if (syscall__compat(cur))
-		return compat__enter(cur, id);
+		return compat__enter(cur, regs, id);
 	/* Without sys_exit only handler time is left to serve here (feature_map.c). */
 	if (!cfg_syscalls) {
 		if (work == ENTER_SIGRETURN)
-			on_sigreturn(cur);
+			on_sigreturn(cur, regs->sp);
 		return 0;
 	}
 	switch (work) {
@@ -313,7 +313,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 			pipe__closing(cur, regs->di, false);
 		break;
 	case ENTER_SIGRETURN:
-		on_sigreturn(cur);
+		on_sigreturn(cur, regs->sp);
 		break;
 	case ENTER_SIGPROCMASK:
 		on_sigprocmask_enter(cur, regs);

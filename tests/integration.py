@@ -284,6 +284,26 @@ def test_handlers_left_by_exec_are_dropped(ctx):
            "child SIGUSR1 (delivered, handled, handler_returns)")
 
 
+def test_handlers_left_by_longjmp_are_dropped(ctx):
+    # 7 SIGSEGV handlers jump out with siglongjmp: their frames must go, or
+    # past 4 no handler is timed again (and a loss is counted for nothing).
+    # Then 4 SIGUSR2 returns, and 4 SIGUSR1 handlers with a SIGUSR2 nested
+    # in each: every return paired with its own handler.
+    n, m = 7, 4
+    for mode in ([], ["altstack"]):
+        run = ctx.trace(["sig_longjmp", str(n), str(m)] + mode)
+        pid = run.pid("pid")
+        segv, usr1, usr2 = (run.received(pid, s) for s in ("SIGSEGV", "SIGUSR1", "SIGUSR2"))
+        expect((segv["handled"], segv["handler_returns"]), (n, 0),
+               "SIGSEGV (handled, handler_returns) %s" % mode)
+        expect((usr1["handled"], usr1["handler_returns"], usr2["handled"],
+                usr2["handler_returns"]), (m, m, 2 * m, 2 * m),
+               "SIGUSR1 and SIGUSR2 (handled, handler_returns) %s" % mode)
+        rets = [r for r in run.of_type("signal_handler_return") if r["pid"] == pid]
+        expect(sorted({r["signal"] for r in rets}), ["SIGUSR1", "SIGUSR2"],
+               "handler returns by signal %s" % mode)
+
+
 def test_ignored_signal(ctx):
     n = 3
     run = ctx.trace(["sig_ignored", str(n)])
