@@ -85,6 +85,33 @@ struct {
 	__type(value, struct io_call);
 } io_inflight SEC(".maps");
 
+/*
+ * Under -p or a COMMAND, the pipes the processes in scope read or write: a
+ * close or an exit by a process out of scope holding one of them is still
+ * reported, since the reader that goes away is seldom the writer watched
+ * (the SIGPIPE story). LRU: bounded, the pipes in use stay. watch_last
+ * keeps each CPU from updating the hash for every call on the same pipe.
+ */
+struct watched_obj {
+	__u64 ino;
+	__u32 dev;
+	__u32 _pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct watched_obj);
+	__type(value, __u8);
+} watched_objs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct watched_obj);
+} watch_last SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, IPCSCOPE_IO_SLOTS);
@@ -286,6 +313,26 @@ static __always_inline bool io__resolve(struct task_struct *cur, struct pt_regs 
 	return true;
 }
 
+static __always_inline void obj__watch(const struct obj_ref *obj)
+{
+	struct watched_obj key = { .ino = obj->ino, .dev = obj->dev };
+	__u32 zero = 0;
+	struct watched_obj *last = bpf_map_lookup_elem(&watch_last, &zero);
+	__u8 one = 1;
+
+	if (!obj->kind || !last || (last->ino == key.ino && last->dev == key.dev))
+		return;
+	bpf_map_update_elem(&watched_objs, &key, &one, BPF_ANY);
+	*last = key;
+}
+
+static __always_inline bool obj__watched(const struct obj_ref *obj)
+{
+	struct watched_obj key = { .ino = obj->ino, .dev = obj->dev };
+
+	return bpf_map_lookup_elem(&watched_objs, &key);
+}
+
 /* sys_enter of a call that may move bytes through a pipe: remember it. */
 static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
 {
@@ -298,6 +345,10 @@ static __always_inline void io__enter(struct task_struct *cur, struct pt_regs *r
 	may_block = io__resolve(cur, regs, nr, &call, true);
 	if (!call.in.kind && !call.out.kind)
 		return;
+	if (cfg_filter_pids) { /* a constant: gone from the program without -p */
+		obj__watch(&call.in);
+		obj__watch(&call.out);
+	}
 	c = bpf_map_lookup_elem(&io_inflight, &zero);
 	if (!c)
 		return;
@@ -644,17 +695,22 @@ static __always_inline void io__settle_closing(struct task_struct *cur, const st
  * A pipe or FIFO end goes away: close(fd), or the process exiting with it
  * open. The pipe's reader/writer counts before the close tell whether this
  * was the last reader (writers then get EPIPE) or the last writer (readers
- * then read EOF), when no other process shares the open file.
+ * then read EOF), when no other process shares the open file. in_scope:
+ * false for a process out of -p's scope, whose ends count only on a pipe
+ * the scope uses (watched_objs). Returns whether it was reported.
  */
-static __always_inline void pipe__closing(struct task_struct *cur, int fd, bool at_exit)
+static __always_inline bool pipe__closing(struct task_struct *cur, int fd, bool at_exit,
+					  bool in_scope)
 {
 	struct file *file = fd__file(cur, fd);
 	struct pipe_close_event e = {};
 	struct pipe_inode_info *pipe;
 
 	if (!file__is_fifo(file))
-		return;
+		return false;
 	file__object(file, &e.pipe, false);
+	if (!in_scope && !obj__watched(&e.pipe))
+		return false;
 	pipe = bpf_rdonly_cast(file->private_data, bpf_core_type_id_kernel(struct pipe_inode_info));
 	if (pipe) {
 		e.readers = pipe->readers;
@@ -668,7 +724,9 @@ static __always_inline void pipe__closing(struct task_struct *cur, int fd, bool 
 	e.mode = file->f_mode & (FMODE_READ | FMODE_WRITE);
 	e.at_exit = at_exit;
 	emit(&e, sizeof(e));
-	io__settle_closing(cur, &e.pipe);
+	if (in_scope)
+		io__settle_closing(cur, &e.pipe);
+	return true;
 }
 
 #endif /* PIPES_BPF_H */

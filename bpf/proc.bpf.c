@@ -62,10 +62,18 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	return 0;
 }
 
+struct exit_scan {
+	bool in_scope;
+	__u32 reported; /* pipe ends reported */
+};
+
 /* bpf_loop callback: the exiting task is current (do_exit runs in it). */
 static long exit_scan__fd(__u64 fd, void *ctx)
 {
-	pipe__closing(bpf_get_current_task_btf(), fd, true);
+	struct exit_scan *scan = ctx;
+
+	if (pipe__closing(bpf_get_current_task_btf(), fd, true, scan->in_scope))
+		scan->reported++;
 	return 0;
 }
 
@@ -75,10 +83,21 @@ static long exit_scan__fd(__u64 fd, void *ctx)
  * decrements it before the tracepoint); exit_code then holds the wait status:
  * (status << 8), or the signal number with 0x80 when a core was dumped.
  */
+static __always_inline void exit__emit(struct task_struct *p)
+{
+	struct lifecycle_event e = {};
+
+	hdr__init(&e.hdr, EVENT_PROC_EXIT, bpf_ktime_get_ns());
+	task_ref__fill(&e.task, p);
+	task_ref__fill(&e.parent, p->real_parent);
+	e.exit_code = p->exit_code;
+	emit(&e, sizeof(e));
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_exit, struct task_struct *p)
 {
-	struct lifecycle_event e = {};
+	struct exit_scan scan = { .in_scope = true };
 	__u32 pid = p->tgid;
 	bool before_exec = false;
 	__u8 *how;
@@ -93,16 +112,22 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 		return 0;
 	if (cfg_filter_pids) {
 		how = bpf_map_lookup_elem(&watch, &pid);
-		if (!how)
+		if (!how) {
+			/*
+			 * Out of scope: only the ends it held of pipes the
+			 * scope uses, and then its exit too (how the reader
+			 * went away), after them.
+			 */
+			scan.in_scope = false;
+			bpf_loop(EXIT_SCAN_FDS, exit_scan__fd, &scan, 0);
+			if (scan.reported)
+				exit__emit(p);
 			return 0;
+		}
 		/* A COMMAND whose exec failed: its exit ends the run, its fds are ours. */
 		before_exec = *how == WATCH_AT_EXEC;
 	}
-	hdr__init(&e.hdr, EVENT_PROC_EXIT, bpf_ktime_get_ns());
-	task_ref__fill(&e.task, p);
-	task_ref__fill(&e.parent, p->real_parent);
-	e.exit_code = p->exit_code;
-	emit(&e, sizeof(e));
+	exit__emit(p);
 	/*
 	 * do_exit() fires this tracepoint before exit_files(): the pipe ends
 	 * still open are about to close. A reader that exits instead of
@@ -110,7 +135,7 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	 * an unrolled loop: the verifier checks the body once (load time).
 	 */
 	if (!before_exec)
-		bpf_loop(EXIT_SCAN_FDS, exit_scan__fd, NULL, 0);
+		bpf_loop(EXIT_SCAN_FDS, exit_scan__fd, &scan, 0);
 	if (cfg_filter_pids)
 		bpf_map_delete_elem(&watch, &pid); /* the pid may be reused */
 	return 0;

@@ -310,7 +310,9 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		break;
 	case ENTER_CLOSE:
 		if (proc__wanted(cur->tgid))
-			pipe__closing(cur, regs->di, false);
+			pipe__closing(cur, regs->di, false, true);
+		else if (cfg_filter_pids && cur->tgid != cfg_self_tgid)
+			pipe__closing(cur, regs->di, false, false);
 		break;
 	case ENTER_SIGRETURN:
 		on_sigreturn(cur, regs->sp);

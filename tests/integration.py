@@ -651,6 +651,50 @@ def test_pid_filter_system_wide(ctx):
     expect([(r["pid"], r.get("signal")) for r in ex], [(target.pid, "SIGUSR2")], "exits under -p")
 
 
+def test_pid_filter_still_sees_the_reader_go(ctx):
+    # ipcscope -p WRITER on `writer | reader`: the reader is out of scope,
+    # but its close or exit is how the writer's reader went away, and must
+    # be named. head closes its input; bash's read then exit 3 leaves it
+    # to the exit.
+    b, e = 300, 4
+    readers = [("exec head -c %d >/dev/null" % b, ("head", "close", None)),
+               ("read -r -N %d _; exit 3" % b, ("bash", "exit", {"code": 3}))]
+    for i, (reader, want) in enumerate(readers):
+        go = os.path.join(ctx.tmp, "writer%d.go" % i)
+        out = os.path.join(ctx.tmp, "pidreader%d.jsonl" % i)
+        line = subprocess.Popen(
+            ["bash", "-c", '"$0" "$1" %d %d | (echo reader=$BASHPID >&2; %s); exit ${PIPESTATUS[0]}'
+             % (b, e, reader),
+             ctx.workload("pipe_writer_go"), go], stderr=subprocess.PIPE, text=True)
+        try:
+            seen = {}
+            while len(seen) < 3:
+                k, _, v = line.stderr.readline().strip().partition("=")
+                expect_true(k in ("writer", "ino", "reader"), "workload line %r" % k)
+                seen[k] = int(v)
+            tracer = start_tracer(ctx, ["--json", "-o", out, "-p", str(seen["writer"]),
+                                        "-d", "4"])
+            open(go, "w").close()
+            expect(line.wait(timeout=30), 0, "the pipeline's status (the writer's EPIPEs)")
+            _, err = tracer.communicate(timeout=30)
+            expect(tracer.returncode, 0, "ipcscope -p exit status (stderr: %s)" % err)
+        finally:
+            if line.poll() is None:
+                line.kill()
+                line.wait()
+        with open(out, encoding="utf-8") as f:
+            recs = [json.loads(l) for l in f]
+        pipe = [r for r in recs if r["type"] == "pipe" and r["ino"] == seen["ino"]]
+        expect(len(pipe), 1, "pipe records for the writer's pipe")
+        gone = pipe[0].get("last_reader_gone") or {}
+        expect((gone.get("pid"), gone.get("comm"), gone.get("by"), gone.get("exit")),
+               (seen["reader"],) + want, "last reader gone (pid, comm, by, exit)")
+        expect([(w["pid"], w["bytes"], w["epipe"]) for w in pipe[0]["writers"]],
+               [(seen["writer"], b, e)], "writers (pid, bytes, epipe)")
+        expect({r["pid"] for r in recs if r["type"] == "exit"}, {seen["writer"]},
+               "exit lines under -p: the writer's only")
+
+
 def test_comm_filter_system_wide(ctx):
     out = os.path.join(ctx.tmp, "commfilter.jsonl")
     tracer = start_tracer(ctx, ["--json", "-o", out, "-c", "sig_ignored", "-d", "3"])
