@@ -8,7 +8,7 @@
  *   pipe_epipe default    a writer child with default SIGPIPE writes once
  *                         and dies of SIGPIPE
  * The reader (a child) reads 1 byte, then exits without closing the pipe.
- * Prints parent, reader, writer (the process that gets EPIPE), ino.
+ * Prints parent, reader, writer (the process that gets EPIPE), ino, dev (pipefs's st_dev).
  */
 #include "workload.h"
 #include <sys/stat.h>
@@ -51,8 +51,8 @@ int main(int argc, char **argv)
 		write(fd[1], "x", 1); /* SIGPIPE, default action: dies here */
 		_exit(0);
 	}
-	printf("parent=%d\nreader=%d\nwriter=%d\nino=%lu\n", getpid(), reader, writer,
-	       (unsigned long)st.st_ino);
+	printf("parent=%d\nreader=%d\nwriter=%d\nino=%lu\ndev=%lu\n", getpid(), reader, writer,
+	       (unsigned long)st.st_ino, (unsigned long)st.st_dev);
 	fflush(stdout);
 	if (!ignore)
 		return WTERMSIG(wl_reap(writer)) == SIGPIPE ? 0 : 1;
