@@ -118,8 +118,11 @@ int decode__record(void *ctx, const void *data, size_t size)
 		if (!hdr->count)
 			goto done; /* a sweep already reported these repeats */
 	}
-	if (hdr->type == EVENT_EPIPE && epipe_sigpipe__split((const void *)buf, &sigpipe))
+	if (hdr->type == EVENT_EPIPE && epipe_sigpipe__split((const void *)buf, &sigpipe)) {
+		/* The write's fd names a FIFO opened before tracing, for its SIGPIPE too. */
+		model__name_epipe_object(d->model, (const void *)buf);
 		deliver(d, &sigpipe.hdr, &sigpipe);
+	}
 	deliver(d, hdr, buf);
 done:
 	record_copy__done(buf, sizeof(buf));

@@ -444,7 +444,6 @@ int main(int argc, char **argv)
 		goto free_model;
 	}
 	a->out.verbose = a->cli.verbose > 0;
-	a->out.fold_window_ns = a->cli.no_fold ? 0 : (uint64_t)a->cli.fold_window_ms * 1000000ULL;
 	if (preflight__run(a->cli.btf_path, a->cli.verbose > 0))
 		goto close_output;
 	if (preflight__tracepoints(a->cli.btf_path, &a->model.tracepoints_missing))

@@ -6,8 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "fifo_name.h"
 #include "model.h"
 #include "record_copy.h"
+
+/* /proc lookups per FIFO that may reach a process and still find no name (name_fifo). */
+#define FIFO_NAME_TRIES 8
 
 int model__init(struct model *m)
 {
@@ -314,6 +318,42 @@ uint64_t model__loss_total(const struct model *m)
 	return n;
 }
 
+/*
+ * A FIFO opened before tracing had no fifo_open record to name it: its path
+ * comes from a live process that holds it, through the record's fd when
+ * there is one (fd < 0: any of its fds). A process already gone costs one
+ * failed open and is not counted; lookups that reached a process and found
+ * no name (it closed the FIFO, the name does not fit) are, so that a FIFO
+ * nobody can name is not looked for again on every record.
+ */
+static void name_fifo(struct model *m, struct pipe_obj *o, uint32_t pid, int fd)
+{
+	int err;
+
+	if (o->kind != OBJ_FIFO || o->path[0] || o->path_tries >= FIFO_NAME_TRIES)
+		return;
+	err = fifo_name__from_proc(o->path, sizeof(o->path), m->ipc.procfs, pid, fd, o->dev, o->ino);
+	if (err && err != -ESRCH)
+		o->path_tries++;
+}
+
+void model__name_epipe_object(struct model *m, const struct epipe_event *e)
+{
+	struct pipe_obj *o;
+
+	if (e->object.kind == OBJ_FIFO && (o = pipe_table__get(&m->pipes, &e->object)))
+		name_fifo(m, o, e->task.pid, e->fd);
+}
+
+/* A SIGPIPE names the FIFO its writer wrote to: the writer holds it, at some fd. */
+static void name_sigpipe_object(struct model *m, const struct sig_generate_event *e)
+{
+	struct pipe_obj *o;
+
+	if (e->object.kind == OBJ_FIFO && (o = pipe_table__get(&m->pipes, &e->object)))
+		name_fifo(m, o, e->target.pid, -1);
+}
+
 int model__add_io_stats(struct model *m, const struct io_key *key, const struct io_stats *s)
 {
 	struct obj_ref ref = { .ino = key->ino, .dev = key->dev, .kind = s->kind };
@@ -326,6 +366,7 @@ int model__add_io_stats(struct model *m, const struct io_key *key, const struct 
 	if (!e)
 		return -ENOMEM;
 	io_stats__add(&e->io, s);
+	name_fifo(m, o, key->pid, -1); /* rows name no fd */
 	if (obj_kind__is_pipe(o->kind)) {
 		p->pipe_write_bytes += s->write_bytes;
 		p->pipe_read_bytes += s->read_bytes;
@@ -426,6 +467,7 @@ static void on_pipe_record(struct model *m, const struct event_header *hdr, cons
 
 		if (!(o = pipe_table__get(&m->pipes, &e->object)) || !(end = pipe_obj__end(o, p)))
 			return;
+		name_fifo(m, o, e->task.pid, e->fd);
 		/* Swept and per-CPU records arrive out of order. */
 		last = hdr->ts_ns + (uint64_t)hdr->span_us * 1000;
 		if (!end->epipe_first_ns || hdr->ts_ns < end->epipe_first_ns)
@@ -482,6 +524,7 @@ void model__on_record(struct model *m, const struct event_header *hdr, const voi
 			p->involved = true;
 		if (e->has_sender && (p = model__proc(m, &e->sender)))
 			p->involved = true;
+		name_sigpipe_object(m, e);
 		break;
 	}
 	default: {

@@ -89,6 +89,13 @@ int model__add_io_stats(struct model *m, const struct io_key *key, const struct 
 /* Adds one (process, IPC object, type) row of the BPF ipc_stats map. */
 int model__add_ipc_stats(struct model *m, const struct ipc_key *key, const struct ipc_stats *s);
 
+/*
+ * Names the FIFO an EPIPE record wrote to from the writer's fd, when no
+ * record named it yet (opened before tracing). The decoder calls it before
+ * the SIGPIPE split from that record goes out, so the signal names it too.
+ */
+void model__name_epipe_object(struct model *m, const struct epipe_event *e);
+
 /* Applies a decoded record's effect on the process table. */
 void model__on_record(struct model *m, const struct event_header *hdr, const void *rec);
 

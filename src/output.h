@@ -34,7 +34,6 @@ struct output {
 	const struct filter *filter;
 	const struct sigpipe_doctor *doctor; /* `ipcscope sigpipe`: its alerts and report */
 	int64_t mono_to_real_ns; /* add to bpf_ktime_get_ns() for wall time */
-	uint64_t fold_window_ns;
 	bool verbose;
 	bool owns_file;
 	int err; /* first write error, -errno; nothing is written after it */

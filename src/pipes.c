@@ -55,6 +55,15 @@ struct pipe_obj *pipe_table__get(struct pipe_table *t, const struct obj_ref *ref
 	return o;
 }
 
+const char *pipe_table__path(const struct pipe_table *t, const struct obj_ref *ref)
+{
+	const struct pipe_obj *o;
+
+	if (ref->kind != OBJ_FIFO || !(o = pipe_table__find(t, ref)))
+		return NULL;
+	return o->path[0] ? o->path : NULL;
+}
+
 const struct pipe_end *pipe_obj__find_end(const struct pipe_obj *o, const struct proc *p)
 {
 	for (const struct pipe_end *e = o->ends; e; e = e->next)

@@ -39,6 +39,7 @@ struct pipe_obj {
 	uint32_t dev;
 	uint8_t kind; /* enum ipcscope_obj_kind */
 	char path[PIPE_PATH_MAX]; /* FIFO, raw: sinks sanitize */
+	uint8_t path_tries; /* /proc lookups that found no name (model.c name_fifo) */
 	struct proc *creator;
 	uint64_t created_ns;
 	struct pipe_end *ends;
@@ -64,6 +65,11 @@ void pipe_table__free(struct pipe_table *t);
 struct pipe_obj *pipe_table__get(struct pipe_table *t, const struct obj_ref *ref);
 /* The object if already seen, else NULL (for sinks: they never add to the model). */
 struct pipe_obj *pipe_table__find(const struct pipe_table *t, const struct obj_ref *ref);
+/*
+ * A FIFO's path if the model knows it, else NULL: what sinks print for any
+ * record naming an object, so that every line about one FIFO names it alike.
+ */
+const char *pipe_table__path(const struct pipe_table *t, const struct obj_ref *ref);
 struct pipe_end *pipe_obj__end(struct pipe_obj *o, struct proc *p);
 /* The process's end if it has one (for sinks: they never add to the model). */
 const struct pipe_end *pipe_obj__find_end(const struct pipe_obj *o, const struct proc *p);

@@ -10,12 +10,13 @@
  *
  *  - CAP_SYS_PTRACE: a FIFO opened by a relative path is made absolute by
  *    readlink(/proc/PID/cwd) or readlink(/proc/PID/fd/DIRFD) (model.c
- *    fifo_path). Those links are checked with ptrace_may_access(READ_FSCREDS)
+ *    fifo_path), and a FIFO opened before tracing is named from
+ *    /proc/PID/fd/N (fifo_name.c). Those links are checked with ptrace_may_access(READ_FSCREDS)
  *    (fs/proc/base.c proc_fd_access_allowed), which a process of another
  *    user, or one holding capabilities we no longer have, refuses without it.
  *  - CAP_DAC_READ_SEARCH: /proc/PID/fd itself is mode 0500, owned by the
- *    process's user (fs/proc/fd.c proc_fd_permission), so looking up an fd
- *    link of another user's process needs it.
+ *    process's user (fs/proc/fd.c proc_fd_permission), so looking up (or
+ *    listing) an fd link of another user's process needs it.
  *  - CAP_KILL, only with -- COMMAND: SIGTERM and SIGHUP are passed on to the
  *    command, which may run as another user (--user, sudo, or its own setuid
  *    programs), and kill(2) across users needs it.

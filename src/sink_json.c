@@ -12,6 +12,7 @@
 #include "feature_map.h"
 #include "format.h"
 #include "histogram.h"
+#include "kdev.h"
 #include "output.h"
 #include "sanitize.h"
 #include "signals.h"
@@ -34,13 +35,19 @@ static void json_task(FILE *f, const char *key, const struct task_ref *t)
 	fputc('}', f);
 }
 
-/* "ts_ns", "count" and the folded flag: common to every live record. */
+/*
+ * "ts_ns", "count" and the folded flag: common to every live record. A
+ * folded one also says how long its repeats ran from ts_ns (the first): it
+ * goes out when they end, after records of events that came meanwhile.
+ */
 void json_begin(FILE *f, const char *type, const struct event_header *hdr)
 {
 	fprintf(f, "{\"type\":\"%s\",\"ts_ns\":%llu", type, hdr->ts_ns);
 	if (hdr->count != 1 || (hdr->flags & EVENT_F_FOLDED))
 		fprintf(f, ",\"count\":%u,\"folded\":%s", hdr->count,
 			hdr->flags & EVENT_F_FOLDED ? "true" : "false");
+	if (hdr->flags & EVENT_F_FOLDED)
+		fprintf(f, ",\"span_ns\":%llu", (unsigned long long)hdr->span_us * 1000);
 }
 
 /* ,"local":"1.2.3.4:5","remote":"[::1]:80" for a TCP/UDP socket, nothing otherwise. */
@@ -60,8 +67,9 @@ static void json_object_full(FILE *f, const char *key, unsigned int kind, uint64
 			     uint32_t dev, const char *path, size_t path_max,
 			     const struct inet_ends *inet)
 {
-	fprintf(f, ",\"%s\":{\"kind\":\"%s\",\"ino\":%llu,\"dev\":%u", key,
-		obj_kind__name(kind), (unsigned long long)ino, dev);
+	fprintf(f, ",\"%s\":{\"kind\":\"%s\",\"ino\":%llu,\"dev\":%llu", key,
+		obj_kind__name(kind), (unsigned long long)ino,
+		(unsigned long long)kdev__to_user(dev));
 	if (path && path[0])
 		json_path(f, path, path_max);
 	if (inet)
@@ -69,9 +77,12 @@ static void json_object_full(FILE *f, const char *key, unsigned int kind, uint64
 	fputc('}', f);
 }
 
-static void json_object(FILE *f, const char *key, const struct obj_ref *obj)
+/* A record's object, with the FIFO's path when the model knows it (src/pipes.h). */
+static void json_object(FILE *f, const struct model *m, const char *key,
+			const struct obj_ref *obj, const struct inet_ends *inet)
 {
-	json_object_full(f, key, obj->kind, obj->ino, obj->dev, NULL, 0, NULL);
+	json_object_full(f, key, obj->kind, obj->ino, obj->dev,
+			 pipe_table__path(&m->pipes, obj), PIPE_PATH_MAX, inet);
 }
 
 void json_path(FILE *f, const char *path, size_t max)
@@ -114,7 +125,7 @@ static void json_sigset(FILE *f, const char *key, uint64_t mask)
 	fputc(']', f);
 }
 
-static void json_generate(FILE *f, const struct sig_generate_event *e)
+static void json_generate(FILE *f, const struct model *m, const struct sig_generate_event *e)
 {
 	json_begin(f, "signal", &e->hdr);
 	json_sig(f, e->sig);
@@ -130,7 +141,7 @@ static void json_generate(FILE *f, const struct sig_generate_event *e)
 	if (e->info_kind == INFO_REAL && si_code__carries_pid(e->sig, e->code))
 		fprintf(f, ",\"si_pid\":%d", e->info_pid);
 	if (e->object.kind != OBJ_NONE)
-		json_object(f, "object", &e->object);
+		json_object(f, m, "object", &e->object, NULL);
 	if (e->in_interrupt)
 		fputs(",\"interrupt\":true", f);
 	if (decode__context_is_cause(e)) {
@@ -178,7 +189,7 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 
 	switch (hdr->type) {
 	case EVENT_SIG_GENERATE:
-		json_generate(f, rec);
+		json_generate(f, o->model, rec);
 		break;
 	case EVENT_SIG_DELIVER:
 		json_deliver(f, rec);
@@ -281,7 +292,7 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 
 		json_begin(f, "pipe_close", hdr);
 		json_self(f, &e->task);
-		json_object(f, "object", &e->pipe);
+		json_object(f, o->model, "object", &e->pipe, NULL);
 		fprintf(f, ",\"fd\":%d,\"side\":\"%s\",\"by\":\"%s\",\"last_reader\":%s"
 			   ",\"last_writer\":%s}\n",
 			e->fd, pipe_side__name(e->mode), e->at_exit ? "exit" : "close",
@@ -295,8 +306,7 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		json_begin(f, "epipe", hdr);
 		json_self(f, &e->task);
 		fprintf(f, ",\"fd\":%d", e->fd);
-		json_object_full(f, "object", e->object.kind, e->object.ino, e->object.dev, NULL, 0,
-				 &e->inet);
+		json_object(f, o->model, "object", &e->object, &e->inet);
 		fprintf(f, ",\"syscall\":\"%s\",\"sigpipe_action\":\"%s\"}\n",
 			syscall__name(e->syscall_nr) ? syscall__name(e->syscall_nr) : "?",
 			sigpipe_action__name(e->sigpipe_action));
@@ -497,8 +507,9 @@ static void json_pipe(FILE *f, const struct pipe_obj *o)
 {
 	bool first = true;
 
-	fprintf(f, "{\"type\":\"pipe\",\"ino\":%llu,\"dev\":%u,\"kind\":\"%s\"",
-		(unsigned long long)o->ino, o->dev, obj_kind__name(o->kind));
+	fprintf(f, "{\"type\":\"pipe\",\"ino\":%llu,\"dev\":%llu,\"kind\":\"%s\"",
+		(unsigned long long)o->ino, (unsigned long long)kdev__to_user(o->dev),
+		obj_kind__name(o->kind));
 	if (o->path[0])
 		json_path(f, o->path, sizeof(o->path));
 	else

@@ -8,6 +8,7 @@
 #include "filter.h"
 #include "format.h"
 #include "ipc.h"
+#include "kdev.h"
 #include "sanitize.h"
 #include "sink_json.h"
 
@@ -91,9 +92,10 @@ static void json_live_map(struct output *o, const struct event_header *hdr,
 	fprintf(f, ",\"op\":\"%s\",\"addr\":\"0x%llx\",\"len\":%llu", ops[e->op <= 3 ? e->op : 0],
 		(unsigned long long)e->addr, (unsigned long long)e->len);
 	if (e->op == MAP_OP_MMAP) {
-		fprintf(f, ",\"kind\":\"%s\",\"ino\":%llu,\"dev\":%u,\"fd\":%d,\"prot\":%u",
+		fprintf(f, ",\"kind\":\"%s\",\"ino\":%llu,\"dev\":%llu,\"fd\":%d,\"prot\":%u",
 			map_kind__name(map_kind__of(e, o->model->ipc.devshm_dev)),
-			(unsigned long long)e->ino, e->dev, e->fd, e->prot);
+			(unsigned long long)e->ino, (unsigned long long)kdev__to_user(e->dev),
+			e->fd, e->prot);
 		fputs(",\"name\":", f); /* BPF's copy may fill the field without a NUL */
 		sanitize__json(f, e->name, sanitize__strnlen(e->name, sizeof(e->name)));
 	}
@@ -116,8 +118,8 @@ static void json_live_open(FILE *f, const struct event_header *hdr,
 	fprintf(f, ",\"op\":\"%s\",\"name\":", ipc_open_op__name(e->op));
 	json_str(f, name);
 	if (e->ret >= 0 && e->op != IPC_OPEN_MQ_UNLINK)
-		fprintf(f, ",\"fd\":%d,\"ino\":%llu,\"dev\":%u", e->ret, (unsigned long long)e->ino,
-			e->dev);
+		fprintf(f, ",\"fd\":%d,\"ino\":%llu,\"dev\":%llu", e->ret,
+			(unsigned long long)e->ino, (unsigned long long)kdev__to_user(e->dev));
 	json_error(f, e->ret < 0 ? e->ret : 0);
 	fputs("}\n", f);
 }
@@ -297,7 +299,8 @@ static void json_mq(FILE *f, const struct ipc_obj *o)
 		json_str(f, o->name);
 	else
 		fputs("null", f);
-	fprintf(f, ",\"ino\":%llu,\"dev\":%u", (unsigned long long)o->id, o->dev);
+	fprintf(f, ",\"ino\":%llu,\"dev\":%llu", (unsigned long long)o->id,
+		(unsigned long long)kdev__to_user(o->dev));
 	json_proc_field(f, "creator", o->creator);
 	json_traffic(f, o);
 	fprintf(f, ",\"notify_calls\":%llu", (unsigned long long)o->notify_calls);
@@ -317,8 +320,9 @@ static void json_mapping(FILE *f, const struct map_obj *o, const struct map_user
 		json_path(f, o->path, sizeof(o->path));
 	else
 		fputs(",\"path\":null", f);
-	fprintf(f, ",\"ino\":%llu,\"dev\":%u,\"bytes\":%llu,\"maps\":%llu,\"inherited\":%s",
-		(unsigned long long)o->ino, o->dev == UINT32_MAX ? 0 : o->dev,
+	fprintf(f, ",\"ino\":%llu,\"dev\":%llu,\"bytes\":%llu,\"maps\":%llu,\"inherited\":%s",
+		(unsigned long long)o->ino,
+		o->dev == UINT32_MAX ? 0ULL : (unsigned long long)kdev__to_user(o->dev),
 		(unsigned long long)u->bytes, (unsigned long long)u->maps,
 		u->inherited ? "true" : "false");
 	fputs(",\"shared_with\":[", f);

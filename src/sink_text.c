@@ -49,13 +49,20 @@ void line_begin(struct output *o, const struct event_header *hdr, const char *ki
 		format__clock(clock, sizeof(clock), hdr->ts_ns, o->mono_to_real_ns), kind, signal);
 }
 
+/*
+ * A folded line stands for repeats from its TIME (the first) to the time
+ * it names (the last). It goes out when they end (the key's next window,
+ * or the sweep once they stop), so it may come after lines of later events.
+ */
 void line_end(struct output *o, const struct event_header *hdr)
 {
-	char window[32];
+	char last[32];
 
 	if (hdr->flags & EVENT_F_FOLDED)
-		fprintf(o->f, "  [x%u more like this within %s]", hdr->count,
-			format__ns(window, sizeof(window), o->fold_window_ns));
+		fprintf(o->f, "  [x%u more like this until %s]", hdr->count,
+			format__clock(last, sizeof(last),
+				      hdr->ts_ns + (uint64_t)hdr->span_us * 1000,
+				      o->mono_to_real_ns));
 	fputc('\n', o->f);
 }
 
@@ -81,7 +88,8 @@ static void text_generate(struct output *o, const struct sig_generate_event *e)
 		char obj[160];
 
 		fprintf(o->f, " writing to %s",
-			format__object(obj, sizeof(obj), e->object.kind, e->object.ino, NULL));
+			format__object(obj, sizeof(obj), e->object.kind, e->object.ino,
+				       pipe_table__path(&o->model->pipes, &e->object)));
 	}
 	if (!e->has_sender) {
 		const char *sc = syscall__name(e->syscall_nr);
@@ -129,7 +137,6 @@ static const char *sigpipe_word(unsigned int action)
 static void text_pipe_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
 	char who[96], obj[160], path[160];
-	const struct pipe_obj *po;
 
 	switch (hdr->type) {
 	case EVENT_PIPE_CREATE: {
@@ -165,12 +172,12 @@ static void text_pipe_record(struct output *o, const struct event_header *hdr, c
 
 		if (!last_reader && !last_writer && !o->verbose)
 			return;
-		po = pipe_table__find(&o->model->pipes, &e->pipe);
 		line_begin(o, hdr, "close", "-");
 		/* e.g. "cat[12] exit fd 3 (read) pipe:[45]: last reader" (writers get EPIPE next) */
 		fprintf(o->f, "%s %s fd %d (%s) %s%s", task_str(who, sizeof(who), &e->task),
 			e->at_exit ? "exit" : "close", e->fd, pipe_side__name(e->mode),
-			format__object(obj, sizeof(obj), e->pipe.kind, e->pipe.ino, po ? po->path : NULL),
+			format__object(obj, sizeof(obj), e->pipe.kind, e->pipe.ino,
+				       pipe_table__path(&o->model->pipes, &e->pipe)),
 			last_reader ? ": last reader" :
 			last_writer ? ": last writer" : "");
 		break;
@@ -179,13 +186,12 @@ static void text_pipe_record(struct output *o, const struct event_header *hdr, c
 		const struct epipe_event *e = rec;
 		char ends[160];
 
-		po = pipe_table__find(&o->model->pipes, &e->object);
 		line_begin(o, hdr, "EPIPE", "SIGPIPE");
 		fprintf(o->f, "%s %s fd %d to %s%s: EPIPE (SIGPIPE %s)",
 			task_str(who, sizeof(who), &e->task),
 			syscall__name(e->syscall_nr) ? syscall__name(e->syscall_nr) : "write", e->fd,
 			format__object(obj, sizeof(obj), e->object.kind, e->object.ino,
-				       po ? po->path : NULL),
+				       pipe_table__path(&o->model->pipes, &e->object)),
 			format__inet(ends, sizeof(ends), &e->inet),
 			sigpipe_word(e->sigpipe_action));
 		break;
@@ -483,6 +489,9 @@ static void report_pipes(struct output *o)
 				format__ns(t, sizeof(t), e->io.write_blocked_ns));
 			if (e->io.epipe)
 				fprintf(o->f, ", %llu EPIPE", (unsigned long long)e->io.epipe);
+			if (e->io.write_partial)
+				fprintf(o->f, ", %llu partial",
+					(unsigned long long)e->io.write_partial);
 			if (e->io.write_eagain)
 				fprintf(o->f, ", %llu EAGAIN", (unsigned long long)e->io.write_eagain);
 			fputc('\n', o->f);

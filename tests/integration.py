@@ -893,6 +893,7 @@ def test_fifo_between_unrelated_processes(ctx):
     writer, reader = run.pid("writer"), run.pid("reader")
     rec = pipe_record(run, run.pid("ino"))
     expect((rec["kind"], rec["path"]), ("fifo", run.kv["path"]), "kind and path")
+    expect(rec["dev"], os.stat(ctx.tmp).st_dev, "dev vs stat(2)'s st_dev of the FIFO's filesystem")
     expect([(e["pid"], e["bytes"], e["writes"]) for e in rec["writers"]],
            [(writer, b, b // 100)], "writer")
     expect([(e["pid"], e["bytes"]) for e in rec["readers"]], [(reader, b)], "reader")
@@ -915,12 +916,120 @@ def test_epipe_with_sigpipe_ignored_counted_exactly(ctx):
     expect(count(ep), e, "epipe records (folded included)")
     expect({(r["object"]["kind"], r["object"]["ino"], r["sigpipe_action"]) for r in ep},
            {("pipe", ino, "ignore")}, "epipe (object, sigpipe_action)")
+    # pipefs's anonymous dev, as fstat(2) on the pipe reports it.
+    expect(({r["object"]["dev"] for r in ep}, rec["dev"]), ({run.pid("dev")}, run.pid("dev")),
+           "(epipe object dev, pipe record dev) vs the workload's st_dev")
     sig = run.signals("SIGPIPE", target=writer)
     expect(count(sig), e, "SIGPIPE generated")
     expect({(r["result"], r["object"]["kind"], r["object"]["ino"]) for r in sig},
            {("ignored", "pipe", ino)}, "SIGPIPE (result, object)")
     gone = rec.get("last_reader_gone") or {}
     expect((gone.get("pid"), gone.get("by")), (reader, "exit"), "the reader that went away")
+
+
+def _trace_preopened(ctx, b, e, fifo_dir=None, as_user=()):
+    """fifo_preopened DIR b e (run through as_user, a setpriv prefix), its FIFOs
+    opened before two tracers (JSON and text, -p WRITER) start; stopped with SIGINT
+    once the writer is done and while it still holds both FIFOs. Returns
+    (workload kv, JSON records, text)."""
+    wl = subprocess.Popen(list(as_user) + [ctx.workload("fifo_preopened"), fifo_dir or ctx.tmp,
+                                           str(b), str(e)],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    json_out, text_out = (os.path.join(ctx.tmp, "preopened." + x) for x in ("jsonl", "txt"))
+    kv, tracers = {}, []
+
+    def read_until(key):
+        while key not in kv:
+            line = wl.stdout.readline()
+            expect_true(line, "fifo_preopened ended before printing %s= (%r)" % (key, kv))
+            k, _, v = line.strip().partition("=")
+            kv[k] = v
+
+    try:
+        read_until("ready")
+        for args in (["--json", "-o", json_out], ["-o", text_out]):
+            tracers.append(start_tracer(ctx, args + ["-p", kv["writer"]]))
+        wl.stdin.write("g")
+        wl.stdin.flush()
+        read_until("done")
+        time.sleep(0.3)  # the tracers drain their ring buffers every 10 ms
+        for t in tracers:
+            t.send_signal(signal.SIGINT)
+        for t in tracers:
+            _, err = t.communicate(timeout=30)
+            expect(t.returncode, 0, "ipcscope -p exit status (stderr %r)" % err[-500:])
+        wl.stdin.close()
+        expect(wl.wait(timeout=30), 0, "fifo_preopened exit status (its own counts %r)" % kv)
+    finally:
+        for p in tracers + [wl]:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    return kv, json_lines(json_out), "\n".join(read_lines(text_out))
+
+
+def test_fifo_opened_before_tracing_is_named(ctx):
+    # -p WRITER starts after the writer opened its FIFOs: no fifo_open record, so
+    # the EPIPE's fd (a) and the traffic rows (b) name them from /proc/PID/fd. Every
+    # record and line about them shows the path; dev is stat(2)'s st_dev.
+    b, e = 5000, 7
+    kv, recs, text = _trace_preopened(ctx, b, e)
+    writer = int(kv["writer"])
+    a = ("fifo", int(kv["ino_a"]), kv["path_a"], int(kv["dev_a"]))
+    pipes = {r["ino"]: r for r in recs if r["type"] == "pipe"}
+    expect_true(a[1] in pipes and int(kv["ino_b"]) in pipes,
+                "pipe records for both FIFOs: have %s" % sorted(pipes))
+    rec_a, rec_b = pipes[a[1]], pipes[int(kv["ino_b"])]
+    expect((rec_a["kind"], rec_a["ino"], rec_a["path"], rec_a["dev"]), a,
+           "FIFO a pipe record (kind, ino, path, dev)")
+    expect([(w["pid"], w["bytes"], w["writes"], w["epipe"]) for w in rec_a["writers"]],
+           [(writer, b, b // 100 + e, e)], "FIFO a writers (pid, bytes, writes, epipe)")
+    ep = [r for r in recs if r["type"] == "epipe" and r["pid"] == writer]
+    expect(count(ep), e, "epipe records (folded included)")
+    expect({(r["object"]["kind"], r["object"]["ino"], r["object"].get("path"),
+             r["object"]["dev"]) for r in ep}, {a}, "epipe objects (kind, ino, path, dev)")
+    sig = [r for r in recs if r["type"] == "signal" and r["signal"] == "SIGPIPE"
+           and r["target"]["pid"] == writer]
+    expect(count(sig), e, "SIGPIPE records (folded included)")
+    expect({(r["result"], r["object"]["kind"], r["object"]["ino"], r["object"].get("path"),
+             r["object"]["dev"]) for r in sig}, {("ignored",) + a},
+           "SIGPIPE (result, object kind, ino, path, dev)")
+    expect((rec_b["kind"], rec_b["path"], rec_b["dev"]),
+           ("fifo", kv["path_b"], int(kv["dev_b"])), "FIFO b pipe record (kind, path, dev)")
+    expect([(w["pid"], w["bytes"], w["writes"], w["partial"], w["eagain"])
+            for w in rec_b["writers"]],
+           [(writer, int(kv["b_bytes"]), 2, 1, 1)],
+           "FIFO b writers (pid, bytes, writes, partial, eagain)")
+    # The text run: the same names on the signal line, the EPIPE line and the graph.
+    fifo_a, fifo_b = "fifo:" + kv["path_a"], "fifo:" + kv["path_b"]
+    lines = text.splitlines()
+    sig_lines = [l for l in lines if " signal  SIGPIPE " in l and "[%d]" % writer in l]
+    expect_true(sig_lines, "no SIGPIPE line for the writer in: %r" % text[-3000:])
+    expect([l for l in sig_lines if "writing to %s " % fifo_a not in l], [],
+           "SIGPIPE lines not naming %s" % fifo_a)
+    ep_lines = [l for l in lines if " EPIPE   SIGPIPE " in l]
+    expect_true(ep_lines, "no EPIPE line in: %r" % text[-3000:])
+    expect([l for l in ep_lines if " to %s: EPIPE" % fifo_a not in l], [],
+           "EPIPE lines not naming %s" % fifo_a)
+    expect([l for l in lines if "fifo:[" in l], [], "lines naming a FIFO by inode")
+    for fifo in (fifo_a, fifo_b):
+        expect_true(fifo in lines, "the report's pipe graph has no %r: %r" % (fifo, text[-3000:]))
+    graph_b = lines[lines.index(fifo_b) + 1]
+    expect_true(graph_b.endswith(", 1 partial, 1 EAGAIN"),
+                "FIFO b's writer line shows its partial write and EAGAIN: %r" % graph_b)
+
+
+def test_fifo_of_another_user_opened_before_tracing_is_named(ctx):
+    # Its fd table is another user's: named with the CAP_DAC_READ_SEARCH and
+    # CAP_SYS_PTRACE the tracer keeps after dropping the rest.
+    if subprocess.run(["which", "setpriv"], capture_output=True).returncode != 0:
+        raise Skip("setpriv (util-linux) is not installed")
+    kv, recs, _ = _trace_preopened(ctx, 1000, 2, nobody_dir(ctx), as_user=[
+        "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+    pipes = {r["ino"]: (r["path"], r["dev"]) for r in recs if r["type"] == "pipe"}
+    expect([pipes.get(int(kv[k])) for k in ("ino_a", "ino_b")],
+           [(kv["path_a"], int(kv["dev_a"])), (kv["path_b"], int(kv["dev_b"]))],
+           "nobody's FIFOs (path, dev)")
 
 
 def test_epipe_with_sigpipe_blocked_merges_exactly(ctx):

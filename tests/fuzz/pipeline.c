@@ -66,7 +66,6 @@ void pipeline__open(struct pipeline *p, unsigned int config)
 	/* A fixed boot time (late 2023), so the same input prints the same text. */
 	p->out.mono_to_real_ns = 1700000000LL * 1000000000LL;
 	p->out.verbose = config & PIPELINE_VERBOSE;
-	p->out.fold_window_ns = config & PIPELINE_NO_FOLD ? 0 : 1000000000ULL;
 	p->decoder = (struct decoder){ &p->model, &p->out, &p->fold, &p->filter, NULL };
 	if (config & PIPELINE_FEATURES_OFF) {
 		p->model.tracepoints_missing = TP_BIT(TP_SIGNAL_DELIVER) | TP_BIT(TP_SYS_ENTER);

@@ -4,11 +4,14 @@
  * events; no root, no BPF. Prints "ok - name" / "not ok - name: why".
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "decode.h"
 #include "feature_map.h"
@@ -550,7 +553,7 @@ static void test_epipe_with_sigpipe_is_two_records(void)
 {
 	char *json = render(true, feed_epipe_with_sigpipe);
 	const char *epipe = "{\"type\":\"epipe\",\"ts_ns\":44,\"count\":5,\"folded\":true,"
-			    "\"pid\":11,\"tid\":11,\"comm\":\"writer\",\"fd\":4,\"object\":"
+			    "\"span_ns\":3000,\"pid\":11,\"tid\":11,\"comm\":\"writer\",\"fd\":4,\"object\":"
 			    "{\"kind\":\"pipe\",\"ino\":4242,\"dev\":15},\"syscall\":\"write\","
 			    "\"sigpipe_action\":\"ignore\"}\n";
 	char want[1024];
@@ -561,7 +564,8 @@ static void test_epipe_with_sigpipe_is_two_records(void)
 	 * that carried none.
 	 */
 	snprintf(want, sizeof(want), "%s%s%s",
-		 "{\"type\":\"signal\",\"ts_ns\":44,\"count\":5,\"folded\":true,\"sig\":13,"
+		 "{\"type\":\"signal\",\"ts_ns\":44,\"count\":5,\"folded\":true,\"span_ns\":3000,"
+		 "\"sig\":13,"
 		 "\"signal\":\"SIGPIPE\",\"code\":\"SI_USER\",\"result\":\"ignored\","
 		 "\"via\":\"kernel\",\"sender\":null,\"target\":{\"pid\":11,\"tid\":11,"
 		 "\"comm\":\"writer\"},\"group\":false,\"blocked\":false,\"object\":{\"kind\":"
@@ -1120,6 +1124,197 @@ static void test_retire_late_ipc_row_goes_to_its_process(void)
 	model__free(&m);
 }
 
+
+/* ---- FIFOs opened before tracing, device numbers, the pipe graph, folded spans ---- */
+
+/* A FIFO of this process's own, open read-write (which never blocks on Linux). */
+struct own_fifo {
+	char dir[64], path[128];
+	int fd;
+	struct obj_ref ref; /* dev in the kernel's encoding, as BPF sends it */
+};
+
+static bool own_fifo__open(struct own_fifo *f, const char *name)
+{
+	struct stat st;
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/ipcscope-unit-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return false;
+	snprintf(f->path, sizeof(f->path), "%s/%s", f->dir, name);
+	if (mkfifo(f->path, 0600) || (f->fd = open(f->path, O_RDWR | O_CLOEXEC)) < 0 ||
+	    fstat(f->fd, &st))
+		return false;
+	f->ref = (struct obj_ref){ .ino = st.st_ino, .kind = OBJ_FIFO,
+				   .dev = major(st.st_dev) << 20 | minor(st.st_dev) };
+	return true;
+}
+
+static void own_fifo__close(struct own_fifo *f)
+{
+	close(f->fd);
+	unlink(f->path);
+	rmdir(f->dir);
+}
+
+static struct own_fifo fifo_under_test;
+
+/* This process's EPIPE on the FIFO, carrying its SIGPIPE, as BPF sends it. */
+static void feed_epipe_on_own_fifo(struct decoder *d)
+{
+	struct epipe_event e = epipe_burst(true);
+
+	e.hdr.flags = EVENT_F_WITH_SIGPIPE;
+	e.hdr.count = 1;
+	task(&e.task, (uint32_t)getpid(), "writer");
+	e.object = fifo_under_test.ref;
+	e.fd = fifo_under_test.fd;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void test_fifo_opened_before_tracing_is_named(void)
+{
+	/* A hostile name: the sinks' one sanitizer must escape it like any other. */
+	struct own_fifo *f = &fifo_under_test;
+	char *json, *text, want[512];
+
+	if (!own_fifo__open(f, "old\x1b[1mfifo")) {
+		check(false, "cannot make a FIFO in /tmp: %s", strerror(errno));
+		return;
+	}
+	json = render(true, feed_epipe_on_own_fifo);
+	text = render(false, feed_epipe_on_own_fifo);
+	/* The signal goes out first: the EPIPE's fd has named the FIFO by then. */
+	snprintf(want, sizeof(want), "\"object\":{\"kind\":\"fifo\",\"ino\":%llu,\"dev\":%llu,"
+		 "\"path\":\"%s/old\\u001b[1mfifo\"}", (unsigned long long)f->ref.ino,
+		 (unsigned long long)makedev(f->ref.dev >> 20, f->ref.dev & 0xfffff), f->dir);
+	check(strstr(json, "{\"type\":\"signal\"") && strstr(strstr(json, "{\"type\":\"signal\""),
+								want),
+	      "signal record's object %s in: %s", want, json);
+	check(strstr(json, "{\"type\":\"epipe\"") && strstr(strstr(json, "{\"type\":\"epipe\""),
+							     want),
+	      "epipe record's object %s in: %s", want, json);
+	snprintf(want, sizeof(want), "fifo:%s/old\\x1b[1mfifo", f->dir);
+	check(strstr(text, "writing to ") && strstr(strstr(text, "writing to "), want) &&
+		      strstr(text, "EPIPE   SIGPIPE") &&
+		      strstr(strstr(text, "EPIPE   SIGPIPE"), want) && !strchr(text, '\x1b'),
+	      "signal and EPIPE lines name %s, escaped: %s", want, text);
+	free(json);
+	free(text);
+	own_fifo__close(f);
+}
+
+/* A traffic row names no fd: the FIFO is found among the process's fds. */
+static void test_fifo_named_from_a_traffic_row(void)
+{
+	struct own_fifo f;
+	struct model m;
+	struct io_key key = { .pid = (uint32_t)getpid(), .start_ns = 1 };
+	struct io_stats s = { .kind = OBJ_FIFO, .write_calls = 1, .write_bytes = 10 };
+	struct pipe_obj *o;
+
+	if (!own_fifo__open(&f, "traffic")) {
+		check(false, "cannot make a FIFO in /tmp: %s", strerror(errno));
+		return;
+	}
+	CHECK_INT(model__init(&m), 0);
+	key.dev = f.ref.dev;
+	key.ino = f.ref.ino + 1; /* another inode: the fd must not name it */
+	CHECK_INT(model__add_io_stats(&m, &key, &s), 0);
+	o = pipe_table__find(&m.pipes, &(struct obj_ref){ .ino = key.ino, .dev = key.dev });
+	check(o && !o->path[0] && o->path_tries == 1, "an inode the process does not hold: %s",
+	      o ? o->path : "(no object)");
+	key.ino = f.ref.ino;
+	unlink(f.path); /* unlinked since it was opened: d_path() says " (deleted)" */
+	CHECK_INT(model__add_io_stats(&m, &key, &s), 0);
+	o = pipe_table__find(&m.pipes, &f.ref);
+	check(o != NULL, "the FIFO's object");
+	if (o)
+		CHECK_STR(o->path, f.path);
+	model__free(&m);
+	own_fifo__close(&f);
+}
+
+/* stat(2)'s st_dev, not the kernel's MAJOR << 20 | MINOR, for a FIFO and pipefs's anon dev. */
+static void feed_devs(struct decoder *d)
+{
+	struct epipe_event e = epipe_burst(false);
+	struct io_key key = { .pid = 11, .start_ns = 11000000000ULL, .ino = 4242 };
+	struct io_stats s = { .kind = OBJ_PIPE, .write_calls = 1 };
+
+	e.hdr.flags = 0;
+	e.hdr.count = 1;
+	e.object = (struct obj_ref){ .ino = 77, .dev = 254u << 20 | 1, .kind = OBJ_FIFO };
+	decode__record(d, &e, sizeof(e));
+	key.dev = 300; /* an anonymous dev past minor 255: glibc splits the minor */
+	model__add_io_stats(d->model, &key, &s);
+	d->out->ops->report(d->out);
+}
+
+static void test_json_dev_is_stat_st_dev(void)
+{
+	char *json = render(true, feed_devs), want[128];
+
+	CHECK_INT(makedev(254, 1), 65025);
+	snprintf(want, sizeof(want), "\"ino\":77,\"dev\":%llu}", (unsigned long long)makedev(254, 1));
+	check(strstr(json, want) != NULL, "epipe object %s in: %s", want, json);
+	snprintf(want, sizeof(want), "{\"type\":\"pipe\",\"ino\":4242,\"dev\":%llu,",
+		 (unsigned long long)makedev(0, 300));
+	check(strstr(json, want) != NULL, "pipe record %s in: %s", want, json);
+	free(json);
+}
+
+/* The audit's pipe: partial writes were in JSON only. */
+static void feed_partial_writes(struct decoder *d)
+{
+	struct io_key key = { .pid = 11, .start_ns = 11000000000ULL, .dev = 15, .ino = 4343 };
+	struct io_stats s = { .kind = OBJ_PIPE, .write_calls = 40, .write_bytes = 54096,
+			      .write_partial = 1, .write_eagain = 29 };
+
+	model__add_io_stats(d->model, &key, &s);
+	d->out->ops->report(d->out);
+}
+
+static void test_text_pipe_graph_shows_partial_writes(void)
+{
+	char *text = render(false, feed_partial_writes);
+
+	check(strstr(text, "wrote 54096 B in 40 writes, blocked 0ns, 1 partial, 29 EAGAIN\n") !=
+		      NULL,
+	      "writer line with its partial writes: %s", text);
+	free(text);
+}
+
+static unsigned int clock_ms(const char *hhmmss)
+{
+	unsigned int h, m, sec, ms;
+
+	return sscanf(hhmmss, "%u:%u:%u.%u", &h, &m, &sec, &ms) == 4 ?
+		       ((h * 60 + m) * 60 + sec) * 1000 + ms :
+		       0;
+}
+
+/* Repeats from t = 1 s to 3.5 s, folded into one record that came out at the end. */
+static void feed_folded_span(struct decoder *d)
+{
+	struct epipe_event e = epipe_burst(false);
+
+	e.hdr.ts_ns = 1000000000ULL;
+	e.hdr.span_us = 2500000;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void test_text_folded_line_says_its_span(void)
+{
+	char *text = render(false, feed_folded_span);
+	const char *until = strstr(text, "[x5 more like this until ");
+	unsigned int first = clock_ms(text), last = until ? clock_ms(until + 25) : 0;
+
+	check(until && (last + 86400000 - first) % 86400000 == 2500, "first %u ms, last %u ms: %s",
+	      first, last, text);
+	free(text);
+}
+
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
@@ -1162,5 +1357,12 @@ int main(void)
 	    test_json_marks_features_off);
 	run("text: the report lists features off, their columns show -",
 	    test_text_marks_features_off);
+	run("model: a FIFO opened before tracing is named from the EPIPE's fd, for its SIGPIPE too",
+	    test_fifo_opened_before_tracing_is_named);
+	run("model: a FIFO named from a traffic row by its inode, never another's",
+	    test_fifo_named_from_a_traffic_row);
+	run("json: dev as stat(2) reports it, FIFO and pipefs", test_json_dev_is_stat_st_dev);
+	run("text: the pipe graph shows partial writes", test_text_pipe_graph_shows_partial_writes);
+	run("text: a folded line says when its repeats ended", test_text_folded_line_says_its_span);
 	return failures ? 1 : 0;
 }

@@ -10,7 +10,7 @@
  *   pipe_epipe switch E   a writer child ignores SIGPIPE for E failed writes,
  *                         then restores the default, writes and dies of it
  * The reader (a child) reads 1 byte, then exits without closing the pipe.
- * Prints parent, reader, writer (the process that gets EPIPE), ino.
+ * Prints parent, reader, writer (the process that gets EPIPE), ino, dev (pipefs's st_dev).
  */
 #include "workload.h"
 #include <sys/stat.h>
@@ -61,8 +61,8 @@ int main(int argc, char **argv)
 		write(fd[1], "x", 1); /* SIGPIPE, default action: dies here */
 		_exit(0);
 	}
-	printf("parent=%d\nreader=%d\nwriter=%d\nino=%lu\n", getpid(), reader, writer,
-	       (unsigned long)st.st_ino);
+	printf("parent=%d\nreader=%d\nwriter=%d\nino=%lu\ndev=%lu\n", getpid(), reader, writer,
+	       (unsigned long)st.st_ino, (unsigned long)st.st_dev);
 	fflush(stdout);
 	if (!ignore)
 		return WTERMSIG(wl_reap(writer)) == SIGPIPE ? 0 : 1;
