@@ -50,7 +50,14 @@ static const char doc[] =
 	"EPIPE, and the reader that went away, how and when.\n"
 	"\n"
 	"-p and -c select processes; a signal matches when its sender or its target (see "
-	"--match) is selected. Filters apply to the live stream and to the report.\n"
+	"--match) is selected. With --match sender, what a selected process receives "
+	"(deliveries, handler returns, accepts, the report's received columns) is left out; "
+	"with --match target, what it sends. -c matches a process's current name (prctl "
+	"renames included); once matched, a process stays matched for the run. -s selects "
+	"signals: records of others are hidden, and so are mask changes touching no selected "
+	"signal, exits not caused by one, and pipe, IPC and mapping records (EPIPE stays "
+	"when SIGPIPE is selected); the report keeps the selected processes' rows. Filters "
+	"apply to the live stream and to the report.\n"
 	"\n"
 	"A tracepoint missing on this kernel (by its BTF, or that of --btf) turns off only "
 	"what needs it: ipcscope says which features are off on stderr when it starts, marks "
@@ -94,9 +101,10 @@ enum {
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Selecting what to trace:", 1 },
 	{ "pid", 'p', "PID", 0, "Only this process (repeatable)", 1 },
-	{ "comm", 'c', "COMM", 0, "Only processes named COMM, exactly (repeatable)", 1 },
-	{ "signal", 's', "SIGS", 0, "Only these signals: names or numbers, comma-separated "
-				      "(USR1,SIGTERM,9,RTMIN+1)", 1 },
+	{ "comm", 'c', "COMM", 0, "Only processes named COMM, exactly, now or once this run "
+				    "(repeatable)", 1 },
+	{ "signal", 's', "SIGS", 0, "Only these signals: names as printed or numbers, "
+				      "comma-separated (USR1,SIGTERM,9,RTMIN+1,SIG32)", 1 },
 	{ "match", OPT_MATCH, "WHO", 0, "Which side -p/-c select: sender, target or either "
 					  "(default either)", 1 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS and print the report", 1 },
@@ -259,6 +267,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (sig__parse_list(arg, &c->filter.sig_mask, &bad))
 			return usage_error("unknown signal '%s': use a name like USR1 or SIGTERM, "
 					   "or a number from 1 to 64", bad);
+		c->filter.sig_only = true;
 		break;
 	case OPT_MAX_PROCS:
 		if ((err = parse_ulong("--max-procs", arg, 64, 4194304, &v)))

@@ -82,10 +82,32 @@ static void follow_child(struct decoder *d, const struct lifecycle_event *e)
 		child->followed = true;
 }
 
+/* -c: a process that carried a listed name in this record stays selected (filter.h). */
+static void note_names(struct decoder *d, const struct event_header *hdr, const void *rec)
+{
+	const struct task_ref *refs[2] = { (const void *)((const char *)rec + sizeof(*hdr)), NULL };
+
+	if (!d->filter->ncomms)
+		return;
+	if (hdr->type == EVENT_SIG_GENERATE) {
+		const struct sig_generate_event *e = rec;
+
+		refs[0] = &e->target;
+		refs[1] = e->has_sender ? &e->sender : NULL;
+	}
+	for (int i = 0; i < 2 && refs[i]; i++) {
+		struct proc *p = proc_table__find(d->model->procs, refs[i]->pid, refs[i]->start_ns);
+
+		if (p)
+			filter__note_name(d->filter, p, refs[i]->comm);
+	}
+}
+
 /* One record, whole and counted: to the model, the doctor and the sink. */
 static void deliver(struct decoder *d, const struct event_header *hdr, const void *rec)
 {
 	model__on_record(d->model, hdr, rec);
+	note_names(d, hdr, rec);
 	if (hdr->type == EVENT_PROC_FORK && d->filter->follow)
 		follow_child(d, rec);
 	if (d->doctor && hdr->type == EVENT_EPIPE)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <signal.h>
 #include <string.h>
 #include "filter.h"
+#include "model.h"
 #include "pipes.h"
 #include "sanitize.h"
 
@@ -39,28 +41,46 @@ bool filter__add_pid(struct filter *f, uint32_t pid)
 	return true;
 }
 
+static bool comm_listed(const struct filter *f, const char *comm, size_t len)
+{
+	char name[IPCSCOPE_COMM_LEN + 1];
+
+	len = sanitize__strnlen(comm, len < IPCSCOPE_COMM_LEN ? len : IPCSCOPE_COMM_LEN);
+	memcpy(name, comm, len);
+	name[len] = '\0';
+	for (unsigned int i = 0; i < f->ncomms; i++)
+		if (!strcmp(name, f->comms[i]))
+			return true;
+	return false;
+}
+
+/* -c: the process's current name, or a listed name it carried once this run. */
+static bool proc_comm_matches(const struct filter *f, const struct proc *p)
+{
+	return p->comm_matched || comm_listed(f, p->comm, sizeof(p->comm));
+}
+
+void filter__note_name(const struct filter *f, struct proc *p, const char *ref_comm)
+{
+	if (!f->ncomms || p->comm_matched)
+		return;
+	p->comm_matched = comm_listed(f, p->comm, sizeof(p->comm)) ||
+			  (ref_comm && comm_listed(f, ref_comm, IPCSCOPE_COMM_LEN));
+}
+
 /* Is this process one the user asked about (ignoring sender/target roles)? */
 static bool task_matches(const struct filter *f, struct proc_table *t, const struct task_ref *r)
 {
+	const struct proc *p = proc_table__find(t, r->pid, r->start_ns);
 	bool pid_ok = true, comm_ok = true;
 
 	/* With follow, decode.c marks each child as its fork record arrives. */
-	if (f->npids || f->follow) {
-		const struct proc *p = f->follow ? proc_table__find(t, r->pid, r->start_ns) : NULL;
-
-		pid_ok = pid_listed(f, r->pid) || (p && p->followed);
-	}
-	if (f->ncomms) {
-		const struct proc *p = proc_table__find(t, r->pid, r->start_ns);
-		char comm[IPCSCOPE_COMM_LEN + 1];
-
-		memcpy(comm, p ? p->comm : r->comm, IPCSCOPE_COMM_LEN);
-		comm[sanitize__strnlen(comm, IPCSCOPE_COMM_LEN)] = '\0';
-		comm_ok = false;
-		for (unsigned int i = 0; i < f->ncomms; i++)
-			if (!strcmp(comm, f->comms[i]))
-				comm_ok = true;
-	}
+	if (f->npids || f->follow)
+		pid_ok = pid_listed(f, r->pid) || (f->follow && p && p->followed);
+	/* The record's name is the thread's as it is now; the table's the process's. */
+	if (f->ncomms)
+		comm_ok = comm_listed(f, r->comm, sizeof(r->comm)) ||
+			  (p && proc_comm_matches(f, p));
 	return pid_ok && comm_ok;
 }
 
@@ -68,15 +88,15 @@ bool filter__proc(const struct filter *f, const struct proc *p)
 {
 	if ((f->npids || f->follow) && !pid_listed(f, p->pid) && !(f->follow && p->followed))
 		return false;
-	if (f->ncomms) {
-		for (unsigned int i = 0; i < f->ncomms; i++)
-			if (!strcmp(p->comm, f->comms[i]))
-				return true;
-		return false;
-	}
-	return true;
+	return !f->ncomms || proc_comm_matches(f, p);
 }
 
+bool filter__sig(const struct filter *f, int sig)
+{
+	return sig >= 1 && sig <= IPCSCOPE_NSIG && (f->sig_mask & (1ULL << (sig - 1)));
+}
+
+/* The signal a signal record is about; 0 for the others. */
 static int record_sig(const struct event_header *hdr, const void *rec)
 {
 	switch (hdr->type) {
@@ -94,13 +114,53 @@ static int record_sig(const struct event_header *hdr, const void *rec)
 	return 0;
 }
 
+/*
+ * -s: whether a record that is not about one signal still concerns a
+ * selected one: a mask change touching one, a death by one, an EPIPE when
+ * SIGPIPE is selected (its write raised one). Pipe, FIFO, IPC, mapping,
+ * fork and exec records are not about signals.
+ */
+static bool other_record_wanted(const struct filter *f, const struct event_header *hdr,
+				const void *rec)
+{
+	switch (hdr->type) {
+	case EVENT_SIGPROCMASK: {
+		const struct sigprocmask_event *e = rec;
+
+		return (e->old_mask ^ e->new_mask) & f->sig_mask;
+	}
+	case EVENT_PROC_EXIT: {
+		int sig = ((const struct lifecycle_event *)rec)->exit_code & 0x7f;
+
+		return sig && filter__sig(f, sig); /* wait status: killed by sig */
+	}
+	case EVENT_EPIPE:
+		return filter__sig(f, SIGPIPE);
+	}
+	return false;
+}
+
+/*
+ * Records a target writes about itself receiving a signal: with --match
+ * sender they are never selected (the sender's generation record is).
+ */
+static bool target_side(unsigned int type)
+{
+	return type == EVENT_SIG_DELIVER || type == EVENT_SIG_HANDLER_RETURN ||
+	       type == EVENT_SIG_ACCEPT;
+}
+
 bool filter__record(const struct filter *f, struct proc_table *t, const struct event_header *hdr,
 		    const void *rec)
 {
 	int sig = record_sig(hdr, rec);
 
-	if (sig > 0 && sig <= IPCSCOPE_NSIG && !(f->sig_mask & (1ULL << (sig - 1))))
+	if (sig > 0 && sig <= IPCSCOPE_NSIG) {
+		if (!filter__sig(f, sig))
+			return false;
+	} else if (f->sig_only && !other_record_wanted(f, hdr, rec)) {
 		return false;
+	}
 	if (!filter__active(f))
 		return true;
 	if (hdr->type == EVENT_SIG_GENERATE) {
@@ -109,23 +169,68 @@ bool filter__record(const struct filter *f, struct proc_table *t, const struct e
 		return (f->match_target && task_matches(f, t, &e->target)) ||
 		       (f->match_sender && e->has_sender && task_matches(f, t, &e->sender));
 	}
+	if (target_side(hdr->type) && !f->match_target)
+		return false;
 	/* Every other record starts with the task it concerns. */
 	return task_matches(f, t, (const void *)((const char *)rec + sizeof(*hdr)));
+}
+
+bool report__sent_side(const struct filter *f)
+{
+	return !filter__active(f) || f->match_sender;
+}
+
+bool report__received_side(const struct filter *f)
+{
+	return !filter__active(f) || f->match_target;
+}
+
+bool report__sig_row(const struct filter *f, int sig, const struct sig_stats *s)
+{
+	if (!s || !filter__sig(f, sig))
+		return false;
+	if (report__sent_side(f) && sig_stats__sent(s))
+		return true;
+	return report__received_side(f) &&
+	       (sig_stats__generated(s) || sig_stats__delivered(s) || s->accepted ||
+		s->handler_returns);
+}
+
+/* -s without -p/-c: a process that took part in a selected signal (or died of one). */
+static bool proc_has_selected_signal(const struct filter *f, const struct proc *p)
+{
+	int termsig = p->exited ? p->exit_status & 0x7f : 0;
+
+	for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++)
+		if (report__sig_row(f, sig, model__sig_stats(p, sig)))
+			return true;
+	return (termsig && filter__sig(f, termsig)) || (p->epipe && filter__sig(f, SIGPIPE));
 }
 
 bool report__wants(const struct filter *f, const struct proc *p)
 {
 	if (!filter__active(f))
-		return p->involved;
+		return f->sig_only ? proc_has_selected_signal(f, p) : p->involved;
 	return filter__proc(f, p) && (p->involved || p->exited);
 }
 
 bool filter__pipe(const struct filter *f, const struct pipe_obj *o)
 {
+	bool epipe = false;
+
 	if (!obj_kind__is_pipe(o->kind))
+		return false;
+	for (const struct pipe_end *e = o->ends; e; e = e->next)
+		epipe |= e->io.epipe != 0;
+	if (f->sig_only && !(epipe && filter__sig(f, SIGPIPE)))
 		return false;
 	for (const struct pipe_end *e = o->ends; e; e = e->next)
 		if (!filter__active(f) || filter__proc(f, e->proc))
 			return true;
 	return false;
+}
+
+bool filter__ipc(const struct filter *f)
+{
+	return !f->sig_only;
 }

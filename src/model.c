@@ -62,6 +62,21 @@ struct proc *model__proc(struct model *m, const struct task_ref *ref)
 	return p;
 }
 
+/*
+ * Keeps a process's name current: records carry the task's comm as it is
+ * now, and prctl(PR_SET_NAME) changes it without a fork or exec. Only the
+ * leader thread's name (tid == pid) names the process, as /proc/PID/comm
+ * does; a record older than the name already seen (a swept fold slot)
+ * does not rename it back.
+ */
+static void proc__saw_name(struct proc *p, const struct task_ref *ref, uint64_t ts_ns)
+{
+	if (!p || !ref->comm[0] || ref->tid != ref->pid || ts_ns < p->comm_ts_ns)
+		return;
+	proc_table__set_comm(p, ref->comm);
+	p->comm_ts_ns = ts_ns;
+}
+
 static void sig_stats__add(struct sig_stats *dst, const struct sig_stats *s)
 {
 	for (int i = 0; i < SIG_RESULT_MAX; i++) {
@@ -494,6 +509,7 @@ void model__on_record(struct model *m, const struct event_header *hdr, const voi
 		struct proc *parent = proc_table__find(m->procs, pe->parent.pid, pe->parent.start_ns);
 
 		p = model__proc(m, &pe->task);
+		proc__saw_name(p, &pe->task, hdr->ts_ns);
 		if (p)
 			p->ppid = pe->parent.pid;
 		if (p && parent && parent != p)
@@ -504,11 +520,13 @@ void model__on_record(struct model *m, const struct event_header *hdr, const voi
 		p = model__proc(m, &pe->task);
 		if (p) {
 			proc_table__set_comm(p, pe->task.comm);
+			p->comm_ts_ns = hdr->ts_ns;
 			ipc_table__on_drop_all(&m->ipc, p, hdr->ts_ns);
 		}
 		break;
 	case EVENT_PROC_EXIT:
 		p = model__proc(m, &pe->task);
+		proc__saw_name(p, &pe->task, hdr->ts_ns);
 		if (p) {
 			p->exited = true;
 			p->exit_status = pe->exit_code;
@@ -522,8 +540,11 @@ void model__on_record(struct model *m, const struct event_header *hdr, const voi
 
 		if ((p = model__proc(m, &e->target)))
 			p->involved = true;
-		if (e->has_sender && (p = model__proc(m, &e->sender)))
+		proc__saw_name(p, &e->target, hdr->ts_ns);
+		if (e->has_sender && (p = model__proc(m, &e->sender))) {
 			p->involved = true;
+			proc__saw_name(p, &e->sender, hdr->ts_ns);
+		}
 		name_sigpipe_object(m, e);
 		break;
 	}
@@ -533,6 +554,7 @@ void model__on_record(struct model *m, const struct event_header *hdr, const voi
 
 		if ((p = model__proc(m, t))) {
 			p->involved = true;
+			proc__saw_name(p, t, hdr->ts_ns);
 			on_pipe_record(m, hdr, rec, p);
 			ipc_table__on_record(&m->ipc, hdr, rec, p);
 		}

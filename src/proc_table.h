@@ -17,7 +17,8 @@ struct proc {
 	uint32_t pid;
 	uint32_t ppid;
 	uint64_t start_ns; /* leader start_boottime; tick resolution if from /proc */
-	char comm[IPCSCOPE_COMM_LEN + 1];
+	char comm[IPCSCOPE_COMM_LEN + 1]; /* the newest name seen (prctl renames too) */
+	uint64_t comm_ts_ns; /* when comm was seen: older records do not rename it back */
 	bool exited;
 	bool gone; /* no exit record (lost), but /proc says it is over (src/retire.c) */
 	uint64_t missing_since_ns; /* retire.c: first found missing from /proc (0: not) */
@@ -28,6 +29,7 @@ struct proc {
 	bool retiring; /* retire.c: leaves the table in this pass */
 	bool involved; /* took part in something a report shows */
 	bool followed; /* -- COMMAND: a descendant of it (decode.c), matched by identity */
+	bool comm_matched; /* -c: carried a listed name once; stays matched (filter.h) */
 	/* Pipe and FIFO traffic (src/pipes.h has it per object); EPIPE on any object. */
 	uint64_t pipe_write_bytes, pipe_read_bytes, pipe_blocked_ns, epipe;
 	/* Shared memory (peak bytes mapped shared or attached), messages, semaphore waits. */

@@ -81,8 +81,13 @@ int sig__parse(const char *text)
 	n = parse_number(s, 1, IPCSCOPE_NSIG);
 	if (n > 0)
 		return n;
-	if (!strncasecmp(s, "SIG", 3))
+	if (!strncasecmp(s, "SIG", 3)) {
 		s += 3;
+		/* "SIG32", "SIG33": the names sig__name() gives the signals glibc reserves. */
+		n = parse_number(s, 1, IPCSCOPE_NSIG);
+		if (n > 0)
+			return n;
+	}
 	for (int i = 1; i < 32; i++)
 		if (!strcasecmp(s, std_names[i] + 3))
 			return i;

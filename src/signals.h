@@ -16,7 +16,10 @@ enum default_action {
 
 /* "SIGUSR1", "SIGRTMIN+3"; "SIG?" outside 1..64. Never NULL. */
 const char *sig__name(int sig);
-/* Accepts "SIGUSR1", "usr1", "USR1", "10", "RTMIN+2", "SIGRTMAX-1". -1 if bad. */
+/*
+ * Accepts every name sig__name() prints, with or without SIG, and numbers:
+ * "SIGUSR1", "usr1", "10", "SIG32", "RTMIN+2", "SIGRTMAX-1". -1 if bad.
+ */
 int sig__parse(const char *text);
 /* Parses a comma-separated list into a mask (bit sig-1); -EINVAL on a bad one. */
 int sig__parse_list(const char *text, uint64_t *mask, const char **bad);

@@ -396,8 +396,12 @@ static void json_received(FILE *f, const struct sig_stats *s, uint32_t off)
 	json_count(f, "handler_returns", s->handler_returns, off, FEATURE_HANDLER_TIME);
 }
 
-/* ,"signals_sent":{"SIGUSR1":N}, or null when signal generation is off. */
-static void json_signals_sent(FILE *f, const struct proc *p, uint64_t sig_mask, uint32_t off)
+/*
+ * ,"signals_sent":{"SIGUSR1":N}, or null when signal generation is off; {}
+ * with --match target (report__sent_side).
+ */
+static void json_signals_sent(FILE *f, const struct proc *p, const struct filter *flt,
+			      uint32_t off)
 {
 	bool first = true;
 
@@ -409,7 +413,8 @@ static void json_signals_sent(FILE *f, const struct proc *p, uint64_t sig_mask, 
 	for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {
 		const struct sig_stats *s = model__sig_stats(p, sig);
 
-		if (!s || !sig_stats__sent(s) || !(sig_mask & (1ULL << (sig - 1))))
+		if (!s || !sig_stats__sent(s) || !filter__sig(flt, sig) ||
+		    !report__sent_side(flt))
 			continue;
 		fprintf(f, "%s\"%s\":%llu", first ? "" : ",", sig__name(sig),
 			(unsigned long long)sig_stats__sent(s));
@@ -418,19 +423,20 @@ static void json_signals_sent(FILE *f, const struct proc *p, uint64_t sig_mask, 
 	fputc('}', f);
 }
 
-static void json_process(FILE *f, const struct proc *p, uint64_t sig_mask, uint32_t off)
+/* signals_received is {} with --match sender (report__received_side). */
+static void json_process(FILE *f, const struct proc *p, const struct filter *flt, uint32_t off)
 {
 	bool first = true;
 
 	fprintf(f, "{\"type\":\"process\",\"pid\":%u,\"ppid\":%u,\"start_ns\":%llu,\"comm\":",
 		p->pid, p->ppid, (unsigned long long)p->start_ns);
 	json_str(f, p->comm);
-	json_signals_sent(f, p, sig_mask, off);
+	json_signals_sent(f, p, flt, off);
 	fputs(",\"signals_received\":{", f);
 	for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {
 		const struct sig_stats *s = model__sig_stats(p, sig);
 
-		if (!s || !(sig_mask & (1ULL << (sig - 1))))
+		if (!s || !filter__sig(flt, sig) || !report__received_side(flt))
 			continue;
 		if (!sig_stats__generated(s) && !sig_stats__delivered(s) && !s->accepted &&
 		    !s->handler_returns)
@@ -680,11 +686,11 @@ static void json_report(struct output *o)
 	for (struct proc *p = proc_table__first(m->procs); p; p = proc_table__next(p)) {
 		if (!report__wants(o->filter, p))
 			continue;
-		json_process(f, p, o->filter->sig_mask, m->features_off);
+		json_process(f, p, o->filter, m->features_off);
 		nprocs++;
 	}
 	if (m->retired_proc->involved)
-		json_process(f, m->retired_proc, o->filter->sig_mask, m->features_off);
+		json_process(f, m->retired_proc, o->filter, m->features_off);
 	json_retired(f, &m->retired);
 	for (const struct pipe_obj *obj = m->pipes.first; obj; obj = obj->next_in_order)
 		if (filter__pipe(o->filter, obj))

@@ -349,6 +349,8 @@ void json_ipc_report(struct output *out)
 	const struct filter *flt = out->filter;
 	FILE *f = out->f;
 
+	if (!filter__ipc(flt))
+		return; /* -s: the report is about signals */
 	for (const struct ipc_obj *o = t->first; o; o = o->next_in_order) {
 		if (!users_pass(flt, o))
 			continue;

@@ -4,6 +4,7 @@
  * "x N"), then a per-process report. Lines stay under 100 columns.
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "decode.h"
@@ -15,6 +16,12 @@
 #include "pipes.h"
 #include "signals.h"
 #include "sink_text.h"
+
+/*
+ * The live lines' SIGNAL column: as wide as the longest name, SIGRTMIN+15 or
+ * SIGRTMAX-14 (11), so real-time signals keep the columns after it aligned.
+ */
+#define SIGNAL_WIDTH 11
 
 /* Short forms for a line under 100 columns; JSON keeps the full names. */
 static const char *result_word(unsigned int result)
@@ -37,7 +44,7 @@ static const char *via_word(unsigned int via)
 
 static void text_start(struct output *o)
 {
-	fprintf(o->f, "%-12s %-7s %-9s %s\n", "TIME", "EVENT", "SIGNAL", "DETAIL");
+	fprintf(o->f, "%-12s %-7s %-*s %s\n", "TIME", "EVENT", SIGNAL_WIDTH, "SIGNAL", "DETAIL");
 }
 
 void line_begin(struct output *o, const struct event_header *hdr, const char *kind,
@@ -45,8 +52,9 @@ void line_begin(struct output *o, const struct event_header *hdr, const char *ki
 {
 	char clock[32];
 
-	fprintf(o->f, "%-12s %-7s %-9s ",
-		format__clock(clock, sizeof(clock), hdr->ts_ns, o->mono_to_real_ns), kind, signal);
+	fprintf(o->f, "%-12s %-7s %-*s ",
+		format__clock(clock, sizeof(clock), hdr->ts_ns, o->mono_to_real_ns), kind,
+		SIGNAL_WIDTH, signal);
 }
 
 /*
@@ -71,6 +79,31 @@ const char *task_str(char *buf, size_t size, const struct task_ref *t)
 	return format__task(buf, size, t->comm, t->pid, t->tid);
 }
 
+/*
+ * After a kernel-sent signal's si_code: the syscall the target was in when it
+ * caused the signal ("in write"), SIGCHLD's child ("child PID"), and the pid
+ * a siginfo names when its code carries one ("from PID": mq_notify's
+ * sender). Never "from" for a fault or a kernel code: the task current then
+ * is the target itself or whatever a timer hit, not a sender.
+ */
+static void text_kernel_cause(struct output *o, const struct sig_generate_event *e)
+{
+	const char *sc = syscall__name(e->syscall_nr);
+	bool carries_pid = e->info_kind == INFO_REAL && si_code__carries_pid(e->sig, e->code);
+
+	fprintf(o->f, " %s", si_code__name(e->sig, e->code));
+	if (e->in_interrupt)
+		fputs(" from an interrupt", o->f);
+	if (e->sig == SIGCHLD && carries_pid) {
+		fprintf(o->f, " child %d", e->info_pid);
+		return;
+	}
+	if (decode__context_is_cause(e) && e->context.pid == e->target.pid && sc)
+		fprintf(o->f, " in %s", sc);
+	if (carries_pid && e->info_pid > 0 && (__u32)e->info_pid != e->target.pid)
+		fprintf(o->f, " from %d", e->info_pid);
+}
+
 static void text_generate(struct output *o, const struct sig_generate_event *e)
 {
 	char from[96], to[96];
@@ -91,19 +124,8 @@ static void text_generate(struct output *o, const struct sig_generate_event *e)
 			format__object(obj, sizeof(obj), e->object.kind, e->object.ino,
 				       pipe_table__path(&o->model->pipes, &e->object)));
 	}
-	if (!e->has_sender) {
-		const char *sc = syscall__name(e->syscall_nr);
-
-		fprintf(o->f, " %s", si_code__name(e->sig, e->code));
-		if (e->in_interrupt)
-			fputs(" from an interrupt", o->f);
-		if (decode__context_is_cause(e)) {
-			if (e->context.pid == e->target.pid && sc)
-				fprintf(o->f, " in %s", sc);
-			else
-				fprintf(o->f, " from %u", e->context.pid);
-		}
-	}
+	if (!e->has_sender)
+		text_kernel_cause(o, e);
 	line_end(o, &e->hdr);
 }
 
@@ -340,7 +362,7 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 
 static void text_lost(struct output *o, unsigned int reason, uint64_t count, uint64_t total)
 {
-	fprintf(o->f, "%-12s %-7s %-9s %llu %s (%llu so far)\n", "", "LOST", "-",
+	fprintf(o->f, "%-12s %-7s %-*s %llu %s (%llu so far)\n", "", "LOST", SIGNAL_WIDTH, "-",
 		(unsigned long long)count, loss_reason__text(reason), (unsigned long long)total);
 }
 
@@ -382,55 +404,134 @@ static const char *count_or_dash(char *buf, uint64_t n, uint32_t off, unsigned i
 	return off & FEATURE_BIT(feature) ? "-" : format__count(buf, 16, n);
 }
 
-static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
+/*
+ * The signal table's columns: the sides --match shows (report__sent_side),
+ * and OVFL and LOSE (overflow, lose_info) only when a row has them, so the
+ * usual table stays under 100 columns. The result columns break down RECV,
+ * or SENT when only what was sent is shown: a row adds up.
+ */
+struct sig_columns {
+	bool sent, received;
+	bool ovfl, lose;
+};
+
+/* The counts by result a row breaks down. */
+static const __u64 *row_results(const struct sig_columns *c, const struct sig_stats *s)
 {
-	char c[10][16], comm[64], p50[16], pmax[16], pid[16];
+	return c->received ? s->received : s->sent;
+}
+
+static void cell(struct output *o, int width, const char *text)
+{
+	fprintf(o->f, " %*s", width, text);
+}
+
+static void signal_table_header(struct output *o, const struct sig_columns *c)
+{
+	fprintf(o->f, "%-7s %-15s %-8s", "PID", "COMM", "SIGNAL");
+	if (c->sent)
+		cell(o, 5, "SENT");
+	if (c->received)
+		cell(o, 5, "RECV");
+	cell(o, 5, "QUEUE");
+	cell(o, 5, "IGN");
+	cell(o, 5, "MERGE");
+	if (c->ovfl)
+		cell(o, 5, "OVFL");
+	if (c->lose)
+		cell(o, 5, "LOSE");
+	if (c->received) {
+		cell(o, 5, "DLVR");
+		cell(o, 5, "HNDL");
+		cell(o, 5, "ACPT");
+		cell(o, 7, "PEND50");
+		cell(o, 7, "PENDMAX");
+	}
+	fputc('\n', o->f);
+}
+
+/* A count of signal generation (sent, received by result), "-" when that is off. */
+static void gen_cell(struct output *o, uint64_t n)
+{
+	char buf[16];
+
+	cell(o, 5, count_or_dash(buf, n, o->model->features_off, FEATURE_SIGNAL_GENERATION));
+}
+
+static void signal_table_row(struct output *o, const struct sig_columns *c, const struct proc *p,
+			     int sig, const struct sig_stats *s)
+{
 	uint32_t off = o->model->features_off;
+	const __u64 *r = row_results(c, s);
+	char n[16], comm[64], pid[16];
+	uint64_t q;
+
+	sanitize__terminal(comm, 16, p->comm, strlen(p->comm));
+	snprintf(pid, sizeof(pid), p->pid ? "%u" : "-", p->pid);
+	fprintf(o->f, "%-7s %-15.15s %-8s", pid, comm, sig__name(sig) + 3);
+	if (c->sent)
+		gen_cell(o, sig_stats__sent(s));
+	if (c->received)
+		gen_cell(o, sig_stats__generated(s));
+	gen_cell(o, r[SIG_RESULT_QUEUED]);
+	gen_cell(o, r[SIG_RESULT_IGNORED]);
+	gen_cell(o, r[SIG_RESULT_ALREADY_PENDING]);
+	if (c->ovfl)
+		gen_cell(o, r[SIG_RESULT_OVERFLOW]);
+	if (c->lose)
+		gen_cell(o, r[SIG_RESULT_LOSE_INFO]);
+	if (c->received) {
+		cell(o, 5, count_or_dash(n, sig_stats__delivered(s), off, FEATURE_SIGNAL_DELIVERY));
+		cell(o, 5, count_or_dash(n, s->delivered[ACTION_HANDLER], off,
+					 FEATURE_SIGNAL_DELIVERY));
+		cell(o, 5, count_or_dash(n, s->accepted, off, FEATURE_SYSCALLS));
+		q = histogram__quantile(s->pending_hist, IPCSCOPE_HIST_SLOTS, 0.5,
+					s->pending_ns_max);
+		cell(o, 7, s->pending_samples ? format__ns(n, sizeof(n), q) : "-");
+		cell(o, 7, s->pending_samples ? format__ns(n, sizeof(n), s->pending_ns_max) : "-");
+	}
+	fputc('\n', o->f);
+}
+
+/* Which columns the rows need; false when there is no row at all. */
+static bool signal_table_columns(struct output *o, struct proc **rows, size_t n,
+				 struct sig_columns *c)
+{
 	bool any = false;
 
+	*c = (struct sig_columns){ .sent = report__sent_side(o->filter),
+				   .received = report__received_side(o->filter) };
 	for (size_t i = 0; i < n; i++) {
-		struct proc *p = rows[i];
-
 		for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {
-			const struct sig_stats *s = model__sig_stats(p, sig);
-			uint64_t q;
+			const struct sig_stats *s = model__sig_stats(rows[i], sig);
 
-			if (!s || !(o->filter->sig_mask & (1ULL << (sig - 1))))
+			if (!report__sig_row(o->filter, sig, s))
 				continue;
-			if (!any) {
-				fprintf(o->f, "%-7s %-15s %-8s %5s %5s %5s %5s %5s %5s %5s %5s %7s %7s\n",
-					"PID", "COMM", "SIGNAL", "SENT", "RECV", "QUEUE", "IGN",
-					"MERGE", "DLVR", "HNDL", "ACPT", "PEND50", "PENDMAX");
-				any = true;
-			}
-			q = histogram__quantile(s->pending_hist, IPCSCOPE_HIST_SLOTS, 0.5,
-						s->pending_ns_max);
-			sanitize__terminal(comm, 16, p->comm, strlen(p->comm));
-			snprintf(pid, sizeof(pid), p->pid ? "%u" : "-", p->pid);
-			fprintf(o->f, "%-7s %-15.15s %-8s %5s %5s %5s %5s %5s %5s %5s %5s %7s %7s\n",
-				pid, comm, sig__name(sig) + 3,
-				count_or_dash(c[0], sig_stats__sent(s), off,
-					      FEATURE_SIGNAL_GENERATION),
-				count_or_dash(c[1], sig_stats__generated(s), off,
-					      FEATURE_SIGNAL_GENERATION),
-				count_or_dash(c[2], s->received[SIG_RESULT_QUEUED], off,
-					      FEATURE_SIGNAL_GENERATION),
-				count_or_dash(c[3], s->received[SIG_RESULT_IGNORED], off,
-					      FEATURE_SIGNAL_GENERATION),
-				count_or_dash(c[4], s->received[SIG_RESULT_ALREADY_PENDING], off,
-					      FEATURE_SIGNAL_GENERATION),
-				count_or_dash(c[5], sig_stats__delivered(s), off,
-					      FEATURE_SIGNAL_DELIVERY),
-				count_or_dash(c[6], s->delivered[ACTION_HANDLER], off,
-					      FEATURE_SIGNAL_DELIVERY),
-				count_or_dash(c[7], s->accepted, off, FEATURE_SYSCALLS),
-				s->pending_samples ? format__ns(p50, sizeof(p50), q) : "-",
-				s->pending_samples ? format__ns(pmax, sizeof(pmax), s->pending_ns_max)
-						   : "-");
+			any = true;
+			c->ovfl |= row_results(c, s)[SIG_RESULT_OVERFLOW] != 0;
+			c->lose |= row_results(c, s)[SIG_RESULT_LOSE_INFO] != 0;
 		}
 	}
-	if (!any)
+	return any;
+}
+
+static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
+{
+	struct sig_columns c;
+
+	if (!signal_table_columns(o, rows, n, &c)) {
 		fputs("no signals seen\n", o->f);
+		return;
+	}
+	signal_table_header(o, &c);
+	for (size_t i = 0; i < n; i++) {
+		for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {
+			const struct sig_stats *s = model__sig_stats(rows[i], sig);
+
+			if (report__sig_row(o->filter, sig, s))
+				signal_table_row(o, &c, rows[i], sig, s);
+		}
+	}
 }
 
 static void report_exits(struct output *o, struct proc **rows, size_t n)
@@ -524,9 +625,9 @@ static void text_alert(struct output *o, const struct storm_alert *a)
 	format__task(who, sizeof(who), w->end->proc->comm, w->end->proc->pid, 0);
 	format__object(obj, sizeof(obj), w->obj->kind, w->obj->ino, w->obj->path);
 	format__inet(obj + strlen(obj), sizeof(obj) - strlen(obj), &w->obj->inet);
-	fprintf(o->f, "%-12s %-7s %-9s ",
+	fprintf(o->f, "%-12s %-7s %-*s ",
 		format__clock(clock, sizeof(clock), a->ts_ns, o->mono_to_real_ns), "ALERT",
-		"SIGPIPE");
+		SIGNAL_WIDTH, "SIGPIPE");
 	if (!a->started) {
 		fprintf(o->f, "storm over: %s -> %s: %s EPIPE in %s, peak %.0f/s\n", who, obj,
 			format__count(n, sizeof(n), a->count),
@@ -535,7 +636,7 @@ static void text_alert(struct output *o, const struct storm_alert *a)
 	}
 	fprintf(o->f, "storm: %s -> %s: %.0f EPIPE/s (threshold %llu/s), SIGPIPE %s\n", who, obj,
 		a->rate, (unsigned long long)a->threshold, sigpipe_word(w->end->sigpipe_action));
-	fprintf(o->f, "%-12s %-7s %-9s ", "", "", "");
+	fprintf(o->f, "%-12s %-7s %-*s ", "", "", SIGNAL_WIDTH, "");
 	if (w->end->bytes_before_known)
 		fprintf(o->f, "%s B written before the first EPIPE; ",
 			format__count(n, sizeof(n), w->end->bytes_before_epipe));

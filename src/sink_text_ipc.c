@@ -301,6 +301,8 @@ void text_ipc_report(struct output *o)
 {
 	bool headed = false;
 
+	if (!filter__ipc(o->filter))
+		return; /* -s: the report is about signals */
 	for (const struct ipc_obj *obj = o->model->ipc.first; obj; obj = obj->next_in_order) {
 		if (!users_pass(o->filter, obj))
 			continue;

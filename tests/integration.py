@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -754,6 +755,179 @@ def test_signal_filter(ctx):
     run = ctx.trace(["sig_accept"], extra=["-s", "USR2"])
     names = {r["signal"] for r in run.records if r["type"].startswith("signal")}
     expect(names, {"SIGUSR2"}, "signals with -s USR2")
+
+
+def test_signal_filter_hides_what_is_not_about_its_signals(ctx):
+    """-s INT over workloads that mask, queue and die of other signals and use
+    pipes: only SIGINT's records stay, mask changes that touch SIGINT, no exit
+    but deaths by SIGINT, no pipe or IPC record, live or in the report."""
+    script = "%s 3 10; %s 3; %s segv; true" % (
+        ctx.workload("sig_blocked"), ctx.workload("sig_rt_queue"), ctx.workload("sig_fault"))
+    run = ctx.trace(["sh", "-c", script], extra=["-s", "INT"], raw_command=True)
+    # sig_blocked's child: the first child= line (each workload prints one).
+    child = int([l for l in run.stdout.splitlines() if l.startswith("child=")][0][6:])
+    kinds = {r["type"] for r in run.records}
+    expect(kinds - {"signal", "signal_deliver", "signal_handler_return", "sigaction",
+                    "sigprocmask", "process", "summary"}, set(),
+           "record types under -s INT")
+    names = {r["signal"] for r in run.records if r["type"].startswith("signal")
+             or r["type"] == "sigaction"}
+    expect(names, {"SIGINT"}, "signals under -s INT")
+    masks = run.of_type("sigprocmask")
+    expect([r for r in masks if "SIGINT" not in r["blocked"] + r["unblocked"]], [],
+           "mask changes not touching SIGINT")
+    # sh blocks everything around its forks: those touch SIGINT too.
+    expect([(r["blocked"], r["unblocked"]) for r in masks if r["pid"] == child],
+           [(["SIGINT"], []), ([], ["SIGINT"])], "sig_blocked child's mask records")
+    expect(count(run.signals("SIGINT", target=child)), 3, "SIGINT records to sig_blocked's child")
+    for r in run.of_type("process"):
+        expect(set(r["signals_sent"]) | set(r["signals_received"]) <= {"SIGINT"}, True,
+               "signals in the report row of %d: %s" % (r["pid"], r))
+    # The death by SIGSEGV stays in the report's process rows, not as a live record.
+    segv = [r for r in run.of_type("process") if r.get("exit", {}).get("signal") == "SIGSEGV"]
+    expect(len(segv), 1, "report rows of the process SIGSEGV killed")
+
+
+def test_signal_filter_keeps_epipe_for_sigpipe(ctx):
+    e = 7
+    run = ctx.trace(["pipe_epipe", "ignore", str(e)], extra=["-s", "PIPE"])
+    writer = run.pid("writer")
+    expect(count([r for r in run.of_type("epipe") if r["pid"] == writer]), e,
+           "epipe records under -s PIPE")
+    expect(count(run.signals("SIGPIPE", target=writer)), e, "SIGPIPE records under -s PIPE")
+    expect([r["type"] for r in run.records if r["type"] in
+            ("pipe_create", "fifo_open", "pipe_close", "ipc", "map", "ipc_open")], [],
+           "pipe lifecycle records under -s PIPE")
+    pipes = run.of_type("pipe")
+    expect([sum(w["epipe"] for w in p["writers"]) > 0 for p in pipes], [True],
+           "report pipes under -s PIPE: only the one with EPIPE")
+
+
+def test_signal_filter_takes_the_names_it_prints(ctx):
+    run = ctx.trace(["sig_handshake", "3"], extra=["-s", "SIG32,SIG33,RTMIN+1,USR1"])
+    child = run.pid("child")
+    expect(count(run.signals("SIGUSR1", target=child)), 3, "SIGUSR1 with -s SIG32,...")
+    for name in ("SIG32", "sig33", "32"):
+        r = subprocess.run([ctx.tool, "-s", name, "--help"], capture_output=True, text=True)
+        expect((r.returncode, r.stderr), (0, ""), "ipcscope -s %s --help" % name)
+
+
+def _waiter(ctx):
+    """A process with a SIGUSR1 handler that waits up to 30 s; returns once it is ready."""
+    w = subprocess.Popen([sys.executable, "-c",
+                          "import signal, sys, time\n"
+                          "signal.signal(signal.SIGUSR1, lambda *a: None)\n"
+                          "print('ready', flush=True)\n"
+                          "for _ in range(300):\n    time.sleep(0.1)\n"],
+                         stdout=subprocess.PIPE, text=True)
+    expect(w.stdout.readline().strip(), "ready", "waiter started")
+    return w
+
+
+def _match_run(ctx, match, n):
+    """-p WAITER --match MATCH while this test sends the waiter n SIGUSR1."""
+    w = _waiter(ctx)
+    out = os.path.join(ctx.tmp, "match-%s.jsonl" % match)
+    try:
+        tracer = start_tracer(ctx, ["--json", "-o", out, "-p", str(w.pid), "--match", match,
+                                    "-d", "2"])
+        for _ in range(n):
+            os.kill(w.pid, signal.SIGUSR1)
+            time.sleep(0.02)  # one at a time: none merge
+        _, err = tracer.communicate(timeout=30)
+        expect(tracer.returncode, 0, "ipcscope --match %s exit status (stderr: %s)" % (match, err))
+    finally:
+        w.kill()
+        w.wait()
+    with open(out, encoding="utf-8") as f:
+        return w.pid, [json.loads(line) for line in f]
+
+
+def test_match_sender_leaves_out_what_the_target_receives(ctx):
+    n = 5
+    pid, recs = _match_run(ctx, "sender", n)
+    about = [r for r in recs if r["type"].startswith("signal") and r.get("signal") == "SIGUSR1"]
+    expect(about, [], "SIGUSR1 records of a -p process that only received, --match sender")
+    row = [r for r in recs if r["type"] == "process" and r["pid"] == pid]
+    expect([r["signals_received"] for r in row], [{}] * len(row),
+           "signals_received of the waiter under --match sender")
+    pid, recs = _match_run(ctx, "target", n)
+    dl = [r for r in recs if r["type"] == "signal_deliver" and r["pid"] == pid]
+    expect((count(dl), {r["action"] for r in dl}), (n, {"handler"}),
+           "deliveries to the waiter under --match target")
+    row = [r for r in recs if r["type"] == "process" and r["pid"] == pid]
+    expect([(r["signals_received"]["SIGUSR1"]["generated"],
+             r["signals_received"]["SIGUSR1"]["delivered"]) for r in row], [(n, n)],
+           "waiter's SIGUSR1 (generated, delivered) under --match target")
+
+
+def test_renamed_process_found_by_its_new_name(ctx):
+    k, name = 3, "ipcs_first"
+    out = os.path.join(ctx.tmp, "rename.jsonl")
+    tracer = start_tracer(ctx, ["--json", "-o", out, "-c", name, "-d", "3"])
+    wl = subprocess.run([ctx.workload("sig_rename"), str(k), name], capture_output=True,
+                        text=True, timeout=30)
+    _, err = tracer.communicate(timeout=30)
+    expect((tracer.returncode, wl.returncode), (0, 0), "exit statuses (stderr: %s)" % err)
+    child = int(dict(l.split("=") for l in wl.stdout.split())["child"])
+    with open(out, encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f]
+    sig = [r for r in recs if r["type"] == "signal" and r["target"]["pid"] == child]
+    expect((count(sig), {r["target"]["comm"] for r in sig}), (k, {name}),
+           "SIGUSR1 records to the renamed child (count, target comm)")
+    expect([(r["comm"], r.get("code")) for r in recs if r["type"] == "exit"
+            and r["pid"] == child], [(name, 3)], "the child's exit record (comm, code)")
+    row = [r for r in recs if r["type"] == "process" and r["pid"] == child]
+    expect([(r["comm"], r["signals_received"]["SIGUSR1"]["handled"]) for r in row], [(name, k)],
+           "the child's report row (comm, SIGUSR1 handled)")
+
+
+def test_text_overflow_column_adds_up(ctx):
+    n = 50
+    # The workload's child lowers its own RLIMIT_SIGPENDING to 10 (ulimit -i 10).
+    proc = subprocess.run([ctx.tool, "--", ctx.workload("sig_rt_overflow"), str(n), "10"],
+                          capture_output=True, text=True, timeout=60)
+    expect(proc.returncode, 0, "text run exit status (stderr: %s)" % proc.stderr)
+    lines = proc.stdout.splitlines()
+    kv = dict(l.split("=") for l in lines if "=" in l and " " not in l)
+    child, queued, overflow = kv["child"], int(kv["queued"]), int(kv["overflow"])
+    expect(queued + overflow, n, "the workload's own queued + overflow")
+    expect_true(overflow > 0, "no sigqueue failed with EAGAIN: %r" % kv)
+    head = [l.split() for l in lines if l.split()[:3] == ["PID", "COMM", "SIGNAL"]]
+    expect(len(head), 1, "report headers")
+    row = [l.split() for l in lines if l.split()[:1] == [child] and "RTMIN" in l.split()]
+    expect(len(row), 1, "child's RTMIN report rows: %s" % lines[-12:])
+    got = dict(zip(head[0], row[0]))
+    print("expected RECV %d = QUEUE %d + OVFL %d; row %s" % (n, queued, overflow, row[0]))
+    expect((got["RECV"], got["QUEUE"], got["IGN"], got["MERGE"], got["OVFL"], got["DLVR"]),
+           (str(n), str(queued), "0", "0", str(overflow), str(queued)),
+           "child RTMIN (RECV, QUEUE, IGN, MERGE, OVFL, DLVR)")
+    expect_true("LOSE" not in head[0], "a LOSE column without lose_info: %s" % head[0])
+
+
+def test_text_realtime_names_keep_columns_aligned(ctx):
+    proc = subprocess.run([ctx.tool, "--", ctx.workload("sig_rt_queue"), "2"],
+                          capture_output=True, text=True, timeout=60)
+    expect(proc.returncode, 0, "text run exit status (stderr: %s)" % proc.stderr)
+    lines = proc.stdout.splitlines()
+    col = [l for l in lines if l.startswith("TIME")][0].index("DETAIL")
+    rt = [l for l in lines if "SIGRTMIN+1 " in l and l[13:20].strip() in ("signal", "deliver")]
+    expect_true(rt, "no SIGRTMIN+1 live lines: %s" % lines[:20])
+    for l in rt:
+        expect((l[col - 1], l[col] != " "), (" ", True), "DETAIL at column %d in %r" % (col, l))
+
+
+def test_text_fault_names_no_sender(ctx):
+    proc = subprocess.run([ctx.tool, "--", ctx.workload("sig_fault"), "segv"],
+                          capture_output=True, text=True, timeout=60)
+    lines = proc.stdout.splitlines()
+    segv = [l for l in lines if " signal " in l and "SIGSEGV" in l]
+    expect(len(segv), 1, "SIGSEGV live lines: %s" % lines[:20])
+    expect_true(segv[0].rstrip().endswith("queued SEGV_MAPERR"),
+                "a fault's line names no sender: %r" % segv[0])
+    chld = [l for l in lines if " signal " in l and "SIGCHLD" in l and "CLD_" in l]
+    expect_true(chld and all(" child " in l and " from " not in l for l in chld),
+                "SIGCHLD lines name the child: %s" % chld)
 
 
 def test_text_output_and_report(ctx):

@@ -160,6 +160,23 @@ static void test_signal_names_and_parsing(void)
 	CHECK_STR(bad, "NOPE");
 }
 
+/* -s takes every name the output prints: sig__name(), and the report's without SIG. */
+static void test_signal_names_round_trip(void)
+{
+	for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "sig__parse(\"%s\")", sig__name(sig));
+		check_int(sig__parse(sig__name(sig)), sig, what);
+		snprintf(what, sizeof(what), "sig__parse(\"%s\")", sig__name(sig) + 3);
+		check_int(sig__parse(sig__name(sig) + 3), sig, what);
+	}
+	CHECK_INT(sig__parse("sig33"), 33);
+	CHECK_INT(sig__parse("SIG65"), -1);
+	CHECK_INT(sig__parse("SIG"), -1);
+	CHECK_INT(sig__parse("SIG+1"), -1);
+}
+
 static void test_default_actions(void)
 {
 	CHECK_STR(default_action__name(sig__default_action(11)), "core");
@@ -434,7 +451,9 @@ static void test_proc_table_seed(void)
 
 /* ---- model + JSON sink, end to end with synthetic records ---- */
 
-static char *render(bool json, void (*feed)(struct decoder *d))
+/* Runs feed through the decoder, the model and a sink with the filter setup() makes. */
+static char *render_with(bool json, void (*setup)(struct filter *f),
+			 void (*feed)(struct decoder *d))
 {
 	struct model m;
 	struct output o;
@@ -446,6 +465,8 @@ static char *render(bool json, void (*feed)(struct decoder *d))
 
 	model__init(&m);
 	filter__init(&flt);
+	if (setup)
+		setup(&flt);
 	fold_state__init(&fs, 1);
 	output__open(&o, "/dev/null", json, &m, &flt);
 	fclose(o.f);
@@ -459,6 +480,11 @@ static char *render(bool json, void (*feed)(struct decoder *d))
 	fold_state__free(&fs);
 	model__free(&m);
 	return buf;
+}
+
+static char *render(bool json, void (*feed)(struct decoder *d))
+{
+	return render_with(json, NULL, feed);
 }
 
 static void task(struct task_ref *t, uint32_t pid, const char *comm)
@@ -744,6 +770,267 @@ static void test_text_marks_features_off(void)
 	/* PID COMM SIGNAL SENT RECV QUEUE IGN MERGE DLVR HNDL ACPT PEND50 PENDMAX */
 	check(strstr(out, "USR1         0     3     3     0     0     -     -     0       -       -\n")
 		      != NULL, "delivery columns must be -: %s", out);
+	free(out);
+}
+
+/* ---- filters: -s, --match, -c with synthetic records ---- */
+
+#define SIGBIT(sig) (1ULL << ((sig) - 1))
+
+static bool passes(const struct filter *f, struct proc_table *t, const void *rec)
+{
+	return filter__record(f, t, rec, rec);
+}
+
+static struct sigprocmask_event mask_change(uint32_t pid, uint64_t old_mask, uint64_t new_mask)
+{
+	struct sigprocmask_event e = { .hdr = { .type = EVENT_SIGPROCMASK, .count = 1 } };
+
+	task(&e.task, pid, "masker");
+	e.old_mask = old_mask;
+	e.new_mask = new_mask;
+	return e;
+}
+
+static struct lifecycle_event exit_rec(uint32_t pid, int status)
+{
+	struct lifecycle_event e = { .hdr = { .type = EVENT_PROC_EXIT, .count = 1 } };
+
+	task(&e.task, pid, "dier");
+	e.exit_code = status;
+	return e;
+}
+
+static void test_signal_filter_hides_other_records(void)
+{
+	struct proc_table *t = proc_table__new();
+	struct filter f;
+	struct sigprocmask_event m1 = mask_change(5, 0, SIGBIT(2)),
+				 m2 = mask_change(5, SIGBIT(2), SIGBIT(2) | SIGBIT(10));
+	struct lifecycle_event plain = exit_rec(5, 0), by_term = exit_rec(5, 15),
+			       by_usr1 = exit_rec(5, 10);
+	struct pipe_create_event pc = { .hdr = { .type = EVENT_PIPE_CREATE, .count = 1 } };
+	struct epipe_event ep = { .hdr = { .type = EVENT_EPIPE, .count = 1 } };
+	struct map_event mp = { .hdr = { .type = EVENT_MAP, .count = 1 } };
+	struct sigaction_event act = { .hdr = { .type = EVENT_SIGACTION, .count = 1 }, .sig = 2 };
+	struct sig_generate_event usr1 = kernel_signal(1, 10, 5, "x"), rt = kernel_signal(1, 35, 5, "x");
+
+	filter__init(&f);
+	f.sig_mask = SIGBIT(10); /* -s USR1 */
+	f.sig_only = true;
+	check(!passes(&f, t, &m1), "a mask change of SIGINT only is hidden");
+	check(passes(&f, t, &m2), "a mask change touching SIGUSR1 is shown");
+	check(!passes(&f, t, &plain) && !passes(&f, t, &by_term), "plain exit, death by SIGTERM hidden");
+	check(passes(&f, t, &by_usr1), "death by SIGUSR1 shown");
+	check(!passes(&f, t, &pc) && !passes(&f, t, &ep) && !passes(&f, t, &mp),
+	      "pipe, EPIPE, mapping records hidden");
+	check(!passes(&f, t, &act), "sigaction of SIGINT hidden");
+	check(passes(&f, t, &usr1) && !passes(&f, t, &rt), "SIGUSR1 shown, SIGRTMIN+1 hidden");
+	check(!filter__ipc(&f), "IPC sections hidden under -s");
+	f.sig_mask |= SIGBIT(13); /* -s USR1,PIPE */
+	check(passes(&f, t, &ep), "EPIPE shown with SIGPIPE selected");
+	check(!passes(&f, t, &pc), "a pipe's creation still hidden");
+	/* ipcscope sigpipe: mask SIGPIPE, but no -s: its pipes and exits stay. */
+	filter__init(&f);
+	f.sig_mask = SIGBIT(13);
+	check(passes(&f, t, &pc) && passes(&f, t, &plain) && passes(&f, t, &ep),
+	      "the doctor's mask alone hides nothing but other signals");
+	check(!passes(&f, t, &usr1), "the doctor's mask hides SIGUSR1");
+	proc_table__free(t, NULL);
+}
+
+static void test_match_sender_leaves_out_target_records(void)
+{
+	struct proc_table *t = proc_table__new();
+	struct filter f;
+	struct sig_deliver_event dl = { .hdr = { .type = EVENT_SIG_DELIVER, .count = 1 }, .sig = 10 };
+	struct sig_handler_return_event hr = { .hdr = { .type = EVENT_SIG_HANDLER_RETURN,
+							.count = 1 }, .sig = 10 };
+	struct sig_accept_event ac = { .hdr = { .type = EVENT_SIG_ACCEPT, .count = 1 }, .sig = 10 };
+	struct sig_generate_event to_w = kernel_signal(1, 10, 5, "waiter"), from_w = to_w;
+	struct sigprocmask_event mk = mask_change(5, 0, SIGBIT(10));
+
+	task(&dl.task, 5, "waiter");
+	task(&hr.task, 5, "waiter");
+	task(&ac.task, 5, "waiter");
+	to_w.via = from_w.via = VIA_KILL;
+	to_w.has_sender = from_w.has_sender = 1;
+	task(&to_w.sender, 6, "sender");
+	task(&from_w.target, 6, "other");
+	task(&from_w.sender, 5, "waiter");
+	filter__init(&f);
+	filter__add_pid(&f, 5);
+	f.match_target = false; /* --match sender */
+	check(!passes(&f, t, &dl) && !passes(&f, t, &hr) && !passes(&f, t, &ac),
+	      "--match sender: the target's delivery, handler return, accept hidden");
+	check(!passes(&f, t, &to_w), "--match sender: a signal to it hidden");
+	check(passes(&f, t, &from_w), "--match sender: a signal it sent shown");
+	check(passes(&f, t, &mk), "--match sender: its own mask change shown");
+	check(report__sent_side(&f) && !report__received_side(&f), "report sides, sender");
+	f.match_target = true;
+	f.match_sender = false; /* --match target */
+	check(passes(&f, t, &dl) && passes(&f, t, &hr) && passes(&f, t, &ac) && passes(&f, t, &to_w),
+	      "--match target: its delivery, handler return, accept and generation shown");
+	check(!passes(&f, t, &from_w), "--match target: a signal it sent hidden");
+	check(!report__sent_side(&f) && report__received_side(&f), "report sides, target");
+	f.match_sender = true; /* either */
+	check(passes(&f, t, &dl) && passes(&f, t, &to_w) && passes(&f, t, &from_w),
+	      "--match either: both sides shown");
+	proc_table__free(t, NULL);
+}
+
+/* prctl(PR_SET_NAME): the table follows the name records carry; -c matches it and stays. */
+static void feed_rename(struct decoder *d)
+{
+	struct lifecycle_event ex = { .hdr = { .type = EVENT_PROC_EXEC, .count = 1, .ts_ns = 10 } };
+	struct sig_generate_event sig = kernel_signal(20, 10, 7, "first");
+	struct sig_generate_event old = kernel_signal(15, 10, 7, "exec_name");
+	struct sig_generate_event by_thread = kernel_signal(30, 10, 7, "worker");
+	struct sig_stats_key key = { .pid = 7, .sig = 10, .start_ns = 7000000000ULL };
+	static struct sig_stats s = { .received = { [SIG_RESULT_QUEUED] = 3 } };
+	struct lifecycle_event ex2 = ex;
+	struct proc *p;
+
+	task(&ex.task, 7, "exec_name");
+	decode__record(d, &ex, sizeof(ex));
+	p = proc_table__find(d->model->procs, 7, 7000000000ULL);
+	check(p && !filter__proc(d->filter, p), "not matched under its exec name");
+	decode__record(d, &sig, sizeof(sig));
+	check(p && !strcmp(p->comm, "first"), "renamed: %s", p ? p->comm : "(none)");
+	check(p && filter__proc(d->filter, p), "-c first matches the renamed process");
+	decode__record(d, &old, sizeof(old)); /* an older record (a swept slot) */
+	check(p && !strcmp(p->comm, "first"), "an older record renamed it back: %s", p->comm);
+	by_thread.target.tid = 8; /* another thread's name is not the process's */
+	decode__record(d, &by_thread, sizeof(by_thread));
+	check(p && !strcmp(p->comm, "first"), "a thread renamed the process: %s", p->comm);
+	ex2.hdr.ts_ns = 40;
+	task(&ex2.task, 7, "next");
+	decode__record(d, &ex2, sizeof(ex2));
+	check(p && !strcmp(p->comm, "next") && filter__proc(d->filter, p),
+	      "after exec: named next, still matched by -c first");
+	model__add_sig_stats(d->model, &key, &s);
+	d->out->ops->report(d->out);
+}
+
+static void comm_first(struct filter *f)
+{
+	f->comms[f->ncomms++] = "first";
+}
+
+static void test_comm_follows_renames(void)
+{
+	char *out = render_with(false, comm_first, feed_rename);
+
+	check(strstr(out, "\n7       next            USR1 ") != NULL, "report row by its name: %s", out);
+	free(out);
+}
+
+/* ulimit -i 10, 50 sigqueue(SIGRTMIN) to a process blocking it: 6 queued, 44 overflow. */
+static void feed_overflow(struct decoder *d)
+{
+	struct sig_stats_key key = { .pid = 9, .sig = 34, .start_ns = 9000000000ULL };
+	struct sig_stats_key sender = { .pid = 8, .sig = 34, .start_ns = 8000000000ULL };
+	struct sig_stats *s = calloc(1, sizeof(*s)), *t = calloc(1, sizeof(*t));
+	struct lifecycle_event ex = { .hdr = { .type = EVENT_PROC_EXEC, .count = 1 } };
+
+	task(&ex.task, 9, "rtq");
+	decode__record(d, &ex, sizeof(ex));
+	task(&ex.task, 8, "sender");
+	decode__record(d, &ex, sizeof(ex));
+	s->received[SIG_RESULT_QUEUED] = 6;
+	s->received[SIG_RESULT_OVERFLOW] = 44;
+	s->received_blocked = 50;
+	t->sent[SIG_RESULT_QUEUED] = 6;
+	t->sent[SIG_RESULT_OVERFLOW] = 44;
+	model__add_sig_stats(d->model, &key, s);
+	model__add_sig_stats(d->model, &sender, t);
+	d->out->ops->report(d->out);
+	free(s);
+	free(t);
+}
+
+static void test_text_report_shows_overflow(void)
+{
+	char *out = render(false, feed_overflow), *plain = render(false, feed_stats_and_report);
+
+	check(strstr(out, "PID     COMM            SIGNAL    SENT  RECV QUEUE   IGN MERGE  OVFL  DLVR"
+			  "  HNDL  ACPT  PEND50 PENDMAX\n") != NULL, "header with OVFL: %s", out);
+	check(strstr(out, "\n9       rtq             RTMIN        0    50     6     0     0    44"
+			  "     0     0     0       -       -\n") != NULL, "row adds up: %s", out);
+	check(strstr(out, "\n8       sender          RTMIN       50     0     0     0     0     0")
+		      != NULL, "sender row: %s", out);
+	check(!strstr(out, "LOSE"), "no LOSE column without lose_info: %s", out);
+	check(!strstr(plain, "OVFL") && !strstr(plain, "LOSE"), "no OVFL without overflow: %s",
+	      plain);
+	free(out);
+	free(plain);
+}
+
+static void match_sender_9(struct filter *f)
+{
+	filter__add_pid(f, 8);
+	filter__add_pid(f, 9);
+	f->match_target = false;
+}
+
+/* --match sender: the sent side only, its results breaking SENT down. */
+static void test_text_report_match_sender(void)
+{
+	char *out = render_with(false, match_sender_9, feed_overflow);
+
+	check(strstr(out, "PID     COMM            SIGNAL    SENT QUEUE   IGN MERGE  OVFL\n") != NULL,
+	      "sender header: %s", out);
+	check(strstr(out, "\n8       sender          RTMIN       50     6     0     0    44\n") != NULL,
+	      "sender row adds up: %s", out);
+	check(!strstr(out, "\n9       rtq             RTMIN"), "no row for what 9 received: %s", out);
+	free(out);
+}
+
+static void feed_kernel_causes(struct decoder *d)
+{
+	struct sig_generate_event segv = kernel_signal(1, 11, 20, "faulter");
+	struct sig_generate_event vt = kernel_signal(2, 26, 21, "cpuhog");
+	struct sig_generate_event chld = kernel_signal(3, 17, 22, "parent");
+	struct sig_generate_event mq = kernel_signal(4, 10, 23, "mqwaiter");
+	struct sig_generate_event rt = kernel_signal(5, 44, 24, "rt");
+
+	segv.info_kind = INFO_REAL;
+	segv.code = 1; /* SEGV_MAPERR */
+	segv.syscall_nr = -1;
+	decode__record(d, &segv, sizeof(segv));
+	vt.info_kind = INFO_PRIV; /* SI_KERNEL */
+	vt.code = 0x80;
+	vt.syscall_nr = -1;
+	decode__record(d, &vt, sizeof(vt));
+	chld.info_kind = INFO_REAL;
+	chld.code = 1; /* CLD_EXITED */
+	chld.info_pid = 77;
+	task(&chld.context, 77, "child");
+	decode__record(d, &chld, sizeof(chld));
+	mq.info_kind = INFO_REAL;
+	mq.code = -3; /* SI_MESGQ: the pid of the sender of the message */
+	mq.info_pid = 55;
+	mq.syscall_nr = -1;
+	task(&mq.context, 55, "mqsender");
+	decode__record(d, &mq, sizeof(mq));
+	rt.info_kind = INFO_PRIV;
+	rt.code = 0x80;
+	rt.syscall_nr = -1;
+	decode__record(d, &rt, sizeof(rt));
+}
+
+static void test_text_kernel_signal_has_no_false_sender(void)
+{
+	char *out = render(false, feed_kernel_causes);
+	const char *rt = strstr(out, "SIGRTMIN+10 kernel");
+
+	check(strstr(out, "faulter[20] queued SEGV_MAPERR\n") != NULL, "fault: %s", out);
+	check(strstr(out, "cpuhog[21] queued SI_KERNEL\n") != NULL, "kernel code: %s", out);
+	check(strstr(out, "parent[22] queued CLD_EXITED child 77\n") != NULL, "SIGCHLD: %s", out);
+	check(strstr(out, "mqwaiter[23] queued SI_MESGQ from 55\n") != NULL, "SI_MESGQ: %s", out);
+	/* TIME(12) EVENT(7) SIGNAL(11), one space after each: DETAIL at column 33. */
+	check(rt && rt[-22] == '\n' && rt[12] == 'k', "SIGRTMIN+10 keeps DETAIL at column 33: %s",
+	      out);
 	free(out);
 }
 
@@ -1322,6 +1609,7 @@ int main(void)
 	run("sanitize: JSON strings always valid", test_json_always_valid);
 	run("sanitize: 16-byte comm without NUL", test_comm_without_nul);
 	run("signals: names and parsing", test_signal_names_and_parsing);
+	run("signals: every printed name parses back", test_signal_names_round_trip);
 	run("signals: default actions and si_code", test_default_actions);
 	run("format: exit status, durations, sets", test_exit_status_format);
 	run("format: clock of a corrupt timestamp", test_clock_of_corrupt_timestamp);
@@ -1341,6 +1629,17 @@ int main(void)
 	run("text: hostile name stays on one safe line", test_text_record_has_no_control_bytes);
 	run("decode: bad records counted", test_decoder_counts_bad_records);
 	run("json: process, exit and loss records", test_json_process_and_loss_records);
+	run("filter: -s hides records about other signals, pipes and IPC",
+	    test_signal_filter_hides_other_records);
+	run("filter: --match sender leaves out the target's own records",
+	    test_match_sender_leaves_out_target_records);
+	run("model/filter: a renamed process keeps its new name and its -c match",
+	    test_comm_follows_renames);
+	run("text: overflow gets a column and the row adds up", test_text_report_shows_overflow);
+	run("text: --match sender shows what was sent, broken down",
+	    test_text_report_match_sender);
+	run("text: a fault or kernel code names no sender; SIGCHLD its child",
+	    test_text_kernel_signal_has_no_false_sender);
 	run("doctor: a storm starts once, ends when the rate falls", test_doctor_storm_start_and_end);
 	run("doctor: quiet rows of closed objects retire past --keep",
 	    test_doctor_retires_quiet_rows_of_closed_objects);
