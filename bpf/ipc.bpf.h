@@ -66,12 +66,22 @@ const volatile __u32 cfg_devshm_dev = 0;
  * Kept in the thread's slot (thread_slots.bpf.h), or in task storage when
  * another thread holds that slot.
  */
+#define IPC_CALL_NAME_LEN 56 /* what is left of a thread slot (THREAD_CALL_BYTES) */
+
 struct ipc_call {
 	__u32 nr_plus_1; /* first, as in struct io_call: THREAD_CALL_NR */
 	__u32 shared; /* munmap/mremap: the range starts in a shared mapping */
 	struct offcpu_mark mark; /* untimed for shmdt, munmap, mremap */
 	__u64 nvcsw;  /* voluntary switches at entry: changed means it slept */
-	__u64 id;     /* shmdt: the segment at the address */
+	__u64 id;     /* shmdt: the segment at the address; munmap/mremap: the file's inode */
+	/*
+	 * munmap/mremap of a shared mapping: its vma as entry found it, which
+	 * sys_exit can no longer look up (munmap removed it). A mapping made
+	 * before tracing is named from this.
+	 */
+	__u64 vm_start, vm_end;
+	__u32 dev, magic;
+	char name[IPC_CALL_NAME_LEN];
 };
 _Static_assert(sizeof(struct ipc_call) <= THREAD_CALL_BYTES, "ipc_call fits a thread slot");
 _Static_assert(__builtin_offsetof(struct ipc_call, nr_plus_1) == THREAD_CALL_NR, "call id first");
@@ -184,7 +194,7 @@ static long vma__describe(struct task_struct *task, struct vm_area_struct *vma, 
 	return 0;
 }
 
-/* The same without the name (a helper call): what shmdt, munmap and mremap need. */
+/* The same without the name (a helper call): what shmdt needs. */
 static long vma__glance(struct task_struct *task, struct vm_area_struct *vma, void *ctx)
 {
 	struct vma_probe *p = ctx;
@@ -197,6 +207,30 @@ static long vma__glance(struct task_struct *task, struct vm_area_struct *vma, vo
 	return 0;
 }
 
+/*
+ * munmap and mremap: a glance, and the whole description only for a shared
+ * vma (rare next to private munmaps), which the mapping may have been made
+ * before tracing started and is otherwise known by nothing.
+ */
+static long vma__glance_shared(struct task_struct *task, struct vm_area_struct *vma, void *ctx)
+{
+	struct vma_probe *p = ctx;
+	struct inode *inode;
+
+	p->start = vma->vm_start;
+	p->end = vma->vm_end;
+	p->shared = (vma->vm_flags & VM_SHARED) != 0;
+	if (!p->shared || !vma->vm_file)
+		return 0;
+	inode = vma->vm_file->f_inode;
+	p->ino = inode->i_ino;
+	p->dev = inode->i_sb->s_dev;
+	p->magic = inode->i_sb->s_magic;
+	bpf_probe_read_kernel_str(p->name, IPC_CALL_NAME_LEN,
+				  vma->vm_file->f_path.dentry->d_name.name);
+	return 0;
+}
+
 static __always_inline bool vma__find(struct task_struct *cur, __u64 addr, struct vma_probe *p)
 {
 	return bpf_find_vma(cur, addr, vma__describe, p, 0) == 0;
@@ -206,6 +240,23 @@ static __always_inline bool vma__find_brief(struct task_struct *cur, __u64 addr,
 					    struct vma_probe *p)
 {
 	return bpf_find_vma(cur, addr, vma__glance, p, 0) == 0;
+}
+
+/* munmap/mremap at entry: is the range's first vma shared, and if so, what it maps. */
+static __always_inline void vma__note_shared(struct task_struct *cur, __u64 addr,
+					     struct ipc_call *c)
+{
+	struct vma_probe vp = {};
+
+	if (bpf_find_vma(cur, addr, vma__glance_shared, &vp, 0) || !vp.shared)
+		return;
+	c->shared = 1;
+	c->id = vp.ino;
+	c->vm_start = vp.start;
+	c->vm_end = vp.end;
+	c->dev = vp.dev;
+	c->magic = vp.magic;
+	__builtin_memcpy(c->name, vp.name, sizeof(c->name));
 }
 
 /* ---- records ---- */
@@ -269,20 +320,28 @@ static __always_inline void ipc__count_error(struct ipc_stats *s, long ret)
 		s->errors++;
 }
 
-/* A message sent or received (System V or POSIX): counts, bytes, time slept, errors. */
+/*
+ * A message sent or received (System V or POSIX): counts, bytes, time slept,
+ * errors. Blocked time counts whether the call then succeeded or not: a
+ * msgrcv asleep until IPC_RMID woke it with EIDRM (ipc/msg.c
+ * do_msgrcv(), expunge_all()) or a mq_timedreceive that timed out was
+ * blocked all the same.
+ */
 static __always_inline void ipc__count_message(struct ipc_stats *s, bool send, long ret,
 					       const struct ipc_event *e)
 {
 	if (!s)
 		return;
+	if (send)
+		s->send_blocked_ns += e->blocked_ns;
+	else
+		s->recv_blocked_ns += e->blocked_ns;
 	if (ret >= 0 && send) {
 		s->sends++;
 		s->send_bytes += e->size;
-		s->send_blocked_ns += e->blocked_ns;
 	} else if (ret >= 0) {
 		s->receives++;
 		s->recv_bytes += e->size;
-		s->recv_blocked_ns += e->blocked_ns;
 	}
 	if (e->blocked_ns) {
 		s->waits++;
@@ -319,8 +378,7 @@ static __always_inline void ipc__enter(struct task_struct *cur, struct pt_regs *
 		return;
 	case NR_munmap:
 	case NR_mremap:
-		if (vma__find_brief(cur, regs->di, &vp))
-			c->shared = vp.shared;
+		vma__note_shared(cur, regs->di, c);
 		offcpu__untimed(&c->mark);
 		return;
 	}
@@ -336,9 +394,24 @@ struct ipc_entry {
 	__u32 shared;
 };
 
-/* The call sys_enter remembered, summed up in *out and forgotten; false if none. */
+/* munmap/mremap: the shared vma sys_enter described, into the record. */
+static __always_inline void ipc_call__vma(const struct ipc_call *c, struct map_event *e)
+{
+	e->ino = c->id;
+	e->dev = c->dev;
+	e->magic = c->magic;
+	e->vm_start = c->vm_start;
+	e->vm_end = c->vm_end;
+	__builtin_memcpy(e->name, c->name, sizeof(c->name));
+}
+
+/*
+ * The call sys_enter remembered, summed up in *out (and for a shared
+ * munmap/mremap its vma in *vma, if given) and forgotten; false if none.
+ * Copied before the slot is freed: another thread may claim it next.
+ */
 static __always_inline bool ipc__call(struct task_struct *cur, __u32 nr, __u64 *now,
-				      struct ipc_entry *out)
+				      struct ipc_entry *out, struct map_event *vma)
 {
 	struct thread_slot *slot = thread_slot__mine(cur);
 	struct ipc_call *c = slot ? (struct ipc_call *)slot->call
@@ -349,6 +422,8 @@ static __always_inline bool ipc__call(struct task_struct *cur, __u32 nr, __u64 *
 		out->blocked_ns = cur->nvcsw == c->nvcsw ? 0 : offcpu__since(cur, &c->mark, now);
 		out->id = c->id;
 		out->shared = c->shared;
+		if (vma && c->shared)
+			ipc_call__vma(c, vma);
 		c->nr_plus_1 = 0;
 	}
 	if (slot)
@@ -365,7 +440,7 @@ static __always_inline void msg__exit(struct task_struct *cur, struct pt_regs *r
 	long mtype = 0;
 	__u64 now = 0;
 
-	if (!ipc__call(cur, nr, &now, &in))
+	if (!ipc__call(cur, nr, &now, &in, NULL))
 		return;
 	e.blocked_ns = in.blocked_ns;
 	e.err = ret < 0 ? ret : 0;
@@ -435,7 +510,7 @@ static __always_inline void semop__exit(struct task_struct *cur, struct pt_regs 
 	bool out;
 	__u64 now = 0;
 
-	if (!ipc__call(cur, nr, &now, &in))
+	if (!ipc__call(cur, nr, &now, &in, NULL))
 		return;
 	e.blocked_ns = in.blocked_ns;
 	e.err = ret < 0 ? ret : 0;
@@ -470,7 +545,7 @@ static __always_inline void mq__exit(struct task_struct *cur, struct pt_regs *re
 	__u32 prio = 0;
 	__u64 now = 0;
 
-	if (!ipc__call(cur, nr, &now, &in))
+	if (!ipc__call(cur, nr, &now, &in, NULL))
 		return;
 	file = fd__file(cur, regs->di);
 	if (!file)
@@ -501,7 +576,7 @@ static __always_inline void shm_attach__exit(struct task_struct *cur, struct pt_
 	struct ipc_event e = { .err = ret < 0 && ret > -MAX_ERRNO ? ret : 0 };
 	struct ipc_entry in;
 	__u64 untimed = 0; /* shmdt is not timed: ipc__enter() */
-	bool known = nr == NR_shmdt && ipc__call(cur, nr, &untimed, &in);
+	bool known = nr == NR_shmdt && ipc__call(cur, nr, &untimed, &in, NULL);
 	struct ipc_stats *s;
 
 	if (!proc__wanted(cur->tgid))
@@ -528,6 +603,106 @@ static __always_inline void shm_attach__exit(struct task_struct *cur, struct pt_
 		ipc__count_error(s, e.err);
 	}
 	ipc__emit(cur, &e, 0);
+}
+
+/* ---- a segment's attach count, from the ipc namespace's idr ---- */
+
+/* include/linux/xarray.h (radix trees are xarrays), ipc/util.h, include/linux/ipc_namespace.h */
+#define XA_CHUNK_MASK 63
+#define XA_INTERNAL 2UL
+#define XA_NODE_MIN 4096UL /* internal entries below are retry/sibling marks, not nodes */
+#define XA_DEPTH_MAX 4	   /* 64^4 slots > the 2^24 ids of ipcmni_extend */
+#define IPC_SHM_IDS 2
+#define IPCMNI_SHIFT 15
+#define IPCMNI_EXTEND_SHIFT 24
+
+enum idr_answer { IDR_ABSENT, IDR_FOUND, IDR_UNSURE };
+
+/*
+ * idr_find() by hand (lib/radix-tree.c __radix_tree_lookup): from the root,
+ * an internal entry (pointer | 2) is a node whose slot (index >> shift) & 63
+ * leads on; anything else is the entry. The ipc idr's base is 0 (idr_init,
+ * ipc/util.c ipc_init_ids). Probe reads: the nodes are RCU-freed, and the
+ * program runs under RCU (tracepoints), so a node read is never reused
+ * memory, only possibly stale.
+ */
+static __always_inline enum idr_answer idr__find(struct idr *idr, __u32 index, __u64 *entry)
+{
+	__u64 node = (__u64)idr->idr_rt.xa_head;
+	__u64 shift_at = bpf_core_field_offset(struct xa_node, shift);
+	__u64 slots_at = bpf_core_field_offset(struct xa_node, slots);
+	__u8 shift;
+
+	if ((node & 3) != XA_INTERNAL) {
+		*entry = index == 0 ? node : 0;
+		return *entry ? IDR_FOUND : IDR_ABSENT;
+	}
+	for (int depth = 0; depth < XA_DEPTH_MAX; depth++) {
+		if ((node & 3) != XA_INTERNAL) {
+			*entry = node;
+			return node ? IDR_FOUND : IDR_ABSENT;
+		}
+		if (node < XA_NODE_MIN)
+			return IDR_UNSURE; /* a retry entry: a concurrent change */
+		node -= XA_INTERNAL;
+		if (bpf_probe_read_kernel(&shift, sizeof(shift), (void *)(node + shift_at)))
+			return IDR_UNSURE;
+		if (depth == 0 && (index >> shift) > XA_CHUNK_MASK)
+			return IDR_ABSENT; /* past the tree's last index */
+		if (bpf_probe_read_kernel(&node, sizeof(node),
+					  (void *)(node + slots_at +
+						   ((index >> shift) & XA_CHUNK_MASK) * sizeof(void *))))
+			return IDR_UNSURE;
+	}
+	if ((node & 3) == XA_INTERNAL)
+		return IDR_UNSURE;
+	*entry = node;
+	return node ? IDR_FOUND : IDR_ABSENT;
+}
+
+/*
+ * The segment shmid in the caller's ipc namespace at ids_shift (ipc/util.h
+ * ipcid_to_idx: the low ipc_mni_shift bits, 15 unless booted with
+ * ipcmni_extend), its attach count in *nattch; IDR_ABSENT if gone or the
+ * slot holds another id.
+ */
+static __always_inline enum idr_answer shm__find(struct idr *idr, __u64 shmid, int ids_shift,
+						 __u64 *nattch)
+{
+	struct shmid_kernel *shp;
+	enum idr_answer found;
+	__u64 entry = 0;
+
+	found = idr__find(idr, shmid & ((1U << ids_shift) - 1), &entry);
+	if (found != IDR_FOUND)
+		return found;
+	/* struct shmid_kernel starts with its kern_ipc_perm, which the idr holds (ipc/shm.c). */
+	shp = bpf_rdonly_cast((void *)entry, bpf_core_type_id_kernel(struct shmid_kernel));
+	if (shp->shm_perm.id != (int)shmid || shp->shm_perm.deleted)
+		return IDR_ABSENT;
+	*nattch = shp->shm_nattch;
+	return IDR_FOUND;
+}
+
+/*
+ * Attaches a segment still has as its IPC_RMID returns (-1: not known).
+ * ipc/shm.c do_shm_rmid(): with shm_nattch 0 the segment is destroyed at
+ * once (and leaves the idr); otherwise it is marked SHM_DEST and lives
+ * until the last detach, shm_nattch still counting every attach, those
+ * made before tracing started included, which the model cannot see.
+ */
+static __always_inline long shm__attached_after_rmid(struct task_struct *cur, __u64 shmid)
+{
+	struct idr *idr = &cur->nsproxy->ipc_ns->ids[IPC_SHM_IDS].ipcs_idr;
+	enum idr_answer found;
+	__u64 nattch = 0;
+
+	found = shm__find(idr, shmid, IPCMNI_SHIFT, &nattch);
+	if (found == IDR_ABSENT)
+		found = shm__find(idr, shmid, IPCMNI_EXTEND_SHIFT, &nattch);
+	if (found == IDR_UNSURE)
+		return -1;
+	return found == IDR_FOUND ? (long)nattch : 0;
 }
 
 /* shmget, msgget, semget and the *ctl calls that change an object. */
@@ -560,6 +735,12 @@ static __always_inline void ipc_admin__exit(struct task_struct *cur, struct pt_r
 		e.op = nr == NR_shmctl ? IPC_OP_SHMCTL : IPC_OP_MSGCTL;
 		e.id = regs->di;
 		e.key = regs->si & 0xff;
+		if (nr == NR_shmctl && e.key == IPC_RMID && !e.err) {
+			long nattch = shm__attached_after_rmid(cur, e.id);
+
+			e.size = nattch >= 0 ? nattch : 0;
+			e.flags = nattch >= 0 ? IPC_F_SHM_NATTCH : 0;
+		}
 		break;
 	case NR_semctl: {
 		__u32 cmd = regs->dx & 0xff;
@@ -622,7 +803,8 @@ static __always_inline void map__exit(struct task_struct *cur, struct pt_regs *r
 		e.magic = vp.magic;
 		__builtin_memcpy(e.name, vp.name, sizeof(e.name));
 	} else {
-		if (!ipc__call(cur, nr, &now, &in) || !in.shared || (ret < 0 && ret > -MAX_ERRNO))
+		if (!ipc__call(cur, nr, &now, &in, &e) || !in.shared ||
+		    (ret < 0 && ret > -MAX_ERRNO))
 			return;
 		e.op = nr == NR_munmap ? MAP_OP_MUNMAP : MAP_OP_MREMAP;
 		e.addr = regs->di;

@@ -9,6 +9,7 @@
 #include "user_list.h"
 
 /* include/uapi/linux/ipc.h, mman.h, magic.h */
+#define IPC_PRIVATE 0
 #define IPC_CREAT 01000
 #define IPC_RMID 0
 #define MAP_ANONYMOUS 0x20
@@ -176,7 +177,8 @@ unsigned int map_kind__of(const struct map_event *e, uint32_t devshm_dev)
 	/* mm/memfd.c names the file "memfd:NAME"; mm/shmem.c shmem_zero_setup "dev/zero". */
 	if (!strncmp(name, "memfd:", 6))
 		return MAP_KIND_MEMFD;
-	if ((e->flags & MAP_ANONYMOUS) || (e->magic == SHMEM_MAGIC && !strcmp(name, "dev/zero")))
+	if ((e->op == MAP_OP_MMAP && (e->flags & MAP_ANONYMOUS)) ||
+	    (e->magic == SHMEM_MAGIC && !strcmp(name, "dev/zero")))
 		return MAP_KIND_ANON;
 	if (devshm_dev && e->dev == devshm_dev)
 		return MAP_KIND_POSIX_SHM;
@@ -201,6 +203,38 @@ static bool maps_path(const char *procfs, uint32_t pid, uint64_t addr, char *out
 
 		if (sscanf(line, "%llx-%*x %*s %*s %*s %*u %n", &start, &off) < 1 || !off ||
 		    start != addr)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		snprintf(out, size, "%s", line + off);
+		found = out[0] != 0;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * The path /proc/PID/maps shows now for another mapping of the same file
+ * (dev, ino), such as the rest of one partly unmapped; false if none.
+ * fs/proc/task_mmu.c show_map_vma() prints the superblock's s_dev as
+ * MAJOR:MINOR (include/linux/kdev_t.h: MAJOR is s_dev >> 20).
+ */
+static bool maps_path_of(const char *procfs, uint32_t pid, uint32_t dev, uint64_t ino, char *out,
+			 size_t size)
+{
+	char path[64], line[IPC_NAME_MAX + 128];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u/maps", procfs, pid);
+	if (!(f = fopen(path, "re")))
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned int major, minor;
+		unsigned long long i;
+		int off = 0;
+
+		if (sscanf(line, "%*x-%*x %*s %*x %x:%x %llu %n", &major, &minor, &i, &off) < 3 ||
+		    !off || i != ino || major != dev >> 20 || minor != (dev & 0xfffff))
 			continue;
 		line[strcspn(line, "\n")] = 0;
 		snprintf(out, size, "%s", line + off);
@@ -246,7 +280,8 @@ static bool proc__append_live(struct proc *p, uint64_t addr, uint64_t len, struc
 		pi->maps = m;
 		pi->cap = cap;
 	}
-	pi->maps[pi->n++] = (struct live_map){ addr, len, obj, segment };
+	pi->maps[pi->n++] =
+		(struct live_map){ .addr = addr, .len = len, .obj = obj, .segment = segment };
 	return true;
 }
 
@@ -259,13 +294,17 @@ static bool proc__add_live(struct proc *p, uint64_t addr, uint64_t len, struct m
 	return true;
 }
 
-/* A System V attach left: the segment is destroyed if it was removed and this was the last. */
+/*
+ * A System V attach left: the segment is destroyed if it was removed and this
+ * was the last. An attach from before tracing is in seg->attached only once
+ * IPC_RMID brought in the kernel's count (segment__removed).
+ */
 static void segment__detached(struct ipc_table *t, struct ipc_obj *seg, struct proc *p,
-			      uint64_t ts_ns)
+			      uint64_t ts_ns, bool before)
 {
 	struct sysvipc_row row;
 
-	if (seg->attached > 0)
+	if ((!before || seg->removed) && seg->attached > 0)
 		seg->attached--;
 	if (!seg->removed || seg->attached > 0 || seg->destroyed_ns)
 		return;
@@ -286,7 +325,7 @@ static void proc__drop_live(struct ipc_table *t, struct proc *p, unsigned int i,
 	if ((u = map_obj__user(m.obj, p)))
 		u->unmaps++;
 	if (m.segment)
-		segment__detached(t, m.segment, p, ts_ns);
+		segment__detached(t, m.segment, p, ts_ns, m.before);
 	pi->maps[i] = pi->maps[--pi->n];
 }
 
@@ -338,6 +377,103 @@ static struct live_map *proc__live_at(struct proc *p, uint64_t addr)
 	return NULL;
 }
 
+static bool proc__maps_addr(const struct proc *p, uint64_t addr)
+{
+	for (unsigned int i = 0; p->ipc && i < p->ipc->n; i++) {
+		const struct live_map *m = &p->ipc->maps[i];
+
+		if (m->addr <= addr && addr < m->addr + m->len)
+			return true;
+	}
+	return false;
+}
+
+/* A System V segment's mapped object: named (sentinel dev, shmid) like its shmat. */
+static struct map_obj *segment__map_obj(struct ipc_table *t, const struct ipc_obj *seg)
+{
+	struct map_obj *mo = map_table__get(t, MAP_KIND_SYSV, SYSV_MAP_DEV, seg->id);
+
+	if (mo && !mo->path[0] && seg->key_known)
+		snprintf(mo->path, sizeof(mo->path), "SYSV%08x", seg->key);
+	return mo;
+}
+
+/*
+ * A mapping p had before tracing started, found when p touched it: from
+ * then on it is live like one seen made (later munmaps trim it, fork copies
+ * it, exit drops it) and p is listed among the object's users. Accounted
+ * (shared_now, the shm_bytes peak): p had it mapped up to this moment.
+ */
+static struct live_map *proc__found_mapped(struct proc *p, uint64_t addr, uint64_t len,
+					   struct map_obj *o, struct ipc_obj *segment)
+{
+	struct map_user *u = map_obj__user(o, p);
+
+	if (!u || !proc__add_live(p, addr, len, o, segment))
+		return NULL;
+	u->before = true;
+	u->bytes += len;
+	p->ipc->maps[p->ipc->n - 1].before = true;
+	return &p->ipc->maps[p->ipc->n - 1];
+}
+
+/*
+ * shmdt of an attach made before tracing (none known at the address): its
+ * segment came from the vma at entry (bpf/ipc.bpf.h), its size from the
+ * segment (do_shmdt() unmaps the whole attach, ipc/shm.c). NULL when the
+ * size is unknown (the segment left /proc/sysvipc before it was first seen).
+ */
+static struct live_map *proc__found_attached(struct ipc_table *t, struct proc *p,
+					     struct ipc_obj *seg, uint64_t addr)
+{
+	struct map_obj *mo;
+
+	if (!seg->size || !(mo = segment__map_obj(t, seg)))
+		return NULL;
+	return proc__found_mapped(p, addr, page_round(seg->size), mo, seg);
+}
+
+/*
+ * The mapped object of a munmap/mremap whose shared vma BPF described at the
+ * call's entry; by the time the record is read munmap has removed it from
+ * /proc/PID/maps, so its path is another mapping's of the same file, else
+ * the dentry name BPF read.
+ */
+static struct map_obj *map_obj__of_vma(struct ipc_table *t, const struct map_event *e,
+				       struct ipc_obj **segment)
+{
+	unsigned int kind = map_kind__of(e, t->devshm_dev);
+	struct map_obj *o;
+
+	*segment = NULL;
+	if (kind == MAP_KIND_SYSV) {
+		/* ipc/shm.c newseg(): the segment's inode number is its shmid. */
+		*segment = ipc_table__get(t, IPC_KIND_SHM, e->ino);
+		return *segment ? segment__map_obj(t, *segment) : NULL;
+	}
+	if (!(o = map_table__get(t, kind, e->dev, e->ino)))
+		return NULL;
+	if (!o->path[0] && kind != MAP_KIND_ANON &&
+	    !maps_path_of(t->procfs, e->task.pid, e->dev, e->ino, o->path, sizeof(o->path)))
+		snprintf(o->path, sizeof(o->path), "%.*s", IPCSCOPE_MAP_NAME_LEN, e->name);
+	return o;
+}
+
+/* munmap/mremap at an address no known mapping covers: one from before tracing. */
+static void proc__found_vma(struct ipc_table *t, struct proc *p, const struct map_event *e)
+{
+	struct ipc_obj *segment;
+	struct map_obj *o;
+
+	if (proc__maps_addr(p, e->addr) || e->vm_end <= e->vm_start || (!e->ino && !e->dev))
+		return; /* known, or not described (a record from an older BPF object) */
+	if (!(o = map_obj__of_vma(t, e, &segment)))
+		return;
+	if (segment)
+		ipc_obj__user(segment, p);
+	proc__found_mapped(p, e->vm_start, e->vm_end - e->vm_start, o, segment);
+}
+
 static void on_map(struct ipc_table *t, const struct event_header *hdr, const struct map_event *e,
 		   struct proc *p)
 {
@@ -365,9 +501,11 @@ static void on_map(struct ipc_table *t, const struct event_header *hdr, const st
 		proc__add_live(p, e->addr, page_round(e->len), o, NULL);
 		return;
 	case MAP_OP_MUNMAP:
+		proc__found_vma(t, p, e);
 		proc__unmap(t, p, e->addr, e->len, hdr->ts_ns);
 		return;
 	case MAP_OP_MREMAP:
+		proc__found_vma(t, p, e);
 		if (!(live = proc__live_at(p, e->addr)))
 			return;
 		if (page_round(e->new_len) > live->len) {
@@ -406,7 +544,11 @@ unsigned int ipc_op__kind(unsigned int op)
 	return IPC_KIND_MQ;
 }
 
-/* Who created it: /proc/sysvipc/shm names the creator; otherwise the first IPC_CREAT get. */
+/*
+ * Who created it: /proc/sysvipc/shm names the creator; otherwise the first
+ * get that could create it: with IPC_CREAT, or with IPC_PRIVATE, which
+ * always makes a new object (ipc/util.c ipcget() -> ipcget_new()).
+ */
 static void ipc_obj__on_get(struct ipc_table *t, struct ipc_obj *o, const struct ipc_event *e,
 			    const struct event_header *hdr, struct proc *p)
 {
@@ -425,10 +567,25 @@ static void ipc_obj__on_get(struct ipc_table *t, struct ipc_obj *o, const struct
 		if (o->creator)
 			return;
 	}
-	if (e->flags & IPC_CREAT) {
+	if ((e->flags & IPC_CREAT) || o->key == IPC_PRIVATE) {
 		o->creator = p;
 		o->created_ns = hdr->ts_ns;
 	}
+}
+
+/*
+ * IPC_RMID of a segment: destroyed now if nothing has it attached, else at
+ * the last detach (ipc/shm.c do_shm_rmid()). The kernel's count, which BPF
+ * read as the call returned, has the attaches made before tracing too; ours
+ * is the fallback.
+ */
+static void segment__removed(struct ipc_obj *seg, const struct ipc_event *e, uint64_t ts_ns)
+{
+	if (e->flags & IPC_F_SHM_NATTCH)
+		seg->attached = (int)e->size;
+	seg->attached_at_removal = seg->attached;
+	if (seg->attached <= 0)
+		seg->destroyed_ns = ts_ns;
 }
 
 static void on_ipc(struct ipc_table *t, const struct event_header *hdr, const struct ipc_event *e,
@@ -454,10 +611,8 @@ static void on_ipc(struct ipc_table *t, const struct event_header *hdr, const st
 		return;
 	case IPC_OP_SHMAT:
 		o->attached++;
-		if (!(mo = map_table__get(t, MAP_KIND_SYSV, SYSV_MAP_DEV, e->id)))
+		if (!(mo = segment__map_obj(t, o)))
 			return;
-		if (!mo->path[0] && o->key_known)
-			snprintf(mo->path, sizeof(mo->path), "SYSV%08x", o->key);
 		if (!(mu = map_obj__user(mo, p)))
 			return;
 		mu->maps++;
@@ -465,10 +620,12 @@ static void on_ipc(struct ipc_table *t, const struct event_header *hdr, const st
 		proc__add_live(p, e->addr, page_round(o->size), mo, o);
 		return;
 	case IPC_OP_SHMDT:
-		if ((live = proc__live_at(p, e->addr)) && live->segment)
+		if (!(live = proc__live_at(p, e->addr)) || !live->segment)
+			live = proc__found_attached(t, p, o, e->addr);
+		if (live)
 			proc__drop_live(t, p, (unsigned int)(live - p->ipc->maps), hdr->ts_ns);
 		else
-			segment__detached(t, o, p, hdr->ts_ns);
+			segment__detached(t, o, p, hdr->ts_ns, true);
 		return;
 	case IPC_OP_SHMCTL:
 	case IPC_OP_MSGCTL:
@@ -478,9 +635,8 @@ static void on_ipc(struct ipc_table *t, const struct event_header *hdr, const st
 		o->removed = true;
 		o->removed_ns = hdr->ts_ns;
 		o->remover = p;
-		o->attached_at_removal = o->attached;
-		if (o->kind == IPC_KIND_SHM && o->attached <= 0)
-			o->destroyed_ns = hdr->ts_ns;
+		if (o->kind == IPC_KIND_SHM)
+			segment__removed(o, e, hdr->ts_ns);
 		return;
 	case IPC_OP_MQ_NOTIFY:
 		o->notify_calls++;

@@ -45,8 +45,12 @@ struct ipc_obj {
 	bool removed; /* IPC_RMID or mq_unlink seen */
 	uint64_t removed_ns;
 	struct proc *remover;
-	int attached;		  /* shm: attachments known now (events since start) */
-	int attached_at_removal;  /* shm: attachments when IPC_RMID came */
+	/*
+	 * shm: attachments known now: those made while traced, and from
+	 * IPC_RMID on the kernel's count, which has those from before too.
+	 */
+	int attached;
+	int attached_at_removal;  /* shm: attachments when IPC_RMID came (the kernel's count) */
 	uint64_t destroyed_ns;	  /* shm removed while attached: when the last one left */
 	struct proc *last_detacher;
 	uint64_t notify_calls;	  /* POSIX mq: mq_notify */
@@ -70,6 +74,7 @@ struct map_user {
 	uint64_t bytes; /* mapped (or inherited) in total while traced */
 	uint64_t maps, unmaps;
 	bool inherited; /* got it from its parent at fork */
+	bool before;	/* had it mapped before tracing: found when it unmapped or moved it */
 	struct map_user *next;
 };
 
@@ -90,6 +95,7 @@ struct live_map {
 	uint64_t addr, len;
 	struct map_obj *obj;
 	struct ipc_obj *segment; /* System V attach: its segment */
+	bool before; /* mapped before tracing; an attach is in segment->attached from IPC_RMID */
 };
 
 /* Per-process IPC state: its live shared mappings. Owned by ipc.c. */

@@ -487,6 +487,7 @@ enum ipcscope_ipc_op {
 
 #define IPC_F_SEM_UNDO 0x1000 /* semop: some operation had SEM_UNDO */
 #define IPC_F_SEM_NOWAIT 0x800 /* semop: some operation had IPC_NOWAIT */
+#define IPC_F_SHM_NATTCH 0x1 /* shmctl IPC_RMID: size holds the kernel's shm_nattch after it */
 
 /* One System V or POSIX mq call that returned (sys_exit). */
 struct ipc_event {
@@ -496,9 +497,11 @@ struct ipc_event {
 	__s32 err;   /* 0, or the call's -errno */
 	__u64 id;    /* shmid, msqid, semid; POSIX mq: inode */
 	__u64 key;   /* *get: the IPC key; msgsnd/msgrcv: message type; mq: priority; *ctl: cmd */
-	__u64 size;  /* shmget: bytes; msg and mq: bytes moved; semget: nsems; semop: nsops */
+	__u64 size;  /* shmget: bytes; msg and mq: bytes moved; semget: nsems; semop: nsops;
+		      * shmctl IPC_RMID: attaches left (IPC_F_SHM_NATTCH) */
 	__u64 addr;  /* shmat, shmdt: the attach address */
-	__u64 flags; /* *get: the flags; shmat: shmflg; msg: msgflg; semop: IPC_F_SEM_* */
+	__u64 flags; /* *get: the flags; shmat: shmflg; msg: msgflg; semop: IPC_F_SEM_*;
+		      * shmctl: IPC_F_SHM_NATTCH */
 	__u64 blocked_ns; /* time the call slept (0 if it did not) */
 	__u32 dev;   /* POSIX mq: the mqueue superblock */
 	__u32 _pad;
@@ -522,12 +525,15 @@ struct map_event {
 	__u64 len;
 	__u64 new_addr; /* mremap */
 	__u64 new_len;
-	__u64 ino;	/* the mapped file (MAP_SHARED|MAP_ANONYMOUS: its shmem inode) */
+	/* The mapped file (MAP_SHARED|MAP_ANONYMOUS: its shmem inode); for all three ops. */
+	__u64 ino;
 	__u32 dev;
 	__u32 magic;	/* superblock s_magic: shmem, hugetlbfs, ... */
-	__u32 prot;
-	__u32 flags;
-	char name[IPCSCOPE_MAP_NAME_LEN]; /* the file's dentry name ("dev/zero", "memfd:x", ...) */
+	__u32 prot;	/* mmap */
+	__u32 flags;	/* mmap: MAP_*; mremap: MREMAP_* */
+	/* The file's dentry name ("dev/zero", "memfd:x", ...); munmap/mremap: first 55 bytes. */
+	char name[IPCSCOPE_MAP_NAME_LEN];
+	__u64 vm_start, vm_end; /* munmap/mremap: the shared vma at addr when the call began */
 };
 
 enum ipcscope_ipc_open_op {

@@ -91,14 +91,14 @@ static void json_live_map(struct output *o, const struct event_header *hdr,
 	json_self(f, &e->task);
 	fprintf(f, ",\"op\":\"%s\",\"addr\":\"0x%llx\",\"len\":%llu", ops[e->op <= 3 ? e->op : 0],
 		(unsigned long long)e->addr, (unsigned long long)e->len);
-	if (e->op == MAP_OP_MMAP) {
-		fprintf(f, ",\"kind\":\"%s\",\"ino\":%llu,\"dev\":%llu,\"fd\":%d,\"prot\":%u",
-			map_kind__name(map_kind__of(e, o->model->ipc.devshm_dev)),
-			(unsigned long long)e->ino, (unsigned long long)kdev__to_user(e->dev),
-			e->fd, e->prot);
-		fputs(",\"name\":", f); /* BPF's copy may fill the field without a NUL */
-		sanitize__json(f, e->name, sanitize__strnlen(e->name, sizeof(e->name)));
-	}
+	/* munmap/mremap: the vma BPF found at entry (a mapping from before tracing too). */
+	fprintf(f, ",\"kind\":\"%s\",\"ino\":%llu,\"dev\":%llu",
+		map_kind__name(map_kind__of(e, o->model->ipc.devshm_dev)),
+		(unsigned long long)e->ino, (unsigned long long)kdev__to_user(e->dev));
+	if (e->op == MAP_OP_MMAP)
+		fprintf(f, ",\"fd\":%d,\"prot\":%u", e->fd, e->prot);
+	fputs(",\"name\":", f); /* BPF's copy may fill the field without a NUL */
+	sanitize__json(f, e->name, sanitize__strnlen(e->name, sizeof(e->name)));
 	if (e->op == MAP_OP_MREMAP)
 		fprintf(f, ",\"new_addr\":\"0x%llx\",\"new_len\":%llu",
 			(unsigned long long)e->new_addr, (unsigned long long)e->new_len);
@@ -189,7 +189,7 @@ static void json_traffic(FILE *f, const struct ipc_obj *o)
 
 	fputs(",\"senders\":[", f);
 	for (const struct ipc_user *u = o->users; u; u = u->next) {
-		if (!u->st.sends)
+		if (!u->st.sends && !u->st.send_blocked_ns)
 			continue;
 		fputs(first ? "" : ",", f);
 		json_who(f, u->proc);
@@ -320,11 +320,12 @@ static void json_mapping(FILE *f, const struct map_obj *o, const struct map_user
 		json_path(f, o->path, sizeof(o->path));
 	else
 		fputs(",\"path\":null", f);
-	fprintf(f, ",\"ino\":%llu,\"dev\":%llu,\"bytes\":%llu,\"maps\":%llu,\"inherited\":%s",
+	fprintf(f, ",\"ino\":%llu,\"dev\":%llu,\"bytes\":%llu,\"maps\":%llu,\"inherited\":%s"
+		   ",\"before_tracing\":%s",
 		(unsigned long long)o->ino,
 		o->dev == UINT32_MAX ? 0ULL : (unsigned long long)kdev__to_user(o->dev),
 		(unsigned long long)u->bytes, (unsigned long long)u->maps,
-		u->inherited ? "true" : "false");
+		u->inherited ? "true" : "false", u->before ? "true" : "false");
 	fputs(",\"shared_with\":[", f);
 	for (const struct map_user *w = o->users; w; w = w->next) {
 		if (w->proc == u->proc || w->proc->pid == u->proc->pid)

@@ -89,23 +89,28 @@ static void text_map(struct output *o, const struct event_header *hdr, const str
 
 	line_begin(o, hdr, "mmap", "-");
 	fprintf(o->f, "%s ", task_str(who, sizeof(who), &e->task));
+	/* munmap/mremap: the vma BPF found at entry, a mapping from before tracing too. */
+	sanitize__terminal(name, sizeof(name), e->name,
+			   sanitize__strnlen(e->name, sizeof(e->name)));
 	switch (e->op) {
 	case MAP_OP_MMAP:
-		sanitize__terminal(name, sizeof(name), e->name,
-				   sanitize__strnlen(e->name, sizeof(e->name)));
 		fprintf(o->f, "mmap MAP_SHARED %s %s (ino %llu) %s B at 0x%llx%s",
 			map_kind__name(map_kind__of(e, o->model->ipc.devshm_dev)), name,
 			(unsigned long long)e->ino, format__count(n, sizeof(n), e->len),
 			(unsigned long long)e->addr, e->prot & 2 ? "" : " read-only");
 		break;
 	case MAP_OP_MUNMAP:
-		fprintf(o->f, "munmap shared 0x%llx, %s B", (unsigned long long)e->addr,
+		fprintf(o->f, "munmap shared %s %s (ino %llu) 0x%llx, %s B",
+			map_kind__name(map_kind__of(e, o->model->ipc.devshm_dev)), name,
+			(unsigned long long)e->ino, (unsigned long long)e->addr,
 			format__count(n, sizeof(n), e->len));
 		break;
 	case MAP_OP_MREMAP:
-		fprintf(o->f, "mremap shared 0x%llx -> 0x%llx, %llu -> %llu B",
-			(unsigned long long)e->addr, (unsigned long long)e->new_addr,
-			(unsigned long long)e->len, (unsigned long long)e->new_len);
+		fprintf(o->f, "mremap shared %s %s (ino %llu) 0x%llx -> 0x%llx, %llu -> %llu B",
+			map_kind__name(map_kind__of(e, o->model->ipc.devshm_dev)), name,
+			(unsigned long long)e->ino, (unsigned long long)e->addr,
+			(unsigned long long)e->new_addr, (unsigned long long)e->len,
+			(unsigned long long)e->new_len);
 		break;
 	}
 	line_end(o, hdr);
@@ -180,7 +185,7 @@ static void report_queue(struct output *o, const struct ipc_obj *q)
 	char who[96], t[32], n[16];
 
 	for (const struct ipc_user *u = q->users; u; u = u->next) {
-		if (u->st.sends) {
+		if (u->st.sends || u->st.send_blocked_ns) {
 			fprintf(o->f, "  %-28s sent %s msgs, %llu B", who_str(who, sizeof(who), u->proc),
 				format__count(n, sizeof(n), u->st.sends),
 				(unsigned long long)u->st.send_bytes);
@@ -190,7 +195,7 @@ static void report_queue(struct output *o, const struct ipc_obj *q)
 					format__ns(t, sizeof(t), u->st.send_blocked_ns));
 			fputc('\n', o->f);
 		}
-		if (u->st.receives || u->st.enomsg || u->st.eidrm) {
+		if (u->st.receives || u->st.recv_blocked_ns || u->st.enomsg || u->st.eidrm) {
 			fprintf(o->f, "  -> %-25s received %s msgs, %llu B",
 				who_str(who, sizeof(who), u->proc),
 				format__count(n, sizeof(n), u->st.receives),
@@ -291,9 +296,10 @@ static void report_mappings(struct output *o)
 			m->path[0] ? path : "-", (unsigned long long)m->ino,
 			m->users && m->users->next ? "" : " (one process)");
 		for (const struct map_user *u = m->users; u; u = u->next)
-			fprintf(o->f, "  %-28s %s B%s\n", who_str(who, sizeof(who), u->proc),
+			fprintf(o->f, "  %-28s %s B%s%s\n", who_str(who, sizeof(who), u->proc),
 				format__count(n, sizeof(n), u->bytes),
-				u->inherited ? " (inherited at fork)" : "");
+				u->inherited ? " (inherited at fork)" : "",
+				u->before ? " (mapped before tracing)" : "");
 	}
 }
 

@@ -1758,6 +1758,114 @@ def test_ipc_text_report(ctx):
                  "msgq msqid %s key" % msqid, "sent 3 msgs, 112 B (type:count 1:2 2:1)",
                  "1 ENOMSG"):
         expect_true(want in text, "text output has %r" % want)
+def test_ipc_private_objects_have_their_creator(ctx):
+    # IPC_PRIVATE makes a new object with or without IPC_CREAT (ipc/util.c ipcget()).
+    run = ctx.trace(["ipc_private"])
+    pid = run.pid("pid")
+    for kind, field in (("shm", "shmid"), ("msgq", "msqid"), ("sem", "semid")):
+        obj = one([r for r in run.of_type(kind) if r[field] == run.pid(field)], kind + " records")
+        expect(((obj["creator"] or {}).get("pid"), obj["key"], obj["removed"]),
+               (pid, "0x00000000", True), "%s (creator, key, removed)" % kind)
+
+
+def test_message_calls_that_slept_then_failed_are_blocked_time(ctx):
+    # A msgrcv and a msgsnd asleep until IPC_RMID (EIDRM), a mq_timedreceive
+    # that timed out (ETIMEDOUT): blocked all the same.
+    delay_ms = 200
+    run = ctx.trace(["ipc_wait_fail", str(delay_ms)])
+    receiver, sender, mq_receiver = (run.pid(k) for k in ("receiver", "sender", "mq_receiver"))
+    low, high = delay_ms * 1000000 * 0.9, run.wall_ns
+
+    def in_range(ns, who):
+        expect_true(low <= ns <= high, "%s blocked_ns: expected %d..%d, got %d"
+                    % (who, low, high, ns))
+
+    q = one([r for r in run.of_type("msgq") if r["msqid"] == run.pid("rcv_msqid")],
+            "receive queue records")
+    rx = one([r for r in q["receivers"] if r["pid"] == receiver], "the receiver's row")
+    expect((rx["msgs"], rx["eidrm"]), (0, 1), "receiver (msgs, EIDRM)")
+    in_range(rx["blocked_ns"], "msgrcv woken by IPC_RMID")
+    q = one([r for r in run.of_type("msgq") if r["msqid"] == run.pid("snd_msqid")],
+            "send queue records")
+    tx = one([r for r in q["senders"] if r["pid"] == sender], "the blocked sender's row")
+    expect(tx["msgs"], 0, "blocked sender's messages sent")
+    in_range(tx["blocked_ns"], "msgsnd woken by IPC_RMID")
+    mq = one([r for r in run.of_type("mq") if r["name"] == run.kv["mq"]], "mq records")
+    rx = one([r for r in mq["receivers"] if r["pid"] == mq_receiver], "the mq receiver's row")
+    expect((rx["msgs"], rx["errors"]), (0, 1), "mq receiver (msgs, errors: ETIMEDOUT)")
+    in_range(rx["blocked_ns"], "mq_timedreceive that timed out")
+
+
+def traced_midway(ctx, argv, comm):
+    """Starts a workload, lets it set up untraced until it prints ready=1, then
+    starts ipcscope -c COMM and sends the workload a byte on stdin to go on.
+    Returns the workload's key=value lines and ipcscope's JSON records."""
+    out = os.path.join(ctx.tmp, comm + ".jsonl")
+    wl = subprocess.Popen([ctx.workload(argv[0])] + list(argv[1:]), stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    kv, tracer, err = {}, None, ""
+    try:
+        for line in iter(wl.stdout.readline, ""):
+            k, _, v = line.strip().partition("=")
+            kv[k] = v
+            if k == "ready":
+                break
+        expect(kv.get("ready"), "1", "%s set up before tracing (stdout %r)" % (argv[0], kv))
+        tracer = start_tracer(ctx, ["--json", "-o", out, "-c", comm])
+        rest, err = wl.communicate("g", timeout=30)
+        kv.update(l.split("=", 1) for l in rest.split() if "=" in l)
+        expect(wl.returncode, 0, "%s exit status (stderr: %s)" % (argv[0], err))
+    finally:
+        if wl.poll() is None:
+            wl.kill()
+            wl.wait()
+        if tracer:
+            tracer.send_signal(signal.SIGINT)
+            _, err = tracer.communicate(timeout=30)
+    expect(tracer.returncode, 0, "ipcscope -c %s exit status (stderr: %s)" % (comm, err))
+    return kv, json_lines(out)
+
+
+def test_sysv_shm_attached_before_tracing_destroyed_at_its_detach(ctx):
+    # The holder attached before tracing; the other attaches, detaches and
+    # removes it while traced: the kernel still counts the holder's attach,
+    # so the segment lives until the holder's shmdt.
+    delay_ms = 150
+    kv, recs = traced_midway(ctx, ["ipc_shm_before", ctx.tmp, str(delay_ms)], "ipc_shm_before")
+    holder, other, shmid = int(kv["holder"]), int(kv["other"]), int(kv["shmid"])
+    shm = one([r for r in recs if r["type"] == "shm" and r["shmid"] == shmid], "shm records")
+    expect((shm["key"], (shm["creator"] or {}).get("pid"), shm["removed"],
+            shm["removed_by"]["pid"]), (kv["key"], holder, True, other),
+           "shm (key, creator from /proc/sysvipc, removed, removed by)")
+    expect((shm["attached_at_removal"], shm.get("destroyed_at_last_detach"),
+            (shm.get("last_detacher") or {}).get("pid")), (1, True, holder),
+           "(attached at removal, destroyed at last detach, last detacher)")
+    expect_true(shm["destroyed_ns"] - shm["removed_ns"] >= delay_ms * 1000000 * 0.9,
+                "destroyed at the holder's shmdt %d ms after IPC_RMID: %d ns later"
+                % (delay_ms, shm["destroyed_ns"] - shm["removed_ns"]))
+    expect(users(shm["attachers"], "attaches", "detaches"),
+           sorted([(other, 1, 1), (holder, 0, 1)]), "attachers (pid, attaches, detaches)")
+    m = one([r for r in recs if r["type"] == "mapping" and r["pid"] == holder],
+            "the holder's mappings")
+    expect((m["kind"], m["ino"], m["path"], m["bytes"], m["maps"], m["before_tracing"]),
+           ("sysv", shmid, "SYSV" + kv["key"][2:], 4096, 0, True),
+           "the holder's mapping (kind, shmid, path, bytes, maps, before_tracing)")
+
+
+def test_shared_file_mapped_before_tracing_named_when_unmapped(ctx):
+    # Mapped before tracing, unmapped a page at a time while traced: each
+    # munmap names the file, and the report lists the mapping.
+    kv, recs = traced_midway(ctx, ["ipc_map_before", ctx.tmp], "ipc_map_before")
+    pid, ino, name = int(kv["pid"]), int(kv["ino"]), os.path.basename(kv["path"])
+    unmaps = [r for r in recs if r["type"] == "map" and r["pid"] == pid]
+    expect([(r["op"], r.get("kind"), r.get("ino"), r.get("name"), r["len"]) for r in unmaps],
+           [("munmap", "file", ino, name, 4096)] * 2, "munmap records (op, kind, ino, name, len)")
+    m = one([r for r in recs if r["type"] == "mapping" and r["pid"] == pid], "mappings")
+    expect((m["kind"], m["ino"], os.path.basename(m["path"] or ""), m["bytes"], m["maps"],
+            m["before_tracing"], m["shared_with"]), ("file", ino, name, 8192, 0, True, []),
+           "mapping (kind, ino, path, bytes, maps, before_tracing, shared_with)")
+
+
 # ---------------------------------------------------------------- lifecycle: signals, output faults
 
 def bpf_ids_of(pid):

@@ -1090,7 +1090,7 @@ static void test_json_shm_removed_while_attached(void)
 	      "destroyed at the child's detach: %s", out);
 	check(strstr(out, "{\"type\":\"mapping\",\"pid\":11,\"comm\":\"shmuser\",\"kind\":\"sysv\","
 			  "\"path\":\"SYSV00001234\",\"ino\":5,\"dev\":0,\"bytes\":4096,\"maps\":0,"
-			  "\"inherited\":true,\"shared_with\":[10]}") != NULL,
+			  "\"inherited\":true,\"before_tracing\":false,\"shared_with\":[10]}") != NULL,
 	      "the child's inherited mapping: %s", out);
 	check(strstr(out, "\"shm_bytes\":4096") != NULL, "process shm_bytes: %s", out);
 	free(out);
@@ -1132,6 +1132,107 @@ static void test_munmap_trims_and_splits(void)
 	CHECK_INT(p->shm_bytes, 3 * 4096); /* the peak */
 	CHECK_INT(m.ipc.map_first->users->maps, 1);
 	CHECK_INT(m.ipc.map_first->users->unmaps, 2);
+	model__free(&m);
+}
+
+static void ipc_model_rec(struct model *m, uint64_t ts, uint32_t pid, unsigned int op,
+			  const struct ipc_event *fields)
+{
+	struct ipc_event e = *fields;
+
+	e.hdr = (struct event_header){ .type = EVENT_IPC, .count = 1, .ts_ns = ts };
+	task(&e.task, pid, "shmuser");
+	e.op = op;
+	model__on_record(m, &e.hdr, &e);
+}
+
+/*
+ * Pid 30 attached before tracing; 31 attaches, detaches and removes it while
+ * the kernel still counts 30's attach (shm_nattch 1, read by BPF): the
+ * segment lives until 30's shmdt, at an address no traced shmat gave.
+ */
+static void test_shm_attached_before_tracing(void)
+{
+	struct model m;
+	struct ipc_obj *o;
+	struct map_user *u;
+
+	model__init(&m);
+	m.ipc.procfs = "/nonexistent";
+	ipc_model_rec(&m, 100, 31, IPC_OP_SHMGET, &(struct ipc_event){ .id = 9, .key = 0x42,
+								      .size = 4096 });
+	ipc_model_rec(&m, 110, 31, IPC_OP_SHMAT, &(struct ipc_event){ .id = 9, .addr = 0x5000 });
+	ipc_model_rec(&m, 120, 31, IPC_OP_SHMDT, &(struct ipc_event){ .id = 9, .addr = 0x5000 });
+	ipc_model_rec(&m, 130, 31, IPC_OP_SHMCTL,
+		      &(struct ipc_event){ .id = 9, .key = 0 /* IPC_RMID */, .size = 1,
+					   .flags = IPC_F_SHM_NATTCH });
+	o = ipc_table__find(&m.ipc, IPC_KIND_SHM, 9);
+	CHECK_INT(o->attached_at_removal, 1);
+	CHECK_INT(o->destroyed_ns, 0);
+	check(o->creator == NULL, "no creator: the get had no IPC_CREAT and a key");
+	ipc_model_rec(&m, 400, 30, IPC_OP_SHMDT, &(struct ipc_event){ .id = 9, .addr = 0x9000 });
+	CHECK_INT(o->destroyed_ns, 400);
+	check(o->last_detacher && o->last_detacher->pid == 30, "last detacher: %u",
+	      o->last_detacher ? o->last_detacher->pid : 0);
+	u = m.ipc.map_first->users->next;
+	check(u && u->proc->pid == 30 && u->before && u->bytes == 4096 && u->unmaps == 1,
+	      "30's attach found at its shmdt (before, 4096 B, one unmap)");
+	model__free(&m);
+}
+
+/* IPC_PRIVATE always makes a new object (ipc/util.c ipcget()), IPC_CREAT or not. */
+static void test_ipc_private_get_creates(void)
+{
+	struct model m;
+
+	model__init(&m);
+	m.ipc.procfs = "/nonexistent";
+	ipc_model_rec(&m, 100, 40, IPC_OP_MSGGET, &(struct ipc_event){ .id = 3, .flags = 0600 });
+	ipc_model_rec(&m, 110, 41, IPC_OP_SEMGET, &(struct ipc_event){ .id = 4, .key = 0x99,
+								      .size = 1, .flags = 0600 });
+	check(ipc_table__find(&m.ipc, IPC_KIND_MSG, 3)->creator &&
+		      ipc_table__find(&m.ipc, IPC_KIND_MSG, 3)->creator->pid == 40,
+	      "msgget(IPC_PRIVATE) created the queue");
+	check(!ipc_table__find(&m.ipc, IPC_KIND_SEM, 4)->creator,
+	      "semget(key) without IPC_CREAT found an existing set");
+	model__free(&m);
+}
+
+/* munmap of a page of a mapping from before tracing: BPF's vma names it, the rest stays. */
+static void test_munmap_of_a_mapping_from_before_tracing(void)
+{
+	struct map_event e = { .hdr = { .type = EVENT_MAP, .count = 1 }, .op = MAP_OP_MUNMAP };
+	struct task_ref t = { 0 };
+	struct map_user *u;
+	struct model m;
+	struct proc *p;
+
+	model__init(&m);
+	m.ipc.procfs = "/nonexistent";
+	task(&e.task, 50, "mapper");
+	task(&t, 50, "mapper");
+	e.addr = 0x20000;
+	e.len = 4096;
+	e.ino = 88;
+	e.dev = 3;
+	e.fd = -1;
+	e.vm_start = 0x20000;
+	e.vm_end = 0x22000;
+	strcpy(e.name, "old.bin");
+	model__on_record(&m, &e.hdr, &e);
+	p = model__proc(&m, &t);
+	CHECK_INT(p->ipc->n, 1);
+	CHECK_INT(p->ipc->maps[0].addr, 0x21000);
+	CHECK_INT(p->ipc->shared_now, 4096);
+	CHECK_INT(p->shm_bytes, 8192);
+	CHECK_STR(m.ipc.map_first->path, "old.bin");
+	e.addr = 0x21000;
+	e.vm_start = 0x21000;
+	model__on_record(&m, &e.hdr, &e);
+	CHECK_INT(p->ipc->n, 0);
+	u = m.ipc.map_first->users;
+	check(u && !u->next && u->before && u->bytes == 8192 && u->maps == 0 && u->unmaps == 1,
+	      "one user, mapped before tracing, 8192 B, one unmap (a trim is none)");
 	model__free(&m);
 }
 
@@ -1646,6 +1747,11 @@ int main(void)
 	run("json: shm removed while attached, destroyed at the last detach",
 	    test_json_shm_removed_while_attached);
 	run("model: munmap trims and splits shared mappings", test_munmap_trims_and_splits);
+	run("model: a segment attached before tracing is destroyed at that attach's detach",
+	    test_shm_attached_before_tracing);
+	run("model: a get with IPC_PRIVATE creates, IPC_CREAT or not", test_ipc_private_get_creates);
+	run("model: munmap of a mapping from before tracing names it and keeps the rest",
+	    test_munmap_of_a_mapping_from_before_tracing);
 	run("retire: over processes merged into (retired), pinned ones kept",
 	    test_retire_merges_and_pins);
 	run("retire: a late IPC row for a retired queue goes to its process only",
