@@ -43,12 +43,18 @@ static const char doc[] =
 	"detach), and which processes share each object. Objects from before tracing are "
 	"named when touched.\n"
 	"\n"
-	"ipcscope sigpipe is the SIGPIPE storm doctor: it shows each writer's first EPIPE, "
-	"the reader going away and SIGPIPE deaths, raises an ALERT line when one writer's "
-	"EPIPEs on one object reach RATE per second (default 100, measured over 2 s) and "
-	"another when the storm ends, and reports per (writer, object): count, rate, first "
-	"and last seen, what the writer does with SIGPIPE, bytes written before the first "
-	"EPIPE, and the reader that went away, how and when.\n"
+	"ipcscope sigpipe (the word comes first) is the SIGPIPE storm doctor: it shows only "
+	"what concerns an EPIPE: each writer's first EPIPE, the last reader leaving such an "
+	"object (before or after), SIGPIPE deaths and exits of those writers and readers. "
+	"It raises an ALERT line when one writer's EPIPEs on one object reach RATE per "
+	"second, measured over 2 s by the EPIPEs' own times; the storm ends when that rate "
+	"falls below RATE/2 or the writer exits, and if tracing stops first the last ALERT "
+	"says the storm is still going. Alerts give the storm's own exact count, from its "
+	"first to its last EPIPE, and its peak. The report gives per (writer, object): exact "
+	"count, rate, first and last seen, what the writer does with SIGPIPE, bytes written "
+	"before the first EPIPE, and the reader that went away, how and when. A rate over "
+	"less than 1 s is not given (\"-\"), and bytes before are \"?\" for a writer "
+	"started before tracing (its earlier writes were not seen).\n"
 	"\n"
 	"-p and -c select processes; a signal matches when its sender or its target (see "
 	"--match) is selected. With --match sender, what a selected process receives "
@@ -112,7 +118,8 @@ static const struct argp_option options[] = {
 	{ "user", OPT_USER, "USER", 0, "Run COMMAND as USER (name or uid; default: the user "
 				       "who ran sudo, else unchanged)", 1 },
 	{ "threshold", OPT_THRESHOLD, "RATE", 0, "ipcscope sigpipe: EPIPE per second from one "
-						   "writer on one object that is a storm (default 100)", 1 },
+						   "writer on one object, over 2 s, that starts a storm "
+						   "(default 100); it ends below RATE/2", 1 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
 	{ "json", 'j', NULL, 0, "JSON Lines (schema in docs/json-schema.md)", 2 },
 	{ "output", 'o', "FILE", 0, "Write to FILE instead of standard output", 2 },
@@ -265,6 +272,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 's':
 		if (c->sigpipe_doctor)
 			return usage_error("ipcscope sigpipe watches SIGPIPE only: drop -s %s", arg);
+		if (!*arg || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
+			return usage_error("-s '%s' has an empty name: give signals separated by "
+					   "single commas, like PIPE,TERM", arg);
 		if (sig__parse_list(arg, &c->filter.sig_mask, &bad))
 			return usage_error("unknown signal '%s': use a name like USR1 or SIGTERM, "
 					   "or a number from 1 to 64", bad);
@@ -296,6 +306,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'V':
 		return answer(state, c, key);
 	case ARGP_KEY_ARG:
+		/*
+		 * `ipcscope -d 1 sigpipe` means the doctor, not a program named
+		 * sigpipe: say where the mode goes. After `--` it is a command.
+		 */
+		if (!strcmp(arg, "sigpipe") && strcmp(state->argv[state->next - 2], "--"))
+			return usage_error("sigpipe is a mode and comes first: ipcscope sigpipe "
+					   "[OPTION...]%s (a command named sigpipe: -- sigpipe)", "");
 		/* The first operand starts the command; the rest is its own argv. */
 		c->command = &state->argv[state->next - 1];
 		state->next = state->argc;

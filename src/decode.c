@@ -63,7 +63,8 @@ static void doctor_feed(struct decoder *d, const struct event_header *hdr,
 	if (!p || !o || !filter__proc(d->filter, p))
 		return;
 	end = pipe_obj__end(o, p);
-	if (!end || doctor__on_epipe(d->doctor, o, end, hdr->count))
+	if (!end || doctor__on_epipe(d->doctor, o, end, hdr->count, hdr->ts_ns,
+					 (uint64_t)hdr->span_us * 1000))
 		d->model->bad_records++; /* out of memory: counted, not hidden */
 }
 

@@ -11,7 +11,10 @@
 
 /* "3.2us", "850ns", "12.5ms", "1.20s", "3m05s". */
 char *format__ns(char *buf, size_t size, uint64_t ns);
-/* Exact below 100000, then "123k", "12.3M". */
+/*
+ * Exact below 100000, then "123k", "12.3M": for live lines only. A report
+ * is read as fact and prints exact counts.
+ */
 char *format__count(char *buf, size_t size, uint64_t n);
 /* Wall clock "HH:MM:SS.mmm" of a CLOCK_MONOTONIC timestamp (JSON has ns). */
 char *format__clock(char *buf, size_t size, uint64_t mono_ns, int64_t mono_to_real_ns);

@@ -311,6 +311,22 @@ static int finish(struct app *a)
 	return output__flush(&a->out);
 }
 
+/*
+ * Attached: a process started from now on has all its writes counted (its
+ * bytes before the first EPIPE are known), and a bucket's folded records
+ * come within a fold window and the sweep's tick.
+ */
+static void doctor_traced_from_now(struct sigpipe_doctor *d, unsigned int fold_window_ms)
+{
+	struct timespec ts;
+
+	if (!clock_gettime(CLOCK_BOOTTIME, &ts))
+		d->traced_since_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	else
+		d->traced_since_ns = UINT64_MAX; /* cannot tell: unknown for everyone */
+	d->settle_ns = (uint64_t)fold_window_ms * 1000000ULL + DOCTOR_TICK_NS;
+}
+
 static void on_alert(void *ctx, const struct storm_alert *alert)
 {
 	output__alert(ctx, alert);
@@ -480,6 +496,8 @@ int main(int argc, char **argv)
 			goto destroy_tracer;
 	}
 	a->decoder.fold = &a->tracer.fold; /* tracer__start initialised it */
+	if (a->cli.sigpipe_doctor)
+		doctor_traced_from_now(&a->doctor, a->cli.fold_window_ms);
 	for (unsigned int i = 0; i < a->cli.filter.npids; i++)
 		tracer__watch(&a->tracer, a->cli.filter.pids[i], WATCH_PID);
 

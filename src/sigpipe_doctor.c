@@ -8,6 +8,7 @@ void doctor__init(struct sigpipe_doctor *d, uint64_t threshold)
 {
 	memset(d, 0, sizeof(*d));
 	d->threshold = threshold ? threshold : DOCTOR_DEFAULT_THRESHOLD;
+	d->settle_ns = DOCTOR_FOLD_WINDOW_MS * 1000000ULL + DOCTOR_TICK_NS;
 }
 
 void doctor__free(struct sigpipe_doctor *d)
@@ -30,6 +31,8 @@ static struct doctor_writer *writer_of(struct sigpipe_doctor *d, struct pipe_end
  * Bytes the writer got through before its first EPIPE: its traffic on the
  * object when that record arrives. The pipe has no reader then, so no later
  * write adds to it (fs/pipe.c: pipe_write fails at once without readers).
+ * Only a writer started after tracing began had all its writes counted;
+ * for an older one the bytes stay unknown, not a made-up 0.
  */
 static void note_bytes_before(struct sigpipe_doctor *d, const struct pipe_obj *obj,
 			      struct pipe_end *end)
@@ -42,58 +45,138 @@ static void note_bytes_before(struct sigpipe_doctor *d, const struct pipe_obj *o
 	};
 	struct io_stats s;
 
-	if (!obj_kind__is_pipe(obj->kind) || !d->io || d->io(d->io_ctx, &key, &s))
+	if (!obj_kind__is_pipe(obj->kind) || !d->io)
 		return; /* socket bytes are not counted: unknown, not 0 */
+	if (end->proc->start_ns < d->traced_since_ns || d->io(d->io_ctx, &key, &s))
+		return;
 	end->bytes_before_epipe = s.write_bytes;
 	end->bytes_before_known = true;
 }
 
+static struct doctor_writer *writer_add(struct sigpipe_doctor *d, struct pipe_obj *obj,
+					struct pipe_end *end, uint64_t ts_ns)
+{
+	struct doctor_writer *w;
+
+	if (d->count == d->cap) {
+		unsigned int cap = d->cap ? d->cap * 2 : 16;
+		struct doctor_writer *grown = realloc(d->writers, cap * sizeof(*grown));
+
+		if (!grown)
+			return NULL;
+		d->writers = grown;
+		d->cap = cap;
+	}
+	w = &d->writers[d->count++];
+	memset(w, 0, sizeof(*w));
+	end->doctor_row = d->count;
+	w->obj = obj;
+	w->end = end;
+	w->next_bucket = ts_ns / DOCTOR_BUCKET_NS; /* nothing of it before */
+	note_bytes_before(d, obj, end);
+	return w;
+}
+
+/*
+ * n EPIPEs from first_ns to last_ns, all in bucket id. A record for a
+ * bucket already measured (it came late) still joins the storm that owns
+ * that bucket; one older than the ring only misses the rate.
+ */
+static void bucket_add(struct doctor_writer *w, uint64_t id, uint64_t n, uint64_t first_ns,
+		       uint64_t last_ns)
+{
+	struct doctor_bucket *b = &w->ring[id % DOCTOR_RING];
+
+	if (!n)
+		return;
+	if (b->id < id) /* the ring moved on: this slot's old bucket is out of every window */
+		*b = (struct doctor_bucket){ .id = id, .first_ns = first_ns, .last_ns = last_ns };
+	if (b->id == id) {
+		b->count += n;
+		if (first_ns < b->first_ns)
+			b->first_ns = first_ns;
+		if (last_ns > b->last_ns)
+			b->last_ns = last_ns;
+	}
+	if (id < w->next_bucket && w->storming && id >= w->storm.start_bucket) {
+		w->storm.epipe += n;
+		if (last_ns > w->storm.last_ns)
+			w->storm.last_ns = last_ns;
+	}
+}
+
+/*
+ * A folded record's count, spread evenly over the span its repeats ran
+ * (event_header.span_us): each bucket gets its share, the shares sum to count.
+ */
+static void spread(struct doctor_writer *w, uint64_t count, uint64_t ts_ns, uint64_t span_ns)
+{
+	uint64_t end_ns = ts_ns + span_ns, given = 0;
+
+	for (uint64_t t = ts_ns; t <= end_ns && given < count;) {
+		uint64_t id = t / DOCTOR_BUCKET_NS, next = (id + 1) * DOCTOR_BUCKET_NS;
+		uint64_t upto = next - 1 < end_ns ? next - 1 : end_ns;
+		uint64_t due = upto == end_ns ? count :
+			       (uint64_t)((double)count * (double)(next - ts_ns) / (double)span_ns);
+
+		if (due > count)
+			due = count;
+		bucket_add(w, id, due - given, t, upto);
+		given = due;
+		t = next;
+	}
+}
+
 int doctor__on_epipe(struct sigpipe_doctor *d, struct pipe_obj *obj, struct pipe_end *end,
-		     uint32_t count)
+		     uint32_t count, uint64_t ts_ns, uint64_t span_ns)
 {
 	struct doctor_writer *w = writer_of(d, end);
 
-	if (!w) {
-		if (d->count == d->cap) {
-			unsigned int cap = d->cap ? d->cap * 2 : 16;
-			struct doctor_writer *grown = realloc(d->writers, cap * sizeof(*grown));
-
-			if (!grown)
-				return -ENOMEM;
-			d->writers = grown;
-			d->cap = cap;
-		}
-		w = &d->writers[d->count++];
-		memset(w, 0, sizeof(*w));
-		end->doctor_row = d->count;
-		w->obj = obj;
-		w->end = end;
-		note_bytes_before(d, obj, end);
-	}
-	w->pending += count;
+	if (!w && !(w = writer_add(d, obj, end, ts_ns)))
+		return -ENOMEM;
+	spread(w, count, ts_ns, span_ns);
 	return 0;
 }
 
-static uint64_t recent_sum(const struct doctor_writer *w)
+/* The bucket's count if the ring still holds it, else 0. */
+static const struct doctor_bucket *bucket_get(const struct doctor_writer *w, uint64_t id)
+{
+	const struct doctor_bucket *b = &w->ring[id % DOCTOR_RING];
+
+	return b->id == id && b->count ? b : NULL;
+}
+
+/* EPIPEs in the DOCTOR_BUCKETS buckets ending with bucket id (inclusive). */
+static uint64_t window_sum(const struct doctor_writer *w, uint64_t id)
 {
 	uint64_t sum = 0;
 
-	for (unsigned int i = 0; i < DOCTOR_BUCKETS; i++)
-		sum += w->recent[i];
+	for (uint64_t i = 0; i < DOCTOR_BUCKETS && i <= id; i++) {
+		const struct doctor_bucket *b = bucket_get(w, id - i);
+
+		sum += b ? b->count : 0;
+	}
 	return sum;
 }
 
-double doctor_writer__rate(const struct doctor_writer *w)
+bool doctor__rate(uint64_t count, uint64_t span_ns, double *rate)
 {
-	return (double)recent_sum(w) * 1e9 / (double)DOCTOR_SPAN_NS;
+	if (span_ns < DOCTOR_MIN_RATE_SPAN_NS)
+		return false;
+	*rate = (double)count * 1e9 / (double)span_ns;
+	return true;
 }
 
-double doctor_writer__avg_rate(const struct doctor_writer *w)
+bool doctor_writer__avg_rate(const struct doctor_writer *w, double *rate)
 {
 	const struct pipe_end *e = w->end;
-	double span = (double)(e->epipe_last_ns - e->epipe_first_ns) / 1e9;
 
-	return span > 0 ? (double)doctor_writer__epipes(w) / span : 0.0;
+	return doctor__rate(doctor_writer__epipes(w), e->epipe_last_ns - e->epipe_first_ns, rate);
+}
+
+bool doctor_storm__rate(const struct doctor_storm *s, double *rate)
+{
+	return doctor__rate(s->epipe, s->last_ns - s->first_ns, rate);
 }
 
 uint64_t doctor_writer__epipes(const struct doctor_writer *w)
@@ -101,64 +184,157 @@ uint64_t doctor_writer__epipes(const struct doctor_writer *w)
 	return w->end->io.epipe > w->end->epipe_seen ? w->end->io.epipe : w->end->epipe_seen;
 }
 
-static void storm_end(struct sigpipe_doctor *d, struct doctor_writer *w, uint64_t now_ns,
-		      double rate)
+static void say(struct sigpipe_doctor *d, struct doctor_writer *w, enum storm_state state,
+		enum storm_end_by by, uint64_t now_ns, double window_rate)
 {
 	struct storm_alert a = {
-		.started = false,
+		.state = state,
+		.end_by = by,
 		.ts_ns = now_ns,
 		.w = w,
-		.rate = rate,
 		.threshold = d->threshold,
-		.count = w->end->epipe_seen - w->storm_first_seen,
-		.duration_ns = now_ns - w->storm_start_ns,
+		.window_rate = window_rate,
+		.storm = &w->storm,
 	};
 
-	w->storming = false;
 	d->alerts++;
 	if (d->alert)
 		d->alert(d->alert_ctx, &a);
 }
 
+/*
+ * Where a storm whose window ends with bucket id starts: that window's
+ * first bucket, or earlier while the buckets before it have EPIPE (the
+ * storm's ramp-up, at most another window back); never in a bucket an
+ * earlier storm owns.
+ */
+static uint64_t storm_first_bucket(const struct doctor_writer *w, uint64_t id)
+{
+	uint64_t from = id + 1 >= DOCTOR_BUCKETS ? id + 1 - DOCTOR_BUCKETS : 0;
+
+	for (unsigned int back = 0; back < DOCTOR_BUCKETS && from > w->free_bucket; back++) {
+		if (!bucket_get(w, from - 1))
+			break;
+		from--;
+	}
+	return from < w->free_bucket ? w->free_bucket : from;
+}
+
+/*
+ * The window ending with bucket id crossed the threshold: the storm starts
+ * at its first EPIPE (storm_first_bucket) and counts every EPIPE from there.
+ */
+static void storm_begin(struct sigpipe_doctor *d, struct doctor_writer *w, uint64_t id,
+			uint64_t now_ns, double rate)
+{
+	uint64_t from = storm_first_bucket(w, id);
+	struct doctor_storm *s = &w->storm;
+
+	*s = (struct doctor_storm){ .start_bucket = from, .peak_rate = rate };
+	for (uint64_t i = from; i <= id; i++) {
+		const struct doctor_bucket *b = bucket_get(w, i);
+
+		if (!b)
+			continue;
+		if (!s->epipe || b->first_ns < s->first_ns)
+			s->first_ns = b->first_ns;
+		if (b->last_ns > s->last_ns)
+			s->last_ns = b->last_ns;
+		s->epipe += b->count;
+	}
+	w->storming = true;
+	w->storms++;
+	say(d, w, STORM_START, STORM_END_RATE, now_ns, rate);
+}
+
+/* The storm owns every bucket up to id: a later one starts after. */
+static void storm_end(struct sigpipe_doctor *d, struct doctor_writer *w, uint64_t id,
+		      enum storm_end_by by, uint64_t now_ns, double rate)
+{
+	w->storming = false;
+	w->free_bucket = id + 1;
+	say(d, w, by == STORM_END_TRACE ? STORM_ONGOING : STORM_END, by, now_ns, rate);
+}
+
+/* Bucket id has all its records: it joins the storm, or starts or ends one. */
+static double measure(struct sigpipe_doctor *d, struct doctor_writer *w, uint64_t id,
+		      uint64_t now_ns, bool may_end)
+{
+	const struct doctor_bucket *b = bucket_get(w, id);
+	double rate = (double)window_sum(w, id) * 1e9 / (double)DOCTOR_SPAN_NS;
+
+	if (rate > w->peak_rate)
+		w->peak_rate = rate;
+	if (!w->storming) {
+		if (rate >= (double)d->threshold)
+			storm_begin(d, w, id, now_ns, rate);
+		return rate;
+	}
+	if (b) {
+		w->storm.epipe += b->count;
+		if (b->last_ns > w->storm.last_ns)
+			w->storm.last_ns = b->last_ns;
+	}
+	if (rate > w->storm.peak_rate)
+		w->storm.peak_rate = rate;
+	if (may_end && rate * DOCTOR_END_DIVISOR < (double)d->threshold)
+		storm_end(d, w, id, STORM_END_RATE, now_ns, rate);
+	return rate;
+}
+
+/*
+ * Measures the buckets before `upto` not measured yet (a ring's worth at
+ * most: older ones are gone). Returns the last rate measured.
+ */
+static double measure_upto(struct sigpipe_doctor *d, struct doctor_writer *w, uint64_t upto,
+			   uint64_t now_ns, bool may_end)
+{
+	double rate = (double)window_sum(w, w->next_bucket ? w->next_bucket - 1 : 0) * 1e9 /
+		      (double)DOCTOR_SPAN_NS;
+
+	if (upto > DOCTOR_RING && w->next_bucket < upto - DOCTOR_RING)
+		w->next_bucket = upto - DOCTOR_RING;
+	for (; w->next_bucket < upto; w->next_bucket++)
+		rate = measure(d, w, w->next_bucket, now_ns, may_end);
+	return rate;
+}
+
+/* The writer exited by end_ns, so every EPIPE it wrote is in: its storm is over. */
+static bool end_if_writer_gone(struct sigpipe_doctor *d, struct doctor_writer *w,
+			       uint64_t end_ns, uint64_t now_ns, double rate)
+{
+	const struct proc *p = w->end->proc;
+
+	if (!w->storming || !p->exited || p->exit_ts_ns >= end_ns)
+		return false;
+	storm_end(d, w, w->next_bucket - 1, STORM_END_WRITER_EXIT, now_ns, rate);
+	return true;
+}
+
 void doctor__tick(struct sigpipe_doctor *d, uint64_t now_ns)
 {
+	uint64_t upto = now_ns > d->settle_ns ? (now_ns - d->settle_ns) / DOCTOR_BUCKET_NS : 0;
+
 	for (unsigned int i = 0; i < d->count; i++) {
 		struct doctor_writer *w = &d->writers[i];
-		double rate;
+		double rate = measure_upto(d, w, upto, now_ns, true);
 
-		w->head = (w->head + 1) % DOCTOR_BUCKETS;
-		w->recent[w->head] = w->pending;
-		w->pending = 0;
-		rate = doctor_writer__rate(w);
-		if (rate > w->peak_rate)
-			w->peak_rate = rate;
-		if (!w->storming && rate >= (double)d->threshold) {
-			struct storm_alert a = {
-				.started = true,
-				.ts_ns = now_ns,
-				.w = w,
-				.rate = rate,
-				.threshold = d->threshold,
-			};
-
-			w->storming = true;
-			w->storms++;
-			w->storm_start_ns = now_ns;
-			/* The storm counts from the window that raised it. */
-			w->storm_first_seen = w->end->epipe_seen - recent_sum(w);
-			d->alerts++;
-			if (d->alert)
-				d->alert(d->alert_ctx, &a);
-		} else if (w->storming && rate < (double)d->threshold) {
-			storm_end(d, w, now_ns, rate);
-		}
+		end_if_writer_gone(d, w, upto * DOCTOR_BUCKET_NS, now_ns, rate);
 	}
+}
+
+/* Nothing of it is waiting to be measured or still in the rate window. */
+static bool writer__quiet(const struct doctor_writer *w)
+{
+	for (unsigned int i = 0; i < DOCTOR_RING; i++)
+		if (w->ring[i].count && w->ring[i].id + DOCTOR_BUCKETS >= w->next_bucket)
+			return false;
+	return true;
 }
 
 static bool writer__settled(const struct doctor_writer *w, uint64_t before_ns)
 {
-	return !w->storming && !w->pending && !recent_sum(w) &&
-	       pipe_obj__closed(w->obj, before_ns);
+	return !w->storming && writer__quiet(w) && pipe_obj__closed(w->obj, before_ns);
 }
 
 unsigned int doctor__retire(struct sigpipe_doctor *d, unsigned int keep, uint64_t before_ns)
@@ -190,9 +366,47 @@ unsigned int doctor__retire(struct sigpipe_doctor *d, unsigned int keep, uint64_
 	return gone;
 }
 
+/*
+ * Every record is in: the whole buckets are measured as usual, then the
+ * one tracing stopped in, which is cut short and so must not end a storm
+ * by its rate. A storm left is still going: said so, never "over".
+ */
 void doctor__finish(struct sigpipe_doctor *d, uint64_t now_ns)
 {
-	for (unsigned int i = 0; i < d->count; i++)
-		if (d->writers[i].storming)
-			storm_end(d, &d->writers[i], now_ns, doctor_writer__rate(&d->writers[i]));
+	uint64_t upto = now_ns / DOCTOR_BUCKET_NS;
+
+	for (unsigned int i = 0; i < d->count; i++) {
+		struct doctor_writer *w = &d->writers[i];
+		double rate;
+
+		measure_upto(d, w, upto, now_ns, true);
+		rate = measure_upto(d, w, upto + 1, now_ns, false);
+		if (!end_if_writer_gone(d, w, now_ns + 1, now_ns, rate) && w->storming)
+			storm_end(d, w, upto, STORM_END_TRACE, now_ns, rate);
+	}
+}
+
+bool doctor__has_object(const struct sigpipe_doctor *d, const struct pipe_obj *obj)
+{
+	for (unsigned int i = 0; obj && i < d->count; i++)
+		if (d->writers[i].obj == obj)
+			return true;
+	return false;
+}
+
+/* p has a read side on obj, or read from it. */
+static bool reads(const struct pipe_obj *obj, const struct proc *p)
+{
+	for (const struct pipe_end *e = obj->ends; e; e = e->next)
+		if (e->proc == p && ((e->open_mode & 1) || e->io.read_calls))
+			return true;
+	return obj->last_reader.proc == p;
+}
+
+bool doctor__involves(const struct sigpipe_doctor *d, const struct proc *p)
+{
+	for (unsigned int i = 0; p && i < d->count; i++)
+		if (d->writers[i].end->proc == p || reads(d->writers[i].obj, p))
+			return true;
+	return false;
 }

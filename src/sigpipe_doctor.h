@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * `ipcscope sigpipe`: watches EPIPE per (writer process, object) and says
- * when a storm starts and ends. A storm is a rate of EPIPE at or above the
- * threshold over the last DOCTOR_SPAN_NS, counted from the live records
- * (folded repeats included, so rates hold under load); the report's exact
- * totals come from the BPF counters. It reads the model, never prints:
- * alerts go to a callback (the sink).
+ * when a storm starts and ends. EPIPEs are counted into 250 ms buckets by
+ * their own time (a folded record's repeats spread over the span they ran),
+ * not by when their record arrived: folded counts come once per fold window,
+ * so counting by arrival made a 2 s sum swing by a window's worth and a
+ * steady storm near the threshold flap. A bucket is measured once every
+ * record that can fall in it has come (settle_ns after it ends). A storm
+ * starts when the 2 s rate reaches the threshold and ends when it falls below
+ * half of it (hysteresis), when the writer exits, or it is still going when
+ * tracing stops. Each storm owns whole buckets, so no EPIPE counts in two.
+ * The report's exact totals come from the BPF counters. It reads the model,
+ * never prints: alerts go to a callback (the sink).
  */
 #ifndef SIGPIPE_DOCTOR_H
 #define SIGPIPE_DOCTOR_H
@@ -16,33 +22,67 @@
 #include "pipes.h"
 
 #define DOCTOR_TICK_NS 250000000ULL /* doctor__tick() is called this often */
-#define DOCTOR_BUCKETS 8	    /* ticks the rate is measured over */
-#define DOCTOR_SPAN_NS (DOCTOR_TICK_NS * DOCTOR_BUCKETS)
+#define DOCTOR_BUCKET_NS DOCTOR_TICK_NS /* EPIPEs are counted per bucket of their time */
+#define DOCTOR_BUCKETS 8	    /* buckets the rate is measured over */
+#define DOCTOR_SPAN_NS (DOCTOR_BUCKET_NS * DOCTOR_BUCKETS)
+/* Buckets kept: the rate window plus those whose records may still come (settle_ns). */
+#define DOCTOR_RING 24
 #define DOCTOR_DEFAULT_THRESHOLD 100 /* EPIPE/s per writer and object */
 #define DOCTOR_FOLD_WINDOW_MS 250    /* folded counts reach the doctor each tick */
+#define DOCTOR_MAX_FOLD_WINDOW_MS 2000 /* settle_ns must fit in the ring */
+/* A storm ends when its 2 s rate falls below threshold / DOCTOR_END_DIVISOR. */
+#define DOCTOR_END_DIVISOR 2
+/* Shorter spans get no rate: 10 EPIPEs in 10 us are not "1000000/s". */
+#define DOCTOR_MIN_RATE_SPAN_NS 1000000000ULL
+
+/* EPIPEs whose time falls in [id * DOCTOR_BUCKET_NS, (id + 1) * DOCTOR_BUCKET_NS). */
+struct doctor_bucket {
+	uint64_t id;
+	uint64_t count;
+	uint64_t first_ns, last_ns; /* monotonic: its first and last EPIPE */
+};
+
+/* One storm: the buckets from start_bucket on, until it ends. */
+struct doctor_storm {
+	uint64_t start_bucket;
+	uint64_t epipe;
+	uint64_t first_ns, last_ns; /* its first and last EPIPE */
+	double peak_rate;	    /* its highest 2 s rate */
+};
 
 /* One writer's EPIPEs on one object. */
 struct doctor_writer {
 	struct pipe_obj *obj;
 	struct pipe_end *end;	/* end->proc is the writer */
-	uint64_t recent[DOCTOR_BUCKETS]; /* EPIPEs per tick, a ring */
-	uint64_t pending;	/* since the last tick */
-	unsigned int head;
+	struct doctor_bucket ring[DOCTOR_RING]; /* bucket id % DOCTOR_RING */
+	uint64_t next_bucket;	/* the first bucket not measured yet */
+	uint64_t free_bucket;	/* buckets before it belong to an ended storm */
 	bool storming;
-	uint64_t storm_start_ns; /* monotonic, when the alert went up */
-	uint64_t storm_first_seen; /* epipe_seen when it went up */
-	double peak_rate;
-	unsigned int storms; /* alerts raised */
+	struct doctor_storm storm; /* the current or last storm */
+	double peak_rate;	/* highest 2 s rate of the whole run */
+	unsigned int storms;	/* alerts raised */
+};
+
+enum storm_state {
+	STORM_START,
+	STORM_END,
+	STORM_ONGOING, /* still going when tracing stopped */
+};
+
+enum storm_end_by {
+	STORM_END_RATE,	       /* the 2 s rate fell below threshold / DOCTOR_END_DIVISOR */
+	STORM_END_WRITER_EXIT, /* the writer exited: no EPIPE can follow */
+	STORM_END_TRACE,       /* tracing stopped (STORM_ONGOING) */
 };
 
 struct storm_alert {
-	bool started; /* false: the storm ended */
-	uint64_t ts_ns; /* monotonic */
+	enum storm_state state;
+	enum storm_end_by end_by; /* STORM_END, STORM_ONGOING */
+	uint64_t ts_ns;		  /* monotonic, when the doctor said it */
 	const struct doctor_writer *w;
-	double rate; /* EPIPE/s over the last DOCTOR_SPAN_NS */
 	uint64_t threshold;
-	uint64_t count; /* ended: EPIPEs during the storm */
-	uint64_t duration_ns; /* ended */
+	double window_rate; /* EPIPE/s over the 2 s measured last */
+	const struct doctor_storm *storm; /* so far (start, ongoing) or whole (end) */
 };
 
 typedef void (*doctor_alert_fn)(void *ctx, const struct storm_alert *a);
@@ -58,6 +98,13 @@ struct doctor_retired {
 
 struct sigpipe_doctor {
 	uint64_t threshold;
+	/* Records of a bucket may come this long after it ends: fold window + tick. */
+	uint64_t settle_ns;
+	/*
+	 * CLOCK_BOOTTIME when tracing was attached: a writer started before
+	 * wrote untraced bytes, so its bytes before the first EPIPE are unknown.
+	 */
+	uint64_t traced_since_ns;
 	struct doctor_writer *writers; /* in order of first EPIPE */
 	unsigned int count, cap;
 	struct doctor_retired retired;
@@ -70,10 +117,13 @@ struct sigpipe_doctor {
 
 void doctor__init(struct sigpipe_doctor *d, uint64_t threshold);
 void doctor__free(struct sigpipe_doctor *d);
-/* An EPIPE record the model has applied (end->epipe_seen includes it). */
+/*
+ * An EPIPE record the model has applied: count EPIPEs from ts_ns to
+ * ts_ns + span_ns (a folded record's repeats; 0 for one EPIPE).
+ */
 int doctor__on_epipe(struct sigpipe_doctor *d, struct pipe_obj *obj, struct pipe_end *end,
-		     uint32_t count);
-/* Every DOCTOR_TICK_NS: rates move on; alerts start or end. */
+		     uint32_t count, uint64_t ts_ns, uint64_t span_ns);
+/* Every DOCTOR_TICK_NS: buckets settled by now are measured; alerts start or end. */
 void doctor__tick(struct sigpipe_doctor *d, uint64_t now_ns);
 /*
  * Keeps a long run's rows bounded: past `keep` rows whose object was
@@ -84,12 +134,26 @@ void doctor__tick(struct sigpipe_doctor *d, uint64_t now_ns);
  * final). Returns how many rows went.
  */
 unsigned int doctor__retire(struct sigpipe_doctor *d, unsigned int keep, uint64_t before_ns);
-/* End of the run: storms still going end here. */
+/*
+ * End of the run, every record drained: the last buckets are measured, and
+ * a storm still going is said so (STORM_ONGOING), or ends if its writer exited.
+ */
 void doctor__finish(struct sigpipe_doctor *d, uint64_t now_ns);
-double doctor_writer__rate(const struct doctor_writer *w);
 /* The writer's EPIPE total: the exact BPF count once read, else the live one. */
 uint64_t doctor_writer__epipes(const struct doctor_writer *w);
-/* EPIPE/s from first to last seen (0 for a single instant). */
-double doctor_writer__avg_rate(const struct doctor_writer *w);
+/*
+ * count EPIPEs over span_ns as a rate in *rate; false (no rate) when the
+ * span is shorter than DOCTOR_MIN_RATE_SPAN_NS.
+ */
+bool doctor__rate(uint64_t count, uint64_t span_ns, double *rate);
+/* The writer's EPIPE/s from first to last seen; false when too short to say. */
+bool doctor_writer__avg_rate(const struct doctor_writer *w, double *rate);
+/* A storm's EPIPE/s from its first to its last EPIPE; false when too short. */
+bool doctor_storm__rate(const struct doctor_storm *s, double *rate);
+/* ipcscope sigpipe shows what concerns an EPIPE story: these say what does. */
+/* The object has a doctor row: some writer got EPIPE on it. */
+bool doctor__has_object(const struct sigpipe_doctor *d, const struct pipe_obj *obj);
+/* p got EPIPE, or reads (or read) an object some writer got EPIPE on. */
+bool doctor__involves(const struct sigpipe_doctor *d, const struct proc *p);
 
 #endif /* SIGPIPE_DOCTOR_H */

@@ -587,19 +587,49 @@ static void json_doctor_writer(FILE *f, const struct doctor_writer *w)
 		fputs(",\"last_reader_gone\":null", f);
 }
 
+/* A rate, or null when the span is too short to say (DOCTOR_MIN_RATE_SPAN_NS). */
+static void json_rate(FILE *f, const char *key, bool known, double rate)
+{
+	if (known)
+		fprintf(f, ",\"%s\":%.1f", key, rate);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+static const char *storm_state__name(enum storm_state s)
+{
+	return s == STORM_START ? "start" : s == STORM_END ? "end" : "ongoing";
+}
+
+static const char *storm_end_by__name(enum storm_end_by by)
+{
+	return by == STORM_END_RATE ? "rate" : by == STORM_END_WRITER_EXIT ? "writer_exit"
+									 : "trace_end";
+}
+
+/*
+ * The storm so far (start, ongoing) or whole (end): "epipe" is its own
+ * count, not "count", which every other record uses for events it stands for.
+ */
 static void json_alert(struct output *o, const struct storm_alert *a)
 {
+	const struct doctor_storm *s = a->storm;
 	FILE *f = o->f;
+	double rate = 0;
+	bool known = doctor_storm__rate(s, &rate);
 
 	fprintf(f, "{\"type\":\"sigpipe_storm\",\"state\":\"%s\",\"ts_ns\":%llu",
-		a->started ? "start" : "end", (unsigned long long)a->ts_ns);
+		storm_state__name(a->state), (unsigned long long)a->ts_ns);
 	json_doctor_writer(f, a->w);
-	fprintf(f, ",\"rate\":%.1f,\"threshold\":%llu", a->rate,
-		(unsigned long long)a->threshold);
-	if (!a->started)
-		fprintf(f, ",\"count\":%llu,\"duration_ns\":%llu,\"peak_rate\":%.1f",
-			(unsigned long long)a->count, (unsigned long long)a->duration_ns,
-			a->w->peak_rate);
+	fprintf(f, ",\"threshold\":%llu,\"window_rate\":%.1f,\"epipe\":%llu"
+		   ",\"first_ts_ns\":%llu,\"last_ts_ns\":%llu,\"duration_ns\":%llu",
+		(unsigned long long)a->threshold, a->window_rate, (unsigned long long)s->epipe,
+		(unsigned long long)s->first_ns, (unsigned long long)s->last_ns,
+		(unsigned long long)(s->last_ns - s->first_ns));
+	json_rate(f, "rate", known, rate);
+	if (a->state != STORM_START)
+		fprintf(f, ",\"peak_rate\":%.1f,\"ended_by\":\"%s\"", s->peak_rate,
+			storm_end_by__name(a->end_by));
 	fputs("}\n", f);
 }
 
@@ -609,15 +639,18 @@ static void json_sigpipe_writer(FILE *f, const struct doctor_writer *w)
 	const struct pipe_end *e = w->end;
 	const struct sig_stats *sp = model__sig_stats(e->proc, SIGPIPE);
 	uint64_t count = doctor_writer__epipes(w);
-	bool first = true;
+	bool first = true, known;
+	double rate = 0;
 
 	fputs("{\"type\":\"sigpipe_writer\"", f);
 	json_doctor_writer(f, w);
 	fprintf(f, ",\"epipe\":%llu,\"writer_sigpipes\":%llu,\"first_ts_ns\":%llu"
-		   ",\"last_ts_ns\":%llu,\"rate\":%.1f,\"peak_rate\":%.1f,\"storms\":%u",
+		   ",\"last_ts_ns\":%llu",
 		(unsigned long long)count, (unsigned long long)(sp ? sig_stats__generated(sp) : 0),
-		(unsigned long long)e->epipe_first_ns, (unsigned long long)e->epipe_last_ns,
-		doctor_writer__avg_rate(w), w->peak_rate, w->storms);
+		(unsigned long long)e->epipe_first_ns, (unsigned long long)e->epipe_last_ns);
+	known = doctor_writer__avg_rate(w, &rate);
+	json_rate(f, "rate", known, rate);
+	fprintf(f, ",\"peak_rate\":%.1f,\"storms\":%u", w->peak_rate, w->storms);
 	fputs(",\"readers\":[", f);
 	for (const struct pipe_end *r = w->obj->ends; r; r = r->next) {
 		if (!r->io.read_calls)

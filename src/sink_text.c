@@ -17,12 +17,6 @@
 #include "signals.h"
 #include "sink_text.h"
 
-/*
- * The live lines' SIGNAL column: as wide as the longest name, SIGRTMIN+15 or
- * SIGRTMAX-14 (11), so real-time signals keep the columns after it aligned.
- */
-#define SIGNAL_WIDTH 11
-
 /* Short forms for a line under 100 columns; JSON keeps the full names. */
 static const char *result_word(unsigned int result)
 {
@@ -146,9 +140,8 @@ static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 	line_end(o, &e->hdr);
 }
 
-/* Pipe and FIFO lifecycle and EPIPE lines; plain closes only with -v. */
 /* What a writer does with SIGPIPE, in the live lines, alerts and report. */
-static const char *sigpipe_word(unsigned int action)
+const char *sigpipe_word(unsigned int action)
 {
 	static const char *const words[] = { "default: dies", "ignored", "handler",
 					     "blocked: stays pending", "MSG_NOSIGNAL: none" };
@@ -156,7 +149,8 @@ static const char *sigpipe_word(unsigned int action)
 	return words[action < 5 ? action : 0];
 }
 
-static void text_pipe_record(struct output *o, const struct event_header *hdr, const void *rec)
+/* Pipe and FIFO lifecycle and EPIPE lines; plain closes only with -v. */
+void text_pipe_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
 	char who[96], obj[160], path[160];
 
@@ -224,38 +218,27 @@ static void text_pipe_record(struct output *o, const struct event_header *hdr, c
 	line_end(o, hdr);
 }
 
-/*
- * ipcscope sigpipe shows the story of a storm, not all IPC: each writer's
- * first EPIPE on an object (its line says what the writer does with
- * SIGPIPE; repeats are counted for the alerts and the report), the last
- * reader going away, and exits (a default SIGPIPE kills).
- */
-static bool doctor_shows(const struct output *o, const struct event_header *hdr, const void *rec)
+void text_exit(struct output *o, const struct lifecycle_event *e)
 {
-	switch (hdr->type) {
-	case EVENT_EPIPE: {
-		const struct epipe_event *e = rec;
-		const struct proc *p = proc_table__find(o->model->procs, e->task.pid,
-							e->task.start_ns);
-		const struct pipe_obj *po = pipe_table__find(&o->model->pipes, &e->object);
-		const struct pipe_end *end = po ? pipe_obj__find_end(po, p) : NULL;
+	const struct proc *p = proc_table__find(o->model->procs, e->task.pid, e->task.start_ns);
+	int sig = e->exit_code & 0x7f;
+	char who[96], how[64];
 
-		return !end || end->epipe_seen <= hdr->count; /* the model has counted it */
-	}
-	case EVENT_PIPE_CLOSE:
-		return pipe_close__last_reader(rec);
-	case EVENT_PROC_EXIT:
-		return true;
-	}
-	return o->verbose && (hdr->type == EVENT_PROC_FORK || hdr->type == EVENT_PROC_EXEC);
+	line_begin(o, &e->hdr, "exit", sig ? sig__name(sig) : "-");
+	fprintf(o->f, "%s %s", format__task(who, sizeof(who), p ? p->comm : e->task.comm,
+					    e->task.pid, 0),
+		format__exit(how, sizeof(how), e->exit_code));
+	line_end(o, &e->hdr);
 }
 
 static void text_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
 	char who[96], buf[512], buf2[512];
 
-	if (o->doctor && !doctor_shows(o, hdr, rec))
+	if (o->doctor) {
+		text_doctor_record(o, hdr, rec);
 		return;
+	}
 
 	switch (hdr->type) {
 	case EVENT_SIG_GENERATE:
@@ -325,11 +308,7 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 		if (!(e->exit_code & 0x7f) && !o->verbose && !filter__active(o->filter) &&
 		    !(p && p->involved))
 			break;
-		line_begin(o, hdr, "exit", (e->exit_code & 0x7f) ? sig__name(e->exit_code & 0x7f) : "-");
-		fprintf(o->f, "%s %s", format__task(who, sizeof(who), p ? p->comm : e->task.comm,
-						    e->task.pid, 0),
-			format__exit(buf, sizeof(buf), e->exit_code));
-		line_end(o, hdr);
+		text_exit(o, e);
 		break;
 	}
 	case EVENT_PIPE_CREATE:
@@ -544,6 +523,8 @@ static void report_exits(struct output *o, struct proc **rows, size_t n)
 
 		if (!p->exited || !p->pid || p->gone)
 			continue; /* "(retired)" has no exit of its own; gone ones none seen */
+		if (o->doctor && !text_doctor_story_exit(o, p))
+			continue;
 		if (!any) {
 			fprintf(o->f, "\n%-7s %-15s %s\n", "PID", "COMM", "EXIT");
 			any = true;
@@ -562,7 +543,7 @@ static void end_str(char *buf, size_t size, const struct pipe_end *e)
 /* writer -> pipe -> reader with bytes on each edge; who went away. */
 static void report_pipes(struct output *o)
 {
-	char obj[160], who[96], n1[16], n2[16], t[32], gone[192];
+	char obj[160], who[96], t[32], gone[192];
 	bool headed = false;
 
 	for (const struct pipe_obj *p = o->model->pipes.first; p; p = p->next_in_order) {
@@ -584,9 +565,10 @@ static void report_pipes(struct output *o)
 			if (!e->io.write_calls)
 				continue;
 			end_str(who, sizeof(who), e);
-			fprintf(o->f, "  %-28s wrote %s B in %s writes, blocked %s", who,
-				format__count(n1, sizeof(n1), e->io.write_bytes),
-				format__count(n2, sizeof(n2), e->io.write_calls),
+			/* Exact counts: a report is read as fact, "4.0M" hides what it rounds. */
+			fprintf(o->f, "  %-28s wrote %llu B in %llu writes, blocked %s", who,
+				(unsigned long long)e->io.write_bytes,
+				(unsigned long long)e->io.write_calls,
 				format__ns(t, sizeof(t), e->io.write_blocked_ns));
 			if (e->io.epipe)
 				fprintf(o->f, ", %llu EPIPE", (unsigned long long)e->io.epipe);
@@ -601,9 +583,10 @@ static void report_pipes(struct output *o)
 			if (!e->io.read_calls)
 				continue;
 			end_str(who, sizeof(who), e);
-			fprintf(o->f, "  -> %-25s read %s B in %s reads, blocked %s, %llu EOF", who,
-				format__count(n1, sizeof(n1), e->io.read_bytes),
-				format__count(n2, sizeof(n2), e->io.read_calls),
+			fprintf(o->f, "  -> %-25s read %llu B in %llu reads, blocked %s, %llu EOF",
+				who,
+				(unsigned long long)e->io.read_bytes,
+				(unsigned long long)e->io.read_calls,
 				format__ns(t, sizeof(t), e->io.read_blocked_ns),
 				(unsigned long long)e->io.read_eof);
 			if (e->io.read_eagain)
@@ -613,84 +596,6 @@ static void report_pipes(struct output *o)
 		if (p->last_reader.proc)
 			fprintf(o->f, "  last reader gone: %s\n",
 				format__departure(gone, sizeof(gone), &p->last_reader,
-						  o->mono_to_real_ns));
-	}
-}
-
-static void text_alert(struct output *o, const struct storm_alert *a)
-{
-	const struct doctor_writer *w = a->w;
-	char clock[32], who[96], obj[160], n[16], gone[192], dur[32];
-
-	format__task(who, sizeof(who), w->end->proc->comm, w->end->proc->pid, 0);
-	format__object(obj, sizeof(obj), w->obj->kind, w->obj->ino, w->obj->path);
-	format__inet(obj + strlen(obj), sizeof(obj) - strlen(obj), &w->obj->inet);
-	fprintf(o->f, "%-12s %-7s %-*s ",
-		format__clock(clock, sizeof(clock), a->ts_ns, o->mono_to_real_ns), "ALERT",
-		SIGNAL_WIDTH, "SIGPIPE");
-	if (!a->started) {
-		fprintf(o->f, "storm over: %s -> %s: %s EPIPE in %s, peak %.0f/s\n", who, obj,
-			format__count(n, sizeof(n), a->count),
-			format__ns(dur, sizeof(dur), a->duration_ns), w->peak_rate);
-		return;
-	}
-	fprintf(o->f, "storm: %s -> %s: %.0f EPIPE/s (threshold %llu/s), SIGPIPE %s\n", who, obj,
-		a->rate, (unsigned long long)a->threshold, sigpipe_word(w->end->sigpipe_action));
-	fprintf(o->f, "%-12s %-7s %-*s ", "", "", SIGNAL_WIDTH, "");
-	if (w->end->bytes_before_known)
-		fprintf(o->f, "%s B written before the first EPIPE; ",
-			format__count(n, sizeof(n), w->end->bytes_before_epipe));
-	fprintf(o->f, "last reader: %s\n",
-		obj_kind__is_pipe(w->obj->kind) ?
-			format__departure(gone, sizeof(gone), &w->obj->last_reader,
-					  o->mono_to_real_ns) :
-			"not tracked for sockets");
-}
-
-/* One row per (writer, object) with EPIPE, then who read it and who left. */
-static void report_doctor(struct output *o)
-{
-	const struct sigpipe_doctor *d = o->doctor;
-	char who[96], obj[160], n[16], first[32], last[32], gone[192], b[16];
-	unsigned int storms = 0;
-
-	for (unsigned int i = 0; i < d->count; i++)
-		storms += d->writers[i].storms;
-	fprintf(o->f, "\nSIGPIPE doctor: %llu writer/object pairs with EPIPE, %llu storms "
-		      "(threshold %llu/s)\n", (unsigned long long)(d->count + d->retired.writers),
-		(unsigned long long)(storms + d->retired.storms), (unsigned long long)d->threshold);
-	if (d->retired.writers)
-		fprintf(o->f, "  %s of them quiet on closed objects, not listed: %s EPIPE\n",
-			format__count(n, sizeof(n), d->retired.writers),
-			format__count(b, sizeof(b), d->retired.epipe));
-	if (!d->count)
-		return;
-	fprintf(o->f, "%-20s %-18s %7s %7s %-12s %-12s %-13s %s\n", "WRITER", "OBJECT", "EPIPE",
-		"RATE/s", "FIRST", "LAST", "SIGPIPE", "BYTES BEFORE");
-	for (unsigned int i = 0; i < d->count; i++) {
-		const struct doctor_writer *w = &d->writers[i];
-		const struct pipe_end *e = w->end;
-		uint64_t count = doctor_writer__epipes(w);
-
-		fprintf(o->f, "%-20s %-18s %7s %7.0f %-12s %-12s %-13s %s\n",
-			format__task(who, sizeof(who), e->proc->comm, e->proc->pid, 0),
-			format__object(obj, sizeof(obj), w->obj->kind, w->obj->ino, w->obj->path),
-			format__count(n, sizeof(n), count), doctor_writer__avg_rate(w),
-			format__clock(first, sizeof(first), e->epipe_first_ns, o->mono_to_real_ns),
-			format__clock(last, sizeof(last), e->epipe_last_ns, o->mono_to_real_ns),
-			sigpipe_word(e->sigpipe_action),
-			e->bytes_before_known ? format__count(b, sizeof(b), e->bytes_before_epipe)
-					      : "-");
-		if (w->obj->inet.family)
-			fprintf(o->f, "  %s\n", format__inet(obj, sizeof(obj), &w->obj->inet) + 1);
-		for (const struct pipe_end *r = w->obj->ends; r; r = r->next)
-			if (r->io.read_calls)
-				fprintf(o->f, "  read by %s: %s B\n",
-					format__task(who, sizeof(who), r->proc->comm, r->proc->pid, 0),
-					format__count(n, sizeof(n), r->io.read_bytes));
-		if (obj_kind__is_pipe(w->obj->kind))
-			fprintf(o->f, "  last reader: %s\n",
-				format__departure(gone, sizeof(gone), &w->obj->last_reader,
 						  o->mono_to_real_ns));
 	}
 }
@@ -768,7 +673,7 @@ static void text_report(struct output *o)
 		format__ns(dur, sizeof(dur), m->end_mono_ns - m->start_mono_ns),
 		(unsigned long long)m->events);
 	if (o->doctor) {
-		report_doctor(o);
+		text_doctor_report(o);
 		report_exits(o, rows, n);
 	} else {
 		report_signal_rows(o, rows, n);
@@ -787,5 +692,5 @@ const struct sink_ops sink_text_ops = {
 	.record = text_record,
 	.lost = text_lost,
 	.report = text_report,
-	.alert = text_alert,
+	.alert = text_doctor_alert,
 };

@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Shared by the text sink's files (sink_text.c, sink_text_ipc.c); not for other modules. */
+/* Shared by the text sink's files (sink_text.c, sink_text_ipc.c, sink_text_doctor.c); not for other modules. */
 #ifndef SINK_TEXT_H
 #define SINK_TEXT_H
 
+/*
+ * The live lines' SIGNAL column: as wide as the longest name, SIGRTMIN+15 or
+ * SIGRTMAX-14 (11), so real-time signals keep the columns after it aligned.
+ */
+#define SIGNAL_WIDTH 11
+
+#include <stdbool.h>
 #include <stddef.h>
 #include "output.h"
 
@@ -12,6 +19,21 @@ void line_begin(struct output *o, const struct event_header *hdr, const char *ki
 void line_end(struct output *o, const struct event_header *hdr);
 /* "comm[pid/tid]", sanitized. */
 const char *task_str(char *buf, size_t size, const struct task_ref *t);
+
+/* What a writer does with SIGPIPE: "default: dies", "ignored", "handler". */
+const char *sigpipe_word(unsigned int action);
+/* Pipe, FIFO, close and EPIPE lines. */
+void text_pipe_record(struct output *o, const struct event_header *hdr, const void *rec);
+/* "exit" line: who, and how it ended. */
+void text_exit(struct output *o, const struct lifecycle_event *e);
+
+/* ipcscope sigpipe (sink_text_doctor.c): the live lines of an EPIPE story only. */
+void text_doctor_record(struct output *o, const struct event_header *hdr, const void *rec);
+void text_doctor_alert(struct output *o, const struct storm_alert *a);
+/* The doctor's report table. */
+void text_doctor_report(struct output *o);
+/* The report's exit table lists p: killed by SIGPIPE, or part of an EPIPE story. */
+bool text_doctor_story_exit(const struct output *o, const struct proc *p);
 
 /* System V, POSIX mq and mapping lines (sink_text_ipc.c). */
 void text_ipc_record(struct output *o, const struct event_header *hdr, const void *rec);

@@ -3,6 +3,7 @@
 workloads whose truth is known. Every assertion filters on the workload's own
 pids (the machine has other activity) and says expected vs actual."""
 import json
+import re
 import os
 import signal
 import subprocess
@@ -1357,7 +1358,8 @@ def test_doctor_alerts_on_a_storm_and_names_who(ctx):
         gone = a["last_reader_gone"]
         expect((gone["pid"], gone["by"], gone.get("exit")), (reader, "exit", {"code": 3}),
                "reader that went away (pid, by, exit)")
-    expect(end["count"], epipe, "EPIPEs in the storm vs the workload's count")
+    expect((end["epipe"], end["ended_by"], "count" in end), (epipe, "rate", False),
+           "storm end (EPIPEs in the storm vs the workload's count, ended by, no 'count')")
     wexit = run.exits(writer)
     expect_true(wexit and end["ts_ns"] < wexit[0]["ts_ns"],
                 "the storm should end while the writer sits quiet, before it exits")
@@ -1424,8 +1426,91 @@ def test_doctor_text_alert_lines(ctx):
     expect(len(epipe_lines), 1, "live EPIPE lines in doctor mode (the first only)")
 
 
+def test_doctor_steady_storm_near_the_threshold_alerts_once(ctx):
+    # 130 EPIPE/s for 6 s against 100/s, folded (5 records a window, the rest
+    # counted): one start and one end, the storm counts every EPIPE, and its
+    # rates are the workload's pace, not a fold window's worth more or less.
+    rate = 130
+    run = ctx.trace(["sigpipe_storm", "64", str(rate), "6000", "3000", "0"],
+                    extra=["--threshold", "100", "--fold-burst", "5"], mode=["sigpipe"])
+    writer, epipe = run.pid("writer"), run.pid("epipe")
+    alerts = storm_alerts(run, writer)
+    expect([state for state, _ in alerts], ["start", "end"], "alerts for a steady 130/s")
+    end = alerts[1][1]
+    expect((end["epipe"], end["ended_by"]), (epipe, "rate"), "storm end (epipe, ended by)")
+    # Loose bounds: the writer catches up after a stall on a busy machine.
+    expect_true(rate * 0.8 <= end["rate"] <= rate * 1.2, "storm rate %s for %d/s" % (
+        end["rate"], rate))
+    expect_true(end["peak_rate"] <= rate * 1.5, "peak %s for a steady %d/s" % (
+        end["peak_rate"], rate))
+    expect_true(5.0e9 <= end["duration_ns"] <= 7e9, "storm duration %d ns for 6 s" %
+                end["duration_ns"])
+
+
+def test_doctor_storm_still_going_when_tracing_stops(ctx):
+    # The storm outlives the trace (-d 2): the last alert says it is still
+    # going, in JSON and in text, never "over".
+    wl = subprocess.Popen([ctx.workload("sigpipe_storm"), "64", "2000", "14000", "0", "0"],
+                          stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        pid = str(wl.pid)
+        run = ctx.run(["--threshold", "100", "-d", "2", "-p", pid], mode=["sigpipe"])
+        text = ctx.run(["--threshold", "100", "-d", "2", "-p", pid], json_out=False,
+                       mode=["sigpipe"])
+        still_running = wl.poll() is None
+    finally:
+        wl.kill()  # our own child
+        wl.wait(timeout=10)
+    expect_true(still_running, "the workload should outlive both traces")
+    expect((run.rc, text.rc), (0, 0), "exit status (json, text)")
+    states = [(r["state"], r.get("ended_by")) for r in run.of_type("sigpipe_storm")
+              if r["writer"]["pid"] == wl.pid]
+    expect(states, [("start", None), ("ongoing", "trace_end")], "storm alerts (state, by)")
+    alert = [l for l in text.stdout.splitlines() if " ALERT " in l]
+    expect_true(len(alert) == 2 and "storm still going when tracing stopped" in alert[1]
+                and "storm over" not in text.stdout, "text alerts: %r" % alert)
+
+
+def test_doctor_shows_only_the_epipe_story(ctx):
+    # Pipes used and closed without EPIPE, exits of uninvolved processes: not
+    # shown. The reader that left before the EPIPE is, just before it.
+    script = "for i in 1 2 3 4 5 6; do %s 4096 4; done; %s ignore 3; sleep 0.3" % (
+        ctx.workload("pipe_transfer"), ctx.workload("pipe_epipe"))
+    run = ctx.run(["--", "sh", "-c", script], json_out=False, mode=["sigpipe"])
+    expect(run.rc, 0, "exit status")
+    reader, writer, ino = run.pid("reader"), run.pid("writer"), run.pid("ino")
+    lines = run.stdout.splitlines()
+    noise = [l for l in lines if "pipe_transfer" in l or " sh[" in l]
+    expect(noise, [], "lines about processes and pipes with no EPIPE")
+    where = {}
+    for n, l in enumerate(lines):
+        if "[%d] exit fd" % reader in l and "pipe:[%d]: last reader" % ino in l:
+            where.setdefault("close", n)
+        if l.split()[1:2] == ["EPIPE"] and "[%d]" % writer in l:
+            where.setdefault("epipe", n)
+    expect_true("close" in where and "epipe" in where and where["close"] < where["epipe"],
+                "the last reader's close shown before the first EPIPE: %r" % lines[:20])
+
+
+def test_doctor_text_report_counts_are_exact(ctx):
+    # 150000 EPIPE: "150k" is what the report used to print.
+    run = ctx.run(["--threshold", "1000", "--", ctx.workload("sigpipe_storm"), "64",
+                   "100000", "1500", "3000", "0"], json_out=False, mode=["sigpipe"])
+    expect(run.rc, 0, "exit status")
+    writer, epipe = run.pid("writer"), run.pid("epipe")
+    lines = run.stdout.splitlines()
+    row = [l for l in lines if l.startswith("sigpipe_storm[%d]" % writer)]
+    expect_true(row and row[0].split()[1] == str(epipe),
+                "report row with the exact count %d: %r" % (epipe, row))
+    rounded = [l for l in lines if re.search(r"\b\d+(\.\d)?[kMG]\b", l)]
+    expect(rounded, [], "rounded counts")
+
+
 def test_doctor_usage_errors(ctx):
     for args, needle in ((["--threshold", "10"], "ipcscope sigpipe --threshold"),
+                         (["-d", "1", "sigpipe"], "ipcscope sigpipe [OPTION...]"),
+                         (["-s", "PIPE,"], "empty name"),
                          (["sigpipe", "-s", "USR1"], "SIGPIPE only"),
                          (["sigpipe", "--threshold", "0"], "--threshold must be"),
                          (["sigpipe", "--fold-window", "5000"], "--fold-window at most")):

@@ -1238,23 +1238,33 @@ static void test_munmap_of_a_mapping_from_before_tracing(void)
 
 /* ---- the SIGPIPE doctor: storm start/end from record counts ---- */
 
+#define MS_NS 1000000ULL
+
 struct alert_log {
-	int starts, ends;
-	uint64_t end_count;
-	double start_rate;
+	int starts, ends, ongoing;
+	enum storm_end_by end_by;
+	uint64_t ended_epipe;	 /* summed over every storm that ended or was ongoing */
+	struct doctor_storm at_start, last; /* the last start's and the last end's */
+	double window_rate;
 };
 
 static void log_alert(void *ctx, const struct storm_alert *a)
 {
 	struct alert_log *log = ctx;
 
-	if (a->started) {
+	if (a->state == STORM_START) {
 		log->starts++;
-		log->start_rate = a->rate;
-	} else {
-		log->ends++;
-		log->end_count = a->count;
+		log->at_start = *a->storm;
+		log->window_rate = a->window_rate;
+		return;
 	}
+	if (a->state == STORM_ONGOING)
+		log->ongoing++;
+	else
+		log->ends++;
+	log->end_by = a->end_by;
+	log->last = *a->storm;
+	log->ended_epipe += a->storm->epipe;
 }
 
 static int fake_io(void *ctx, const struct io_key *key, struct io_stats *out)
@@ -1266,11 +1276,71 @@ static int fake_io(void *ctx, const struct io_key *key, struct io_stats *out)
 }
 
 /* The model's side of an EPIPE record, then the doctor's. */
+static void doctor_feed_at(struct sigpipe_doctor *d, struct pipe_obj *o, struct pipe_end *e,
+			   uint32_t count, uint64_t ts_ns, uint64_t span_ns)
+{
+	e->epipe_seen += count;
+	if (!e->epipe_first_ns)
+		e->epipe_first_ns = ts_ns;
+	e->epipe_last_ns = ts_ns + span_ns;
+	doctor__on_epipe(d, o, e, count, ts_ns, span_ns);
+}
+
 static void doctor_feed(struct sigpipe_doctor *d, struct pipe_obj *o, struct pipe_end *e,
 			uint32_t count)
 {
-	e->epipe_seen += count;
-	doctor__on_epipe(d, o, e, count);
+	doctor_feed_at(d, o, e, count, 1, 0);
+}
+
+/*
+ * A writer's EPIPEs at a steady rate as ipcscope sees them: one folded
+ * record per fold window, arriving when the window ends, its repeats'
+ * first time and span in it; the doctor ticks every DOCTOR_TICK_NS at times
+ * of its own, aligned with neither.
+ */
+struct doctor_sim {
+	struct sigpipe_doctor *d;
+	struct pipe_obj *o;
+	struct pipe_end *e;
+	uint64_t next_tick_ns;
+	uint64_t fed; /* EPIPEs fed */
+};
+
+static void sim_ticks_until(struct doctor_sim *s, uint64_t t_ns)
+{
+	for (; s->next_tick_ns <= t_ns; s->next_tick_ns += DOCTOR_TICK_NS)
+		doctor__tick(s->d, s->next_tick_ns);
+}
+
+/* rate EPIPE/s from from_ns to until_ns in fold windows of fold_ns. */
+static void sim_storm(struct doctor_sim *s, uint64_t rate, uint64_t from_ns, uint64_t until_ns,
+		      uint64_t fold_ns)
+{
+	uint64_t total = (until_ns - from_ns) * rate / 1000000000ULL, i = 0;
+
+	for (uint64_t w = from_ns; w < until_ns; w += fold_ns) {
+		uint64_t first = i, wend = w + fold_ns < until_ns ? w + fold_ns : until_ns;
+
+		/* EPIPE i happens at from_ns + i / rate. */
+		while (i < total && from_ns + i * 1000000000ULL / rate < wend)
+			i++;
+		sim_ticks_until(s, wend);
+		if (i == first)
+			continue;
+		doctor_feed_at(s->d, s->o, s->e, (uint32_t)(i - first),
+			       from_ns + first * 1000000000ULL / rate,
+			       (i - 1 - first) * 1000000000ULL / rate);
+		s->fed += i - first;
+	}
+}
+
+static void doctor_sim_init(struct doctor_sim *s, struct sigpipe_doctor *d, struct pipe_obj *o,
+			    struct pipe_end *e, struct alert_log *log, uint64_t threshold)
+{
+	doctor__init(d, threshold);
+	d->alert = log_alert;
+	d->alert_ctx = log;
+	*s = (struct doctor_sim){ .d = d, .o = o, .e = e, .next_tick_ns = 10037 * MS_NS };
 }
 
 static void test_doctor_storm_start_and_end(void)
@@ -1280,37 +1350,174 @@ static void test_doctor_storm_start_and_end(void)
 	struct pipe_end end = { .proc = &writer };
 	struct sigpipe_doctor d;
 	struct alert_log log = { 0 };
-	uint64_t now = 0;
+	struct doctor_sim s;
+	uint64_t t0 = 20000 * MS_NS + 3 * MS_NS;
 
-	doctor__init(&d, 1000);
-	d.alert = log_alert;
-	d.alert_ctx = &log;
+	doctor_sim_init(&s, &d, &obj, &end, &log, 1000);
 	d.io = fake_io;
-	doctor_feed(&d, &obj, &end, 1); /* the first EPIPE: bytes before are looked up */
-	CHECK_INT(end.bytes_before_known, 1);
+	/* 2400/s for 3 s: one storm, counted from its first EPIPE, nothing lost. */
+	sim_storm(&s, 2400, t0, t0 + 3000 * MS_NS, 250 * MS_NS);
+	CHECK_INT(end.bytes_before_known, 1); /* looked up at the first EPIPE */
 	CHECK_INT(end.bytes_before_epipe, 4096);
-	doctor__tick(&d, now += DOCTOR_TICK_NS);
-	CHECK_INT(log.starts, 0); /* 1 in 2 s is no storm */
-	/* 600 per tick is 2400/s: over 2 s the rate crosses 1000/s on the 4th tick. */
-	for (int i = 0; i < 4; i++) {
-		doctor_feed(&d, &obj, &end, 600);
-		doctor__tick(&d, now += DOCTOR_TICK_NS);
-		CHECK_INT(log.starts, i < 3 ? 0 : 1);
-	}
-	check(log.start_rate >= 1000, "start rate %.1f", log.start_rate);
-	for (int i = 0; i < 4; i++) { /* still storming: no second alert */
-		doctor_feed(&d, &obj, &end, 600);
-		doctor__tick(&d, now += DOCTOR_TICK_NS);
-	}
+	CHECK_INT(log.starts, 1);
+	CHECK_INT(log.at_start.first_ns, t0);
+	sim_ticks_until(&s, t0 + 8000 * MS_NS); /* silence: the rate falls */
+	CHECK_INT(log.ends, 1);
+	CHECK_INT(log.end_by, STORM_END_RATE);
+	CHECK_INT(log.last.epipe, s.fed);
+	CHECK_INT(log.last.first_ns, t0);
+	check(log.last.last_ns > t0 + 2990 * MS_NS && log.last.last_ns < t0 + 3000 * MS_NS,
+	      "last EPIPE %llu ns after the first, for a 3 s storm",
+	      (unsigned long long)(log.last.last_ns - t0));
+	check(log.last.peak_rate >= 2350 && log.last.peak_rate <= 2450, "peak %.1f/s for 2400/s",
+	      log.last.peak_rate);
+	doctor__finish(&d, s.next_tick_ns);
+	CHECK_INT(log.ends + log.ongoing, 1); /* nothing left storming */
+	doctor__free(&d);
+}
+
+/*
+ * 108/s against a threshold of 100 for 10 s, folded in 250 ms windows that
+ * neither the ticks nor the buckets line up with: counted by their own
+ * time, the rate holds at 108 and the storm is one, not four.
+ */
+static void test_doctor_steady_storm_near_threshold_does_not_flap(void)
+{
+	struct proc writer = { .pid = 42, .start_ns = 1 };
+	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
+	struct pipe_end end = { .proc = &writer };
+	struct sigpipe_doctor d;
+	struct alert_log log = { 0 };
+	struct doctor_sim s;
+	uint64_t t0 = 30000 * MS_NS + 161 * MS_NS;
+	double rate;
+
+	doctor_sim_init(&s, &d, &obj, &end, &log, 100);
+	sim_storm(&s, 108, t0, t0 + 10000 * MS_NS, 250 * MS_NS);
+	sim_ticks_until(&s, t0 + 15000 * MS_NS);
+	CHECK_INT(log.starts, 1);
+	CHECK_INT(log.ends, 1);
+	CHECK_INT(log.last.epipe, s.fed);
+	check(log.last.peak_rate <= 108 * 1.03, "peak %.1f/s for a steady 108/s",
+	      log.last.peak_rate);
+	check(doctor_storm__rate(&log.last, &rate) && rate > 105 && rate < 111,
+	      "storm rate %.1f/s for 108/s", rate);
+	/* At the alert the storm already spans more than a second: its own rate. */
+	check(doctor_storm__rate(&log.at_start, &rate) && rate > 100 && rate < 116,
+	      "rate at the start %.1f/s for 108/s", rate);
+	doctor__free(&d);
+}
+
+/* A rate that dips a little under the threshold does not end the storm: hysteresis. */
+static void test_doctor_storm_ends_below_half_the_threshold(void)
+{
+	struct proc writer = { .pid = 42, .start_ns = 1 };
+	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
+	struct pipe_end end = { .proc = &writer };
+	struct sigpipe_doctor d;
+	struct alert_log log = { 0 };
+	struct doctor_sim s;
+	uint64_t t0 = 40000 * MS_NS;
+
+	doctor_sim_init(&s, &d, &obj, &end, &log, 100);
+	sim_storm(&s, 150, t0, t0 + 3000 * MS_NS, 250 * MS_NS);
+	sim_storm(&s, 70, t0 + 3000 * MS_NS, t0 + 6000 * MS_NS, 250 * MS_NS);
+	CHECK_INT(log.starts, 1);
+	CHECK_INT(log.ends, 0); /* 70/s: under 100, over 50 */
+	sim_storm(&s, 30, t0 + 6000 * MS_NS, t0 + 10000 * MS_NS, 250 * MS_NS);
+	CHECK_INT(log.ends, 1);
+	doctor__finish(&d, s.next_tick_ns);
+	CHECK_INT(log.starts, 1);
+	doctor__free(&d);
+}
+
+/*
+ * Two storms with a pause: each counts its own EPIPEs (none in both, the
+ * sum is what was fed) and has its own peak, not the run's.
+ */
+static void test_doctor_back_to_back_storms_count_apart(void)
+{
+	struct proc writer = { .pid = 42, .start_ns = 1 };
+	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
+	struct pipe_end end = { .proc = &writer };
+	struct sigpipe_doctor d;
+	struct alert_log log = { 0 };
+	struct doctor_sim s;
+	uint64_t t0 = 50000 * MS_NS + 77 * MS_NS, t1 = t0 + 5500 * MS_NS;
+
+	doctor_sim_init(&s, &d, &obj, &end, &log, 100);
+	sim_storm(&s, 2000, t0, t0 + 2000 * MS_NS, 200 * MS_NS);
+	sim_storm(&s, 0 + 1, t0 + 2000 * MS_NS, t1, 200 * MS_NS); /* a trickle between */
+	CHECK_INT(log.ends, 1);
+	check(log.last.peak_rate > 1900, "first storm's peak %.1f/s", log.last.peak_rate);
+	sim_storm(&s, 300, t1, t1 + 4000 * MS_NS, 200 * MS_NS);
+	sim_ticks_until(&s, t1 + 9000 * MS_NS);
+	CHECK_INT(log.starts, 2);
+	CHECK_INT(log.ends, 2);
+	check(log.last.peak_rate > 290 && log.last.peak_rate < 310,
+	      "second storm's peak %.1f/s for 300/s (not the first's)", log.last.peak_rate);
+	check(log.ended_epipe <= s.fed && log.ended_epipe >= s.fed - 10,
+	      "storms counted %llu of %llu EPIPEs (only the trickle between is in none)",
+	      (unsigned long long)log.ended_epipe, (unsigned long long)s.fed);
+	doctor__free(&d);
+}
+
+/* Tracing stops in a storm: it is still going, not over; a writer that exited ends it. */
+static void test_doctor_storm_at_trace_end(void)
+{
+	struct proc writer = { .pid = 42, .start_ns = 1 };
+	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
+	struct pipe_end end = { .proc = &writer };
+	struct sigpipe_doctor d;
+	struct alert_log log = { 0 };
+	struct doctor_sim s;
+	uint64_t t0 = 60000 * MS_NS;
+
+	doctor_sim_init(&s, &d, &obj, &end, &log, 100);
+	sim_storm(&s, 1000, t0, t0 + 3000 * MS_NS, 250 * MS_NS);
+	doctor__finish(&d, t0 + 3000 * MS_NS);
 	CHECK_INT(log.starts, 1);
 	CHECK_INT(log.ends, 0);
-	for (int i = 0; i < DOCTOR_BUCKETS && !log.ends; i++) /* silence: the rate falls */
-		doctor__tick(&d, now += DOCTOR_TICK_NS);
+	CHECK_INT(log.ongoing, 1);
+	CHECK_INT(log.end_by, STORM_END_TRACE);
+	CHECK_INT(log.last.epipe, s.fed); /* the last, cut bucket included */
+	doctor__free(&d);
+
+	memset(&log, 0, sizeof(log));
+	end = (struct pipe_end){ .proc = &writer };
+	doctor_sim_init(&s, &d, &obj, &end, &log, 100);
+	sim_storm(&s, 1000, t0, t0 + 3000 * MS_NS, 250 * MS_NS);
+	writer.exited = true;
+	writer.exit_ts_ns = t0 + 3001 * MS_NS;
+	sim_ticks_until(&s, t0 + 3300 * MS_NS);
+	CHECK_INT(log.ends, 0); /* its last records may still come */
+	sim_ticks_until(&s, t0 + 4000 * MS_NS);
 	CHECK_INT(log.ends, 1);
-	CHECK_INT(log.end_count, 8 * 600 + 1); /* the storm counts from its first window */
-	CHECK_INT(d.writers[0].storms, 1);
-	doctor__finish(&d, now);
-	CHECK_INT(log.ends, 1); /* nothing left storming */
+	CHECK_INT(log.end_by, STORM_END_WRITER_EXIT);
+	CHECK_INT(log.last.epipe, s.fed);
+	doctor__free(&d);
+}
+
+/* No rate for a short span; bytes before unknown for a writer older than tracing. */
+static void test_doctor_says_unknown_rather_than_wrong(void)
+{
+	struct proc old = { .pid = 42, .start_ns = 5 }, young = { .pid = 42, .start_ns = 500 };
+	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
+	struct pipe_end e_old = { .proc = &old }, e_young = { .proc = &young };
+	struct sigpipe_doctor d;
+	double rate = -1;
+
+	check(!doctor__rate(10, 10000, &rate), "a rate for 10 EPIPEs in 10 us: %.0f", rate);
+	check(doctor__rate(300, 2000 * MS_NS, &rate) && rate == 150, "300 in 2 s: %.1f/s", rate);
+	doctor__init(&d, 100);
+	d.io = fake_io;
+	d.traced_since_ns = 100;
+	doctor_feed(&d, &obj, &e_old, 1);
+	doctor_feed(&d, &obj, &e_young, 1);
+	CHECK_INT(e_old.bytes_before_known, 0);
+	CHECK_INT(e_young.bytes_before_known, 1);
+	CHECK_INT(e_young.bytes_before_epipe, 4096);
+	check(!doctor_writer__avg_rate(&d.writers[1], &rate), "a writer rate for one EPIPE");
 	doctor__free(&d);
 }
 
@@ -1339,7 +1546,8 @@ static void test_doctor_retires_quiet_rows_of_closed_objects(void)
 		doctor_feed(&d, &obj[i], &end[i], 10 + i);
 	}
 	CHECK_INT(doctor__retire(&d, 0, 1000), 0); /* EPIPE in the rate window: not quiet */
-	for (int i = 0; i <= DOCTOR_BUCKETS; i++) /* the first tick holds them, then 8 quiet */
+	/* Measured once settled (d.settle_ns), then out of the 2 s window. */
+	while (now < d.settle_ns + DOCTOR_SPAN_NS + 2 * DOCTOR_TICK_NS)
 		doctor__tick(&d, now += DOCTOR_TICK_NS);
 	CHECK_INT(doctor__retire(&d, 1, 50), 0); /* closed after before_ns: not yet */
 	d.writers[4].storming = true;		 /* a storm never retires */
@@ -1355,7 +1563,7 @@ static void test_doctor_retires_quiet_rows_of_closed_objects(void)
 	}
 	doctor_feed(&d, &obj[2], &end[2], 5); /* found in its moved row, not a new one */
 	CHECK_INT(d.count, 3);
-	CHECK_INT(d.writers[0].pending, 5);
+	CHECK_INT(d.writers[0].end, &end[2]);
 	doctor__free(&d);
 }
 
@@ -1742,6 +1950,13 @@ int main(void)
 	run("text: a fault or kernel code names no sender; SIGCHLD its child",
 	    test_text_kernel_signal_has_no_false_sender);
 	run("doctor: a storm starts once, ends when the rate falls", test_doctor_storm_start_and_end);
+	run("doctor: a steady storm near the threshold does not flap",
+	    test_doctor_steady_storm_near_threshold_does_not_flap);
+	run("doctor: a storm ends below half the threshold",
+	    test_doctor_storm_ends_below_half_the_threshold);
+	run("doctor: back-to-back storms count apart", test_doctor_back_to_back_storms_count_apart);
+	run("doctor: a storm at trace end is ongoing", test_doctor_storm_at_trace_end);
+	run("doctor: unknown rather than wrong", test_doctor_says_unknown_rather_than_wrong);
 	run("doctor: quiet rows of closed objects retire past --keep",
 	    test_doctor_retires_quiet_rows_of_closed_objects);
 	run("json: shm removed while attached, destroyed at the last detach",

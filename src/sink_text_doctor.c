@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The text sink in `ipcscope sigpipe`: the live lines of EPIPE stories only,
+ * the storm alerts and the doctor's report. System-wide, most exits and
+ * last-reader closes have nothing to do with EPIPE; what is shown is each
+ * writer's first EPIPE on an object, the last reader leaving an object that
+ * gets EPIPE (before or after), and the exits of SIGPIPE, of writers that
+ * got EPIPE and of readers of their objects.
+ */
+#include <signal.h>
+#include <string.h>
+#include "format.h"
+#include "pipes.h"
+#include "sanitize.h"
+#include "signals.h"
+#include "sink_text.h"
+
+/*
+ * A reader leaving before the first EPIPE on its object is where the story
+ * starts, but nothing says so until the EPIPE comes: last-reader closes and
+ * exits (an exit's record comes before the closes of its fd scan) wait here,
+ * and those of the object's last reader are shown just before the first
+ * EPIPE on it. The oldest give way when the ring is full, and those older
+ * than HELD_MAX_AGE_NS are not shown (a stale close is not the cause). One
+ * text output per run: the ring is the sink's own.
+ */
+#define HELD_MAX 512
+#define HELD_MAX_AGE_NS (10 * 1000000000ULL)
+
+struct held_record {
+	bool used;
+	union {
+		struct event_header hdr;
+		struct pipe_close_event close;
+		struct lifecycle_event exit;
+	};
+};
+
+static struct held_record held[HELD_MAX];
+static unsigned int held_next;
+
+static void hold(const struct event_header *hdr, const void *rec)
+{
+	struct held_record *h = &held[held_next++ % HELD_MAX];
+
+	memset(h, 0, sizeof(*h));
+	memcpy(&h->hdr, rec, hdr->type == EVENT_PIPE_CLOSE ? sizeof(h->close) : sizeof(h->exit));
+	h->used = true;
+}
+
+static bool same_task(const struct task_ref *a, const struct task_ref *b)
+{
+	return a->pid == b->pid && proc_table__same_start(a->start_ns, b->start_ns);
+}
+
+static struct held_record *held_at(unsigned int k)
+{
+	return &held[(held_next + k) % HELD_MAX]; /* k = 0: the oldest */
+}
+
+static bool held_close_of(const struct held_record *h, const struct obj_ref *obj)
+{
+	return h->hdr.type == EVENT_PIPE_CLOSE && h->close.pipe.ino == obj->ino &&
+	       h->close.pipe.dev == obj->dev;
+}
+
+/* The held lines of obj's last reader, in their order, before its first EPIPE at now_ns. */
+static void release_held(struct output *o, const struct obj_ref *obj, uint64_t now_ns)
+{
+	struct task_ref gone[HELD_MAX];
+	unsigned int ngone = 0;
+
+	for (unsigned int k = 0; k < HELD_MAX; k++) {
+		struct held_record *h = held_at(k);
+
+		if (h->used && h->hdr.ts_ns + HELD_MAX_AGE_NS < now_ns)
+			h->used = false;
+		if (h->used && held_close_of(h, obj))
+			gone[ngone++] = h->close.task;
+	}
+	for (unsigned int k = 0; k < HELD_MAX && ngone; k++) {
+		struct held_record *h = held_at(k);
+
+		if (!h->used)
+			continue;
+		if (held_close_of(h, obj)) {
+			text_pipe_record(o, &h->hdr, &h->close);
+			h->used = false;
+		}
+		for (unsigned int g = 0; h->used && h->hdr.type == EVENT_PROC_EXIT && g < ngone;
+		     g++) {
+			if (!same_task(&gone[g], &h->exit.task))
+				continue;
+			text_exit(o, &h->exit);
+			h->used = false;
+		}
+	}
+}
+
+/* The first EPIPE record of this writer on this object (the model has counted it). */
+static bool first_epipe(const struct output *o, const struct event_header *hdr,
+			const struct epipe_event *e)
+{
+	const struct proc *p = proc_table__find(o->model->procs, e->task.pid, e->task.start_ns);
+	const struct pipe_obj *po = pipe_table__find(&o->model->pipes, &e->object);
+	const struct pipe_end *end = po ? pipe_obj__find_end(po, p) : NULL;
+
+	return !end || end->epipe_seen <= hdr->count;
+}
+
+static void doctor_close(struct output *o, const struct event_header *hdr,
+			 const struct pipe_close_event *e)
+{
+	if (!pipe_close__last_reader(e))
+		return;
+	if (doctor__has_object(o->doctor, pipe_table__find(&o->model->pipes, &e->pipe)))
+		text_pipe_record(o, hdr, e);
+	else
+		hold(hdr, e);
+}
+
+static void doctor_exit(struct output *o, const struct event_header *hdr,
+			const struct lifecycle_event *e)
+{
+	const struct proc *p = proc_table__find(o->model->procs, e->task.pid, e->task.start_ns);
+
+	if ((e->exit_code & 0x7f) == SIGPIPE || doctor__involves(o->doctor, p))
+		text_exit(o, e);
+	else
+		hold(hdr, e); /* it may be the reader an EPIPE soon follows */
+}
+
+void text_doctor_record(struct output *o, const struct event_header *hdr, const void *rec)
+{
+	char who[96], buf[96];
+
+	switch (hdr->type) {
+	case EVENT_EPIPE: {
+		const struct epipe_event *e = rec;
+
+		if (!first_epipe(o, hdr, e))
+			return;
+		release_held(o, &e->object, hdr->ts_ns);
+		text_pipe_record(o, hdr, rec);
+		return;
+	}
+	case EVENT_PIPE_CLOSE:
+		doctor_close(o, hdr, rec);
+		return;
+	case EVENT_PROC_EXIT:
+		doctor_exit(o, hdr, rec);
+		return;
+	case EVENT_PROC_FORK:
+	case EVENT_PROC_EXEC: {
+		const struct lifecycle_event *e = rec;
+
+		if (!o->verbose)
+			return;
+		line_begin(o, hdr, hdr->type == EVENT_PROC_FORK ? "fork" : "exec", "-");
+		fprintf(o->f, "%s", task_str(who, sizeof(who), &e->task));
+		if (hdr->type == EVENT_PROC_FORK)
+			fprintf(o->f, " from %s", task_str(buf, sizeof(buf), &e->parent));
+		line_end(o, hdr);
+		return;
+	}
+	}
+}
+
+bool text_doctor_story_exit(const struct output *o, const struct proc *p)
+{
+	return (p->exit_status & 0x7f) == SIGPIPE || doctor__involves(o->doctor, p);
+}
+
+/* "250 EPIPE in 1.20s, 208/s": no rate for a span too short to give one. */
+static void storm_numbers(struct output *o, const struct doctor_storm *s)
+{
+	char dur[32];
+	double rate;
+
+	fprintf(o->f, "%llu EPIPE in %s", (unsigned long long)s->epipe,
+		format__ns(dur, sizeof(dur), s->last_ns - s->first_ns));
+	if (doctor_storm__rate(s, &rate))
+		fprintf(o->f, ", %.0f/s", rate);
+}
+
+static void alert_detail(struct output *o, const struct doctor_writer *w)
+{
+	char gone[192];
+
+	fprintf(o->f, "%-12s %-7s %-*s ", "", "", SIGNAL_WIDTH, "");
+	if (w->end->bytes_before_known)
+		fprintf(o->f, "%llu B written before the first EPIPE; ",
+			(unsigned long long)w->end->bytes_before_epipe);
+	else if (obj_kind__is_pipe(w->obj->kind))
+		fputs("? B written before the first EPIPE (writer started before tracing); ", o->f);
+	fprintf(o->f, "last reader: %s\n",
+		obj_kind__is_pipe(w->obj->kind) ?
+			format__departure(gone, sizeof(gone), &w->obj->last_reader,
+					  o->mono_to_real_ns) :
+			"not tracked for sockets");
+}
+
+/*
+ * start:  "storm: who -> obj: 250 EPIPE in 240.0ms (threshold 100/s over 2s), SIGPIPE ignored"
+ * end:    "storm over: who -> obj: 1500 EPIPE in 14.9s, 101/s, peak 108/s over 2s"
+ * ongoing: "storm still going when tracing stopped: who -> obj: ... so far, ..."
+ */
+void text_doctor_alert(struct output *o, const struct storm_alert *a)
+{
+	const struct doctor_writer *w = a->w;
+	char clock[32], who[96], obj[160];
+
+	format__task(who, sizeof(who), w->end->proc->comm, w->end->proc->pid, 0);
+	format__object(obj, sizeof(obj), w->obj->kind, w->obj->ino, w->obj->path);
+	format__inet(obj + strlen(obj), sizeof(obj) - strlen(obj), &w->obj->inet);
+	fprintf(o->f, "%-12s %-7s %-*s ",
+		format__clock(clock, sizeof(clock), a->ts_ns, o->mono_to_real_ns), "ALERT",
+		SIGNAL_WIDTH, "SIGPIPE");
+	if (a->state == STORM_START) {
+		fprintf(o->f, "storm: %s -> %s: ", who, obj);
+		storm_numbers(o, a->storm);
+		fprintf(o->f, " (threshold %llu/s over 2s), SIGPIPE %s\n",
+			(unsigned long long)a->threshold, sigpipe_word(w->end->sigpipe_action));
+		alert_detail(o, w);
+		return;
+	}
+	fprintf(o->f, "%s: %s -> %s: ",
+		a->state == STORM_ONGOING ? "storm still going when tracing stopped" : "storm over",
+		who, obj);
+	storm_numbers(o, a->storm);
+	fprintf(o->f, "%s, peak %.0f/s over 2s%s\n", a->state == STORM_ONGOING ? " so far" : "",
+		a->storm->peak_rate, a->end_by == STORM_END_WRITER_EXIT ? " (writer exited)" : "");
+}
+
+#define WRITER_COLS 22
+
+/* "comm[pid]" in WRITER_COLS columns: the comm is cut, never the pid. */
+static const char *writer_cell(char *buf, size_t size, const struct proc *p)
+{
+	char comm[64], pid[16];
+	int room;
+
+	snprintf(pid, sizeof(pid), "[%u]", p->pid);
+	sanitize__terminal(comm, sizeof(comm), p->comm, strlen(p->comm));
+	room = WRITER_COLS - (int)strlen(pid);
+	snprintf(buf, size, "%.*s%s", room > 0 ? room : 0, comm, pid);
+	return buf;
+}
+
+static void report_row(struct output *o, const struct doctor_writer *w)
+{
+	const struct pipe_end *e = w->end;
+	char who[96], obj[PIPE_PATH_MAX + 64], first[32], last[32], gone[192], rate_s[32],
+		bytes[32];
+	double rate;
+
+	if (doctor_writer__avg_rate(w, &rate))
+		snprintf(rate_s, sizeof(rate_s), "%.0f", rate);
+	else
+		strcpy(rate_s, "-");
+	if (e->bytes_before_known)
+		snprintf(bytes, sizeof(bytes), "%llu", (unsigned long long)e->bytes_before_epipe);
+	else
+		strcpy(bytes, "?");
+	fprintf(o->f, "%-*s %12llu %8s %-12s %-12s %-13s %12s\n", WRITER_COLS,
+		writer_cell(who, sizeof(who), e->proc),
+		(unsigned long long)doctor_writer__epipes(w), rate_s,
+		format__clock(first, sizeof(first), e->epipe_first_ns, o->mono_to_real_ns),
+		format__clock(last, sizeof(last), e->epipe_last_ns, o->mono_to_real_ns),
+		sigpipe_word(e->sigpipe_action), bytes);
+	/* The object on its own line: a FIFO path of any length keeps the table aligned. */
+	format__object(obj, sizeof(obj), w->obj->kind, w->obj->ino, w->obj->path);
+	format__inet(obj + strlen(obj), sizeof(obj) - strlen(obj), &w->obj->inet);
+	fprintf(o->f, "  to %s\n", obj);
+	for (const struct pipe_end *r = w->obj->ends; r; r = r->next)
+		if (r->io.read_calls)
+			fprintf(o->f, "  read by %s: %llu B\n",
+				format__task(who, sizeof(who), r->proc->comm, r->proc->pid, 0),
+				(unsigned long long)r->io.read_bytes);
+	if (obj_kind__is_pipe(w->obj->kind))
+		fprintf(o->f, "  last reader: %s\n",
+			format__departure(gone, sizeof(gone), &w->obj->last_reader,
+					  o->mono_to_real_ns));
+}
+
+/*
+ * One row per (writer, object) with EPIPE, then what it wrote to, who read
+ * it and who left. Counts are exact; RATE/s is "-" for a span under 1 s and
+ * BYTES BEFORE "?" when not every write was traced.
+ */
+void text_doctor_report(struct output *o)
+{
+	const struct sigpipe_doctor *d = o->doctor;
+	unsigned int storms = 0;
+
+	for (unsigned int i = 0; i < d->count; i++)
+		storms += d->writers[i].storms;
+	fprintf(o->f, "\nSIGPIPE doctor: %llu writer/object pairs with EPIPE, %llu storms "
+		      "(threshold %llu/s)\n", (unsigned long long)(d->count + d->retired.writers),
+		(unsigned long long)(storms + d->retired.storms), (unsigned long long)d->threshold);
+	if (d->retired.writers)
+		fprintf(o->f, "  %llu of them quiet on closed objects, not listed: %llu EPIPE\n",
+			(unsigned long long)d->retired.writers,
+			(unsigned long long)d->retired.epipe);
+	if (!d->count)
+		return;
+	fprintf(o->f, "%-*s %12s %8s %-12s %-12s %-13s %12s\n", WRITER_COLS, "WRITER", "EPIPE",
+		"RATE/s", "FIRST", "LAST", "SIGPIPE", "BYTES BEFORE");
+	for (unsigned int i = 0; i < d->count; i++)
+		report_row(o, &d->writers[i]);
+}
