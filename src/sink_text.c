@@ -377,10 +377,13 @@ static struct proc **report_rows(struct output *o, size_t *n)
 	return rows;
 }
 
-/* A report count, or "-" when the feature that counts it is off on this kernel. */
+/* A report count, exact, or "-" when the feature that counts it is off on this kernel. */
 static const char *count_or_dash(char *buf, uint64_t n, uint32_t off, unsigned int feature)
 {
-	return off & FEATURE_BIT(feature) ? "-" : format__count(buf, 16, n);
+	if (off & FEATURE_BIT(feature))
+		return "-";
+	snprintf(buf, 24, "%llu", (unsigned long long)n);
+	return buf;
 }
 
 /*
@@ -392,6 +395,7 @@ static const char *count_or_dash(char *buf, uint64_t n, uint32_t off, unsigned i
 struct sig_columns {
 	bool sent, received;
 	bool ovfl, lose;
+	int width; /* of the count columns: 5, or the largest count's digits */
 };
 
 /* The counts by result a row breaks down. */
@@ -409,20 +413,20 @@ static void signal_table_header(struct output *o, const struct sig_columns *c)
 {
 	fprintf(o->f, "%-7s %-15s %-8s", "PID", "COMM", "SIGNAL");
 	if (c->sent)
-		cell(o, 5, "SENT");
+		cell(o, c->width, "SENT");
 	if (c->received)
-		cell(o, 5, "RECV");
-	cell(o, 5, "QUEUE");
-	cell(o, 5, "IGN");
-	cell(o, 5, "MERGE");
+		cell(o, c->width, "RECV");
+	cell(o, c->width, "QUEUE");
+	cell(o, c->width, "IGN");
+	cell(o, c->width, "MERGE");
 	if (c->ovfl)
-		cell(o, 5, "OVFL");
+		cell(o, c->width, "OVFL");
 	if (c->lose)
-		cell(o, 5, "LOSE");
+		cell(o, c->width, "LOSE");
 	if (c->received) {
-		cell(o, 5, "DLVR");
-		cell(o, 5, "HNDL");
-		cell(o, 5, "ACPT");
+		cell(o, c->width, "DLVR");
+		cell(o, c->width, "HNDL");
+		cell(o, c->width, "ACPT");
 		cell(o, 7, "PEND50");
 		cell(o, 7, "PENDMAX");
 	}
@@ -430,11 +434,12 @@ static void signal_table_header(struct output *o, const struct sig_columns *c)
 }
 
 /* A count of signal generation (sent, received by result), "-" when that is off. */
-static void gen_cell(struct output *o, uint64_t n)
+static void gen_cell(struct output *o, const struct sig_columns *c, uint64_t n)
 {
-	char buf[16];
+	char buf[24];
 
-	cell(o, 5, count_or_dash(buf, n, o->model->features_off, FEATURE_SIGNAL_GENERATION));
+	cell(o, c->width, count_or_dash(buf, n, o->model->features_off,
+					FEATURE_SIGNAL_GENERATION));
 }
 
 static void signal_table_row(struct output *o, const struct sig_columns *c, const struct proc *p,
@@ -442,28 +447,29 @@ static void signal_table_row(struct output *o, const struct sig_columns *c, cons
 {
 	uint32_t off = o->model->features_off;
 	const __u64 *r = row_results(c, s);
-	char n[16], comm[64], pid[16];
+	char n[24], comm[64], pid[16];
 	uint64_t q;
 
 	sanitize__terminal(comm, 16, p->comm, strlen(p->comm));
 	snprintf(pid, sizeof(pid), p->pid ? "%u" : "-", p->pid);
 	fprintf(o->f, "%-7s %-15.15s %-8s", pid, comm, sig__name(sig) + 3);
 	if (c->sent)
-		gen_cell(o, sig_stats__sent(s));
+		gen_cell(o, c, sig_stats__sent(s));
 	if (c->received)
-		gen_cell(o, sig_stats__generated(s));
-	gen_cell(o, r[SIG_RESULT_QUEUED]);
-	gen_cell(o, r[SIG_RESULT_IGNORED]);
-	gen_cell(o, r[SIG_RESULT_ALREADY_PENDING]);
+		gen_cell(o, c, sig_stats__generated(s));
+	gen_cell(o, c, r[SIG_RESULT_QUEUED]);
+	gen_cell(o, c, r[SIG_RESULT_IGNORED]);
+	gen_cell(o, c, r[SIG_RESULT_ALREADY_PENDING]);
 	if (c->ovfl)
-		gen_cell(o, r[SIG_RESULT_OVERFLOW]);
+		gen_cell(o, c, r[SIG_RESULT_OVERFLOW]);
 	if (c->lose)
-		gen_cell(o, r[SIG_RESULT_LOSE_INFO]);
+		gen_cell(o, c, r[SIG_RESULT_LOSE_INFO]);
 	if (c->received) {
-		cell(o, 5, count_or_dash(n, sig_stats__delivered(s), off, FEATURE_SIGNAL_DELIVERY));
-		cell(o, 5, count_or_dash(n, s->delivered[ACTION_HANDLER], off,
-					 FEATURE_SIGNAL_DELIVERY));
-		cell(o, 5, count_or_dash(n, s->accepted, off, FEATURE_SYSCALLS));
+		cell(o, c->width, count_or_dash(n, sig_stats__delivered(s), off,
+						FEATURE_SIGNAL_DELIVERY));
+		cell(o, c->width, count_or_dash(n, s->delivered[ACTION_HANDLER], off,
+						FEATURE_SIGNAL_DELIVERY));
+		cell(o, c->width, count_or_dash(n, s->accepted, off, FEATURE_SYSCALLS));
 		q = histogram__quantile(s->pending_hist, IPCSCOPE_HIST_SLOTS, 0.5,
 					s->pending_ns_max);
 		cell(o, 7, s->pending_samples ? format__ns(n, sizeof(n), q) : "-");
@@ -472,11 +478,25 @@ static void signal_table_row(struct output *o, const struct sig_columns *c, cons
 	fputc('\n', o->f);
 }
 
+/* The largest count a row prints (SENT and RECV bound their breakdowns), or most if larger. */
+static uint64_t row__largest(const struct sig_stats *s, uint64_t most)
+{
+	uint64_t v[] = { sig_stats__sent(s), sig_stats__generated(s), sig_stats__delivered(s),
+			 s->accepted };
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (v[i] > most)
+			most = v[i];
+	return most;
+}
+
 /* Which columns the rows need; false when there is no row at all. */
 static bool signal_table_columns(struct output *o, struct proc **rows, size_t n,
 				 struct sig_columns *c)
 {
 	bool any = false;
+
+	uint64_t most = 0;
 
 	*c = (struct sig_columns){ .sent = report__sent_side(o->filter),
 				   .received = report__received_side(o->filter) };
@@ -489,8 +509,12 @@ static bool signal_table_columns(struct output *o, struct proc **rows, size_t n,
 			any = true;
 			c->ovfl |= row_results(c, s)[SIG_RESULT_OVERFLOW] != 0;
 			c->lose |= row_results(c, s)[SIG_RESULT_LOSE_INFO] != 0;
+			most = row__largest(s, most);
 		}
 	}
+	c->width = 5;
+	for (uint64_t left = most / 100000; left; left /= 10)
+		c->width++; /* counts are exact: the columns widen instead */
 	return any;
 }
 

@@ -182,12 +182,12 @@ static void report_types(struct output *o, const struct ipc_user *u, bool sent)
 
 static void report_queue(struct output *o, const struct ipc_obj *q)
 {
-	char who[96], t[32], n[16];
+	char who[96], t[32];
 
 	for (const struct ipc_user *u = q->users; u; u = u->next) {
 		if (u->st.sends || u->st.send_blocked_ns) {
-			fprintf(o->f, "  %-28s sent %s msgs, %llu B", who_str(who, sizeof(who), u->proc),
-				format__count(n, sizeof(n), u->st.sends),
+			fprintf(o->f, "  %-28s sent %llu msgs, %llu B", who_str(who, sizeof(who), u->proc),
+				(unsigned long long)u->st.sends,
 				(unsigned long long)u->st.send_bytes);
 			report_types(o, u, true);
 			if (u->st.send_blocked_ns)
@@ -196,9 +196,9 @@ static void report_queue(struct output *o, const struct ipc_obj *q)
 			fputc('\n', o->f);
 		}
 		if (u->st.receives || u->st.recv_blocked_ns || u->st.enomsg || u->st.eidrm) {
-			fprintf(o->f, "  -> %-25s received %s msgs, %llu B",
+			fprintf(o->f, "  -> %-25s received %llu msgs, %llu B",
 				who_str(who, sizeof(who), u->proc),
-				format__count(n, sizeof(n), u->st.receives),
+				(unsigned long long)u->st.receives,
 				(unsigned long long)u->st.recv_bytes);
 			report_types(o, u, false);
 			fprintf(o->f, ", blocked %s", format__ns(t, sizeof(t), u->st.recv_blocked_ns));
@@ -278,7 +278,7 @@ static void report_object(struct output *o, const struct ipc_obj *obj)
 
 static void report_mappings(struct output *o)
 {
-	char who[96], path[IPC_NAME_MAX * 4 + 1], n[16];
+	char who[96], path[IPC_NAME_MAX * 4 + 1];
 	bool headed = false;
 
 	for (const struct map_obj *m = o->model->ipc.map_first; m; m = m->next_in_order) {
@@ -296,8 +296,8 @@ static void report_mappings(struct output *o)
 			m->path[0] ? path : "-", (unsigned long long)m->ino,
 			m->users && m->users->next ? "" : " (one process)");
 		for (const struct map_user *u = m->users; u; u = u->next)
-			fprintf(o->f, "  %-28s %s B%s%s\n", who_str(who, sizeof(who), u->proc),
-				format__count(n, sizeof(n), u->bytes),
+			fprintf(o->f, "  %-28s %llu B%s%s\n", who_str(who, sizeof(who), u->proc),
+				(unsigned long long)u->bytes,
 				u->inherited ? " (inherited at fork)" : "",
 				u->before ? " (mapped before tracing)" : "");
 	}
