@@ -693,9 +693,12 @@ static void text_report(struct output *o)
 	size_t n;
 	struct proc **rows = report_rows(o, &n);
 
-	fprintf(o->f, "\n=== ipcscope report: %s, %llu events ===\n",
+	/* Filters choose what is shown; the events are all that were traced. */
+	fprintf(o->f, "\n=== ipcscope report: %s, %llu events traced%s ===\n",
 		format__ns(dur, sizeof(dur), m->end_mono_ns - m->start_mono_ns),
-		(unsigned long long)m->events);
+		(unsigned long long)m->events,
+		filter__active(o->filter) || o->filter->sig_only ?
+			", filters choose what is shown" : "");
 	if (o->doctor) {
 		text_doctor_report(o);
 		report_exits(o, rows, n);
