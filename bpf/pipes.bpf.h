@@ -90,7 +90,10 @@ struct {
  * close or an exit by a process out of scope holding one of them is still
  * reported, since the reader that goes away is seldom the writer watched
  * (the SIGPIPE story). LRU: bounded, the pipes in use stay. watch_last
- * keeps each CPU from updating the hash for every call on the same pipe.
+ * keeps each CPU from updating the hash for every call on the same pipe;
+ * every 64th call on it looks the entry up all the same, which marks it
+ * used for the LRU (or adds it again if it was evicted): the busiest pipe
+ * must not be the one forgotten.
  */
 struct watched_obj {
 	__u64 ino;
@@ -105,11 +108,17 @@ struct {
 	__type(value, __u8);
 } watched_objs SEC(".maps");
 
+struct watch_cache {
+	struct watched_obj obj;
+	__u32 calls; /* on obj since it was added or last looked up */
+	__u32 _pad;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct watched_obj);
+	__type(value, struct watch_cache);
 } watch_last SEC(".maps");
 
 struct {
@@ -317,13 +326,20 @@ static __always_inline void obj__watch(const struct obj_ref *obj)
 {
 	struct watched_obj key = { .ino = obj->ino, .dev = obj->dev };
 	__u32 zero = 0;
-	struct watched_obj *last = bpf_map_lookup_elem(&watch_last, &zero);
+	struct watch_cache *last = bpf_map_lookup_elem(&watch_last, &zero);
 	__u8 one = 1;
 
-	if (!obj->kind || !last || (last->ino == key.ino && last->dev == key.dev))
+	if (!obj->kind || !last)
 		return;
+	if (last->obj.ino == key.ino && last->obj.dev == key.dev) {
+		if (++last->calls & 63)
+			return;
+		if (bpf_map_lookup_elem(&watched_objs, &key))
+			return; /* looked up: kept as used */
+	}
 	bpf_map_update_elem(&watched_objs, &key, &one, BPF_ANY);
-	*last = key;
+	last->obj = key;
+	last->calls = 0;
 }
 
 static __always_inline bool obj__watched(const struct obj_ref *obj)

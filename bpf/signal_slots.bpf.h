@@ -195,11 +195,9 @@ static __always_inline struct handler_slot *handler_slot__of(__u32 tid)
 	return bpf_map_lookup_elem(&handler_slots, &idx);
 }
 
-/* sp lies on t's alternate signal stack (kernel/signal.c on_sig_stack(), stack growing down). */
-static __always_inline bool altstack__holds(struct task_struct *t, __u64 sp)
+/* sp lies on the alternate stack at base (kernel/signal.c on_sig_stack(), stack growing down). */
+static __always_inline bool altstack__holds(__u64 base, __u64 size, __u64 sp)
 {
-	__u64 base = t->sas_ss_sp, size = t->sas_ss_size;
-
 	return size && sp > base && sp - base <= size;
 }
 
@@ -211,19 +209,17 @@ static __always_inline bool altstack__holds(struct task_struct *t, __u64 sp)
  * interrupted (arch/x86/kernel/signal.c get_sigframe() puts its frame under
  * the red zone), or on the alternate stack. So the frame is abandoned when
  * sp is back at or above the sp it interrupted, on the same stack, or when
- * it ran on the alternate stack and sp is off it. On the alternate stack
- * now but not then: cannot tell, kept.
+ * it ran on the alternate stack (as it was then) and sp is off it. On the
+ * task's alternate stack now but not then: cannot tell, kept.
  */
 static __always_inline bool handler_frame__abandoned(const struct handler_frame *f,
 						     struct task_struct *t, __u64 sp)
 {
-	bool on_alt = altstack__holds(t, sp);
-
 	if (!f->sp || !sp)
 		return false;
 	if (f->on_altstack)
-		return !on_alt;
-	return !on_alt && sp >= f->sp;
+		return !altstack__holds(f->alt_base, f->alt_size, sp);
+	return !altstack__holds(t->sas_ss_sp, t->sas_ss_size, sp) && sp >= f->sp;
 }
 
 /* Take abandoned frames off the top (below an untracked one nothing is known). */
@@ -298,9 +294,11 @@ static __always_inline void handler__push(struct task_struct *cur, int sig, __u6
 	struct thread_sig_state *t;
 
 	f.sp = regs ? regs->sp : 0;
+	f.alt_base = cur->sas_ss_sp;
+	f.alt_size = cur->sas_ss_size;
 	/* arch/x86/kernel/signal.c get_sigframe() -> sigsp(): where the handler runs */
-	f.on_altstack = cur->sas_ss_size &&
-			((sa_flags & SA_ONSTACK) || altstack__holds(cur, f.sp));
+	f.on_altstack = f.alt_size &&
+			((sa_flags & SA_ONSTACK) || altstack__holds(f.alt_base, f.alt_size, f.sp));
 	if (h && h->tid == cur->pid) {
 		handler_stack__push(&h->stack, cur, &f);
 		return;

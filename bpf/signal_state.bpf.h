@@ -39,8 +39,14 @@ struct proc_sig_state {
 struct handler_frame {
 	__u64 ts;
 	__u64 sp;	   /* user sp the delivery interrupted; 0 if unknown */
+	/*
+	 * The alternate stack the handler ran on (on_altstack), as it was then:
+	 * SS_AUTODISARM zeroes the task's until rt_sigreturn restores it
+	 * (kernel/signal.c signal_delivered() -> sas_ss_reset()).
+	 */
+	__u64 alt_base, alt_size;
 	__s32 sig;
-	__u8 on_altstack;  /* the handler ran on the alternate signal stack */
+	__u8 on_altstack;
 	__u8 _pad[3];
 };
 

@@ -99,8 +99,10 @@ static void note_names(struct decoder *d, const struct event_header *hdr, const 
 	for (int i = 0; i < 2 && refs[i]; i++) {
 		struct proc *p = proc_table__find(d->model->procs, refs[i]->pid, refs[i]->start_ns);
 
+		/* A process's name is its main thread's: a worker's is not a -c match. */
 		if (p)
-			filter__note_name(d->filter, p, refs[i]->comm);
+			filter__note_name(d->filter, p,
+					  refs[i]->tid == refs[i]->pid ? refs[i]->comm : NULL);
 	}
 }
 

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -51,6 +52,10 @@ static int name_of_fd(char *dst, size_t size, const char *procfs, int fd_dir, co
 	if (fstat(h, &st) || !is_the_fifo(&st, kdev, ino))
 		goto out;
 	n = readlink(self, target, sizeof(target) - 1);
+	if (n >= (ssize_t)sizeof(target) - 1) {
+		err = -ENAMETOOLONG; /* maybe cut: a cut path would name another file */
+		goto out;
+	}
 	if (n <= 0 || target[0] != '/')
 		goto out; /* not a path: another mount namespace's detached mount, ... */
 	target[n] = '\0';
@@ -67,16 +72,41 @@ out:
 }
 
 /*
- * The first fd of the process that is the FIFO. stat() through the fd link
- * reads the inode without opening it; at most FIFO_NAME_SCAN_MAX fds.
+ * The inode number /proc/PID/fdinfo/N shows (fs/proc/fd.c seq_show(), Linux
+ * 5.14+): read without asking the file's filesystem anything, where a
+ * stat() through the fd link would call its getattr, which a stopped FUSE
+ * daemon or a hard NFS mount can block for good.
  */
-static int name_by_scan(char *dst, size_t size, const char *procfs, int fd_dir, uint32_t kdev,
-			uint64_t ino)
+static bool fdinfo_ino(int fdinfo_dir, const char *fd_name, uint64_t *ino)
+{
+	char buf[512];
+	int h = openat(fdinfo_dir, fd_name, O_RDONLY | O_CLOEXEC);
+	const char *at;
+	ssize_t n;
+
+	if (h < 0)
+		return false;
+	n = read(h, buf, sizeof(buf) - 1);
+	close(h);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	at = strstr(buf, "\nino:");
+	return at && sscanf(at + 5, "%" SCNu64, ino) == 1;
+}
+
+/*
+ * The first fd of the process that is the FIFO: candidates by the inode
+ * number fdinfo shows, then name_of_fd() checks the one that matches; at
+ * most FIFO_NAME_SCAN_MAX fds.
+ */
+static int name_by_scan(char *dst, size_t size, const char *procfs, int fd_dir, int fdinfo_dir,
+			uint32_t kdev, uint64_t ino)
 {
 	int dup_fd = dup(fd_dir), err = -ENOENT;
 	unsigned int seen = 0;
 	struct dirent *de;
-	struct stat st;
+	uint64_t fd_ino;
 	DIR *dir;
 
 	if (dup_fd < 0)
@@ -87,8 +117,8 @@ static int name_by_scan(char *dst, size_t size, const char *procfs, int fd_dir, 
 		return -ENOMEM;
 	}
 	while ((de = readdir(dir)) && seen++ < FIFO_NAME_SCAN_MAX) {
-		if (de->d_name[0] == '.' || fstatat(fd_dir, de->d_name, &st, 0) ||
-		    !is_the_fifo(&st, kdev, ino))
+		if (de->d_name[0] == '.' || !fdinfo_ino(fdinfo_dir, de->d_name, &fd_ino) ||
+		    fd_ino != ino)
 			continue;
 		err = name_of_fd(dst, size, procfs, fd_dir, de->d_name, kdev, ino);
 		if (err != -ESRCH)
@@ -102,7 +132,7 @@ int fifo_name__from_proc(char *dst, size_t size, const char *procfs, uint32_t pi
 			 uint32_t kdev, uint64_t ino)
 {
 	char path[64], fd_name[16];
-	int fd_dir, err;
+	int fd_dir, fdinfo_dir, err;
 
 	snprintf(path, sizeof(path), "%s/%u/fd", procfs, pid);
 	fd_dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -112,7 +142,12 @@ int fifo_name__from_proc(char *dst, size_t size, const char *procfs, uint32_t pi
 		snprintf(fd_name, sizeof(fd_name), "%d", fd);
 		err = name_of_fd(dst, size, procfs, fd_dir, fd_name, kdev, ino);
 	} else {
-		err = name_by_scan(dst, size, procfs, fd_dir, kdev, ino);
+		snprintf(path, sizeof(path), "%s/%u/fdinfo", procfs, pid);
+		fdinfo_dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		err = fdinfo_dir < 0 ? -ESRCH
+				     : name_by_scan(dst, size, procfs, fd_dir, fdinfo_dir, kdev, ino);
+		if (fdinfo_dir >= 0)
+			close(fdinfo_dir);
 	}
 	close(fd_dir);
 	return err;

@@ -77,9 +77,12 @@ static bool task_matches(const struct filter *f, struct proc_table *t, const str
 	/* With follow, decode.c marks each child as its fork record arrives. */
 	if (f->npids || f->follow)
 		pid_ok = pid_listed(f, r->pid) || (f->follow && p && p->followed);
-	/* The record's name is the thread's as it is now; the table's the process's. */
+	/*
+	 * The record's name is the thread's as it is now, the process's name
+	 * when the thread is the main one; the table's is the process's.
+	 */
 	if (f->ncomms)
-		comm_ok = comm_listed(f, r->comm, sizeof(r->comm)) ||
+		comm_ok = (r->tid == r->pid && comm_listed(f, r->comm, sizeof(r->comm))) ||
 			  (p && proc_comm_matches(f, p));
 	return pid_ok && comm_ok;
 }

@@ -314,7 +314,7 @@ static int finish(struct app *a)
 /*
  * Attached: a process started from now on has all its writes counted (its
  * bytes before the first EPIPE are known), and a bucket's folded records
- * come within a fold window and the sweep's tick.
+ * come within DOCTOR_SETTLE_NS.
  */
 static void doctor_traced_from_now(struct sigpipe_doctor *d, unsigned int fold_window_ms)
 {
@@ -324,7 +324,7 @@ static void doctor_traced_from_now(struct sigpipe_doctor *d, unsigned int fold_w
 		d->traced_since_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	else
 		d->traced_since_ns = UINT64_MAX; /* cannot tell: unknown for everyone */
-	d->settle_ns = (uint64_t)fold_window_ms * 1000000ULL + DOCTOR_TICK_NS;
+	d->settle_ns = DOCTOR_SETTLE_NS((uint64_t)fold_window_ms);
 }
 
 static void on_alert(void *ctx, const struct storm_alert *alert)

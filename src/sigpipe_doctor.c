@@ -8,7 +8,7 @@ void doctor__init(struct sigpipe_doctor *d, uint64_t threshold)
 {
 	memset(d, 0, sizeof(*d));
 	d->threshold = threshold ? threshold : DOCTOR_DEFAULT_THRESHOLD;
-	d->settle_ns = DOCTOR_FOLD_WINDOW_MS * 1000000ULL + DOCTOR_TICK_NS;
+	d->settle_ns = DOCTOR_SETTLE_NS(DOCTOR_FOLD_WINDOW_MS);
 }
 
 void doctor__free(struct sigpipe_doctor *d)
@@ -266,7 +266,12 @@ static double measure(struct sigpipe_doctor *d, struct doctor_writer *w, uint64_
 	if (rate > w->peak_rate)
 		w->peak_rate = rate;
 	if (!w->storming) {
-		if (rate >= (double)d->threshold)
+		/*
+		 * Only EPIPEs of this bucket start one: the window may still
+		 * hold a storm that just ended (its writer exited), whose
+		 * EPIPEs are counted in it already.
+		 */
+		if (rate >= (double)d->threshold && b && b->count)
 			storm_begin(d, w, id, now_ns, rate);
 		return rate;
 	}

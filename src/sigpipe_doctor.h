@@ -23,6 +23,13 @@
 
 #define DOCTOR_TICK_NS 250000000ULL /* doctor__tick() is called this often */
 #define DOCTOR_BUCKET_NS DOCTOR_TICK_NS /* EPIPEs are counted per bucket of their time */
+/*
+ * How long after a bucket's start its EPIPEs may still arrive: a folded
+ * record is stamped with its first repeat, which may be a fold window
+ * before its last, and goes out a window after its last (the idle sweep,
+ * src/fold.c, every tick): two windows and a tick.
+ */
+#define DOCTOR_SETTLE_NS(fold_window_ms) (2ULL * (fold_window_ms) * 1000000ULL + DOCTOR_TICK_NS)
 #define DOCTOR_BUCKETS 8	    /* buckets the rate is measured over */
 #define DOCTOR_SPAN_NS (DOCTOR_BUCKET_NS * DOCTOR_BUCKETS)
 /* Buckets kept: the rate window plus those whose records may still come (settle_ns). */

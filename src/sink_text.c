@@ -144,7 +144,7 @@ static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 const char *sigpipe_word(unsigned int action)
 {
 	static const char *const words[] = { "default: dies", "ignored", "handler",
-					     "blocked: stays pending", "MSG_NOSIGNAL: none" };
+					     "blocked: waits", "MSG_NOSIGNAL" };
 
 	return words[action < 5 ? action : 0];
 }

@@ -262,13 +262,13 @@ static void report_row(struct output *o, const struct doctor_writer *w)
 		snprintf(bytes, sizeof(bytes), "%llu", (unsigned long long)e->bytes_before_epipe);
 	else
 		strcpy(bytes, "?");
-	fprintf(o->f, "%-*s %12llu %8s %-12s %-12s %-13s %12s\n", WRITER_COLS,
+	fprintf(o->f, "%-*s %12llu %8s %-12s %-12s %-14s %12s\n", WRITER_COLS,
 		writer_cell(who, sizeof(who), e->proc),
 		(unsigned long long)doctor_writer__epipes(w), rate_s,
 		format__clock(first, sizeof(first), e->epipe_first_ns, o->mono_to_real_ns),
 		format__clock(last, sizeof(last), e->epipe_last_ns, o->mono_to_real_ns),
 		sigpipe_word(e->sigpipe_action), bytes);
-	/* The object on its own line: a FIFO path of any length keeps the table aligned. */
+	/* The object on its own line: a long FIFO path keeps the table aligned. */
 	format__object(obj, sizeof(obj), w->obj->kind, w->obj->ino, w->obj->path);
 	format__inet(obj + strlen(obj), sizeof(obj) - strlen(obj), &w->obj->inet);
 	fprintf(o->f, "  to %s\n", obj);
@@ -304,7 +304,7 @@ void text_doctor_report(struct output *o)
 			(unsigned long long)d->retired.epipe);
 	if (!d->count)
 		return;
-	fprintf(o->f, "%-*s %12s %8s %-12s %-12s %-13s %12s\n", WRITER_COLS, "WRITER", "EPIPE",
+	fprintf(o->f, "%-*s %12s %8s %-12s %-12s %-14s %12s\n", WRITER_COLS, "WRITER", "EPIPE",
 		"RATE/s", "FIRST", "LAST", "SIGPIPE", "BYTES BEFORE");
 	for (unsigned int i = 0; i < d->count; i++)
 		report_row(o, &d->writers[i]);

@@ -292,7 +292,7 @@ def test_handlers_left_by_longjmp_are_dropped(ctx):
     # Then 4 SIGUSR2 returns, and 4 SIGUSR1 handlers with a SIGUSR2 nested
     # in each: every return paired with its own handler.
     n, m = 7, 4
-    for mode in ([], ["altstack"]):
+    for mode in ([], ["altstack"], ["autodisarm"]):
         run = ctx.trace(["sig_longjmp", str(n), str(m)] + mode)
         pid = run.pid("pid")
         segv, usr1, usr2 = (run.received(pid, s) for s in ("SIGSEGV", "SIGUSR1", "SIGUSR2"))

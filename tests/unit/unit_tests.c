@@ -1491,10 +1491,12 @@ static void test_doctor_storm_at_trace_end(void)
 	writer.exit_ts_ns = t0 + 3001 * MS_NS;
 	sim_ticks_until(&s, t0 + 3300 * MS_NS);
 	CHECK_INT(log.ends, 0); /* its last records may still come */
-	sim_ticks_until(&s, t0 + 4000 * MS_NS);
+	sim_ticks_until(&s, t0 + 4300 * MS_NS); /* its buckets settled: DOCTOR_SETTLE_NS */
 	CHECK_INT(log.ends, 1);
 	CHECK_INT(log.end_by, STORM_END_WRITER_EXIT);
 	CHECK_INT(log.last.epipe, s.fed);
+	sim_ticks_until(&s, t0 + 6000 * MS_NS); /* its EPIPEs still in the rate window */
+	CHECK_INT(log.starts, 1); /* no storm again from what one already counted */
 	doctor__free(&d);
 }
 
