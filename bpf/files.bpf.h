@@ -152,22 +152,57 @@ static __always_inline void file__object(struct file *file, struct obj_ref *obj,
 }
 
 /*
- * What a write that meets no reader does to its writer now: no SIGPIPE for
- * a send with MSG_NOSIGNAL (net/core/stream.c, af_unix: send_sig() only
- * without it), else SIGPIPE blocked (pending, the writer goes on), SIG_DFL
- * (dies), SIG_IGN or a handler.
+ * A word per CPU that values pass through to come back plain numbers the
+ * verifier knows nothing about: a pointer it loaded, on which it forbids
+ * arithmetic (storing a kernel address in a map needs CAP_PERFMON, which
+ * loading has), or a value chosen by branches, whose every outcome it
+ * would otherwise follow separately through all that comes after.
  */
-static __always_inline __u8 sigpipe__action(struct task_struct *task, bool nosignal)
-{
-	__u64 h;
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} as_number SEC(".maps");
 
-	if (nosignal)
-		return SIGPIPE_NOSIGNAL;
+/* Key 0 of a one-entry array, kept off the stack (sys_exit's is full). */
+static const __u32 first_entry = 0;
+
+static __always_inline __u64 value__as_number(__u64 v)
+{
+	__u64 *cell = bpf_map_lookup_elem(&as_number, &first_entry);
+
+	if (!cell)
+		return 0; /* never: one entry per CPU */
+	*cell = v;
+	return *(volatile __u64 *)cell;
+}
+
+/*
+ * What a write that meets no reader does to its writer now: SIGPIPE blocked
+ * (pending, the writer goes on), SIG_DFL (dies), SIG_IGN or a handler. (A
+ * send with MSG_NOSIGNAL raises none: net/core/stream.c, af_unix send_sig()
+ * only without it; user space tells, epipe__settle_action().)
+ *
+ * Computed, not chosen: every branch here doubled the states the verifier
+ * walks through the rest of sys_exit's EPIPE path (the action goes into the
+ * fold key and the record), which made loading twice as slow. barrier_var()
+ * keeps clang from turning the arithmetic back into compares and branches.
+ */
+static __always_inline __u8 sigpipe__action(struct task_struct *task)
+{
 	/* kernel/signal.c sig_ignored(): a blocked signal is never ignored, it waits */
-	if (task->blocked.sig[0] & (1ULL << (SIGPIPE - 1)))
-		return SIGPIPE_BLOCKED;
-	h = (__u64)task->sighand->action[SIGPIPE - 1].sa.sa_handler;
-	return h == 0 ? SIGPIPE_DEFAULT : h == 1 ? SIGPIPE_IGNORE : SIGPIPE_HANDLER;
+	__u64 blocked = (task->blocked.sig[0] >> (SIGPIPE - 1)) & 1;
+	__u64 h = value__as_number((__u64)task->sighand->action[SIGPIPE - 1].sa.sa_handler);
+	__u64 nonzero = h | (0 - h), not_one = (h - 1) | (1 - h), action;
+
+	barrier_var(nonzero);
+	barrier_var(not_one);
+	/* SIG_DFL (0): 0, SIG_IGN (1): 1, a handler: 2 */
+	action = (nonzero >> 63) * (1 + (not_one >> 63));
+	barrier_var(action);
+	action += blocked * (SIGPIPE_BLOCKED - action);
+	return action;
 }
 
 /*

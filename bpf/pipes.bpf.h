@@ -85,6 +85,14 @@ struct {
 	__type(value, struct io_call);
 } io_inflight SEC(".maps");
 
+/* An EPIPE record being built (epipe__emit()): off sys_exit's full stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct epipe_event);
+} epipe_scratch SEC(".maps");
+
 /*
  * Under -p or a COMMAND, the pipes the processes in scope read or write: a
  * close or an exit by a process out of scope holding one of them is still
@@ -429,15 +437,28 @@ static __noinline void sigpipe__count(__u32 pid, __u64 start_ns, __u32 sigpipe)
 }
 
 /*
+ * A send's MSG_NOSIGNAL, as two bits for user space to read by the call
+ * (epipe__settle_action(): sendmsg's flags are dx, sendto's and sendmmsg's
+ * r10): no branch on which call it is, which the verifier would follow
+ * apart through all of the EPIPE path after it.
+ */
+static __always_inline __u8 send__flag_bits(struct pt_regs *regs)
+{
+	_Static_assert(MSG_NOSIGNAL == 1 << 14 && EPIPE_DX_NOSIGNAL == 1 &&
+		       EPIPE_R10_NOSIGNAL == 2, "the shifts below");
+	return ((regs->dx >> 14) & 1) | ((regs->r10 >> 13) & 2);
+}
+
+/*
  * An EPIPE: one folded live record per (process, object, fd) burst. sigpipe:
  * the mark of the SIGPIPE the same write raised (sigpipe__defer), 0 if
  * none: the record then stands for both (EVENT_F_WITH_SIGPIPE), and so does
  * each repeat its fold slot counts.
  */
 static __always_inline void epipe__emit(struct task_struct *cur, int fd, const struct obj_ref *obj,
-					__u32 nr, struct file *file, __u32 sigpipe, bool nosignal)
+					__u32 nr, struct file *file, __u32 sigpipe, __u8 send_bits)
 {
-	struct epipe_event e = {};
+	struct epipe_event *e;
 	struct fold_ticket ticket;
 	enum fold_verdict verdict;
 	__u64 now = 0, key, start_ns = task__start_ns(cur);
@@ -447,25 +468,30 @@ static __always_inline void epipe__emit(struct task_struct *cur, int fd, const s
 	key = fold__mix(key, start_ns);
 	key = fold__mix(key, obj->ino);
 	key = fold__mix(key, (__u64)obj->dev << 32 | (__u32)fd);
-	/* The action read twice, not kept: sys_exit's stack has no room for it (504 of 512). */
-	key = fold__mix(key, (sigpipe & 0xff) | (__u32)sigpipe__action(cur, nosignal) << 8);
+	/* A new action is a new record (a write's stray r10 bit only splits a fold). */
+	key = fold__mix(key, (sigpipe & 0xff) | (__u32)sigpipe__action(cur) << 8 |
+				     (__u32)send_bits << 16);
 	verdict = fold__admit(key, &now, &ticket);
 	if (sigpipe && (verdict == FOLD_EMIT || !fold__defer(&ticket, false, 0, false)))
 		sigpipe__count(cur->tgid, start_ns, sigpipe);
-	if (verdict == FOLD_COUNT)
+	/* Built in this CPU's scratch: sys_exit's stack has no room for it. */
+	e = bpf_map_lookup_elem(&epipe_scratch, &first_entry);
+	if (verdict == FOLD_COUNT || !e)
 		return;
-	hdr__init(&e.hdr, EVENT_EPIPE, clock__now(&now));
-	e.hdr.flags = sigpipe ? EVENT_F_WITH_SIGPIPE : 0;
-	e.sigpipe_result = SIGPIPE_MARK_RESULT(sigpipe);
-	e.sigpipe_blocked = SIGPIPE_MARK_BLOCKED(sigpipe);
-	task_ref__fill(&e.task, cur);
-	e.object = *obj;
-	e.fd = fd;
-	e.syscall_nr = nr;
-	e.sigpipe_action = sigpipe__action(cur, nosignal);
+	__builtin_memset(e, 0, sizeof(*e));
+	hdr__init(&e->hdr, EVENT_EPIPE, clock__now(&now));
+	e->hdr.flags = sigpipe ? EVENT_F_WITH_SIGPIPE : 0;
+	e->sigpipe_result = SIGPIPE_MARK_RESULT(sigpipe);
+	e->sigpipe_blocked = SIGPIPE_MARK_BLOCKED(sigpipe);
+	task_ref__fill(&e->task, cur);
+	e->object = *obj;
+	e->fd = fd;
+	e->syscall_nr = nr;
+	e->sigpipe_action = sigpipe__action(cur);
+	e->send_bits = send_bits;
 	if (file && (obj->kind == OBJ_TCP || obj->kind == OBJ_UDP))
-		socket__inet(file, &e.inet);
-	fold__finish(verdict, &ticket, &e, sizeof(e));
+		socket__inet(file, &e->inet);
+	fold__finish(verdict, &ticket, e, sizeof(*e));
 }
 
 static __always_inline bool nr__writes(__u32 nr)
@@ -487,13 +513,6 @@ static __always_inline int nr__out_fd(__u32 nr, struct pt_regs *regs)
 	return regs->di;
 }
 
-/* A send(2)-like call with MSG_NOSIGNAL: flags are sendto's and sendmmsg's 4th argument, sendmsg's 3rd. */
-static __always_inline bool send__nosignal(struct pt_regs *regs, __u32 nr)
-{
-	__u64 flags = nr == NR_sendmsg ? regs->dx : nr == NR_sendto || nr == NR_sendmmsg ? regs->r10 : 0;
-
-	return flags & MSG_NOSIGNAL;
-}
 
 /* EPIPE from a socket (pipe writes are counted with their traffic in io__exit). */
 static __always_inline void io__socket_epipe(struct task_struct *cur, struct pt_regs *regs,
@@ -508,7 +527,7 @@ static __always_inline void io__socket_epipe(struct task_struct *cur, struct pt_
 	d = io__counters(cur, &obj);
 	if (d)
 		d->epipe++;
-	epipe__emit(cur, fd, &obj, nr, file, 0, send__nosignal(regs, nr));
+	epipe__emit(cur, fd, &obj, nr, file, 0, send__flag_bits(regs));
 }
 
 /*
@@ -603,7 +622,7 @@ static __always_inline void io__exit_count(struct task_struct *cur, struct pt_re
 		}
 		d->write_blocked_ns += blocked;
 		if (ret == -EPIPE) {
-			epipe__emit(cur, c->out_fd, &c->out, nr, NULL, sigpipe, false);
+			epipe__emit(cur, c->out_fd, &c->out, nr, NULL, sigpipe, 0);
 			return;
 		}
 	}

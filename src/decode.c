@@ -143,6 +143,8 @@ int decode__record(void *ctx, const void *data, size_t size)
 		if (!hdr->count)
 			goto done; /* a sweep already reported these repeats */
 	}
+	if (hdr->type == EVENT_EPIPE)
+		epipe__settle_action((void *)buf);
 	if (hdr->type == EVENT_EPIPE && epipe_sigpipe__split((const void *)buf, &sigpipe)) {
 		/* The write's fd names a FIFO opened before tracing, for its SIGPIPE too. */
 		model__name_epipe_object(d->model, (const void *)buf);

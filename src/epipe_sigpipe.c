@@ -5,6 +5,23 @@
 #define SIGPIPE 13
 #define SI_USER 0
 
+/* arch/x86/entry/syscalls/syscall_64.tbl: sendto(fd, buf, len, flags, ...),
+ * sendmsg(fd, msg, flags), sendmmsg(fd, vec, vlen, flags) */
+#define NR_sendto 44
+#define NR_sendmsg 46
+#define NR_sendmmsg 307
+
+void epipe__settle_action(struct epipe_event *e)
+{
+	bool nosignal = e->syscall_nr == NR_sendmsg ? e->send_bits & EPIPE_DX_NOSIGNAL
+			: e->syscall_nr == NR_sendto || e->syscall_nr == NR_sendmmsg
+				? e->send_bits & EPIPE_R10_NOSIGNAL
+				: false;
+
+	if (nosignal)
+		e->sigpipe_action = SIGPIPE_NOSIGNAL;
+}
+
 bool epipe_sigpipe__split(const struct epipe_event *e, struct sig_generate_event *sig)
 {
 	if (!(e->hdr.flags & EVENT_F_WITH_SIGPIPE))

@@ -11,6 +11,13 @@
 #include <stdbool.h>
 #include "ipcscope.h"
 
+/*
+ * A send with MSG_NOSIGNAL raises no SIGPIPE: BPF leaves the flag of each
+ * register the sends pass it in (send_bits), this reads the one of e's
+ * call and makes e's sigpipe_action "nosignal".
+ */
+void epipe__settle_action(struct epipe_event *e);
+
 /* Whether e carries a SIGPIPE; if so, *sig is that signal's record. */
 bool epipe_sigpipe__split(const struct epipe_event *e, struct sig_generate_event *sig);
 

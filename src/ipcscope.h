@@ -316,6 +316,10 @@ struct inet_ends {
 	__u8 remote[16];
 };
 
+/* epipe_event.send_bits: MSG_NOSIGNAL in the call's dx or r10 register */
+#define EPIPE_DX_NOSIGNAL 1
+#define EPIPE_R10_NOSIGNAL 2
+
 struct epipe_event {
 	struct event_header hdr;
 	struct task_ref task;
@@ -326,7 +330,8 @@ struct epipe_event {
 	/* EVENT_F_WITH_SIGPIPE: the SIGPIPE this write raised on its writer */
 	__u8 sigpipe_result;  /* enum ipcscope_sig_result */
 	__u8 sigpipe_blocked; /* the writer had SIGPIPE blocked */
-	__u8 _pad[5];
+	__u8 send_bits;	      /* EPIPE_DX_NOSIGNAL | EPIPE_R10_NOSIGNAL, sockets */
+	__u8 _pad[4];
 	struct inet_ends inet; /* TCP/UDP objects */
 };
 
