@@ -187,8 +187,17 @@ unsigned int map_kind__of(const struct map_event *e, uint32_t devshm_dev)
 	return MAP_KIND_FILE;
 }
 
-/* The mapping's path as /proc/PID/maps shows it now; false if gone. */
-static bool maps_path(const char *procfs, uint32_t pid, uint64_t addr, char *out, size_t size)
+/* A line of /proc/PID/maps (fs/proc/task_mmu.c show_map_vma()). */
+struct maps_line {
+	unsigned long long start;
+	uint32_t dev; /* the kernel's encoding: MAJOR is s_dev >> 20 (include/linux/kdev_t.h) */
+	unsigned long long ino;
+};
+
+/* The path of the first line of /proc/PID/maps that match() takes; false if none. */
+static bool maps_find(const char *procfs, uint32_t pid,
+		      bool (*match)(const struct maps_line *l, const void *want), const void *want,
+		      char *out, size_t size)
 {
 	char path[64], line[IPC_NAME_MAX + 128];
 	bool found = false;
@@ -198,11 +207,15 @@ static bool maps_path(const char *procfs, uint32_t pid, uint64_t addr, char *out
 	if (!(f = fopen(path, "re")))
 		return false;
 	while (!found && fgets(line, sizeof(line), f)) {
-		unsigned long long start;
+		struct maps_line l;
+		unsigned int major, minor;
 		int off = 0;
 
-		if (sscanf(line, "%llx-%*x %*s %*s %*s %*u %n", &start, &off) < 1 || !off ||
-		    start != addr)
+		if (sscanf(line, "%llx-%*x %*s %*x %x:%x %llu %n", &l.start, &major, &minor, &l.ino,
+			   &off) < 4 || !off)
+			continue;
+		l.dev = major << 20 | (minor & 0xfffff);
+		if (!match(&l, want))
 			continue;
 		line[strcspn(line, "\n")] = 0;
 		snprintf(out, size, "%s", line + off);
@@ -212,36 +225,34 @@ static bool maps_path(const char *procfs, uint32_t pid, uint64_t addr, char *out
 	return found;
 }
 
+static bool maps_line__starts_at(const struct maps_line *l, const void *want)
+{
+	return l->start == *(const uint64_t *)want;
+}
+
+static bool maps_line__maps(const struct maps_line *l, const void *want)
+{
+	const struct maps_line *file = want;
+
+	return l->ino == file->ino && l->dev == file->dev;
+}
+
+/* The mapping's path as /proc/PID/maps shows it now; false if gone. */
+static bool maps_path(const char *procfs, uint32_t pid, uint64_t addr, char *out, size_t size)
+{
+	return maps_find(procfs, pid, maps_line__starts_at, &addr, out, size);
+}
+
 /*
  * The path /proc/PID/maps shows now for another mapping of the same file
  * (dev, ino), such as the rest of one partly unmapped; false if none.
- * fs/proc/task_mmu.c show_map_vma() prints the superblock's s_dev as
- * MAJOR:MINOR (include/linux/kdev_t.h: MAJOR is s_dev >> 20).
  */
 static bool maps_path_of(const char *procfs, uint32_t pid, uint32_t dev, uint64_t ino, char *out,
 			 size_t size)
 {
-	char path[64], line[IPC_NAME_MAX + 128];
-	bool found = false;
-	FILE *f;
+	struct maps_line file = { .dev = dev, .ino = ino };
 
-	snprintf(path, sizeof(path), "%s/%u/maps", procfs, pid);
-	if (!(f = fopen(path, "re")))
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		unsigned int major, minor;
-		unsigned long long i;
-		int off = 0;
-
-		if (sscanf(line, "%*x-%*x %*s %*x %x:%x %llu %n", &major, &minor, &i, &off) < 3 ||
-		    !off || i != ino || major != dev >> 20 || minor != (dev & 0xfffff))
-			continue;
-		line[strcspn(line, "\n")] = 0;
-		snprintf(out, size, "%s", line + off);
-		found = out[0] != 0;
-	}
-	fclose(f);
-	return found;
+	return maps_find(procfs, pid, maps_line__maps, &file, out, size);
 }
 
 static uint64_t page_round(uint64_t len)
