@@ -218,6 +218,21 @@ void text_pipe_record(struct output *o, const struct event_header *hdr, const vo
 	line_end(o, hdr);
 }
 
+/* A fork or exec line: only with -v. */
+void text_fork_exec(struct output *o, const struct event_header *hdr,
+		    const struct lifecycle_event *e)
+{
+	char who[96], parent[96];
+
+	if (!o->verbose)
+		return;
+	line_begin(o, hdr, hdr->type == EVENT_PROC_FORK ? "fork" : "exec", "-");
+	fprintf(o->f, "%s", task_str(who, sizeof(who), &e->task));
+	if (hdr->type == EVENT_PROC_FORK)
+		fprintf(o->f, " from %s", task_str(parent, sizeof(parent), &e->parent));
+	line_end(o, hdr);
+}
+
 void text_exit(struct output *o, const struct lifecycle_event *e)
 {
 	const struct proc *p = proc_table__find(o->model->procs, e->task.pid, e->task.start_ns);
@@ -324,18 +339,9 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 		text_ipc_record(o, hdr, rec);
 		break;
 	case EVENT_PROC_FORK:
-	case EVENT_PROC_EXEC: {
-		const struct lifecycle_event *e = rec;
-
-		if (!o->verbose)
-			break;
-		line_begin(o, hdr, hdr->type == EVENT_PROC_FORK ? "fork" : "exec", "-");
-		fprintf(o->f, "%s", task_str(who, sizeof(who), &e->task));
-		if (hdr->type == EVENT_PROC_FORK)
-			fprintf(o->f, " from %s", task_str(buf, sizeof(buf), &e->parent));
-		line_end(o, hdr);
+	case EVENT_PROC_EXEC:
+		text_fork_exec(o, hdr, rec);
 		break;
-	}
 	}
 }
 

@@ -26,6 +26,8 @@ const char *sigpipe_word(unsigned int action);
 void text_pipe_record(struct output *o, const struct event_header *hdr, const void *rec);
 /* "exit" line: who, and how it ended. */
 void text_exit(struct output *o, const struct lifecycle_event *e);
+void text_fork_exec(struct output *o, const struct event_header *hdr,
+		    const struct lifecycle_event *e);
 
 /* ipcscope sigpipe (sink_text_doctor.c): the live lines of an EPIPE story only. */
 void text_doctor_record(struct output *o, const struct event_header *hdr, const void *rec);

@@ -132,8 +132,6 @@ static void doctor_exit(struct output *o, const struct event_header *hdr,
 
 void text_doctor_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
-	char who[96], buf[96];
-
 	switch (hdr->type) {
 	case EVENT_EPIPE: {
 		const struct epipe_event *e = rec;
@@ -151,18 +149,9 @@ void text_doctor_record(struct output *o, const struct event_header *hdr, const 
 		doctor_exit(o, hdr, rec);
 		return;
 	case EVENT_PROC_FORK:
-	case EVENT_PROC_EXEC: {
-		const struct lifecycle_event *e = rec;
-
-		if (!o->verbose)
-			return;
-		line_begin(o, hdr, hdr->type == EVENT_PROC_FORK ? "fork" : "exec", "-");
-		fprintf(o->f, "%s", task_str(who, sizeof(who), &e->task));
-		if (hdr->type == EVENT_PROC_FORK)
-			fprintf(o->f, " from %s", task_str(buf, sizeof(buf), &e->parent));
-		line_end(o, hdr);
+	case EVENT_PROC_EXEC:
+		text_fork_exec(o, hdr, rec);
 		return;
-	}
 	}
 }
 

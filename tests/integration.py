@@ -931,6 +931,20 @@ def test_text_fault_names_no_sender(ctx):
                 "SIGCHLD lines name the child: %s" % chld)
 
 
+def test_verbose_text_shows_forks_and_execs(ctx):
+    # -v: the command's exec, then per /bin/true a fork from the shell and its exec.
+    proc = subprocess.run([ctx.tool, "-v", "--", "sh", "-c", "/bin/true; /bin/true"],
+                          capture_output=True, text=True, timeout=60)
+    expect(proc.returncode, 0, "exit status (stderr: %s)" % proc.stderr[-300:])
+    lines = [l.split()[1:] for l in proc.stdout.splitlines() if l.split()[1:2] in (["fork"], ["exec"])]
+    shell = [w[2] for w in lines if w[0] == "exec" and w[2].startswith("sh[")]
+    expect(len(shell), 1, "exec lines of the shell: %s" % lines)
+    forks = [w for w in lines if w[0] == "fork"]
+    expect([(w[3], w[4]) for w in forks], [("from", shell[0])] * 2, "fork lines (from whom)")
+    execs = [w[2].split("[")[0] for w in lines if w[0] == "exec" and w[2] != shell[0]]
+    expect(execs, ["true", "true"], "exec lines of the children")
+
+
 def test_text_output_and_report(ctx):
     proc = subprocess.run([ctx.tool, "--", ctx.workload("sig_blocked"), "3", "50"],
                           capture_output=True, text=True, timeout=60)
