@@ -113,6 +113,11 @@ static void spread(struct doctor_writer *w, uint64_t count, uint64_t ts_ns, uint
 {
 	uint64_t end_ns = ts_ns + span_ns, given = 0;
 
+	/* No span, or one whose bucket bounds would wrap (a corrupt record): all at ts. */
+	if (!span_ns || span_ns > UINT64_MAX / 2 || ts_ns > UINT64_MAX - span_ns - 2 * DOCTOR_BUCKET_NS) {
+		bucket_add(w, ts_ns / DOCTOR_BUCKET_NS, count, ts_ns, ts_ns);
+		return;
+	}
 	for (uint64_t t = ts_ns; t <= end_ns && given < count;) {
 		uint64_t id = t / DOCTOR_BUCKET_NS, next = (id + 1) * DOCTOR_BUCKET_NS;
 		uint64_t upto = next - 1 < end_ns ? next - 1 : end_ns;

@@ -1462,6 +1462,25 @@ static void test_doctor_back_to_back_storms_count_apart(void)
 	doctor__free(&d);
 }
 
+/*
+ * A corrupt record's time at the end of the clock: its count goes to one
+ * bucket, with no bucket bound wrapping around (fuzz_decode found a
+ * division by a zero span there).
+ */
+static void test_doctor_epipe_at_the_end_of_time(void)
+{
+	struct proc writer = { .pid = 42, .start_ns = 1 };
+	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
+	struct pipe_end end = { .proc = &writer };
+	struct sigpipe_doctor d;
+
+	doctor__init(&d, 100);
+	CHECK_INT(doctor__on_epipe(&d, &obj, &end, 5, UINT64_MAX - 3, 0), 0);
+	CHECK_INT(doctor__on_epipe(&d, &obj, &end, 7, UINT64_MAX - 3000, 2000000), 0);
+	CHECK_INT(d.count, 1);
+	doctor__free(&d);
+}
+
 /* Tracing stops in a storm: it is still going, not over; a writer that exited ends it. */
 static void test_doctor_storm_at_trace_end(void)
 {
@@ -1958,6 +1977,7 @@ int main(void)
 	    test_doctor_storm_ends_below_half_the_threshold);
 	run("doctor: back-to-back storms count apart", test_doctor_back_to_back_storms_count_apart);
 	run("doctor: a storm at trace end is ongoing", test_doctor_storm_at_trace_end);
+	run("doctor: an EPIPE stamped at the end of time", test_doctor_epipe_at_the_end_of_time);
 	run("doctor: unknown rather than wrong", test_doctor_says_unknown_rather_than_wrong);
 	run("doctor: quiet rows of closed objects retire past --keep",
 	    test_doctor_retires_quiet_rows_of_closed_objects);
