@@ -11,6 +11,8 @@ import sys
 import tempfile
 import time
 
+import json_contract
+
 
 class Skip(Exception):
     pass
@@ -971,6 +973,68 @@ def test_works_with_tracefs_unmounted(ctx):
         raise Skip("tracefs is busy and cannot be unmounted here")
     run = ctx.trace(["sig_ignored", "2"])
     expect(run.received(run.pid("child"), "SIGUSR1")["ignored"], 2, "ignored count")
+
+
+# ---------------------------------------------------------------- JSON contract
+
+# Workloads that between them write every live and end-of-run record type (the
+# doctor's aside), run as one COMMAND so that one stream holds them all.
+MIXED_WORKLOADS = [
+    "sig_handshake 5", "sig_blocked 2 50", "sig_rt_queue 3", "sig_ignored 2", "sig_alarm",
+    "sig_child", "sig_accept", "sig_apis", "sig_fault segv", "pipe_transfer 1000 10",
+    "fifo_pair {tmp} 1000", "pipe_epipe ignore 20", "pipe_epipe default",
+    "pipe_epipe blocked 5", "sock_epipe 5", "tcp_epipe 5", "sendfile_epipe 5 {tmp}",
+    "pipe_splice 100", "ipc_shm_pair {tmp}", "ipc_shm_rmid 50", "ipc_msgq {tmp} 2 2",
+    "ipc_sem 50", "ipc_posix 3", "ipc_map_anon", "ipc_map_file {tmp}", "ipc_wait_fail 50",
+]
+MIXED_TYPES = {"signal", "signal_deliver", "signal_handler_return", "signal_accept",
+               "sigaction", "sigprocmask", "exit", "fork", "exec", "pipe_create",
+               "fifo_create", "fifo_open", "pipe_close", "epipe", "ipc", "map", "ipc_open",
+               "process", "pipe", "shm", "msgq", "sem", "mq", "mapping", "summary"}
+
+
+def _mixed_script(ctx, names):
+    return "set -e; " + "; ".join(
+        ctx.workload(w.split()[0]) + " " + " ".join(w.split()[1:]).format(tmp=ctx.tmp)
+        for w in names)
+
+
+def _expect_contract(run, what, must_have):
+    problems = json_contract.check(run.records)
+    expect_true(not problems, "%s: %d records break docs/json-schema.md or the issues' "
+                "contract, e.g.\n  %s" % (what, len(problems), "\n  ".join(problems[:15])))
+    missing = must_have - {r["type"] for r in run.records}
+    expect(sorted(missing), [], "%s: record types the workloads should have produced" % what)
+
+
+def test_json_schema_documents_every_record_type(ctx):
+    doc = json_contract.Doc()
+    undocumented = json_contract.emitted_types() - set(doc.fields)
+    expect(sorted(undocumented), [], "record types src/sink_json*.c writes that "
+           "docs/json-schema.md has no section for")
+    # The checker is no rubber stamp: each of these breaks the contract.
+    good = {"type": "epipe", "ts_ns": 1, "pid": 2, "tid": 2, "comm": "x", "fd": 3,
+            "object": {"kind": "pipe", "ino": 4, "dev": 5}, "syscall": "write",
+            "sigpipe_action": "ignore"}
+    expect(json_contract.check([good], doc), [], "problems of a well-formed epipe record")
+    for bad in (dict(good, sigpipe_action="sometimes"), dict(good, fd="3"),
+                dict(good, undocumented_field=1), {k: v for k, v in good.items() if k != "fd"},
+                dict(good, object={"kind": "pipe"}), dict(good, type="no_such_type")):
+        expect_true(json_contract.check([bad], doc), "the checker let %r through" % bad)
+
+
+def test_json_records_match_the_schema_and_contract(ctx):
+    script = _mixed_script(ctx, MIXED_WORKLOADS) + "; yes | head -1 >/dev/null"
+    for extra in (["-v"], ["-v", "--no-fold"]):
+        run = ctx.trace(["sh", "-c", script], extra=extra, raw_command=True, timeout=120)
+        _expect_contract(run, "ipcscope --json %s" % " ".join(extra), MIXED_TYPES)
+    # The doctor: its own records beside the usual ones. 2000 EPIPE/s for 1.2 s is
+    # 20 times the default threshold.
+    script = _mixed_script(ctx, ["sigpipe_storm 4096 2000 1200 0 3", "tcp_epipe 5",
+                                 "sock_epipe 5"])
+    run = ctx.trace(["sh", "-c", script], raw_command=True, mode=["sigpipe"], timeout=120)
+    _expect_contract(run, "ipcscope sigpipe --json",
+                     {"sigpipe_storm", "sigpipe_writer", "epipe", "process", "summary"})
 
 
 # ---------------------------------------------------------------- bad input
