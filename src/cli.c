@@ -204,6 +204,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	char *end;
 	error_t err;
 
+	if (arg && key != ARGP_KEY_ARG)
+		c->last_optarg = arg;
 	switch (key) {
 	case 'p':
 		if ((err = parse_ulong("a pid", arg, 1, INT_MAX, &v)))
@@ -296,6 +298,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		c->user = arg;
 		break;
 	case OPT_BTF:
+		if (!*arg)
+			return usage_error("--btf needs the path of a BTF file%s", "");
 		c->btf_path = arg;
 		break;
 	case 'v':
@@ -316,6 +320,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		/* The first operand starts the command; the rest is its own argv. */
 		c->command = &state->argv[state->next - 1];
 		state->next = state->argc;
+		break;
+	case ARGP_KEY_NO_ARGS:
+		/*
+		 * A `--` that ends the line promised a COMMAND: tracing the whole
+		 * system instead would answer another question. (`-o --` is a file.)
+		 */
+		if (state->next > 1 && !strcmp(state->argv[state->next - 1], "--") &&
+		    state->argv[state->next - 1] != c->last_optarg)
+			return usage_error("-- needs a COMMAND after it (or leave -- out to "
+					   "trace the whole system)%s", "");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

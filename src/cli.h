@@ -27,6 +27,7 @@ struct cli {
 	bool sigpipe_doctor; /* `ipcscope sigpipe` */
 	uint64_t threshold;  /* sigpipe: EPIPE/s per writer and object that is a storm */
 	bool answered;	     /* --help, --usage or --version printed: nothing to trace */
+	const char *last_optarg; /* while parsing: the last option's argument */
 };
 
 #define CLI_RUN (-1) /* cli__parse: go on and trace */

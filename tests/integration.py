@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import json_contract
@@ -1060,6 +1061,61 @@ def test_bad_input_messages_and_codes(ctx):
                     % (" ".join(args), msg, proc.stderr))
         expect_true(len(proc.stderr.strip().splitlines()) <= 2,
                     "ipcscope %s: more than a short message: %r" % (" ".join(args), proc.stderr))
+
+
+def test_bad_input_is_one_line_naming_the_fix(ctx):
+    # Each once answered with something else: a system-wide run for a `--` with no
+    # COMMAND, libbpf's own line and "Unknown error 4001" for a file that is not
+    # BTF, an I/O error for a directory, "cannot read BTF file :" for an empty path.
+    cases = [
+        (["--"], 2, "-- needs a COMMAND after it"),
+        (["-d", "1", "--"], 2, "-- needs a COMMAND after it"),
+        (["--btf", "", "-d", "1"], 2, "--btf needs the path of a BTF file"),
+        (["--btf", "/etc/passwd", "-d", "1"], 1,
+         "/etc/passwd is not a BTF file (neither raw BTF nor ELF)"),
+        (["--btf", "/bin/sh", "-d", "1"], 1,
+         "/bin/sh is not a BTF file (an ELF file without a .BTF section)"),
+        (["--btf", ctx.tmp, "-d", "1"], 1, "--btf %s is a directory" % ctx.tmp),
+    ]
+    for args, rc, msg in cases:
+        proc = subprocess.run([ctx.tool] + args, capture_output=True, text=True, timeout=30,
+                              stdin=subprocess.DEVNULL)
+        what = "ipcscope %s" % " ".join(args)
+        expect((proc.returncode, proc.stdout), (rc, ""), "exit status and output of " + what)
+        expect_true(msg in proc.stderr, "%s: %r not in stderr %r" % (what, msg, proc.stderr))
+        expect(len(proc.stderr.splitlines()), 1, "%s: lines on stderr %r" % (what, proc.stderr))
+    # `-o --` names a file called "--": not a `--` without a COMMAND.
+    out = os.path.join(ctx.tmp, "dashes")
+    os.makedirs(out, exist_ok=True)
+    proc = subprocess.run([ctx.tool, "-d", "0.2", "-o", "--"], capture_output=True, text=True,
+                          timeout=30, cwd=out, stdin=subprocess.DEVNULL)
+    expect(proc.returncode, 0, "exit status of ipcscope -d 0.2 -o -- (%r)" % proc.stderr)
+    expect_true(os.path.exists(os.path.join(out, "--")), "-o -- should write the file '--'")
+
+
+def test_thread_id_given_to_p_is_refused(ctx):
+    # A thread's id passes kill(id, 0), but records are about its process: -p TID
+    # used to trace nothing, silently. A thread of this test's own process.
+    started, done, tid = threading.Event(), threading.Event(), []
+
+    def hold():
+        tid.append(threading.get_native_id())
+        started.set()
+        done.wait(30)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    try:
+        started.wait(10)
+        proc = subprocess.run([ctx.tool, "-p", str(tid[0]), "-d", "1"], capture_output=True,
+                              text=True, timeout=30, stdin=subprocess.DEVNULL)
+    finally:
+        done.set()
+        t.join(10)
+    expect(proc.returncode, 2, "exit status of ipcscope -p THREAD_ID (%r)" % proc.stderr)
+    want = "%d is a thread of process %d: give -p %d" % (tid[0], os.getpid(), os.getpid())
+    expect_true(want in proc.stderr and len(proc.stderr.splitlines()) == 1,
+                "one line saying %r, got %r" % (want, proc.stderr))
 
 
 def test_unwritable_output_fails_cleanly(ctx):

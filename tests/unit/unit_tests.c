@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include "cli.h"
 #include "decode.h"
 #include "feature_map.h"
 #include "fold.h"
@@ -1932,9 +1933,55 @@ static void test_text_folded_line_says_its_span(void)
 	free(text);
 }
 
+/* ---- cli: what the command line asks for ---- */
+
+/*
+ * cli__parse on a copy of words (it may shift argv), stderr silenced. The
+ * copy lives on: c->command points into it.
+ */
+static int parse_words(struct cli *c, const char *const *words)
+{
+	static char *argv[16];
+	int argc = 0, saved = dup(2), null = open("/dev/null", O_WRONLY), ret;
+
+	argv[argc++] = (char *)"ipcscope";
+	for (; *words && argc < 15; words++)
+		argv[argc++] = (char *)*words;
+	argv[argc] = NULL;
+	dup2(null, 2);
+	ret = cli__parse(c, argc, argv);
+	dup2(saved, 2);
+	close(null);
+	close(saved);
+	return ret;
+}
+
+static void test_cli_dash_dash_needs_a_command(void)
+{
+	struct cli c;
+
+	/* Once read as "no COMMAND": a system-wide run nobody asked for. */
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--", NULL }), EXIT_USAGE);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-d", "1", "--", NULL }), EXIT_USAGE);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "sigpipe", "--", NULL }), EXIT_USAGE);
+	/* A file named "--" is an option's argument, not a `--`. */
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-o", "--", NULL }), CLI_RUN);
+	CHECK_STR(c.output, "--");
+	check(!c.command, "-o --: no COMMAND");
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--", "true", NULL }), CLI_RUN);
+	check(c.command && !strcmp(c.command[0], "true"), "-- true: COMMAND true");
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-d", "1", NULL }), CLI_RUN);
+	check(!c.command, "-d 1: no COMMAND");
+	/* Once accepted, then "cannot read BTF file :" at load time. */
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--btf", "", NULL }), EXIT_USAGE);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--btf=", NULL }), EXIT_USAGE);
+}
+
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
+	run("cli: -- needs a COMMAND; -o -- is a file; --btf needs a path",
+	    test_cli_dash_dash_needs_a_command);
 	run("sanitize: terminal truncates on a boundary", test_terminal_truncates_on_boundary);
 	run("sanitize: JSON strings always valid", test_json_always_valid);
 	run("sanitize: 16-byte comm without NUL", test_comm_without_nul);
