@@ -1118,6 +1118,43 @@ def test_thread_id_given_to_p_is_refused(ctx):
                 "one line saying %r, got %r" % (want, proc.stderr))
 
 
+def _examples(ctx):
+    """(source, argv after ipcscope) of --help's EXAMPLES and the man page's."""
+    out = []
+    help_text = subprocess.run([ctx.tool, "--help"], capture_output=True, text=True,
+                               timeout=10).stdout
+    block = help_text.split("EXAMPLES:\n", 1)[1].split("\n\n", 1)[0]
+    for line in block.splitlines():
+        # argp reflows long lines: a wrapped comment would start a line of its own.
+        expect_true(re.match(r"  (sudo )?ipcscope\b", line),
+                    "--help EXAMPLES line is not an example (wrapped?): %r" % line)
+        out.append(("--help", line.split("#")[0].split()))
+    man = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs",
+                            "ipcscope.8"), encoding="utf-8").read()
+    block = man.split(".SH EXAMPLES\n.nf\n", 1)[1].split(".fi", 1)[0]
+    for line in block.splitlines():
+        out.append(("ipcscope.8", line.replace("\\-", "-").split()))
+    return out
+
+
+def test_help_and_man_examples_parse(ctx):
+    # Each example parses: --usage ends parsing with status 0 once the words
+    # before it were taken, before any pid, user or BTF is looked up.
+    examples = _examples(ctx)
+    expect_true(len(examples) >= 10, "examples found: %r" % examples)
+    for source, words in examples:
+        if words[0] == "sudo":
+            words = words[1:]
+        expect(words[0], "ipcscope", "%s example %r starts with ipcscope" % (source, words))
+        args = words[1:]
+        at = args.index("--") if "--" in args else len(args)
+        argv = [ctx.tool] + args[:at] + ["--usage"] + args[at:]
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=10,
+                              stdin=subprocess.DEVNULL)
+        expect((proc.returncode, proc.stderr), (0, ""),
+               "%s example %s (status, stderr)" % (source, " ".join(words)))
+
+
 def test_unwritable_output_fails_cleanly(ctx):
     proc = subprocess.run([ctx.tool, "-o", "/dev/full", "--", ctx.workload("sig_handshake"), "5"],
                           capture_output=True, text=True, timeout=60)
