@@ -1028,7 +1028,17 @@ def test_json_records_match_the_schema_and_contract(ctx):
     script = _mixed_script(ctx, MIXED_WORKLOADS) + "; yes | head -1 >/dev/null"
     for extra in (["-v"], ["-v", "--no-fold"]):
         run = ctx.trace(["sh", "-c", script], extra=extra, raw_command=True, timeout=120)
-        _expect_contract(run, "ipcscope --json %s" % " ".join(extra), MIXED_TYPES)
+        what = "ipcscope --json %s" % " ".join(extra)
+        _expect_contract(run, what, MIXED_TYPES)
+        # Sum "count" (default 1) to count events: the live EPIPEs are the report's.
+        live = count(run.of_type("epipe"))
+        expect(live, sum(p["epipe"] for p in run.of_type("process")),
+               "%s: EPIPEs in epipe records vs the process records' epipe" % what)
+        expect_true(live >= 50, "%s: %d EPIPEs, the workloads make more" % (what, live))
+        if "--no-fold" in extra:
+            folded = [r for r in run.records
+                      if r["type"] != "lost" and ("count" in r or "folded" in r)]
+            expect(folded[:3], [], "%s: records with count or folded" % what)
     # The doctor: its own records beside the usual ones. 2000 EPIPE/s for 1.2 s is
     # 20 times the default threshold.
     script = _mixed_script(ctx, ["sigpipe_storm 4096 2000 1200 0 3", "tcp_epipe 5",
