@@ -601,6 +601,11 @@ int main(int argc, char **argv)
 		if (!a->cmd.exited && waitpid(a->cmd.pid, &a->cmd.status, WNOHANG) == a->cmd.pid)
 			a->cmd.exited = true;
 		ret = a->cmd.exited ? exit_status_of(a->cmd.status) : 0;
+		/* -d ended the run first: 0 is not COMMAND's status, say so. */
+		if (!a->cmd.exited && !a->stop_requested_ns)
+			fprintf(stderr, "ipcscope: stopped after -d %g s; %s (pid %d) is still "
+					"running, untraced: exit status 0 is not its own\n",
+				a->cli.duration_s, a->cli.command[0], a->cmd.pid);
 	} else {
 		ret = 0;
 	}

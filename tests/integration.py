@@ -605,6 +605,26 @@ def test_command_exit_status_passes_through(ctx):
     expect(len(exits), 1, "SIGTERM death recorded")
 
 
+def test_duration_ending_before_the_command_says_so(ctx):
+    # -d 0.5 ends the run while COMMAND sleeps: the exit status 0 is ipcscope's,
+    # not COMMAND's (which would be 7), and that used to go unsaid.
+    proc = subprocess.run([ctx.tool, "-d", "0.5", "--", "sh", "-c", "echo pid=$$; sleep 3; exit 7"],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    pid = int(re.search(r"pid=(\d+)", proc.stdout).group(1))
+    want = "stopped after -d 0.5 s; sh (pid %d) is still running" % pid
+    expect((proc.returncode, want in proc.stderr), (0, True),
+           "exit status and %r in stderr %r" % (want, proc.stderr))
+    # It was left running; it ends by itself (no signal from here).
+    deadline = time.monotonic() + 10
+    while os.path.exists("/proc/%d" % pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    # A command that ends first gives its own status and no such line.
+    proc = subprocess.run([ctx.tool, "-d", "30", "--", "sh", "-c", "exit 7"],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    expect((proc.returncode, "still running" in proc.stderr), (7, False),
+           "exit status and stderr of a command that ends within -d (%r)" % proc.stderr)
+
+
 def test_command_traced_from_its_exec(ctx):
     """ipcscope's set-up of the command's process (closing its own pipe ends,
     SIGPIPE back to default, the mask reset, the go byte read from a pipe) is
