@@ -1059,6 +1059,18 @@ def test_json_records_match_the_schema_and_contract(ctx):
             folded = [r for r in run.records
                       if r["type"] != "lost" and ("count" in r or "folded" in r)]
             expect(folded[:3], [], "%s: records with count or folded" % what)
+    # A kernel without some tracepoints (tests/tools/btf_hide): a features_off
+    # record, and null for the process records' counts that were not measured.
+    btf = os.path.join(ctx.tmp, "contract-hidden.btf")
+    hide = ["signal_deliver", "sys_enter", "sys_exit", "sched_process_fork"]
+    proc = subprocess.run([ctx.workload("btf_hide"), "/sys/kernel/btf/vmlinux", btf] + hide,
+                          capture_output=True, text=True, timeout=60)
+    expect((proc.returncode, proc.stderr), (0, ""), "btf_hide %s" % " ".join(hide))
+    run = ctx.trace(["sig_handshake", "3"], extra=["--btf", btf])
+    _expect_contract(run, "ipcscope --json --btf (tracepoints hidden)",
+                     {"features_off", "signal", "exit", "process", "summary"})
+    expect_true(any(p["epipe"] is None for p in run.of_type("process")),
+                "counts of a feature that is off are null in process records")
     # The doctor: its own records beside the usual ones. 2000 EPIPE/s for 1.2 s is
     # 20 times the default threshold.
     script = _mixed_script(ctx, ["sigpipe_storm 4096 2000 1200 0 3", "tcp_epipe 5",

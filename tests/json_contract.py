@@ -169,8 +169,9 @@ def _allowed(value, allowed):
     return False
 
 
-def _check_fields(doc, rtype, obj, where, out):
-    """Every key of obj, at any depth, documented for rtype with an allowed type and value."""
+def _check_fields(doc, rtype, obj, where, out, nullable=False):
+    """Every key of obj, at any depth, documented for rtype with an allowed type and value.
+    nullable: a count may be null (features_off: "not measured is not zero")."""
     for key, value in obj.items():
         at = "%s.%s" % (where, key)
         if key not in doc.fields[rtype]:
@@ -178,6 +179,8 @@ def _check_fields(doc, rtype, obj, where, out):
             continue
         kinds = doc.types[rtype].get(key)
         jt = _json_type(value)
+        if nullable and jt == "null":
+            continue
         if kinds and jt not in kinds and not (jt == "int" and "num" in kinds):
             out.append("%s: %s %r where the docs say %s" % (at, jt, value, sorted(kinds)))
         allowed = doc.values[rtype].get(key)
@@ -188,7 +191,8 @@ def _check_fields(doc, rtype, obj, where, out):
         if isinstance(value, dict):
             if key in DATA_KEYED_OBJECTS:
                 for data_key, inner in value.items():
-                    _check_fields(doc, rtype, inner, "%s[%s]" % (at, data_key), out)
+                    _check_fields(doc, rtype, inner, "%s[%s]" % (at, data_key), out,
+                                  nullable)
             else:
                 _check_fields(doc, rtype, value, at, out)
         elif isinstance(value, list):
@@ -197,8 +201,9 @@ def _check_fields(doc, rtype, obj, where, out):
                     _check_fields(doc, rtype, e, "%s[%d]" % (at, i), out)
 
 
-def _check_contract(spec, value, where, out):
-    """value has the shape spec gives: a type, a tuple of alternatives, a dict, [elem]."""
+def _check_contract(spec, value, where, out, nullable=False):
+    """value has the shape spec gives: a type, a tuple of alternatives, a dict, [elem].
+    nullable: a dict's fields may be null (a count of a feature that is off)."""
     if isinstance(spec, tuple):
         sub = []
         for alt in spec:
@@ -217,7 +222,7 @@ def _check_contract(spec, value, where, out):
         for key, s in spec.items():
             if key not in value:
                 out.append("%s: promised field %r missing" % (where, key))
-            else:
+            elif not (nullable and value[key] is None):
                 _check_contract(s, value[key], "%s.%s" % (where, key), out)
     elif isinstance(spec, list):
         if not isinstance(value, list):
@@ -236,19 +241,22 @@ def check(records, doc=None):
     """Problems of these records against the docs and the issues' contract."""
     doc = doc or Doc()
     out = []
+    # With a feature off, the process records' counts it would have made are null.
+    features_off = any(r.get("type") == "features_off" for r in records)
     for n, r in enumerate(records, 1):
         where = "record %d (%s)" % (n, r.get("type"))
         rtype = r.get("type")
         if rtype not in doc.fields:
             out.append("%s: type %r has no section in docs/json-schema.md" % (where, rtype))
             continue
-        _check_fields(doc, rtype, r, where, out)
+        nullable = features_off and rtype == "process"
+        _check_fields(doc, rtype, r, where, out, nullable)
         if rtype in CONTRACT:
-            _check_contract(CONTRACT[rtype], r, where, out)
+            _check_contract(CONTRACT[rtype], r, where, out, nullable)
         if rtype == "process":
-            for sig, counts in r.get("signals_received", {}).items():
+            for sig, counts in (r.get("signals_received") or {}).items():
                 _check_contract(RECEIVED_CONTRACT, counts,
-                                "%s.signals_received.%s" % (where, sig), out)
+                                "%s.signals_received.%s" % (where, sig), out, nullable)
         if rtype == "exit" and not ("code" in r or ("signal" in r and "core" in r)):
             out.append("%s: neither code nor signal and core: %r" % (where, r))
     return out
