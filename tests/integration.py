@@ -2049,6 +2049,19 @@ def test_ipc_text_report(ctx):
                  "msgq msqid %s key" % msqid, "sent 3 msgs, 112 B (type:count 1:2 2:1)",
                  "1 ENOMSG"):
         expect_true(want in text, "text output has %r" % want)
+    # A POSIX queue's messages are counted by priority (JSON "priorities"), not type.
+    proc = subprocess.run([ctx.tool, "-o", out, "--", ctx.workload("ipc_posix"), "4"],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    expect(proc.returncode, 0, "exit status (stderr: %s)" % proc.stderr[-300:])
+    with open(out, encoding="utf-8") as f:
+        text = f.read()
+    mq = dict(l.split("=", 1) for l in proc.stdout.split())["mq"]
+    for want in ("mq %s" % mq, "sent 4 msgs, 80 B (priority:count ",
+                 "received 4 msgs, 80 B (priority:count "):
+        expect_true(want in text, "text output has %r" % want)
+    counts = re.findall(r"\(priority:count ([^)]*)\)", text)
+    expect([sorted(c.split()) for c in counts], [["0:2", "1:1", "2:1"]] * 2,
+           "messages by priority, sent and received")
 def test_ipc_private_objects_have_their_creator(ctx):
     # IPC_PRIVATE makes a new object with or without IPC_CREAT (ipc/util.c ipcget()).
     run = ctx.trace(["ipc_private"])
