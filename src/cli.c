@@ -56,8 +56,8 @@ static const char doc[] =
 	"less than 1 s is not given (\"-\"), and bytes before are \"?\" for a writer "
 	"started before tracing (its earlier writes were not seen).\n"
 	"\n"
-	"-p and -c select processes; a signal matches when its sender or its target (see "
-	"--match) is selected. With --match sender, what a selected process receives "
+	"-p, -c and -- COMMAND select processes; a signal matches when its sender or its "
+	"target (see --match) is selected. With --match sender, what a selected process receives "
 	"(deliveries, handler returns, accepts, the report's received columns) is left out; "
 	"with --match target, what it sends. -c matches a process's current name (prctl "
 	"renames included); once matched, a process stays matched for the run. -s selects "
@@ -112,8 +112,8 @@ static const struct argp_option options[] = {
 				    "(repeatable)", 1 },
 	{ "signal", 's', "SIGS", 0, "Only these signals: names as printed or numbers, "
 				      "comma-separated (USR1,SIGTERM,9,RTMIN+1,SIG32)", 1 },
-	{ "match", OPT_MATCH, "WHO", 0, "Which side -p/-c select: sender, target or either "
-					  "(default either)", 1 },
+	{ "match", OPT_MATCH, "WHO", 0, "Which side -p/-c/COMMAND select: sender, target or "
+					  "either (default either)", 1 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS and print the report", 1 },
 	{ "user", OPT_USER, "USER", 0, "Run COMMAND as USER (name or uid; default: the user "
 				       "who ran sudo, else unchanged)", 1 },
@@ -234,6 +234,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		} else {
 			return usage_error("--match takes sender, target or either, not '%s'", arg);
 		}
+		c->match_given = true;
 		break;
 	case 'd':
 		errno = 0;
@@ -382,6 +383,12 @@ int cli__parse(struct cli *c, int argc, char **argv)
 	if (c->command && c->filter.npids) {
 		fprintf(stderr, "ipcscope: -p and -- COMMAND cannot be combined: trace one or the "
 				"other (see ipcscope --help)\n");
+		return EXIT_USAGE;
+	}
+	/* Without a selection every process is on both sides: --match would do nothing. */
+	if (c->match_given && !c->filter.npids && !c->filter.ncomms && !c->command) {
+		fprintf(stderr, "ipcscope: --match says which side -p, -c or -- COMMAND select: "
+				"add one of them (see ipcscope --help)\n");
 		return EXIT_USAGE;
 	}
 	if (c->user && !c->command) {

@@ -28,6 +28,7 @@ struct cli {
 	uint64_t threshold;  /* sigpipe: EPIPE/s per writer and object that is a storm */
 	bool answered;	     /* --help, --usage or --version printed: nothing to trace */
 	const char *last_optarg; /* while parsing: the last option's argument */
+	bool match_given;	 /* --match was given (it needs -p, -c or COMMAND) */
 };
 
 #define CLI_RUN (-1) /* cli__parse: go on and trace */

@@ -1975,12 +1975,21 @@ static void test_cli_dash_dash_needs_a_command(void)
 	/* Once accepted, then "cannot read BTF file :" at load time. */
 	CHECK_INT(parse_words(&c, (const char *const[]){ "--btf", "", NULL }), EXIT_USAGE);
 	CHECK_INT(parse_words(&c, (const char *const[]){ "--btf=", NULL }), EXIT_USAGE);
+	/* --match with nothing selected changed nothing, silently. */
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--match", "target", NULL }), EXIT_USAGE);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-c", "x", "--match", "target", NULL }),
+		  CLI_RUN);
+	check(c.filter.match_target && !c.filter.match_sender, "-c x --match target: target only");
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--match", "sender", "--", "true", NULL }),
+		  CLI_RUN);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-p", "1", "--match", "either", NULL }),
+		  CLI_RUN);
 }
 
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
-	run("cli: -- needs a COMMAND; -o -- is a file; --btf needs a path",
+	run("cli: -- needs a COMMAND; -o -- is a file; --btf needs a path; --match a selection",
 	    test_cli_dash_dash_needs_a_command);
 	run("sanitize: terminal truncates on a boundary", test_terminal_truncates_on_boundary);
 	run("sanitize: JSON strings always valid", test_json_always_valid);
