@@ -215,9 +215,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		filter__add_pid(&c->filter, (uint32_t)v);
 		break;
 	case 'c':
-		if (!*arg || strlen(arg) > 15)
-			return usage_error("a command name has 1 to 15 characters (the kernel's "
-					   "comm), not '%s'", arg);
+		if (!*arg)
+			return usage_error("-c needs a command name%s", "");
+		if (strlen(arg) > 15) {
+			/* The kernel keeps 15 bytes of a name: say which ones match. */
+			fprintf(stderr, "ipcscope: the kernel keeps the first 15 characters of a "
+					"command name: give -c '%.15s', not '%s' (see ipcscope "
+					"--help)\n", arg, arg);
+			return EINVAL;
+		}
 		if (c->filter.ncomms >= FILTER_MAX_COMMS)
 			return usage_error("too many -c: %s", arg);
 		c->filter.comms[c->filter.ncomms++] = arg;

@@ -1113,6 +1113,7 @@ def test_bad_input_is_one_line_naming_the_fix(ctx):
         (["--"], 2, "-- needs a COMMAND after it"),
         (["-d", "1", "--"], 2, "-- needs a COMMAND after it"),
         (["--btf", "", "-d", "1"], 2, "--btf needs the path of a BTF file"),
+        (["-c", "systemd-journald"], 2, "give -c 'systemd-journal', not 'systemd-journald'"),
         (["--btf", "/etc/passwd", "-d", "1"], 1,
          "/etc/passwd is not a BTF file (neither raw BTF nor ELF)"),
         (["--btf", "/bin/sh", "-d", "1"], 1,
