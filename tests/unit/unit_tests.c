@@ -1933,6 +1933,24 @@ static void test_text_folded_line_says_its_span(void)
 	free(text);
 }
 
+/* -p and -c (and COMMAND) combine: a process must pass each that is given. */
+static void test_filter_pid_and_comm_both_apply(void)
+{
+	struct filter f;
+	struct proc p = { .pid = 10 };
+
+	filter__init(&f);
+	filter__add_pid(&f, 10);
+	f.comms[f.ncomms++] = "nginx";
+	strcpy(p.comm, "nginx");
+	check(filter__proc(&f, &p), "pid 10 named nginx: selected");
+	strcpy(p.comm, "bash");
+	check(!filter__proc(&f, &p), "pid 10 named bash: not selected");
+	p.pid = 11;
+	strcpy(p.comm, "nginx");
+	check(!filter__proc(&f, &p), "pid 11 named nginx: not selected");
+}
+
 /* ---- cli: what the command line asks for ---- */
 
 /*
@@ -1989,6 +2007,7 @@ static void test_cli_dash_dash_needs_a_command(void)
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
+	run("filter: -p and -c both apply", test_filter_pid_and_comm_both_apply);
 	run("cli: -- needs a COMMAND; -o -- is a file; --btf needs a path; --match a selection",
 	    test_cli_dash_dash_needs_a_command);
 	run("sanitize: terminal truncates on a boundary", test_terminal_truncates_on_boundary);
