@@ -191,14 +191,82 @@ static error_t answer(struct argp_state *state, struct cli *c, int key)
 {
 	if (key == 'V')
 		fprintf(state->out_stream, "%s\n", VERSION);
-	else
-		argp_state_help(state, state->out_stream,
-				key == '?' ? ARGP_HELP_STD_HELP : ARGP_HELP_USAGE);
+	else /* argp_help: argp_state_help prints nothing under ARGP_NO_ERRS */
+		argp_help(state->root_argp, state->out_stream,
+			  key == '?' ? ARGP_HELP_STD_HELP : ARGP_HELP_USAGE, "ipcscope");
 	c->answered = true;
 	return ECANCELED;
 }
 
+/* The option a command-line word names: "--match=x", "--mat", "-o" ("-jo": the last). */
+static const struct argp_option *option_of(const char *word, bool *has_value, bool *ambiguous)
+{
+	const struct argp_option *found = NULL;
+	size_t len;
+
+	*has_value = *ambiguous = false;
+	if (word[0] != '-' || !word[1])
+		return NULL;
+	if (word[1] != '-') {
+		for (const struct argp_option *o = options; o->name || o->doc; o++)
+			if (o->key == word[strlen(word) - 1])
+				return o;
+		return NULL;
+	}
+	word += 2;
+	len = strcspn(word, "=");
+	*has_value = word[len] == '=';
+	for (const struct argp_option *o = options; o->name || o->doc; o++) {
+		if (!o->name || strncmp(o->name, word, len))
+			continue;
+		if (strlen(o->name) == len)
+			return o;
+		*ambiguous = found != NULL; /* getopt_long takes a prefix of one option */
+		found = o;
+	}
+	return *ambiguous ? NULL : found;
+}
+
+/*
+ * getopt's own complaint (ARGP_NO_ERRS silences it and its second "Try ...
+ * --help" line): one line like ours, naming the word and the fix.
+ */
+static void bad_word(const char *word)
+{
+	bool has_value, ambiguous;
+	const struct argp_option *o = option_of(word, &has_value, &ambiguous);
+
+	if (ambiguous)
+		usage_error("option '%s' is ambiguous: spell it out", word);
+	else if (o && o->arg && !has_value)
+		usage_error("option '%s' needs a value", word);
+	else if (o && !o->arg && has_value)
+		usage_error("option '%s' takes no value", word);
+	else
+		usage_error("unknown option '%s' (a COMMAND to run goes after --)", word);
+}
+
+static error_t parse_opt_checked(int key, char *arg, struct argp_state *state);
+
+/* Our errors print their line; what getopt refused gets one at ARGP_KEY_ERROR. */
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct cli *c = state->input;
+	error_t err;
+
+	if (key == ARGP_KEY_ERROR) {
+		if (!c->error_reported && !c->answered && state->next > 0 &&
+		    state->next <= state->argc)
+			bad_word(state->argv[state->next - 1]);
+		return 0;
+	}
+	err = parse_opt_checked(key, arg, state);
+	if (err && err != ARGP_ERR_UNKNOWN)
+		c->error_reported = true;
+	return err;
+}
+
+static error_t parse_opt_checked(int key, char *arg, struct argp_state *state)
 {
 	struct cli *c = state->input;
 	unsigned long v;
@@ -364,10 +432,11 @@ int cli__parse(struct cli *c, int argc, char **argv)
 		argc--;
 	}
 	/*
-	 * In order: options after COMMAND belong to COMMAND. Errors: ours print
-	 * their line, getopt's print theirs and argp adds "Try ... --help".
+	 * In order: options after COMMAND belong to COMMAND. Errors: one line
+	 * each, ours from parse_opt, getopt's from bad_word.
 	 */
-	err = argp_parse(&argp, argc, argv, ARGP_IN_ORDER | ARGP_NO_EXIT | ARGP_NO_HELP, NULL, c);
+	err = argp_parse(&argp, argc, argv,
+			 ARGP_IN_ORDER | ARGP_NO_EXIT | ARGP_NO_HELP | ARGP_NO_ERRS, NULL, c);
 	if (c->answered)
 		return 0;
 	if (err)

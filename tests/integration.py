@@ -1087,7 +1087,7 @@ def test_bad_input_messages_and_codes(ctx):
     cases = [
         (["-s", "FOO"], 2, "unknown signal 'FOO'"),
         (["-s", "65"], 2, "unknown signal '65'"),
-        (["--bogus"], 2, "unrecognized option"),
+        (["--bogus"], 2, "unknown option '--bogus'"),
         (["-p", "abc"], 2, "a pid must be a whole number"),
         (["-p", "2147483646"], 2, "no process with pid 2147483646"),
         (["-d", "-1"], 2, "-d takes seconds"),

@@ -2004,10 +2004,69 @@ static void test_cli_dash_dash_needs_a_command(void)
 		  CLI_RUN);
 }
 
+/* What getopt refuses is one line too, like our own errors: no "Try ... --help" after. */
+static void test_cli_getopt_errors_are_one_line(void)
+{
+	static const struct {
+		const char *words[3];
+		const char *line;
+	} cases[] = {
+		{ { "--bogus" }, "ipcscope: unknown option '--bogus' (a COMMAND to run goes after "
+				 "--) (see ipcscope --help)\n" },
+		{ { "-o" }, "ipcscope: option '-o' needs a value (see ipcscope --help)\n" },
+		{ { "--mat" }, "ipcscope: option '--mat' needs a value (see ipcscope --help)\n" },
+		{ { "--json=1" }, "ipcscope: option '--json=1' takes no value (see ipcscope "
+				  "--help)\n" },
+		{ { "--fold=3" }, "ipcscope: option '--fold=3' is ambiguous: spell it out (see "
+				  "ipcscope --help)\n" },
+		{ { "-s", "FOO" }, "ipcscope: unknown signal 'FOO': use a name like USR1 or "
+				   "SIGTERM, or a number from 1 to 64 (see ipcscope --help)\n" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = NULL;
+		size_t size = 0;
+		FILE *err = open_memstream(&text, &size);
+		FILE *saved = stderr;
+		struct cli c;
+		int ret;
+
+		stderr = err;
+		ret = parse_words(&c, cases[i].words);
+		stderr = saved;
+		fclose(err);
+		check(ret == EXIT_USAGE, "%s: status %d", cases[i].words[0], ret);
+		check(!strcmp(text, cases[i].line), "%s: stderr \"%s\", expected \"%s\"",
+		      cases[i].words[0], text, cases[i].line);
+		free(text);
+	}
+	/* Silencing getopt must not silence --help and --usage (argp_state_help would). */
+	for (int i = 0; i < 2; i++) {
+		const char *word = i ? "--usage" : "--help";
+		char *text = NULL;
+		size_t size = 0;
+		FILE *out = open_memstream(&text, &size);
+		FILE *saved = stdout;
+		struct cli c;
+		int ret;
+
+		stdout = out;
+		ret = parse_words(&c, (const char *const[]){ word, NULL });
+		stdout = saved;
+		fclose(out);
+		check(ret == 0 && c.answered, "%s: status %d", word, ret);
+		check(strstr(text, "Usage: ipcscope") && (i || strstr(text, "EXAMPLES:")),
+		      "%s printed \"%.60s\"", word, text);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
 	run("filter: -p and -c both apply", test_filter_pid_and_comm_both_apply);
+	run("cli: getopt's errors are one line naming the fix; --help still prints",
+	    test_cli_getopt_errors_are_one_line);
 	run("cli: -- needs a COMMAND; -o -- is a file; --btf needs a path; --match a selection",
 	    test_cli_dash_dash_needs_a_command);
 	run("sanitize: terminal truncates on a boundary", test_terminal_truncates_on_boundary);
