@@ -56,8 +56,9 @@ static const char doc[] =
 	"less than 1 s is not given (\"-\"), and bytes before are \"?\" for a writer "
 	"started before tracing (its earlier writes were not seen).\n"
 	"\n"
-	"-p and -c select processes; a signal matches when its sender or its target (see "
-	"--match) is selected. With --match sender, what a selected process receives "
+	"-p, -c and -- COMMAND select processes (given together, a process must pass "
+	"each: -p 1 -c nginx is pid 1 if named nginx); a signal matches when its sender or "
+	"its target (see --match) is selected. With --match sender, what a selected process receives "
 	"(deliveries, handler returns, accepts, the report's received columns) is left out; "
 	"with --match target, what it sends. -c matches a process's current name (prctl "
 	"renames included); once matched, a process stays matched for the run. -s selects "
@@ -71,13 +72,13 @@ static const char doc[] =
 	"them in the report (their counts show - in text, null in JSON) and traces the rest.\n"
 	"\n"
 	"EXAMPLES:\n"
-	"  ipcscope                      # everything, until Ctrl-C\n"
-	"  ipcscope -s PIPE,TERM -d 60   # SIGPIPE and SIGTERM for one minute\n"
+	"  ipcscope                         # everything, until Ctrl-C\n"
+	"  ipcscope -s PIPE,TERM -d 60      # SIGPIPE and SIGTERM for one minute\n"
 	"  ipcscope -p 1234 --match target  # signals sent to 1234\n"
-	"  ipcscope -c nginx --json -o sig.jsonl\n"
-	"  ipcscope -- make test         # only make and its children; exits with its status\n"
-	"  sudo ipcscope -- make test    # make runs as you, not root (see --user)\n"
-	"  ipcscope sigpipe --threshold 1000   # alert on EPIPE storms of 1000/s or more\n"
+	"  ipcscope -c nginx --json -o sig.jsonl   # nginx's, as JSON Lines\n"
+	"  ipcscope -- make test            # make and its children; its exit status\n"
+	"  sudo ipcscope -- make test       # make runs as you, not root (--user)\n"
+	"  ipcscope sigpipe --threshold 1000   # alert on 1000 EPIPE/s or more\n"
 	"\n"
 	"Privileges: loading needs root or CAP_BPF and CAP_PERFMON. Once attached, ipcscope "
 	"drops every capability but CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (to name FIFOs "
@@ -112,8 +113,8 @@ static const struct argp_option options[] = {
 				    "(repeatable)", 1 },
 	{ "signal", 's', "SIGS", 0, "Only these signals: names as printed or numbers, "
 				      "comma-separated (USR1,SIGTERM,9,RTMIN+1,SIG32)", 1 },
-	{ "match", OPT_MATCH, "WHO", 0, "Which side -p/-c select: sender, target or either "
-					  "(default either)", 1 },
+	{ "match", OPT_MATCH, "WHO", 0, "Which side -p/-c/COMMAND select: sender, target or "
+					  "either (default either)", 1 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS and print the report", 1 },
 	{ "user", OPT_USER, "USER", 0, "Run COMMAND as USER (name or uid; default: the user "
 				       "who ran sudo, else unchanged)", 1 },
@@ -128,8 +129,9 @@ static const struct argp_option options[] = {
 						  "folding (default 5 text, 1000 JSON)", 2 },
 	{ "fold-window", OPT_FOLD_WINDOW, "MS", 0, "Folding window in ms (default 1000; "
 						    "ipcscope sigpipe: 250, at most 2000)", 2 },
-	{ "verbose", 'v', NULL, 0, "More detail: fork/exec lines, stderr lines once "
-				     "attached (with the capabilities kept); twice: libbpf debug", 2 },
+	{ "verbose", 'v', NULL, 0, "More detail: fork/exec and every close and exit in text "
+				     "(JSON has them always), stderr lines once attached (with "
+				     "the capabilities kept); twice: libbpf debug", 2 },
 	{ NULL, 0, NULL, 0, "Resources:", 3 },
 	{ "max-procs", OPT_MAX_PROCS, "N", 0, "Size of the in-kernel counter maps: about N "
 					       "processes with signal or IPC activity at once, 4N "
@@ -189,14 +191,82 @@ static error_t answer(struct argp_state *state, struct cli *c, int key)
 {
 	if (key == 'V')
 		fprintf(state->out_stream, "%s\n", VERSION);
-	else
-		argp_state_help(state, state->out_stream,
-				key == '?' ? ARGP_HELP_STD_HELP : ARGP_HELP_USAGE);
+	else /* argp_help: argp_state_help prints nothing under ARGP_NO_ERRS */
+		argp_help(state->root_argp, state->out_stream,
+			  key == '?' ? ARGP_HELP_STD_HELP : ARGP_HELP_USAGE, "ipcscope");
 	c->answered = true;
 	return ECANCELED;
 }
 
+/* The option a command-line word names: "--match=x", "--mat", "-o" ("-jo": the last). */
+static const struct argp_option *option_of(const char *word, bool *has_value, bool *ambiguous)
+{
+	const struct argp_option *found = NULL;
+	size_t len;
+
+	*has_value = *ambiguous = false;
+	if (word[0] != '-' || !word[1])
+		return NULL;
+	if (word[1] != '-') {
+		for (const struct argp_option *o = options; o->name || o->doc; o++)
+			if (o->key == word[strlen(word) - 1])
+				return o;
+		return NULL;
+	}
+	word += 2;
+	len = strcspn(word, "=");
+	*has_value = word[len] == '=';
+	for (const struct argp_option *o = options; o->name || o->doc; o++) {
+		if (!o->name || strncmp(o->name, word, len))
+			continue;
+		if (strlen(o->name) == len)
+			return o;
+		*ambiguous = found != NULL; /* getopt_long takes a prefix of one option */
+		found = o;
+	}
+	return *ambiguous ? NULL : found;
+}
+
+/*
+ * getopt's own complaint (ARGP_NO_ERRS silences it and its second "Try ...
+ * --help" line): one line like ours, naming the word and the fix.
+ */
+static void bad_word(const char *word)
+{
+	bool has_value, ambiguous;
+	const struct argp_option *o = option_of(word, &has_value, &ambiguous);
+
+	if (ambiguous)
+		usage_error("option '%s' is ambiguous: spell it out", word);
+	else if (o && o->arg && !has_value)
+		usage_error("option '%s' needs a value", word);
+	else if (o && !o->arg && has_value)
+		usage_error("option '%s' takes no value", word);
+	else
+		usage_error("unknown option '%s' (a COMMAND to run goes after --)", word);
+}
+
+static error_t parse_opt_checked(int key, char *arg, struct argp_state *state);
+
+/* Our errors print their line; what getopt refused gets one at ARGP_KEY_ERROR. */
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct cli *c = state->input;
+	error_t err;
+
+	if (key == ARGP_KEY_ERROR) {
+		if (!c->error_reported && !c->answered && state->next > 0 &&
+		    state->next <= state->argc)
+			bad_word(state->argv[state->next - 1]);
+		return 0;
+	}
+	err = parse_opt_checked(key, arg, state);
+	if (err && err != ARGP_ERR_UNKNOWN)
+		c->error_reported = true;
+	return err;
+}
+
+static error_t parse_opt_checked(int key, char *arg, struct argp_state *state)
 {
 	struct cli *c = state->input;
 	unsigned long v;
@@ -204,6 +274,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	char *end;
 	error_t err;
 
+	if (arg && key != ARGP_KEY_ARG)
+		c->last_optarg = arg;
 	switch (key) {
 	case 'p':
 		if ((err = parse_ulong("a pid", arg, 1, INT_MAX, &v)))
@@ -213,9 +285,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		filter__add_pid(&c->filter, (uint32_t)v);
 		break;
 	case 'c':
-		if (!*arg || strlen(arg) > 15)
-			return usage_error("a command name has 1 to 15 characters (the kernel's "
-					   "comm), not '%s'", arg);
+		if (!*arg)
+			return usage_error("-c needs a command name%s", "");
+		if (strlen(arg) > 15) {
+			/* The kernel keeps 15 bytes of a name: say which ones match. */
+			fprintf(stderr, "ipcscope: the kernel keeps the first 15 characters of a "
+					"command name: give -c '%.15s', not '%s' (see ipcscope "
+					"--help)\n", arg, arg);
+			return EINVAL;
+		}
 		if (c->filter.ncomms >= FILTER_MAX_COMMS)
 			return usage_error("too many -c: %s", arg);
 		c->filter.comms[c->filter.ncomms++] = arg;
@@ -232,6 +310,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		} else {
 			return usage_error("--match takes sender, target or either, not '%s'", arg);
 		}
+		c->match_given = true;
 		break;
 	case 'd':
 		errno = 0;
@@ -296,6 +375,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		c->user = arg;
 		break;
 	case OPT_BTF:
+		if (!*arg)
+			return usage_error("--btf needs the path of a BTF file%s", "");
 		c->btf_path = arg;
 		break;
 	case 'v':
@@ -316,6 +397,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		/* The first operand starts the command; the rest is its own argv. */
 		c->command = &state->argv[state->next - 1];
 		state->next = state->argc;
+		break;
+	case ARGP_KEY_NO_ARGS:
+		/*
+		 * A `--` that ends the line promised a COMMAND: tracing the whole
+		 * system instead would answer another question. (`-o --` is a file.)
+		 */
+		if (state->next > 1 && !strcmp(state->argv[state->next - 1], "--") &&
+		    state->argv[state->next - 1] != c->last_optarg)
+			return usage_error("-- needs a COMMAND after it (or leave -- out to "
+					   "trace the whole system)%s", "");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -341,10 +432,11 @@ int cli__parse(struct cli *c, int argc, char **argv)
 		argc--;
 	}
 	/*
-	 * In order: options after COMMAND belong to COMMAND. Errors: ours print
-	 * their line, getopt's print theirs and argp adds "Try ... --help".
+	 * In order: options after COMMAND belong to COMMAND. Errors: one line
+	 * each, ours from parse_opt, getopt's from bad_word.
 	 */
-	err = argp_parse(&argp, argc, argv, ARGP_IN_ORDER | ARGP_NO_EXIT | ARGP_NO_HELP, NULL, c);
+	err = argp_parse(&argp, argc, argv,
+			 ARGP_IN_ORDER | ARGP_NO_EXIT | ARGP_NO_HELP | ARGP_NO_ERRS, NULL, c);
 	if (c->answered)
 		return 0;
 	if (err)
@@ -368,6 +460,12 @@ int cli__parse(struct cli *c, int argc, char **argv)
 	if (c->command && c->filter.npids) {
 		fprintf(stderr, "ipcscope: -p and -- COMMAND cannot be combined: trace one or the "
 				"other (see ipcscope --help)\n");
+		return EXIT_USAGE;
+	}
+	/* Without a selection every process is on both sides: --match would do nothing. */
+	if (c->match_given && !c->filter.npids && !c->filter.ncomms && !c->command) {
+		fprintf(stderr, "ipcscope: --match says which side -p, -c or -- COMMAND select: "
+				"add one of them (see ipcscope --help)\n");
 		return EXIT_USAGE;
 	}
 	if (c->user && !c->command) {

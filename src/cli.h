@@ -27,6 +27,9 @@ struct cli {
 	bool sigpipe_doctor; /* `ipcscope sigpipe` */
 	uint64_t threshold;  /* sigpipe: EPIPE/s per writer and object that is a storm */
 	bool answered;	     /* --help, --usage or --version printed: nothing to trace */
+	const char *last_optarg; /* while parsing: the last option's argument */
+	bool match_given;	 /* --match was given (it needs -p, -c or COMMAND) */
+	bool error_reported;	 /* while parsing: a usage error's line is out */
 };
 
 #define CLI_RUN (-1) /* cli__parse: go on and trace */

@@ -365,6 +365,49 @@ static void print_output_error(struct app *a, int err)
 			"-o\n", a->out.path ? a->out.path : "output", strerror(-err));
 }
 
+/*
+ * The thread group a task id belongs to, from /proc/ID/status (a thread's id
+ * has a /proc entry too, unlisted); 0 if it cannot be read.
+ */
+static uint32_t tgid_of(uint32_t id)
+{
+	char path[64], line[128];
+	uint32_t tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", id);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %u", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+/*
+ * -p names a process. A thread's id passes kill(id, 0) but no record is
+ * ever about it (records name the process), so it would trace nothing.
+ */
+static int check_pid(uint32_t pid)
+{
+	uint32_t tgid;
+
+	if (kill((pid_t)pid, 0) && errno == ESRCH) {
+		fprintf(stderr, "ipcscope: no process with pid %u: check it with ps -p %u\n", pid,
+			pid);
+		return -ESRCH;
+	}
+	tgid = tgid_of(pid);
+	if (tgid && tgid != pid) {
+		fprintf(stderr, "ipcscope: %u is a thread of process %u: give -p %u (a thread's "
+				"events are its process's)\n", pid, tgid, tgid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* --user, or sudo's SUDO_UID, named nobody we can run COMMAND as. */
 static int report_run_as_error(struct app *a, int err)
 {
@@ -420,6 +463,7 @@ int main(int argc, char **argv)
 	ret = cli__parse(&a->cli, argc, argv);
 	if (ret != CLI_RUN)
 		return ret;
+	tracer__set_verbosity(a->cli.verbose);
 	ret = EXIT_RUNTIME;
 	if (a->cli.command && (err = run_as__resolve(&a->run_as, a->cli.user)))
 		return report_run_as_error(a, err);
@@ -434,13 +478,9 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, &orig_mask);
-	for (unsigned int i = 0; i < a->cli.filter.npids; i++) {
-		if (kill((pid_t)a->cli.filter.pids[i], 0) && errno == ESRCH) {
-			fprintf(stderr, "ipcscope: no process with pid %u: check it with ps -p %u\n",
-				a->cli.filter.pids[i], a->cli.filter.pids[i]);
+	for (unsigned int i = 0; i < a->cli.filter.npids; i++)
+		if (check_pid(a->cli.filter.pids[i]))
 			return EXIT_USAGE;
-		}
-	}
 	/* Our output's reader may go away: get EPIPE, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 
@@ -561,6 +601,11 @@ int main(int argc, char **argv)
 		if (!a->cmd.exited && waitpid(a->cmd.pid, &a->cmd.status, WNOHANG) == a->cmd.pid)
 			a->cmd.exited = true;
 		ret = a->cmd.exited ? exit_status_of(a->cmd.status) : 0;
+		/* -d ended the run first: 0 is not COMMAND's status, say so. */
+		if (!a->cmd.exited && !a->stop_requested_ns)
+			fprintf(stderr, "ipcscope: stopped after -d %g s; %s (pid %d) is still "
+					"running, untraced: exit status 0 is not its own\n",
+				a->cli.duration_s, a->cli.command[0], a->cmd.pid);
 	} else {
 		ret = 0;
 	}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -47,7 +48,13 @@ static int check_privileges(void)
 static int check_btf(const char *btf_path)
 {
 	const char *path = btf_path ? btf_path : VMLINUX_BTF;
+	struct stat st;
 
+	if (btf_path && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "ipcscope: --btf %s is a directory: pass a vmlinux BTF file "
+				"(like %s)\n", path, VMLINUX_BTF);
+		return -EISDIR;
+	}
 	if (access(path, R_OK) == 0)
 		return 0;
 	if (btf_path)
@@ -102,10 +109,27 @@ int preflight__tracepoints(const char *btf_path, uint32_t *missing)
 
 	*missing = 0;
 	if (!btf) {
+		char why[128];
+
 		err = errno ? -errno : -EINVAL;
-		fprintf(stderr, "ipcscope: cannot parse BTF %s: %s: %s\n", path, strerror(-err),
-			btf_path ? "pass a vmlinux BTF file with --btf" :
-				   "the kernel's BTF is unusable; pass one with --btf PATH");
+		/* libbpf's own codes (LIBBPF_ERRNO__*) are not errno values. */
+		if (err == -LIBBPF_ERRNO__FORMAT)
+			snprintf(why, sizeof(why), "neither raw BTF nor ELF");
+		else if (-err >= __LIBBPF_ERRNO__START)
+			libbpf_strerror(err, why, sizeof(why));
+		else if (err == -ENOENT) /* the file is there (check_btf): its section is not */
+			snprintf(why, sizeof(why), "an ELF file without a .BTF section");
+		else if (err == -EIO)
+			snprintf(why, sizeof(why), "empty or truncated");
+		else
+			snprintf(why, sizeof(why), "%s", strerror(-err));
+		if (btf_path)
+			fprintf(stderr, "ipcscope: %s is not a BTF file (%s): pass a vmlinux BTF "
+					"(raw like %s, or an ELF with .BTF) with --btf\n",
+				path, why, VMLINUX_BTF);
+		else
+			fprintf(stderr, "ipcscope: cannot parse BTF %s: %s: the kernel's BTF is "
+					"unusable; pass one with --btf PATH\n", path, why);
 		return err;
 	}
 	for (unsigned int tp = 0; tp < TP_MAX; tp++) {

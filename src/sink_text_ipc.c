@@ -163,8 +163,14 @@ static bool users_pass(const struct filter *flt, const struct ipc_obj *o)
 	return false;
 }
 
-static void report_types(struct output *o, const struct ipc_user *u, bool sent)
+/*
+ * Messages by System V message type, or by priority on a POSIX queue (the
+ * same slots: ipc.h), as the JSON's "types" and "priorities".
+ */
+static void report_types(struct output *o, const struct ipc_obj *q, const struct ipc_user *u,
+			 bool sent)
 {
+	const char *what = q->kind == IPC_KIND_MQ ? "priority" : "type";
 	bool first = true;
 
 	for (const struct ipc_type_count *c = u->types; c; c = c->next) {
@@ -172,8 +178,9 @@ static void report_types(struct output *o, const struct ipc_user *u, bool sent)
 
 		if (!n)
 			continue;
-		fprintf(o->f, "%s%lld:%llu", first ? " (type:count " : " ", (long long)c->type,
-			(unsigned long long)n);
+		if (first)
+			fprintf(o->f, " (%s:count", what);
+		fprintf(o->f, " %lld:%llu", (long long)c->type, (unsigned long long)n);
 		first = false;
 	}
 	if (!first)
@@ -189,7 +196,7 @@ static void report_queue(struct output *o, const struct ipc_obj *q)
 			fprintf(o->f, "  %-28s sent %llu msgs, %llu B", who_str(who, sizeof(who), u->proc),
 				(unsigned long long)u->st.sends,
 				(unsigned long long)u->st.send_bytes);
-			report_types(o, u, true);
+			report_types(o, q, u, true);
 			if (u->st.send_blocked_ns)
 				fprintf(o->f, ", blocked %s",
 					format__ns(t, sizeof(t), u->st.send_blocked_ns));
@@ -200,7 +207,7 @@ static void report_queue(struct output *o, const struct ipc_obj *q)
 				who_str(who, sizeof(who), u->proc),
 				(unsigned long long)u->st.receives,
 				(unsigned long long)u->st.recv_bytes);
-			report_types(o, u, false);
+			report_types(o, q, u, false);
 			fprintf(o->f, ", blocked %s", format__ns(t, sizeof(t), u->st.recv_blocked_ns));
 			if (u->st.enomsg)
 				fprintf(o->f, ", %llu ENOMSG", (unsigned long long)u->st.enomsg);

@@ -27,6 +27,12 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, args);
 }
 
+void tracer__set_verbosity(int verbose)
+{
+	libbpf_verbosity = verbose;
+	libbpf_set_print(print_libbpf);
+}
+
 static int on_ring_record(void *ctx, void *data, size_t size)
 {
 	struct tracer *t = ctx;
@@ -171,8 +177,7 @@ int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_recor
 	t->opts = *opts;
 	t->on_record = fn;
 	t->ctx = ctx;
-	libbpf_verbosity = opts->verbose;
-	libbpf_set_print(print_libbpf);
+	tracer__set_verbosity(opts->verbose);
 	err = thread_slots__count(&slots);
 	if (err)
 		return err;

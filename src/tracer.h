@@ -41,6 +41,12 @@ struct tracer {
 };
 
 /*
+ * libbpf's own messages: warnings and info with -v, debug with -vv. Set
+ * before anything calls libbpf (preflight parses BTF), so that without -v
+ * a failure is only our one line.
+ */
+void tracer__set_verbosity(int verbose);
+/*
  * Opens, loads and attaches; prints the failing step and its fix. -errno.
  * Programs of missing tracepoints, and those left with nothing to serve, are
  * not loaded (tracepoints__unloaded); the rest are told what is off.

@@ -9,7 +9,10 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+
+import json_contract
 
 
 class Skip(Exception):
@@ -602,6 +605,26 @@ def test_command_exit_status_passes_through(ctx):
     expect(len(exits), 1, "SIGTERM death recorded")
 
 
+def test_duration_ending_before_the_command_says_so(ctx):
+    # -d 0.5 ends the run while COMMAND sleeps: the exit status 0 is ipcscope's,
+    # not COMMAND's (which would be 7), and that used to go unsaid.
+    proc = subprocess.run([ctx.tool, "-d", "0.5", "--", "sh", "-c", "echo pid=$$; sleep 3; exit 7"],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    pid = int(re.search(r"pid=(\d+)", proc.stdout).group(1))
+    want = "stopped after -d 0.5 s; sh (pid %d) is still running" % pid
+    expect((proc.returncode, want in proc.stderr), (0, True),
+           "exit status and %r in stderr %r" % (want, proc.stderr))
+    # It was left running; it ends by itself (no signal from here).
+    deadline = time.monotonic() + 10
+    while os.path.exists("/proc/%d" % pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    # A command that ends first gives its own status and no such line.
+    proc = subprocess.run([ctx.tool, "-d", "30", "--", "sh", "-c", "exit 7"],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    expect((proc.returncode, "still running" in proc.stderr), (7, False),
+           "exit status and stderr of a command that ends within -d (%r)" % proc.stderr)
+
+
 def test_command_traced_from_its_exec(ctx):
     """ipcscope's set-up of the command's process (closing its own pipe ends,
     SIGPIPE back to default, the mask reset, the go byte read from a pipe) is
@@ -973,13 +996,98 @@ def test_works_with_tracefs_unmounted(ctx):
     expect(run.received(run.pid("child"), "SIGUSR1")["ignored"], 2, "ignored count")
 
 
+# ---------------------------------------------------------------- JSON contract
+
+# Workloads that between them write every live and end-of-run record type (the
+# doctor's aside), run as one COMMAND so that one stream holds them all.
+MIXED_WORKLOADS = [
+    "sig_handshake 5", "sig_blocked 2 50", "sig_rt_queue 3", "sig_ignored 2", "sig_alarm",
+    "sig_child", "sig_accept", "sig_apis", "sig_fault segv", "pipe_transfer 1000 10",
+    "fifo_pair {tmp} 1000", "pipe_epipe ignore 20", "pipe_epipe default",
+    "pipe_epipe blocked 5", "sock_epipe 5", "tcp_epipe 5", "sendfile_epipe 5 {tmp}",
+    "pipe_splice 100", "ipc_shm_pair {tmp}", "ipc_shm_rmid 50", "ipc_msgq {tmp} 2 2",
+    "ipc_sem 50", "ipc_posix 3", "ipc_map_anon", "ipc_map_file {tmp}", "ipc_wait_fail 50",
+]
+MIXED_TYPES = {"signal", "signal_deliver", "signal_handler_return", "signal_accept",
+               "sigaction", "sigprocmask", "exit", "fork", "exec", "pipe_create",
+               "fifo_create", "fifo_open", "pipe_close", "epipe", "ipc", "map", "ipc_open",
+               "process", "pipe", "shm", "msgq", "sem", "mq", "mapping", "summary"}
+
+
+def _mixed_script(ctx, names):
+    return "set -e; " + "; ".join(
+        ctx.workload(w.split()[0]) + " " + " ".join(w.split()[1:]).format(tmp=ctx.tmp)
+        for w in names)
+
+
+def _expect_contract(run, what, must_have):
+    problems = json_contract.check(run.records)
+    expect_true(not problems, "%s: %d records break docs/json-schema.md or the issues' "
+                "contract, e.g.\n  %s" % (what, len(problems), "\n  ".join(problems[:15])))
+    missing = must_have - {r["type"] for r in run.records}
+    expect(sorted(missing), [], "%s: record types the workloads should have produced" % what)
+
+
+def test_json_schema_documents_every_record_type(ctx):
+    doc = json_contract.Doc()
+    undocumented = json_contract.emitted_types() - set(doc.fields)
+    expect(sorted(undocumented), [], "record types src/sink_json*.c writes that "
+           "docs/json-schema.md has no section for")
+    # The checker is no rubber stamp: each of these breaks the contract.
+    good = {"type": "epipe", "ts_ns": 1, "pid": 2, "tid": 2, "comm": "x", "fd": 3,
+            "object": {"kind": "pipe", "ino": 4, "dev": 5}, "syscall": "write",
+            "sigpipe_action": "ignore"}
+    expect(json_contract.check([good], doc), [], "problems of a well-formed epipe record")
+    for bad in (dict(good, sigpipe_action="sometimes"), dict(good, fd="3"),
+                dict(good, undocumented_field=1), {k: v for k, v in good.items() if k != "fd"},
+                dict(good, object={"kind": "pipe"}), dict(good, type="no_such_type")):
+        expect_true(json_contract.check([bad], doc), "the checker let %r through" % bad)
+
+
+def test_json_records_match_the_schema_and_contract(ctx):
+    script = _mixed_script(ctx, MIXED_WORKLOADS) + "; yes | head -1 >/dev/null"
+    # fork and exec records come with or without -v (it is for text).
+    for extra in (["-v"], ["--no-fold"]):
+        run = ctx.trace(["sh", "-c", script], extra=extra, raw_command=True, timeout=120)
+        what = "ipcscope --json %s" % " ".join(extra)
+        _expect_contract(run, what, MIXED_TYPES)
+        # Sum "count" (default 1) to count events: the live EPIPEs are the report's.
+        live = count(run.of_type("epipe"))
+        expect(live, sum(p["epipe"] for p in run.of_type("process")),
+               "%s: EPIPEs in epipe records vs the process records' epipe" % what)
+        expect_true(live >= 50, "%s: %d EPIPEs, the workloads make more" % (what, live))
+        if "--no-fold" in extra:
+            folded = [r for r in run.records
+                      if r["type"] != "lost" and ("count" in r or "folded" in r)]
+            expect(folded[:3], [], "%s: records with count or folded" % what)
+    # A kernel without some tracepoints (tests/tools/btf_hide): a features_off
+    # record, and null for the process records' counts that were not measured.
+    btf = os.path.join(ctx.tmp, "contract-hidden.btf")
+    hide = ["signal_deliver", "sys_enter", "sys_exit", "sched_process_fork"]
+    proc = subprocess.run([ctx.workload("btf_hide"), "/sys/kernel/btf/vmlinux", btf] + hide,
+                          capture_output=True, text=True, timeout=60)
+    expect((proc.returncode, proc.stderr), (0, ""), "btf_hide %s" % " ".join(hide))
+    run = ctx.trace(["sig_handshake", "3"], extra=["--btf", btf])
+    _expect_contract(run, "ipcscope --json --btf (tracepoints hidden)",
+                     {"features_off", "signal", "exit", "process", "summary"})
+    expect_true(any(p["epipe"] is None for p in run.of_type("process")),
+                "counts of a feature that is off are null in process records")
+    # The doctor: its own records beside the usual ones. 2000 EPIPE/s for 1.2 s is
+    # 20 times the default threshold.
+    script = _mixed_script(ctx, ["sigpipe_storm 4096 2000 1200 0 3", "tcp_epipe 5",
+                                 "sock_epipe 5"])
+    run = ctx.trace(["sh", "-c", script], raw_command=True, mode=["sigpipe"], timeout=120)
+    _expect_contract(run, "ipcscope sigpipe --json",
+                     {"sigpipe_storm", "sigpipe_writer", "epipe", "process", "summary"})
+
+
 # ---------------------------------------------------------------- bad input
 
 def test_bad_input_messages_and_codes(ctx):
     cases = [
         (["-s", "FOO"], 2, "unknown signal 'FOO'"),
         (["-s", "65"], 2, "unknown signal '65'"),
-        (["--bogus"], 2, "unrecognized option"),
+        (["--bogus"], 2, "unknown option '--bogus'"),
         (["-p", "abc"], 2, "a pid must be a whole number"),
         (["-p", "2147483646"], 2, "no process with pid 2147483646"),
         (["-d", "-1"], 2, "-d takes seconds"),
@@ -996,6 +1104,99 @@ def test_bad_input_messages_and_codes(ctx):
                     % (" ".join(args), msg, proc.stderr))
         expect_true(len(proc.stderr.strip().splitlines()) <= 2,
                     "ipcscope %s: more than a short message: %r" % (" ".join(args), proc.stderr))
+
+
+def test_bad_input_is_one_line_naming_the_fix(ctx):
+    # Each once answered with something else: a system-wide run for a `--` with no
+    # COMMAND, libbpf's own line and "Unknown error 4001" for a file that is not
+    # BTF, an I/O error for a directory, "cannot read BTF file :" for an empty path.
+    cases = [
+        (["--"], 2, "-- needs a COMMAND after it"),
+        (["-d", "1", "--"], 2, "-- needs a COMMAND after it"),
+        (["--btf", "", "-d", "1"], 2, "--btf needs the path of a BTF file"),
+        (["-c", "systemd-journald"], 2, "give -c 'systemd-journal', not 'systemd-journald'"),
+        (["--btf", "/etc/passwd", "-d", "1"], 1,
+         "/etc/passwd is not a BTF file (neither raw BTF nor ELF)"),
+        (["--btf", "/bin/sh", "-d", "1"], 1,
+         "/bin/sh is not a BTF file (an ELF file without a .BTF section)"),
+        (["--btf", ctx.tmp, "-d", "1"], 1, "--btf %s is a directory" % ctx.tmp),
+    ]
+    for args, rc, msg in cases:
+        proc = subprocess.run([ctx.tool] + args, capture_output=True, text=True, timeout=30,
+                              stdin=subprocess.DEVNULL)
+        what = "ipcscope %s" % " ".join(args)
+        expect((proc.returncode, proc.stdout), (rc, ""), "exit status and output of " + what)
+        expect_true(msg in proc.stderr, "%s: %r not in stderr %r" % (what, msg, proc.stderr))
+        expect(len(proc.stderr.splitlines()), 1, "%s: lines on stderr %r" % (what, proc.stderr))
+    # `-o --` names a file called "--": not a `--` without a COMMAND.
+    out = os.path.join(ctx.tmp, "dashes")
+    os.makedirs(out, exist_ok=True)
+    proc = subprocess.run([ctx.tool, "-d", "0.2", "-o", "--"], capture_output=True, text=True,
+                          timeout=30, cwd=out, stdin=subprocess.DEVNULL)
+    expect(proc.returncode, 0, "exit status of ipcscope -d 0.2 -o -- (%r)" % proc.stderr)
+    expect_true(os.path.exists(os.path.join(out, "--")), "-o -- should write the file '--'")
+
+
+def test_thread_id_given_to_p_is_refused(ctx):
+    # A thread's id passes kill(id, 0), but records are about its process: -p TID
+    # used to trace nothing, silently. A thread of this test's own process.
+    started, done, tid = threading.Event(), threading.Event(), []
+
+    def hold():
+        tid.append(threading.get_native_id())
+        started.set()
+        done.wait(30)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    try:
+        started.wait(10)
+        proc = subprocess.run([ctx.tool, "-p", str(tid[0]), "-d", "1"], capture_output=True,
+                              text=True, timeout=30, stdin=subprocess.DEVNULL)
+    finally:
+        done.set()
+        t.join(10)
+    expect(proc.returncode, 2, "exit status of ipcscope -p THREAD_ID (%r)" % proc.stderr)
+    want = "%d is a thread of process %d: give -p %d" % (tid[0], os.getpid(), os.getpid())
+    expect_true(want in proc.stderr and len(proc.stderr.splitlines()) == 1,
+                "one line saying %r, got %r" % (want, proc.stderr))
+
+
+def _examples(ctx):
+    """(source, argv after ipcscope) of --help's EXAMPLES and the man page's."""
+    out = []
+    help_text = subprocess.run([ctx.tool, "--help"], capture_output=True, text=True,
+                               timeout=10).stdout
+    block = help_text.split("EXAMPLES:\n", 1)[1].split("\n\n", 1)[0]
+    for line in block.splitlines():
+        # argp reflows long lines: a wrapped comment would start a line of its own.
+        expect_true(re.match(r"  (sudo )?ipcscope\b", line),
+                    "--help EXAMPLES line is not an example (wrapped?): %r" % line)
+        out.append(("--help", line.split("#")[0].split()))
+    man = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs",
+                            "ipcscope.8"), encoding="utf-8").read()
+    block = man.split(".SH EXAMPLES\n.nf\n", 1)[1].split(".fi", 1)[0]
+    for line in block.splitlines():
+        out.append(("ipcscope.8", line.replace("\\-", "-").split()))
+    return out
+
+
+def test_help_and_man_examples_parse(ctx):
+    # Each example parses: --usage ends parsing with status 0 once the words
+    # before it were taken, before any pid, user or BTF is looked up.
+    examples = _examples(ctx)
+    expect_true(len(examples) >= 10, "examples found: %r" % examples)
+    for source, words in examples:
+        if words[0] == "sudo":
+            words = words[1:]
+        expect(words[0], "ipcscope", "%s example %r starts with ipcscope" % (source, words))
+        args = words[1:]
+        at = args.index("--") if "--" in args else len(args)
+        argv = [ctx.tool] + args[:at] + ["--usage"] + args[at:]
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=10,
+                              stdin=subprocess.DEVNULL)
+        expect((proc.returncode, proc.stderr), (0, ""),
+               "%s example %s (status, stderr)" % (source, " ".join(words)))
 
 
 def test_unwritable_output_fails_cleanly(ctx):
@@ -1850,6 +2051,19 @@ def test_ipc_text_report(ctx):
                  "msgq msqid %s key" % msqid, "sent 3 msgs, 112 B (type:count 1:2 2:1)",
                  "1 ENOMSG"):
         expect_true(want in text, "text output has %r" % want)
+    # A POSIX queue's messages are counted by priority (JSON "priorities"), not type.
+    proc = subprocess.run([ctx.tool, "-o", out, "--", ctx.workload("ipc_posix"), "4"],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    expect(proc.returncode, 0, "exit status (stderr: %s)" % proc.stderr[-300:])
+    with open(out, encoding="utf-8") as f:
+        text = f.read()
+    mq = dict(l.split("=", 1) for l in proc.stdout.split())["mq"]
+    for want in ("mq %s" % mq, "sent 4 msgs, 80 B (priority:count ",
+                 "received 4 msgs, 80 B (priority:count "):
+        expect_true(want in text, "text output has %r" % want)
+    counts = re.findall(r"\(priority:count ([^)]*)\)", text)
+    expect([sorted(c.split()) for c in counts], [["0:2", "1:1", "2:1"]] * 2,
+           "messages by priority, sent and received")
 def test_ipc_private_objects_have_their_creator(ctx):
     # IPC_PRIVATE makes a new object with or without IPC_CREAT (ipc/util.c ipcget()).
     run = ctx.trace(["ipc_private"])

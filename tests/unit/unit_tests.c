@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include "cli.h"
 #include "decode.h"
 #include "feature_map.h"
 #include "fold.h"
@@ -1932,9 +1933,142 @@ static void test_text_folded_line_says_its_span(void)
 	free(text);
 }
 
+/* -p and -c (and COMMAND) combine: a process must pass each that is given. */
+static void test_filter_pid_and_comm_both_apply(void)
+{
+	struct filter f;
+	struct proc p = { .pid = 10 };
+
+	filter__init(&f);
+	filter__add_pid(&f, 10);
+	f.comms[f.ncomms++] = "nginx";
+	strcpy(p.comm, "nginx");
+	check(filter__proc(&f, &p), "pid 10 named nginx: selected");
+	strcpy(p.comm, "bash");
+	check(!filter__proc(&f, &p), "pid 10 named bash: not selected");
+	p.pid = 11;
+	strcpy(p.comm, "nginx");
+	check(!filter__proc(&f, &p), "pid 11 named nginx: not selected");
+}
+
+/* ---- cli: what the command line asks for ---- */
+
+/*
+ * cli__parse on a copy of words (it may shift argv), stderr silenced. The
+ * copy lives on: c->command points into it.
+ */
+static int parse_words(struct cli *c, const char *const *words)
+{
+	static char *argv[16];
+	int argc = 0, saved = dup(2), null = open("/dev/null", O_WRONLY), ret;
+
+	argv[argc++] = (char *)"ipcscope";
+	for (; *words && argc < 15; words++)
+		argv[argc++] = (char *)*words;
+	argv[argc] = NULL;
+	dup2(null, 2);
+	ret = cli__parse(c, argc, argv);
+	dup2(saved, 2);
+	close(null);
+	close(saved);
+	return ret;
+}
+
+static void test_cli_dash_dash_needs_a_command(void)
+{
+	struct cli c;
+
+	/* Once read as "no COMMAND": a system-wide run nobody asked for. */
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--", NULL }), EXIT_USAGE);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-d", "1", "--", NULL }), EXIT_USAGE);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "sigpipe", "--", NULL }), EXIT_USAGE);
+	/* A file named "--" is an option's argument, not a `--`. */
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-o", "--", NULL }), CLI_RUN);
+	CHECK_STR(c.output, "--");
+	check(!c.command, "-o --: no COMMAND");
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--", "true", NULL }), CLI_RUN);
+	check(c.command && !strcmp(c.command[0], "true"), "-- true: COMMAND true");
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-d", "1", NULL }), CLI_RUN);
+	check(!c.command, "-d 1: no COMMAND");
+	/* Once accepted, then "cannot read BTF file :" at load time. */
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--btf", "", NULL }), EXIT_USAGE);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--btf=", NULL }), EXIT_USAGE);
+	/* --match with nothing selected changed nothing, silently. */
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--match", "target", NULL }), EXIT_USAGE);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-c", "x", "--match", "target", NULL }),
+		  CLI_RUN);
+	check(c.filter.match_target && !c.filter.match_sender, "-c x --match target: target only");
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--match", "sender", "--", "true", NULL }),
+		  CLI_RUN);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-p", "1", "--match", "either", NULL }),
+		  CLI_RUN);
+}
+
+/* What getopt refuses is one line too, like our own errors: no "Try ... --help" after. */
+static void test_cli_getopt_errors_are_one_line(void)
+{
+	static const struct {
+		const char *words[3];
+		const char *line;
+	} cases[] = {
+		{ { "--bogus" }, "ipcscope: unknown option '--bogus' (a COMMAND to run goes after "
+				 "--) (see ipcscope --help)\n" },
+		{ { "-o" }, "ipcscope: option '-o' needs a value (see ipcscope --help)\n" },
+		{ { "--mat" }, "ipcscope: option '--mat' needs a value (see ipcscope --help)\n" },
+		{ { "--json=1" }, "ipcscope: option '--json=1' takes no value (see ipcscope "
+				  "--help)\n" },
+		{ { "--fold=3" }, "ipcscope: option '--fold=3' is ambiguous: spell it out (see "
+				  "ipcscope --help)\n" },
+		{ { "-s", "FOO" }, "ipcscope: unknown signal 'FOO': use a name like USR1 or "
+				   "SIGTERM, or a number from 1 to 64 (see ipcscope --help)\n" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = NULL;
+		size_t size = 0;
+		FILE *err = open_memstream(&text, &size);
+		FILE *saved = stderr;
+		struct cli c;
+		int ret;
+
+		stderr = err;
+		ret = parse_words(&c, cases[i].words);
+		stderr = saved;
+		fclose(err);
+		check(ret == EXIT_USAGE, "%s: status %d", cases[i].words[0], ret);
+		check(!strcmp(text, cases[i].line), "%s: stderr \"%s\", expected \"%s\"",
+		      cases[i].words[0], text, cases[i].line);
+		free(text);
+	}
+	/* Silencing getopt must not silence --help and --usage (argp_state_help would). */
+	for (int i = 0; i < 2; i++) {
+		const char *word = i ? "--usage" : "--help";
+		char *text = NULL;
+		size_t size = 0;
+		FILE *out = open_memstream(&text, &size);
+		FILE *saved = stdout;
+		struct cli c;
+		int ret;
+
+		stdout = out;
+		ret = parse_words(&c, (const char *const[]){ word, NULL });
+		stdout = saved;
+		fclose(out);
+		check(ret == 0 && c.answered, "%s: status %d", word, ret);
+		check(strstr(text, "Usage: ipcscope") && (i || strstr(text, "EXAMPLES:")),
+		      "%s printed \"%.60s\"", word, text);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
+	run("filter: -p and -c both apply", test_filter_pid_and_comm_both_apply);
+	run("cli: getopt's errors are one line naming the fix; --help still prints",
+	    test_cli_getopt_errors_are_one_line);
+	run("cli: -- needs a COMMAND; -o -- is a file; --btf needs a path; --match a selection",
+	    test_cli_dash_dash_needs_a_command);
 	run("sanitize: terminal truncates on a boundary", test_terminal_truncates_on_boundary);
 	run("sanitize: JSON strings always valid", test_json_always_valid);
 	run("sanitize: 16-byte comm without NUL", test_comm_without_nul);
