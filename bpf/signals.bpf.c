@@ -125,6 +125,46 @@ static __always_inline __u8 info_kind_of(struct kernel_siginfo *info)
 }
 
 /*
+ * The pid a siginfo names is a number in some pid namespace, not the host
+ * pid records name processes by: kill() and its kin write the sender's own
+ * view (task_tgid_vnr(current); send_signal_locked() zeroes it when the
+ * sender sits in an ancestor of the target's namespace), SIGCHLD the
+ * child's pid in the parent's namespace (do_notify_parent()), mq_notify
+ * the sender's in the listener's (__do_notify()). In a container neither
+ * is the host's. The process meant is current in all these cases but the
+ * claims rt_sigqueueinfo lets a sender make: when the number is current's
+ * thread group in current's own namespace, or in the target's (the same
+ * namespace there), it is current's host tgid. Otherwise the number stands
+ * as it is when the target lives in the initial namespace (a host pid, or
+ * a claim), and is unknown (-1) when the target lives in another.
+ *
+ * A global function: verified once on its own, it leaves the verification
+ * of handle_sig_generate as it was. target: a task_struct's address.
+ */
+__noinline __s32 info_pid__host(unsigned long target, __s32 nr, int in_interrupt)
+{
+	struct task_struct *task = (struct task_struct *)target, *cur;
+	struct pid *tp, *cp;
+	unsigned int tl, cl;
+
+	if (nr <= 0 || !task)
+		return nr;
+	tp = BPF_CORE_READ(task, thread_pid);
+	tl = BPF_CORE_READ(tp, level);
+	if (!in_interrupt) {
+		cur = (struct task_struct *)bpf_get_current_task();
+		cp = BPF_CORE_READ(cur, group_leader, thread_pid);
+		cl = BPF_CORE_READ(cp, level);
+		if (BPF_CORE_READ(cp, numbers[cl].nr) == nr)
+			return BPF_CORE_READ(cur, tgid);
+		if (tl < cl && BPF_CORE_READ(cp, numbers[tl].nr) == nr &&
+		    BPF_CORE_READ(cp, numbers[tl].ns) == BPF_CORE_READ(tp, numbers[tl].ns))
+			return BPF_CORE_READ(cur, tgid);
+	}
+	return tl == 0 ? nr : -1;
+}
+
+/*
  * info as a pointer the verifier lets us load through. Kernels that list
  * signal_generate and signal_deliver in raw_tp_null_args (kernel/bpf/btf.c)
  * hand info over as a scalar "as it may encode error" (SEND_SIG_NOINFO and
@@ -231,7 +271,7 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 	struct fold_ticket ticket;
 	enum fold_verdict verdict;
 	struct pt_regs *top;
-	__u64 now, key;
+	__u64 now, key, target_addr = 0;
 
 	if (!sig__wanted(sig))
 		return 0;
@@ -297,6 +337,9 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 		task_ref__name(&e.context, cur);
 	if (e.has_sender)
 		__builtin_memcpy(e.sender.comm, e.context.comm, sizeof(e.sender.comm));
+	/* A global function takes scalars: the task pointer, read as a number. */
+	bpf_probe_read_kernel(&target_addr, sizeof(target_addr), &ctx[2]);
+	e.info_pid_host = info_pid__host(target_addr, e.info_pid, e.in_interrupt);
 	fold__finish(verdict, &ticket, &e, sizeof(e));
 	return 0;
 }

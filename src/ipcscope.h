@@ -199,7 +199,7 @@ struct sig_generate_event {
 	struct task_ref context; /* current, when the kernel sent it */
 	__s32 sig;
 	__s32 code;   /* si_code (SI_USER for NOINFO, SI_KERNEL for PRIV) */
-	__s32 info_pid; /* as the receiver sees it */
+	__s32 info_pid; /* the siginfo's, a number in some pid namespace (info_pid__host()) */
 	__s32 syscall_nr; /* syscall current was in, -1 if none */
 	__u8 result;	  /* enum ipcscope_sig_result */
 	__u8 via;	  /* enum ipcscope_sig_via */
@@ -209,6 +209,8 @@ struct sig_generate_event {
 	__u8 has_sender;
 	__u8 in_interrupt; /* raised in interrupt context: current did not cause it */
 	__u8 _pad;
+	__s32 info_pid_host; /* info_pid as a host pid, -1 if not known (a container's) */
+	__u32 _pad2;
 	struct obj_ref object; /* SIGPIPE: what the write that raised it wrote to */
 };
 

@@ -541,6 +541,37 @@ def test_sigchld_and_job_control(ctx):
     expect([e.get("code") for e in run.exits(child)], [3], "child exit record")
 
 
+def test_pid_namespace_siginfo_pids_are_host_pids(ctx):
+    # A container's processes: every pid shown is the host's (as ps on the
+    # host shows it), the siginfo's own number in the namespace beside it.
+    run = ctx.trace(["sig_pidns"])
+    parent, init, child = run.pid("parent"), run.pid("init"), run.pid("child")
+    expect((run.pid("ns_child"), run.pid("init_exit")), (2, 0), "(child's pid in its namespace, init's exit)")
+    usr1 = run.signals("SIGUSR1", target=init)
+    expect([(r["via"], r["sender"]["pid"], r.get("si_pid"), r.get("si_pid_ns")) for r in usr1],
+           [("kill", child, child, 2)], "kill() inside the namespace (via, sender, si_pid, si_pid_ns)")
+    usr2 = run.signals("SIGUSR2", target=init)
+    expect([(r["via"], r["sender"]["pid"], r.get("si_pid"), r.get("si_pid_ns")) for r in usr2],
+           [("rt_sigqueueinfo", child, None, 77)],
+           "a claimed si_pid no host pid is known for (via, sender, si_pid, si_pid_ns)")
+    chld = run.signals("SIGCHLD", target=init)
+    expect([(r["code"], r.get("si_pid"), r.get("si_pid_ns"), r.get("context", {}).get("pid"))
+            for r in chld], [("CLD_EXITED", child, 2, child)],
+           "SIGCHLD to the namespace's init (code, si_pid, si_pid_ns, context)")
+    chld = run.signals("SIGCHLD", target=parent)
+    expect([(r["code"], r.get("si_pid"), r.get("si_pid_ns"), r.get("context", {}).get("pid"))
+            for r in chld], [("CLD_EXITED", init, None, init)],
+           "SIGCHLD from the init to its parent outside (code, si_pid, si_pid_ns, context)")
+    expect([e.get("code") for e in run.exits(child)], [3], "child's exit record")
+    proc = subprocess.run([ctx.tool, "--", ctx.workload("sig_pidns")],
+                          capture_output=True, text=True, timeout=60)
+    lines = [l for l in proc.stdout.splitlines() if " signal " in l and "SIGCHLD" in l]
+    kv = dict(l.split("=", 1) for l in proc.stdout.splitlines() if re.match(r"^\w+=\d+$", l))
+    expect(sorted(l.split(" CLD_EXITED ")[-1].strip() for l in lines),
+           sorted(["child %s" % kv["child"], "child %s" % kv["init"]]),
+           "text SIGCHLD lines name host pids: %s" % lines)
+
+
 def test_sigwaitinfo_and_signalfd_accept(ctx):
     run = ctx.trace(["sig_accept"])
     child = run.pid("child")
