@@ -434,6 +434,9 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, &orig_mask);
+	/* Before -p's check: a host pid is not found in a child namespace. */
+	if (preflight__pid_namespace())
+		return EXIT_RUNTIME;
 	for (unsigned int i = 0; i < a->cli.filter.npids; i++) {
 		if (kill((pid_t)a->cli.filter.pids[i], 0) && errno == ESRCH) {
 			fprintf(stderr, "ipcscope: no process with pid %u: check it with ps -p %u\n",

@@ -5,6 +5,7 @@ pids (the machine has other activity) and says expected vs actual."""
 import json
 import re
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -1027,6 +1028,24 @@ def test_bad_input_messages_and_codes(ctx):
                     % (" ".join(args), msg, proc.stderr))
         expect_true(len(proc.stderr.strip().splitlines()) <= 2,
                     "ipcscope %s: more than a short message: %r" % (" ".join(args), proc.stderr))
+
+
+def test_refuses_a_child_pid_namespace(ctx):
+    # In a container without the host's pids, ipcscope's own pid, -p, -- COMMAND
+    # and /proc would not match the host pids BPF sees (-- COMMAND traced
+    # nothing): it says so and where to run instead, before loading anything.
+    if not shutil.which("unshare"):
+        raise Skip("unshare (util-linux) is not installed")
+    for args in (["-d", "1"], ["-p", "1", "-d", "1"], ["--", "true"]):
+        proc = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", ctx.tool] + args,
+                              capture_output=True, text=True, timeout=30,
+                              stdin=subprocess.DEVNULL)
+        expect(proc.returncode, 1, "exit status of ipcscope %s in a child PID namespace (%r)"
+               % (" ".join(args), proc.stderr))
+        expect_true("runs in a child PID namespace" in proc.stderr and "--pid=host" in proc.stderr
+                    and len(proc.stderr.strip().splitlines()) == 1,
+                    "ipcscope %s: one line naming the fix: %r" % (" ".join(args), proc.stderr))
+        expect(proc.stdout, "", "nothing traced")
 
 
 def test_unwritable_output_fails_cleanly(ctx):
