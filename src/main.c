@@ -444,6 +444,20 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	/*
+	 * A thread's id (gettid(), top -H) names no process: -p selects
+	 * processes, and events carry their thread group's id. Follow the
+	 * thread's process, and say so.
+	 */
+	for (unsigned int i = 0; i < a->cli.filter.npids; i++) {
+		uint32_t pid = a->cli.filter.pids[i], tgid = proc_table__tgid("/proc", pid);
+
+		if (!tgid || tgid == pid)
+			continue;
+		fprintf(stderr, "ipcscope: -p %u is a thread of process %u: following process %u\n",
+			pid, tgid, tgid);
+		a->cli.filter.pids[i] = tgid;
+	}
 	/* Our output's reader may go away: get EPIPE, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 

@@ -685,6 +685,48 @@ def test_pid_filter_system_wide(ctx):
     expect([(r["pid"], r.get("signal")) for r in ex], [(target.pid, "SIGUSR2")], "exits under -p")
 
 
+def test_pid_filter_given_a_thread_id_follows_its_process(ctx):
+    # -p TID (gettid(), top -H): the thread's process is followed, and said so;
+    # it used to be taken for a process and trace nothing at all.
+    wl = subprocess.Popen([ctx.workload("sig_threads")], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True)
+    out = os.path.join(ctx.tmp, "tidfilter.jsonl")
+    try:
+        pid = int(wl.stdout.readline().split("=")[1])
+        tid = int(wl.stdout.readline().split("=")[1])
+        tracer = subprocess.Popen([ctx.tool, "-v", "--json", "-o", out, "-p", str(tid)],
+                                  stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+        notice = tracer.stderr.readline()
+        wait_attached(tracer.stderr, "ipcscope -p TID")
+        wl.stdin.write("x")
+        wl.stdin.flush()
+        truth = wl.stdout.read()
+        wl.wait(timeout=30)
+        time.sleep(0.3)
+        tracer.send_signal(signal.SIGINT)
+        _, err = tracer.communicate(timeout=30)
+        expect(tracer.returncode, 0, "ipcscope -p TID exit status (stderr: %s)" % err)
+    finally:
+        if wl.poll() is None:
+            wl.kill()
+        wl.wait()
+    expect(notice.strip(), "ipcscope: -p %d is a thread of process %d: following process %d"
+           % (tid, pid, pid), "notice")
+    expect(truth.split(), ["usr1=3", "usr2=2"], "the workload's own counts")
+    with open(out, encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f]
+    sig = [r for r in recs if r["type"] == "signal" and r["target"]["pid"] == pid]
+    expect(sorted((r["signal"], r["via"], r["sender"]["pid"], r["target"]["tid"], r.get("count", 1))
+                  for r in sig),
+           sorted([("SIGUSR1", "kill", pid, pid, 1)] * 3 + [("SIGUSR2", "tgkill", pid, tid, 1)] * 2),
+           "signals under -p TID (signal, via, sender, target tid, count)")
+    dl = [(r["signal"], r["tid"]) for r in recs if r["type"] == "signal_deliver" and r["pid"] == pid]
+    expect(sorted(dl), sorted([("SIGUSR1", pid)] * 3 + [("SIGUSR2", tid)] * 2),
+           "deliveries (signal, thread)")
+    expect([(r["pid"], r.get("code")) for r in recs if r["type"] == "exit"], [(pid, 0)],
+           "exits under -p TID")
+
+
 def test_pid_filter_still_sees_the_reader_go(ctx):
     # ipcscope -p WRITER on `writer | reader`: the reader is out of scope,
     # but its close or exit is how the writer's reader went away, and must
