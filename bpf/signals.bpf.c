@@ -124,6 +124,11 @@ static __always_inline __u8 info_kind_of(struct kernel_siginfo *info)
 	return INFO_REAL;
 }
 
+/* include/linux/sched/signal.h: signal_struct flags. */
+#define SIGNAL_GROUP_EXIT 0x00000004
+#define SIGNAL_UNKILLABLE 0x00000040
+#define PF_KTHREAD 0x00200000
+
 /*
  * The pid a siginfo names is a number in some pid namespace, not the host
  * pid records name processes by: kill() and its kin write the sender's own
@@ -137,20 +142,16 @@ static __always_inline __u8 info_kind_of(struct kernel_siginfo *info)
  * namespace there), it is current's host tgid. Otherwise the number stands
  * as it is when the target lives in the initial namespace (a host pid, or
  * a claim), and is unknown (-1) when the target lives in another.
- *
- * A global function: verified once on its own, it leaves the verification
- * of handle_sig_generate as it was. target: a task_struct's address.
  */
-__noinline __s32 info_pid__host(unsigned long target, __s32 nr, int in_interrupt)
+static __always_inline __s32 info_pid__host(struct task_struct *task, struct pid *tp, __s32 nr,
+					    bool in_interrupt)
 {
-	struct task_struct *task = (struct task_struct *)target, *cur;
-	struct pid *tp, *cp;
-	unsigned int tl, cl;
+	unsigned int tl = BPF_CORE_READ(tp, level), cl;
+	struct task_struct *cur;
+	struct pid *cp;
 
-	if (nr <= 0 || !task)
+	if (nr <= 0)
 		return nr;
-	tp = BPF_CORE_READ(task, thread_pid);
-	tl = BPF_CORE_READ(tp, level);
 	if (!in_interrupt) {
 		cur = (struct task_struct *)bpf_get_current_task();
 		cp = BPF_CORE_READ(cur, group_leader, thread_pid);
@@ -162,6 +163,51 @@ __noinline __s32 info_pid__host(unsigned long target, __s32 nr, int in_interrupt
 			return BPF_CORE_READ(cur, tgid);
 	}
 	return tl == 0 ? nr : -1;
+}
+
+/*
+ * Why the kernel ignored it, in the order kernel/signal.c decides:
+ * prepare_signal() drops every signal to a group that is exiting (a zombie
+ * included), then sig_task_ignored(): SIG_DFL to an init
+ * (SIGNAL_UNKILLABLE: a PID namespace's pid 1, whose default actions
+ * never apply to signals from inside), a kernel thread, then the handler.
+ * Read under the siglock send_signal_locked() still holds.
+ */
+static __always_inline __u8 ignored__why(struct task_struct *task, int sig)
+{
+	unsigned int flags = BPF_CORE_READ(task, signal, flags);
+	unsigned long handler;
+
+	if ((flags & SIGNAL_GROUP_EXIT) || BPF_CORE_READ(task, exit_state))
+		return IGN_WHY_EXITING;
+	if (sig < 1 || sig > IPCSCOPE_NSIG)
+		return IGN_WHY_NONE;
+	handler = (unsigned long)BPF_CORE_READ(task, sighand, action[sig - 1].sa.sa_handler);
+	if ((flags & SIGNAL_UNKILLABLE) && handler == 0 /* SIG_DFL */)
+		return IGN_WHY_INIT;
+	if (BPF_CORE_READ(task, flags) & PF_KTHREAD)
+		return IGN_WHY_KTHREAD;
+	return handler == 1 /* SIG_IGN */ ? IGN_WHY_HANDLER : IGN_WHY_DEFAULT;
+}
+
+/*
+ * What an emitted record says beyond what counting needs: the siginfo's pid
+ * as a host pid, and why an ignored signal was. A global function: verified
+ * once on its own, so it leaves signal_generate's verification as it was
+ * (inlined, or called before the fold decision, it doubled it). target: the
+ * task_struct's address; e: the record, written in place.
+ */
+__noinline int sig_generate__explain(struct sig_generate_event *e, unsigned long target)
+{
+	struct task_struct *task = (struct task_struct *)target;
+
+	if (!e || !task)
+		return 0;
+	e->info_pid_host = info_pid__host(task, BPF_CORE_READ(task, thread_pid), e->info_pid,
+					  e->in_interrupt);
+	if (e->result == SIG_RESULT_IGNORED)
+		e->ignored_why = ignored__why(task, e->sig);
+	return 0;
 }
 
 /*
@@ -337,9 +383,9 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 		task_ref__name(&e.context, cur);
 	if (e.has_sender)
 		__builtin_memcpy(e.sender.comm, e.context.comm, sizeof(e.sender.comm));
-	/* A global function takes scalars: the task pointer, read as a number. */
+	/* A global function takes no task pointer: its address, read as a number. */
 	bpf_probe_read_kernel(&target_addr, sizeof(target_addr), &ctx[2]);
-	e.info_pid_host = info_pid__host(target_addr, e.info_pid, e.in_interrupt);
+	sig_generate__explain(&e, target_addr);
 	fold__finish(verdict, &ticket, &e, sizeof(e));
 	return 0;
 }

@@ -138,6 +138,8 @@ static void json_generate(FILE *f, const struct model *m, const struct sig_gener
 	json_task(f, "target", &e->target);
 	fprintf(f, ",\"group\":%s,\"blocked\":%s", e->group ? "true" : "false",
 		e->blocked ? "true" : "false");
+	if (e->result == SIG_RESULT_IGNORED && ignored_why__name(e->ignored_why))
+		fprintf(f, ",\"ignored_because\":\"%s\"", ignored_why__name(e->ignored_why));
 	if (e->info_kind == INFO_REAL && si_code__carries_pid(e->sig, e->code)) {
 		/* Host pid when known; the target's namespace's number when it differs. */
 		if (e->info_pid_host >= 0)

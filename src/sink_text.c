@@ -111,6 +111,29 @@ static void text_kernel_cause(struct output *o, const struct sig_generate_event 
 		text_info_pid(o, "from", e);
 }
 
+/*
+ * Why an ignored signal was, when it is not what "ignored" suggests: the
+ * target's SIG_IGN, or a target that was already exiting (a zombie too),
+ * or an init (a PID namespace's pid 1: the container's main process) with
+ * no handler, whose default actions never apply. A default action that is
+ * to ignore (SIGCHLD, SIGWINCH...) goes without saying.
+ */
+static const char *ignored_note(unsigned int why)
+{
+	switch (why) {
+	case IGN_WHY_HANDLER:
+		return " (SIG_IGN)";
+	case IGN_WHY_EXITING:
+		return " (target exiting)";
+	case IGN_WHY_INIT:
+		return " (init, no handler)";
+	case IGN_WHY_KTHREAD:
+		return " (kernel thread)";
+	default:
+		return "";
+	}
+}
+
 static void text_generate(struct output *o, const struct sig_generate_event *e)
 {
 	char from[96], to[96];
@@ -122,6 +145,8 @@ static void text_generate(struct output *o, const struct sig_generate_event *e)
 	else
 		fprintf(o->f, "kernel -> %s", task_str(to, sizeof(to), &e->target));
 	fprintf(o->f, " %s", result_word(e->result));
+	if (e->result == SIG_RESULT_IGNORED)
+		fputs(ignored_note(e->ignored_why), o->f);
 	if (e->blocked)
 		fputs(" (blocked)", o->f);
 	if (e->object.kind != OBJ_NONE) {

@@ -465,6 +465,28 @@ def test_seccomp_trap_inside_sigqueue_is_sent_by_the_kernel(ctx):
     expect(run.signals("SIGUSR1", target=pid), [], "SIGUSR1 records (the call never ran)")
 
 
+def test_ignored_signals_say_why(ctx):
+    # "ignored" alone reads as "the target set SIG_IGN": a SIGTERM to an exiting
+    # process or to a container's init without a handler said the same.
+    run = ctx.trace(["sig_ignored_why"])
+    parent, ign, zombie, init = (run.pid(k) for k in ("parent", "ign", "zombie", "init"))
+    got = sorted((r["signal"], r["target"]["pid"], r["result"], r.get("ignored_because"))
+                 for r in run.of_type("signal") if r["target"]["pid"] in (parent, ign, zombie, init))
+    expect(got, sorted([("SIGUSR1", ign, "ignored", "sig_ign"),
+                        ("SIGTERM", zombie, "ignored", "exiting"),
+                        ("SIGTERM", init, "ignored", "init"),
+                        ("SIGKILL", init, "queued", None)] +
+                       [("SIGCHLD", parent, "ignored", "default")] * 3),
+           "(signal, target, result, ignored_because)")
+    expect(run.pid("init_signal"), 9, "the init died of the SIGKILL")
+    proc = subprocess.run([ctx.tool, "--", ctx.workload("sig_ignored_why")],
+                          capture_output=True, text=True, timeout=60)
+    notes = [l.split(" ignored", 1)[1].strip() for l in proc.stdout.splitlines()
+             if " signal " in l and " ignored" in l and "SIGCHLD" not in l]
+    expect(sorted(notes), sorted(["(SIG_IGN)", "(target exiting)", "(init, no handler)"]),
+           "text notes after 'ignored'")
+
+
 def test_ptrace_stop_inside_sigqueue_is_not_sent_by_the_tracee(ctx):
     k = 20
     run = ctx.trace(["sig_ptrace_stop", str(k)])

@@ -594,7 +594,8 @@ static void test_epipe_with_sigpipe_is_two_records(void)
 		 "\"sig\":13,"
 		 "\"signal\":\"SIGPIPE\",\"code\":\"SI_USER\",\"result\":\"ignored\","
 		 "\"via\":\"kernel\",\"sender\":null,\"target\":{\"pid\":11,\"tid\":11,"
-		 "\"comm\":\"writer\"},\"group\":false,\"blocked\":false,\"object\":{\"kind\":"
+		 "\"comm\":\"writer\"},\"group\":false,\"blocked\":false,"
+		 "\"ignored_because\":\"sig_ign\",\"object\":{\"kind\":"
 		 "\"pipe\",\"ino\":4242,\"dev\":15},\"context\":{\"pid\":11,\"tid\":11,"
 		 "\"comm\":\"writer\"},\"syscall\":\"write\"}\n",
 		 epipe, epipe);
