@@ -128,6 +128,9 @@ static __always_inline __u8 info_kind_of(struct kernel_siginfo *info)
 #define SIGNAL_GROUP_EXIT 0x00000004
 #define SIGNAL_UNKILLABLE 0x00000040
 #define PF_KTHREAD 0x00200000
+/* include/linux/signal.h sig_kernel_ignore(): SIGCONT, SIGCHLD, SIGWINCH, SIGURG. */
+#define SIG_KERNEL_IGNORE_MASK ((1ULL << (18 - 1)) | (1ULL << (17 - 1)) | (1ULL << (28 - 1)) | \
+				(1ULL << (23 - 1)))
 
 /*
  * The pid a siginfo names is a number in some pid namespace, not the host
@@ -139,29 +142,32 @@ static __always_inline __u8 info_kind_of(struct kernel_siginfo *info)
  * is the host's. The process meant is current in all these cases but the
  * claims rt_sigqueueinfo lets a sender make: when the number is current's
  * thread group in current's own namespace, or in the target's (the same
- * namespace there), it is current's host tgid. Otherwise the number stands
- * as it is when the target lives in the initial namespace (a host pid, or
- * a claim), and is unknown (-1) when the target lives in another.
+ * namespace there), it is current's host tgid; so is a 0 the kernel wrote
+ * for a current the target's namespace cannot see (a host process
+ * signalling into a container). Otherwise the number stands as it is when
+ * the target lives in the initial namespace (a host pid, or a claim), and
+ * is unknown (-1) when the target lives in another.
  */
 static __always_inline __s32 info_pid__host(struct task_struct *task, struct pid *tp, __s32 nr,
 					    bool in_interrupt)
 {
 	unsigned int tl = BPF_CORE_READ(tp, level), cl;
 	struct task_struct *cur;
+	bool visible;
 	struct pid *cp;
 
-	if (nr <= 0)
-		return nr;
-	if (!in_interrupt) {
-		cur = (struct task_struct *)bpf_get_current_task();
-		cp = BPF_CORE_READ(cur, group_leader, thread_pid);
-		cl = BPF_CORE_READ(cp, level);
-		if (BPF_CORE_READ(cp, numbers[cl].nr) == nr)
-			return BPF_CORE_READ(cur, tgid);
-		if (tl < cl && BPF_CORE_READ(cp, numbers[tl].nr) == nr &&
-		    BPF_CORE_READ(cp, numbers[tl].ns) == BPF_CORE_READ(tp, numbers[tl].ns))
-			return BPF_CORE_READ(cur, tgid);
-	}
+	if (nr < 0 || in_interrupt)
+		return nr < 0 || tl == 0 ? nr : -1;
+	cur = (struct task_struct *)bpf_get_current_task();
+	cp = BPF_CORE_READ(cur, group_leader, thread_pid);
+	cl = BPF_CORE_READ(cp, level);
+	visible = tl <= cl && BPF_CORE_READ(cp, numbers[tl].ns) == BPF_CORE_READ(tp, numbers[tl].ns);
+	/* 0: zeroed for a sender the target's namespace cannot see (an ancestor's). */
+	if (nr == 0)
+		return tl > 0 && !visible ? BPF_CORE_READ(cur, tgid) : 0;
+	if (BPF_CORE_READ(cp, numbers[cl].nr) == nr ||
+	    (visible && BPF_CORE_READ(cp, numbers[tl].nr) == nr))
+		return BPF_CORE_READ(cur, tgid);
 	return tl == 0 ? nr : -1;
 }
 
@@ -171,7 +177,9 @@ static __always_inline __s32 info_pid__host(struct task_struct *task, struct pid
  * included), then sig_task_ignored(): SIG_DFL to an init
  * (SIGNAL_UNKILLABLE: a PID namespace's pid 1, whose default actions
  * never apply to signals from inside), a kernel thread, then the handler.
- * Read under the siglock send_signal_locked() still holds.
+ * A default action that ignores goes before the init: that reason would
+ * hold for any process. Read under the siglock send_signal_locked() still
+ * holds.
  */
 static __always_inline __u8 ignored__why(struct task_struct *task, int sig)
 {
@@ -183,7 +191,10 @@ static __always_inline __u8 ignored__why(struct task_struct *task, int sig)
 	if (sig < 1 || sig > IPCSCOPE_NSIG)
 		return IGN_WHY_NONE;
 	handler = (unsigned long)BPF_CORE_READ(task, sighand, action[sig - 1].sa.sa_handler);
-	if ((flags & SIGNAL_UNKILLABLE) && handler == 0 /* SIG_DFL */)
+	/* Ignored by default anyway: an init's SIGCHLD says nothing about the init. */
+	if (handler == 0 /* SIG_DFL */ && (SIG_KERNEL_IGNORE_MASK & (1ULL << (sig - 1))))
+		return IGN_WHY_DEFAULT;
+	if ((flags & SIGNAL_UNKILLABLE) && handler == 0)
 		return IGN_WHY_INIT;
 	if (BPF_CORE_READ(task, flags) & PF_KTHREAD)
 		return IGN_WHY_KTHREAD;

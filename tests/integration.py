@@ -577,10 +577,15 @@ def test_pid_namespace_siginfo_pids_are_host_pids(ctx):
     expect([(r["via"], r["sender"]["pid"], r.get("si_pid"), r.get("si_pid_ns")) for r in usr2],
            [("rt_sigqueueinfo", child, None, 77)],
            "a claimed si_pid no host pid is known for (via, sender, si_pid, si_pid_ns)")
+    hup = run.signals("SIGHUP", target=init)
+    expect([(r["via"], r["sender"]["pid"], r.get("si_pid"), r.get("si_pid_ns")) for r in hup],
+           [("kill", parent, parent, 0)],
+           "kill() from outside, zeroed by the kernel (via, sender, si_pid, si_pid_ns)")
     chld = run.signals("SIGCHLD", target=init)
-    expect([(r["code"], r.get("si_pid"), r.get("si_pid_ns"), r.get("context", {}).get("pid"))
-            for r in chld], [("CLD_EXITED", child, 2, child)],
-           "SIGCHLD to the namespace's init (code, si_pid, si_pid_ns, context)")
+    expect([(r["code"], r.get("si_pid"), r.get("si_pid_ns"), r.get("context", {}).get("pid"),
+             r.get("ignored_because")) for r in chld], [("CLD_EXITED", child, 2, child, "default")],
+           "SIGCHLD to the namespace's init (code, si_pid, si_pid_ns, context, ignored_because:"
+           " its default, not its being an init)")
     chld = run.signals("SIGCHLD", target=parent)
     expect([(r["code"], r.get("si_pid"), r.get("si_pid_ns"), r.get("context", {}).get("pid"))
             for r in chld], [("CLD_EXITED", init, None, init)],

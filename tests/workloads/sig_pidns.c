@@ -6,8 +6,10 @@
  * namespace's init (pid 1 in it), which forks a child (pid 2 in it). The
  * child sends the init SIGUSR1 with kill() (si_pid 2), then SIGUSR2 with
  * rt_sigqueueinfo() claiming si_pid 77 (a number nobody has), and exits 3:
- * the init gets SIGCHLD naming child 2. The init exits 0; the workload
- * gets SIGCHLD naming the init by its host pid.
+ * the init gets SIGCHLD naming child 2. This process, outside, sends the
+ * init SIGHUP: the kernel zeroes si_pid for a sender the namespace cannot
+ * see. The init exits 0; the workload gets SIGCHLD naming the init by its
+ * host pid.
  * Prints the host pids: parent= (this process), init=, child= (read from
  * /proc/INIT/task/INIT/children, the host's view), and the child's pid in
  * the namespace as ns_child=.
@@ -16,14 +18,16 @@
 #include <sched.h>
 #include <sys/syscall.h>
 
-static volatile sig_atomic_t usr1, usr2;
+static volatile sig_atomic_t usr1, usr2, hup;
 
 static void on_usr(int sig)
 {
 	if (sig == SIGUSR1)
 		usr1++;
-	else
+	else if (sig == SIGUSR2)
 		usr2++;
+	else
+		hup++;
 }
 
 /* The namespace's init: forks the child, waits for its two signals and its end. */
@@ -35,6 +39,7 @@ static int ns_init(struct wl_sync *s)
 
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	child = wl_fork();
 	if (child == 0) {
 		siginfo_t si = { .si_signo = SIGUSR2, .si_code = SI_QUEUE };
@@ -50,9 +55,9 @@ static int ns_init(struct wl_sync *s)
 	printf("ns_child=%d\n", child);
 	fflush(stdout);
 	wl_send_byte(s->ready[1]);
-	while ((!usr1 || !usr2) && time(NULL) < end)
+	while ((!usr1 || !usr2 || !hup) && time(NULL) < end)
 		wl_nap();
-	return WEXITSTATUS(wl_reap(child)) == 3 && usr1 == 1 && usr2 == 1 ? 0 : 1;
+	return WEXITSTATUS(wl_reap(child)) == 3 && usr1 == 1 && usr2 == 1 && hup == 1 ? 0 : 1;
 }
 
 int main(void)
@@ -82,6 +87,7 @@ int main(void)
 	printf("parent=%d\ninit=%d\nchild=%d\n", getpid(), init, atoi(line));
 	fflush(stdout);
 	wl_send_byte(s.go[1]);
+	kill(init, SIGHUP); /* from outside: the init's siginfo says pid 0 */
 	printf("init_exit=%d\n", WEXITSTATUS(wl_reap(init)));
 	return 0;
 }
