@@ -549,6 +549,8 @@ static __noinline void sigpipe__alone(struct task_struct *cur, const struct obj_
 	e.syscall_nr = nr;
 	e.via = VIA_KERNEL;
 	e.result = SIGPIPE_MARK_RESULT(sigpipe);
+	/* SIGPIPE's default kills: only the writer's SIG_IGN ignores it. */
+	e.ignored_why = e.result == SIG_RESULT_IGNORED ? IGN_WHY_HANDLER : IGN_WHY_NONE;
 	e.blocked = SIGPIPE_MARK_BLOCKED(sigpipe);
 	if (obj) /* NULL: the fd is gone */
 		e.object = *obj;

@@ -124,6 +124,103 @@ static __always_inline __u8 info_kind_of(struct kernel_siginfo *info)
 	return INFO_REAL;
 }
 
+/* include/linux/sched/signal.h: signal_struct flags. */
+#define SIGNAL_GROUP_EXIT 0x00000004
+#define SIGNAL_UNKILLABLE 0x00000040
+#define PF_KTHREAD 0x00200000
+/* include/linux/signal.h sig_kernel_ignore(): SIGCONT, SIGCHLD, SIGWINCH, SIGURG. */
+#define SIG_KERNEL_IGNORE_MASK ((1ULL << (18 - 1)) | (1ULL << (17 - 1)) | (1ULL << (28 - 1)) | \
+				(1ULL << (23 - 1)))
+
+/*
+ * The pid a siginfo names is a number in some pid namespace, not the host
+ * pid records name processes by: kill() and its kin write the sender's own
+ * view (task_tgid_vnr(current); send_signal_locked() zeroes it when the
+ * sender sits in an ancestor of the target's namespace), SIGCHLD the
+ * child's pid in the parent's namespace (do_notify_parent()), mq_notify
+ * the sender's in the listener's (__do_notify()). In a container neither
+ * is the host's. The process meant is current in all these cases but the
+ * claims rt_sigqueueinfo lets a sender make: when the number is current's
+ * thread group in current's own namespace, or in the target's (the same
+ * namespace there), it is current's host tgid; so is a 0 the kernel wrote
+ * for a current the target's namespace cannot see (a host process
+ * signalling into a container). Otherwise the number stands as it is when
+ * the target lives in the initial namespace (a host pid, or a claim), and
+ * is unknown (-1) when the target lives in another.
+ */
+static __always_inline __s32 info_pid__host(struct task_struct *task, struct pid *tp, __s32 nr,
+					    bool in_interrupt)
+{
+	unsigned int tl = BPF_CORE_READ(tp, level), cl;
+	struct task_struct *cur;
+	bool visible;
+	struct pid *cp;
+
+	if (nr < 0 || in_interrupt)
+		return nr < 0 || tl == 0 ? nr : -1;
+	cur = (struct task_struct *)bpf_get_current_task();
+	cp = BPF_CORE_READ(cur, group_leader, thread_pid);
+	cl = BPF_CORE_READ(cp, level);
+	visible = tl <= cl && BPF_CORE_READ(cp, numbers[tl].ns) == BPF_CORE_READ(tp, numbers[tl].ns);
+	/* 0: zeroed for a sender the target's namespace cannot see (an ancestor's). */
+	if (nr == 0)
+		return tl > 0 && !visible ? BPF_CORE_READ(cur, tgid) : 0;
+	if (BPF_CORE_READ(cp, numbers[cl].nr) == nr ||
+	    (visible && BPF_CORE_READ(cp, numbers[tl].nr) == nr))
+		return BPF_CORE_READ(cur, tgid);
+	return tl == 0 ? nr : -1;
+}
+
+/*
+ * Why the kernel ignored it, in the order kernel/signal.c decides:
+ * prepare_signal() drops every signal to a group that is exiting (a zombie
+ * included), then sig_task_ignored(): SIG_DFL to an init
+ * (SIGNAL_UNKILLABLE: a PID namespace's pid 1, whose default actions
+ * never apply to signals from inside), a kernel thread, then the handler.
+ * A default action that ignores goes before the init: that reason would
+ * hold for any process. Read under the siglock send_signal_locked() still
+ * holds.
+ */
+static __always_inline __u8 ignored__why(struct task_struct *task, int sig)
+{
+	unsigned int flags = BPF_CORE_READ(task, signal, flags);
+	unsigned long handler;
+
+	if ((flags & SIGNAL_GROUP_EXIT) || BPF_CORE_READ(task, exit_state))
+		return IGN_WHY_EXITING;
+	if (sig < 1 || sig > IPCSCOPE_NSIG)
+		return IGN_WHY_NONE;
+	handler = (unsigned long)BPF_CORE_READ(task, sighand, action[sig - 1].sa.sa_handler);
+	/* Ignored by default anyway: an init's SIGCHLD says nothing about the init. */
+	if (handler == 0 /* SIG_DFL */ && (SIG_KERNEL_IGNORE_MASK & (1ULL << (sig - 1))))
+		return IGN_WHY_DEFAULT;
+	if ((flags & SIGNAL_UNKILLABLE) && handler == 0)
+		return IGN_WHY_INIT;
+	if (BPF_CORE_READ(task, flags) & PF_KTHREAD)
+		return IGN_WHY_KTHREAD;
+	return handler == 1 /* SIG_IGN */ ? IGN_WHY_HANDLER : IGN_WHY_DEFAULT;
+}
+
+/*
+ * What an emitted record says beyond what counting needs: the siginfo's pid
+ * as a host pid, and why an ignored signal was. A global function: verified
+ * once on its own, so it leaves signal_generate's verification as it was
+ * (inlined, or called before the fold decision, it doubled it). target: the
+ * task_struct's address; e: the record, written in place.
+ */
+__noinline int sig_generate__explain(struct sig_generate_event *e, unsigned long target)
+{
+	struct task_struct *task = (struct task_struct *)target;
+
+	if (!e || !task)
+		return 0;
+	e->info_pid_host = info_pid__host(task, BPF_CORE_READ(task, thread_pid), e->info_pid,
+					  e->in_interrupt);
+	if (e->result == SIG_RESULT_IGNORED)
+		e->ignored_why = ignored__why(task, e->sig);
+	return 0;
+}
+
 /*
  * info as a pointer the verifier lets us load through. Kernels that list
  * signal_generate and signal_deliver in raw_tp_null_args (kernel/bpf/btf.c)
@@ -231,7 +328,7 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 	struct fold_ticket ticket;
 	enum fold_verdict verdict;
 	struct pt_regs *top;
-	__u64 now, key;
+	__u64 now, key, target_addr = 0;
 
 	if (!sig__wanted(sig))
 		return 0;
@@ -297,6 +394,9 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 		task_ref__name(&e.context, cur);
 	if (e.has_sender)
 		__builtin_memcpy(e.sender.comm, e.context.comm, sizeof(e.sender.comm));
+	/* A global function takes no task pointer: its address, read as a number. */
+	bpf_probe_read_kernel(&target_addr, sizeof(target_addr), &ctx[2]);
+	sig_generate__explain(&e, target_addr);
 	fold__finish(verdict, &ticket, &e, sizeof(e));
 	return 0;
 }

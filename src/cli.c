@@ -108,7 +108,7 @@ enum {
 
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Selecting what to trace:", 1 },
-	{ "pid", 'p', "PID", 0, "Only this process (repeatable); who closes the other end of its pipes is still named", 1 },
+	{ "pid", 'p', "PID", 0, "Only this process (repeatable; a thread's id selects its process); who closes the other end of its pipes is still named", 1 },
 	{ "comm", 'c', "COMM", 0, "Only processes named COMM, exactly, now or once this run "
 				    "(repeatable)", 1 },
 	{ "signal", 's', "SIGS", 0, "Only these signals: names as printed or numbers, "

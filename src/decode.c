@@ -11,7 +11,7 @@ bool decode__context_is_cause(const struct sig_generate_event *e)
 	if (e->has_sender || e->in_interrupt || !e->context.pid)
 		return false;
 	return e->context.pid == e->target.pid ||
-	       (e->sig == SIGCHLD && (__u32)e->info_pid == e->context.pid);
+	       (e->sig == SIGCHLD && e->info_pid_host > 0 && (__u32)e->info_pid_host == e->context.pid);
 }
 
 size_t decode__record_size(unsigned int type)

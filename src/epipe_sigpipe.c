@@ -44,6 +44,8 @@ bool epipe_sigpipe__split(const struct epipe_event *e, struct sig_generate_event
 	sig->syscall_nr = (__s32)e->syscall_nr;
 	sig->via = VIA_KERNEL;
 	sig->result = e->sigpipe_result;
+	/* A writer's own SIGPIPE is ignored only by its SIG_IGN (SIGPIPE's default kills). */
+	sig->ignored_why = sig->result == SIG_RESULT_IGNORED ? IGN_WHY_HANDLER : IGN_WHY_NONE;
 	sig->blocked = e->sigpipe_blocked;
 	sig->object = e->object;
 	return true;

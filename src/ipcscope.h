@@ -121,6 +121,21 @@ enum ipcscope_info_kind {
 	INFO_PRIV,   /* SEND_SIG_PRIV: si_code SI_KERNEL */
 };
 
+/*
+ * Why the kernel ignored a signal (TRACE_SIGNAL_IGNORED), by the target's
+ * state under siglock at signal_generate (kernel/signal.c prepare_signal(),
+ * sig_task_ignored()): what "ignored" cannot say alone.
+ */
+enum ipcscope_ignored_why {
+	IGN_WHY_NONE = 0, /* not ignored */
+	IGN_WHY_HANDLER,  /* its handler is SIG_IGN */
+	IGN_WHY_DEFAULT,  /* SIG_DFL whose action is to ignore (SIGCHLD, SIGURG, ...) */
+	IGN_WHY_EXITING,  /* the target is exiting (SIGNAL_GROUP_EXIT) or a zombie */
+	IGN_WHY_INIT,	  /* SIG_DFL to an init (SIGNAL_UNKILLABLE): a PID namespace's pid 1 */
+	IGN_WHY_KTHREAD,  /* a kernel thread takes no signal from user space */
+	IGN_WHY_MAX
+};
+
 /* What an fd refers to (bpf/files.bpf.h file__object). */
 enum ipcscope_obj_kind {
 	OBJ_NONE = 0,
@@ -199,7 +214,7 @@ struct sig_generate_event {
 	struct task_ref context; /* current, when the kernel sent it */
 	__s32 sig;
 	__s32 code;   /* si_code (SI_USER for NOINFO, SI_KERNEL for PRIV) */
-	__s32 info_pid; /* as the receiver sees it */
+	__s32 info_pid; /* the siginfo's, a number in some pid namespace (info_pid__host()) */
 	__s32 syscall_nr; /* syscall current was in, -1 if none */
 	__u8 result;	  /* enum ipcscope_sig_result */
 	__u8 via;	  /* enum ipcscope_sig_via */
@@ -208,7 +223,9 @@ struct sig_generate_event {
 	__u8 info_kind;	  /* enum ipcscope_info_kind */
 	__u8 has_sender;
 	__u8 in_interrupt; /* raised in interrupt context: current did not cause it */
-	__u8 _pad;
+	__u8 ignored_why;  /* enum ipcscope_ignored_why, for result SIG_RESULT_IGNORED */
+	__s32 info_pid_host; /* info_pid as a host pid, -1 if not known (a container's) */
+	__u32 _pad2;
 	struct obj_ref object; /* SIGPIPE: what the write that raised it wrote to */
 };
 

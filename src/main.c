@@ -366,44 +366,24 @@ static void print_output_error(struct app *a, int err)
 }
 
 /*
- * The thread group a task id belongs to, from /proc/ID/status (a thread's id
- * has a /proc entry too, unlisted); 0 if it cannot be read.
+ * -p names a process. A thread's id (gettid(), top -H) passes kill(id, 0)
+ * but no record is about it (events carry their thread group's id), so it
+ * would trace nothing: follow the thread's process instead, and say so.
  */
-static uint32_t tgid_of(uint32_t id)
-{
-	char path[64], line[128];
-	uint32_t tgid = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%u/status", id);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %u", &tgid) == 1)
-			break;
-	fclose(f);
-	return tgid;
-}
-
-/*
- * -p names a process. A thread's id passes kill(id, 0) but no record is
- * ever about it (records name the process), so it would trace nothing.
- */
-static int check_pid(uint32_t pid)
+static int check_pid(uint32_t *pid)
 {
 	uint32_t tgid;
 
-	if (kill((pid_t)pid, 0) && errno == ESRCH) {
-		fprintf(stderr, "ipcscope: no process with pid %u: check it with ps -p %u\n", pid,
-			pid);
+	if (kill((pid_t)*pid, 0) && errno == ESRCH) {
+		fprintf(stderr, "ipcscope: no process with pid %u: check it with ps -p %u\n", *pid,
+			*pid);
 		return -ESRCH;
 	}
-	tgid = tgid_of(pid);
-	if (tgid && tgid != pid) {
-		fprintf(stderr, "ipcscope: %u is a thread of process %u: give -p %u (a thread's "
-				"events are its process's)\n", pid, tgid, tgid);
-		return -EINVAL;
+	tgid = proc_table__tgid("/proc", *pid);
+	if (tgid && tgid != *pid) {
+		fprintf(stderr, "ipcscope: -p %u is a thread of process %u: following process %u\n",
+			*pid, tgid, tgid);
+		*pid = tgid;
 	}
 	return 0;
 }
@@ -478,8 +458,11 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, &orig_mask);
+	/* Before -p's check: a host pid is not found in a child namespace. */
+	if (preflight__pid_namespace())
+		return EXIT_RUNTIME;
 	for (unsigned int i = 0; i < a->cli.filter.npids; i++)
-		if (check_pid(a->cli.filter.pids[i]))
+		if (check_pid(&a->cli.filter.pids[i]))
 			return EXIT_USAGE;
 	/* Our output's reader may go away: get EPIPE, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);

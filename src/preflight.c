@@ -158,6 +158,23 @@ int preflight__tracepoints(const char *btf_path, uint32_t *missing)
 	return 0;
 }
 
+/* include/linux/proc_ns.h: the initial PID namespace's inode number, fixed since 3.8. */
+#define PROC_PID_INIT_INO 0xEFFFFFFCU
+
+int preflight__pid_namespace(void)
+{
+	struct stat st;
+
+	/* Unreadable (no /proc, or another namespace's /proc): cannot tell, go on. */
+	if (stat("/proc/self/ns/pid", &st) || st.st_ino == PROC_PID_INIT_INO)
+		return 0;
+	fprintf(stderr, "ipcscope: runs in a child PID namespace (a container without the host's "
+			"pids), where its own pid, -p, -- COMMAND and /proc do not match the host "
+			"pids the kernel reports: run it in the host's (docker run --pid=host, "
+			"nsenter -t 1 -p -m)\n");
+	return -EPERM;
+}
+
 int preflight__ensure_tracefs(bool verbose)
 {
 	struct statfs st;

@@ -19,6 +19,13 @@ int preflight__run(const char *btf_path, bool verbose);
  * program would be left to load.
  */
 int preflight__tracepoints(const char *btf_path, uint32_t *missing);
+/*
+ * 0 in the initial PID namespace; otherwise prints one line naming the fix
+ * and returns -EPERM. The kernel gives BPF host pids, while getpid(),
+ * fork(), -p and /proc in a child namespace (a container without the
+ * host's pids) are that namespace's: nothing would match.
+ */
+int preflight__pid_namespace(void);
 /* Mounts tracefs at /sys/kernel/tracing if it is not there; 0 or -errno. */
 int preflight__ensure_tracefs(bool verbose);
 

@@ -223,6 +223,23 @@ bool proc_table__gone(const char *procfs, uint32_t pid, uint64_t start_ns)
 	return !err && !proc_table__same_start(start_ticks * g_tick_ns, start_ns);
 }
 
+uint32_t proc_table__tgid(const char *procfs, uint32_t pid)
+{
+	char path[64], line[128];
+	unsigned int tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u/status", procfs, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %u", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
 int proc_table__seed(struct proc_table *t, const char *procfs)
 {
 	DIR *dir = opendir(procfs);

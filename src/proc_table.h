@@ -63,6 +63,12 @@ unsigned int proc_table__remove_retiring(struct proc_table *t,
 					 void (*free_payload)(struct proc *));
 /* /proc says this process is over: no such pid, or the pid was reused. */
 bool proc_table__gone(const char *procfs, uint32_t pid, uint64_t start_ns);
+/*
+ * The process (thread group) a pid belongs to, by procfs's /PID/status
+ * ("Tgid:"): pid itself for a process, its process for a thread's id
+ * (gettid(), top -H, ps -L). 0 when it cannot be read.
+ */
+uint32_t proc_table__tgid(const char *procfs, uint32_t pid);
 /* Two start times name the same process (one may be /proc tick resolution). */
 bool proc_table__same_start(uint64_t a_ns, uint64_t b_ns);
 

@@ -260,6 +260,15 @@ const char *sig_result__name(unsigned int result)
 	return result < SIG_RESULT_MAX ? names[result] : "unknown";
 }
 
+const char *ignored_why__name(unsigned int why)
+{
+	static const char *const names[IGN_WHY_MAX] = {
+		NULL, "sig_ign", "default", "exiting", "init", "kthread",
+	};
+
+	return why < IGN_WHY_MAX ? names[why] : NULL;
+}
+
 const char *sig_via__name(unsigned int via)
 {
 	static const char *const names[VIA_MAX] = {

@@ -30,6 +30,9 @@ bool sig__is_fatal_default(int sig);
 const char *si_code__name(int sig, int code);
 bool si_code__carries_pid(int sig, int code);
 const char *sig_result__name(unsigned int result);
+/* Why an ignored signal was (enum ipcscope_ignored_why): sig_ign, default,
+ * exiting, init, kthread; NULL for IGN_WHY_NONE or unknown values. */
+const char *ignored_why__name(unsigned int why);
 const char *sig_via__name(unsigned int via);
 const char *deliver_action__name(unsigned int action);
 const char *accept_via__name(unsigned int via);

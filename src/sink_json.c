@@ -138,8 +138,15 @@ static void json_generate(FILE *f, const struct model *m, const struct sig_gener
 	json_task(f, "target", &e->target);
 	fprintf(f, ",\"group\":%s,\"blocked\":%s", e->group ? "true" : "false",
 		e->blocked ? "true" : "false");
-	if (e->info_kind == INFO_REAL && si_code__carries_pid(e->sig, e->code))
-		fprintf(f, ",\"si_pid\":%d", e->info_pid);
+	if (e->result == SIG_RESULT_IGNORED && ignored_why__name(e->ignored_why))
+		fprintf(f, ",\"ignored_because\":\"%s\"", ignored_why__name(e->ignored_why));
+	if (e->info_kind == INFO_REAL && si_code__carries_pid(e->sig, e->code)) {
+		/* Host pid when known; the target's namespace's number when it differs. */
+		if (e->info_pid_host >= 0)
+			fprintf(f, ",\"si_pid\":%d", e->info_pid_host);
+		if (e->info_pid_host != e->info_pid)
+			fprintf(f, ",\"si_pid_ns\":%d", e->info_pid);
+	}
 	if (e->object.kind != OBJ_NONE)
 		json_object(f, m, "object", &e->object, NULL);
 	if (e->in_interrupt)

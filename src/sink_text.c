@@ -74,6 +74,19 @@ const char *task_str(char *buf, size_t size, const struct task_ref *t)
 }
 
 /*
+ * The pid a siginfo names, as a host pid like every other pid shown, or as
+ * "ns:N" when it is a number only the target's pid namespace knows (a
+ * container's, not mapped to the host's: info_pid__host() in BPF).
+ */
+static void text_info_pid(struct output *o, const char *what, const struct sig_generate_event *e)
+{
+	if (e->info_pid_host >= 0)
+		fprintf(o->f, " %s %d", what, e->info_pid_host);
+	else
+		fprintf(o->f, " %s ns:%d", what, e->info_pid);
+}
+
+/*
  * After a kernel-sent signal's si_code: the syscall the target was in when it
  * caused the signal ("in write"), SIGCHLD's child ("child PID"), and the pid
  * a siginfo names when its code carries one ("from PID": mq_notify's
@@ -89,13 +102,36 @@ static void text_kernel_cause(struct output *o, const struct sig_generate_event 
 	if (e->in_interrupt)
 		fputs(" from an interrupt", o->f);
 	if (e->sig == SIGCHLD && carries_pid) {
-		fprintf(o->f, " child %d", e->info_pid);
+		text_info_pid(o, "child", e);
 		return;
 	}
 	if (decode__context_is_cause(e) && e->context.pid == e->target.pid && sc)
 		fprintf(o->f, " in %s", sc);
-	if (carries_pid && e->info_pid > 0 && (__u32)e->info_pid != e->target.pid)
-		fprintf(o->f, " from %d", e->info_pid);
+	if (carries_pid && e->info_pid > 0 && (__u32)e->info_pid_host != e->target.pid)
+		text_info_pid(o, "from", e);
+}
+
+/*
+ * Why an ignored signal was, when it is not what "ignored" suggests: the
+ * target's SIG_IGN, or a target that was already exiting (a zombie too),
+ * or an init (a PID namespace's pid 1: the container's main process) with
+ * no handler, whose default actions never apply. A default action that is
+ * to ignore (SIGCHLD, SIGWINCH...) goes without saying.
+ */
+static const char *ignored_note(unsigned int why)
+{
+	switch (why) {
+	case IGN_WHY_HANDLER:
+		return " (SIG_IGN)";
+	case IGN_WHY_EXITING:
+		return " (target exiting)";
+	case IGN_WHY_INIT:
+		return " (init, no handler)";
+	case IGN_WHY_KTHREAD:
+		return " (kernel thread)";
+	default:
+		return "";
+	}
 }
 
 static void text_generate(struct output *o, const struct sig_generate_event *e)
@@ -109,6 +145,8 @@ static void text_generate(struct output *o, const struct sig_generate_event *e)
 	else
 		fprintf(o->f, "kernel -> %s", task_str(to, sizeof(to), &e->target));
 	fprintf(o->f, " %s", result_word(e->result));
+	if (e->result == SIG_RESULT_IGNORED)
+		fputs(ignored_note(e->ignored_why), o->f);
 	if (e->blocked)
 		fputs(" (blocked)", o->f);
 	if (e->object.kind != OBJ_NONE) {

@@ -5,6 +5,7 @@ pids (the machine has other activity) and says expected vs actual."""
 import json
 import re
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -467,6 +468,28 @@ def test_seccomp_trap_inside_sigqueue_is_sent_by_the_kernel(ctx):
     expect(run.signals("SIGUSR1", target=pid), [], "SIGUSR1 records (the call never ran)")
 
 
+def test_ignored_signals_say_why(ctx):
+    # "ignored" alone reads as "the target set SIG_IGN": a SIGTERM to an exiting
+    # process or to a container's init without a handler said the same.
+    run = ctx.trace(["sig_ignored_why"])
+    parent, ign, zombie, init = (run.pid(k) for k in ("parent", "ign", "zombie", "init"))
+    got = sorted((r["signal"], r["target"]["pid"], r["result"], r.get("ignored_because"))
+                 for r in run.of_type("signal") if r["target"]["pid"] in (parent, ign, zombie, init))
+    expect(got, sorted([("SIGUSR1", ign, "ignored", "sig_ign"),
+                        ("SIGTERM", zombie, "ignored", "exiting"),
+                        ("SIGTERM", init, "ignored", "init"),
+                        ("SIGKILL", init, "queued", None)] +
+                       [("SIGCHLD", parent, "ignored", "default")] * 3),
+           "(signal, target, result, ignored_because)")
+    expect(run.pid("init_signal"), 9, "the init died of the SIGKILL")
+    proc = subprocess.run([ctx.tool, "--", ctx.workload("sig_ignored_why")],
+                          capture_output=True, text=True, timeout=60)
+    notes = [l.split(" ignored", 1)[1].strip() for l in proc.stdout.splitlines()
+             if " signal " in l and " ignored" in l and "SIGCHLD" not in l]
+    expect(sorted(notes), sorted(["(SIG_IGN)", "(target exiting)", "(init, no handler)"]),
+           "text notes after 'ignored'")
+
+
 def test_ptrace_stop_inside_sigqueue_is_not_sent_by_the_tracee(ctx):
     k = 20
     run = ctx.trace(["sig_ptrace_stop", str(k)])
@@ -542,6 +565,42 @@ def test_sigchld_and_job_control(ctx):
     expect([r["action"] for r in run.delivers(parent, "SIGCHLD")], ["handler"],
            "SIGCHLD delivery")
     expect([e.get("code") for e in run.exits(child)], [3], "child exit record")
+
+
+def test_pid_namespace_siginfo_pids_are_host_pids(ctx):
+    # A container's processes: every pid shown is the host's (as ps on the
+    # host shows it), the siginfo's own number in the namespace beside it.
+    run = ctx.trace(["sig_pidns"])
+    parent, init, child = run.pid("parent"), run.pid("init"), run.pid("child")
+    expect((run.pid("ns_child"), run.pid("init_exit")), (2, 0), "(child's pid in its namespace, init's exit)")
+    usr1 = run.signals("SIGUSR1", target=init)
+    expect([(r["via"], r["sender"]["pid"], r.get("si_pid"), r.get("si_pid_ns")) for r in usr1],
+           [("kill", child, child, 2)], "kill() inside the namespace (via, sender, si_pid, si_pid_ns)")
+    usr2 = run.signals("SIGUSR2", target=init)
+    expect([(r["via"], r["sender"]["pid"], r.get("si_pid"), r.get("si_pid_ns")) for r in usr2],
+           [("rt_sigqueueinfo", child, None, 77)],
+           "a claimed si_pid no host pid is known for (via, sender, si_pid, si_pid_ns)")
+    hup = run.signals("SIGHUP", target=init)
+    expect([(r["via"], r["sender"]["pid"], r.get("si_pid"), r.get("si_pid_ns")) for r in hup],
+           [("kill", parent, parent, 0)],
+           "kill() from outside, zeroed by the kernel (via, sender, si_pid, si_pid_ns)")
+    chld = run.signals("SIGCHLD", target=init)
+    expect([(r["code"], r.get("si_pid"), r.get("si_pid_ns"), r.get("context", {}).get("pid"),
+             r.get("ignored_because")) for r in chld], [("CLD_EXITED", child, 2, child, "default")],
+           "SIGCHLD to the namespace's init (code, si_pid, si_pid_ns, context, ignored_because:"
+           " its default, not its being an init)")
+    chld = run.signals("SIGCHLD", target=parent)
+    expect([(r["code"], r.get("si_pid"), r.get("si_pid_ns"), r.get("context", {}).get("pid"))
+            for r in chld], [("CLD_EXITED", init, None, init)],
+           "SIGCHLD from the init to its parent outside (code, si_pid, si_pid_ns, context)")
+    expect([e.get("code") for e in run.exits(child)], [3], "child's exit record")
+    proc = subprocess.run([ctx.tool, "--", ctx.workload("sig_pidns")],
+                          capture_output=True, text=True, timeout=60)
+    lines = [l for l in proc.stdout.splitlines() if " signal " in l and "SIGCHLD" in l]
+    kv = dict(l.split("=", 1) for l in proc.stdout.splitlines() if re.match(r"^\w+=\d+$", l))
+    expect(sorted(l.split(" CLD_EXITED ")[-1].strip() for l in lines),
+           sorted(["child %s" % kv["child"], "child %s" % kv["init"]]),
+           "text SIGCHLD lines name host pids: %s" % lines)
 
 
 def test_sigwaitinfo_and_signalfd_accept(ctx):
@@ -674,6 +733,48 @@ def test_pid_filter_system_wide(ctx):
            [(target.pid, os.getpid(), "kill")], "SIGUSR2 records under -p")
     ex = [r for r in recs if r["type"] == "exit"]
     expect([(r["pid"], r.get("signal")) for r in ex], [(target.pid, "SIGUSR2")], "exits under -p")
+
+
+def test_pid_filter_given_a_thread_id_follows_its_process(ctx):
+    # -p TID (gettid(), top -H): the thread's process is followed, and said so;
+    # it used to be taken for a process and trace nothing at all.
+    wl = subprocess.Popen([ctx.workload("sig_threads")], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True)
+    out = os.path.join(ctx.tmp, "tidfilter.jsonl")
+    try:
+        pid = int(wl.stdout.readline().split("=")[1])
+        tid = int(wl.stdout.readline().split("=")[1])
+        tracer = subprocess.Popen([ctx.tool, "-v", "--json", "-o", out, "-p", str(tid)],
+                                  stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+        notice = tracer.stderr.readline()
+        wait_attached(tracer.stderr, "ipcscope -p TID")
+        wl.stdin.write("x")
+        wl.stdin.flush()
+        truth = wl.stdout.read()
+        wl.wait(timeout=30)
+        time.sleep(0.3)
+        tracer.send_signal(signal.SIGINT)
+        _, err = tracer.communicate(timeout=30)
+        expect(tracer.returncode, 0, "ipcscope -p TID exit status (stderr: %s)" % err)
+    finally:
+        if wl.poll() is None:
+            wl.kill()
+        wl.wait()
+    expect(notice.strip(), "ipcscope: -p %d is a thread of process %d: following process %d"
+           % (tid, pid, pid), "notice")
+    expect(truth.split(), ["usr1=3", "usr2=2"], "the workload's own counts")
+    with open(out, encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f]
+    sig = [r for r in recs if r["type"] == "signal" and r["target"]["pid"] == pid]
+    expect(sorted((r["signal"], r["via"], r["sender"]["pid"], r["target"]["tid"], r.get("count", 1))
+                  for r in sig),
+           sorted([("SIGUSR1", "kill", pid, pid, 1)] * 3 + [("SIGUSR2", "tgkill", pid, tid, 1)] * 2),
+           "signals under -p TID (signal, via, sender, target tid, count)")
+    dl = [(r["signal"], r["tid"]) for r in recs if r["type"] == "signal_deliver" and r["pid"] == pid]
+    expect(sorted(dl), sorted([("SIGUSR1", pid)] * 3 + [("SIGUSR2", tid)] * 2),
+           "deliveries (signal, thread)")
+    expect([(r["pid"], r.get("code")) for r in recs if r["type"] == "exit"], [(pid, 0)],
+           "exits under -p TID")
 
 
 def test_pid_filter_still_sees_the_reader_go(ctx):
@@ -1137,31 +1238,6 @@ def test_bad_input_is_one_line_naming_the_fix(ctx):
     expect_true(os.path.exists(os.path.join(out, "--")), "-o -- should write the file '--'")
 
 
-def test_thread_id_given_to_p_is_refused(ctx):
-    # A thread's id passes kill(id, 0), but records are about its process: -p TID
-    # used to trace nothing, silently. A thread of this test's own process.
-    started, done, tid = threading.Event(), threading.Event(), []
-
-    def hold():
-        tid.append(threading.get_native_id())
-        started.set()
-        done.wait(30)
-
-    t = threading.Thread(target=hold)
-    t.start()
-    try:
-        started.wait(10)
-        proc = subprocess.run([ctx.tool, "-p", str(tid[0]), "-d", "1"], capture_output=True,
-                              text=True, timeout=30, stdin=subprocess.DEVNULL)
-    finally:
-        done.set()
-        t.join(10)
-    expect(proc.returncode, 2, "exit status of ipcscope -p THREAD_ID (%r)" % proc.stderr)
-    want = "%d is a thread of process %d: give -p %d" % (tid[0], os.getpid(), os.getpid())
-    expect_true(want in proc.stderr and len(proc.stderr.splitlines()) == 1,
-                "one line saying %r, got %r" % (want, proc.stderr))
-
-
 def _examples(ctx):
     """(source, argv after ipcscope) of --help's EXAMPLES and the man page's."""
     out = []
@@ -1197,6 +1273,22 @@ def test_help_and_man_examples_parse(ctx):
                               stdin=subprocess.DEVNULL)
         expect((proc.returncode, proc.stderr), (0, ""),
                "%s example %s (status, stderr)" % (source, " ".join(words)))
+def test_refuses_a_child_pid_namespace(ctx):
+    # In a container without the host's pids, ipcscope's own pid, -p, -- COMMAND
+    # and /proc would not match the host pids BPF sees (-- COMMAND traced
+    # nothing): it says so and where to run instead, before loading anything.
+    if not shutil.which("unshare"):
+        raise Skip("unshare (util-linux) is not installed")
+    for args in (["-d", "1"], ["-p", "1", "-d", "1"], ["--", "true"]):
+        proc = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", ctx.tool] + args,
+                              capture_output=True, text=True, timeout=30,
+                              stdin=subprocess.DEVNULL)
+        expect(proc.returncode, 1, "exit status of ipcscope %s in a child PID namespace (%r)"
+               % (" ".join(args), proc.stderr))
+        expect_true("runs in a child PID namespace" in proc.stderr and "--pid=host" in proc.stderr
+                    and len(proc.stderr.strip().splitlines()) == 1,
+                    "ipcscope %s: one line naming the fix: %r" % (" ".join(args), proc.stderr))
+        expect(proc.stdout, "", "nothing traced")
 
 
 def test_unwritable_output_fails_cleanly(ctx):

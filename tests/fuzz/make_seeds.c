@@ -111,7 +111,7 @@ static size_t story(unsigned char recs[][IPCSCOPE_RECORD_MAX], size_t *sizes)
 	gen.object = pc.pipe;
 	ADD(gen);
 	gen.has_sender = 1, gen.via = VIA_KILL, gen.code = 0, gen.info_kind = INFO_REAL;
-	gen.sig = 10, gen.info_pid = 1001, gen.blocked = 1, gen.result = SIG_RESULT_ALREADY_PENDING;
+	gen.sig = 10, gen.info_pid = gen.info_pid_host = 1001, gen.blocked = 1, gen.result = SIG_RESULT_ALREADY_PENDING;
 	gen.object = (struct obj_ref){ 0 };
 	task(&gen.sender, 1001, HOSTILE_COMM);
 	ADD(gen);

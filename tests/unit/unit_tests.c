@@ -595,7 +595,8 @@ static void test_epipe_with_sigpipe_is_two_records(void)
 		 "\"sig\":13,"
 		 "\"signal\":\"SIGPIPE\",\"code\":\"SI_USER\",\"result\":\"ignored\","
 		 "\"via\":\"kernel\",\"sender\":null,\"target\":{\"pid\":11,\"tid\":11,"
-		 "\"comm\":\"writer\"},\"group\":false,\"blocked\":false,\"object\":{\"kind\":"
+		 "\"comm\":\"writer\"},\"group\":false,\"blocked\":false,"
+		 "\"ignored_because\":\"sig_ign\",\"object\":{\"kind\":"
 		 "\"pipe\",\"ino\":4242,\"dev\":15},\"context\":{\"pid\":11,\"tid\":11,"
 		 "\"comm\":\"writer\"},\"syscall\":\"write\"}\n",
 		 epipe, epipe);
@@ -1005,12 +1006,12 @@ static void feed_kernel_causes(struct decoder *d)
 	decode__record(d, &vt, sizeof(vt));
 	chld.info_kind = INFO_REAL;
 	chld.code = 1; /* CLD_EXITED */
-	chld.info_pid = 77;
+	chld.info_pid = chld.info_pid_host = 77;
 	task(&chld.context, 77, "child");
 	decode__record(d, &chld, sizeof(chld));
 	mq.info_kind = INFO_REAL;
 	mq.code = -3; /* SI_MESGQ: the pid of the sender of the message */
-	mq.info_pid = 55;
+	mq.info_pid = mq.info_pid_host = 55;
 	mq.syscall_nr = -1;
 	task(&mq.context, 55, "mqsender");
 	decode__record(d, &mq, sizeof(mq));
@@ -1032,6 +1033,45 @@ static void test_text_kernel_signal_has_no_false_sender(void)
 	/* TIME(12) EVENT(7) SIGNAL(11), one space after each: DETAIL at column 33. */
 	check(rt && rt[-22] == '\n' && rt[12] == 'k', "SIGRTMIN+10 keeps DETAIL at column 33: %s",
 	      out);
+	free(out);
+}
+
+/*
+ * In a PID namespace the siginfo's pid is the namespace's: SIGCHLD naming
+ * child 2 of a container whose host pid is 4242, and SI_MESGQ naming a
+ * pid 5 no host pid is known for. Text shows the host pid, or ns:N; JSON
+ * si_pid (host, absent when unknown) and si_pid_ns (when it differs).
+ */
+static void feed_namespaced_pids(struct decoder *d)
+{
+	struct sig_generate_event chld = kernel_signal(1, 17, 4200, "nsinit");
+	struct sig_generate_event mq = kernel_signal(2, 10, 4201, "mqwaiter");
+
+	chld.info_kind = INFO_REAL;
+	chld.code = 1; /* CLD_EXITED */
+	chld.info_pid = 2;
+	chld.info_pid_host = 4242;
+	task(&chld.context, 4242, "child");
+	decode__record(d, &chld, sizeof(chld));
+	mq.info_kind = INFO_REAL;
+	mq.code = -3; /* SI_MESGQ */
+	mq.info_pid = 5;
+	mq.info_pid_host = -1;
+	mq.syscall_nr = -1;
+	decode__record(d, &mq, sizeof(mq));
+}
+
+static void test_namespaced_siginfo_pids(void)
+{
+	char *out = render(false, feed_namespaced_pids);
+
+	check(strstr(out, "nsinit[4200] queued CLD_EXITED child 4242\n") != NULL, "SIGCHLD: %s", out);
+	check(strstr(out, "mqwaiter[4201] queued SI_MESGQ from ns:5\n") != NULL, "SI_MESGQ: %s", out);
+	free(out);
+	out = render(true, feed_namespaced_pids);
+	check(strstr(out, "\"si_pid\":4242,\"si_pid_ns\":2,\"context\":{\"pid\":4242") != NULL,
+	      "JSON SIGCHLD: %s", out);
+	check(strstr(out, "\"blocked\":false,\"si_pid_ns\":5,") != NULL, "JSON SI_MESGQ: %s", out);
 	free(out);
 }
 
@@ -2104,6 +2144,8 @@ int main(void)
 	    test_text_report_match_sender);
 	run("text: a fault or kernel code names no sender; SIGCHLD its child",
 	    test_text_kernel_signal_has_no_false_sender);
+	run("text/json: siginfo pids of a PID namespace as host pids, or ns:N",
+	    test_namespaced_siginfo_pids);
 	run("doctor: a storm starts once, ends when the rate falls", test_doctor_storm_start_and_end);
 	run("doctor: a steady storm near the threshold does not flap",
 	    test_doctor_steady_storm_near_threshold_does_not_flap);
