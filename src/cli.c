@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "diag.h"
 #include "cli.h"
 #include "signals.h"
 #include "sigpipe_doctor.h"
@@ -87,7 +88,8 @@ static const char doc[] =
 	"(SUDO_UID), otherwise unchanged; --user chooses.\n"
 	"\n"
 	"Exit status: 0, or the COMMAND's status (128+N if a signal N killed it); 1 when "
-	"tracing failed or the output could not be written; 2 for a usage error. When the "
+	"tracing failed or the output could not be written; 2 for a usage error. Errors are "
+	"one line on stderr; with --json also an {\"type\":\"error\"} record. When the "
 	"output's reader goes away (ipcscope | head), ipcscope stops quietly with 0 (or the "
 	"COMMAND's status).\n"
 	"\n"
@@ -157,9 +159,10 @@ static const struct argp_option options[] = {
 /* One line naming the fix; parse_opt returns the EINVAL, which stops argp quietly. */
 static error_t usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "ipcscope: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see ipcscope --help)\n");
+	char what[1024];
+
+	snprintf(what, sizeof(what), fmt, arg);
+	diag__error("%s (see ipcscope --help)", what);
 	return EINVAL;
 }
 
@@ -246,6 +249,44 @@ static void bad_word(const char *word)
 		usage_error("unknown option '%s' (a COMMAND to run goes after --)", word);
 }
 
+/*
+ * Whether the words before COMMAND ask for --json (-j, --json, a prefix of
+ * it, or -j inside a cluster of short options), read before argp parses
+ * them: a usage error in a word before --json must be a record too.
+ */
+static bool json_asked(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *w = argv[i];
+		bool has_value, ambiguous;
+		const struct argp_option *o;
+
+		if (!strcmp(w, "--"))
+			return false;
+		if (w[0] != '-' || !w[1])
+			return false; /* COMMAND: the words from here are its own */
+		if (w[1] == '-') {
+			o = option_of(w, &has_value, &ambiguous);
+			if (o && o->key == 'j')
+				return true;
+			if (o && o->arg && !has_value)
+				i++; /* its value is the next word */
+			continue;
+		}
+		for (const char *ch = w + 1; *ch; ch++) {
+			if (*ch == 'j')
+				return true;
+			o = option_of((char[]){ '-', *ch, 0 }, &has_value, &ambiguous);
+			if (o && o->arg) { /* the rest of the word, or the next, is its value */
+				if (!ch[1])
+					i++;
+				break;
+			}
+		}
+	}
+	return false;
+}
+
 static error_t parse_opt_checked(int key, char *arg, struct argp_state *state);
 
 /* Our errors print their line; what getopt refused gets one at ARGP_KEY_ERROR. */
@@ -289,9 +330,9 @@ static error_t parse_opt_checked(int key, char *arg, struct argp_state *state)
 			return usage_error("-c needs a command name%s", "");
 		if (strlen(arg) > 15) {
 			/* The kernel keeps 15 bytes of a name: say which ones match. */
-			fprintf(stderr, "ipcscope: the kernel keeps the first 15 characters of a "
+			diag__error("the kernel keeps the first 15 characters of a "
 					"command name: give -c '%.15s', not '%s' (see ipcscope "
-					"--help)\n", arg, arg);
+					"--help)", arg, arg);
 			return EINVAL;
 		}
 		if (c->filter.ncomms >= FILTER_MAX_COMMS)
@@ -431,6 +472,8 @@ int cli__parse(struct cli *c, int argc, char **argv)
 		argv++;
 		argc--;
 	}
+	if (json_asked(argc, argv))
+		diag__json_to(stdout); /* usage errors as records too */
 	/*
 	 * In order: options after COMMAND belong to COMMAND. Errors: one line
 	 * each, ours from parse_opt, getopt's from bad_word.
@@ -444,8 +487,8 @@ int cli__parse(struct cli *c, int argc, char **argv)
 	if (!c->fold_burst)
 		c->fold_burst = c->json ? DEFAULT_JSON_BURST : DEFAULT_TEXT_BURST;
 	if (c->sigpipe_doctor && c->fold_window_ms > DOCTOR_SPAN_NS / 1000000) {
-		fprintf(stderr, "ipcscope: ipcscope sigpipe measures rates over %llu ms: give "
-				"--fold-window at most that (see ipcscope --help)\n",
+		diag__error("ipcscope sigpipe measures rates over %llu ms: give "
+				"--fold-window at most that (see ipcscope --help)",
 			DOCTOR_SPAN_NS / 1000000);
 		return EXIT_USAGE;
 	}
@@ -458,19 +501,19 @@ int cli__parse(struct cli *c, int argc, char **argv)
 	if (c->sigpipe_doctor && !c->threshold)
 		c->threshold = DOCTOR_DEFAULT_THRESHOLD;
 	if (c->command && c->filter.npids) {
-		fprintf(stderr, "ipcscope: -p and -- COMMAND cannot be combined: trace one or the "
-				"other (see ipcscope --help)\n");
+		diag__error("-p and -- COMMAND cannot be combined: trace one or the "
+				"other (see ipcscope --help)");
 		return EXIT_USAGE;
 	}
 	/* Without a selection every process is on both sides: --match would do nothing. */
 	if (c->match_given && !c->filter.npids && !c->filter.ncomms && !c->command) {
-		fprintf(stderr, "ipcscope: --match says which side -p, -c or -- COMMAND select: "
-				"add one of them (see ipcscope --help)\n");
+		diag__error("--match says which side -p, -c or -- COMMAND select: "
+				"add one of them (see ipcscope --help)");
 		return EXIT_USAGE;
 	}
 	if (c->user && !c->command) {
-		fprintf(stderr, "ipcscope: --user says who runs COMMAND: add -- COMMAND "
-				"(see ipcscope --help)\n");
+		diag__error("--user says who runs COMMAND: add -- COMMAND "
+				"(see ipcscope --help)");
 		return EXIT_USAGE;
 	}
 	c->filter.follow = c->command != NULL;

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "diag.h"
 #include "cli.h"
 #include "decode.h"
 #include "feature_map.h"
@@ -361,8 +362,8 @@ static void print_output_error(struct app *a, int err)
 {
 	if (err == -EPIPE)
 		return; /* the reader went away (ipcscope | head): nothing to say */
-	fprintf(stderr, "ipcscope: cannot write to %s: %s: check the disk and the path given to "
-			"-o\n", a->out.path ? a->out.path : "output", strerror(-err));
+	diag__error("cannot write to %s: %s: check the disk and the path given to "
+			"-o", a->out.path ? a->out.path : "output", strerror(-err));
 }
 
 /*
@@ -375,7 +376,7 @@ static int check_pid(uint32_t *pid)
 	uint32_t tgid;
 
 	if (kill((pid_t)*pid, 0) && errno == ESRCH) {
-		fprintf(stderr, "ipcscope: no process with pid %u: check it with ps -p %u\n", *pid,
+		diag__error("no process with pid %u: check it with ps -p %u", *pid,
 			*pid);
 		return -ESRCH;
 	}
@@ -392,16 +393,16 @@ static int check_pid(uint32_t *pid)
 static int report_run_as_error(struct app *a, int err)
 {
 	if (err != -ENOENT) {
-		fprintf(stderr, "ipcscope: cannot look up who runs %s: %s\n", a->cli.command[0],
+		diag__error("cannot look up who runs %s: %s", a->cli.command[0],
 			strerror(-err));
 		return EXIT_RUNTIME;
 	}
 	if (a->cli.user)
-		fprintf(stderr, "ipcscope: unknown user '%s': give a user name or uid that "
-				"'getent passwd' lists (see ipcscope --help)\n", a->cli.user);
+		diag__error("unknown user '%s': give a user name or uid that "
+				"'getent passwd' lists (see ipcscope --help)", a->cli.user);
 	else
-		fprintf(stderr, "ipcscope: SUDO_UID=%s has no passwd entry and SUDO_GID is unset: "
-				"choose who runs %s with --user\n", getenv("SUDO_UID"),
+		diag__error("SUDO_UID=%s has no passwd entry and SUDO_GID is unset: "
+				"choose who runs %s with --user", getenv("SUDO_UID"),
 			a->cli.command[0]);
 	return EXIT_USAGE;
 }
@@ -417,17 +418,17 @@ static int report_command_failure(struct app *a, const struct command_failure *f
 	else
 		snprintf(who, sizeof(who), "uid %u", (unsigned int)as->uid);
 	if (f->step) {
-		fprintf(stderr, "ipcscope: cannot run %s as %s (%s): %s: only root may choose "
-				"--user\n", a->cli.command[0], who, run_as__step_name(f->step),
+		diag__error("cannot run %s as %s (%s): %s: only root may choose "
+				"--user", a->cli.command[0], who, run_as__step_name(f->step),
 			strerror(f->err));
 		return EXIT_RUNTIME;
 	}
 	if (as->switch_user)
-		fprintf(stderr, "ipcscope: cannot run %s as %s: %s: check the command name, PATH "
-				"and that %s may run it\n", a->cli.command[0], who, strerror(f->err),
+		diag__error("cannot run %s as %s: %s: check the command name, PATH "
+				"and that %s may run it", a->cli.command[0], who, strerror(f->err),
 			who);
 	else
-		fprintf(stderr, "ipcscope: cannot run %s: %s: check the command name and PATH\n",
+		diag__error("cannot run %s: %s: check the command name and PATH",
 			a->cli.command[0], strerror(f->err));
 	return f->err == ENOENT ? 127 : 126;
 }
@@ -468,20 +469,22 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (model__init(&a->model)) {
-		fprintf(stderr, "ipcscope: out of memory\n");
+		diag__error("out of memory");
 		return EXIT_RUNTIME;
 	}
 	err = output__open(&a->out, a->cli.output, a->cli.json, &a->model, &a->cli.filter);
 	if (err == -EBADF && !a->cli.output) {
-		fprintf(stderr, "ipcscope: standard output is closed or read-only: redirect it to "
-				"a file or give -o FILE\n");
+		diag__error("standard output is closed or read-only: redirect it to "
+				"a file or give -o FILE");
 		goto free_model;
 	} else if (err) {
-		fprintf(stderr, "ipcscope: cannot open %s for writing: %s: choose a writable path "
-				"for -o\n", a->cli.output ? a->cli.output : "standard output",
+		diag__error("cannot open %s for writing: %s: choose a writable path "
+				"for -o", a->cli.output ? a->cli.output : "standard output",
 			strerror(-err));
 		goto free_model;
 	}
+	if (a->cli.json) /* with -o FILE, the run's records and its errors go there */
+		diag__json_to(a->out.f);
 	a->out.verbose = a->cli.verbose > 0;
 	if (preflight__run(a->cli.btf_path, a->cli.verbose > 0))
 		goto close_output;
@@ -526,7 +529,7 @@ int main(int argc, char **argv)
 
 	a->sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (a->sig_fd < 0) {
-		fprintf(stderr, "ipcscope: signalfd: %s\n", strerror(errno));
+		diag__error("signalfd: %s", strerror(errno));
 		goto destroy_tracer;
 	}
 
@@ -536,13 +539,13 @@ int main(int argc, char **argv)
 	if (a->cli.command) {
 		err_fd = command__spawn(&a->cmd, a->cli.command, &orig_mask, &a->run_as);
 		if (err_fd < 0) {
-			fprintf(stderr, "ipcscope: cannot start %s: %s\n", a->cli.command[0],
+			diag__error("cannot start %s: %s", a->cli.command[0],
 				strerror(-err_fd));
 			goto close_sigfd;
 		}
 		filter__add_pid(&a->cli.filter, (uint32_t)a->cmd.pid);
 		if ((err = tracer__watch(&a->tracer, (uint32_t)a->cmd.pid, command_watch(a)))) {
-			fprintf(stderr, "ipcscope: cannot follow pid %d: %s\n", a->cmd.pid,
+			diag__error("cannot follow pid %d: %s", a->cmd.pid,
 				strerror(-err));
 			command__abandon(&a->cmd, err_fd);
 			goto close_sigfd;
@@ -598,6 +601,7 @@ close_sigfd:
 destroy_tracer:
 	tracer__destroy(&a->tracer);
 close_output:
+	diag__json_to(NULL); /* a failed close is told on stderr only */
 	err = output__close(&a->out);
 	if (err && ret == 0 && err != -EPIPE) {
 		print_output_error(a, err);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "diag.h"
 #include "feature_map.h"
 #include "preflight.h"
 
@@ -35,13 +36,15 @@ static int check_privileges(void)
 	struct __user_cap_data_struct data[2] = {};
 
 	if (syscall(SYS_capget, &hdr, data)) {
-		fprintf(stderr, "ipcscope: cannot read capabilities: %s\n", strerror(errno));
-		return -errno;
+		int err = -errno;
+
+		diag__error("cannot read capabilities: %s", strerror(-err));
+		return err;
 	}
 	if (has_cap(data, CAP_SYS_ADMIN) || (has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON)))
 		return 0;
-	fprintf(stderr, "ipcscope: loading BPF programs needs root or CAP_BPF and CAP_PERFMON: "
-			"run it with sudo\n");
+	diag__error("loading BPF programs needs root or CAP_BPF and CAP_PERFMON: "
+			"run it with sudo");
 	return -EPERM;
 }
 
@@ -51,18 +54,18 @@ static int check_btf(const char *btf_path)
 	struct stat st;
 
 	if (btf_path && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "ipcscope: --btf %s is a directory: pass a vmlinux BTF file "
-				"(like %s)\n", path, VMLINUX_BTF);
+		diag__error("--btf %s is a directory: pass a vmlinux BTF file "
+				"(like %s)", path, VMLINUX_BTF);
 		return -EISDIR;
 	}
 	if (access(path, R_OK) == 0)
 		return 0;
 	if (btf_path)
-		fprintf(stderr, "ipcscope: cannot read BTF file %s: %s: pass a readable vmlinux "
-				"BTF with --btf\n", path, strerror(errno));
+		diag__error("cannot read BTF file %s: %s: pass a readable vmlinux "
+				"BTF with --btf", path, strerror(errno));
 	else
-		fprintf(stderr, "ipcscope: kernel BTF %s is missing (%s): use a kernel built with "
-				"CONFIG_DEBUG_INFO_BTF=y or pass --btf PATH\n", path, strerror(errno));
+		diag__error("kernel BTF %s is missing (%s): use a kernel built with "
+				"CONFIG_DEBUG_INFO_BTF=y or pass --btf PATH", path, strerror(errno));
 	return -ENOENT;
 }
 
@@ -72,8 +75,8 @@ static int check_ringbuf(void)
 
 	if (ret > 0)
 		return 0;
-	fprintf(stderr, "ipcscope: this kernel has no BPF ring buffer (%s): Linux 5.8 or newer "
-			"with CONFIG_BPF_SYSCALL is needed\n",
+	diag__error("this kernel has no BPF ring buffer (%s): Linux 5.8 or newer "
+			"with CONFIG_BPF_SYSCALL is needed",
 		ret < 0 ? strerror(-ret) : "not supported");
 	return ret < 0 ? ret : -EOPNOTSUPP;
 }
@@ -124,12 +127,12 @@ int preflight__tracepoints(const char *btf_path, uint32_t *missing)
 		else
 			snprintf(why, sizeof(why), "%s", strerror(-err));
 		if (btf_path)
-			fprintf(stderr, "ipcscope: %s is not a BTF file (%s): pass a vmlinux BTF "
-					"(raw like %s, or an ELF with .BTF) with --btf\n",
+			diag__error("%s is not a BTF file (%s): pass a vmlinux BTF "
+					"(raw like %s, or an ELF with .BTF) with --btf",
 				path, why, VMLINUX_BTF);
 		else
-			fprintf(stderr, "ipcscope: cannot parse BTF %s: %s: the kernel's BTF is "
-					"unusable; pass one with --btf PATH\n", path, why);
+			diag__error("cannot parse BTF %s: %s: the kernel's BTF is "
+					"unusable; pass one with --btf PATH", path, why);
 		return err;
 	}
 	for (unsigned int tp = 0; tp < TP_MAX; tp++) {
@@ -139,9 +142,9 @@ int preflight__tracepoints(const char *btf_path, uint32_t *missing)
 	}
 	btf__free(btf);
 	if (tracepoints__unloaded(*missing) == TP_ALL) {
-		fprintf(stderr, "ipcscope: the BTF of %s lacks the tracepoints ipcscope uses "
+		diag__error("the BTF of %s lacks the tracepoints ipcscope uses "
 				"(signal_generate, signal_deliver, sys_enter, sys_exit, "
-				"sched_process_*): nothing to trace; %s\n", path,
+				"sched_process_*): nothing to trace; %s", path,
 			btf_path ? "check that --btf names this kernel's vmlinux BTF" :
 				   "a kernel with BTF tracepoints (5.5 or newer) is needed");
 		return -ENOENT;
@@ -168,10 +171,10 @@ int preflight__pid_namespace(void)
 	/* Unreadable (no /proc, or another namespace's /proc): cannot tell, go on. */
 	if (stat("/proc/self/ns/pid", &st) || st.st_ino == PROC_PID_INIT_INO)
 		return 0;
-	fprintf(stderr, "ipcscope: runs in a child PID namespace (a container without the host's "
+	diag__error("runs in a child PID namespace (a container without the host's "
 			"pids), where its own pid, -p, -- COMMAND and /proc do not match the host "
 			"pids the kernel reports: run it in the host's (docker run --pid=host, "
-			"nsenter -t 1 -p -m)\n");
+			"nsenter -t 1 -p -m)");
 	return -EPERM;
 }
 
@@ -185,7 +188,7 @@ int preflight__ensure_tracefs(bool verbose)
 		int err = -errno;
 
 		if (verbose)
-			fprintf(stderr, "ipcscope: cannot mount tracefs on %s: %s\n", TRACEFS_PATH,
+			diag__error("cannot mount tracefs on %s: %s", TRACEFS_PATH,
 				strerror(errno));
 		return err;
 	}

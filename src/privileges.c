@@ -37,6 +37,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "diag.h"
 #include "privileges.h"
 
 #ifndef CAP_BPF
@@ -184,8 +185,8 @@ int privileges__drop(const struct privilege_needs *needs, bool verbose)
 		report_kept();
 out:
 	if (err)
-		fprintf(stderr, "ipcscope: cannot drop privileges after attaching (%s): %s: "
-				"report this with the output of -v\n", step, strerror(-err));
+		diag__error("cannot drop privileges after attaching (%s): %s: "
+				"report this with the output of -v", step, strerror(-err));
 	cap_free(next);
 	cap_free(now);
 	return err;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "diag.h"
 #include "feature_map.h"
 #include "ipc.h"
 #include "pipes.h"
@@ -101,8 +102,8 @@ static int thread_slots__count(uint32_t *count)
 
 		if (*forced < '0' || *forced > '9' || *end || !v || v > THREAD_SLOTS_MAX ||
 		    (v & (v - 1))) {
-			fprintf(stderr, "ipcscope: IPCSCOPE_THREAD_SLOTS must be a power of two "
-					"from 1 to %u; unset it to size from pid_max\n",
+			diag__error("IPCSCOPE_THREAD_SLOTS must be a power of two "
+					"from 1 to %u; unset it to size from pid_max",
 				THREAD_SLOTS_MAX);
 			return -EINVAL;
 		}
@@ -190,7 +191,7 @@ int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_recor
 		t->skel = ipcscope_bpf__open_opts(&open_opts);
 		if (!t->skel) {
 			err = -errno;
-			fprintf(stderr, "ipcscope: cannot open the BPF object: %s\n",
+			diag__error("cannot open the BPF object: %s",
 				strerror(-err));
 			return err;
 		}
@@ -206,13 +207,13 @@ int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_recor
 		t->skel = NULL;
 	}
 	if (err) {
-		fprintf(stderr, "ipcscope: cannot load the BPF programs: %s: %s\n", strerror(-err),
+		diag__error("cannot load the BPF programs: %s: %s", strerror(-err),
 			load_hint(err));
 		return err;
 	}
 	err = ipcscope_bpf__attach(t->skel);
 	if (err) {
-		fprintf(stderr, "ipcscope: cannot attach the BPF programs: %s: %s\n",
+		diag__error("cannot attach the BPF programs: %s: %s",
 			strerror(-err), load_hint(err));
 		return err;
 	}
@@ -220,7 +221,7 @@ int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_recor
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_ring_record, t, NULL);
 	if (!t->rb) {
 		err = -errno;
-		fprintf(stderr, "ipcscope: cannot map the ring buffer: %s\n", strerror(-err));
+		diag__error("cannot map the ring buffer: %s", strerror(-err));
 		return err;
 	}
 	ncpus = libbpf_num_possible_cpus();

@@ -1207,6 +1207,53 @@ def test_bad_input_messages_and_codes(ctx):
                     "ipcscope %s: more than a short message: %r" % (" ".join(args), proc.stderr))
 
 
+def test_errors_under_json_are_records_too(ctx):
+    # STYLE.md: --json reports errors as JSON (bpftool's p_err). A script reading only
+    # the JSON stream must learn why the run ended: the stderr line, as a record, on
+    # standard output (usage errors, wherever --json stands) or in the -o file once open.
+    bad_btf = os.path.join(ctx.tmp, "not-btf")
+    with open(bad_btf, "w") as f:
+        f.write("no BTF here\n")
+    cases = [
+        (["--json", "-s", "NOPE"], 2, "unknown signal 'NOPE'"),
+        (["-s", "NOPE", "-j"], 2, "unknown signal 'NOPE'"),
+        (["--bogus", "--json"], 2, "unknown option '--bogus'"),
+        (["-jd", "1", "--match", "sender"], 2, "--match says which side"),
+        (["--json", "-p", "4194304"], 2, "no process with pid 4194304"),
+        (["--json", "-o", os.path.join(ctx.tmp, "no", "such", "dir"), "-d", "1"], 1,
+         "cannot open "),
+        (["--json", "--btf", bad_btf, "-d", "1"], 1, "is not a BTF file"),
+    ]
+    for args, rc, msg in cases:
+        proc = subprocess.run([ctx.tool] + args, capture_output=True, text=True, timeout=30,
+                              stdin=subprocess.DEVNULL)
+        what = "ipcscope %s" % " ".join(args)
+        expect(proc.returncode, rc, "exit status of " + what)
+        lines = proc.stderr.splitlines()
+        expect_true(len(lines) == 1 and msg in lines[0],
+                    "%s: one stderr line with %r, got %r" % (what, msg, proc.stderr))
+        records = [json.loads(line) for line in proc.stdout.splitlines()]
+        want = [{"type": "error", "message": lines[0][len("ipcscope: "):] if lines else ""}]
+        expect(records, want, "%s: the JSON stream" % what)
+    # Once -o is open, the record goes there; standard output stays empty.
+    out = os.path.join(ctx.tmp, "error.jsonl")
+    proc = subprocess.run([ctx.tool, "-o", out, "-j", "--btf", bad_btf, "-d", "1"],
+                          capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    expect((proc.returncode, proc.stdout), (1, ""), "exit status and stdout with -o (%r)"
+           % proc.stderr)
+    with open(out, encoding="utf-8") as f:
+        records = [json.loads(line) for line in f]
+    expect_true(records and records[-1]["type"] == "error"
+                and "is not a BTF file" in records[-1]["message"],
+                "the -o file ends with the error record: %r" % records)
+    # Text mode, and a COMMAND's own -j: nothing but the stderr line.
+    for args in (["-s", "NOPE"], ["-d", "1", "--", "/nonexistent/cmd", "-j"]):
+        proc = subprocess.run([ctx.tool] + args, capture_output=True, text=True, timeout=30,
+                              stdin=subprocess.DEVNULL)
+        expect_true("{" not in proc.stdout, "ipcscope %s wrote JSON: %r"
+                    % (" ".join(args), proc.stdout))
+
+
 def test_bad_input_is_one_line_naming_the_fix(ctx):
     # Each once answered with something else: a system-wide run for a `--` with no
     # COMMAND, libbpf's own line and "Unknown error 4001" for a file that is not

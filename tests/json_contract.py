@@ -266,7 +266,7 @@ def emitted_types(src_dir=os.path.join(ROOT, "src")):
     """Record types the JSON sinks can write, read from their sources."""
     types = set()
     for name in os.listdir(src_dir):
-        if not (name.startswith("sink_json") and name.endswith(".c")):
+        if not ((name.startswith("sink_json") or name == "diag.c") and name.endswith(".c")):
             continue
         with open(os.path.join(src_dir, name), encoding="utf-8") as f:
             text = f.read()
