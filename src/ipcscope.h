@@ -509,6 +509,14 @@ enum ipcscope_ipc_op {
 
 #define IPC_F_SEM_UNDO 0x1000 /* semop: some operation had SEM_UNDO */
 #define IPC_F_SEM_NOWAIT 0x800 /* semop: some operation had IPC_NOWAIT */
+#define IPC_F_SEM_OPS 0x1     /* semop: its operations were read (key, addr hold them) */
+/*
+ * semop: its first IPC_SEMOP_OPS_SEEN operations, each as a __u32 (sem_num
+ * in the high half, sem_op in the low), two per __u64: the 1st and 2nd in
+ * key (low half first), the 3rd and 4th in addr. The count is size (nsops).
+ */
+#define IPC_SEMOP_OPS_SEEN 4
+#define IPC_SEMOP_OP(num, op) ((__u32)(__u16)(num) << 16 | (__u16)(op))
 #define IPC_F_SHM_NATTCH 0x1 /* shmctl IPC_RMID: size holds the kernel's shm_nattch after it */
 
 /* One System V or POSIX mq call that returned (sys_exit). */
@@ -518,10 +526,12 @@ struct ipc_event {
 	__u32 op;    /* enum ipcscope_ipc_op */
 	__s32 err;   /* 0, or the call's -errno */
 	__u64 id;    /* shmid, msqid, semid; POSIX mq: inode */
-	__u64 key;   /* *get: the IPC key; msgsnd/msgrcv: message type; mq: priority; *ctl: cmd */
+	__u64 key;   /* *get: the IPC key; msgsnd/msgrcv: message type; mq: priority; *ctl: cmd;
+		      * semop: its 1st and 2nd operations (IPC_SEMOP_OP) */
 	__u64 size;  /* shmget: bytes; msg and mq: bytes moved; semget: nsems; semop: nsops;
 		      * shmctl IPC_RMID: attaches left (IPC_F_SHM_NATTCH) */
-	__u64 addr;  /* shmat, shmdt: the attach address */
+	__u64 addr;  /* shmat, shmdt: the attach address; msgrcv: the type asked for;
+		      * semop: its 3rd and 4th operations */
 	__u64 flags; /* *get: the flags; shmat: shmflg; msg: msgflg; semop: IPC_F_SEM_*;
 		      * shmctl: IPC_F_SHM_NATTCH */
 	__u64 blocked_ns; /* time the call slept (0 if it did not) */

@@ -20,6 +20,48 @@ static const char *err_word(char *buf, size_t size, int err)
 	return buf;
 }
 
+/*
+ * msgrcv: the type asked for and what it means (msgrcv(2): 0 the first
+ * message, N the first of type N, -N the first of the lowest type <= N;
+ * MSG_EXCEPT: the first of any other type), then the type received. A
+ * failed call received nothing: only what it asked for.
+ */
+static void text_msgrcv(struct output *o, const struct ipc_event *e)
+{
+	long long asked = (long long)e->addr;
+
+	fprintf(o->f, "msqid %llu asked type %lld", (unsigned long long)e->id, asked);
+	if (asked == 0)
+		fputs(" (any)", o->f);
+	else if (e->flags & 020000 /* MSG_EXCEPT */)
+		fputs(asked > 0 ? " (MSG_EXCEPT: any other)" : " (MSG_EXCEPT)", o->f);
+	else if (asked < 0)
+		fprintf(o->f, " (lowest <= %lld)", -asked);
+	if (!e->err)
+		fprintf(o->f, ": got type %lld, %llu B", (long long)e->key,
+			(unsigned long long)e->size);
+	if (e->flags & 04000 /* IPC_NOWAIT */)
+		fputs(" IPC_NOWAIT", o->f);
+}
+
+/* semop: each operation as "sem N -1" (P), "sem N +1" (V), "sem N 0" (wait for zero). */
+static void text_semop(struct output *o, const struct ipc_event *e)
+{
+	uint16_t num[IPC_SEMOP_OPS_SEEN];
+	int16_t op[IPC_SEMOP_OPS_SEEN];
+	unsigned int n = ipc_event__semops(e, num, op), i;
+
+	fprintf(o->f, "semid %llu", (unsigned long long)e->id);
+	for (i = 0; i < n; i++)
+		fprintf(o->f, "%s sem %u %s%d%s", i ? "," : ":", num[i], op[i] > 0 ? "+" : "",
+			op[i], op[i] ? "" : " (wait for 0)");
+	if (e->size > n)
+		fprintf(o->f, n ? " and %llu more op(s)" : ", %llu op(s)",
+			(unsigned long long)(e->size - n));
+	fprintf(o->f, "%s%s", e->flags & IPC_F_SEM_UNDO ? " SEM_UNDO" : "",
+		e->flags & IPC_F_SEM_NOWAIT ? " IPC_NOWAIT" : "");
+}
+
 static void text_ipc_op(struct output *o, const struct event_header *hdr,
 			const struct ipc_event *e)
 {
@@ -50,14 +92,14 @@ static void text_ipc_op(struct output *o, const struct event_header *hdr,
 			(unsigned long long)e->addr);
 		break;
 	case IPC_OP_MSGSND:
-	case IPC_OP_MSGRCV:
 		fprintf(o->f, "msqid %llu type %lld, %llu B", (unsigned long long)e->id,
 			(long long)e->key, (unsigned long long)e->size);
 		break;
+	case IPC_OP_MSGRCV:
+		text_msgrcv(o, e);
+		break;
 	case IPC_OP_SEMOP:
-		fprintf(o->f, "semid %llu, %llu op(s)%s%s", (unsigned long long)e->id,
-			(unsigned long long)e->size, e->flags & IPC_F_SEM_UNDO ? " SEM_UNDO" : "",
-			e->flags & IPC_F_SEM_NOWAIT ? " IPC_NOWAIT" : "");
+		text_semop(o, e);
 		break;
 	case IPC_OP_SHMCTL:
 	case IPC_OP_MSGCTL:

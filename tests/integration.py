@@ -1972,6 +1972,46 @@ def test_semaphore_wait_is_timed(ctx):
     check_semaphore_wait(ctx.trace(["ipc_sem", str(wait_ms)]), wait_ms)
 
 
+def test_semop_ops_and_msgrcv_asked_types_are_shown(ctx):
+    # The lab's P/V and msgrcv-by-type: each semop record names its
+    # operations (a P never folds with a V), each msgrcv the type it asked
+    # for beside the one it got (ipc_pv_types.c).
+    rounds = 4
+    run = ctx.trace(["ipc_pv_types", str(rounds)])
+    parent, child = run.pid("parent"), run.pid("child")
+    semid, msqid = run.pid("semid"), run.pid("msqid")
+    for pid in (parent, child):
+        ops = [r for r in run.of_type("ipc") if r["op"] == "semop" and r["pid"] == pid
+               and r["id"] == semid and r["nsops"] == 1 and not r.get("error")]
+        p = count([r for r in ops if r["ops"] == [{"num": 0, "op": -1}]])
+        v = count([r for r in ops if r["ops"] == [{"num": 0, "op": 1}]])
+        expect((p, v, count(ops)), (rounds, rounds, 2 * rounds),
+               "pid %d semop records (P, V, all one-op successes)" % pid)
+        expect({r["undo"] for r in ops}, {True}, "pid %d P/V SEM_UNDO" % pid)
+    five = [r for r in run.of_type("ipc") if r["op"] == "semop" and r["pid"] == parent
+            and r["nsops"] == 5]
+    expect([(r["ops"], r.get("error")) for r in five],
+           [([{"num": 1, "op": 1}, {"num": 1, "op": 1}, {"num": 1, "op": -1},
+              {"num": 1, "op": -1}], None)], "the 5-operation semop (first 4 shown)")
+    nowait = [r for r in run.of_type("ipc") if r["op"] == "semop" and r["pid"] == parent
+              and r.get("error")]
+    expect([(r["ops"], r["nowait"], r["error"]) for r in nowait],
+           [([{"num": 1, "op": -1}], True, "EAGAIN")], "the IPC_NOWAIT P")
+    sem = one([r for r in run.of_type("sem") if r["semid"] == semid], "sem records")
+    by = {u["pid"]: u for u in sem["users"]}
+    expect((by[child]["ops"], by[child]["calls"], by[child]["undo"]),
+           (2 * rounds, 2 * rounds, 2 * rounds), "child (ops, calls, SEM_UNDO)")
+    expect((by[parent]["ops"], by[parent]["calls"], by[parent]["undo"], by[parent]["eagain"]),
+           (2 * rounds + 5, 2 * rounds + 1, 2 * rounds, 1),
+           "parent (ops, calls, SEM_UNDO, EAGAIN)")
+    rcv = [r for r in run.of_type("ipc") if r["op"] == "msgrcv" and r["pid"] == parent
+           and r["id"] == msqid]
+    expect([(r["asked_mtype"], r["except"], r["mtype"] if not r.get("error") else None,
+             r.get("error")) for r in rcv],
+           [(3, False, 3, None), (-2, False, 1, None), (0, False, 2, None), (2, True, 3, None),
+            (5, False, None, "ENOMSG")], "msgrcv (asked, MSG_EXCEPT, received, error) in order")
+
+
 def test_semaphore_wait_is_timed_for_realtime_threads(ctx):
     # SCHED_FIFO threads are timed by the clock, not by the fair class's
     # runtime bookkeeping (bpf/offcpu.bpf.h): the same truth must come out.

@@ -2101,6 +2101,47 @@ static void test_cli_getopt_errors_are_one_line(void)
 	}
 }
 
+/* A P, a V, a wait-for-zero pair, an unread semop, and msgrcv by each kind of asked type. */
+static void feed_semop_msgrcv(struct decoder *d)
+{
+	uint64_t two = IPC_SEMOP_OP(0, 0) | (uint64_t)IPC_SEMOP_OP(1, 2) << 32;
+
+	ipc_rec(d, 30, IPC_OP_SEMOP, 7, IPC_SEMOP_OP(0, -1), 1, 0,
+		IPC_F_SEM_OPS | IPC_F_SEM_UNDO);
+	ipc_rec(d, 30, IPC_OP_SEMOP, 7, IPC_SEMOP_OP(0, 1), 1, 0, IPC_F_SEM_OPS);
+	ipc_rec(d, 30, IPC_OP_SEMOP, 7, two, 6,
+		IPC_SEMOP_OP(3, -4) | (uint64_t)IPC_SEMOP_OP(2, 1) << 32, IPC_F_SEM_OPS);
+	ipc_rec(d, 30, IPC_OP_SEMOP, 7, 0, 2, 0, 0);
+	ipc_rec(d, 30, IPC_OP_MSGRCV, 9, 1, 8, (uint64_t)-2, 0);
+	ipc_rec(d, 30, IPC_OP_MSGRCV, 9, 3, 8, 2, 020000);
+	ipc_rec(d, 30, IPC_OP_MSGRCV, 9, 2, 8, 0, 0);
+}
+
+static void test_semop_and_msgrcv_lines_say_what_was_asked(void)
+{
+	char *text = render(false, feed_semop_msgrcv), *json = render(true, feed_semop_msgrcv);
+	static const char *const lines[] = {
+		"semop semid 7: sem 0 -1 SEM_UNDO\n",
+		"semop semid 7: sem 0 +1\n",
+		"semop semid 7: sem 0 0 (wait for 0), sem 1 +2, sem 3 -4, sem 2 +1 and 2 more op(s)\n",
+		"semop semid 7, 2 op(s)\n",
+		"msgrcv msqid 9 asked type -2 (lowest <= 2): got type 1, 8 B\n",
+		"msgrcv msqid 9 asked type 2 (MSG_EXCEPT: any other): got type 3, 8 B\n",
+		"msgrcv msqid 9 asked type 0 (any): got type 2, 8 B\n",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		check(strstr(text, lines[i]) != NULL, "no line ending %s in: %s", lines[i], text);
+	check(strstr(json, "\"ops\":[{\"num\":0,\"op\":0},{\"num\":1,\"op\":2},"
+			   "{\"num\":3,\"op\":-4},{\"num\":2,\"op\":1}]") != NULL, "semop ops in JSON: %s", json);
+	check(strstr(json, "\"nsops\":2,\"undo\":false,\"nowait\":false,\"ops\":null") != NULL,
+	      "unread ops are null in JSON: %s", json);
+	check(strstr(json, "\"mtype\":1,\"bytes\":8,\"nowait\":false,\"asked_mtype\":-2,"
+			   "\"except\":false") != NULL, "msgrcv asked type in JSON: %s", json);
+	free(text);
+	free(json);
+}
+
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
@@ -2182,5 +2223,7 @@ int main(void)
 	run("json: dev as stat(2) reports it, FIFO and pipefs", test_json_dev_is_stat_st_dev);
 	run("text: the pipe graph shows partial writes", test_text_pipe_graph_shows_partial_writes);
 	run("text: a folded line says when its repeats ended", test_text_folded_line_says_its_span);
+	run("text/json: semop names its operations, msgrcv the type it asked for",
+	    test_semop_and_msgrcv_lines_say_what_was_asked);
 	return failures ? 1 : 0;
 }
