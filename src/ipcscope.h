@@ -225,9 +225,24 @@ struct sig_generate_event {
 	__u8 in_interrupt; /* raised in interrupt context: current did not cause it */
 	__u8 ignored_why;  /* enum ipcscope_ignored_why, for result SIG_RESULT_IGNORED */
 	__s32 info_pid_host; /* info_pid as a host pid, -1 if not known (a container's) */
-	__u32 _pad2;
-	struct obj_ref object; /* SIGPIPE: what the write that raised it wrote to */
+	__u8 bits;	     /* SIG_GEN_* */
+	__u8 _pad2[3];
+	/*
+	 * object: a SIGPIPE's, what the write that raised it wrote to (kind
+	 * OBJ_NONE otherwise). value (SIG_GEN_VALUE): the sigval a
+	 * SI_QUEUE, SI_TIMER or SI_MESGQ siginfo carries (sigqueue's value),
+	 * over object.ino: a signal that carries one was not raised by a
+	 * write, so it has no object (kind stays OBJ_NONE).
+	 */
+	union {
+		struct obj_ref object;
+		__u64 value;
+	};
 };
+
+/* sig_generate_event.bits */
+#define SIG_GEN_VALUE 0x1     /* value holds the siginfo's sigval */
+#define SIG_GEN_CONTINUED 0x2 /* SIGCONT found its target stopped (or stopping): it resumes */
 
 struct sig_deliver_event {
 	struct event_header hdr;

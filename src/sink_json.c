@@ -147,6 +147,11 @@ static void json_generate(FILE *f, const struct model *m, const struct sig_gener
 		if (e->info_pid_host != e->info_pid)
 			fprintf(f, ",\"si_pid_ns\":%d", e->info_pid);
 	}
+	if (e->bits & SIG_GEN_VALUE)
+		fprintf(f, ",\"value\":{\"int\":%d,\"ptr\":\"%#llx\"}", (int)(uint32_t)e->value,
+			(unsigned long long)e->value);
+	if (e->bits & SIG_GEN_CONTINUED)
+		fputs(",\"continued\":true", f);
 	if (e->object.kind != OBJ_NONE)
 		json_object(f, m, "object", &e->object, NULL);
 	if (e->in_interrupt)

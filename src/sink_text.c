@@ -149,6 +149,12 @@ static void text_generate(struct output *o, const struct sig_generate_event *e)
 		fputs(ignored_note(e->ignored_why), o->f);
 	if (e->blocked)
 		fputs(" (blocked)", o->f);
+	/* sigqueue's value (sival_int; JSON has the pointer too), a timer's, mq_notify's */
+	if (e->bits & SIG_GEN_VALUE)
+		fprintf(o->f, " value %d", (int)(uint32_t)e->value);
+	/* SIGCONT resumes a stopped process even when its result is "ignored" */
+	if (e->bits & SIG_GEN_CONTINUED)
+		fputs(", resumed it (it was stopped)", o->f);
 	if (e->object.kind != OBJ_NONE) {
 		char obj[160];
 

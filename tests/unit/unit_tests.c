@@ -2142,6 +2142,49 @@ static void test_semop_and_msgrcv_lines_say_what_was_asked(void)
 	free(json);
 }
 
+/* sigqueue(pid, SIGUSR1, {.sival_int = -7}) merged; a SIGCONT that resumed a stopped child. */
+static void feed_value_and_continued(struct decoder *d)
+{
+	struct sig_generate_event q = kernel_signal(50, 10, 8, "target");
+	struct sig_generate_event c = kernel_signal(60, 18, 8, "target");
+
+	q.via = VIA_RT_SIGQUEUEINFO;
+	q.has_sender = 1;
+	task(&q.sender, 9, "sender");
+	q.info_kind = INFO_REAL;
+	q.code = -1; /* SI_QUEUE */
+	q.info_pid = 9;
+	q.result = SIG_RESULT_ALREADY_PENDING;
+	q.bits = SIG_GEN_VALUE;
+	q.value = 0xdead0000fffffff9ULL; /* only the low 32 bits were set: sival_int -7 */
+	decode__record(d, &q, sizeof(q));
+	c.via = VIA_KILL;
+	c.has_sender = 1;
+	task(&c.sender, 9, "sender");
+	c.info_kind = INFO_REAL;
+	c.code = 0;
+	c.result = SIG_RESULT_IGNORED;
+	c.bits = SIG_GEN_CONTINUED;
+	decode__record(d, &c, sizeof(c));
+}
+
+static void test_signal_value_and_sigcont_resume_are_shown(void)
+{
+	char *text = render(false, feed_value_and_continued);
+	char *json = render(true, feed_value_and_continued);
+
+	check(strstr(text, "sigqueue sender[9] -> target[8] merged value -7\n") != NULL,
+	      "sigqueue value in text: %s", text);
+	check(strstr(text, "kill sender[9] -> target[8] ignored, resumed it (it was stopped)\n"),
+	      "SIGCONT that resumed in text: %s", text);
+	check(strstr(json, "\"value\":{\"int\":-7,\"ptr\":\"0xdead0000fffffff9\"}") != NULL,
+	      "value in JSON: %s", json);
+	check(strstr(json, "\"continued\":true") != NULL, "continued in JSON: %s", json);
+	check(strstr(json, "\"object\"") == NULL, "a value is not an object: %s", json);
+	free(text);
+	free(json);
+}
+
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
@@ -2223,6 +2266,8 @@ int main(void)
 	run("json: dev as stat(2) reports it, FIFO and pipefs", test_json_dev_is_stat_st_dev);
 	run("text: the pipe graph shows partial writes", test_text_pipe_graph_shows_partial_writes);
 	run("text: a folded line says when its repeats ended", test_text_folded_line_says_its_span);
+	run("text/json: sigqueue's value, and a SIGCONT that resumed a stopped process",
+	    test_signal_value_and_sigcont_resume_are_shown);
 	run("text/json: semop names its operations, msgrcv the type it asked for",
 	    test_semop_and_msgrcv_lines_say_what_was_asked);
 	return failures ? 1 : 0;
