@@ -153,7 +153,12 @@ static __always_inline void on_sigprocmask_exit(struct task_struct *cur, long re
 	emit_named(&e, sizeof(e), EVENT_SIGPROCMASK, 0, key, cur, false, 0, false);
 }
 
-/* Report the action rt_sigaction installed, as the kernel now holds it. */
+/*
+ * Report the action rt_sigaction installed, as the kernel now holds it; or,
+ * when the call failed (EINVAL for SIGKILL and SIGSTOP, kernel/signal.c
+ * do_sigaction() sig_kernel_only()), the action it asked for, as the
+ * caller's struct (x86-64: the kernel's struct sigaction layout) holds it.
+ */
 static __always_inline void on_sigaction_exit(struct task_struct *cur, struct pt_regs *regs,
 					      long ret)
 {
@@ -162,12 +167,14 @@ static __always_inline void on_sigaction_exit(struct task_struct *cur, struct pt
 	int sig = regs->di;
 	__u64 key;
 
-	if (ret || !regs->si || sig < 1 || sig > IPCSCOPE_NSIG)
+	if (!regs->si || sig < 1 || sig > IPCSCOPE_NSIG)
 		return;
 	if (!sig__wanted(sig) || !proc__wanted(cur->tgid))
 		return;
-	if (bpf_probe_read_kernel(&ka, sizeof(ka), &cur->sighand->action[(sig - 1) & 63]))
+	if (ret ? bpf_probe_read_user(&ka.sa, sizeof(ka.sa), (void *)regs->si)
+		: bpf_probe_read_kernel(&ka, sizeof(ka), &cur->sighand->action[(sig - 1) & 63]))
 		return;
+	e.err = ret;
 	e.sig = sig;
 	e.handler = (__u64)ka.sa.sa_handler;
 	e.sa_flags = ka.sa.sa_flags;
@@ -175,6 +182,7 @@ static __always_inline void on_sigaction_exit(struct task_struct *cur, struct pt
 	task_ref__ident(&e.task, cur);
 	key = fold__mix(EVENT_SIGACTION, e.task.pid);
 	key = fold__mix(key, (__u64)sig << 32 | (e.handler & 0xffffffff));
+	key = fold__mix(key, (__u32)e.err);
 	emit_named(&e, sizeof(e), EVENT_SIGACTION, 0, key, cur, false, 0, false);
 }
 

@@ -283,7 +283,7 @@ struct sigaction_event {
 	__u64 sa_flags;
 	__u64 sa_mask;
 	__s32 sig;
-	__u32 _pad;
+	__s32 err; /* 0, or the call's -errno: then the action asked for, not installed */
 };
 
 struct sigprocmask_event {

@@ -231,6 +231,7 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 	case EVENT_SIGACTION: {
 		const struct sigaction_event *e = rec;
 		struct flag_list l = { f, true };
+		char buf[32];
 
 		json_begin(f, "sigaction", hdr);
 		json_sig(f, e->sig);
@@ -243,6 +244,8 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		format__each_sa_flag(e->sa_flags, json_flag, &l);
 		fputc(']', f);
 		json_sigset(f, "mask", e->sa_mask);
+		if (e->err)
+			fprintf(f, ",\"error\":\"%s\"", format__errno(buf, sizeof(buf), e->err));
 		fputs("}\n", f);
 		break;
 	}

@@ -3,6 +3,7 @@
  * The human sink: one aligned line per event (repeats folded by BPF carry
  * "x N"), then a per-process report. Lines stay under 100 columns.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -339,6 +340,10 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 			fprintf(o->f, "handler %#llx", e->handler);
 		fprintf(o->f, " flags %s mask %s", format__sa_flags(buf, sizeof(buf), e->sa_flags),
 			format__sigset(buf2, sizeof(buf2), e->sa_mask));
+		if (e->err)
+			fprintf(o->f, ": %s, not installed%s", format__errno(buf, sizeof(buf), e->err),
+				e->err == -EINVAL && (e->sig == SIGKILL || e->sig == SIGSTOP) ?
+					" (SIGKILL and SIGSTOP cannot be caught or ignored)" : "");
 		line_end(o, hdr);
 		break;
 	}

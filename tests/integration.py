@@ -552,6 +552,25 @@ def test_each_sending_api_is_named(ctx):
                   {r["signal"] for r in sent}), "child (queued, accepted, delivered)")
 
 
+def test_sigkill_and_sigstop_cannot_be_caught_or_blocked(ctx):
+    run = ctx.trace(["sig_uncatchable"])
+    child = run.pid("child")
+    acts = [r for r in run.of_type("sigaction") if r["pid"] == child]
+    expect([(r["signal"], r["handler"] if r["signal"] != "SIGUSR1" else "handler",
+             r.get("error")) for r in acts],
+           [("SIGKILL", acts[0]["handler"], "EINVAL"), ("SIGSTOP", "ignore", "EINVAL"),
+            ("SIGUSR1", "handler", None)], "sigaction records (signal, handler, error)")
+    expect_true(acts[0]["handler"] not in ("default", "ignore"),
+                "the refused SIGKILL handler shows as the address asked for: %r" % acts[0])
+    masks = [r for r in run.of_type("sigprocmask") if r["pid"] == child]
+    expect(len(masks), 1, "sigprocmask records")
+    expect(("SIGKILL" in masks[0]["mask"], "SIGSTOP" in masks[0]["mask"],
+            "SIGUSR1" in masks[0]["mask"]), (False, False, True),
+           "blocked set after blocking all (SIGKILL, SIGSTOP, SIGUSR1 in it)")
+    expect([(e.get("signal"), e.get("core")) for e in run.exits(child)], [("SIGKILL", False)],
+           "the child dies of its SIGKILL, blocked or not")
+
+
 def test_sigchld_and_job_control(ctx):
     run = ctx.trace(["sig_child"])
     parent, child = run.pid("parent"), run.pid("child")

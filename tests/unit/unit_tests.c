@@ -2185,6 +2185,38 @@ static void test_signal_value_and_sigcont_resume_are_shown(void)
 	free(json);
 }
 
+/* sigaction(SIGKILL, handler) refused with EINVAL, then an accepted SIGUSR1 handler. */
+static void feed_refused_sigaction(struct decoder *d)
+{
+	struct sigaction_event e = { .hdr = { .type = EVENT_SIGACTION, .count = 1, .ts_ns = 5 } };
+
+	task(&e.task, 12, "student");
+	e.sig = 9; /* SIGKILL */
+	e.handler = 0x401000;
+	e.err = -EINVAL;
+	decode__record(d, &e, sizeof(e));
+	e.sig = 10; /* SIGUSR1 */
+	e.err = 0;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void test_refused_sigaction_is_shown_as_refused(void)
+{
+	char *text = render(false, feed_refused_sigaction);
+	char *json = render(true, feed_refused_sigaction);
+	const char *err = strstr(json, "\"error\"");
+
+	check(strstr(text, "student[12] handler 0x401000 flags - mask -: EINVAL, not installed "
+			   "(SIGKILL and SIGSTOP cannot be caught or ignored)\n") != NULL,
+	      "refused SIGKILL handler in text: %s", text);
+	check(strstr(text, "SIGUSR1     student[12] handler 0x401000 flags - mask -\n") != NULL,
+	      "installed handler in text: %s", text);
+	check(err && strncmp(err, "\"error\":\"EINVAL\"}\n", 18) == 0 && !strstr(err + 1, "\"error\""),
+	      "error only on the refused one in JSON: %s", json);
+	free(text);
+	free(json);
+}
+
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
@@ -2266,6 +2298,8 @@ int main(void)
 	run("json: dev as stat(2) reports it, FIFO and pipefs", test_json_dev_is_stat_st_dev);
 	run("text: the pipe graph shows partial writes", test_text_pipe_graph_shows_partial_writes);
 	run("text: a folded line says when its repeats ended", test_text_folded_line_says_its_span);
+	run("text/json: a refused sigaction says so",
+	    test_refused_sigaction_is_shown_as_refused);
 	run("text/json: sigqueue's value, and a SIGCONT that resumed a stopped process",
 	    test_signal_value_and_sigcont_resume_are_shown);
 	run("text/json: semop names its operations, msgrcv the type it asked for",
