@@ -46,7 +46,13 @@ static __always_inline int current_syscall(struct task_struct *cur, struct pt_re
 		return -1;
 	if (syscall__compat(cur))
 		return compat__signal_syscall(top->orig_ax);
-	return top->orig_ax;
+	/*
+	 * A syscall's number, or, when the task was not in one, whatever the
+	 * entry path left in orig_ax: -1 from most interrupts, but seen here
+	 * as large garbage for a CPU-time timer's signal sent on the way back
+	 * to a busy user loop. x86-64 numbers are below 1024.
+	 */
+	return top->orig_ax < 1024 ? (int)top->orig_ax : -1;
 }
 
 /*

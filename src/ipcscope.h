@@ -75,6 +75,7 @@ enum ipcscope_event_type {
 	EVENT_IPC,	   /* a System V or POSIX mq call (struct ipc_event) */
 	EVENT_MAP,	   /* a MAP_SHARED mmap, or munmap/mremap of one (struct map_event) */
 	EVENT_IPC_OPEN,	   /* mq_open, mq_unlink, memfd_create, shm_open (struct ipc_open_event) */
+	EVENT_TIMER,	   /* alarm() or setitimer() returned (struct timer_event) */
 	EVENT_TYPE_MAX,
 };
 
@@ -553,6 +554,39 @@ struct ipc_event {
 	__u32 dev;   /* POSIX mq: the mqueue superblock */
 	__u32 _pad;
 };
+
+enum ipcscope_timer_op {
+	TIMER_OP_ALARM = 1, /* alarm(seconds) */
+	TIMER_OP_SETITIMER, /* setitimer(which, new, old) */
+};
+
+/* struct itimerval as x86-64 passes it: interval, then first expiry. */
+struct timer_val {
+	__s64 interval_sec, interval_usec;
+	__s64 value_sec, value_usec;
+};
+
+/*
+ * alarm() or setitimer() returned: a process's timer armed, re-armed or
+ * cancelled (value 0). alarm: asked.value_sec is its argument and ret the
+ * seconds that were left on the alarm it replaced (0: none). setitimer:
+ * asked as passed, ret 0 or -errno, old (TIMER_F_OLD) the timer it replaced
+ * when the caller asked for it.
+ */
+struct timer_event {
+	struct event_header hdr;
+	struct task_ref task;
+	__u32 op;    /* enum ipcscope_timer_op */
+	__s32 which; /* ITIMER_REAL 0 (alarm's), ITIMER_VIRTUAL 1, ITIMER_PROF 2 */
+	__s64 ret;
+	__u32 flags; /* TIMER_F_* */
+	__u32 _pad;
+	struct timer_val asked;
+	struct timer_val old;
+};
+
+#define TIMER_F_ASKED 0x1 /* asked could be read (setitimer's new value) */
+#define TIMER_F_OLD 0x2	  /* old holds the timer replaced */
 
 enum ipcscope_map_op {
 	MAP_OP_MMAP = 1, /* a MAP_SHARED mapping was made */

@@ -195,6 +195,34 @@ static void json_flag(const char *name, void *ctx)
 	l->first = false;
 }
 
+/* alarm() / setitimer(): docs/json-schema.md "timer". */
+static void json_timer(FILE *f, const struct timer_event *e)
+{
+	const char *which = itimer__name(e->which);
+	int sig = itimer__signal(e->which);
+	char err[32];
+
+	json_begin(f, "timer", &e->hdr);
+	json_self(f, &e->task);
+	fprintf(f, ",\"op\":\"%s\"", e->op == TIMER_OP_ALARM ? "alarm" : "setitimer");
+	if (which)
+		fprintf(f, ",\"which\":\"%s\",\"signal\":\"%s\"", which, sig__name(sig));
+	if (e->flags & TIMER_F_ASKED)
+		fprintf(f, ",\"value_ns\":%llu,\"interval_ns\":%llu",
+			(unsigned long long)timeval__ns(e->asked.value_sec, e->asked.value_usec),
+			(unsigned long long)timeval__ns(e->asked.interval_sec,
+							e->asked.interval_usec));
+	if (e->op == TIMER_OP_ALARM && e->ret >= 0)
+		fprintf(f, ",\"seconds_left\":%lld", (long long)e->ret);
+	if (e->flags & TIMER_F_OLD)
+		fprintf(f, ",\"old_value_ns\":%llu,\"old_interval_ns\":%llu",
+			(unsigned long long)timeval__ns(e->old.value_sec, e->old.value_usec),
+			(unsigned long long)timeval__ns(e->old.interval_sec, e->old.interval_usec));
+	if (e->ret < 0)
+		fprintf(f, ",\"error\":\"%s\"", format__errno(err, sizeof(err), (int)e->ret));
+	fputs("}\n", f);
+}
+
 static void json_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
 	FILE *f = o->f;
@@ -341,6 +369,9 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		fprintf(f, ",\"ppid\":%u}\n", e->parent.pid);
 		break;
 	}
+	case EVENT_TIMER:
+		json_timer(f, rec);
+		break;
 	}
 }
 

@@ -100,6 +100,10 @@ static void text_kernel_cause(struct output *o, const struct sig_generate_event 
 	bool carries_pid = e->info_kind == INFO_REAL && si_code__carries_pid(e->sig, e->code);
 
 	fprintf(o->f, " %s", si_code__name(e->sig, e->code));
+	/* kernel/time/itimer.c: it_real_fn() and the CPU-time itimers send SEND_SIG_PRIV */
+	if (e->code == 0x80 /* SI_KERNEL */ && (e->sig == 14 || e->sig == 26 || e->sig == 27))
+		fprintf(o->f, " (its %s timer)", e->sig == 14 ? "alarm/ITIMER_REAL" :
+				  e->sig == 26 ? "ITIMER_VIRTUAL" : "ITIMER_PROF");
 	if (e->in_interrupt)
 		fputs(" from an interrupt", o->f);
 	if (e->sig == SIGCHLD && carries_pid) {
@@ -182,6 +186,61 @@ static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 		fprintf(o->f, "default %s", default_action__name(sig__default_action(e->sig)));
 	if (e->pending_known)
 		fprintf(o->f, ", pending %s", format__ns(pend, sizeof(pend), e->pending_ns));
+	line_end(o, &e->hdr);
+}
+
+/*
+ * alarm() and setitimer(): when the timer's signal comes, and the timer it
+ * replaced (one per process and kind: a new alarm replaces the old one, and
+ * alarm() returns the seconds that were left on it).
+ */
+static void text_timer(struct output *o, const struct timer_event *e)
+{
+	int sig = itimer__signal(e->which);
+	char who[96], t[32], t2[32], err[32];
+
+	line_begin(o, &e->hdr, "timer", sig ? sig__name(sig) : "-");
+	fprintf(o->f, "%s ", task_str(who, sizeof(who), &e->task));
+	if (e->op == TIMER_OP_ALARM) {
+		if (e->asked.value_sec)
+			fprintf(o->f, "alarm(%lld): %s in %lld s", (long long)e->asked.value_sec,
+				sig__name(SIGALRM), (long long)e->asked.value_sec);
+		else
+			fputs("alarm(0): cancels the alarm", o->f);
+		if (e->ret > 0)
+			fprintf(o->f, ", replacing one due in %lld s (returned %lld)",
+				(long long)e->ret, (long long)e->ret);
+		else
+			fputs(e->asked.value_sec ? " (no alarm was set, returned 0)" :
+						   " (none was set, returned 0)", o->f);
+		line_end(o, &e->hdr);
+		return;
+	}
+	fprintf(o->f, "setitimer %s", itimer__name(e->which) ? itimer__name(e->which) : "?");
+	if (e->ret < 0) {
+		fprintf(o->f, ": %s", format__errno(err, sizeof(err), (int)e->ret));
+	} else if (e->flags & TIMER_F_ASKED) {
+		uint64_t value = timeval__ns(e->asked.value_sec, e->asked.value_usec);
+		uint64_t every = timeval__ns(e->asked.interval_sec, e->asked.interval_usec);
+
+		if (!value)
+			fputs(": disarmed", o->f);
+		else if (every)
+			fprintf(o->f, ": %s in %s, then every %s", sig__name(sig),
+				format__ns(t, sizeof(t), value), format__ns(t2, sizeof(t2), every));
+		else
+			fprintf(o->f, ": %s in %s, once", sig__name(sig), format__ns(t, sizeof(t), value));
+	}
+	if (e->flags & TIMER_F_OLD) {
+		uint64_t value = timeval__ns(e->old.value_sec, e->old.value_usec);
+		uint64_t every = timeval__ns(e->old.interval_sec, e->old.interval_usec);
+
+		if (value)
+			fprintf(o->f, "; replaced one due in %s%s%s", format__ns(t, sizeof(t), value),
+				every ? ", every " : "", every ? format__ns(t2, sizeof(t2), every) : "");
+		else
+			fputs("; none was set", o->f);
+	}
 	line_end(o, &e->hdr);
 }
 
@@ -390,6 +449,9 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 	case EVENT_PROC_FORK:
 	case EVENT_PROC_EXEC:
 		text_fork_exec(o, hdr, rec);
+		break;
+	case EVENT_TIMER:
+		text_timer(o, rec);
 		break;
 	}
 }

@@ -381,6 +381,23 @@ def test_alarm_from_kernel(ctx):
            [("kernel", None, "SI_KERNEL", "queued")], "SIGALRM generation")
     dl = run.delivers(pid, "SIGALRM")
     expect([r["action"] for r in dl], ["handler"], "SIGALRM delivery")
+    # The calls that armed the timers: a new alarm replaces the old one and
+    # returns the seconds left on it.
+    timers = [r for r in run.of_type("timer") if r["pid"] == pid]
+    expect([(r["op"], r["which"], r["signal"], r["value_ns"], r["interval_ns"],
+             r.get("seconds_left")) for r in timers],
+           [("alarm", "ITIMER_REAL", "SIGALRM", 5 * 10**9, 0, 0),
+            ("alarm", "ITIMER_REAL", "SIGALRM", 10**9, 0, run.pid("left")),
+            ("setitimer", "ITIMER_VIRTUAL", "SIGVTALRM", 10 * 10**9, 0, None),
+            ("setitimer", "ITIMER_VIRTUAL", "SIGVTALRM", 0, 0, None)],
+           "timer records (op, which, signal, value, interval, alarm's seconds left)")
+    expect(run.pid("left"), 5, "alarm(1) returned the 5 s left on alarm(5)")
+    expect((timers[2]["old_value_ns"], timers[2]["old_interval_ns"]), (0, 0),
+           "the first setitimer replaced no timer")
+    # A CPU-time itimer is kept a tick long (kernel/time/itimer.c
+    # set_cpu_itimer() adds TICK_NSEC): up to 10 s and a tick are left.
+    expect_true(0 < timers[3]["old_value_ns"] <= 10 * 10**9 + 10**8,
+                "the disarming setitimer replaced the armed one: %r" % timers[3])
 
 
 def test_timer_signals_inside_a_syscall_storm_stay_exact(ctx):

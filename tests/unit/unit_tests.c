@@ -1027,7 +1027,8 @@ static void test_text_kernel_signal_has_no_false_sender(void)
 	const char *rt = strstr(out, "SIGRTMIN+10 kernel");
 
 	check(strstr(out, "faulter[20] queued SEGV_MAPERR\n") != NULL, "fault: %s", out);
-	check(strstr(out, "cpuhog[21] queued SI_KERNEL\n") != NULL, "kernel code: %s", out);
+	check(strstr(out, "cpuhog[21] queued SI_KERNEL (its ITIMER_VIRTUAL timer)\n") != NULL,
+	      "kernel code: %s", out);
 	check(strstr(out, "parent[22] queued CLD_EXITED child 77\n") != NULL, "SIGCHLD: %s", out);
 	check(strstr(out, "mqwaiter[23] queued SI_MESGQ from 55\n") != NULL, "SI_MESGQ: %s", out);
 	/* TIME(12) EVENT(7) SIGNAL(11), one space after each: DETAIL at column 33. */
@@ -2217,6 +2218,66 @@ static void test_refused_sigaction_is_shown_as_refused(void)
 	free(json);
 }
 
+/* alarm(5), alarm(1) replacing it, setitimer(ITIMER_VIRTUAL) replacing nothing, a failed one. */
+static void feed_timers(struct decoder *d)
+{
+	struct timer_event e = { .hdr = { .type = EVENT_TIMER, .count = 1, .ts_ns = 7 } };
+
+	task(&e.task, 21, "alarmist");
+	e.op = TIMER_OP_ALARM;
+	e.flags = TIMER_F_ASKED;
+	e.asked.value_sec = 5;
+	decode__record(d, &e, sizeof(e));
+	e.asked.value_sec = 1;
+	e.ret = 5;
+	decode__record(d, &e, sizeof(e));
+	e = (struct timer_event){ .hdr = { .type = EVENT_TIMER, .count = 1, .ts_ns = 8 } };
+	task(&e.task, 21, "alarmist");
+	e.op = TIMER_OP_SETITIMER;
+	e.which = 1;
+	e.flags = TIMER_F_ASKED | TIMER_F_OLD;
+	e.asked = (struct timer_val){ 0, 50000, 0, 250000 };
+	decode__record(d, &e, sizeof(e));
+	e.which = 7;
+	e.ret = -EINVAL;
+	e.flags = TIMER_F_ASKED;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void only_sigalrm(struct filter *f)
+{
+	f->sig_mask = 1ULL << (14 - 1);
+	f->sig_only = true;
+}
+
+static void test_timer_lines_say_what_they_replaced(void)
+{
+	char *text = render(false, feed_timers), *json = render(true, feed_timers);
+	char *alrm = render_with(false, only_sigalrm, feed_timers);
+	static const char *const lines[] = {
+		"timer   SIGALRM     alarmist[21] alarm(5): SIGALRM in 5 s (no alarm was set, "
+		"returned 0)\n",
+		"timer   SIGALRM     alarmist[21] alarm(1): SIGALRM in 1 s, replacing one due in 5 s "
+		"(returned 5)\n",
+		"timer   SIGVTALRM   alarmist[21] setitimer ITIMER_VIRTUAL: SIGVTALRM in 250.0ms, then "
+		"every 50.0ms; none was set\n",
+		"timer   -           alarmist[21] setitimer ?: EINVAL\n",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		check(strstr(text, lines[i]) != NULL, "no line ending %s in: %s", lines[i], text);
+	check(strstr(json, "\"op\":\"alarm\",\"which\":\"ITIMER_REAL\",\"signal\":\"SIGALRM\","
+			   "\"value_ns\":1000000000,\"interval_ns\":0,\"seconds_left\":5}") != NULL,
+	      "alarm(1) in JSON: %s", json);
+	check(strstr(json, "\"value_ns\":250000000,\"interval_ns\":50000000,\"old_value_ns\":0,"
+			   "\"old_interval_ns\":0}") != NULL, "setitimer in JSON: %s", json);
+	check(strstr(alrm, "alarm(1)") && !strstr(alrm, "ITIMER_VIRTUAL"),
+	      "-s ALRM keeps the alarm lines only: %s", alrm);
+	free(text);
+	free(json);
+	free(alrm);
+}
+
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
@@ -2298,6 +2359,8 @@ int main(void)
 	run("json: dev as stat(2) reports it, FIFO and pipefs", test_json_dev_is_stat_st_dev);
 	run("text: the pipe graph shows partial writes", test_text_pipe_graph_shows_partial_writes);
 	run("text: a folded line says when its repeats ended", test_text_folded_line_says_its_span);
+	run("text/json: alarm and setitimer say when and what they replaced; -s keeps them by signal",
+	    test_timer_lines_say_what_they_replaced);
 	run("text/json: a refused sigaction says so",
 	    test_refused_sigaction_is_shown_as_refused);
 	run("text/json: sigqueue's value, and a SIGCONT that resumed a stopped process",
