@@ -568,7 +568,7 @@ static void json_pipe(FILE *f, const struct pipe_obj *o)
 		fputs(",\"path\":null", f);
 	if (o->creator) {
 		fprintf(f, ",\"creator\":{\"pid\":%u,\"comm\":", o->creator->pid);
-		json_str(f, o->creator->comm);
+		json_str(f, pipe_obj__creator_comm(o));
 		fputc('}', f);
 	}
 	fputs(",\"writers\":[", f);

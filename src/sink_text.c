@@ -698,9 +698,16 @@ static void report_pipes(struct output *o)
 			fputs("\npipes (writer -> pipe -> reader):\n", o->f);
 		headed = true;
 		fprintf(o->f, "%s", format__object(obj, sizeof(obj), p->kind, p->ino, p->path));
-		if (p->creator)
-			fprintf(o->f, " created by %s", format__task(who, sizeof(who), p->creator->comm,
-								     p->creator->pid, 0));
+		if (p->creator) {
+			const char *then = pipe_obj__creator_comm(p);
+
+			fprintf(o->f, " created by %s",
+				format__task(who, sizeof(who), then, p->creator->pid, 0));
+			if (strcmp(then, p->creator->comm)) /* it exec'd since: say what it is now */
+				fprintf(o->f, " (now %s)", format__task(who, sizeof(who),
+									 p->creator->comm,
+									 p->creator->pid, 0));
+		}
 		fputc('\n', o->f);
 		for (const struct pipe_end *e = p->ends; e; e = e->next) {
 			if (!e->io.write_calls)

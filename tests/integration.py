@@ -1410,6 +1410,25 @@ def test_ps_grep_built_with_execlp(ctx):
     expect([(e["pid"], e["comm"]) for e in rd], [(grep, "grep")], "reader named after exec")
     expect_true(wr[0]["bytes"] > 0, "ps wrote nothing?")
     expect(rd[0]["bytes"], wr[0]["bytes"], "bytes grep read vs bytes ps wrote")
+    expect((rec["creator"]["pid"], rec["creator"]["comm"]), (run.pid("parent"), "pipe_psgrep"),
+           "creator")
+
+
+def test_ps_grep_creator_keeps_its_name_after_exec(ctx):
+    # The pipe's creator execs ps itself: the pipe was made by pipe_psgrep,
+    # not by ps, and the report says so (and what it is now).
+    run = ctx.trace(["pipe_psgrep", "self"])
+    ps, grep = run.pid("ps"), run.pid("grep")
+    rec = pipe_record(run, run.pid("ino"))
+    expect((rec["creator"]["pid"], rec["creator"]["comm"]), (ps, "pipe_psgrep"),
+           "creator named as it was when it called pipe()")
+    expect([(e["pid"], e["comm"]) for e in rec["writers"]], [(ps, "ps")], "writer named after exec")
+    expect([(e["pid"], e["comm"]) for e in rec["readers"]], [(grep, "grep")], "reader")
+    expect(rec["readers"][0]["bytes"], rec["writers"][0]["bytes"], "bytes read vs written")
+    text = ctx.run(["--", ctx.workload("pipe_psgrep"), "self"], json_out=False)
+    line = "pipe:[%d] created by pipe_psgrep[%d] (now ps[%d])\n" % (
+        text.pid("ino"), text.pid("ps"), text.pid("ps"))
+    expect_true(line in text.stdout, "no %r in the text report: %r" % (line, text.stdout[-1500:]))
 
 
 def test_fifo_between_unrelated_processes(ctx):
