@@ -367,6 +367,11 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 	e.syscall_nr = e.in_interrupt ? -1 : current_syscall(cur, top);
 	e.via = sender_api(cur, top, e.syscall_nr, sig, info, e.info_kind, e.code);
 	e.has_sender = e.via != VIA_KERNEL;
+	/* kill(pid, sig): pid > 0 one process, 0 the caller's group, -1 all, < -1 group -pid */
+	if (e.via == VIA_KILL && top) {
+		e.kill_pid = (int)(syscall__compat(cur) ? top->bx : top->di);
+		e.bits |= SIG_GEN_KILL_PID;
+	}
 	task_ref__ident(&e.target, task);
 	if (!e.in_interrupt)
 		task_ref__ident(&e.context, cur);

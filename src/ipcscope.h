@@ -233,17 +233,20 @@ struct sig_generate_event {
 	 * OBJ_NONE otherwise). value (SIG_GEN_VALUE): the sigval a
 	 * SI_QUEUE, SI_TIMER or SI_MESGQ siginfo carries (sigqueue's value),
 	 * over object.ino: a signal that carries one was not raised by a
-	 * write, so it has no object (kind stays OBJ_NONE).
+	 * write, so it has no object (kind stays OBJ_NONE). kill_pid
+	 * (SIG_GEN_KILL_PID) the same way: kill() sends SI_USER, no value.
 	 */
 	union {
 		struct obj_ref object;
 		__u64 value;
+		__s64 kill_pid; /* SIG_GEN_KILL_PID: kill(2)'s pid argument: N, 0, -1, -PGID */
 	};
 };
 
 /* sig_generate_event.bits */
 #define SIG_GEN_VALUE 0x1     /* value holds the siginfo's sigval */
 #define SIG_GEN_CONTINUED 0x2 /* SIGCONT found its target stopped (or stopping): it resumes */
+#define SIG_GEN_KILL_PID 0x4  /* via kill: kill_pid holds the pid it was called with */
 
 struct sig_deliver_event {
 	struct event_header hdr;

@@ -152,6 +152,8 @@ static void json_generate(FILE *f, const struct model *m, const struct sig_gener
 			(unsigned long long)e->value);
 	if (e->bits & SIG_GEN_CONTINUED)
 		fputs(",\"continued\":true", f);
+	if (e->via == VIA_KILL && (e->bits & SIG_GEN_KILL_PID))
+		fprintf(f, ",\"kill_pid\":%lld", (long long)e->kill_pid);
 	if (e->object.kind != OBJ_NONE)
 		json_object(f, m, "object", &e->object, NULL);
 	if (e->in_interrupt)

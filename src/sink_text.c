@@ -139,13 +139,28 @@ static const char *ignored_note(unsigned int why)
 	}
 }
 
+/*
+ * kill(2) to more than one process, as called: "(0)" the caller's process
+ * group, "(-1)" every process it may signal, "(-PGID)" that group. One line
+ * per process reached; kill(pid > 0) needs no reminder.
+ */
+static const char *kill_form(const struct sig_generate_event *e)
+{
+	static char buf[32];
+
+	if (e->via != VIA_KILL || !(e->bits & SIG_GEN_KILL_PID) || e->kill_pid > 0)
+		return "";
+	snprintf(buf, sizeof(buf), "(%lld)", (long long)e->kill_pid);
+	return buf;
+}
+
 static void text_generate(struct output *o, const struct sig_generate_event *e)
 {
 	char from[96], to[96];
 
 	line_begin(o, &e->hdr, "signal", sig__name(e->sig));
 	if (e->has_sender)
-		fprintf(o->f, "%s %s -> %s", via_word(e->via),
+		fprintf(o->f, "%s%s %s -> %s", via_word(e->via), kill_form(e),
 			task_str(from, sizeof(from), &e->sender), task_str(to, sizeof(to), &e->target));
 	else
 		fprintf(o->f, "kernel -> %s", task_str(to, sizeof(to), &e->target));

@@ -588,6 +588,21 @@ def test_sigkill_and_sigstop_cannot_be_caught_or_blocked(ctx):
            "the child dies of its SIGKILL, blocked or not")
 
 
+def test_kill_to_a_process_group_names_the_call(ctx):
+    # kill(0, ...) and kill(-pgid, ...) reach each process of the group:
+    # one record per process, each carrying the pid kill() was called with.
+    run = ctx.trace(["sig_kill_group"])
+    parent, pgid = run.pid("parent"), run.pid("pgid")
+    group = sorted([parent, run.pid("child1"), run.pid("child2")])
+    for name, arg in (("SIGUSR1", 0), ("SIGUSR2", -pgid)):
+        sig = run.signals(name, sender=parent)
+        expect(sorted((r["target"]["pid"], r["via"], r.get("kill_pid")) for r in sig),
+               [(pid, "kill", arg) for pid in group], "%s records (target, via, kill_pid)" % name)
+        expect(sorted((r["target"]["pid"], r["result"]) for r in sig),
+               sorted((pid, "ignored" if pid == parent else "queued") for pid in group),
+               "%s results (the parent ignores it)" % name)
+
+
 def test_sigchld_and_job_control(ctx):
     run = ctx.trace(["sig_child"])
     parent, child = run.pid("parent"), run.pid("child")

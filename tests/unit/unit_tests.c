@@ -2167,6 +2167,13 @@ static void feed_value_and_continued(struct decoder *d)
 	c.result = SIG_RESULT_IGNORED;
 	c.bits = SIG_GEN_CONTINUED;
 	decode__record(d, &c, sizeof(c));
+	c.sig = 15;
+	c.result = SIG_RESULT_QUEUED;
+	c.bits = SIG_GEN_KILL_PID;
+	c.kill_pid = -1; /* kill(-1, SIGTERM): every process it may signal */
+	decode__record(d, &c, sizeof(c));
+	c.kill_pid = 8; /* kill(8, SIGTERM): no reminder */
+	decode__record(d, &c, sizeof(c));
 }
 
 static void test_signal_value_and_sigcont_resume_are_shown(void)
@@ -2181,6 +2188,11 @@ static void test_signal_value_and_sigcont_resume_are_shown(void)
 	check(strstr(json, "\"value\":{\"int\":-7,\"ptr\":\"0xdead0000fffffff9\"}") != NULL,
 	      "value in JSON: %s", json);
 	check(strstr(json, "\"continued\":true") != NULL, "continued in JSON: %s", json);
+	check(strstr(text, "SIGTERM     kill(-1) sender[9] -> target[8] queued\n") &&
+		      strstr(text, "SIGTERM     kill sender[9] -> target[8] queued\n"),
+	      "kill(-1) and kill(pid) in text: %s", text);
+	check(strstr(json, "\"kill_pid\":-1") && strstr(json, "\"kill_pid\":8"),
+	      "kill_pid in JSON: %s", json);
 	check(strstr(json, "\"object\"") == NULL, "a value is not an object: %s", json);
 	free(text);
 	free(json);
@@ -2363,7 +2375,7 @@ int main(void)
 	    test_timer_lines_say_what_they_replaced);
 	run("text/json: a refused sigaction says so",
 	    test_refused_sigaction_is_shown_as_refused);
-	run("text/json: sigqueue's value, and a SIGCONT that resumed a stopped process",
+	run("text/json: sigqueue's value, a SIGCONT that resumed a stopped process, kill(-1)",
 	    test_signal_value_and_sigcont_resume_are_shown);
 	run("text/json: semop names its operations, msgrcv the type it asked for",
 	    test_semop_and_msgrcv_lines_say_what_was_asked);
