@@ -387,7 +387,13 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 			return 0;
 	}
 
-	e.blocked = (task->blocked.sig[0] >> (sig - 1)) & 1;
+	/*
+	 * Blocked by the program: sigtimedwait()/sigwaitinfo() lift their set
+	 * from task->blocked while they wait and keep the mask the program
+	 * set in real_blocked (kernel/signal.c do_sigtimedwait(); empty
+	 * otherwise), so a blocked signal taken that way still reads blocked.
+	 */
+	e.blocked = ((task->blocked.sig[0] | task->real_blocked.sig[0]) >> (sig - 1)) & 1;
 	/*
 	 * kernel/signal.c prepare_signal(), before this tracepoint: a SIGCONT
 	 * wakes a stopped group (or cancels a group stop under way) and sets

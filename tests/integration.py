@@ -667,6 +667,12 @@ def test_sigwaitinfo_and_signalfd_accept(ctx):
     acc = [r for r in run.of_type("signal_accept") if r["pid"] == child]
     expect(sorted((r["signal"], r["via"]) for r in acc),
            [("SIGUSR1", "sigtimedwait"), ("SIGUSR2", "signalfd")], "accept records")
+    # Both were blocked by the child's sigprocmask; sigtimedwait lifts its
+    # set from the live mask while it waits, but the kernel still treats it
+    # as blocked (real_blocked) and so must the record.
+    expect(sorted((r["signal"], r["blocked"]) for r in run.signals(target=child)
+                  if r["signal"] in ("SIGUSR1", "SIGUSR2")),
+           [("SIGUSR1", True), ("SIGUSR2", True)], "blocked at generation")
     for name in ("SIGUSR1", "SIGUSR2"):
         rx = run.received(child, name)
         expect((rx["queued"], rx["accepted"], rx["delivered"]), (1, 1, 0),
