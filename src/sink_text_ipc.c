@@ -74,12 +74,20 @@ static void text_ipc_op(struct output *o, const struct event_header *hdr,
 	case IPC_OP_SHMGET:
 	case IPC_OP_MSGGET:
 	case IPC_OP_SEMGET:
-		fprintf(o->f, "key 0x%08x", (unsigned int)e->key);
+		/* key as ipcs shows it; IPC_PRIVATE (0) always makes a new object */
+		if (e->key)
+			fprintf(o->f, "key 0x%08x", (unsigned int)e->key);
+		else
+			fputs("key IPC_PRIVATE", o->f);
 		if (e->op == IPC_OP_SHMGET)
 			fprintf(o->f, " size %s B", format__count(n, sizeof(n), e->size));
 		if (e->op == IPC_OP_SEMGET)
 			fprintf(o->f, " nsems %llu", (unsigned long long)e->size);
-		fprintf(o->f, "%s", e->flags & 01000 ? " IPC_CREAT" : "");
+		/* include/uapi/linux/ipc.h: IPC_CREAT 01000, IPC_EXCL 02000; the low 9 bits: mode */
+		fprintf(o->f, "%s%s", e->flags & 01000 ? " IPC_CREAT" : "",
+			e->flags & 02000 ? (e->flags & 01000 ? "|IPC_EXCL" : " IPC_EXCL") : "");
+		if (e->flags & 01000 || !e->key) /* the mode of what it may create */
+			fprintf(o->f, " mode %04llo", (unsigned long long)(e->flags & 0777));
 		if (!e->err)
 			fprintf(o->f, " -> id %llu", (unsigned long long)e->id);
 		break;
@@ -282,17 +290,20 @@ static void report_object(struct output *o, const struct ipc_obj *obj)
 {
 	char who[96], name[IPC_NAME_MAX * 4 + 1], t[32];
 
+	const char *private = obj->key ? "" : " (IPC_PRIVATE)";
+
 	switch (obj->kind) {
 	case IPC_KIND_SHM:
-		fprintf(o->f, "shm shmid %llu key 0x%08x, %llu B", (unsigned long long)obj->id,
-			obj->key, (unsigned long long)obj->size);
+		fprintf(o->f, "shm shmid %llu key 0x%08x%s, %llu B", (unsigned long long)obj->id,
+			obj->key, private, (unsigned long long)obj->size);
 		break;
 	case IPC_KIND_MSG:
-		fprintf(o->f, "msgq msqid %llu key 0x%08x", (unsigned long long)obj->id, obj->key);
+		fprintf(o->f, "msgq msqid %llu key 0x%08x%s", (unsigned long long)obj->id, obj->key,
+			private);
 		break;
 	case IPC_KIND_SEM:
-		fprintf(o->f, "sem semid %llu key 0x%08x, %llu semaphore(s)",
-			(unsigned long long)obj->id, obj->key, (unsigned long long)obj->size);
+		fprintf(o->f, "sem semid %llu key 0x%08x%s, %llu semaphore(s)",
+			(unsigned long long)obj->id, obj->key, private, (unsigned long long)obj->size);
 		break;
 	case IPC_KIND_MQ:
 		sanitize__terminal(name, sizeof(name), obj->name, strlen(obj->name));

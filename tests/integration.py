@@ -2261,10 +2261,14 @@ def test_ipc_text_report(ctx):
     expect(proc.returncode, 0, "exit status (stderr: %s)" % proc.stderr[-300:])
     with open(out, encoding="utf-8") as f:
         text = f.read()
-    msqid = dict(l.split("=", 1) for l in proc.stdout.split())["msqid"]
+    kv = dict(l.split("=", 1) for l in proc.stdout.split())
+    msqid = kv["msqid"]
     for want in ("msgsnd msqid %s type 2" % msqid, "System V IPC and POSIX message queues:",
                  "msgq msqid %s key" % msqid, "sent 3 msgs, 112 B (type:count 1:2 2:1)",
-                 "1 ENOMSG"):
+                 "1 ENOMSG",
+                 "msgget key %s IPC_CREAT|IPC_EXCL mode 0600 -> id %s\n" % (kv["key"], msqid),
+                 "msgrcv msqid %s asked type 2: got type 2, 48 B\n" % msqid,
+                 "msgrcv msqid %s asked type 0 (any) IPC_NOWAIT: ENOMSG\n" % msqid):
         expect_true(want in text, "text output has %r" % want)
     # A POSIX queue's messages are counted by priority (JSON "priorities"), not type.
     proc = subprocess.run([ctx.tool, "-o", out, "--", ctx.workload("ipc_posix"), "4"],

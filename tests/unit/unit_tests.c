@@ -2116,6 +2116,7 @@ static void feed_semop_msgrcv(struct decoder *d)
 	ipc_rec(d, 30, IPC_OP_MSGRCV, 9, 1, 8, (uint64_t)-2, 0);
 	ipc_rec(d, 30, IPC_OP_MSGRCV, 9, 3, 8, 2, 020000);
 	ipc_rec(d, 30, IPC_OP_MSGRCV, 9, 2, 8, 0, 0);
+	ipc_rec(d, 30, IPC_OP_MSGGET, 9, 0, 0, 0, 0600);
 }
 
 static void test_semop_and_msgrcv_lines_say_what_was_asked(void)
@@ -2129,6 +2130,7 @@ static void test_semop_and_msgrcv_lines_say_what_was_asked(void)
 		"msgrcv msqid 9 asked type -2 (lowest <= 2): got type 1, 8 B\n",
 		"msgrcv msqid 9 asked type 2 (MSG_EXCEPT: any other): got type 3, 8 B\n",
 		"msgrcv msqid 9 asked type 0 (any): got type 2, 8 B\n",
+		"msgget key IPC_PRIVATE mode 0600 -> id 9\n",
 	};
 
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
@@ -2377,7 +2379,7 @@ int main(void)
 	    test_refused_sigaction_is_shown_as_refused);
 	run("text/json: sigqueue's value, a SIGCONT that resumed a stopped process, kill(-1)",
 	    test_signal_value_and_sigcont_resume_are_shown);
-	run("text/json: semop names its operations, msgrcv the type it asked for",
+	run("text/json: semop names its operations, msgrcv the type it asked for, *get its flags",
 	    test_semop_and_msgrcv_lines_say_what_was_asked);
 	return failures ? 1 : 0;
 }
