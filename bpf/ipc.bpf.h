@@ -801,9 +801,16 @@ static __always_inline void map__exit(struct task_struct *cur, struct pt_regs *r
 	__u64 now = 0;
 
 	if (nr == NR_mmap) {
-		if (!(regs->r10 & MAP_SHARED_BIT) || (ret < 0 && ret > -MAX_ERRNO))
+		if (!(regs->r10 & MAP_SHARED_BIT) || !proc__wanted(cur->tgid))
 			return;
-		if (!proc__wanted(cur->tgid) || !vma__find(cur, ret, &vp))
+		/*
+		 * Refused (an offset that is not a page multiple, a prot the
+		 * fd's open mode does not allow, ...): the record says so, with
+		 * -errno as its address and the offset asked for.
+		 */
+		if (ret < 0 && ret > -MAX_ERRNO)
+			e.new_addr = regs->r9;
+		else if (!vma__find(cur, ret, &vp))
 			return;
 		e.op = MAP_OP_MMAP;
 		e.addr = ret;

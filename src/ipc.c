@@ -722,7 +722,8 @@ void ipc_table__on_record(struct ipc_table *t, const struct event_header *hdr, c
 		on_ipc(t, hdr, rec, p);
 		break;
 	case EVENT_MAP:
-		on_map(t, hdr, rec, p);
+		if (!map_event__failed(rec)) /* a refused mmap mapped nothing */
+			on_map(t, hdr, rec, p);
 		break;
 	case EVENT_IPC_OPEN:
 		on_open(t, hdr, rec, p);

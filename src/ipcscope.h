@@ -599,7 +599,11 @@ enum ipcscope_map_op {
 
 #define IPCSCOPE_MAP_NAME_LEN 64
 
-/* A shared mapping made, moved or removed. */
+/*
+ * A shared mapping made, moved or removed; or a MAP_SHARED mmap the kernel
+ * refused (map_event__failed(): addr holds -errno and new_addr the offset
+ * asked for; no object, ino 0).
+ */
 struct map_event {
 	struct event_header hdr;
 	struct task_ref task;
@@ -619,6 +623,11 @@ struct map_event {
 	char name[IPCSCOPE_MAP_NAME_LEN];
 	__u64 vm_start, vm_end; /* munmap/mremap: the shared vma at addr when the call began */
 };
+
+static inline int map_event__failed(const struct map_event *e)
+{
+	return e->op == MAP_OP_MMAP && (__s64)e->addr < 0 && (__s64)e->addr > -4096 ? (int)e->addr : 0;
+}
 
 enum ipcscope_ipc_open_op {
 	IPC_OPEN_MQ_OPEN = 1,

@@ -107,6 +107,7 @@ static void json_live_map(struct output *o, const struct event_header *hdr,
 {
 	FILE *f = o->f;
 	static const char *const ops[] = { "?", "mmap", "munmap", "mremap" };
+	char err[32];
 
 	json_begin(f, "map", hdr);
 	json_self(f, &e->task);
@@ -118,6 +119,9 @@ static void json_live_map(struct output *o, const struct event_header *hdr,
 		(unsigned long long)e->ino, (unsigned long long)kdev__to_user(e->dev));
 	if (e->op == MAP_OP_MMAP)
 		fprintf(f, ",\"fd\":%d,\"prot\":%u", e->fd, e->prot);
+	if (map_event__failed(e))
+		fprintf(f, ",\"offset\":%llu,\"error\":\"%s\"", (unsigned long long)e->new_addr,
+			format__errno(err, sizeof(err), map_event__failed(e)));
 	fputs(",\"name\":", f); /* BPF's copy may fill the field without a NUL */
 	sanitize__json(f, e->name, sanitize__strnlen(e->name, sizeof(e->name)));
 	if (e->op == MAP_OP_MREMAP)

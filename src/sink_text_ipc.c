@@ -4,6 +4,7 @@
  * shared mappings: what a lab student runs ipcs and strace side by side for.
  */
 #include <string.h>
+#include <unistd.h>
 #include "filter.h"
 #include "format.h"
 #include "ipc.h"
@@ -133,6 +134,32 @@ static void text_ipc_op(struct output *o, const struct event_header *hdr,
 	line_end(o, hdr);
 }
 
+/*
+ * A MAP_SHARED mmap the kernel refused, with the two reasons a lab meets
+ * (mm/mmap.c do_mmap(): the offset must be a page multiple; a shared
+ * writable mapping needs an fd opened for writing, any needs it readable).
+ */
+static void text_map_refused(struct output *o, const struct map_event *e)
+{
+	char n[16], err[32];
+	int errnum = map_event__failed(e);
+	long page = sysconf(_SC_PAGESIZE);
+
+	fprintf(o->f, "mmap MAP_SHARED");
+	if (e->flags & 0x20 /* MAP_ANONYMOUS */)
+		fputs(" anon", o->f);
+	else
+		fprintf(o->f, " fd %d", e->fd);
+	fprintf(o->f, " %s B offset %llu %s%s%s: %s", format__count(n, sizeof(n), e->len),
+		(unsigned long long)e->new_addr, e->prot & 1 ? "PROT_READ" : "",
+		(e->prot & 3) == 3 ? "|" : "", e->prot & 2 ? "PROT_WRITE" : "",
+		format__errno(err, sizeof(err), errnum));
+	if (errnum == -22 /* EINVAL */ && page > 0 && e->new_addr % (unsigned long)page)
+		fprintf(o->f, " (offset not a multiple of the page size, %ld)", page);
+	else if (errnum == -13 /* EACCES */)
+		fputs(" (prot asks for more than the fd was opened for)", o->f);
+}
+
 static void text_map(struct output *o, const struct event_header *hdr, const struct map_event *e)
 {
 	char who[96], name[IPCSCOPE_MAP_NAME_LEN * 4 + 1], n[16];
@@ -142,6 +169,11 @@ static void text_map(struct output *o, const struct event_header *hdr, const str
 	/* munmap/mremap: the vma BPF found at entry, a mapping from before tracing too. */
 	sanitize__terminal(name, sizeof(name), e->name,
 			   sanitize__strnlen(e->name, sizeof(e->name)));
+	if (map_event__failed(e)) {
+		text_map_refused(o, e);
+		line_end(o, hdr);
+		return;
+	}
 	switch (e->op) {
 	case MAP_OP_MMAP:
 		fprintf(o->f, "mmap MAP_SHARED %s %s (ino %llu) %s B at 0x%llx%s",

@@ -2208,6 +2208,22 @@ def check_semaphore_wait(run, wait_ms):
     expect([r["cmd"] for r in setval], ["SETVAL", "IPC_RMID"], "semctl commands seen")
 
 
+def test_refused_shared_mmap_says_why(ctx):
+    run = ctx.trace(["ipc_map_refused", ctx.tmp])
+    pid, ino = run.pid("pid"), run.pid("ino")
+    maps = [r for r in run.of_type("map") if r["pid"] == pid and r["op"] == "mmap"]
+    expect([(r.get("error"), r.get("offset"), r["prot"], r["ino"]) for r in maps],
+           [("EACCES", 0, 3, 0), ("EINVAL", 100, 1, 0), (None, None, 1, ino)],
+           "mmap records (error, offset, prot, ino)")
+    m = one(mappings(run, pid), "mappings of %d (the refused ones mapped nothing)" % pid)
+    expect((m["ino"], m["maps"], m["bytes"]), (ino, 1, 4096), "mapping (ino, maps, bytes)")
+    text = ctx.run(["--", ctx.workload("ipc_map_refused"), ctx.tmp], json_out=False)
+    for want in ("4096 B offset 0 PROT_READ|PROT_WRITE: EACCES (prot asks for more than the fd "
+                 "was opened for)\n",
+                 "4096 B offset 100 PROT_READ: EINVAL (offset not a multiple of the page size"):
+        expect_true(want in text.stdout, "text has %r: %r" % (want, text.stdout[-1500:]))
+
+
 def test_file_mapped_shared_by_unrelated_processes(ctx):
     run = ctx.trace(["ipc_map_file", ctx.tmp])
     writer, reader, ino = run.pid("writer"), run.pid("reader"), run.pid("ino")
