@@ -387,11 +387,17 @@ static void report_mappings(struct output *o)
 		fprintf(o->f, "%s %s (ino %llu)%s\n", map_kind__name(m->kind),
 			m->path[0] ? path : "-", (unsigned long long)m->ino,
 			m->users && m->users->next ? "" : " (one process)");
-		for (const struct map_user *u = m->users; u; u = u->next)
-			fprintf(o->f, "  %-28s %llu B%s%s\n", who_str(who, sizeof(who), u->proc),
-				(unsigned long long)u->bytes,
-				u->inherited ? " (inherited at fork)" : "",
-				u->before ? " (mapped before tracing)" : "");
+		for (const struct map_user *u = m->users; u; u = u->next) {
+			fprintf(o->f, "  %-28s %llu B", who_str(who, sizeof(who), u->proc),
+				(unsigned long long)u->bytes);
+			/* bytes sums both: say so when it attached or mapped it itself too */
+			if (u->inherited && u->maps)
+				fprintf(o->f, " (inherited at fork, and %llu mapping(s) of its own)",
+					(unsigned long long)u->maps);
+			else if (u->inherited)
+				fputs(" (inherited at fork)", o->f);
+			fprintf(o->f, "%s\n", u->before ? " (mapped before tracing)" : "");
+		}
 	}
 }
 

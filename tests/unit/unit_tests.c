@@ -2292,6 +2292,31 @@ static void test_timer_lines_say_what_they_replaced(void)
 	free(alrm);
 }
 
+/* The child of an attached parent inherits the attach, then attaches the segment again itself. */
+static void feed_shm_inherited_and_own(struct decoder *d)
+{
+	struct lifecycle_event fork = { .hdr = { .type = EVENT_PROC_FORK, .count = 1 } };
+
+	d->model->ipc.procfs = "/nonexistent";
+	ipc_rec(d, 10, IPC_OP_SHMGET, 5, 0x1234, 4096, 0, 01000);
+	ipc_rec(d, 10, IPC_OP_SHMAT, 5, 0, 0, 0x7000, 0);
+	task(&fork.task, 11, "shmuser");
+	task(&fork.parent, 10, "shmuser");
+	decode__record(d, &fork, sizeof(fork));
+	ipc_rec(d, 11, IPC_OP_SHMAT, 5, 0, 0, 0x8000, 0);
+	d->out->ops->report(d->out);
+}
+
+static void test_text_inherited_mapping_says_what_else_it_holds(void)
+{
+	char *out = render(false, feed_shm_inherited_and_own);
+
+	check(strstr(out, "  shmuser[10]                  4096 B\n") != NULL, "parent: %s", out);
+	check(strstr(out, "  shmuser[11]                  8192 B (inherited at fork, and 1 mapping(s) "
+			  "of its own)\n") != NULL, "child: %s", out);
+	free(out);
+}
+
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
@@ -2375,6 +2400,8 @@ int main(void)
 	run("text: a folded line says when its repeats ended", test_text_folded_line_says_its_span);
 	run("text/json: alarm and setitimer say when and what they replaced; -s keeps them by signal",
 	    test_timer_lines_say_what_they_replaced);
+	run("text: an inherited mapping says when the process mapped the object itself too",
+	    test_text_inherited_mapping_says_what_else_it_holds);
 	run("text/json: a refused sigaction says so",
 	    test_refused_sigaction_is_shown_as_refused);
 	run("text/json: sigqueue's value, a SIGCONT that resumed a stopped process, kill(-1)",
