@@ -221,13 +221,13 @@ static void text_timer(struct output *o, const struct timer_event *e)
 			fprintf(o->f, "alarm(%lld): %s in %lld s", (long long)e->asked.value_sec,
 				sig__name(SIGALRM), (long long)e->asked.value_sec);
 		else
-			fputs("alarm(0): cancels the alarm", o->f);
+			fputs("alarm(0): no alarm", o->f);
 		if (e->ret > 0)
-			fprintf(o->f, ", replacing one due in %lld s (returned %lld)",
-				(long long)e->ret, (long long)e->ret);
+			fprintf(o->f, ", %s one due in %lld s (returned %lld)",
+				e->asked.value_sec ? "replacing" : "cancelling", (long long)e->ret,
+				(long long)e->ret);
 		else
-			fputs(e->asked.value_sec ? " (no alarm was set, returned 0)" :
-						   " (none was set, returned 0)", o->f);
+			fputs(" (no alarm was set, returned 0)", o->f);
 		line_end(o, &e->hdr);
 		return;
 	}

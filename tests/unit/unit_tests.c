@@ -2245,6 +2245,9 @@ static void feed_timers(struct decoder *d)
 	e.asked.value_sec = 1;
 	e.ret = 5;
 	decode__record(d, &e, sizeof(e));
+	e.asked.value_sec = 0;
+	e.ret = 1;
+	decode__record(d, &e, sizeof(e));
 	e = (struct timer_event){ .hdr = { .type = EVENT_TIMER, .count = 1, .ts_ns = 8 } };
 	task(&e.task, 21, "alarmist");
 	e.op = TIMER_OP_SETITIMER;
@@ -2273,6 +2276,8 @@ static void test_timer_lines_say_what_they_replaced(void)
 		"returned 0)\n",
 		"timer   SIGALRM     alarmist[21] alarm(1): SIGALRM in 1 s, replacing one due in 5 s "
 		"(returned 5)\n",
+		"timer   SIGALRM     alarmist[21] alarm(0): no alarm, cancelling one due in 1 s "
+		"(returned 1)\n",
 		"timer   SIGVTALRM   alarmist[21] setitimer ITIMER_VIRTUAL: SIGVTALRM in 250.0ms, then "
 		"every 50.0ms; none was set\n",
 		"timer   -           alarmist[21] setitimer ?: EINVAL\n",
