@@ -284,6 +284,8 @@ static __always_inline bool ipc__admit(struct task_struct *cur, struct ipc_event
 	key = fold__mix(key, (__u64)e->op << 32 | (__u32)e->err);
 	key = fold__mix(key, e->id);
 	key = fold__mix(key, e->key);
+	if (e->op == IPC_OP_MSGRCV || e->op == IPC_OP_SEMOP)
+		key = fold__mix(key, e->addr); /* the type asked for; semop's 3rd and 4th ops */
 	em->now = now;
 	em->verdict = fold__admit(key, &em->now, &em->ticket);
 	return em->verdict != FOLD_COUNT;
@@ -462,6 +464,7 @@ static __always_inline void msg__exit(struct task_struct *cur, struct pt_regs *r
 	} else {
 		e.op = IPC_OP_MSGRCV;
 		e.flags = regs->r8;
+		e.addr = regs->r10; /* the type it asked for: 0, N or -N */
 		e.size = ret > 0 ? ret : 0;
 		if (ret < 0)
 			mtype = regs->r10; /* the type it asked for */
@@ -472,33 +475,44 @@ static __always_inline void msg__exit(struct task_struct *cur, struct pt_regs *r
 	ipc__emit(cur, &e, now);
 }
 
-/* The SEM_UNDO and IPC_NOWAIT flags of a semop's first operations (user memory). */
-static __always_inline __u32 semop__flags(struct pt_regs *regs, __u64 nsops)
+/*
+ * A semop's first operations (user memory): the SEM_UNDO and IPC_NOWAIT
+ * flags of the first SEMOP_FLAGS_SEEN, returned with IPC_F_SEM_OPS, and the first
+ * IPC_SEMOP_OPS_SEEN as (sem_num, sem_op) in e->key and e->addr
+ * (IPC_SEMOP_OP()), so that a P (-1) and a V (+1) are told apart.
+ */
+static __always_inline __u32 semop__read(struct pt_regs *regs, struct ipc_event *e)
 {
 	__u8 sops[SEMOP_FLAGS_SEEN * SEMBUF_SIZE];
-	__u32 n = nsops < SEMOP_FLAGS_SEEN ? nsops : SEMOP_FLAGS_SEEN, flags = 0;
+	__u32 n = e->size < SEMOP_FLAGS_SEEN ? e->size : SEMOP_FLAGS_SEEN, flags = 0;
 
 	if (!n || bpf_probe_read_user(sops, sizeof(sops), (void *)regs->si))
 		return 0;
 	for (__u32 i = 0; i < SEMOP_FLAGS_SEEN; i++) {
-		__s16 flg;
+		__u16 num;
+		__s16 op, flg;
+		__u64 packed;
 
 		if (i >= n)
 			break;
+		__builtin_memcpy(&num, &sops[i * SEMBUF_SIZE], sizeof(num));
+		__builtin_memcpy(&op, &sops[i * SEMBUF_SIZE + 2], sizeof(op));
 		__builtin_memcpy(&flg, &sops[i * SEMBUF_SIZE + 4], sizeof(flg));
 		flags |= flg & (SEM_UNDO | IPC_NOWAIT);
+		packed = (__u64)IPC_SEMOP_OP(num, op) << (32 * (i & 1));
+		if (i < 2)
+			e->key |= packed;
+		else if (i < IPC_SEMOP_OPS_SEEN)
+			e->addr |= packed;
 	}
-	return flags;
+	return flags | IPC_F_SEM_OPS;
 }
 
 /*
- * Reading the operations from user memory costs ~100 ns here, more than the
- * rest of the call's accounting (BENCHMARKS.md), so it is done only when
- * needed: when the record goes out (it shows the flags), and to count
- * SEM_UNDO exactly when the call may have had it. ipc/sem.c
- * do_semtimedop() calls find_alloc_undo() -> get_undo_list(), which gives
- * the process its undo list, before a SEM_UNDO operation can succeed: a
- * call that succeeded while the process has no undo list had no SEM_UNDO.
+ * The operations are read from user memory before the record is folded:
+ * the first two are part of its fold key, so a P and a V never fold into
+ * one record that would show only the first. The read costs ~100 ns
+ * (BENCHMARKS.md); it also gives SEM_UNDO for the counters.
  */
 static __always_inline void semop__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
 					__u32 nr)
@@ -514,9 +528,8 @@ static __always_inline void semop__exit(struct task_struct *cur, struct pt_regs 
 		return;
 	e.blocked_ns = in.blocked_ns;
 	e.err = ret < 0 ? ret : 0;
+	e.flags = semop__read(regs, &e);
 	out = ipc__admit(cur, &e, now, &em);
-	if (out || (ret == 0 && cur->sysvsem.undo_list))
-		e.flags = semop__flags(regs, e.size);
 	s = ipc__counters(cur, IPC_KIND_SEM, e.id, 0);
 	if (s) {
 		if (ret == 0) {
@@ -788,9 +801,16 @@ static __always_inline void map__exit(struct task_struct *cur, struct pt_regs *r
 	__u64 now = 0;
 
 	if (nr == NR_mmap) {
-		if (!(regs->r10 & MAP_SHARED_BIT) || (ret < 0 && ret > -MAX_ERRNO))
+		if (!(regs->r10 & MAP_SHARED_BIT) || !proc__wanted(cur->tgid))
 			return;
-		if (!proc__wanted(cur->tgid) || !vma__find(cur, ret, &vp))
+		/*
+		 * Refused (an offset that is not a page multiple, a prot the
+		 * fd's open mode does not allow, ...): the record says so, with
+		 * -errno as its address and the offset asked for.
+		 */
+		if (ret < 0 && ret > -MAX_ERRNO)
+			e.new_addr = regs->r9;
+		else if (!vma__find(cur, ret, &vp))
 			return;
 		e.op = MAP_OP_MMAP;
 		e.addr = ret;

@@ -68,6 +68,8 @@ struct {
 
 /* struct signal_struct flags, include/linux/sched/signal.h */
 #define SIGNAL_GROUP_EXIT 0x00000004
+#define SIGNAL_CLD_STOPPED 0x00000010
+#define SIGNAL_CLD_CONTINUED 0x00000020
 #define SIGKILL 9
 #define SIGPIPE 13
 

@@ -11,6 +11,9 @@
 /* include/uapi/asm-generic/siginfo.h */
 #define SI_USER 0
 #define SI_KERNEL 0x80
+#define SI_QUEUE -1
+#define SI_TIMER -2
+#define SI_MESGQ -3
 #define SI_TKILL -6
 
 /* The six signal-sending syscalls' numbers: compat.bpf.h. */
@@ -43,7 +46,13 @@ static __always_inline int current_syscall(struct task_struct *cur, struct pt_re
 		return -1;
 	if (syscall__compat(cur))
 		return compat__signal_syscall(top->orig_ax);
-	return top->orig_ax;
+	/*
+	 * A syscall's number, or, when the task was not in one, whatever the
+	 * entry path left in orig_ax: -1 from most interrupts, but seen here
+	 * as large garbage for a CPU-time timer's signal sent on the way back
+	 * to a busy user loop. x86-64 numbers are below 1024.
+	 */
+	return top->orig_ax < 1024 ? (int)top->orig_ax : -1;
 }
 
 /*
@@ -347,12 +356,22 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 
 		e.code = si->si_code;
 		e.info_pid = si->_sifields._kill._pid;
+		/* include/uapi/asm-generic/siginfo.h: _rt and _timer hold the sigval at one offset */
+		if (e.code == SI_QUEUE || e.code == SI_TIMER || e.code == SI_MESGQ) {
+			e.value = (__u64)si->_sifields._rt._sigval.sival_ptr;
+			e.bits |= SIG_GEN_VALUE;
+		}
 	} else {
 		e.code = e.info_kind == INFO_PRIV ? SI_KERNEL : SI_USER;
 	}
 	e.syscall_nr = e.in_interrupt ? -1 : current_syscall(cur, top);
 	e.via = sender_api(cur, top, e.syscall_nr, sig, info, e.info_kind, e.code);
 	e.has_sender = e.via != VIA_KERNEL;
+	/* kill(pid, sig): pid > 0 one process, 0 the caller's group, -1 all, < -1 group -pid */
+	if (e.via == VIA_KILL && top) {
+		e.kill_pid = (int)(syscall__compat(cur) ? top->bx : top->di);
+		e.bits |= SIG_GEN_KILL_PID;
+	}
 	task_ref__ident(&e.target, task);
 	if (!e.in_interrupt)
 		task_ref__ident(&e.context, cur);
@@ -368,7 +387,24 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 			return 0;
 	}
 
-	e.blocked = (task->blocked.sig[0] >> (sig - 1)) & 1;
+	/*
+	 * Blocked by the program: sigtimedwait()/sigwaitinfo() lift their set
+	 * from task->blocked while they wait and keep the mask the program
+	 * set in real_blocked (kernel/signal.c do_sigtimedwait(); empty
+	 * otherwise), so a blocked signal taken that way still reads blocked.
+	 */
+	e.blocked = ((task->blocked.sig[0] | task->real_blocked.sig[0]) >> (sig - 1)) & 1;
+	/*
+	 * kernel/signal.c prepare_signal(), before this tracepoint: a SIGCONT
+	 * wakes a stopped group (or cancels a group stop under way) and sets
+	 * SIGNAL_CLD_CONTINUED (or SIGNAL_CLD_STOPPED) for the resumed task to
+	 * report to its parent, even when its result is "ignored" (SIGCONT's
+	 * default action). The resumed task clears them in get_signal(): only
+	 * a second SIGCONT that comes before it runs again sees them too.
+	 */
+	if (sig == SIGCONT &&
+	    (task->signal->flags & (SIGNAL_CLD_STOPPED | SIGNAL_CLD_CONTINUED)))
+		e.bits |= SIG_GEN_CONTINUED;
 	if (sig == SIGPIPE && task == cur && e.syscall_nr >= 0 && nr__writes(e.syscall_nr))
 		sigpipe__object(cur, &e.object, e.syscall_nr);
 	now = 0;
@@ -381,7 +417,7 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 	key = fold__mix(key, e.target.pid);
 	key = fold__mix(key, e.target.start_ns);
 	key = fold__mix(key, (__u64)sig << 24 | result << 16 | e.via << 8 | e.blocked);
-	key = fold__mix(key, e.object.ino);
+	key = fold__mix(key, e.object.kind ? e.object.ino : e.bits); /* not value: storms fold */
 	key = fold__mix(key, e.in_interrupt);
 	verdict = fold__admit_in(key, e.in_interrupt, &now, &ticket);
 	if (verdict == FOLD_EMIT || !fold__defer(&ticket, false, 0, false))

@@ -18,6 +18,8 @@
 #define NR_rt_sigprocmask 14
 #define NR_rt_sigreturn 15
 #define NR_rt_sigtimedwait 128
+#define NR_alarm 37
+#define NR_setitimer 38
 
 #define SIGNALFD_SIGINFO_SIZE 128 /* sizeof(struct signalfd_siginfo) */
 #define SIGNALFD_MAX_BATCH 64	  /* records of one read we account for */
@@ -153,7 +155,12 @@ static __always_inline void on_sigprocmask_exit(struct task_struct *cur, long re
 	emit_named(&e, sizeof(e), EVENT_SIGPROCMASK, 0, key, cur, false, 0, false);
 }
 
-/* Report the action rt_sigaction installed, as the kernel now holds it. */
+/*
+ * Report the action rt_sigaction installed, as the kernel now holds it; or,
+ * when the call failed (EINVAL for SIGKILL and SIGSTOP, kernel/signal.c
+ * do_sigaction() sig_kernel_only()), the action it asked for, as the
+ * caller's struct (x86-64: the kernel's struct sigaction layout) holds it.
+ */
 static __always_inline void on_sigaction_exit(struct task_struct *cur, struct pt_regs *regs,
 					      long ret)
 {
@@ -162,12 +169,14 @@ static __always_inline void on_sigaction_exit(struct task_struct *cur, struct pt
 	int sig = regs->di;
 	__u64 key;
 
-	if (ret || !regs->si || sig < 1 || sig > IPCSCOPE_NSIG)
+	if (!regs->si || sig < 1 || sig > IPCSCOPE_NSIG)
 		return;
 	if (!sig__wanted(sig) || !proc__wanted(cur->tgid))
 		return;
-	if (bpf_probe_read_kernel(&ka, sizeof(ka), &cur->sighand->action[(sig - 1) & 63]))
+	if (ret ? bpf_probe_read_user(&ka.sa, sizeof(ka.sa), (void *)regs->si)
+		: bpf_probe_read_kernel(&ka, sizeof(ka), &cur->sighand->action[(sig - 1) & 63]))
 		return;
+	e.err = ret;
 	e.sig = sig;
 	e.handler = (__u64)ka.sa.sa_handler;
 	e.sa_flags = ka.sa.sa_flags;
@@ -175,7 +184,48 @@ static __always_inline void on_sigaction_exit(struct task_struct *cur, struct pt
 	task_ref__ident(&e.task, cur);
 	key = fold__mix(EVENT_SIGACTION, e.task.pid);
 	key = fold__mix(key, (__u64)sig << 32 | (e.handler & 0xffffffff));
+	key = fold__mix(key, (__u32)e.err);
 	emit_named(&e, sizeof(e), EVENT_SIGACTION, 0, key, cur, false, 0, false);
+}
+
+/*
+ * alarm() or setitimer() returned: what the process asked for and the
+ * timer it replaced (alarm's return value: seconds left, rounded as
+ * kernel/time/itimer.c alarm_setitimer() does; setitimer's old_value when
+ * given). Built in the ring buffer, not on the stack: sys_exit's frame has
+ * no room, and a separate function keeps its verification apart.
+ */
+static __noinline void timer__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+				   __u32 nr)
+{
+	struct timer_event *e;
+	__u64 old;
+
+	if (!proc__wanted(cur->tgid))
+		return;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		loss__add(LOSS_RINGBUF, 1);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	hdr__init(&e->hdr, EVENT_TIMER, bpf_ktime_get_ns());
+	task_ref__fill(&e->task, cur);
+	e->ret = ret;
+	if (nr == NR_alarm) {
+		e->op = TIMER_OP_ALARM;
+		e->asked.value_sec = (unsigned int)regs->di;
+		e->flags = TIMER_F_ASKED;
+	} else {
+		e->op = TIMER_OP_SETITIMER;
+		e->which = regs->di;
+		if (!bpf_probe_read_user(&e->asked, sizeof(e->asked), (void *)regs->si))
+			e->flags |= TIMER_F_ASKED;
+		old = regs->dx;
+		if (ret == 0 && old && !bpf_probe_read_user(&e->old, sizeof(e->old), (void *)old))
+			e->flags |= TIMER_F_OLD;
+	}
+	bpf_ringbuf_submit(e, EMIT_FLAGS);
 }
 
 static __always_inline bool fd_is_signalfd(struct task_struct *cur, unsigned int fd)
@@ -381,6 +431,8 @@ static __always_inline bool exit__followed(__u32 nr)
 	case NR_mq_open:
 	case NR_mq_unlink:
 	case NR_memfd_create:
+	case NR_alarm:
+	case NR_setitimer:
 		return true;
 	}
 	return false;
@@ -480,6 +532,10 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_mq_unlink:
 	case NR_memfd_create:
 		ipc_open__exit(cur, regs, ret, nr);
+		break;
+	case NR_alarm:
+	case NR_setitimer:
+		timer__exit(cur, regs, ret, nr);
 		break;
 	}
 	return 0;

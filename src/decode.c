@@ -48,6 +48,8 @@ size_t decode__record_size(unsigned int type)
 		return sizeof(struct map_event);
 	case EVENT_IPC_OPEN:
 		return sizeof(struct ipc_open_event);
+	case EVENT_TIMER:
+		return sizeof(struct timer_event);
 	}
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <string.h>
 #include "filter.h"
+#include "signals.h"
 #include "model.h"
 #include "pipes.h"
 #include "sanitize.h"
@@ -113,6 +114,8 @@ static int record_sig(const struct event_header *hdr, const void *rec)
 		return ((const struct sig_accept_event *)rec)->sig;
 	case EVENT_SIGACTION:
 		return ((const struct sigaction_event *)rec)->sig;
+	case EVENT_TIMER: /* the signal the timer sends (setitimer(2)) */
+		return itimer__signal(((const struct timer_event *)rec)->which);
 	}
 	return 0;
 }

@@ -722,7 +722,8 @@ void ipc_table__on_record(struct ipc_table *t, const struct event_header *hdr, c
 		on_ipc(t, hdr, rec, p);
 		break;
 	case EVENT_MAP:
-		on_map(t, hdr, rec, p);
+		if (!map_event__failed(rec)) /* a refused mmap mapped nothing */
+			on_map(t, hdr, rec, p);
 		break;
 	case EVENT_IPC_OPEN:
 		on_open(t, hdr, rec, p);
@@ -1065,6 +1066,27 @@ const char *ipc_op__name(unsigned int op)
 	};
 
 	return op < IPC_OP_MAX ? names[op] : "?";
+}
+
+/*
+ * A semop record's operations as BPF read them (src/ipcscope.h
+ * IPC_SEMOP_OP): fills num[] and op[] (IPC_SEMOP_OPS_SEEN each) and returns
+ * how many it holds, 0 when they could not be read.
+ */
+unsigned int ipc_event__semops(const struct ipc_event *e, uint16_t *num, int16_t *op)
+{
+	unsigned int n, i;
+
+	if (e->op != IPC_OP_SEMOP || !(e->flags & IPC_F_SEM_OPS))
+		return 0;
+	n = e->size < IPC_SEMOP_OPS_SEEN ? (unsigned int)e->size : IPC_SEMOP_OPS_SEEN;
+	for (i = 0; i < n; i++) {
+		uint32_t packed = (uint32_t)((i < 2 ? e->key : e->addr) >> (32 * (i & 1)));
+
+		num[i] = (uint16_t)(packed >> 16);
+		op[i] = (int16_t)(packed & 0xffff);
+	}
+	return n;
 }
 
 const char *map_kind__name(unsigned int kind)

@@ -170,6 +170,7 @@ const char *ipc_kind__name(unsigned int kind);
 /* The kind of object an op works on. */
 unsigned int ipc_op__kind(unsigned int op);
 const char *ipc_op__name(unsigned int op);
+unsigned int ipc_event__semops(const struct ipc_event *e, uint16_t *num, int16_t *op);
 const char *map_kind__name(unsigned int kind);
 const char *ipc_open_op__name(unsigned int op);
 /* The kind of a MAP_SHARED mapping from what BPF read of its file. */

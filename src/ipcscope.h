@@ -75,6 +75,7 @@ enum ipcscope_event_type {
 	EVENT_IPC,	   /* a System V or POSIX mq call (struct ipc_event) */
 	EVENT_MAP,	   /* a MAP_SHARED mmap, or munmap/mremap of one (struct map_event) */
 	EVENT_IPC_OPEN,	   /* mq_open, mq_unlink, memfd_create, shm_open (struct ipc_open_event) */
+	EVENT_TIMER,	   /* alarm() or setitimer() returned (struct timer_event) */
 	EVENT_TYPE_MAX,
 };
 
@@ -225,9 +226,27 @@ struct sig_generate_event {
 	__u8 in_interrupt; /* raised in interrupt context: current did not cause it */
 	__u8 ignored_why;  /* enum ipcscope_ignored_why, for result SIG_RESULT_IGNORED */
 	__s32 info_pid_host; /* info_pid as a host pid, -1 if not known (a container's) */
-	__u32 _pad2;
-	struct obj_ref object; /* SIGPIPE: what the write that raised it wrote to */
+	__u8 bits;	     /* SIG_GEN_* */
+	__u8 _pad2[3];
+	/*
+	 * object: a SIGPIPE's, what the write that raised it wrote to (kind
+	 * OBJ_NONE otherwise). value (SIG_GEN_VALUE): the sigval a
+	 * SI_QUEUE, SI_TIMER or SI_MESGQ siginfo carries (sigqueue's value),
+	 * over object.ino: a signal that carries one was not raised by a
+	 * write, so it has no object (kind stays OBJ_NONE). kill_pid
+	 * (SIG_GEN_KILL_PID) the same way: kill() sends SI_USER, no value.
+	 */
+	union {
+		struct obj_ref object;
+		__u64 value;
+		__s64 kill_pid; /* SIG_GEN_KILL_PID: kill(2)'s pid argument: N, 0, -1, -PGID */
+	};
 };
+
+/* sig_generate_event.bits */
+#define SIG_GEN_VALUE 0x1     /* value holds the siginfo's sigval */
+#define SIG_GEN_CONTINUED 0x2 /* SIGCONT found its target stopped (or stopping): it resumes */
+#define SIG_GEN_KILL_PID 0x4  /* via kill: kill_pid holds the pid it was called with */
 
 struct sig_deliver_event {
 	struct event_header hdr;
@@ -268,7 +287,7 @@ struct sigaction_event {
 	__u64 sa_flags;
 	__u64 sa_mask;
 	__s32 sig;
-	__u32 _pad;
+	__s32 err; /* 0, or the call's -errno: then the action asked for, not installed */
 };
 
 struct sigprocmask_event {
@@ -509,6 +528,14 @@ enum ipcscope_ipc_op {
 
 #define IPC_F_SEM_UNDO 0x1000 /* semop: some operation had SEM_UNDO */
 #define IPC_F_SEM_NOWAIT 0x800 /* semop: some operation had IPC_NOWAIT */
+#define IPC_F_SEM_OPS 0x1     /* semop: its operations were read (key, addr hold them) */
+/*
+ * semop: its first IPC_SEMOP_OPS_SEEN operations, each as a __u32 (sem_num
+ * in the high half, sem_op in the low), two per __u64: the 1st and 2nd in
+ * key (low half first), the 3rd and 4th in addr. The count is size (nsops).
+ */
+#define IPC_SEMOP_OPS_SEEN 4
+#define IPC_SEMOP_OP(num, op) ((__u32)(__u16)(num) << 16 | (__u16)(op))
 #define IPC_F_SHM_NATTCH 0x1 /* shmctl IPC_RMID: size holds the kernel's shm_nattch after it */
 
 /* One System V or POSIX mq call that returned (sys_exit). */
@@ -518,16 +545,51 @@ struct ipc_event {
 	__u32 op;    /* enum ipcscope_ipc_op */
 	__s32 err;   /* 0, or the call's -errno */
 	__u64 id;    /* shmid, msqid, semid; POSIX mq: inode */
-	__u64 key;   /* *get: the IPC key; msgsnd/msgrcv: message type; mq: priority; *ctl: cmd */
+	__u64 key;   /* *get: the IPC key; msgsnd/msgrcv: message type; mq: priority; *ctl: cmd;
+		      * semop: its 1st and 2nd operations (IPC_SEMOP_OP) */
 	__u64 size;  /* shmget: bytes; msg and mq: bytes moved; semget: nsems; semop: nsops;
 		      * shmctl IPC_RMID: attaches left (IPC_F_SHM_NATTCH) */
-	__u64 addr;  /* shmat, shmdt: the attach address */
+	__u64 addr;  /* shmat, shmdt: the attach address; msgrcv: the type asked for;
+		      * semop: its 3rd and 4th operations */
 	__u64 flags; /* *get: the flags; shmat: shmflg; msg: msgflg; semop: IPC_F_SEM_*;
 		      * shmctl: IPC_F_SHM_NATTCH */
 	__u64 blocked_ns; /* time the call slept (0 if it did not) */
 	__u32 dev;   /* POSIX mq: the mqueue superblock */
 	__u32 _pad;
 };
+
+enum ipcscope_timer_op {
+	TIMER_OP_ALARM = 1, /* alarm(seconds) */
+	TIMER_OP_SETITIMER, /* setitimer(which, new, old) */
+};
+
+/* struct itimerval as x86-64 passes it: interval, then first expiry. */
+struct timer_val {
+	__s64 interval_sec, interval_usec;
+	__s64 value_sec, value_usec;
+};
+
+/*
+ * alarm() or setitimer() returned: a process's timer armed, re-armed or
+ * cancelled (value 0). alarm: asked.value_sec is its argument and ret the
+ * seconds that were left on the alarm it replaced (0: none). setitimer:
+ * asked as passed, ret 0 or -errno, old (TIMER_F_OLD) the timer it replaced
+ * when the caller asked for it.
+ */
+struct timer_event {
+	struct event_header hdr;
+	struct task_ref task;
+	__u32 op;    /* enum ipcscope_timer_op */
+	__s32 which; /* ITIMER_REAL 0 (alarm's), ITIMER_VIRTUAL 1, ITIMER_PROF 2 */
+	__s64 ret;
+	__u32 flags; /* TIMER_F_* */
+	__u32 _pad;
+	struct timer_val asked;
+	struct timer_val old;
+};
+
+#define TIMER_F_ASKED 0x1 /* asked could be read (setitimer's new value) */
+#define TIMER_F_OLD 0x2	  /* old holds the timer replaced */
 
 enum ipcscope_map_op {
 	MAP_OP_MMAP = 1, /* a MAP_SHARED mapping was made */
@@ -537,7 +599,11 @@ enum ipcscope_map_op {
 
 #define IPCSCOPE_MAP_NAME_LEN 64
 
-/* A shared mapping made, moved or removed. */
+/*
+ * A shared mapping made, moved or removed; or a MAP_SHARED mmap the kernel
+ * refused (map_event__failed(): addr holds -errno and new_addr the offset
+ * asked for; no object, ino 0).
+ */
 struct map_event {
 	struct event_header hdr;
 	struct task_ref task;
@@ -557,6 +623,11 @@ struct map_event {
 	char name[IPCSCOPE_MAP_NAME_LEN];
 	__u64 vm_start, vm_end; /* munmap/mremap: the shared vma at addr when the call began */
 };
+
+static inline int map_event__failed(const struct map_event *e)
+{
+	return e->op == MAP_OP_MMAP && (__s64)e->addr < 0 && (__s64)e->addr > -4096 ? (int)e->addr : 0;
+}
 
 enum ipcscope_ipc_open_op {
 	IPC_OPEN_MQ_OPEN = 1,

@@ -437,6 +437,8 @@ static void on_pipe_record(struct model *m, const struct event_header *hdr, cons
 		if (!(o = pipe_table__get(&m->pipes, &e->pipe)))
 			return;
 		o->creator = p;
+		snprintf(o->creator_comm, sizeof(o->creator_comm), "%.*s",
+			 (int)strnlen(e->task.comm, sizeof(e->task.comm)), e->task.comm);
 		o->created_ns = hdr->ts_ns;
 		if ((end = pipe_obj__end(o, p)))
 			end->open_mode |= 3;

@@ -246,3 +246,10 @@ void io_stats__add(struct io_stats *dst, const struct io_stats *s)
 	dst->read_eof += s->read_eof;
 	dst->read_eagain += s->read_eagain;
 }
+
+const char *pipe_obj__creator_comm(const struct pipe_obj *o)
+{
+	if (!o->creator)
+		return NULL;
+	return o->creator->pid && o->creator_comm[0] ? o->creator_comm : o->creator->comm;
+}

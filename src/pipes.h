@@ -41,6 +41,8 @@ struct pipe_obj {
 	char path[PIPE_PATH_MAX]; /* FIFO, raw: sinks sanitize */
 	uint8_t path_tries; /* /proc lookups that found no name (model.c name_fifo) */
 	struct proc *creator;
+	/* Its name when it created the pipe: pipe, fork, exec ("ps aux | grep") renames it. */
+	char creator_comm[IPCSCOPE_COMM_LEN + 1];
 	uint64_t created_ns;
 	struct pipe_end *ends;
 	struct inet_ends inet; /* TCP/UDP: addresses from its last EPIPE record */
@@ -63,6 +65,8 @@ struct pipe_table {
 void pipe_table__free(struct pipe_table *t);
 /* The object (created if new, kind set when known); NULL only on ENOMEM. */
 struct pipe_obj *pipe_table__get(struct pipe_table *t, const struct obj_ref *ref);
+/* The name to show for o's creator: its name when it created o, unless it retired since. */
+const char *pipe_obj__creator_comm(const struct pipe_obj *o);
 /* The object if already seen, else NULL (for sinks: they never add to the model). */
 struct pipe_obj *pipe_table__find(const struct pipe_table *t, const struct obj_ref *ref);
 /*

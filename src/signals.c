@@ -326,3 +326,24 @@ const char *syscall__name(int nr)
 	snprintf(buf, sizeof(buf), "syscall %d", nr);
 	return buf;
 }
+
+const char *itimer__name(int which)
+{
+	static const char *const names[] = { "ITIMER_REAL", "ITIMER_VIRTUAL", "ITIMER_PROF" };
+
+	return which >= 0 && which < 3 ? names[which] : NULL;
+}
+
+int itimer__signal(int which)
+{
+	static const int sigs[] = { 14 /* SIGALRM */, 26 /* SIGVTALRM */, 27 /* SIGPROF */ };
+
+	return which >= 0 && which < 3 ? sigs[which] : 0;
+}
+
+uint64_t timeval__ns(int64_t sec, int64_t usec)
+{
+	if (sec < 0 || usec < 0 || usec >= 1000000 || sec > (int64_t)(UINT64_MAX / 1000000000ULL) - 1)
+		return 0;
+	return (uint64_t)sec * 1000000000ULL + (uint64_t)usec * 1000ULL;
+}

@@ -40,4 +40,11 @@ const char *sigprocmask_how__name(int how);
 /* Name of an x86_64 syscall number a signal came from; NULL for "none". */
 const char *syscall__name(int nr);
 
+/* setitimer's which: "ITIMER_REAL", ...; NULL if unknown. */
+const char *itimer__name(int which);
+/* The signal a timer of that kind sends (SIGALRM, SIGVTALRM, SIGPROF); 0 if unknown. */
+int itimer__signal(int which);
+/* A timeval as nanoseconds; 0 for a negative or absurd one. */
+uint64_t timeval__ns(int64_t sec, int64_t usec);
+
 #endif /* SIGNALS_H */

@@ -147,6 +147,13 @@ static void json_generate(FILE *f, const struct model *m, const struct sig_gener
 		if (e->info_pid_host != e->info_pid)
 			fprintf(f, ",\"si_pid_ns\":%d", e->info_pid);
 	}
+	if (e->bits & SIG_GEN_VALUE)
+		fprintf(f, ",\"value\":{\"int\":%d,\"ptr\":\"%#llx\"}", (int)(uint32_t)e->value,
+			(unsigned long long)e->value);
+	if (e->bits & SIG_GEN_CONTINUED)
+		fputs(",\"continued\":true", f);
+	if (e->via == VIA_KILL && (e->bits & SIG_GEN_KILL_PID))
+		fprintf(f, ",\"kill_pid\":%lld", (long long)e->kill_pid);
 	if (e->object.kind != OBJ_NONE)
 		json_object(f, m, "object", &e->object, NULL);
 	if (e->in_interrupt)
@@ -190,6 +197,34 @@ static void json_flag(const char *name, void *ctx)
 	l->first = false;
 }
 
+/* alarm() / setitimer(): docs/json-schema.md "timer". */
+static void json_timer(FILE *f, const struct timer_event *e)
+{
+	const char *which = itimer__name(e->which);
+	int sig = itimer__signal(e->which);
+	char err[32];
+
+	json_begin(f, "timer", &e->hdr);
+	json_self(f, &e->task);
+	fprintf(f, ",\"op\":\"%s\"", e->op == TIMER_OP_ALARM ? "alarm" : "setitimer");
+	if (which)
+		fprintf(f, ",\"which\":\"%s\",\"signal\":\"%s\"", which, sig__name(sig));
+	if (e->flags & TIMER_F_ASKED)
+		fprintf(f, ",\"value_ns\":%llu,\"interval_ns\":%llu",
+			(unsigned long long)timeval__ns(e->asked.value_sec, e->asked.value_usec),
+			(unsigned long long)timeval__ns(e->asked.interval_sec,
+							e->asked.interval_usec));
+	if (e->op == TIMER_OP_ALARM && e->ret >= 0)
+		fprintf(f, ",\"seconds_left\":%lld", (long long)e->ret);
+	if (e->flags & TIMER_F_OLD)
+		fprintf(f, ",\"old_value_ns\":%llu,\"old_interval_ns\":%llu",
+			(unsigned long long)timeval__ns(e->old.value_sec, e->old.value_usec),
+			(unsigned long long)timeval__ns(e->old.interval_sec, e->old.interval_usec));
+	if (e->ret < 0)
+		fprintf(f, ",\"error\":\"%s\"", format__errno(err, sizeof(err), (int)e->ret));
+	fputs("}\n", f);
+}
+
 static void json_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
 	FILE *f = o->f;
@@ -226,6 +261,7 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 	case EVENT_SIGACTION: {
 		const struct sigaction_event *e = rec;
 		struct flag_list l = { f, true };
+		char buf[32];
 
 		json_begin(f, "sigaction", hdr);
 		json_sig(f, e->sig);
@@ -238,6 +274,8 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		format__each_sa_flag(e->sa_flags, json_flag, &l);
 		fputc(']', f);
 		json_sigset(f, "mask", e->sa_mask);
+		if (e->err)
+			fprintf(f, ",\"error\":\"%s\"", format__errno(buf, sizeof(buf), e->err));
 		fputs("}\n", f);
 		break;
 	}
@@ -333,6 +371,9 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		fprintf(f, ",\"ppid\":%u}\n", e->parent.pid);
 		break;
 	}
+	case EVENT_TIMER:
+		json_timer(f, rec);
+		break;
 	}
 }
 
@@ -529,7 +570,7 @@ static void json_pipe(FILE *f, const struct pipe_obj *o)
 		fputs(",\"path\":null", f);
 	if (o->creator) {
 		fprintf(f, ",\"creator\":{\"pid\":%u,\"comm\":", o->creator->pid);
-		json_str(f, o->creator->comm);
+		json_str(f, pipe_obj__creator_comm(o));
 		fputc('}', f);
 	}
 	fputs(",\"writers\":[", f);

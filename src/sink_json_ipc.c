@@ -25,6 +25,23 @@ static void json_key(FILE *f, uint32_t key)
 	fprintf(f, ",\"key\":\"0x%08x\"", key);
 }
 
+/* "ops": the first operations (IPC_SEMOP_OPS_SEEN); null when they could not be read. */
+static void json_semops(FILE *f, const struct ipc_event *e)
+{
+	uint16_t num[IPC_SEMOP_OPS_SEEN];
+	int16_t op[IPC_SEMOP_OPS_SEEN];
+	unsigned int n = ipc_event__semops(e, num, op), i;
+
+	if (!n && e->size) {
+		fputs(",\"ops\":null", f);
+		return;
+	}
+	fputs(",\"ops\":[", f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s{\"num\":%u,\"op\":%d}", i ? "," : "", num[i], op[i]);
+	fputc(']', f);
+}
+
 static void json_live_ipc(FILE *f, const struct event_header *hdr, const struct ipc_event *e)
 {
 	json_begin(f, "ipc", hdr);
@@ -51,11 +68,15 @@ static void json_live_ipc(FILE *f, const struct event_header *hdr, const struct 
 	case IPC_OP_MSGRCV:
 		fprintf(f, ",\"mtype\":%lld,\"bytes\":%llu,\"nowait\":%s", (long long)e->key,
 			(unsigned long long)e->size, e->flags & 04000 ? "true" : "false");
+		if (e->op == IPC_OP_MSGRCV)
+			fprintf(f, ",\"asked_mtype\":%lld,\"except\":%s", (long long)e->addr,
+				e->flags & 020000 ? "true" : "false");
 		break;
 	case IPC_OP_SEMOP:
 		fprintf(f, ",\"nsops\":%llu,\"undo\":%s,\"nowait\":%s", (unsigned long long)e->size,
 			e->flags & IPC_F_SEM_UNDO ? "true" : "false",
 			e->flags & IPC_F_SEM_NOWAIT ? "true" : "false");
+		json_semops(f, e);
 		break;
 	case IPC_OP_SHMCTL:
 	case IPC_OP_MSGCTL:
@@ -86,6 +107,7 @@ static void json_live_map(struct output *o, const struct event_header *hdr,
 {
 	FILE *f = o->f;
 	static const char *const ops[] = { "?", "mmap", "munmap", "mremap" };
+	char err[32];
 
 	json_begin(f, "map", hdr);
 	json_self(f, &e->task);
@@ -97,6 +119,9 @@ static void json_live_map(struct output *o, const struct event_header *hdr,
 		(unsigned long long)e->ino, (unsigned long long)kdev__to_user(e->dev));
 	if (e->op == MAP_OP_MMAP)
 		fprintf(f, ",\"fd\":%d,\"prot\":%u", e->fd, e->prot);
+	if (map_event__failed(e))
+		fprintf(f, ",\"offset\":%llu,\"error\":\"%s\"", (unsigned long long)e->new_addr,
+			format__errno(err, sizeof(err), map_event__failed(e)));
 	fputs(",\"name\":", f); /* BPF's copy may fill the field without a NUL */
 	sanitize__json(f, e->name, sanitize__strnlen(e->name, sizeof(e->name)));
 	if (e->op == MAP_OP_MREMAP)

@@ -3,6 +3,7 @@
  * The human sink: one aligned line per event (repeats folded by BPF carry
  * "x N"), then a per-process report. Lines stay under 100 columns.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -99,6 +100,10 @@ static void text_kernel_cause(struct output *o, const struct sig_generate_event 
 	bool carries_pid = e->info_kind == INFO_REAL && si_code__carries_pid(e->sig, e->code);
 
 	fprintf(o->f, " %s", si_code__name(e->sig, e->code));
+	/* kernel/time/itimer.c: it_real_fn() and the CPU-time itimers send SEND_SIG_PRIV */
+	if (e->code == 0x80 /* SI_KERNEL */ && (e->sig == 14 || e->sig == 26 || e->sig == 27))
+		fprintf(o->f, " (its %s timer)", e->sig == 14 ? "alarm/ITIMER_REAL" :
+				  e->sig == 26 ? "ITIMER_VIRTUAL" : "ITIMER_PROF");
 	if (e->in_interrupt)
 		fputs(" from an interrupt", o->f);
 	if (e->sig == SIGCHLD && carries_pid) {
@@ -134,13 +139,28 @@ static const char *ignored_note(unsigned int why)
 	}
 }
 
+/*
+ * kill(2) to more than one process, as called: "(0)" the caller's process
+ * group, "(-1)" every process it may signal, "(-PGID)" that group. One line
+ * per process reached; kill(pid > 0) needs no reminder.
+ */
+static const char *kill_form(const struct sig_generate_event *e)
+{
+	static char buf[32];
+
+	if (e->via != VIA_KILL || !(e->bits & SIG_GEN_KILL_PID) || e->kill_pid > 0)
+		return "";
+	snprintf(buf, sizeof(buf), "(%lld)", (long long)e->kill_pid);
+	return buf;
+}
+
 static void text_generate(struct output *o, const struct sig_generate_event *e)
 {
 	char from[96], to[96];
 
 	line_begin(o, &e->hdr, "signal", sig__name(e->sig));
 	if (e->has_sender)
-		fprintf(o->f, "%s %s -> %s", via_word(e->via),
+		fprintf(o->f, "%s%s %s -> %s", via_word(e->via), kill_form(e),
 			task_str(from, sizeof(from), &e->sender), task_str(to, sizeof(to), &e->target));
 	else
 		fprintf(o->f, "kernel -> %s", task_str(to, sizeof(to), &e->target));
@@ -149,6 +169,12 @@ static void text_generate(struct output *o, const struct sig_generate_event *e)
 		fputs(ignored_note(e->ignored_why), o->f);
 	if (e->blocked)
 		fputs(" (blocked)", o->f);
+	/* sigqueue's value (sival_int; JSON has the pointer too), a timer's, mq_notify's */
+	if (e->bits & SIG_GEN_VALUE)
+		fprintf(o->f, " value %d", (int)(uint32_t)e->value);
+	/* SIGCONT resumes a stopped process even when its result is "ignored" */
+	if (e->bits & SIG_GEN_CONTINUED)
+		fputs(", resumed it (it was stopped)", o->f);
 	if (e->object.kind != OBJ_NONE) {
 		char obj[160];
 
@@ -175,6 +201,61 @@ static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 		fprintf(o->f, "default %s", default_action__name(sig__default_action(e->sig)));
 	if (e->pending_known)
 		fprintf(o->f, ", pending %s", format__ns(pend, sizeof(pend), e->pending_ns));
+	line_end(o, &e->hdr);
+}
+
+/*
+ * alarm() and setitimer(): when the timer's signal comes, and the timer it
+ * replaced (one per process and kind: a new alarm replaces the old one, and
+ * alarm() returns the seconds that were left on it).
+ */
+static void text_timer(struct output *o, const struct timer_event *e)
+{
+	int sig = itimer__signal(e->which);
+	char who[96], t[32], t2[32], err[32];
+
+	line_begin(o, &e->hdr, "timer", sig ? sig__name(sig) : "-");
+	fprintf(o->f, "%s ", task_str(who, sizeof(who), &e->task));
+	if (e->op == TIMER_OP_ALARM) {
+		if (e->asked.value_sec)
+			fprintf(o->f, "alarm(%lld): %s in %lld s", (long long)e->asked.value_sec,
+				sig__name(SIGALRM), (long long)e->asked.value_sec);
+		else
+			fputs("alarm(0): no alarm", o->f);
+		if (e->ret > 0)
+			fprintf(o->f, ", %s one due in %lld s (returned %lld)",
+				e->asked.value_sec ? "replacing" : "cancelling", (long long)e->ret,
+				(long long)e->ret);
+		else
+			fputs(" (no alarm was set, returned 0)", o->f);
+		line_end(o, &e->hdr);
+		return;
+	}
+	fprintf(o->f, "setitimer %s", itimer__name(e->which) ? itimer__name(e->which) : "?");
+	if (e->ret < 0) {
+		fprintf(o->f, ": %s", format__errno(err, sizeof(err), (int)e->ret));
+	} else if (e->flags & TIMER_F_ASKED) {
+		uint64_t value = timeval__ns(e->asked.value_sec, e->asked.value_usec);
+		uint64_t every = timeval__ns(e->asked.interval_sec, e->asked.interval_usec);
+
+		if (!value)
+			fputs(": disarmed", o->f);
+		else if (every)
+			fprintf(o->f, ": %s in %s, then every %s", sig__name(sig),
+				format__ns(t, sizeof(t), value), format__ns(t2, sizeof(t2), every));
+		else
+			fprintf(o->f, ": %s in %s, once", sig__name(sig), format__ns(t, sizeof(t), value));
+	}
+	if (e->flags & TIMER_F_OLD) {
+		uint64_t value = timeval__ns(e->old.value_sec, e->old.value_usec);
+		uint64_t every = timeval__ns(e->old.interval_sec, e->old.interval_usec);
+
+		if (value)
+			fprintf(o->f, "; replaced one due in %s%s%s", format__ns(t, sizeof(t), value),
+				every ? ", every " : "", every ? format__ns(t2, sizeof(t2), every) : "");
+		else
+			fputs("; none was set", o->f);
+	}
 	line_end(o, &e->hdr);
 }
 
@@ -333,6 +414,10 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 			fprintf(o->f, "handler %#llx", e->handler);
 		fprintf(o->f, " flags %s mask %s", format__sa_flags(buf, sizeof(buf), e->sa_flags),
 			format__sigset(buf2, sizeof(buf2), e->sa_mask));
+		if (e->err)
+			fprintf(o->f, ": %s, not installed%s", format__errno(buf, sizeof(buf), e->err),
+				e->err == -EINVAL && (e->sig == SIGKILL || e->sig == SIGSTOP) ?
+					" (SIGKILL and SIGSTOP cannot be caught or ignored)" : "");
 		line_end(o, hdr);
 		break;
 	}
@@ -379,6 +464,9 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 	case EVENT_PROC_FORK:
 	case EVENT_PROC_EXEC:
 		text_fork_exec(o, hdr, rec);
+		break;
+	case EVENT_TIMER:
+		text_timer(o, rec);
 		break;
 	}
 }
@@ -625,9 +713,16 @@ static void report_pipes(struct output *o)
 			fputs("\npipes (writer -> pipe -> reader):\n", o->f);
 		headed = true;
 		fprintf(o->f, "%s", format__object(obj, sizeof(obj), p->kind, p->ino, p->path));
-		if (p->creator)
-			fprintf(o->f, " created by %s", format__task(who, sizeof(who), p->creator->comm,
-								     p->creator->pid, 0));
+		if (p->creator) {
+			const char *then = pipe_obj__creator_comm(p);
+
+			fprintf(o->f, " created by %s",
+				format__task(who, sizeof(who), then, p->creator->pid, 0));
+			if (strcmp(then, p->creator->comm)) /* it exec'd since: say what it is now */
+				fprintf(o->f, " (now %s)", format__task(who, sizeof(who),
+									 p->creator->comm,
+									 p->creator->pid, 0));
+		}
 		fputc('\n', o->f);
 		for (const struct pipe_end *e = p->ends; e; e = e->next) {
 			if (!e->io.write_calls)

@@ -4,6 +4,7 @@
  * shared mappings: what a lab student runs ipcs and strace side by side for.
  */
 #include <string.h>
+#include <unistd.h>
 #include "filter.h"
 #include "format.h"
 #include "ipc.h"
@@ -20,6 +21,48 @@ static const char *err_word(char *buf, size_t size, int err)
 	return buf;
 }
 
+/*
+ * msgrcv: the type asked for and what it means (msgrcv(2): 0 the first
+ * message, N the first of type N, -N the first of the lowest type <= N;
+ * MSG_EXCEPT: the first of any other type), then the type received. A
+ * failed call received nothing: only what it asked for.
+ */
+static void text_msgrcv(struct output *o, const struct ipc_event *e)
+{
+	long long asked = (long long)e->addr;
+
+	fprintf(o->f, "msqid %llu asked type %lld", (unsigned long long)e->id, asked);
+	if (asked == 0)
+		fputs(" (any)", o->f);
+	else if (e->flags & 020000 /* MSG_EXCEPT */)
+		fputs(asked > 0 ? " (MSG_EXCEPT: any other)" : " (MSG_EXCEPT)", o->f);
+	else if (asked < 0)
+		fprintf(o->f, " (lowest <= %lld)", -asked);
+	if (!e->err)
+		fprintf(o->f, ": got type %lld, %llu B", (long long)e->key,
+			(unsigned long long)e->size);
+	if (e->flags & 04000 /* IPC_NOWAIT */)
+		fputs(" IPC_NOWAIT", o->f);
+}
+
+/* semop: each operation as "sem N -1" (P), "sem N +1" (V), "sem N 0" (wait for zero). */
+static void text_semop(struct output *o, const struct ipc_event *e)
+{
+	uint16_t num[IPC_SEMOP_OPS_SEEN];
+	int16_t op[IPC_SEMOP_OPS_SEEN];
+	unsigned int n = ipc_event__semops(e, num, op), i;
+
+	fprintf(o->f, "semid %llu", (unsigned long long)e->id);
+	for (i = 0; i < n; i++)
+		fprintf(o->f, "%s sem %u %s%d%s", i ? "," : ":", num[i], op[i] > 0 ? "+" : "",
+			op[i], op[i] ? "" : " (wait for 0)");
+	if (e->size > n)
+		fprintf(o->f, n ? " and %llu more op(s)" : ", %llu op(s)",
+			(unsigned long long)(e->size - n));
+	fprintf(o->f, "%s%s", e->flags & IPC_F_SEM_UNDO ? " SEM_UNDO" : "",
+		e->flags & IPC_F_SEM_NOWAIT ? " IPC_NOWAIT" : "");
+}
+
 static void text_ipc_op(struct output *o, const struct event_header *hdr,
 			const struct ipc_event *e)
 {
@@ -32,12 +75,20 @@ static void text_ipc_op(struct output *o, const struct event_header *hdr,
 	case IPC_OP_SHMGET:
 	case IPC_OP_MSGGET:
 	case IPC_OP_SEMGET:
-		fprintf(o->f, "key 0x%08x", (unsigned int)e->key);
+		/* key as ipcs shows it; IPC_PRIVATE (0) always makes a new object */
+		if (e->key)
+			fprintf(o->f, "key 0x%08x", (unsigned int)e->key);
+		else
+			fputs("key IPC_PRIVATE", o->f);
 		if (e->op == IPC_OP_SHMGET)
 			fprintf(o->f, " size %s B", format__count(n, sizeof(n), e->size));
 		if (e->op == IPC_OP_SEMGET)
 			fprintf(o->f, " nsems %llu", (unsigned long long)e->size);
-		fprintf(o->f, "%s", e->flags & 01000 ? " IPC_CREAT" : "");
+		/* include/uapi/linux/ipc.h: IPC_CREAT 01000, IPC_EXCL 02000; the low 9 bits: mode */
+		fprintf(o->f, "%s%s", e->flags & 01000 ? " IPC_CREAT" : "",
+			e->flags & 02000 ? (e->flags & 01000 ? "|IPC_EXCL" : " IPC_EXCL") : "");
+		if (e->flags & 01000 || !e->key) /* the mode of what it may create */
+			fprintf(o->f, " mode %04llo", (unsigned long long)(e->flags & 0777));
 		if (!e->err)
 			fprintf(o->f, " -> id %llu", (unsigned long long)e->id);
 		break;
@@ -50,14 +101,14 @@ static void text_ipc_op(struct output *o, const struct event_header *hdr,
 			(unsigned long long)e->addr);
 		break;
 	case IPC_OP_MSGSND:
-	case IPC_OP_MSGRCV:
 		fprintf(o->f, "msqid %llu type %lld, %llu B", (unsigned long long)e->id,
 			(long long)e->key, (unsigned long long)e->size);
 		break;
+	case IPC_OP_MSGRCV:
+		text_msgrcv(o, e);
+		break;
 	case IPC_OP_SEMOP:
-		fprintf(o->f, "semid %llu, %llu op(s)%s%s", (unsigned long long)e->id,
-			(unsigned long long)e->size, e->flags & IPC_F_SEM_UNDO ? " SEM_UNDO" : "",
-			e->flags & IPC_F_SEM_NOWAIT ? " IPC_NOWAIT" : "");
+		text_semop(o, e);
 		break;
 	case IPC_OP_SHMCTL:
 	case IPC_OP_MSGCTL:
@@ -83,6 +134,32 @@ static void text_ipc_op(struct output *o, const struct event_header *hdr,
 	line_end(o, hdr);
 }
 
+/*
+ * A MAP_SHARED mmap the kernel refused, with the two reasons a lab meets
+ * (mm/mmap.c do_mmap(): the offset must be a page multiple; a shared
+ * writable mapping needs an fd opened for writing, any needs it readable).
+ */
+static void text_map_refused(struct output *o, const struct map_event *e)
+{
+	char n[16], err[32];
+	int errnum = map_event__failed(e);
+	long page = sysconf(_SC_PAGESIZE);
+
+	fprintf(o->f, "mmap MAP_SHARED");
+	if (e->flags & 0x20 /* MAP_ANONYMOUS */)
+		fputs(" anon", o->f);
+	else
+		fprintf(o->f, " fd %d", e->fd);
+	fprintf(o->f, " %s B offset %llu %s%s%s: %s", format__count(n, sizeof(n), e->len),
+		(unsigned long long)e->new_addr, e->prot & 1 ? "PROT_READ" : "",
+		(e->prot & 3) == 3 ? "|" : "", e->prot & 2 ? "PROT_WRITE" : "",
+		format__errno(err, sizeof(err), errnum));
+	if (errnum == -22 /* EINVAL */ && page > 0 && e->new_addr % (unsigned long)page)
+		fprintf(o->f, " (offset not a multiple of the page size, %ld)", page);
+	else if (errnum == -13 /* EACCES */)
+		fputs(" (prot asks for more than the fd was opened for)", o->f);
+}
+
 static void text_map(struct output *o, const struct event_header *hdr, const struct map_event *e)
 {
 	char who[96], name[IPCSCOPE_MAP_NAME_LEN * 4 + 1], n[16];
@@ -92,6 +169,11 @@ static void text_map(struct output *o, const struct event_header *hdr, const str
 	/* munmap/mremap: the vma BPF found at entry, a mapping from before tracing too. */
 	sanitize__terminal(name, sizeof(name), e->name,
 			   sanitize__strnlen(e->name, sizeof(e->name)));
+	if (map_event__failed(e)) {
+		text_map_refused(o, e);
+		line_end(o, hdr);
+		return;
+	}
 	switch (e->op) {
 	case MAP_OP_MMAP:
 		fprintf(o->f, "mmap MAP_SHARED %s %s (ino %llu) %s B at 0x%llx%s",
@@ -240,17 +322,20 @@ static void report_object(struct output *o, const struct ipc_obj *obj)
 {
 	char who[96], name[IPC_NAME_MAX * 4 + 1], t[32];
 
+	const char *private = obj->key ? "" : " (IPC_PRIVATE)";
+
 	switch (obj->kind) {
 	case IPC_KIND_SHM:
-		fprintf(o->f, "shm shmid %llu key 0x%08x, %llu B", (unsigned long long)obj->id,
-			obj->key, (unsigned long long)obj->size);
+		fprintf(o->f, "shm shmid %llu key 0x%08x%s, %llu B", (unsigned long long)obj->id,
+			obj->key, private, (unsigned long long)obj->size);
 		break;
 	case IPC_KIND_MSG:
-		fprintf(o->f, "msgq msqid %llu key 0x%08x", (unsigned long long)obj->id, obj->key);
+		fprintf(o->f, "msgq msqid %llu key 0x%08x%s", (unsigned long long)obj->id, obj->key,
+			private);
 		break;
 	case IPC_KIND_SEM:
-		fprintf(o->f, "sem semid %llu key 0x%08x, %llu semaphore(s)",
-			(unsigned long long)obj->id, obj->key, (unsigned long long)obj->size);
+		fprintf(o->f, "sem semid %llu key 0x%08x%s, %llu semaphore(s)",
+			(unsigned long long)obj->id, obj->key, private, (unsigned long long)obj->size);
 		break;
 	case IPC_KIND_MQ:
 		sanitize__terminal(name, sizeof(name), obj->name, strlen(obj->name));
@@ -302,11 +387,17 @@ static void report_mappings(struct output *o)
 		fprintf(o->f, "%s %s (ino %llu)%s\n", map_kind__name(m->kind),
 			m->path[0] ? path : "-", (unsigned long long)m->ino,
 			m->users && m->users->next ? "" : " (one process)");
-		for (const struct map_user *u = m->users; u; u = u->next)
-			fprintf(o->f, "  %-28s %llu B%s%s\n", who_str(who, sizeof(who), u->proc),
-				(unsigned long long)u->bytes,
-				u->inherited ? " (inherited at fork)" : "",
-				u->before ? " (mapped before tracing)" : "");
+		for (const struct map_user *u = m->users; u; u = u->next) {
+			fprintf(o->f, "  %-28s %llu B", who_str(who, sizeof(who), u->proc),
+				(unsigned long long)u->bytes);
+			/* bytes sums both: say so when it attached or mapped it itself too */
+			if (u->inherited && u->maps)
+				fprintf(o->f, " (inherited at fork, and %llu mapping(s) of its own)",
+					(unsigned long long)u->maps);
+			else if (u->inherited)
+				fputs(" (inherited at fork)", o->f);
+			fprintf(o->f, "%s\n", u->before ? " (mapped before tracing)" : "");
+		}
 	}
 }
 

@@ -271,6 +271,9 @@ def test_realtime_signals_queue(ctx):
     expect({r["result"] for r in sig}, {"queued"}, "results")
     expect({r["via"] for r in sig}, {"rt_sigqueueinfo"}, "API")
     expect({r["code"] for r in sig}, {"SI_QUEUE"}, "si_code")
+    # sigqueue()'s values 0..k-1, in order (a folded record would show its first only).
+    expect([r["value"]["int"] for r in sig if not r.get("folded")],
+           list(range(k)), "sigqueue values carried, in order")
     dl = [r for r in run.of_type("signal_deliver") if r["pid"] == child and r["sig"] == signo]
     expect(count(dl), k, "real-time signals delivered")
     name = sig[0]["signal"]
@@ -378,6 +381,23 @@ def test_alarm_from_kernel(ctx):
            [("kernel", None, "SI_KERNEL", "queued")], "SIGALRM generation")
     dl = run.delivers(pid, "SIGALRM")
     expect([r["action"] for r in dl], ["handler"], "SIGALRM delivery")
+    # The calls that armed the timers: a new alarm replaces the old one and
+    # returns the seconds left on it.
+    timers = [r for r in run.of_type("timer") if r["pid"] == pid]
+    expect([(r["op"], r["which"], r["signal"], r["value_ns"], r["interval_ns"],
+             r.get("seconds_left")) for r in timers],
+           [("alarm", "ITIMER_REAL", "SIGALRM", 5 * 10**9, 0, 0),
+            ("alarm", "ITIMER_REAL", "SIGALRM", 10**9, 0, run.pid("left")),
+            ("setitimer", "ITIMER_VIRTUAL", "SIGVTALRM", 10 * 10**9, 0, None),
+            ("setitimer", "ITIMER_VIRTUAL", "SIGVTALRM", 0, 0, None)],
+           "timer records (op, which, signal, value, interval, alarm's seconds left)")
+    expect(run.pid("left"), 5, "alarm(1) returned the 5 s left on alarm(5)")
+    expect((timers[2]["old_value_ns"], timers[2]["old_interval_ns"]), (0, 0),
+           "the first setitimer replaced no timer")
+    # A CPU-time itimer is kept a tick long (kernel/time/itimer.c
+    # set_cpu_itimer() adds TICK_NSEC): up to 10 s and a tick are left.
+    expect_true(0 < timers[3]["old_value_ns"] <= 10 * 10**9 + 10**8,
+                "the disarming setitimer replaced the armed one: %r" % timers[3])
 
 
 def test_timer_signals_inside_a_syscall_storm_stay_exact(ctx):
@@ -549,6 +569,40 @@ def test_each_sending_api_is_named(ctx):
                   {r["signal"] for r in sent}), "child (queued, accepted, delivered)")
 
 
+def test_sigkill_and_sigstop_cannot_be_caught_or_blocked(ctx):
+    run = ctx.trace(["sig_uncatchable"])
+    child = run.pid("child")
+    acts = [r for r in run.of_type("sigaction") if r["pid"] == child]
+    expect([(r["signal"], r["handler"] if r["signal"] != "SIGUSR1" else "handler",
+             r.get("error")) for r in acts],
+           [("SIGKILL", acts[0]["handler"], "EINVAL"), ("SIGSTOP", "ignore", "EINVAL"),
+            ("SIGUSR1", "handler", None)], "sigaction records (signal, handler, error)")
+    expect_true(acts[0]["handler"] not in ("default", "ignore"),
+                "the refused SIGKILL handler shows as the address asked for: %r" % acts[0])
+    masks = [r for r in run.of_type("sigprocmask") if r["pid"] == child]
+    expect(len(masks), 1, "sigprocmask records")
+    expect(("SIGKILL" in masks[0]["mask"], "SIGSTOP" in masks[0]["mask"],
+            "SIGUSR1" in masks[0]["mask"]), (False, False, True),
+           "blocked set after blocking all (SIGKILL, SIGSTOP, SIGUSR1 in it)")
+    expect([(e.get("signal"), e.get("core")) for e in run.exits(child)], [("SIGKILL", False)],
+           "the child dies of its SIGKILL, blocked or not")
+
+
+def test_kill_to_a_process_group_names_the_call(ctx):
+    # kill(0, ...) and kill(-pgid, ...) reach each process of the group:
+    # one record per process, each carrying the pid kill() was called with.
+    run = ctx.trace(["sig_kill_group"])
+    parent, pgid = run.pid("parent"), run.pid("pgid")
+    group = sorted([parent, run.pid("child1"), run.pid("child2")])
+    for name, arg in (("SIGUSR1", 0), ("SIGUSR2", -pgid)):
+        sig = run.signals(name, sender=parent)
+        expect(sorted((r["target"]["pid"], r["via"], r.get("kill_pid")) for r in sig),
+               [(pid, "kill", arg) for pid in group], "%s records (target, via, kill_pid)" % name)
+        expect(sorted((r["target"]["pid"], r["result"]) for r in sig),
+               sorted((pid, "ignored" if pid == parent else "queued") for pid in group),
+               "%s results (the parent ignores it)" % name)
+
+
 def test_sigchld_and_job_control(ctx):
     run = ctx.trace(["sig_child"])
     parent, child = run.pid("parent"), run.pid("child")
@@ -558,7 +612,11 @@ def test_sigchld_and_job_control(ctx):
     expect([(r["action"], r["default_action"]) for r in run.delivers(child, "SIGSTOP")],
            [("default", "stop")], "SIGSTOP delivery")
     cont = run.signals("SIGCONT", sender=parent, target=child)
-    expect(len(cont), 1, "SIGCONT records")
+    # SIGCONT's default action is "ignore", so the kernel's result is
+    # ignored both times; only the first found the child stopped and
+    # resumed it (the second came once it slept again).
+    expect([(r["result"], r.get("continued", False)) for r in cont],
+           [("ignored", True), ("ignored", False)], "SIGCONT (result, continued) in order")
     chld = run.signals("SIGCHLD", target=parent)
     expect([(r["via"], r["code"], r["context"]["pid"]) for r in chld],
            [("kernel", "CLD_EXITED", child)], "SIGCHLD to the parent (SA_NOCLDSTOP)")
@@ -609,6 +667,12 @@ def test_sigwaitinfo_and_signalfd_accept(ctx):
     acc = [r for r in run.of_type("signal_accept") if r["pid"] == child]
     expect(sorted((r["signal"], r["via"]) for r in acc),
            [("SIGUSR1", "sigtimedwait"), ("SIGUSR2", "signalfd")], "accept records")
+    # Both were blocked by the child's sigprocmask; sigtimedwait lifts its
+    # set from the live mask while it waits, but the kernel still treats it
+    # as blocked (real_blocked) and so must the record.
+    expect(sorted((r["signal"], r["blocked"]) for r in run.signals(target=child)
+                  if r["signal"] in ("SIGUSR1", "SIGUSR2")),
+           [("SIGUSR1", True), ("SIGUSR2", True)], "blocked at generation")
     for name in ("SIGUSR1", "SIGUSR2"):
         rx = run.received(child, name)
         expect((rx["queued"], rx["accepted"], rx["delivered"]), (1, 1, 0),
@@ -1414,6 +1478,25 @@ def test_ps_grep_built_with_execlp(ctx):
     expect([(e["pid"], e["comm"]) for e in rd], [(grep, "grep")], "reader named after exec")
     expect_true(wr[0]["bytes"] > 0, "ps wrote nothing?")
     expect(rd[0]["bytes"], wr[0]["bytes"], "bytes grep read vs bytes ps wrote")
+    expect((rec["creator"]["pid"], rec["creator"]["comm"]), (run.pid("parent"), "pipe_psgrep"),
+           "creator")
+
+
+def test_ps_grep_creator_keeps_its_name_after_exec(ctx):
+    # The pipe's creator execs ps itself: the pipe was made by pipe_psgrep,
+    # not by ps, and the report says so (and what it is now).
+    run = ctx.trace(["pipe_psgrep", "self"])
+    ps, grep = run.pid("ps"), run.pid("grep")
+    rec = pipe_record(run, run.pid("ino"))
+    expect((rec["creator"]["pid"], rec["creator"]["comm"]), (ps, "pipe_psgrep"),
+           "creator named as it was when it called pipe()")
+    expect([(e["pid"], e["comm"]) for e in rec["writers"]], [(ps, "ps")], "writer named after exec")
+    expect([(e["pid"], e["comm"]) for e in rec["readers"]], [(grep, "grep")], "reader")
+    expect(rec["readers"][0]["bytes"], rec["writers"][0]["bytes"], "bytes read vs written")
+    text = ctx.run(["--", ctx.workload("pipe_psgrep"), "self"], json_out=False)
+    line = "pipe:[%d] created by pipe_psgrep[%d] (now ps[%d])\n" % (
+        text.pid("ino"), text.pid("ps"), text.pid("ps"))
+    expect_true(line in text.stdout, "no %r in the text report: %r" % (line, text.stdout[-1500:]))
 
 
 def test_fifo_between_unrelated_processes(ctx):
@@ -2019,6 +2102,46 @@ def test_semaphore_wait_is_timed(ctx):
     check_semaphore_wait(ctx.trace(["ipc_sem", str(wait_ms)]), wait_ms)
 
 
+def test_semop_ops_and_msgrcv_asked_types_are_shown(ctx):
+    # The lab's P/V and msgrcv-by-type: each semop record names its
+    # operations (a P never folds with a V), each msgrcv the type it asked
+    # for beside the one it got (ipc_pv_types.c).
+    rounds = 4
+    run = ctx.trace(["ipc_pv_types", str(rounds)])
+    parent, child = run.pid("parent"), run.pid("child")
+    semid, msqid = run.pid("semid"), run.pid("msqid")
+    for pid in (parent, child):
+        ops = [r for r in run.of_type("ipc") if r["op"] == "semop" and r["pid"] == pid
+               and r["id"] == semid and r["nsops"] == 1 and not r.get("error")]
+        p = count([r for r in ops if r["ops"] == [{"num": 0, "op": -1}]])
+        v = count([r for r in ops if r["ops"] == [{"num": 0, "op": 1}]])
+        expect((p, v, count(ops)), (rounds, rounds, 2 * rounds),
+               "pid %d semop records (P, V, all one-op successes)" % pid)
+        expect({r["undo"] for r in ops}, {True}, "pid %d P/V SEM_UNDO" % pid)
+    five = [r for r in run.of_type("ipc") if r["op"] == "semop" and r["pid"] == parent
+            and r["nsops"] == 5]
+    expect([(r["ops"], r.get("error")) for r in five],
+           [([{"num": 1, "op": 1}, {"num": 1, "op": 1}, {"num": 1, "op": -1},
+              {"num": 1, "op": -1}], None)], "the 5-operation semop (first 4 shown)")
+    nowait = [r for r in run.of_type("ipc") if r["op"] == "semop" and r["pid"] == parent
+              and r.get("error")]
+    expect([(r["ops"], r["nowait"], r["error"]) for r in nowait],
+           [([{"num": 1, "op": -1}], True, "EAGAIN")], "the IPC_NOWAIT P")
+    sem = one([r for r in run.of_type("sem") if r["semid"] == semid], "sem records")
+    by = {u["pid"]: u for u in sem["users"]}
+    expect((by[child]["ops"], by[child]["calls"], by[child]["undo"]),
+           (2 * rounds, 2 * rounds, 2 * rounds), "child (ops, calls, SEM_UNDO)")
+    expect((by[parent]["ops"], by[parent]["calls"], by[parent]["undo"], by[parent]["eagain"]),
+           (2 * rounds + 5, 2 * rounds + 1, 2 * rounds, 1),
+           "parent (ops, calls, SEM_UNDO, EAGAIN)")
+    rcv = [r for r in run.of_type("ipc") if r["op"] == "msgrcv" and r["pid"] == parent
+           and r["id"] == msqid]
+    expect([(r["asked_mtype"], r["except"], r["mtype"] if not r.get("error") else None,
+             r.get("error")) for r in rcv],
+           [(3, False, 3, None), (-2, False, 1, None), (0, False, 2, None), (2, True, 3, None),
+            (5, False, None, "ENOMSG")], "msgrcv (asked, MSG_EXCEPT, received, error) in order")
+
+
 def test_semaphore_wait_is_timed_for_realtime_threads(ctx):
     # SCHED_FIFO threads are timed by the clock, not by the fair class's
     # runtime bookkeeping (bpf/offcpu.bpf.h): the same truth must come out.
@@ -2132,6 +2255,22 @@ def check_semaphore_wait(run, wait_ms):
     expect([r["cmd"] for r in setval], ["SETVAL", "IPC_RMID"], "semctl commands seen")
 
 
+def test_refused_shared_mmap_says_why(ctx):
+    run = ctx.trace(["ipc_map_refused", ctx.tmp])
+    pid, ino = run.pid("pid"), run.pid("ino")
+    maps = [r for r in run.of_type("map") if r["pid"] == pid and r["op"] == "mmap"]
+    expect([(r.get("error"), r.get("offset"), r["prot"], r["ino"]) for r in maps],
+           [("EACCES", 0, 3, 0), ("EINVAL", 100, 1, 0), (None, None, 1, ino)],
+           "mmap records (error, offset, prot, ino)")
+    m = one(mappings(run, pid), "mappings of %d (the refused ones mapped nothing)" % pid)
+    expect((m["ino"], m["maps"], m["bytes"]), (ino, 1, 4096), "mapping (ino, maps, bytes)")
+    text = ctx.run(["--", ctx.workload("ipc_map_refused"), ctx.tmp], json_out=False)
+    for want in ("4096 B offset 0 PROT_READ|PROT_WRITE: EACCES (prot asks for more than the fd "
+                 "was opened for)\n",
+                 "4096 B offset 100 PROT_READ: EINVAL (offset not a multiple of the page size"):
+        expect_true(want in text.stdout, "text has %r: %r" % (want, text.stdout[-1500:]))
+
+
 def test_file_mapped_shared_by_unrelated_processes(ctx):
     run = ctx.trace(["ipc_map_file", ctx.tmp])
     writer, reader, ino = run.pid("writer"), run.pid("reader"), run.pid("ino")
@@ -2185,10 +2324,14 @@ def test_ipc_text_report(ctx):
     expect(proc.returncode, 0, "exit status (stderr: %s)" % proc.stderr[-300:])
     with open(out, encoding="utf-8") as f:
         text = f.read()
-    msqid = dict(l.split("=", 1) for l in proc.stdout.split())["msqid"]
+    kv = dict(l.split("=", 1) for l in proc.stdout.split())
+    msqid = kv["msqid"]
     for want in ("msgsnd msqid %s type 2" % msqid, "System V IPC and POSIX message queues:",
                  "msgq msqid %s key" % msqid, "sent 3 msgs, 112 B (type:count 1:2 2:1)",
-                 "1 ENOMSG"):
+                 "1 ENOMSG",
+                 "msgget key %s IPC_CREAT|IPC_EXCL mode 0600 -> id %s\n" % (kv["key"], msqid),
+                 "msgrcv msqid %s asked type 2: got type 2, 48 B\n" % msqid,
+                 "msgrcv msqid %s asked type 0 (any) IPC_NOWAIT: ENOMSG\n" % msqid):
         expect_true(want in text, "text output has %r" % want)
     # A POSIX queue's messages are counted by priority (JSON "priorities"), not type.
     proc = subprocess.run([ctx.tool, "-o", out, "--", ctx.workload("ipc_posix"), "4"],

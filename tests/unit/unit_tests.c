@@ -1027,7 +1027,8 @@ static void test_text_kernel_signal_has_no_false_sender(void)
 	const char *rt = strstr(out, "SIGRTMIN+10 kernel");
 
 	check(strstr(out, "faulter[20] queued SEGV_MAPERR\n") != NULL, "fault: %s", out);
-	check(strstr(out, "cpuhog[21] queued SI_KERNEL\n") != NULL, "kernel code: %s", out);
+	check(strstr(out, "cpuhog[21] queued SI_KERNEL (its ITIMER_VIRTUAL timer)\n") != NULL,
+	      "kernel code: %s", out);
 	check(strstr(out, "parent[22] queued CLD_EXITED child 77\n") != NULL, "SIGCHLD: %s", out);
 	check(strstr(out, "mqwaiter[23] queued SI_MESGQ from 55\n") != NULL, "SI_MESGQ: %s", out);
 	/* TIME(12) EVENT(7) SIGNAL(11), one space after each: DETAIL at column 33. */
@@ -2101,6 +2102,226 @@ static void test_cli_getopt_errors_are_one_line(void)
 	}
 }
 
+/* A P, a V, a wait-for-zero pair, an unread semop, and msgrcv by each kind of asked type. */
+static void feed_semop_msgrcv(struct decoder *d)
+{
+	uint64_t two = IPC_SEMOP_OP(0, 0) | (uint64_t)IPC_SEMOP_OP(1, 2) << 32;
+
+	ipc_rec(d, 30, IPC_OP_SEMOP, 7, IPC_SEMOP_OP(0, -1), 1, 0,
+		IPC_F_SEM_OPS | IPC_F_SEM_UNDO);
+	ipc_rec(d, 30, IPC_OP_SEMOP, 7, IPC_SEMOP_OP(0, 1), 1, 0, IPC_F_SEM_OPS);
+	ipc_rec(d, 30, IPC_OP_SEMOP, 7, two, 6,
+		IPC_SEMOP_OP(3, -4) | (uint64_t)IPC_SEMOP_OP(2, 1) << 32, IPC_F_SEM_OPS);
+	ipc_rec(d, 30, IPC_OP_SEMOP, 7, 0, 2, 0, 0);
+	ipc_rec(d, 30, IPC_OP_MSGRCV, 9, 1, 8, (uint64_t)-2, 0);
+	ipc_rec(d, 30, IPC_OP_MSGRCV, 9, 3, 8, 2, 020000);
+	ipc_rec(d, 30, IPC_OP_MSGRCV, 9, 2, 8, 0, 0);
+	ipc_rec(d, 30, IPC_OP_MSGGET, 9, 0, 0, 0, 0600);
+}
+
+static void test_semop_and_msgrcv_lines_say_what_was_asked(void)
+{
+	char *text = render(false, feed_semop_msgrcv), *json = render(true, feed_semop_msgrcv);
+	static const char *const lines[] = {
+		"semop semid 7: sem 0 -1 SEM_UNDO\n",
+		"semop semid 7: sem 0 +1\n",
+		"semop semid 7: sem 0 0 (wait for 0), sem 1 +2, sem 3 -4, sem 2 +1 and 2 more op(s)\n",
+		"semop semid 7, 2 op(s)\n",
+		"msgrcv msqid 9 asked type -2 (lowest <= 2): got type 1, 8 B\n",
+		"msgrcv msqid 9 asked type 2 (MSG_EXCEPT: any other): got type 3, 8 B\n",
+		"msgrcv msqid 9 asked type 0 (any): got type 2, 8 B\n",
+		"msgget key IPC_PRIVATE mode 0600 -> id 9\n",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		check(strstr(text, lines[i]) != NULL, "no line ending %s in: %s", lines[i], text);
+	check(strstr(json, "\"ops\":[{\"num\":0,\"op\":0},{\"num\":1,\"op\":2},"
+			   "{\"num\":3,\"op\":-4},{\"num\":2,\"op\":1}]") != NULL, "semop ops in JSON: %s", json);
+	check(strstr(json, "\"nsops\":2,\"undo\":false,\"nowait\":false,\"ops\":null") != NULL,
+	      "unread ops are null in JSON: %s", json);
+	check(strstr(json, "\"mtype\":1,\"bytes\":8,\"nowait\":false,\"asked_mtype\":-2,"
+			   "\"except\":false") != NULL, "msgrcv asked type in JSON: %s", json);
+	free(text);
+	free(json);
+}
+
+/* sigqueue(pid, SIGUSR1, {.sival_int = -7}) merged; a SIGCONT that resumed a stopped child. */
+static void feed_value_and_continued(struct decoder *d)
+{
+	struct sig_generate_event q = kernel_signal(50, 10, 8, "target");
+	struct sig_generate_event c = kernel_signal(60, 18, 8, "target");
+
+	q.via = VIA_RT_SIGQUEUEINFO;
+	q.has_sender = 1;
+	task(&q.sender, 9, "sender");
+	q.info_kind = INFO_REAL;
+	q.code = -1; /* SI_QUEUE */
+	q.info_pid = 9;
+	q.result = SIG_RESULT_ALREADY_PENDING;
+	q.bits = SIG_GEN_VALUE;
+	q.value = 0xdead0000fffffff9ULL; /* only the low 32 bits were set: sival_int -7 */
+	decode__record(d, &q, sizeof(q));
+	c.via = VIA_KILL;
+	c.has_sender = 1;
+	task(&c.sender, 9, "sender");
+	c.info_kind = INFO_REAL;
+	c.code = 0;
+	c.result = SIG_RESULT_IGNORED;
+	c.bits = SIG_GEN_CONTINUED;
+	decode__record(d, &c, sizeof(c));
+	c.sig = 15;
+	c.result = SIG_RESULT_QUEUED;
+	c.bits = SIG_GEN_KILL_PID;
+	c.kill_pid = -1; /* kill(-1, SIGTERM): every process it may signal */
+	decode__record(d, &c, sizeof(c));
+	c.kill_pid = 8; /* kill(8, SIGTERM): no reminder */
+	decode__record(d, &c, sizeof(c));
+}
+
+static void test_signal_value_and_sigcont_resume_are_shown(void)
+{
+	char *text = render(false, feed_value_and_continued);
+	char *json = render(true, feed_value_and_continued);
+
+	check(strstr(text, "sigqueue sender[9] -> target[8] merged value -7\n") != NULL,
+	      "sigqueue value in text: %s", text);
+	check(strstr(text, "kill sender[9] -> target[8] ignored, resumed it (it was stopped)\n"),
+	      "SIGCONT that resumed in text: %s", text);
+	check(strstr(json, "\"value\":{\"int\":-7,\"ptr\":\"0xdead0000fffffff9\"}") != NULL,
+	      "value in JSON: %s", json);
+	check(strstr(json, "\"continued\":true") != NULL, "continued in JSON: %s", json);
+	check(strstr(text, "SIGTERM     kill(-1) sender[9] -> target[8] queued\n") &&
+		      strstr(text, "SIGTERM     kill sender[9] -> target[8] queued\n"),
+	      "kill(-1) and kill(pid) in text: %s", text);
+	check(strstr(json, "\"kill_pid\":-1") && strstr(json, "\"kill_pid\":8"),
+	      "kill_pid in JSON: %s", json);
+	check(strstr(json, "\"object\"") == NULL, "a value is not an object: %s", json);
+	free(text);
+	free(json);
+}
+
+/* sigaction(SIGKILL, handler) refused with EINVAL, then an accepted SIGUSR1 handler. */
+static void feed_refused_sigaction(struct decoder *d)
+{
+	struct sigaction_event e = { .hdr = { .type = EVENT_SIGACTION, .count = 1, .ts_ns = 5 } };
+
+	task(&e.task, 12, "student");
+	e.sig = 9; /* SIGKILL */
+	e.handler = 0x401000;
+	e.err = -EINVAL;
+	decode__record(d, &e, sizeof(e));
+	e.sig = 10; /* SIGUSR1 */
+	e.err = 0;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void test_refused_sigaction_is_shown_as_refused(void)
+{
+	char *text = render(false, feed_refused_sigaction);
+	char *json = render(true, feed_refused_sigaction);
+	const char *err = strstr(json, "\"error\"");
+
+	check(strstr(text, "student[12] handler 0x401000 flags - mask -: EINVAL, not installed "
+			   "(SIGKILL and SIGSTOP cannot be caught or ignored)\n") != NULL,
+	      "refused SIGKILL handler in text: %s", text);
+	check(strstr(text, "SIGUSR1     student[12] handler 0x401000 flags - mask -\n") != NULL,
+	      "installed handler in text: %s", text);
+	check(err && strncmp(err, "\"error\":\"EINVAL\"}\n", 18) == 0 && !strstr(err + 1, "\"error\""),
+	      "error only on the refused one in JSON: %s", json);
+	free(text);
+	free(json);
+}
+
+/* alarm(5), alarm(1) replacing it, setitimer(ITIMER_VIRTUAL) replacing nothing, a failed one. */
+static void feed_timers(struct decoder *d)
+{
+	struct timer_event e = { .hdr = { .type = EVENT_TIMER, .count = 1, .ts_ns = 7 } };
+
+	task(&e.task, 21, "alarmist");
+	e.op = TIMER_OP_ALARM;
+	e.flags = TIMER_F_ASKED;
+	e.asked.value_sec = 5;
+	decode__record(d, &e, sizeof(e));
+	e.asked.value_sec = 1;
+	e.ret = 5;
+	decode__record(d, &e, sizeof(e));
+	e.asked.value_sec = 0;
+	e.ret = 1;
+	decode__record(d, &e, sizeof(e));
+	e = (struct timer_event){ .hdr = { .type = EVENT_TIMER, .count = 1, .ts_ns = 8 } };
+	task(&e.task, 21, "alarmist");
+	e.op = TIMER_OP_SETITIMER;
+	e.which = 1;
+	e.flags = TIMER_F_ASKED | TIMER_F_OLD;
+	e.asked = (struct timer_val){ 0, 50000, 0, 250000 };
+	decode__record(d, &e, sizeof(e));
+	e.which = 7;
+	e.ret = -EINVAL;
+	e.flags = TIMER_F_ASKED;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void only_sigalrm(struct filter *f)
+{
+	f->sig_mask = 1ULL << (14 - 1);
+	f->sig_only = true;
+}
+
+static void test_timer_lines_say_what_they_replaced(void)
+{
+	char *text = render(false, feed_timers), *json = render(true, feed_timers);
+	char *alrm = render_with(false, only_sigalrm, feed_timers);
+	static const char *const lines[] = {
+		"timer   SIGALRM     alarmist[21] alarm(5): SIGALRM in 5 s (no alarm was set, "
+		"returned 0)\n",
+		"timer   SIGALRM     alarmist[21] alarm(1): SIGALRM in 1 s, replacing one due in 5 s "
+		"(returned 5)\n",
+		"timer   SIGALRM     alarmist[21] alarm(0): no alarm, cancelling one due in 1 s "
+		"(returned 1)\n",
+		"timer   SIGVTALRM   alarmist[21] setitimer ITIMER_VIRTUAL: SIGVTALRM in 250.0ms, then "
+		"every 50.0ms; none was set\n",
+		"timer   -           alarmist[21] setitimer ?: EINVAL\n",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		check(strstr(text, lines[i]) != NULL, "no line ending %s in: %s", lines[i], text);
+	check(strstr(json, "\"op\":\"alarm\",\"which\":\"ITIMER_REAL\",\"signal\":\"SIGALRM\","
+			   "\"value_ns\":1000000000,\"interval_ns\":0,\"seconds_left\":5}") != NULL,
+	      "alarm(1) in JSON: %s", json);
+	check(strstr(json, "\"value_ns\":250000000,\"interval_ns\":50000000,\"old_value_ns\":0,"
+			   "\"old_interval_ns\":0}") != NULL, "setitimer in JSON: %s", json);
+	check(strstr(alrm, "alarm(1)") && !strstr(alrm, "ITIMER_VIRTUAL"),
+	      "-s ALRM keeps the alarm lines only: %s", alrm);
+	free(text);
+	free(json);
+	free(alrm);
+}
+
+/* The child of an attached parent inherits the attach, then attaches the segment again itself. */
+static void feed_shm_inherited_and_own(struct decoder *d)
+{
+	struct lifecycle_event fork = { .hdr = { .type = EVENT_PROC_FORK, .count = 1 } };
+
+	d->model->ipc.procfs = "/nonexistent";
+	ipc_rec(d, 10, IPC_OP_SHMGET, 5, 0x1234, 4096, 0, 01000);
+	ipc_rec(d, 10, IPC_OP_SHMAT, 5, 0, 0, 0x7000, 0);
+	task(&fork.task, 11, "shmuser");
+	task(&fork.parent, 10, "shmuser");
+	decode__record(d, &fork, sizeof(fork));
+	ipc_rec(d, 11, IPC_OP_SHMAT, 5, 0, 0, 0x8000, 0);
+	d->out->ops->report(d->out);
+}
+
+static void test_text_inherited_mapping_says_what_else_it_holds(void)
+{
+	char *out = render(false, feed_shm_inherited_and_own);
+
+	check(strstr(out, "  shmuser[10]                  4096 B\n") != NULL, "parent: %s", out);
+	check(strstr(out, "  shmuser[11]                  8192 B (inherited at fork, and 1 mapping(s) "
+			  "of its own)\n") != NULL, "child: %s", out);
+	free(out);
+}
+
 int main(void)
 {
 	run("sanitize: terminal escapes controls, bidi, invalid UTF-8", test_terminal_escapes_controls);
@@ -2182,5 +2403,15 @@ int main(void)
 	run("json: dev as stat(2) reports it, FIFO and pipefs", test_json_dev_is_stat_st_dev);
 	run("text: the pipe graph shows partial writes", test_text_pipe_graph_shows_partial_writes);
 	run("text: a folded line says when its repeats ended", test_text_folded_line_says_its_span);
+	run("text/json: alarm and setitimer say when and what they replaced; -s keeps them by signal",
+	    test_timer_lines_say_what_they_replaced);
+	run("text: an inherited mapping says when the process mapped the object itself too",
+	    test_text_inherited_mapping_says_what_else_it_holds);
+	run("text/json: a refused sigaction says so",
+	    test_refused_sigaction_is_shown_as_refused);
+	run("text/json: sigqueue's value, a SIGCONT that resumed a stopped process, kill(-1)",
+	    test_signal_value_and_sigcont_resume_are_shown);
+	run("text/json: semop names its operations, msgrcv the type it asked for, *get its flags",
+	    test_semop_and_msgrcv_lines_say_what_was_asked);
 	return failures ? 1 : 0;
 }
