@@ -752,11 +752,12 @@ def test_command_traced_from_its_exec(ctx):
     """ipcscope's set-up of the command's process (closing its own pipe ends,
     SIGPIPE back to default, the mask reset, the go byte read from a pipe) is
     not the command's IPC: `-- true`, with nothing of ours inherited, shows
-    its exec, exit and report row and nothing else (a failed exec, nothing)."""
+    its exec, exit and report row and nothing else (a failed exec, only the
+    error record saying so)."""
     out = os.path.join(ctx.tmp, "fromexec.jsonl")
     err = os.path.join(ctx.tmp, "fromexec.err")
     for argv, rc, want in ((["true"], 0, ["exec", "exit", "process"]),
-                           (["/nonexistent-command"], 127, [])):
+                           (["/nonexistent-command"], 127, ["error"])):
         if os.path.exists(out):
             os.unlink(out)
         # No pipe of ours on the command's fds: it would rightly show at its exit.
