@@ -285,7 +285,7 @@ static __always_inline bool ipc__admit(struct task_struct *cur, struct ipc_event
 	key = fold__mix(key, e->id);
 	key = fold__mix(key, e->key);
 	if (e->op == IPC_OP_MSGRCV || e->op == IPC_OP_SEMOP)
-		key = fold__mix(key, e->addr); /* the type asked for; semop's 3rd and 4th ops */
+		key = fold__mix(key, e->addr); /* the type asked for; semop's sembuf array */
 	em->now = now;
 	em->verdict = fold__admit(key, &em->now, &em->ticket);
 	return em->verdict != FOLD_COUNT;
@@ -509,10 +509,16 @@ static __always_inline __u32 semop__read(struct pt_regs *regs, struct ipc_event 
 }
 
 /*
- * The operations are read from user memory before the record is folded:
- * the first two are part of its fold key, so a P and a V never fold into
- * one record that would show only the first. The read costs ~100 ns
- * (BENCHMARKS.md); it also gives SEM_UNDO for the counters.
+ * Reading the operations from user memory costs ~100 ns here, more than the
+ * rest of the call's accounting (BENCHMARKS.md sem storm), so it is done
+ * only when needed: when the record goes out (it shows them), and to count
+ * SEM_UNDO exactly when the call may have had it. ipc/sem.c
+ * do_semtimedop() calls find_alloc_undo() -> get_undo_list(), which gives
+ * the process its undo list, before a SEM_UNDO operation can succeed: a
+ * call that succeeded while the process has no undo list had no SEM_UNDO.
+ * Folded repeats must not mix a P and a V, yet their operations are not
+ * read: the fold key takes the address of the sembuf array instead (a P
+ * and a V are two arrays in the usual code, struct sembuf p, v).
  */
 static __always_inline void semop__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
 					__u32 nr)
@@ -528,8 +534,11 @@ static __always_inline void semop__exit(struct task_struct *cur, struct pt_regs 
 		return;
 	e.blocked_ns = in.blocked_ns;
 	e.err = ret < 0 ? ret : 0;
-	e.flags = semop__read(regs, &e);
+	e.addr = regs->si; /* in the fold key only: the operations' address */
 	out = ipc__admit(cur, &e, now, &em);
+	e.addr = 0;
+	if (out || (ret == 0 && cur->sysvsem.undo_list))
+		e.flags = semop__read(regs, &e);
 	s = ipc__counters(cur, IPC_KIND_SEM, e.id, 0);
 	if (s) {
 		if (ret == 0) {
