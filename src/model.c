@@ -324,6 +324,14 @@ uint64_t sig_stats__delivered(const struct sig_stats *s)
 	return n;
 }
 
+uint64_t sig_stats__pending_unknown(const struct sig_stats *s)
+{
+	uint64_t left = sig_stats__delivered(s) + s->accepted;
+
+	/* Every timed one was counted once in both (bpf/signals.bpf.c count_deliver()). */
+	return left > s->pending_samples ? left - s->pending_samples : 0;
+}
+
 uint64_t model__loss_total(const struct model *m)
 {
 	uint64_t n = m->bad_records;

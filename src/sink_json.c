@@ -441,6 +441,7 @@ static void json_received(FILE *f, const struct sig_stats *s, uint32_t off)
 	json_count(f, "ignored_at_delivery", s->delivered[ACTION_IGNORE], off,
 		   FEATURE_SIGNAL_DELIVERY);
 	json_count(f, "accepted", s->accepted, off, FEATURE_SYSCALLS);
+	json_count(f, "pending_unknown", sig_stats__pending_unknown(s), off, FEATURE_PENDING_TIME);
 	json_count(f, "handler_returns", s->handler_returns, off, FEATURE_HANDLER_TIME);
 }
 

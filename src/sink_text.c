@@ -574,6 +574,13 @@ static void gen_cell(struct output *o, const struct sig_columns *c, uint64_t n)
 					FEATURE_SIGNAL_GENERATION));
 }
 
+/* A report row's pid: "-" for the row of retired processes (model.h retired_proc). */
+static const char *pid__text(char *buf, size_t size, uint32_t pid)
+{
+	snprintf(buf, size, pid ? "%u" : "-", pid);
+	return buf;
+}
+
 static void signal_table_row(struct output *o, const struct sig_columns *c, const struct proc *p,
 			     int sig, const struct sig_stats *s)
 {
@@ -583,7 +590,7 @@ static void signal_table_row(struct output *o, const struct sig_columns *c, cons
 	uint64_t q;
 
 	sanitize__terminal(comm, 16, p->comm, strlen(p->comm));
-	snprintf(pid, sizeof(pid), p->pid ? "%u" : "-", p->pid);
+	pid__text(pid, sizeof(pid), p->pid);
 	fprintf(o->f, "%-7s %-15.15s %-8s", pid, comm, sig__name(sig) + 3);
 	if (c->sent)
 		gen_cell(o, c, sig_stats__sent(s));
@@ -650,6 +657,45 @@ static bool signal_table_columns(struct output *o, struct proc **rows, size_t n,
 	return any;
 }
 
+/*
+ * Deliveries and acceptances with no pending time, under the table: else a
+ * DLVR above QUEUE + LOSE reads as a counting error. The signal was pending
+ * before tracing began, or its generation never reached the tracer
+ * (docs/design.md, "Generations the tracer never sees").
+ */
+static void report_untimed(struct output *o, struct proc **rows, size_t n)
+{
+	enum { UNTIMED_ROWS_SHOWN = 8 };
+	size_t shown = 0, more = 0;
+	char comm[64], pid[16];
+
+	if (o->model->features_off & FEATURE_BIT(FEATURE_PENDING_TIME))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {
+			const struct sig_stats *s = model__sig_stats(rows[i], sig);
+			uint64_t untimed;
+
+			if (!report__sig_row(o->filter, sig, s) ||
+			    !(untimed = sig_stats__pending_unknown(s)))
+				continue;
+			if (shown == UNTIMED_ROWS_SHOWN) {
+				more++;
+				continue;
+			}
+			if (!shown++)
+				fputs("pending time unknown (pending before tracing, or generation not "
+				      "seen: docs/design.md):\n",
+				      o->f);
+			sanitize__terminal(comm, 16, rows[i]->comm, strlen(rows[i]->comm));
+			fprintf(o->f, "  %llu %s to %s[%s]\n", (unsigned long long)untimed,
+				sig__name(sig), comm, pid__text(pid, sizeof(pid), rows[i]->pid));
+		}
+	}
+	if (more)
+		fprintf(o->f, "  and %zu more rows\n", more);
+}
+
 static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
 {
 	struct sig_columns c;
@@ -667,6 +713,8 @@ static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
 				signal_table_row(o, &c, rows[i], sig, s);
 		}
 	}
+	if (c.received)
+		report_untimed(o, rows, n);
 }
 
 static void report_exits(struct output *o, struct proc **rows, size_t n)

@@ -192,7 +192,8 @@ def test_handshake_usr1(ctx):
     expect({r["sender"]["comm"] for r in sig}, {"sig_handshake"}, "sender comm")
     rx = run.received(child, "SIGUSR1")
     for k, v in (("generated", n), ("queued", n), ("already_pending", 0), ("delivered", n),
-                 ("handled", n), ("handler_returns", n), ("accepted", 0)):
+                 ("handled", n), ("handler_returns", n), ("accepted", 0),
+                 ("pending_unknown", 0)):
         expect(rx[k], v, "child SIGUSR1 %s" % k)
     expect(run.process(parent)["signals_sent"].get("SIGUSR1"), n, "parent signals_sent")
     dl = run.delivers(child, "SIGUSR1")
@@ -413,9 +414,19 @@ def test_timer_signals_inside_a_syscall_storm_stay_exact(ctx):
     # TRACE_SIGNAL_LOSE_INFO). Which one is the kernel's memory, not ours.
     seen = "(all received: %r; handler runs with a non-timer si_code: %d)" % (
         rx, run.pid("not_timer"))
-    expect((rx["queued"] + rx["lose_info"], rx["delivered"], rx["handled"]),
+    # Under load the kernel now and then runs ftrace's probe on
+    # signal_generate but not the BPF programs for a timer interrupt's
+    # SIGALRM (docs/design.md, "Generations the tracer never sees"). The
+    # delivery then has no pending time and is counted as such: the
+    # shortfall must be exactly that count, and stay rare.
+    unseen = rx["pending_unknown"]
+    expect((rx["queued"] + rx["lose_info"] + unseen, rx["delivered"], rx["handled"]),
            (alarms, alarms, alarms),
-           "SIGALRM (queued + lose_info, delivered, handled) against the handler's count " + seen)
+           "SIGALRM (queued + lose_info + pending_unknown, delivered, handled) against the "
+           "handler's count " + seen)
+    expect_true(unseen <= alarms // 100,
+                "SIGALRM deliveries with no generation seen: %d of %d, expected at most 1%% %s"
+                % (unseen, alarms, seen))
     expect(rx["generated"], rx["queued"] + rx["lose_info"] + rx["already_pending"],
            "generated = queued + lose_info + merged " + seen)
     sig = run.signals("SIGALRM", target=pid)
@@ -840,6 +851,43 @@ def test_pid_filter_given_a_thread_id_follows_its_process(ctx):
            "deliveries (signal, thread)")
     expect([(r["pid"], r.get("code")) for r in recs if r["type"] == "exit"], [(pid, 0)],
            "exits under -p TID")
+
+
+def test_signal_pending_before_tracing_is_delivered_untimed(ctx):
+    # A SIGUSR1 raised while blocked before ipcscope -p started: delivered
+    # under tracing with no generation seen. It must be counted as such,
+    # not leave DLVR above QUEUE unexplained; the SIGUSR2 raised after is
+    # timed as usual.
+    wl = subprocess.Popen([ctx.workload("sig_pending_before")], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True)
+    out = os.path.join(ctx.tmp, "pendingbefore.jsonl")
+    try:
+        pid = int(wl.stdout.readline().split("=")[1])
+        tracer = start_tracer(ctx, ["--json", "-o", out, "-p", str(pid)])
+        wl.stdin.write("x")
+        wl.stdin.flush()
+        truth = wl.stdout.read()
+        wl.wait(timeout=30)
+        time.sleep(0.3)
+        tracer.send_signal(signal.SIGINT)
+        _, err = tracer.communicate(timeout=30)
+        expect(tracer.returncode, 0, "ipcscope -p exit status (stderr: %s)" % err)
+    finally:
+        if wl.poll() is None:
+            wl.kill()
+        wl.wait()
+    expect(truth.split(), ["usr1=1", "usr2=1"], "the workload's own counts")
+    with open(out, encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f]
+    rx = [r for r in recs if r["type"] == "process" and r["pid"] == pid][0]["signals_received"]
+    got = {name: (v["generated"], v["delivered"], v["pending_unknown"],
+                  v.get("pending_ns", {}).get("samples", 0)) for name, v in rx.items()}
+    expect(got, {"SIGUSR1": (0, 1, 1, 0), "SIGUSR2": (1, 1, 0, 1)},
+           "received (generated, delivered, pending_unknown, pending samples)")
+    dl = {r["signal"]: r["pending_ns"] for r in recs
+          if r["type"] == "signal_deliver" and r["pid"] == pid}
+    expect((set(dl), dl.get("SIGUSR1")), ({"SIGUSR1", "SIGUSR2"}, None),
+           "deliveries, and SIGUSR1's pending_ns")
 
 
 def test_pid_filter_still_sees_the_reader_go(ctx):

@@ -687,6 +687,52 @@ static void test_json_process_and_loss_records(void)
 	free(out);
 }
 
+/*
+ * Three SIGUSR1 delivered and one accepted, two of them timed: two had no
+ * generation seen (pending before tracing, or not reported by the kernel).
+ */
+static void feed_untimed_deliveries(struct decoder *d)
+{
+	struct sig_stats_key key = { .pid = 9, .sig = 10, .start_ns = 9000000000ULL };
+	struct sig_stats *s = calloc(1, sizeof(*s));
+	struct lifecycle_event ex = { .hdr = { .type = EVENT_PROC_EXIT, .count = 1 } };
+
+	task(&ex.task, 9, "victim\x1b[2J");
+	decode__record(d, &ex, sizeof(ex));
+	s->received[SIG_RESULT_QUEUED] = 2;
+	s->delivered[ACTION_HANDLER] = 3;
+	s->accepted = 1;
+	s->pending_samples = 2;
+	s->pending_hist[3] = 2;
+	s->pending_ns_max = 7;
+	model__add_sig_stats(d->model, &key, s);
+	d->out->ops->report(d->out);
+	free(s);
+}
+
+static void test_untimed_deliveries_are_explained(void)
+{
+	struct sig_stats s = { .accepted = 1, .pending_samples = 2 };
+	char *out;
+
+	s.delivered[ACTION_DEFAULT] = 1;
+	CHECK_INT(sig_stats__pending_unknown(&s), 0);
+	s.delivered[ACTION_HANDLER] = 3;
+	CHECK_INT(sig_stats__pending_unknown(&s), 3);
+	s.pending_samples = 9; /* never below zero */
+	CHECK_INT(sig_stats__pending_unknown(&s), 0);
+
+	out = render(true, feed_untimed_deliveries);
+	check(strstr(out, "\"accepted\":1,\"pending_unknown\":2,") != NULL,
+	      "pending_unknown in JSON: %s", out);
+	free(out);
+	out = render(false, feed_untimed_deliveries);
+	check(strstr(out, "\npending time unknown (pending before tracing, or generation not seen: "
+			  "docs/design.md):\n  2 SIGUSR1 to victim\\x1b[2J[9]\n")
+		      != NULL, "untimed deliveries listed under the table: %s", out);
+	free(out);
+}
+
 /* ---- a tracepoint missing on this kernel: what turns off, how reports say it ---- */
 
 static void test_features_off_and_programs_left_out(void)
@@ -756,7 +802,8 @@ static void test_json_marks_features_off(void)
 	check(strstr(out, "\"SIGUSR1\":{\"generated\":3,\"queued\":3,\"ignored\":0,"
 			  "\"already_pending\":0,\"overflow\":0,\"lose_info\":0,\"blocked\":0,"
 			  "\"delivered\":null,\"handled\":null,\"default\":null,"
-			  "\"ignored_at_delivery\":null,\"accepted\":0,\"handler_returns\":null}")
+			  "\"ignored_at_delivery\":null,\"accepted\":0,\"pending_unknown\":null,"
+			  "\"handler_returns\":null}")
 		      != NULL, "delivery counts must be null, the rest numbers: %s", out);
 	free(out);
 }
@@ -2354,6 +2401,8 @@ int main(void)
 	run("text: hostile name stays on one safe line", test_text_record_has_no_control_bytes);
 	run("decode: bad records counted", test_decoder_counts_bad_records);
 	run("json: process, exit and loss records", test_json_process_and_loss_records);
+	run("report: deliveries with no generation seen are counted and listed",
+	    test_untimed_deliveries_are_explained);
 	run("filter: -s hides records about other signals, pipes and IPC",
 	    test_signal_filter_hides_other_records);
 	run("filter: --match sender leaves out the target's own records",
