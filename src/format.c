@@ -39,6 +39,27 @@ char *format__count(char *buf, size_t size, uint64_t n)
 	return buf;
 }
 
+char *format__bytes(char *buf, size_t size, uint64_t n)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	unsigned int u = 0;
+	uint64_t div = 1024;
+
+	if (n < 100000) {
+		snprintf(buf, size, "%llu B", (unsigned long long)n);
+		return buf;
+	}
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && n / div >= 1024) {
+		div *= 1024;
+		u++;
+	}
+	if (n % div == 0)
+		snprintf(buf, size, "%llu %s", (unsigned long long)(n / div), units[u]);
+	else
+		snprintf(buf, size, "%.1f %s", (double)n / (double)div, units[u]);
+	return buf;
+}
+
 char *format__clock(char *buf, size_t size, uint64_t mono_ns, int64_t mono_to_real_ns)
 {
 	/*

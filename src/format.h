@@ -16,6 +16,17 @@ char *format__ns(char *buf, size_t size, uint64_t ns);
  * is read as fact and prints exact counts.
  */
 char *format__count(char *buf, size_t size, uint64_t n);
+/*
+ * A size for live lines: exact "4096 B" below 100000, then binary units,
+ * whole when exact ("32 MiB"), else to a tenth ("33.6 MiB"): sizes are
+ * page multiples and read as such.
+ */
+char *format__bytes(char *buf, size_t size, uint64_t n);
+/* "write" or "writes" after a count n: "in 1 write", "in 2 writes". */
+static inline const char *format__plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
 /* Wall clock "HH:MM:SS.mmm" of a CLOCK_MONOTONIC timestamp (JSON has ns). */
 char *format__clock(char *buf, size_t size, uint64_t mono_ns, int64_t mono_to_real_ns);
 /*

@@ -777,10 +777,10 @@ static void report_pipes(struct output *o)
 				continue;
 			end_str(who, sizeof(who), e);
 			/* Exact counts: a report is read as fact, "4.0M" hides what it rounds. */
-			fprintf(o->f, "  %-28s wrote %llu B in %llu writes, blocked %s", who,
+			fprintf(o->f, "  %-28s wrote %llu B in %llu %s, blocked %s", who,
 				(unsigned long long)e->io.write_bytes,
 				(unsigned long long)e->io.write_calls,
-				format__ns(t, sizeof(t), e->io.write_blocked_ns));
+				format__plural(e->io.write_calls, "write", "writes"), format__ns(t, sizeof(t), e->io.write_blocked_ns));
 			if (e->io.epipe)
 				fprintf(o->f, ", %llu EPIPE", (unsigned long long)e->io.epipe);
 			if (e->io.write_partial)
@@ -794,10 +794,11 @@ static void report_pipes(struct output *o)
 			if (!e->io.read_calls)
 				continue;
 			end_str(who, sizeof(who), e);
-			fprintf(o->f, "  -> %-25s read %llu B in %llu reads, blocked %s, %llu EOF",
+			fprintf(o->f, "  -> %-25s read %llu B in %llu %s, blocked %s, %llu EOF",
 				who,
 				(unsigned long long)e->io.read_bytes,
 				(unsigned long long)e->io.read_calls,
+				format__plural(e->io.read_calls, "read", "reads"),
 				format__ns(t, sizeof(t), e->io.read_blocked_ns),
 				(unsigned long long)e->io.read_eof);
 			if (e->io.read_eagain)

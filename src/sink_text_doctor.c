@@ -284,9 +284,12 @@ void text_doctor_report(struct output *o)
 
 	for (unsigned int i = 0; i < d->count; i++)
 		storms += d->writers[i].storms;
-	fprintf(o->f, "\nSIGPIPE doctor: %llu writer/object pairs with EPIPE, %llu storms "
+	fprintf(o->f, "\nSIGPIPE doctor: %llu writer/object %s with EPIPE, %llu %s "
 		      "(threshold %llu/s)\n", (unsigned long long)(d->count + d->retired.writers),
-		(unsigned long long)(storms + d->retired.storms), (unsigned long long)d->threshold);
+		format__plural(d->count + d->retired.writers, "pair", "pairs"),
+		(unsigned long long)(storms + d->retired.storms),
+		format__plural(storms + d->retired.storms, "storm", "storms"),
+		(unsigned long long)d->threshold);
 	if (d->retired.writers)
 		fprintf(o->f, "  %llu of them quiet on closed objects, not listed: %llu EPIPE\n",
 			(unsigned long long)d->retired.writers,

@@ -81,7 +81,7 @@ static void text_ipc_op(struct output *o, const struct event_header *hdr,
 		else
 			fputs("key IPC_PRIVATE", o->f);
 		if (e->op == IPC_OP_SHMGET)
-			fprintf(o->f, " size %s B", format__count(n, sizeof(n), e->size));
+			fprintf(o->f, " size %s", format__bytes(n, sizeof(n), e->size));
 		if (e->op == IPC_OP_SEMGET)
 			fprintf(o->f, " nsems %llu", (unsigned long long)e->size);
 		/* include/uapi/linux/ipc.h: IPC_CREAT 01000, IPC_EXCL 02000; the low 9 bits: mode */
@@ -150,7 +150,7 @@ static void text_map_refused(struct output *o, const struct map_event *e)
 		fputs(" anon", o->f);
 	else
 		fprintf(o->f, " fd %d", e->fd);
-	fprintf(o->f, " %s B offset %llu %s%s%s: %s", format__count(n, sizeof(n), e->len),
+	fprintf(o->f, " %s offset %llu %s%s%s: %s", format__bytes(n, sizeof(n), e->len),
 		(unsigned long long)e->new_addr, e->prot & 1 ? "PROT_READ" : "",
 		(e->prot & 3) == 3 ? "|" : "", e->prot & 2 ? "PROT_WRITE" : "",
 		format__errno(err, sizeof(err), errnum));
@@ -176,16 +176,16 @@ static void text_map(struct output *o, const struct event_header *hdr, const str
 	}
 	switch (e->op) {
 	case MAP_OP_MMAP:
-		fprintf(o->f, "mmap MAP_SHARED %s %s (ino %llu) %s B at 0x%llx%s",
+		fprintf(o->f, "mmap MAP_SHARED %s %s (ino %llu) %s at 0x%llx%s",
 			map_kind__name(map_kind__of(e, o->model->ipc.devshm_dev)), name,
-			(unsigned long long)e->ino, format__count(n, sizeof(n), e->len),
+			(unsigned long long)e->ino, format__bytes(n, sizeof(n), e->len),
 			(unsigned long long)e->addr, e->prot & 2 ? "" : " read-only");
 		break;
 	case MAP_OP_MUNMAP:
-		fprintf(o->f, "munmap shared %s %s (ino %llu) 0x%llx, %s B",
+		fprintf(o->f, "munmap shared %s %s (ino %llu) 0x%llx, %s",
 			map_kind__name(map_kind__of(e, o->model->ipc.devshm_dev)), name,
 			(unsigned long long)e->ino, (unsigned long long)e->addr,
-			format__count(n, sizeof(n), e->len));
+			format__bytes(n, sizeof(n), e->len));
 		break;
 	case MAP_OP_MREMAP:
 		fprintf(o->f, "mremap shared %s %s (ino %llu) 0x%llx -> 0x%llx, %llu -> %llu B",

@@ -210,6 +210,13 @@ static void test_exit_status_format(void)
 	CHECK_STR(format__exit(buf, sizeof(buf), 11 | 0x80), "killed by SIGSEGV (core dumped)");
 	CHECK_STR(format__ns(buf, sizeof(buf), 1500), "1.5us");
 	CHECK_STR(format__count(buf, sizeof(buf), 1234567), "1.2M");
+	CHECK_STR(format__bytes(buf, sizeof(buf), 4096), "4096 B");
+	CHECK_STR(format__bytes(buf, sizeof(buf), 99999), "99999 B");
+	CHECK_STR(format__bytes(buf, sizeof(buf), 100352), "98 KiB");
+	CHECK_STR(format__bytes(buf, sizeof(buf), 32ULL << 20), "32 MiB");
+	CHECK_STR(format__bytes(buf, sizeof(buf), 35232153), "33.6 MiB");
+	CHECK_STR(format__bytes(buf, sizeof(buf), 1ULL << 30), "1 GiB");
+	CHECK_STR(format__bytes(buf, sizeof(buf), UINT64_MAX), "16.0 EiB");
 	CHECK_STR(format__sigset(buf, sizeof(buf), (1ULL << 1) | (1ULL << 9)), "SIGINT,SIGUSR1");
 	CHECK_STR(format__sigset(buf, sizeof(buf), 0), "-");
 	CHECK_STR(format__sigset(buf, sizeof(buf), ~0ULL), "all");
