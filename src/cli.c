@@ -115,7 +115,7 @@ static const struct argp_option options[] = {
 	{ "comm", 'c', "COMM", 0, "Only processes named COMM, exactly, now or once this run "
 				    "(repeatable)", 1 },
 	{ "signal", 's', "SIGS", 0, "Only these signals: names as printed or numbers, "
-				      "comma-separated (USR1,SIGTERM,9,RTMIN+1,SIG32)", 1 },
+				      "comma-separated (USR1,SIGTERM,9,RTMIN+1,SIG32; repeatable)", 1 },
 	{ "match", OPT_MATCH, "WHO", 0, "Which side -p/-c/COMMAND select: sender, target or "
 					  "either (default either)", 1 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS and print the report", 1 },
@@ -290,6 +290,51 @@ static bool json_asked(int argc, char **argv)
 
 static error_t parse_opt_checked(int key, char *arg, struct argp_state *state);
 
+/* Index of an option that takes one value in single_options[], or -1. */
+static const struct {
+	int key;
+	const char *name;
+} single_options[] = {
+	{ 'd', "-d" },
+	{ 'o', "-o" },
+	{ OPT_MATCH, "--match" },
+	{ OPT_FOLD_BURST, "--fold-burst" },
+	{ OPT_FOLD_WINDOW, "--fold-window" },
+	{ OPT_THRESHOLD, "--threshold" },
+	{ OPT_MAX_PROCS, "--max-procs" },
+	{ OPT_KEEP, "--keep" },
+	{ OPT_USER, "--user" },
+	{ OPT_BTF, "--btf" },
+};
+
+static int single_option(int key)
+{
+	for (size_t i = 0; i < sizeof(single_options) / sizeof(single_options[0]); i++)
+		if (single_options[i].key == key)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * An option that takes one value, given again: the last would silently
+ * win (`-o a.json ... -o b.json` writing only b), so say so instead.
+ */
+static error_t once(struct cli *c, int key, const char *arg)
+{
+	int i = single_option(key);
+	char msg[128];
+
+	if (i < 0)
+		return 0;
+	if (c->given & (1U << i)) {
+		snprintf(msg, sizeof(msg), "%s given twice (the second is '%%s'): give it once",
+			 single_options[i].name);
+		return usage_error(msg, arg);
+	}
+	c->given |= 1U << i;
+	return 0;
+}
+
 /* Our errors print their line; what getopt refused gets one at ARGP_KEY_ERROR. */
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -312,12 +357,15 @@ static error_t parse_opt_checked(int key, char *arg, struct argp_state *state)
 {
 	struct cli *c = state->input;
 	unsigned long v;
+	uint64_t more;
 	const char *bad;
 	char *end;
 	error_t err;
 
 	if (arg && key != ARGP_KEY_ARG)
 		c->last_optarg = arg;
+	if ((err = once(c, key, arg)))
+		return err;
 	switch (key) {
 	case 'p':
 		if ((err = parse_ulong("a pid", arg, 1, INT_MAX, &v)))
@@ -396,9 +444,11 @@ static error_t parse_opt_checked(int key, char *arg, struct argp_state *state)
 		if (!*arg || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
 			return usage_error("-s '%s' has an empty name: give signals separated by "
 					   "single commas, like PIPE,TERM", arg);
-		if (sig__parse_list(arg, &c->filter.sig_mask, &bad))
+		if (sig__parse_list(arg, &more, &bad))
 			return usage_error("unknown signal '%s': use a name like USR1 or SIGTERM, "
 					   "or a number from 1 to 64", bad);
+		/* All signals until the first -s; then -s USR1 -s USR2 is -s USR1,USR2. */
+		c->filter.sig_mask = (c->filter.sig_only ? c->filter.sig_mask : 0) | more;
 		c->filter.sig_only = true;
 		break;
 	case OPT_MAX_PROCS:
@@ -485,6 +535,11 @@ int cli__parse(struct cli *c, int argc, char **argv)
 		return 0;
 	if (err)
 		return EXIT_USAGE;
+	if (c->no_fold && (c->fold_burst || c->fold_window_ms)) {
+		diag__error("--no-fold leaves nothing to fold: drop %s (see ipcscope --help)",
+			    c->fold_burst ? "--fold-burst" : "--fold-window");
+		return EXIT_USAGE;
+	}
 	if (!c->fold_burst)
 		c->fold_burst = c->json ? DEFAULT_JSON_BURST : DEFAULT_TEXT_BURST;
 	if (c->sigpipe_doctor && c->fold_window_ms > DOCTOR_SPAN_NS / 1000000) {

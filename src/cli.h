@@ -30,6 +30,7 @@ struct cli {
 	const char *last_optarg; /* while parsing: the last option's argument */
 	bool match_given;	 /* --match was given (it needs -p, -c or COMMAND) */
 	bool error_reported;	 /* while parsing: a usage error's line is out */
+	uint32_t given;		 /* while parsing: single-valued options seen (cli.c once()) */
 };
 
 #define CLI_RUN (-1) /* cli__parse: go on and trace */

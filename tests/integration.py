@@ -1381,6 +1381,10 @@ def test_bad_input_is_one_line_naming_the_fix(ctx):
         (["--btf", "/bin/sh", "-d", "1"], 1,
          "/bin/sh is not a BTF file (an ELF file without a .BTF section)"),
         (["--btf", ctx.tmp, "-d", "1"], 1, "--btf %s is a directory" % ctx.tmp),
+        # Once the last silently won: -o a -o b wrote only b.
+        (["-d", "1", "-d", "2"], 2, "-d given twice (the second is '2'): give it once"),
+        (["--no-fold", "--fold-burst", "3"], 2,
+         "--no-fold leaves nothing to fold: drop --fold-burst"),
     ]
     for args, rc, msg in cases:
         proc = subprocess.run([ctx.tool] + args, capture_output=True, text=True, timeout=30,

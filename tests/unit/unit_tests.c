@@ -2099,6 +2099,33 @@ static void test_cli_dash_dash_needs_a_command(void)
 		  CLI_RUN);
 }
 
+/* A second value for a one-value option once won silently; -s once replaced the first -s. */
+static void test_cli_options_given_twice(void)
+{
+	struct cli c;
+
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-d", "1", "-d", "2", NULL }),
+		  EXIT_USAGE);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-o", "a", "--output=b", NULL }),
+		  EXIT_USAGE);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--keep", "9", "--keep", "9", NULL }),
+		  EXIT_USAGE);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--no-fold", "--fold-burst", "3", NULL }),
+		  EXIT_USAGE);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "--fold-window", "50", "--no-fold", NULL }),
+		  EXIT_USAGE);
+	/* Each parse starts afresh: one -d in each of two runs is fine. */
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-d", "1", NULL }), CLI_RUN);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-d", "2", NULL }), CLI_RUN);
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-s", "USR1", "-s", "TERM,9", NULL }),
+		  CLI_RUN);
+	check(c.filter.sig_mask == (SIGBIT(10) | SIGBIT(15) | SIGBIT(9)), /* USR1 TERM KILL */
+	      "-s USR1 -s TERM,9: mask %#llx", (unsigned long long)c.filter.sig_mask);
+	/* Options after COMMAND are COMMAND's own. */
+	CHECK_INT(parse_words(&c, (const char *const[]){ "-d", "1", "--", "x", "-d", "2", NULL }),
+		  CLI_RUN);
+}
+
 /* What getopt refuses is one line too, like our own errors: no "Try ... --help" after. */
 static void test_cli_getopt_errors_are_one_line(void)
 {
@@ -2384,6 +2411,7 @@ int main(void)
 	    test_cli_getopt_errors_are_one_line);
 	run("cli: -- needs a COMMAND; -o -- is a file; --btf needs a path; --match a selection",
 	    test_cli_dash_dash_needs_a_command);
+	run("cli: one-value options given twice are refused, -s adds up", test_cli_options_given_twice);
 	run("sanitize: terminal truncates on a boundary", test_terminal_truncates_on_boundary);
 	run("sanitize: JSON strings always valid", test_json_always_valid);
 	run("sanitize: 16-byte comm without NUL", test_comm_without_nul);
