@@ -290,13 +290,13 @@ static bool json_asked(int argc, char **argv)
 
 static error_t parse_opt_checked(int key, char *arg, struct argp_state *state);
 
-/* Index of an option that takes one value in single_options[], or -1. */
+/* The options that take one value, named as a user may have typed them. */
 static const struct {
 	int key;
 	const char *name;
 } single_options[] = {
-	{ 'd', "-d" },
-	{ 'o', "-o" },
+	{ 'd', "-d/--duration" },
+	{ 'o', "-o/--output" },
 	{ OPT_MATCH, "--match" },
 	{ OPT_FOLD_BURST, "--fold-burst" },
 	{ OPT_FOLD_WINDOW, "--fold-window" },
@@ -307,6 +307,7 @@ static const struct {
 	{ OPT_BTF, "--btf" },
 };
 
+/* Index of key in single_options[], or -1. */
 static int single_option(int key)
 {
 	for (size_t i = 0; i < sizeof(single_options) / sizeof(single_options[0]); i++)

@@ -49,7 +49,8 @@ char *format__bytes(char *buf, size_t size, uint64_t n)
 		snprintf(buf, size, "%llu B", (unsigned long long)n);
 		return buf;
 	}
-	while (u + 1 < sizeof(units) / sizeof(units[0]) && n / div >= 1024) {
+	/* Up a unit while this one would print 1024.0 or more ("1024.0 KiB": 1.0 MiB). */
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && (double)n / (double)div >= 1023.95) {
 		div *= 1024;
 		u++;
 	}

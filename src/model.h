@@ -82,9 +82,8 @@ uint64_t sig_stats__sent(const struct sig_stats *s);
 uint64_t sig_stats__generated(const struct sig_stats *s);
 uint64_t sig_stats__delivered(const struct sig_stats *s);
 /*
- * Deliveries and acceptances with no generation time: the signal was pending
- * before tracing began, or its generation never reached the tracer (see
- * docs/design.md, "Generations the tracer never sees").
+ * Deliveries and acceptances with no generation time: see docs/design.md,
+ * "Deliveries with no pending time", for the causes.
  */
 uint64_t sig_stats__pending_unknown(const struct sig_stats *s);
 uint64_t model__loss_total(const struct model *m);

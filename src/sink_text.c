@@ -574,13 +574,6 @@ static void gen_cell(struct output *o, const struct sig_columns *c, uint64_t n)
 					FEATURE_SIGNAL_GENERATION));
 }
 
-/* A report row's pid: "-" for the row of retired processes (model.h retired_proc). */
-static const char *pid__text(char *buf, size_t size, uint32_t pid)
-{
-	snprintf(buf, size, pid ? "%u" : "-", pid);
-	return buf;
-}
-
 static void signal_table_row(struct output *o, const struct sig_columns *c, const struct proc *p,
 			     int sig, const struct sig_stats *s)
 {
@@ -590,7 +583,7 @@ static void signal_table_row(struct output *o, const struct sig_columns *c, cons
 	uint64_t q;
 
 	sanitize__terminal(comm, 16, p->comm, strlen(p->comm));
-	pid__text(pid, sizeof(pid), p->pid);
+	snprintf(pid, sizeof(pid), p->pid ? "%u" : "-", p->pid);
 	fprintf(o->f, "%-7s %-15.15s %-8s", pid, comm, sig__name(sig) + 3);
 	if (c->sent)
 		gen_cell(o, c, sig_stats__sent(s));
@@ -660,8 +653,9 @@ static bool signal_table_columns(struct output *o, struct proc **rows, size_t n,
 /*
  * Deliveries and acceptances with no pending time, under the table: else a
  * DLVR above QUEUE + LOSE reads as a counting error. The signal was pending
- * before tracing began, or its generation never reached the tracer
- * (docs/design.md, "Generations the tracer never sees").
+ * before tracing began, pending for a thread and its process at once (one
+ * time is kept per standard signal and process), or its generation never
+ * reached the tracer (docs/design.md, "Deliveries with no pending time").
  */
 static void report_untimed(struct output *o, struct proc **rows, size_t n)
 {
@@ -684,16 +678,20 @@ static void report_untimed(struct output *o, struct proc **rows, size_t n)
 				continue;
 			}
 			if (!shown++)
-				fputs("pending time unknown (pending before tracing, or generation not "
-				      "seen: docs/design.md):\n",
+				fputs("pending time unknown (pending before tracing, pending twice at "
+				      "once, or generation unseen: docs/design.md):\n",
 				      o->f);
 			sanitize__terminal(comm, 16, rows[i]->comm, strlen(rows[i]->comm));
-			fprintf(o->f, "  %llu %s to %s[%s]\n", (unsigned long long)untimed,
-				sig__name(sig), comm, pid__text(pid, sizeof(pid), rows[i]->pid));
+			if (rows[i]->pid)
+				snprintf(pid, sizeof(pid), "[%u]", rows[i]->pid);
+			else
+				pid[0] = '\0'; /* the "(retired)" row (model.h retired_proc) */
+			fprintf(o->f, "  %llu %s to %s%s\n", (unsigned long long)untimed,
+				sig__name(sig), comm, pid);
 		}
 	}
 	if (more)
-		fprintf(o->f, "  and %zu more rows\n", more);
+		fprintf(o->f, "  and %zu more %s\n", more, format__plural(more, "row", "rows"));
 }
 
 static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
@@ -780,7 +778,8 @@ static void report_pipes(struct output *o)
 			fprintf(o->f, "  %-28s wrote %llu B in %llu %s, blocked %s", who,
 				(unsigned long long)e->io.write_bytes,
 				(unsigned long long)e->io.write_calls,
-				format__plural(e->io.write_calls, "write", "writes"), format__ns(t, sizeof(t), e->io.write_blocked_ns));
+				format__plural(e->io.write_calls, "write", "writes"),
+				format__ns(t, sizeof(t), e->io.write_blocked_ns));
 			if (e->io.epipe)
 				fprintf(o->f, ", %llu EPIPE", (unsigned long long)e->io.epipe);
 			if (e->io.write_partial)

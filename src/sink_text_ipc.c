@@ -162,7 +162,7 @@ static void text_map_refused(struct output *o, const struct map_event *e)
 
 static void text_map(struct output *o, const struct event_header *hdr, const struct map_event *e)
 {
-	char who[96], name[IPCSCOPE_MAP_NAME_LEN * 4 + 1], n[16];
+	char who[96], name[IPCSCOPE_MAP_NAME_LEN * 4 + 1], n[16], n2[16];
 
 	line_begin(o, hdr, "mmap", "-");
 	fprintf(o->f, "%s ", task_str(who, sizeof(who), &e->task));
@@ -188,11 +188,11 @@ static void text_map(struct output *o, const struct event_header *hdr, const str
 			format__bytes(n, sizeof(n), e->len));
 		break;
 	case MAP_OP_MREMAP:
-		fprintf(o->f, "mremap shared %s %s (ino %llu) 0x%llx -> 0x%llx, %llu -> %llu B",
+		fprintf(o->f, "mremap shared %s %s (ino %llu) 0x%llx -> 0x%llx, %s -> %s",
 			map_kind__name(map_kind__of(e, o->model->ipc.devshm_dev)), name,
 			(unsigned long long)e->ino, (unsigned long long)e->addr,
-			(unsigned long long)e->new_addr, (unsigned long long)e->len,
-			(unsigned long long)e->new_len);
+			(unsigned long long)e->new_addr, format__bytes(n, sizeof(n), e->len),
+			format__bytes(n2, sizeof(n2), e->new_len));
 		break;
 	}
 	line_end(o, hdr);
@@ -275,8 +275,9 @@ static void report_queue(struct output *o, const struct ipc_obj *q)
 
 	for (const struct ipc_user *u = q->users; u; u = u->next) {
 		if (u->st.sends || u->st.send_blocked_ns) {
-			fprintf(o->f, "  %-28s sent %llu msgs, %llu B", who_str(who, sizeof(who), u->proc),
+			fprintf(o->f, "  %-28s sent %llu %s, %llu B", who_str(who, sizeof(who), u->proc),
 				(unsigned long long)u->st.sends,
+				format__plural(u->st.sends, "msg", "msgs"),
 				(unsigned long long)u->st.send_bytes);
 			report_types(o, q, u, true);
 			if (u->st.send_blocked_ns)
@@ -285,9 +286,10 @@ static void report_queue(struct output *o, const struct ipc_obj *q)
 			fputc('\n', o->f);
 		}
 		if (u->st.receives || u->st.recv_blocked_ns || u->st.enomsg || u->st.eidrm) {
-			fprintf(o->f, "  -> %-25s received %llu msgs, %llu B",
+			fprintf(o->f, "  -> %-25s received %llu %s, %llu B",
 				who_str(who, sizeof(who), u->proc),
 				(unsigned long long)u->st.receives,
+				format__plural(u->st.receives, "msg", "msgs"),
 				(unsigned long long)u->st.recv_bytes);
 			report_types(o, q, u, false);
 			fprintf(o->f, ", blocked %s", format__ns(t, sizeof(t), u->st.recv_blocked_ns));

@@ -416,7 +416,7 @@ def test_timer_signals_inside_a_syscall_storm_stay_exact(ctx):
         rx, run.pid("not_timer"))
     # Under load the kernel now and then runs ftrace's probe on
     # signal_generate but not the BPF programs for a timer interrupt's
-    # SIGALRM (docs/design.md, "Generations the tracer never sees"). The
+    # SIGALRM (docs/design.md, "Deliveries with no pending time"). The
     # delivery then has no pending time and is counted as such: the
     # shortfall must be exactly that count, and stay rare.
     unseen = rx["pending_unknown"]
@@ -888,6 +888,23 @@ def test_signal_pending_before_tracing_is_delivered_untimed(ctx):
           if r["type"] == "signal_deliver" and r["pid"] == pid}
     expect((set(dl), dl.get("SIGUSR1")), ({"SIGUSR1", "SIGUSR2"}, None),
            "deliveries, and SIGUSR1's pending_ns")
+
+
+def test_signal_pending_twice_at_once_is_counted_untimed(ctx):
+    # kill() and tgkill() of one blocked standard signal: pending in the
+    # process's set and the thread's at once, delivered twice. One
+    # generation time is kept per signal and process (docs/design.md,
+    # "Deliveries with no pending time"): the other delivery must be
+    # counted as untimed, not left as DLVR above what was timed.
+    run = ctx.trace(["sig_pending_twice"])
+    pid = run.pid("pid")
+    expect(run.pid("handled"), 2, "handler runs (the workload's own count)")
+    rx = run.received(pid, "SIGUSR1")
+    expect((rx["generated"], rx["queued"], rx["delivered"], rx["pending_unknown"],
+            rx.get("pending_ns", {}).get("samples", 0)), (2, 2, 2, 1, 1),
+           "SIGUSR1 (generated, queued, delivered, pending_unknown, timed)")
+    expect(sorted(r["via"] for r in run.signals("SIGUSR1", target=pid)), ["kill", "tgkill"],
+           "the two generations")
 
 
 def test_pid_filter_still_sees_the_reader_go(ctx):
@@ -1382,7 +1399,7 @@ def test_bad_input_is_one_line_naming_the_fix(ctx):
          "/bin/sh is not a BTF file (an ELF file without a .BTF section)"),
         (["--btf", ctx.tmp, "-d", "1"], 1, "--btf %s is a directory" % ctx.tmp),
         # Once the last silently won: -o a -o b wrote only b.
-        (["-d", "1", "-d", "2"], 2, "-d given twice (the second is '2'): give it once"),
+        (["-d", "1", "-d", "2"], 2, "-d/--duration given twice (the second is '2'): give it once"),
         (["--no-fold", "--fold-burst", "3"], 2,
          "--no-fold leaves nothing to fold: drop --fold-burst"),
     ]

@@ -217,6 +217,8 @@ static void test_exit_status_format(void)
 	CHECK_STR(format__bytes(buf, sizeof(buf), 35232153), "33.6 MiB");
 	CHECK_STR(format__bytes(buf, sizeof(buf), 1ULL << 30), "1 GiB");
 	CHECK_STR(format__bytes(buf, sizeof(buf), UINT64_MAX), "16.0 EiB");
+	CHECK_STR(format__bytes(buf, sizeof(buf), 1048575), "1.0 MiB"); /* not "1024.0 KiB" */
+	CHECK_STR(format__bytes(buf, sizeof(buf), 1048524), "1023.9 KiB");
 	CHECK_STR(format__sigset(buf, sizeof(buf), (1ULL << 1) | (1ULL << 9)), "SIGINT,SIGUSR1");
 	CHECK_STR(format__sigset(buf, sizeof(buf), 0), "-");
 	CHECK_STR(format__sigset(buf, sizeof(buf), ~0ULL), "all");
@@ -734,8 +736,8 @@ static void test_untimed_deliveries_are_explained(void)
 	      "pending_unknown in JSON: %s", out);
 	free(out);
 	out = render(false, feed_untimed_deliveries);
-	check(strstr(out, "\npending time unknown (pending before tracing, or generation not seen: "
-			  "docs/design.md):\n  2 SIGUSR1 to victim\\x1b[2J[9]\n")
+	check(strstr(out, "\npending time unknown (pending before tracing, pending twice at once, "
+			  "or generation unseen: docs/design.md):\n  2 SIGUSR1 to victim\\x1b[2J[9]\n")
 		      != NULL, "untimed deliveries listed under the table: %s", out);
 	free(out);
 }
