@@ -105,8 +105,10 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	/* Every thread passes here, not only the last. */
 	thread_slot__forget(p);
 	handler_slot__forget(p->pid);
-	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+	if (BPF_CORE_READ(p, signal, live.counter) != 0) {
+		pending__thread_gone(p);
 		return 0;
+	}
 	pending_slot__forget(p);
 	if (pid == cfg_self_tgid)
 		return 0;

@@ -43,9 +43,9 @@
  */
 struct pending_slot {
 	__u32 tgid;	    /* the process whose signals are timed here; 0: free */
-	__u32 count;	    /* nonzero entries of ts */
+	__u32 count;	    /* nonzero times in std */
 	__u64 start_ns;	    /* its identity with tgid: pids are reused */
-	__u64 ts[STD_SIGS]; /* generation time of standard signal s at ts[s] */
+	struct std_pending std; /* generation times of standard signals (signal_state.bpf.h) */
 };
 
 struct handler_slot {
@@ -106,7 +106,7 @@ static __always_inline struct pending_slot *pending_slot__claim(struct task_stru
 		return p;
 	}
 	if (p->start_ns != start) {
-		__builtin_memset(p->ts, 0, sizeof(p->ts));
+		__builtin_memset(&p->std, 0, sizeof(p->std));
 		p->count = 0;
 		p->start_ns = start;
 	}
@@ -114,35 +114,35 @@ static __always_inline struct pending_slot *pending_slot__claim(struct task_stru
 }
 
 /*
- * A signal was queued to task's process: remember when, to time its stay in
- * the pending set. Standard signals do not queue: one time each.
+ * A signal was queued to task's process (group), or to thread task alone:
+ * remember when, to time its stay in the pending set. Standard signals do
+ * not queue: one time each per set (struct std_pending).
  */
-static __always_inline void pending__push(struct task_struct *task, int sig, __u64 now)
+static __always_inline void pending__push(struct task_struct *task, int sig, bool group,
+					  __u64 now)
 {
 	struct proc_sig_state *st;
 	struct pending_slot *p;
-	__u32 idx;
+	__u32 idx, tid = group ? 0 : task->pid;
 
 	if (sig > 0 && sig < STD_SIGS && (p = pending_slot__claim(task))) {
 		idx = sig;
 		barrier_var(idx); /* keep the mask: it is the verifier's bound */
 		idx &= STD_SIGS - 1;
-		if (!p->ts[idx])
-			p->count++;
-		p->ts[idx] = now;
+		p->count += std_pending__push(&p->std, idx, tid, now);
 		return;
 	}
 	st = proc_sig_state__get(task);
 	if (st)
-		proc_sig_state__push(st, sig, now);
+		proc_sig_state__push(st, sig, tid, now);
 }
 
 /*
- * The signal left the pending set of task's process (delivered or
- * accepted): when was it generated? 0 when unknown (pending before tracing
- * began, or untracked). A standard signal queued while another process
- * held the slot was timed in task storage: looked for there when the slot
- * does not have it.
+ * The signal left the pending set of thread task or of its process
+ * (delivered or accepted): when was it generated? 0 when unknown (pending
+ * before tracing began, or untracked). A standard signal queued while
+ * another process held the slot was timed in task storage: looked for
+ * there when the slot does not have it.
  */
 static __always_inline __u64 pending__pop(struct task_struct *task, int sig)
 {
@@ -155,16 +155,36 @@ static __always_inline __u64 pending__pop(struct task_struct *task, int sig)
 		idx = sig;
 		barrier_var(idx);
 		idx &= STD_SIGS - 1;
-		ts = p->ts[idx];
+		ts = std_pending__pop(&p->std, idx, task->pid);
 		if (ts) {
-			p->ts[idx] = 0;
 			if (!--p->count)
 				slot_owner__release(&p->tgid);
 			return ts;
 		}
 	}
 	st = proc_sig_state__peek(task);
-	return st ? proc_sig_state__pop(st, sig) : 0;
+	return st ? proc_sig_state__pop(st, sig, task->pid) : 0;
+}
+
+/*
+ * Thread task exits, its process lives on: the signals pending in its own
+ * set are never delivered (kernel/exit.c __exit_signal() flushes them).
+ * Outside the siglock, as pending_slot__forget(): a tgkill() to the dying
+ * thread at this moment can leave one stale time, never a count.
+ */
+static __always_inline void pending__thread_gone(struct task_struct *task)
+{
+	struct proc_sig_state *st;
+	struct pending_slot *p = pending_slot__mine(task);
+
+	if (p && p->count) {
+		std_pending__thread_gone(&p->std, task->pid, &p->count);
+		if (!p->count)
+			slot_owner__release(&p->tgid);
+	}
+	st = proc_sig_state__peek(task);
+	if (st)
+		std_pending__thread_gone(&st->std, task->pid, NULL);
 }
 
 /*
@@ -182,7 +202,7 @@ static __always_inline void pending_slot__forget(struct task_struct *task)
 	struct pending_slot *p = pending_slot__mine(task);
 
 	if (p) {
-		__builtin_memset(p->ts, 0, sizeof(p->ts));
+		__builtin_memset(&p->std, 0, sizeof(p->std));
 		p->count = 0;
 		slot_owner__release(&p->tgid);
 	}

@@ -27,8 +27,80 @@ struct rt_pending {
  * under the target's sighand->siglock (kernel/signal.c: __send_signal_locked
  * and get_signal), so updates to one process's state never race.
  */
+/*
+ * Generation times of the standard signals pending for one process. They
+ * do not queue, but kernel/signal.c keeps a pending set per process (kill()
+ * and the kernel's group signals: `group` at signal_generate) and one per
+ * thread (tgkill(), send_sig(), faults), and one signal can sit in both:
+ * one time for the process's set and one for one thread's. dequeue_signal()
+ * takes from the thread's own set first, so a delivery to the thread that
+ * holds the thread time takes that one. A second thread with the same
+ * signal in its own set at once goes untimed (docs/design.md, "Deliveries
+ * with no pending time").
+ */
+struct std_pending {
+	__u64 shared[STD_SIGS]; /* the process's set; 0: none timed */
+	__u64 thread[STD_SIGS]; /* thread tid[s]'s own set; 0: none timed */
+	__u32 tid[STD_SIGS];
+};
+
+/*
+ * A standard signal was queued: to the process's set (tid 0) or to thread
+ * tid's own. idx is the signal, bound by the caller. Returns 1 when an
+ * empty entry was filled, for the caller's count of held entries.
+ */
+static __always_inline int std_pending__push(struct std_pending *sp, __u32 idx, __u32 tid,
+					     __u64 now)
+{
+	int filled;
+
+	if (!tid) {
+		filled = !sp->shared[idx];
+		sp->shared[idx] = now;
+		return filled;
+	}
+	if (sp->thread[idx] && sp->tid[idx] != tid)
+		return 0; /* another thread's own set has it too: this one is untimed */
+	filled = !sp->thread[idx];
+	sp->thread[idx] = now;
+	sp->tid[idx] = tid;
+	return filled;
+}
+
+/* Thread tid took standard signal idx: its own set's time first, as dequeue_signal(). */
+static __always_inline __u64 std_pending__pop(struct std_pending *sp, __u32 idx, __u32 tid)
+{
+	__u64 ts = sp->thread[idx];
+
+	if (ts && sp->tid[idx] == tid) {
+		sp->thread[idx] = 0;
+		return ts;
+	}
+	ts = sp->shared[idx];
+	sp->shared[idx] = 0;
+	return ts;
+}
+
+/*
+ * Thread tid exits: its own set is never delivered. held, if not NULL, is
+ * the caller's count of held entries, kept in step. (A count kept in a
+ * register here instead made the verifier tell every value apart: past
+ * its 1M instructions in sched_process_exit.)
+ */
+static __always_inline void std_pending__thread_gone(struct std_pending *sp, __u32 tid,
+						     __u32 *held)
+{
+	for (int i = 1; i < STD_SIGS; i++) {
+		if (sp->thread[i] && sp->tid[i] == tid) {
+			sp->thread[i] = 0;
+			if (held && *held)
+				(*held)--;
+		}
+	}
+}
+
 struct proc_sig_state {
-	__u64 std_pending_ts[STD_SIGS]; /* standard signals do not queue: one ts */
+	struct std_pending std;
 	struct rt_pending rt[RT_RING];	/* real-time signals queue: FIFO */
 	__u32 rt_head;
 	__u32 rt_len;
@@ -198,17 +270,19 @@ static __always_inline void sig_stats__add_pending(struct sig_stats *s, __u64 pe
 }
 
 /*
- * A signal was queued: remember when, to time its stay in the pending set
- * (task storage: see signal_slots.bpf.h pending__push for the usual place).
+ * A signal was queued, to thread tid's own set (0: the process's): remember
+ * when, to time its stay in the pending set (task storage: see
+ * signal_slots.bpf.h pending__push for the usual place).
  */
-static __always_inline void proc_sig_state__push(struct proc_sig_state *st, int sig, __u64 now)
+static __always_inline void proc_sig_state__push(struct proc_sig_state *st, int sig, __u32 tid,
+						 __u64 now)
 {
 	__u32 idx;
 
 	if (sig > 0 && sig < STD_SIGS) {
 		idx = sig;
 		barrier_var(idx); /* keep the mask: it is the verifier's bound */
-		st->std_pending_ts[idx & (STD_SIGS - 1)] = now;
+		std_pending__push(&st->std, idx & (STD_SIGS - 1), tid, now);
 		return;
 	}
 	if (st->rt_len >= RT_RING) {
@@ -222,12 +296,13 @@ static __always_inline void proc_sig_state__push(struct proc_sig_state *st, int 
 }
 
 /*
- * The signal left the pending set (delivered or accepted): when was it
- * generated? 0 when unknown (pending before tracing began, or untracked).
+ * The signal left the pending set (delivered to or accepted by thread
+ * tid): when was it generated? 0 when unknown (pending before tracing
+ * began, or untracked).
  * Real-time signals of one number are dequeued in the order they were queued
  * (kernel/signal.c: collect_signal takes the first sigqueue entry).
  */
-static __always_inline __u64 proc_sig_state__pop(struct proc_sig_state *st, int sig)
+static __always_inline __u64 proc_sig_state__pop(struct proc_sig_state *st, int sig, __u32 tid)
 {
 	__u64 ts = 0;
 	__u32 std;
@@ -236,9 +311,7 @@ static __always_inline __u64 proc_sig_state__pop(struct proc_sig_state *st, int 
 		std = sig;
 		barrier_var(std); /* keep the mask: it is the verifier's bound */
 		std &= STD_SIGS - 1;
-		ts = st->std_pending_ts[std];
-		st->std_pending_ts[std] = 0;
-		return ts;
+		return std_pending__pop(&st->std, std, tid);
 	}
 	for (int i = 0; i < RT_RING; i++) {
 		__u32 idx = (st->rt_head + i) & (RT_RING - 1);

@@ -409,7 +409,7 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 		sigpipe__object(cur, &e.object, e.syscall_nr);
 	now = 0;
 	if (cfg_pending_timing && (result == SIG_RESULT_QUEUED || result == SIG_RESULT_LOSE_INFO))
-		pending__push(task, sig, clock__now(&now));
+		pending__push(task, sig, group, clock__now(&now));
 
 	/* The key holds everything sig_generate__count() reads from the record. */
 	key = fold__mix(EVENT_SIG_GENERATE, e.has_sender ? e.sender.pid : 0);

@@ -653,9 +653,9 @@ static bool signal_table_columns(struct output *o, struct proc **rows, size_t n,
 /*
  * Deliveries and acceptances with no pending time, under the table: else a
  * DLVR above QUEUE + LOSE reads as a counting error. The signal was pending
- * before tracing began, pending for a thread and its process at once (one
- * time is kept per standard signal and process), or its generation never
- * reached the tracer (docs/design.md, "Deliveries with no pending time").
+ * before tracing began, pending in two threads' own sets at once (one is
+ * timed), or its generation never reached the tracer (docs/design.md,
+ * "Deliveries with no pending time").
  */
 static void report_untimed(struct output *o, struct proc **rows, size_t n)
 {
