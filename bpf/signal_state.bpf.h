@@ -34,9 +34,15 @@ struct rt_pending {
  * thread (tgkill(), send_sig(), faults), and one signal can sit in both:
  * one time for the process's set and one for one thread's. dequeue_signal()
  * takes from the thread's own set first, so a delivery to the thread that
- * holds the thread time takes that one. A second thread with the same
- * signal in its own set at once goes untimed (docs/design.md, "Deliveries
- * with no pending time").
+ * holds the thread time takes that one, any other the process's time, and
+ * one that finds neither takes the thread time whoever holds it: a thread
+ * that exec'd under its leader's pid (de_thread()), a fatal signal another
+ * thread reports (complete_signal()), a time left by a signal the kernel
+ * flushed (prepare_signal(), SIG_IGN). Likewise a generation to another
+ * thread takes the thread entry over. So the odd cases fall back to one
+ * time per signal, as before the two were kept apart; two threads with the
+ * same signal in their own sets at once leave one untimed (docs/design.md,
+ * "Deliveries with no pending time").
  */
 struct std_pending {
 	__u64 shared[STD_SIGS]; /* the process's set; 0: none timed */
@@ -59,25 +65,30 @@ static __always_inline int std_pending__push(struct std_pending *sp, __u32 idx, 
 		sp->shared[idx] = now;
 		return filled;
 	}
-	if (sp->thread[idx] && sp->tid[idx] != tid)
-		return 0; /* another thread's own set has it too: this one is untimed */
-	filled = !sp->thread[idx];
+	filled = !sp->thread[idx]; /* another thread's time is taken over */
 	sp->thread[idx] = now;
 	sp->tid[idx] = tid;
 	return filled;
 }
 
-/* Thread tid took standard signal idx: its own set's time first, as dequeue_signal(). */
+/*
+ * Thread tid took standard signal idx: its own set's time first, as
+ * dequeue_signal(), then the process's, then (above) another thread's.
+ */
 static __always_inline __u64 std_pending__pop(struct std_pending *sp, __u32 idx, __u32 tid)
 {
-	__u64 ts = sp->thread[idx];
+	__u64 ts = sp->thread[idx], shared;
 
 	if (ts && sp->tid[idx] == tid) {
 		sp->thread[idx] = 0;
 		return ts;
 	}
-	ts = sp->shared[idx];
-	sp->shared[idx] = 0;
+	shared = sp->shared[idx];
+	if (shared) {
+		sp->shared[idx] = 0;
+		return shared;
+	}
+	sp->thread[idx] = 0;
 	return ts;
 }
 
