@@ -2262,6 +2262,37 @@ def test_signals_timed_exactly_when_a_process_holds_the_signal_slots(ctx):
             ctx.trace(["sig_slot_holder", str(n), str(hold_ms)], env=env), hold_ms)
 
 
+def test_pending_time_of_a_signal_in_a_thread_set_and_the_process_set(ctx):
+    # One standard signal pending in a thread's own set and the process's
+    # (kernel/signal.c keeps both), taken the ways that once left one
+    # delivery untimed or timed from the wrong generation (docs/design.md,
+    # "Deliveries with no pending time"). t_ms only bounds times from below.
+    t_ms = 100
+    run = ctx.trace(["sig_thread_sets", "mixed", str(t_ms)])
+    pid, a, b = run.pid("pid"), run.pid("a"), run.pid("b")
+    rx = run.received(pid, "SIGUSR1")
+    expect((rx["generated"], rx["accepted"], rx["pending_unknown"]), (2, 2, 0),
+           "mixed: SIGUSR1 (generated, accepted, pending_unknown)")
+    took = {r["tid"]: r["pending_ns"] for r in run.of_type("signal_accept") if r["pid"] == pid}
+    expect(sorted(took), sorted([a, b]), "mixed: the threads that took one")
+    # B took the process's (sent t_ms before), A its own (sent 3 t_ms before).
+    expect_true(t_ms * 1e6 <= took[b] < 3 * t_ms * 1e6 <= took[a],
+                "mixed: pending times, B (process set) %r and A (own set) %r" % (took[b], took[a]))
+    for mode, sig, action in (("exec", "SIGUSR1", "handler"), ("fatal", "SIGTERM", "default")):
+        # exec: the thread holding it now runs under the process's pid (de_thread());
+        # fatal: the death may be reported on another thread (complete_signal()).
+        run = ctx.run(["--", ctx.workload("sig_thread_sets"), mode, str(t_ms)])
+        expect(run.rc, 0 if mode == "exec" else 128 + signal.SIGTERM,
+               "%s: exit status (stderr %r)" % (mode, run.stderr[-300:]))
+        pid = run.pid("pid")
+        rx = run.received(pid, sig)
+        expect((rx["generated"], rx["delivered"], rx["pending_unknown"]), (1, 1, 0),
+               "%s: %s (generated, delivered, pending_unknown)" % (mode, sig))
+        dl = run.delivers(pid, sig)
+        expect([(r["action"], r["pending_ns"] is not None) for r in dl], [(action, True)],
+               "%s: the delivery (action, timed)" % mode)
+
+
 def test_pending_slot_let_go_when_a_thread_dies_with_its_own_signal(ctx):
     # A signal pending in one thread's own set dies with the thread
     # (kernel/exit.c __exit_signal()); its time must go with it, or the
