@@ -811,6 +811,21 @@ def test_pid_filter_system_wide(ctx):
     expect([(r["pid"], r.get("signal")) for r in ex], [(target.pid, "SIGUSR2")], "exits under -p")
 
 
+def finish_attached_run(wl, tracer, what):
+    """For a workload that waits for a byte on stdin until the tracer is attached:
+    sends it, reads the workload's output until it exits, then stops the tracer
+    (after a few of its 10 ms reads of the ring buffer); returns that output."""
+    wl.stdin.write("x")
+    wl.stdin.flush()
+    truth = wl.stdout.read()
+    wl.wait(timeout=30)
+    time.sleep(0.3)
+    tracer.send_signal(signal.SIGINT)
+    _, err = tracer.communicate(timeout=30)
+    expect(tracer.returncode, 0, "%s exit status (stderr: %s)" % (what, err))
+    return truth
+
+
 def test_pid_filter_given_a_thread_id_follows_its_process(ctx):
     # -p TID (gettid(), top -H): the thread's process is followed, and said so;
     # it used to be taken for a process and trace nothing at all.
@@ -824,14 +839,7 @@ def test_pid_filter_given_a_thread_id_follows_its_process(ctx):
                                   stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
         notice = tracer.stderr.readline()
         wait_attached(tracer.stderr, "ipcscope -p TID")
-        wl.stdin.write("x")
-        wl.stdin.flush()
-        truth = wl.stdout.read()
-        wl.wait(timeout=30)
-        time.sleep(0.3)
-        tracer.send_signal(signal.SIGINT)
-        _, err = tracer.communicate(timeout=30)
-        expect(tracer.returncode, 0, "ipcscope -p TID exit status (stderr: %s)" % err)
+        truth = finish_attached_run(wl, tracer, "ipcscope -p TID")
     finally:
         if wl.poll() is None:
             wl.kill()
@@ -864,21 +872,13 @@ def test_signal_pending_before_tracing_is_delivered_untimed(ctx):
     try:
         pid = int(wl.stdout.readline().split("=")[1])
         tracer = start_tracer(ctx, ["--json", "-o", out, "-p", str(pid)])
-        wl.stdin.write("x")
-        wl.stdin.flush()
-        truth = wl.stdout.read()
-        wl.wait(timeout=30)
-        time.sleep(0.3)
-        tracer.send_signal(signal.SIGINT)
-        _, err = tracer.communicate(timeout=30)
-        expect(tracer.returncode, 0, "ipcscope -p exit status (stderr: %s)" % err)
+        truth = finish_attached_run(wl, tracer, "ipcscope -p")
     finally:
         if wl.poll() is None:
             wl.kill()
         wl.wait()
     expect(truth.split(), ["usr1=1", "usr2=1"], "the workload's own counts")
-    with open(out, encoding="utf-8") as f:
-        recs = [json.loads(line) for line in f]
+    recs = json_lines(out)
     rx = [r for r in recs if r["type"] == "process" and r["pid"] == pid][0]["signals_received"]
     got = {name: (v["generated"], v["delivered"], v["pending_unknown"],
                   v.get("pending_ns", {}).get("samples", 0)) for name, v in rx.items()}
