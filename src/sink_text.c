@@ -187,9 +187,24 @@ static void text_generate(struct output *o, const struct sig_generate_event *e)
 	line_end(o, &e->hdr);
 }
 
+/*
+ * ", pending 1.2ms" on a delivery or acceptance; ", pending unknown" when
+ * its generation has no time (docs/design.md, "Deliveries with no pending
+ * time"), unless pending time is off altogether.
+ */
+static void text_pending(struct output *o, bool known, uint64_t ns)
+{
+	char pend[32];
+
+	if (known)
+		fprintf(o->f, ", pending %s", format__ns(pend, sizeof(pend), ns));
+	else if (!(o->model->features_off & FEATURE_BIT(FEATURE_PENDING_TIME)))
+		fputs(", pending unknown", o->f);
+}
+
 static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 {
-	char who[96], pend[32];
+	char who[96];
 
 	line_begin(o, &e->hdr, "deliver", sig__name(e->sig));
 	fprintf(o->f, "%s ", task_str(who, sizeof(who), &e->task));
@@ -199,8 +214,7 @@ static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 		fputs("ignored (SIG_IGN)", o->f);
 	else
 		fprintf(o->f, "default %s", default_action__name(sig__default_action(e->sig)));
-	if (e->pending_known)
-		fprintf(o->f, ", pending %s", format__ns(pend, sizeof(pend), e->pending_ns));
+	text_pending(o, e->pending_known, e->pending_ns);
 	line_end(o, &e->hdr);
 }
 
@@ -396,8 +410,7 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 		line_begin(o, hdr, "accept", sig__name(e->sig));
 		fprintf(o->f, "%s took it via %s", task_str(who, sizeof(who), &e->task),
 			accept_via__name(e->via));
-		if (e->pending_known)
-			fprintf(o->f, ", pending %s", format__ns(buf, sizeof(buf), e->pending_ns));
+		text_pending(o, e->pending_known, e->pending_ns);
 		line_end(o, hdr);
 		break;
 	}

@@ -705,7 +705,15 @@ static void feed_untimed_deliveries(struct decoder *d)
 	struct sig_stats_key key = { .pid = 9, .sig = 10, .start_ns = 9000000000ULL };
 	struct sig_stats *s = calloc(1, sizeof(*s));
 	struct lifecycle_event ex = { .hdr = { .type = EVENT_PROC_EXIT, .count = 1 } };
+	struct sig_deliver_event dl = { .hdr = { .type = EVENT_SIG_DELIVER, .count = 1 },
+					.sig = 10, .action = ACTION_HANDLER, .handler = 0x401000 };
+	struct sig_accept_event ac = { .hdr = { .type = EVENT_SIG_ACCEPT, .count = 1 },
+				       .sig = 10, .pending_known = 1, .pending_ns = 1500 };
 
+	task(&dl.task, 9, "victim");
+	decode__record(d, &dl, sizeof(dl)); /* its generation has no time */
+	task(&ac.task, 9, "victim");
+	decode__record(d, &ac, sizeof(ac));
 	task(&ex.task, 9, "victim\x1b[2J");
 	decode__record(d, &ex, sizeof(ex));
 	s->received[SIG_RESULT_QUEUED] = 2;
@@ -739,6 +747,10 @@ static void test_untimed_deliveries_are_explained(void)
 	check(strstr(out, "\npending time unknown (pending before tracing, pending twice at once, "
 			  "or generation unseen: docs/design.md):\n  2 SIGUSR1 to victim\\x1b[2J[9]\n")
 		      != NULL, "untimed deliveries listed under the table: %s", out);
+	check(strstr(out, "handler 0x401000, pending unknown\n") != NULL,
+	      "a live delivery with no pending time says so: %s", out);
+	check(strstr(out, "took it via sigtimedwait, pending 1.5us\n") != NULL,
+	      "a live acceptance with its pending time: %s", out);
 	free(out);
 }
 
