@@ -671,7 +671,7 @@ static __always_inline void pipe__created(struct task_struct *cur, struct pt_reg
 
 static __always_inline void fifo__emit(struct task_struct *cur, __u32 type, int dirfd,
 				       const char *upath, int fd, __u32 mode,
-				       const struct obj_ref *obj)
+				       const struct obj_ref *obj, __u64 wait_ns)
 {
 	struct fifo_event e = {};
 
@@ -682,6 +682,7 @@ static __always_inline void fifo__emit(struct task_struct *cur, __u32 type, int 
 	e.fd = fd;
 	e.mode = mode;
 	e.dirfd = dirfd;
+	e.wait_ns = wait_ns;
 	bpf_probe_read_user_str(e.path, sizeof(e.path), upath);
 	emit(&e, sizeof(e));
 }
@@ -695,12 +696,50 @@ static __always_inline void fifo__created(struct task_struct *cur, struct pt_reg
 	if ((mode & S_IFMT) != S_IFIFO || !proc__wanted(cur->tgid))
 		return;
 	fifo__emit(cur, EVENT_FIFO_CREATE, at ? (int)regs->di : AT_FDCWD,
-		   (const char *)(at ? regs->si : regs->di), -1, mode & 07777, NULL);
+		   (const char *)(at ? regs->si : regs->di), -1, mode & 07777, NULL, 0);
+}
+
+/*
+ * open/openat/openat2 at entry. A FIFO's open waits for the other side
+ * (fs/pipe.c fifo_open() wait_for_partner(): a reader without O_NONBLOCK
+ * sleeps until a writer opens, a writer until a reader does), the wait a
+ * lab shows; but whether the path is a FIFO is known only at exit, so every
+ * open of a process in scope is marked, in its thread's slot (no task
+ * storage: when another thread holds the slot, the wait goes unmeasured).
+ */
+static __always_inline void open__enter(struct task_struct *cur, __u32 nr)
+{
+	struct io_call *c;
+
+	if (!proc__wanted(cur->tgid))
+		return;
+	c = thread_slot__claim(cur);
+	if (!c)
+		return;
+	offcpu__mark(cur, &c->mark);
+	c->nvcsw = cur->nvcsw;
+	c->nr_plus_1 = nr + 1;
+}
+
+/* At an open's exit: its slot let go, and the time it spent off CPU (FIFO_WAIT_UNKNOWN: unmarked). */
+static __always_inline __u64 open__waited(struct task_struct *cur, __u32 nr)
+{
+	struct thread_slot *s = thread_slot__mine(cur);
+	struct io_call *c;
+	__u64 waited = FIFO_WAIT_UNKNOWN, now = 0;
+
+	if (!s)
+		return FIFO_WAIT_UNKNOWN;
+	c = (struct io_call *)s->call;
+	if (c->nr_plus_1 == nr + 1)
+		waited = cur->nvcsw != c->nvcsw ? offcpu__since(cur, &c->mark, &now) : 0;
+	thread_slot__free(s);
+	return waited;
 }
 
 /* open/openat/openat2 returned fd: was it a FIFO (or a pipe via /proc)? */
 static __always_inline void fifo__opened(struct task_struct *cur, struct pt_regs *regs, __u32 nr,
-					 int fd)
+					 int fd, __u64 wait_ns)
 {
 	struct file *file = fd__file(cur, fd);
 	struct obj_ref obj;
@@ -710,7 +749,7 @@ static __always_inline void fifo__opened(struct task_struct *cur, struct pt_regs
 	file__object(file, &obj, false);
 	fifo__emit(cur, EVENT_FIFO_OPEN, nr == NR_open ? AT_FDCWD : (int)regs->di,
 		   (const char *)(nr == NR_open ? regs->di : regs->si), fd,
-		   file->f_mode & (FMODE_READ | FMODE_WRITE), &obj);
+		   file->f_mode & (FMODE_READ | FMODE_WRITE), &obj, wait_ns);
 }
 
 /*

@@ -298,6 +298,7 @@ enum enter_work {
 	ENTER_NONE,
 	ENTER_IO,	  /* read/write-like: the object and whether it may block */
 	ENTER_CLOSE,	  /* a pipe end may go */
+	ENTER_OPEN,	  /* may wait for a FIFO's other side */
 	ENTER_SIGRETURN,  /* a handler returns */
 	ENTER_SIGPROCMASK,
 	ENTER_IPC,	  /* System V / POSIX calls that may block, unmaps */
@@ -318,6 +319,10 @@ static __always_inline enum enter_work enter__work(long id)
 		return ENTER_IO;
 	case NR_close:
 		return ENTER_CLOSE;
+	case NR_open:
+	case NR_openat:
+	case NR_openat2:
+		return ENTER_OPEN;
 	case NR_rt_sigreturn:
 		return ENTER_SIGRETURN;
 	case NR_rt_sigprocmask:
@@ -363,6 +368,9 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 			pipe__closing(cur, regs->di, false, true);
 		else if (cfg_filter_pids && cur->tgid != cfg_self_tgid)
 			pipe__closing(cur, regs->di, false, false);
+		break;
+	case ENTER_OPEN:
+		open__enter(cur, id);
 		break;
 	case ENTER_SIGRETURN:
 		on_sigreturn(cur, regs->sp);
@@ -444,6 +452,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	__u32 nr = regs->orig_ax;
 	struct task_struct *cur;
+	__u64 wait_ns;
 
 	if (!exit__followed(nr))
 		return 0;
@@ -481,8 +490,9 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_open:
 	case NR_openat:
 	case NR_openat2:
+		wait_ns = open__waited(cur, nr);
 		if (ret >= 0) {
-			fifo__opened(cur, regs, nr, ret);
+			fifo__opened(cur, regs, nr, ret, wait_ns);
 			shm_open__exit(cur, regs, nr, ret);
 		}
 		break;

@@ -318,6 +318,8 @@ struct pipe_create_event {
 };
 
 /* FIFO creation (mknod) and opening: path as given, possibly relative. */
+#define FIFO_WAIT_UNKNOWN (~0ULL)
+
 struct fifo_event {
 	struct event_header hdr;
 	struct task_ref task;
@@ -326,6 +328,7 @@ struct fifo_event {
 	__u32 mode;	     /* create: permission bits; open: FMODE_READ 1 | FMODE_WRITE 2 */
 	__s32 dirfd;	     /* AT_FDCWD or the directory fd the path is relative to */
 	__u32 _pad;
+	__u64 wait_ns;	     /* open: time off CPU inside the open; FIFO_WAIT_UNKNOWN if not measured */
 	char path[IPCSCOPE_PATH_LEN];
 };
 

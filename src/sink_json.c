@@ -327,9 +327,12 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		json_path(f, e->path, sizeof(e->path));
 		if (hdr->type == EVENT_FIFO_CREATE)
 			fprintf(f, ",\"mode\":\"%04o\"}\n", e->mode);
+		else if (e->wait_ns == FIFO_WAIT_UNKNOWN)
+			fprintf(f, ",\"ino\":%llu,\"fd\":%d,\"side\":\"%s\",\"wait_ns\":null}\n",
+				e->fifo.ino, e->fd, pipe_side__name(e->mode));
 		else
-			fprintf(f, ",\"ino\":%llu,\"fd\":%d,\"side\":\"%s\"}\n", e->fifo.ino, e->fd,
-				pipe_side__name(e->mode));
+			fprintf(f, ",\"ino\":%llu,\"fd\":%d,\"side\":\"%s\",\"wait_ns\":%llu}\n",
+				e->fifo.ino, e->fd, pipe_side__name(e->mode), e->wait_ns);
 		break;
 	}
 	case EVENT_PIPE_CLOSE: {

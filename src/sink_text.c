@@ -202,6 +202,25 @@ static void text_pending(struct output *o, bool known, uint64_t ns)
 		fputs(", pending unknown", o->f);
 }
 
+/*
+ * How long a FIFO open waited, as ", waited 2.3 s for a writer": fs/pipe.c
+ * fifo_open() makes a reader wait for a writer and a writer for a reader
+ * (not O_NONBLOCK, not O_RDWR). Empty when it did not wait.
+ */
+static const char *fifo_wait__text(char *buf, size_t size, const struct fifo_event *e)
+{
+	char t[32];
+
+	if (e->wait_ns == FIFO_WAIT_UNKNOWN)
+		return ", wait not measured"; /* docs/design.md: begun before tracing, slot busy */
+	if (!e->wait_ns)
+		return "";
+	/* mode: FMODE_READ 1 | FMODE_WRITE 2 */
+	snprintf(buf, size, ", waited %s%s", format__ns(t, sizeof(t), e->wait_ns),
+		 (e->mode & 3) == 1 ? " for a writer" : (e->mode & 3) == 2 ? " for a reader" : "");
+	return buf;
+}
+
 static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 {
 	char who[96];
@@ -285,7 +304,7 @@ const char *sigpipe_word(unsigned int action)
 /* Pipe and FIFO lifecycle and EPIPE lines; plain closes only with -v. */
 void text_pipe_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
-	char who[96], obj[160], path[160];
+	char who[96], obj[160], path[160], when[48];
 
 	switch (hdr->type) {
 	case EVENT_PIPE_CREATE: {
@@ -309,9 +328,10 @@ void text_pipe_record(struct output *o, const struct event_header *hdr, const vo
 			fprintf(o->f, "%s mkfifo %s mode %04o", task_str(who, sizeof(who), &e->task),
 				path, e->mode);
 		else
-			fprintf(o->f, "%s opened %s (ino %llu) for %s as fd %d",
+			fprintf(o->f, "%s opened %s (ino %llu) for %s as fd %d%s",
 				task_str(who, sizeof(who), &e->task), path, e->fifo.ino,
-				pipe_side__name(e->mode), e->fd);
+				pipe_side__name(e->mode), e->fd,
+				fifo_wait__text(when, sizeof(when), e));
 		break;
 	}
 	case EVENT_PIPE_CLOSE: {

@@ -1588,6 +1588,30 @@ def test_fifo_between_unrelated_processes(ctx):
     expect(opens, sorted([(writer, "write"), (reader, "read")]), "fifo_open (pid, side)")
 
 
+def test_fifo_open_wait_for_the_other_side(ctx):
+    # The reader sleeps in open() until the writer opens, which the writer
+    # does delay_ms after it saw the reader asleep there: the reader's
+    # fifo_open says it waited at least that long (and no longer than the
+    # run), the writer's that it did not wait.
+    delay_ms = 300
+    run = ctx.trace(["fifo_pair", ctx.tmp, "1000", str(delay_ms)])
+    writer, reader, ino = run.pid("writer"), run.pid("reader"), run.pid("ino")
+    opens = {r["pid"]: r for r in run.of_type("fifo_open") if r["ino"] == ino}
+    expect(sorted(opens), sorted([writer, reader]), "fifo_open pids")
+    waited = opens[reader]["wait_ns"]
+    expect_true(waited is not None and delay_ms * 10**6 <= waited <= run.wall_ns,
+                "reader's open wait %r ns, expected >= %d ms and <= the run's %d ns"
+                % (waited, delay_ms, run.wall_ns))
+    expect(opens[writer]["wait_ns"], 0, "writer's open wait (a reader was there)")
+    text = ctx.run(["--", ctx.workload("fifo_pair"), ctx.tmp, "1000", str(delay_ms)],
+                   json_out=False)
+    line = [l for l in text.stdout.splitlines()
+            if "[%d] opened " % text.pid("reader") in l]
+    expect(len(line), 1, "reader's fifo open lines in %r" % text.stdout[-1500:])
+    expect_true(re.search(r"for read as fd \d+, waited [0-9.]+m?s for a writer$", line[0]),
+                "reader's open line says how long it waited: %r" % line[0])
+
+
 def test_epipe_with_sigpipe_ignored_counted_exactly(ctx):
     e = 37
     run = ctx.trace(["pipe_epipe", "ignore", str(e)])

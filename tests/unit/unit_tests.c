@@ -2327,6 +2327,47 @@ static void test_refused_sigaction_is_shown_as_refused(void)
 	free(json);
 }
 
+/* Three opens of one FIFO: a reader that waited 1.5 s, a writer that did not, one unmeasured. */
+static void feed_fifo_opens(struct decoder *d)
+{
+	struct fifo_event e = { .hdr = { .type = EVENT_FIFO_OPEN, .count = 1, .ts_ns = 5 } };
+
+	e.fifo = (struct obj_ref){ .kind = OBJ_FIFO, .ino = 77, .dev = 8 };
+	strcpy(e.path, "/tmp/lab.fifo");
+	task(&e.task, 31, "reader");
+	e.fd = 3;
+	e.mode = 1;
+	e.wait_ns = 1500000000ULL;
+	decode__record(d, &e, sizeof(e));
+	task(&e.task, 32, "writer");
+	e.mode = 2;
+	e.wait_ns = 0;
+	decode__record(d, &e, sizeof(e));
+	e.task = (struct task_ref){ 0 };
+	task(&e.task, 33, "late");
+	e.mode = 1;
+	e.wait_ns = FIFO_WAIT_UNKNOWN;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void test_fifo_open_says_how_long_it_waited(void)
+{
+	char *text = render(false, feed_fifo_opens);
+	char *json = render(true, feed_fifo_opens);
+
+	check(strstr(text, "reader[31] opened /tmp/lab.fifo (ino 77) for read as fd 3, waited 1.50s "
+			   "for a writer\n") != NULL, "reader's wait in text: %s", text);
+	check(strstr(text, "writer[32] opened /tmp/lab.fifo (ino 77) for write as fd 3\n") != NULL,
+	      "writer's open in text, no wait: %s", text);
+	check(strstr(text, "late[33] opened /tmp/lab.fifo (ino 77) for read as fd 3, wait not "
+			   "measured\n") != NULL, "unmeasured wait in text: %s", text);
+	check(strstr(json, "\"side\":\"read\",\"wait_ns\":1500000000}") &&
+	      strstr(json, "\"side\":\"write\",\"wait_ns\":0}") &&
+	      strstr(json, "\"wait_ns\":null}"), "wait_ns in JSON: %s", json);
+	free(text);
+	free(json);
+}
+
 /* alarm(5), alarm(1) replacing it, setitimer(ITIMER_VIRTUAL) replacing nothing, a failed one. */
 static void feed_timers(struct decoder *d)
 {
@@ -2505,6 +2546,8 @@ int main(void)
 	    test_timer_lines_say_what_they_replaced);
 	run("text: an inherited mapping says when the process mapped the object itself too",
 	    test_text_inherited_mapping_says_what_else_it_holds);
+	run("text/json: a FIFO open says how long it waited for the other side",
+	    test_fifo_open_says_how_long_it_waited);
 	run("text/json: a refused sigaction says so",
 	    test_refused_sigaction_is_shown_as_refused);
 	run("text/json: sigqueue's value, a SIGCONT that resumed a stopped process, kill(-1)",

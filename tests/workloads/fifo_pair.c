@@ -2,17 +2,47 @@
 /*
  * Two processes that share nothing but a FIFO's path: one mkfifo()s it and
  * opens it for writing and sends BYTES in 100-byte writes, the other opens it
- * for reading and drains it. Usage: fifo_pair DIR BYTES.
+ * for reading and drains it. Usage: fifo_pair DIR BYTES [DELAY_MS].
+ * DELAY_MS: the writer opens DELAY_MS after it saw the reader asleep in
+ * open() (/proc/PID/syscall), so the reader waits in open() at least that
+ * long (fs/pipe.c fifo_open(): a reader waits for a writer).
  * Prints writer, reader, path, ino.
  */
 #include "workload.h"
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+
+/* Until pid sleeps in open/openat (/proc/PID/syscall: its number, then arguments). */
+static void wait_in_open(pid_t pid)
+{
+	time_t end = time(NULL) + WL_DEADLINE_S;
+	char file[64], line[256];
+
+	snprintf(file, sizeof(file), "/proc/%d/syscall", pid);
+	for (;;) {
+		FILE *f = fopen(file, "r");
+		long nr = -1;
+
+		if (f && fgets(line, sizeof(line), f))
+			nr = strtol(line, NULL, 10);
+		if (f)
+			fclose(f);
+		if (nr == SYS_open || nr == SYS_openat)
+			return;
+		if (time(NULL) > end) {
+			errno = ETIMEDOUT;
+			wl_die("waiting for the reader to sleep in open");
+		}
+		wl_nap();
+	}
+}
 
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "/tmp";
 	unsigned long bytes = wl_arg(argc, argv, 2, 1000);
+	unsigned long delay_ms = wl_arg(argc, argv, 3, 0);
 	char path[256], buf[100];
 	struct stat st;
 	pid_t reader;
@@ -34,6 +64,10 @@ int main(int argc, char **argv)
 	printf("writer=%d\nreader=%d\npath=%s\nino=%lu\n", getpid(), reader, path,
 	       (unsigned long)st.st_ino);
 	fflush(stdout);
+	if (delay_ms) {
+		wait_in_open(reader);
+		usleep(delay_ms * 1000);
+	}
 	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		wl_die("open");
