@@ -53,7 +53,7 @@ APP_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -I src -I $(OUTPUT) -MM
 LDLIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LDLIBS += $(shell pkg-config --libs libcap 2>/dev/null || echo -lcap)
 
-.PHONY: all run test bench deps check-deps vmlinux clean unit-tests workloads
+.PHONY: all run test bench profile deps check-deps vmlinux clean unit-tests workloads
 
 all: check-deps $(OUTPUT)/ipcscope
 
@@ -172,6 +172,14 @@ $(OUTPUT)/bench/floor: bench/floor.c $(OUTPUT)/bench/floor.skel.h
 $(OUTPUT)/bench/storm: bench/storm.c | $(OUTPUT)/bench
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror $< -o $@
+
+# bench/line_profile.py's helper: a loaded program's source lines at their JITed addresses
+$(OUTPUT)/bench/jit_lines: bench/jit_lines.c | $(OUTPUT)/bench
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(APP_CFLAGS) $< $(LDLIBS) -o $@
+
+profile: all $(OUTPUT)/bench/storm $(OUTPUT)/bench/jit_lines
+	$(Q)python3 bench/line_profile.py $(or $(STORM),epipe) --build $(OUTPUT)
 
 # ---- sanitizers: the whole suite against an ASan + UBSan build ----
 # clang builds our binary and unit tests with the sanitizers into
