@@ -1571,6 +1571,20 @@ def test_ps_grep_creator_keeps_its_name_after_exec(ctx):
     expect_true(line in text.stdout, "no %r in the text report: %r" % (line, text.stdout[-1500:]))
 
 
+def test_writes_of_children_reusing_a_dead_siblings_stack_are_theirs(ctx):
+    # sys_enter and sys_exit know the current task from its syscall frame
+    # (bpf/current.bpf.h), and each child here likely gets the kernel stack
+    # of the sibling reaped just before it: child K's K bytes must be its own.
+    n = 40
+    run = ctx.trace(["pipe_children_seq", str(n)])
+    rec = pipe_record(run, run.pid("ino"))
+    want = sorted((run.pid("child_%d" % k), k, 1) for k in range(1, n + 1))
+    expect(sorted((w["pid"], w["bytes"], w["writes"]) for w in rec["writers"]), want,
+           "(writer pid, bytes, writes): child K wrote K bytes once")
+    expect([(r["pid"], r["bytes"]) for r in rec["readers"]],
+           [(run.pid("parent"), n * (n + 1) // 2)], "reader")
+
+
 def test_fifo_between_unrelated_processes(ctx):
     b = 5000
     run = ctx.trace(["fifo_pair", ctx.tmp, str(b)])

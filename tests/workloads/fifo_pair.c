@@ -13,31 +13,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-/* Until pid sleeps in open/openat (/proc/PID/syscall: its number, then arguments). */
-static void wait_in_open(pid_t pid)
-{
-	time_t end = time(NULL) + WL_DEADLINE_S;
-	char file[64], line[256];
-
-	snprintf(file, sizeof(file), "/proc/%d/syscall", pid);
-	for (;;) {
-		FILE *f = fopen(file, "r");
-		long nr = -1;
-
-		if (f && fgets(line, sizeof(line), f))
-			nr = strtol(line, NULL, 10);
-		if (f)
-			fclose(f);
-		if (nr == SYS_open || nr == SYS_openat)
-			return;
-		if (time(NULL) > end) {
-			errno = ETIMEDOUT;
-			wl_die("waiting for the reader to sleep in open");
-		}
-		wl_nap();
-	}
-}
-
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "/tmp";
@@ -65,8 +40,8 @@ int main(int argc, char **argv)
 	       (unsigned long)st.st_ino);
 	fflush(stdout);
 	if (delay_ms) {
-		wait_in_open(reader);
-		usleep(delay_ms * 1000);
+		wl_wait_asleep_in(reader, SYS_open, SYS_openat);
+		wl_sleep_ms(delay_ms);
 	}
 	fd = open(path, O_WRONLY);
 	if (fd < 0)
