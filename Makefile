@@ -11,9 +11,6 @@
 #
 OUTPUT ?= build
 CLANG ?= clang
-# The BPF objects need clang 15 or later: a referenced kptr's BTF type tag
-# (bpf/current.bpf.h) is not emitted by Debian 12's default clang 14.
-BPF_CLANG ?= clang-16
 BPFTOOL ?= bpftool
 CC ?= cc
 ARCH ?= x86
@@ -33,7 +30,7 @@ endif
 
 # Debian packages we need, each as "what shows it is there:package".
 # python3 runs the test and bench drivers; setpriv/mountpoint (util-linux) are essential.
-DEP_PROBES := clang:clang $(BPF_CLANG):$(BPF_CLANG) bpftool:bpftool pkg-config:pkg-config python3:python3 cc:gcc
+DEP_PROBES := clang:clang bpftool:bpftool pkg-config:pkg-config python3:python3 cc:gcc
 # libclang-rt-14-dev: clang's sanitizer and libFuzzer runtimes (test-sanitize, fuzz).
 # Its directory has clang's full version in it; without a match, probe Debian
 # 12's path, which then does not exist either.
@@ -92,7 +89,7 @@ $(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/src $(OUTPUT)/tests $(OUTPUT)/bench:
 # BPF objects: clang's own dependency files make header edits rebuild them.
 $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/bpf
 	$(call msg,BPF,$@)
-	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
 
 $(SKEL): $(BPF_OBJ)
 	$(call msg,SKEL,$@)
@@ -162,7 +159,7 @@ clean:
 # ---- benchmark helpers: the floor (empty programs at our hooks) and storms ----
 $(OUTPUT)/bench/floor.bpf.o: bench/floor.bpf.c | $(OUTPUT)/bench
 	$(call msg,BPF,$@)
-	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(OUTPUT)/bench/floor.skel.h: $(OUTPUT)/bench/floor.bpf.o
 	$(call msg,SKEL,$@)

@@ -247,15 +247,13 @@ static __always_inline void handler_stack__drop_abandoned(struct handler_stack *
 							  struct task_struct *t, __u64 sp)
 {
 	for (int i = 0; i < HANDLER_DEPTH; i++) {
-		__u32 top = st->depth - 1; /* depth 0 wraps: out of range */
+		__u32 depth = st->depth;
 
-		/* the check on the register the index uses (clang 16 checked a copy) */
-		barrier_var(top);
-		if (st->untracked_depth || top >= HANDLER_DEPTH)
+		if (st->untracked_depth || !depth || depth > HANDLER_DEPTH)
 			return;
-		if (!handler_frame__abandoned(&st->handler[top], t, sp))
+		if (!handler_frame__abandoned(&st->handler[depth - 1], t, sp))
 			return;
-		st->depth = top;
+		st->depth = depth - 1;
 	}
 }
 
@@ -290,10 +288,10 @@ static __always_inline bool handler_stack__pop(struct handler_stack *st, struct 
 		return false;
 	}
 	handler_stack__drop_abandoned(st, t, sp);
-	depth = st->depth - 1; /* depth 0 wraps: out of range */
-	barrier_var(depth);
-	if (depth >= HANDLER_DEPTH)
+	depth = st->depth;
+	if (!depth || depth > HANDLER_DEPTH)
 		return false;
+	depth--;
 	st->depth = depth;
 	*out = st->handler[depth];
 	*level = depth;

@@ -12,7 +12,6 @@
 #include "ipc.bpf.h"
 #include "signal_slots.bpf.h"
 #include "compat.bpf.h"
-#include "current.bpf.h"
 
 /* arch/x86/entry/syscalls/syscall_64.tbl (the pipe ones: pipes.bpf.h) */
 #define NR_rt_sigaction 13
@@ -351,11 +350,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 
 	if (work == ENTER_NONE)
 		return 0;
-	cur = current__of_frame(regs);
-	if (!cur) {
-		loss__count(LOSS_CURRENT);
-		return 0;
-	}
+	cur = bpf_get_current_task_btf();
 	if (syscall__compat(cur))
 		return compat__enter(cur, regs, id);
 	/* Without sys_exit only handler time is left to serve here (feature_map.c). */
@@ -461,11 +456,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 
 	if (!exit__followed(nr))
 		return 0;
-	cur = current__of_frame(regs);
-	if (!cur) {
-		loss__count(LOSS_CURRENT);
-		return 0;
-	}
+	cur = bpf_get_current_task_btf();
 	if (syscall__compat(cur))
 		return 0; /* counted at sys_enter */
 

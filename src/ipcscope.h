@@ -170,7 +170,6 @@ enum ipcscope_loss_reason {
 	LOSS_IPC_STATS_FULL, /* per-(process, IPC object) counters map full */
 	LOSS_COMPAT_SYSCALL, /* a 32-bit (compat) syscall, not followed */
 	LOSS_PROG_RECURSION, /* (user space) runs the kernel skipped: recursion_misses */
-	LOSS_CURRENT,	     /* syscalls skipped: current task not had (bpf/current.bpf.h; never seen) */
 	LOSS_REASON_MAX,
 };
 

@@ -147,7 +147,7 @@ const char *loss_reason__name(unsigned int reason)
 	static const char *const names[LOSS_REASON_MAX] = {
 		"ring_buffer_full", "stats_map_full", "watch_map_full",
 		"pending_ring_full", "task_storage", "handler_stack", "io_stats_map_full",
-		"ipc_stats_map_full", "compat_syscall", "program_recursion", "current_task",
+		"ipc_stats_map_full", "compat_syscall", "program_recursion",
 	};
 
 	return reason < LOSS_REASON_MAX ? names[reason] : "decode_error";
@@ -166,7 +166,6 @@ const char *loss_reason__text(unsigned int reason)
 		"IPC calls not counted: ipc statistics map full (raise --max-procs)",
 		"32-bit (compat) syscalls not followed: their pipe and IPC traffic is missing",
 		"events not seen: the kernel skipped a program already running on that CPU",
-		"syscalls not followed: the current task could not be had",
 	};
 
 	return reason < LOSS_REASON_MAX ? text[reason] : "records user space could not decode";

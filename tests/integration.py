@@ -1572,9 +1572,10 @@ def test_ps_grep_creator_keeps_its_name_after_exec(ctx):
 
 
 def test_writes_of_children_reusing_a_dead_siblings_stack_are_theirs(ctx):
-    # sys_enter and sys_exit know the current task from its syscall frame
-    # (bpf/current.bpf.h), and each child here likely gets the kernel stack
-    # of the sibling reaped just before it: child K's K bytes must be its own.
+    # Each child likely runs on the kernel stack (same syscall frame) of the
+    # sibling reaped just before it: child K's K bytes must be its own. (A
+    # cache of the current task keyed by the frame, tried in session 19,
+    # failed exactly this when it did not check the task's stack.)
     n = 40
     run = ctx.trace(["pipe_children_seq", str(n)])
     rec = pipe_record(run, run.pid("ino"))

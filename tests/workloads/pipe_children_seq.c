@@ -2,10 +2,11 @@
 /*
  * N children one after another, pinned with their parent to one CPU, child
  * K writing K bytes in one write into a pipe the parent drains at the end.
- * Each child is reaped before the next is forked: kernel/fork.c keeps the
- * kernel stacks of exited tasks per CPU for the next fork, so a child's
- * syscalls likely run on the stack (and from the frame) a dead sibling's
- * did. Usage: pipe_children_seq N (N <= 60). Prints parent, ino, child_K.
+ * Each child is reaped before the next is forked: short-lived writers one
+ * after another, likely on the pid, kernel stack and syscall frame of the
+ * sibling before (kernel/fork.c keeps exited tasks' stacks per CPU for the
+ * next fork), each with its own count to be credited with.
+ * Usage: pipe_children_seq N (N <= 60). Prints parent, ino, child_K.
  */
 #include "workload.h"
 #include <sched.h>
