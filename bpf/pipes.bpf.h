@@ -699,13 +699,41 @@ static __always_inline void fifo__created(struct task_struct *cur, struct pt_reg
 		   (const char *)(at ? regs->si : regs->di), -1, mode & 07777, NULL, 0);
 }
 
+/* include/uapi/asm-generic/fcntl.h */
+#define O_ACCMODE 00000003
+#define O_RDWR 00000002
+#define O_CREAT 00000100
+#define O_EXCL 00000200
+#define O_NONBLOCK 00004000
+#define O_DIRECTORY 00200000
+#define O_PATH 010000000
+
 /*
- * open/openat/openat2 at entry. A FIFO's open waits for the other side
- * (fs/pipe.c fifo_open() wait_for_partner(): a reader without O_NONBLOCK
- * sleeps until a writer opens, a writer until a reader does), the wait a
- * lab shows; but whether the path is a FIFO is known only at exit, so every
- * open of a process in scope is marked, in its thread's slot (no task
- * storage: when another thread holds the slot, the wait goes unmeasured).
+ * Whether an open can wait for a FIFO's other side, from its flags alone
+ * (the same at entry and exit): fs/pipe.c fifo_open() waits only in a
+ * blocking open for reading or for writing (not O_RDWR, not O_NONBLOCK);
+ * O_PATH calls no open, O_DIRECTORY and O_CREAT|O_EXCL never open a FIFO.
+ * openat2's flags are in user memory: it can.
+ */
+static __always_inline bool open__may_wait(struct pt_regs *regs, __u32 nr)
+{
+	__u64 flags;
+
+	if (nr == NR_openat2)
+		return true;
+	flags = nr == NR_open ? regs->si : regs->dx;
+	return !(flags & (O_NONBLOCK | O_PATH | O_DIRECTORY)) && (flags & O_ACCMODE) != O_RDWR &&
+	       (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+}
+
+/*
+ * open/openat/openat2 that may wait (open__may_wait()), at entry. A FIFO's
+ * open waits for the other side (fs/pipe.c fifo_open() wait_for_partner():
+ * a reader sleeps until a writer opens, a writer until a reader does), the
+ * wait a lab shows; but whether the path is a FIFO is known only at exit,
+ * so such an open by a process in scope is marked, in its thread's slot
+ * (no task storage: when another thread holds the slot, the wait goes
+ * unmeasured).
  */
 static __always_inline void open__enter(struct task_struct *cur, __u32 nr)
 {
@@ -721,13 +749,19 @@ static __always_inline void open__enter(struct task_struct *cur, __u32 nr)
 	c->nr_plus_1 = nr + 1;
 }
 
-/* At an open's exit: its slot let go, and the time it spent off CPU (FIFO_WAIT_UNKNOWN: unmarked). */
-static __always_inline __u64 open__waited(struct task_struct *cur, __u32 nr)
+/*
+ * At an open's exit: its slot let go, and the time it spent off CPU; 0 if
+ * it could not wait, FIFO_WAIT_UNKNOWN if it could but was not marked.
+ */
+static __always_inline __u64 open__waited(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
 {
-	struct thread_slot *s = thread_slot__mine(cur);
+	struct thread_slot *s;
 	struct io_call *c;
 	__u64 waited = FIFO_WAIT_UNKNOWN, now = 0;
 
+	if (!open__may_wait(regs, nr))
+		return 0;
+	s = thread_slot__mine(cur);
 	if (!s)
 		return FIFO_WAIT_UNKNOWN;
 	c = (struct io_call *)s->call;

@@ -348,7 +348,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	enum enter_work work = enter__work(id);
 	struct task_struct *cur;
 
-	if (work == ENTER_NONE)
+	/* Opens that cannot wait leave before the task is read, as the calls of no interest. */
+	if (work == ENTER_NONE || (work == ENTER_OPEN && !open__may_wait(regs, id)))
 		return 0;
 	cur = bpf_get_current_task_btf();
 	if (syscall__compat(cur))
@@ -490,7 +491,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_open:
 	case NR_openat:
 	case NR_openat2:
-		wait_ns = open__waited(cur, nr);
+		wait_ns = open__waited(cur, regs, nr);
 		if (ret >= 0) {
 			fifo__opened(cur, regs, nr, ret, wait_ns);
 			shm_open__exit(cur, regs, nr, ret);

@@ -1607,17 +1607,20 @@ def test_fifo_open_wait_for_the_other_side(ctx):
     # The reader sleeps in open() until the writer opens, which the writer
     # does delay_ms after it saw the reader asleep there: the reader's
     # fifo_open says it waited at least that long (and no longer than the
-    # run), the writer's that it did not wait.
+    # run), the writer's that it did not wait, and so does its last open,
+    # O_NONBLOCK (not marked at sys_enter, known not to wait: 0, not null).
     delay_ms = 300
     run = ctx.trace(["fifo_pair", ctx.tmp, "1000", str(delay_ms)])
     writer, reader, ino = run.pid("writer"), run.pid("reader"), run.pid("ino")
-    opens = {r["pid"]: r for r in run.of_type("fifo_open") if r["ino"] == ino}
-    expect(sorted(opens), sorted([writer, reader]), "fifo_open pids")
-    waited = opens[reader]["wait_ns"]
+    opens = {(r["pid"], r["side"]): r for r in run.of_type("fifo_open") if r["ino"] == ino}
+    expect(sorted(opens), sorted([(writer, "write"), (reader, "read"), (writer, "read")]),
+           "fifo_open (pid, side)")
+    waited = opens[(reader, "read")]["wait_ns"]
     expect_true(waited is not None and delay_ms * 10**6 <= waited <= run.wall_ns,
                 "reader's open wait %r ns, expected >= %d ms and <= the run's %d ns"
                 % (waited, delay_ms, run.wall_ns))
-    expect(opens[writer]["wait_ns"], 0, "writer's open wait (a reader was there)")
+    expect(opens[(writer, "write")]["wait_ns"], 0, "writer's open wait (a reader was there)")
+    expect(opens[(writer, "read")]["wait_ns"], 0, "O_NONBLOCK open's wait")
     text = ctx.run(["--", ctx.workload("fifo_pair"), ctx.tmp, "1000", str(delay_ms)],
                    json_out=False)
     line = [l for l in text.stdout.splitlines()

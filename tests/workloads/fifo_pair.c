@@ -5,7 +5,8 @@
  * for reading and drains it. Usage: fifo_pair DIR BYTES [DELAY_MS].
  * DELAY_MS: the writer opens DELAY_MS after it saw the reader asleep in
  * open() (/proc/PID/syscall), so the reader waits in open() at least that
- * long (fs/pipe.c fifo_open(): a reader waits for a writer).
+ * long (fs/pipe.c fifo_open(): a reader waits for a writer); at the end the
+ * writer also opens it O_RDONLY|O_NONBLOCK, which never waits.
  * Prints writer, reader, path, ino.
  */
 #include "workload.h"
@@ -52,6 +53,12 @@ int main(int argc, char **argv)
 			wl_die("write");
 	close(fd);
 	wl_reap(reader);
+	if (delay_ms) { /* and an open that cannot wait: O_NONBLOCK, no writer */
+		fd = open(path, O_RDONLY | O_NONBLOCK);
+		if (fd < 0)
+			wl_die("open O_NONBLOCK");
+		close(fd);
+	}
 	unlink(path);
 	return 0;
 }
