@@ -54,6 +54,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jit_lines: program %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
+	if (!addresses[0]) { /* kernel.kptr_restrict keeps JITed addresses from us */
+		fprintf(stderr, "jit_lines: program %s: no JITed addresses (kptr_restrict?)\n",
+			argv[1]);
+		return 1;
+	}
 	btf = btf__load_from_kernel_by_id(info.btf_id);
 	if (!btf) {
 		fprintf(stderr, "jit_lines: program %s: no BTF\n", argv[1]);

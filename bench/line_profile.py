@@ -17,6 +17,7 @@ Usage: python3 bench/line_profile.py STORM [--build build] [--seconds 3] [--line
 import argparse
 import bisect
 import collections
+import json
 import os
 import shutil
 import subprocess
@@ -29,16 +30,21 @@ from run_bench import STORM_CPU, start_tracer, stop_tracer  # noqa: E402
 PROGRAMS = ("sys_enter", "sys_exit", "handle_sig_generate", "handle_sig_deliver")
 
 
-def program_ids():
-    """The ids of ipcscope's programs by name (the newest if several)."""
-    out = subprocess.run(["bpftool", "prog", "show"], capture_output=True, text=True,
+def program_ids(tracer_pid):
+    """The ids of the programs the tracer with this pid loaded, by name; where
+    bpftool cannot tell pids (built without), the newest of each name."""
+    out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True, text=True,
                          check=True).stdout
-    ids = {}
-    for line in out.splitlines():
-        words = line.split()
-        if len(words) > 3 and words[0].endswith(":") and words[2] == "name" and \
-                words[3] in PROGRAMS:
-            ids[words[3]] = words[0][:-1]
+    ids, newest = {}, {}
+    for prog in sorted(json.loads(out), key=lambda p: p["id"]):
+        if prog.get("name") not in PROGRAMS:
+            continue
+        newest[prog["name"]] = str(prog["id"])
+        if any(p.get("pid") == tracer_pid for p in prog.get("pids", [])):
+            ids[prog["name"]] = str(prog["id"])
+    ids = ids or newest
+    if not ids:
+        sys.exit("line_profile: no programs of ipcscope (pid %d) found by bpftool" % tracer_pid)
     return ids
 
 
@@ -70,19 +76,19 @@ def main():
     data = os.path.join(tmp, "perf.data")
     tracer = start_tracer([os.path.join(a.build, "ipcscope"), "-o", os.devnull])
     try:
-        ids = program_ids()
+        ids = program_ids(tracer.pid)
         marks = line_marks(a.build, ids)
         storm = subprocess.run(
             ["perf", "record", "-q", "-C", str(STORM_CPU), "-e", "cpu-clock", "-F", "20000",
              "-o", data, "--", os.path.join(a.build, "bench", "storm"), a.storm,
              str(a.seconds), str(STORM_CPU)], capture_output=True, text=True, check=True)
+        kv = dict(p.split("=") for p in storm.stdout.split())
+        ns_per_op = float(kv["seconds"]) * 1e9 / int(kv["ops"])
+        script = subprocess.run(["perf", "script", "-i", data, "-F", "ip,sym"],
+                                capture_output=True, text=True, check=True).stdout
     finally:
         stop_tracer(tracer)
-    kv = dict(p.split("=") for p in storm.stdout.split())
-    ns_per_op = float(kv["seconds"]) * 1e9 / int(kv["ops"])
-    script = subprocess.run(["perf", "script", "-i", data, "-F", "ip,sym"],
-                            capture_output=True, text=True, check=True).stdout
-    shutil.rmtree(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
     addresses = [m[0] for m in marks]
     per_line, per_prog, total = collections.Counter(), collections.Counter(), 0
     for line in script.splitlines():
@@ -93,7 +99,10 @@ def main():
         if len(words) < 2 or not words[1].startswith("bpf_prog_"):
             continue
         i = bisect.bisect_right(addresses, int(words[0], 16)) - 1
-        if i >= 0:
+        # The symbol (bpf_prog_TAG_NAME) must be the program the mark is
+        # of: samples in other programs (ours at sched hooks, other tools')
+        # land between our marks too.
+        if i >= 0 and words[1].endswith("_" + marks[i][1]):
             per_line[marks[i][1:]] += 1
             per_prog[marks[i][1]] += 1
     if not total:

@@ -669,6 +669,13 @@ static __always_inline void pipe__created(struct task_struct *cur, struct pt_reg
 	emit(&e, sizeof(e));
 }
 
+/*
+ * Set in what open__waited() returns when the wait counts only since a
+ * signal restarted the open (a bit no wait reaches: 146 years), so that
+ * sys_exit, whose stack is full, carries one value to fifo__emit().
+ */
+#define OPEN_WAIT_RESTARTED (1ULL << 62)
+
 static __always_inline void fifo__emit(struct task_struct *cur, __u32 type, int dirfd,
 				       const char *upath, int fd, __u32 mode,
 				       const struct obj_ref *obj, __u64 wait_ns)
@@ -682,6 +689,10 @@ static __always_inline void fifo__emit(struct task_struct *cur, __u32 type, int 
 	e.fd = fd;
 	e.mode = mode;
 	e.dirfd = dirfd;
+	if (wait_ns != FIFO_WAIT_UNKNOWN && (wait_ns & OPEN_WAIT_RESTARTED)) {
+		e.flags = FIFO_F_RESTARTED;
+		wait_ns &= ~OPEN_WAIT_RESTARTED;
+	}
 	e.wait_ns = wait_ns;
 	bpf_probe_read_user_str(e.path, sizeof(e.path), upath);
 	emit(&e, sizeof(e));
@@ -726,47 +737,86 @@ static __always_inline bool open__may_wait(struct pt_regs *regs, __u32 nr)
 	       (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
 }
 
+/* include/linux/errno.h: a syscall the kernel restarts after a signal returns these at sys_exit */
+#define ERESTARTSYS 512
+#define ERESTART_RESTARTBLOCK 516
+
 /*
- * open/openat/openat2 that may wait (open__may_wait()), at entry. A FIFO's
- * open waits for the other side (fs/pipe.c fifo_open() wait_for_partner():
- * a reader sleeps until a writer opens, a writer until a reader does), the
- * wait a lab shows; but whether the path is a FIFO is known only at exit,
- * so such an open by a process in scope is marked, in its thread's slot
- * (no task storage: when another thread holds the slot, the wait goes
- * unmeasured).
+ * An open that may wait (open__may_wait()), from sys_enter to sys_exit, in
+ * its thread's slot. A signal interrupts the wait (wait_for_partner()
+ * returns -ERESTARTSYS): with no handler (a stop and a SIGCONT: Ctrl-Z and
+ * fg) or one with SA_RESTART, the kernel re-enters the same open, from the
+ * same user sp, a handler's own open from a lower one. The record is kept
+ * over that exit so the re-entry can say the wait it then measures is only
+ * the part since the restart.
  */
-static __always_inline void open__enter(struct task_struct *cur, __u32 nr)
+struct open_call {
+	__u32 nr_plus_1;   /* the call + 1; first: THREAD_CALL_NR */
+	__u8 restarting;   /* its last exit was a restart code */
+	__u8 restarted;	   /* this entry re-entered an open a signal interrupted */
+	__u8 _pad[2];
+	struct offcpu_mark mark;
+	__u64 nvcsw;
+	__u64 sp;	   /* user sp at entry */
+};
+_Static_assert(sizeof(struct open_call) <= THREAD_CALL_BYTES, "open_call fits a thread slot");
+_Static_assert(__builtin_offsetof(struct open_call, nr_plus_1) == THREAD_CALL_NR, "call id first");
+
+/*
+ * An open that may wait, at entry. A FIFO's open waits for the other side
+ * (fs/pipe.c fifo_open() wait_for_partner(): a reader sleeps until a
+ * writer opens, a writer until a reader does), the wait a lab shows; but
+ * whether the path is a FIFO is known only at exit, so such an open by a
+ * process in scope is marked, in its thread's slot (no task storage: when
+ * another thread holds the slot, the wait goes unmeasured).
+ */
+static __always_inline void open__enter(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
 {
-	struct io_call *c;
+	struct open_call *c;
 
 	if (!proc__wanted(cur->tgid))
 		return;
 	c = thread_slot__claim(cur);
 	if (!c)
 		return;
+	c->restarted = c->restarting && c->nr_plus_1 == nr + 1 && c->sp == regs->sp;
+	c->restarting = 0;
 	offcpu__mark(cur, &c->mark);
 	c->nvcsw = cur->nvcsw;
+	c->sp = regs->sp;
 	c->nr_plus_1 = nr + 1;
 }
 
 /*
- * At an open's exit: its slot let go, and the time it spent off CPU; 0 if
- * it could not wait, FIFO_WAIT_UNKNOWN if it could but was not marked.
+ * At an open's exit: its slot let go, and the time it spent off CPU (with
+ * OPEN_WAIT_RESTARTED); 0 if it could not wait, FIFO_WAIT_UNKNOWN if it
+ * could but was not marked.
  */
-static __always_inline __u64 open__waited(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
+static __always_inline __u64 open__waited(struct task_struct *cur, struct pt_regs *regs, __u32 nr,
+					  long ret)
 {
 	struct thread_slot *s;
-	struct io_call *c;
-	__u64 waited = FIFO_WAIT_UNKNOWN, now = 0;
+	struct open_call *c;
+	__u64 waited, now = 0;
 
 	if (!open__may_wait(regs, nr))
 		return 0;
 	s = thread_slot__mine(cur);
 	if (!s)
 		return FIFO_WAIT_UNKNOWN;
-	c = (struct io_call *)s->call;
-	if (c->nr_plus_1 == nr + 1)
-		waited = cur->nvcsw != c->nvcsw ? offcpu__since(cur, &c->mark, &now) : 0;
+	c = (struct open_call *)s->call;
+	if (c->nr_plus_1 != nr + 1) { /* a record left by a call whose exit was missed */
+		thread_slot__free(s);
+		return FIFO_WAIT_UNKNOWN;
+	}
+	if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK) {
+		c->restarting = 1; /* kept for the re-entry; this exit makes no record */
+		return FIFO_WAIT_UNKNOWN;
+	}
+	waited = cur->nvcsw != c->nvcsw ? offcpu__since(cur, &c->mark, &now) : 0;
+	if (c->restarted)
+		waited |= OPEN_WAIT_RESTARTED;
+	c->nr_plus_1 = 0;
 	thread_slot__free(s);
 	return waited;
 }

@@ -371,7 +371,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 			pipe__closing(cur, regs->di, false, false);
 		break;
 	case ENTER_OPEN:
-		open__enter(cur, id);
+		open__enter(cur, regs, id);
 		break;
 	case ENTER_SIGRETURN:
 		on_sigreturn(cur, regs->sp);
@@ -491,7 +491,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_open:
 	case NR_openat:
 	case NR_openat2:
-		wait_ns = open__waited(cur, regs, nr);
+		wait_ns = open__waited(cur, regs, nr, ret);
 		if (ret >= 0) {
 			fifo__opened(cur, regs, nr, ret, wait_ns);
 			shm_open__exit(cur, regs, nr, ret);

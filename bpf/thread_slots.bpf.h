@@ -10,7 +10,8 @@
  * loader): below that bound no two threads share a slot. Above it two live
  * threads may; the first to claim the slot (cmpxchg on its owner) has it
  * until its sys_exit, and the other falls back to task storage — so the
- * answer is exact either way, only slower for the loser.
+ * answer is exact either way, only slower for the loser (except a FIFO
+ * open's wait, pipes.bpf.h open__enter(): the loser's goes unmeasured).
  *
  * A slot is released at the call's exit, or at the thread's exit
  * (sched_process_exit runs for every thread) when the call never returned.

@@ -317,9 +317,10 @@ struct pipe_create_event {
 	__u32 _pad;
 };
 
-/* FIFO creation (mknod) and opening: path as given, possibly relative. */
-#define FIFO_WAIT_UNKNOWN (~0ULL)
+#define FIFO_WAIT_UNKNOWN (~0ULL) /* fifo_event.wait_ns: not measured */
+#define FIFO_F_RESTARTED 1	  /* fifo_event.flags: wait_ns is since a signal restarted the open */
 
+/* FIFO creation (mknod) and opening: path as given, possibly relative. */
 struct fifo_event {
 	struct event_header hdr;
 	struct task_ref task;
@@ -327,7 +328,7 @@ struct fifo_event {
 	__s32 fd;	     /* open: the new fd */
 	__u32 mode;	     /* create: permission bits; open: FMODE_READ 1 | FMODE_WRITE 2 */
 	__s32 dirfd;	     /* AT_FDCWD or the directory fd the path is relative to */
-	__u32 _pad;
+	__u32 flags;	     /* open: FIFO_F_* */
 	__u64 wait_ns;	     /* open: time off CPU inside the open; FIFO_WAIT_UNKNOWN if not measured */
 	char path[IPCSCOPE_PATH_LEN];
 };

@@ -225,6 +225,18 @@ static void json_timer(FILE *f, const struct timer_event *e)
 	fputs("}\n", f);
 }
 
+/* The rest of a fifo_open record: wait_ns null when not measured (docs/json-schema.md). */
+static void fifo_open__json(FILE *f, const struct fifo_event *e)
+{
+	fprintf(f, ",\"ino\":%llu,\"fd\":%d,\"side\":\"%s\",\"wait_ns\":", e->fifo.ino, e->fd,
+		pipe_side__name(e->mode));
+	if (e->wait_ns == FIFO_WAIT_UNKNOWN)
+		fputs("null", f);
+	else
+		fprintf(f, "%llu", e->wait_ns);
+	fprintf(f, ",\"restarted\":%s}\n", e->flags & FIFO_F_RESTARTED ? "true" : "false");
+}
+
 static void json_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
 	FILE *f = o->f;
@@ -327,12 +339,8 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		json_path(f, e->path, sizeof(e->path));
 		if (hdr->type == EVENT_FIFO_CREATE)
 			fprintf(f, ",\"mode\":\"%04o\"}\n", e->mode);
-		else if (e->wait_ns == FIFO_WAIT_UNKNOWN)
-			fprintf(f, ",\"ino\":%llu,\"fd\":%d,\"side\":\"%s\",\"wait_ns\":null}\n",
-				e->fifo.ino, e->fd, pipe_side__name(e->mode));
 		else
-			fprintf(f, ",\"ino\":%llu,\"fd\":%d,\"side\":\"%s\",\"wait_ns\":%llu}\n",
-				e->fifo.ino, e->fd, pipe_side__name(e->mode), e->wait_ns);
+			fifo_open__json(f, e);
 		break;
 	}
 	case EVENT_PIPE_CLOSE: {

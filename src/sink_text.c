@@ -203,7 +203,7 @@ static void text_pending(struct output *o, bool known, uint64_t ns)
 }
 
 /*
- * How long a FIFO open waited, as ", waited 2.3 s for a writer": fs/pipe.c
+ * How long a FIFO open waited, as ", waited 2.30s for a writer": fs/pipe.c
  * fifo_open() makes a reader wait for a writer and a writer for a reader
  * (not O_NONBLOCK, not O_RDWR). Empty when it did not wait.
  */
@@ -212,12 +212,13 @@ static const char *fifo_wait__text(char *buf, size_t size, const struct fifo_eve
 	char t[32];
 
 	if (e->wait_ns == FIFO_WAIT_UNKNOWN)
-		return ", wait not measured"; /* docs/design.md: begun before tracing, slot busy */
+		return ", wait unknown"; /* docs/design.md: begun before tracing, slot busy */
 	if (!e->wait_ns)
 		return "";
 	/* mode: FMODE_READ 1 | FMODE_WRITE 2 */
-	snprintf(buf, size, ", waited %s%s", format__ns(t, sizeof(t), e->wait_ns),
-		 (e->mode & 3) == 1 ? " for a writer" : (e->mode & 3) == 2 ? " for a reader" : "");
+	snprintf(buf, size, ", waited %s%s%s", format__ns(t, sizeof(t), e->wait_ns),
+		 (e->mode & 3) == 1 ? " for a writer" : (e->mode & 3) == 2 ? " for a reader" : "",
+		 e->flags & FIFO_F_RESTARTED ? " since a signal restarted the open" : "");
 	return buf;
 }
 
@@ -304,7 +305,7 @@ const char *sigpipe_word(unsigned int action)
 /* Pipe and FIFO lifecycle and EPIPE lines; plain closes only with -v. */
 void text_pipe_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
-	char who[96], obj[160], path[160], when[48];
+	char who[96], obj[160], path[160], when[96];
 
 	switch (hdr->type) {
 	case EVENT_PIPE_CREATE: {

@@ -2327,7 +2327,10 @@ static void test_refused_sigaction_is_shown_as_refused(void)
 	free(json);
 }
 
-/* Three opens of one FIFO: a reader that waited 1.5 s, a writer that did not, one unmeasured. */
+/*
+ * Four opens of one FIFO: a reader that waited 1.5 s, a writer that did
+ * not, one unmeasured, one whose wait counts since a signal restarted it.
+ */
 static void feed_fifo_opens(struct decoder *d)
 {
 	struct fifo_event e = { .hdr = { .type = EVENT_FIFO_OPEN, .count = 1, .ts_ns = 5 } };
@@ -2348,6 +2351,10 @@ static void feed_fifo_opens(struct decoder *d)
 	e.mode = 1;
 	e.wait_ns = FIFO_WAIT_UNKNOWN;
 	decode__record(d, &e, sizeof(e));
+	task(&e.task, 34, "stop");
+	e.wait_ns = 250000000ULL;
+	e.flags = FIFO_F_RESTARTED;
+	decode__record(d, &e, sizeof(e));
 }
 
 static void test_fifo_open_says_how_long_it_waited(void)
@@ -2359,11 +2366,16 @@ static void test_fifo_open_says_how_long_it_waited(void)
 			   "for a writer\n") != NULL, "reader's wait in text: %s", text);
 	check(strstr(text, "writer[32] opened /tmp/lab.fifo (ino 77) for write as fd 3\n") != NULL,
 	      "writer's open in text, no wait: %s", text);
-	check(strstr(text, "late[33] opened /tmp/lab.fifo (ino 77) for read as fd 3, wait not "
-			   "measured\n") != NULL, "unmeasured wait in text: %s", text);
-	check(strstr(json, "\"side\":\"read\",\"wait_ns\":1500000000}") &&
-	      strstr(json, "\"side\":\"write\",\"wait_ns\":0}") &&
-	      strstr(json, "\"wait_ns\":null}"), "wait_ns in JSON: %s", json);
+	check(strstr(text, "late[33] opened /tmp/lab.fifo (ino 77) for read as fd 3, wait "
+			   "unknown\n") != NULL, "unmeasured wait in text: %s", text);
+	check(strstr(text, "stop[34] opened /tmp/lab.fifo (ino 77) for read as fd 3, waited "
+			   "250.0ms for a writer since a signal restarted the open\n") != NULL,
+	      "restarted open's wait in text: %s", text);
+	check(strstr(json, "\"side\":\"read\",\"wait_ns\":1500000000,\"restarted\":false}") &&
+	      strstr(json, "\"side\":\"write\",\"wait_ns\":0,\"restarted\":false}") &&
+	      strstr(json, "\"wait_ns\":null,\"restarted\":false}") &&
+	      strstr(json, "\"wait_ns\":250000000,\"restarted\":true}"), "wait_ns in JSON: %s",
+	      json);
 	free(text);
 	free(json);
 }
