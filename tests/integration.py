@@ -1643,7 +1643,8 @@ def test_fifo_open_restarted_by_a_stop_says_so(ctx):
     expect(opens[0]["restarted"], True, "restarted")
     waited = opens[0]["wait_ns"]
     expect_true(waited is not None and 0.9 * delay_ms * 10**6 <= waited <= run.wall_ns,
-                "reader's wait since the restart %r ns, expected >= 0.9 x %d ms" % (waited, delay_ms))
+                "reader's wait since the restart %r ns, expected >= 0.9 x %d ms"
+                % (waited, delay_ms))
     expect([r["signal"] for r in run.of_type("signal") if r["target"]["pid"] == reader],
            ["SIGSTOP", "SIGCONT"], "signals to the reader")
 
