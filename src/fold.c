@@ -10,7 +10,8 @@ int fold_state__init(struct fold_state *s, int ncpus)
 	s->ncpus = ncpus;
 	s->marks = calloc((size_t)ncpus * IPCSCOPE_FOLD_SLOTS, sizeof(*s->marks));
 	s->buf = calloc((size_t)ncpus, sizeof(*s->buf));
-	if (!s->marks || !s->buf) {
+	s->again = calloc((size_t)ncpus, sizeof(*s->again));
+	if (!s->marks || !s->buf || !s->again) {
 		fold_state__free(s);
 		return -ENOMEM;
 	}
@@ -21,8 +22,10 @@ void fold_state__free(struct fold_state *s)
 {
 	free(s->marks);
 	free(s->buf);
+	free(s->again);
 	s->marks = NULL;
 	s->buf = NULL;
+	s->again = NULL;
 }
 
 static struct fold_mark *mark_of(struct fold_state *s, unsigned int cpu, unsigned int slot)
@@ -45,10 +48,23 @@ uint32_t fold_state__on_flush(struct fold_state *s, const struct event_header *h
 	return count;
 }
 
+bool fold_slot__idle(const struct fold_slot *fs, uint64_t now_ns, uint64_t window_ns)
+{
+	return fs->last_ns <= now_ns && now_ns - fs->last_ns >= window_ns;
+}
+
+bool fold_slot__same(const struct fold_slot *a, const struct fold_slot *b)
+{
+	return a->gen == b->gen && a->suppressed == b->suppressed && a->last_ns == b->last_ns &&
+	       a->size == b->size;
+}
+
 int fold_state__sweep(struct fold_state *s, int map_fd, uint64_t now_ns, uint64_t window_ns,
 		      bool final, fold_emit_fn emit, void *ctx)
 {
 	for (uint32_t slot = 0; slot < IPCSCOPE_FOLD_SLOTS; slot++) {
+		bool read_again = false;
+
 		if (bpf_map_lookup_elem(map_fd, &slot, s->buf))
 			return -errno;
 		for (int cpu = 0; cpu < s->ncpus; cpu++) {
@@ -61,8 +77,15 @@ int fold_state__sweep(struct fold_state *s, int map_fd, uint64_t now_ns, uint64_
 			if (!fs->suppressed || fs->size < sizeof(*hdr) ||
 			    fs->size > IPCSCOPE_FOLD_SAVED_MAX)
 				continue;
-			if (!final && now_ns - fs->last_ns < window_ns)
+			if (!final && !fold_slot__idle(fs, now_ns, window_ns))
 				continue; /* still storming: BPF will flush it */
+			if (!final && !read_again) {
+				if (bpf_map_lookup_elem(map_fd, &slot, s->again))
+					return -errno;
+				read_again = true;
+			}
+			if (!final && !fold_slot__same(fs, &s->again[cpu]))
+				continue; /* its key came back: BPF flushes it */
 			already = m->gen == fs->gen ? m->reported : 0;
 			if (fs->suppressed <= already)
 				continue;

@@ -22,6 +22,7 @@ struct fold_state {
 	int ncpus;
 	struct fold_mark *marks; /* [cpu][slot] */
 	struct fold_slot *buf;	 /* one per-CPU value */
+	struct fold_slot *again; /* the same value read a second time (fold_state__sweep) */
 };
 
 typedef void (*fold_emit_fn)(void *ctx, const void *rec, size_t size);
@@ -35,10 +36,24 @@ void fold_state__free(struct fold_state *s);
 uint32_t fold_state__on_flush(struct fold_state *s, const struct event_header *hdr);
 /*
  * Reports repeats idle for a full window (all of them when final) through
- * emit, as records with EVENT_F_FOLDED and hdr.count = the repeats.
+ * emit, as records with EVENT_F_FOLDED and hdr.count = the repeats. While
+ * BPF runs, a slot is reported only if two reads of it agree.
  */
 int fold_state__sweep(struct fold_state *s, int map_fd, uint64_t now_ns, uint64_t window_ns,
 		      bool final, fold_emit_fn emit, void *ctx);
+/*
+ * Idle for a full window: BPF will not touch the slot again unless its key
+ * comes back. last_ns ahead of now is not idle: BPF wrote it after the
+ * caller read its clock (the difference would wrap to "very old").
+ */
+bool fold_slot__idle(const struct fold_slot *fs, uint64_t now_ns, uint64_t window_ns);
+/*
+ * Two reads of one slot agree. The map copy is not atomic against BPF on
+ * the slot's CPU (the kernel copies it word by word): a key coming back in
+ * the middle of the copy could pair the old window's repeats with the new
+ * window's gen, and the old window's flush would then be counted twice.
+ */
+bool fold_slot__same(const struct fold_slot *a, const struct fold_slot *b);
 /*
  * After detach: hands every slot's deferred counters to settle. BPF adds a
  * burst to its exact counters only when the slot's window ends

@@ -290,6 +290,22 @@ static void test_fold_flush_after_sweep(void)
 	fold_state__free(&s);
 }
 
+/* A sweep reports a slot idle for a window, never one BPF wrote after the clock was read. */
+static void test_fold_sweep_takes_only_idle_settled_slots(void)
+{
+	struct fold_slot a = { .last_ns = 5000, .gen = 3, .suppressed = 9, .size = 64 }, b = a;
+
+	CHECK_INT(fold_slot__idle(&a, 5999, 1000), false);
+	CHECK_INT(fold_slot__idle(&a, 6000, 1000), true);
+	CHECK_INT(fold_slot__idle(&a, 4999, 1000), false); /* written after now: not "very old" */
+	CHECK_INT(fold_slot__same(&a, &b), true);
+	b.gen = 4; /* the key came back during the copy */
+	CHECK_INT(fold_slot__same(&a, &b), false);
+	b = a;
+	b.suppressed = 10;
+	CHECK_INT(fold_slot__same(&a, &b), false);
+}
+
 /* A burst still in a fold slot at exit is added to both ends exactly once. */
 /*
  * Keys that differ only in the high bits of the last field mixed in (a
@@ -2489,6 +2505,8 @@ int main(void)
 	run("format: clock of a corrupt timestamp", test_clock_of_corrupt_timestamp);
 	run("histogram: buckets and quantiles", test_histogram);
 	run("fold: flush after sweep counts once", test_fold_flush_after_sweep);
+	run("fold: sweep takes only idle slots that two reads agree on",
+	    test_fold_sweep_takes_only_idle_settled_slots);
 	run("fold: a burst left in a slot is settled into the model", test_fold_settle_into_model);
 	run("fold: an EPIPE burst settles the SIGPIPEs it carries", test_fold_settle_epipe_with_sigpipe);
 	run("fold: keys differing in their last field's high bits use different sets",
