@@ -100,9 +100,11 @@ static __always_inline void fold__settle(const void *saved, __u32 size, const st
  * loss counts events, so that what the stream shows plus what it says it
  * dropped always covers what happened. (If a user-space sweep already
  * reported some of them, src/fold.c, they are counted lost again: the loss
- * may over-count in that case, it never under-counts.)
+ * may over-count in that case, it never under-counts.) Out of line: it runs
+ * once per window, and its settle's frame would add to every caller's
+ * (bpf/syscalls.bpf.c sys_exit).
  */
-static __always_inline void fold__flush(struct fold_slot *slot)
+static __noinline void fold__flush(struct fold_slot *slot)
 {
 	struct event_header *saved = (struct event_header *)slot->saved;
 	__u32 size = slot->size;

@@ -433,8 +433,8 @@ static __always_inline bool ipc__call(struct task_struct *cur, __u32 nr, __u64 *
 	return found;
 }
 
-static __always_inline void msg__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
-				      __u32 nr)
+static __noinline void msg__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+				 __u32 nr)
 {
 	struct ipc_event e = { .id = regs->di, .size = regs->dx };
 	struct ipc_entry in;
@@ -520,8 +520,8 @@ static __always_inline __u32 semop__read(struct pt_regs *regs, struct ipc_event 
  * read: the fold key takes the address of the sembuf array instead (a P
  * and a V are two arrays in the usual code, struct sembuf p, v).
  */
-static __always_inline void semop__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
-					__u32 nr)
+static __noinline void semop__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+				   __u32 nr)
 {
 	struct ipc_event e = { .op = IPC_OP_SEMOP, .id = regs->di, .size = regs->dx };
 	struct ipc_emission em;
@@ -557,8 +557,8 @@ static __always_inline void semop__exit(struct task_struct *cur, struct pt_regs 
 		ipc__send(cur, &e, &em);
 }
 
-static __always_inline void mq__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
-				     __u32 nr)
+static __noinline void mq__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+				__u32 nr)
 {
 	struct ipc_event e = {};
 	struct ipc_entry in;
@@ -592,8 +592,8 @@ static __always_inline void mq__exit(struct task_struct *cur, struct pt_regs *re
 	ipc__emit(cur, &e, now);
 }
 
-static __always_inline void shm_attach__exit(struct task_struct *cur, struct pt_regs *regs,
-					     long ret, __u32 nr)
+static __noinline void shm_attach__exit(struct task_struct *cur, struct pt_regs *regs,
+					long ret, __u32 nr)
 {
 	struct ipc_event e = { .err = ret < 0 && ret > -MAX_ERRNO ? ret : 0 };
 	struct ipc_entry in;
@@ -728,8 +728,8 @@ static __always_inline long shm__attached_after_rmid(struct task_struct *cur, __
 }
 
 /* shmget, msgget, semget and the *ctl calls that change an object. */
-static __always_inline void ipc_admin__exit(struct task_struct *cur, struct pt_regs *regs,
-					    long ret, __u32 nr)
+static __noinline void ipc_admin__exit(struct task_struct *cur, struct pt_regs *regs,
+				       long ret, __u32 nr)
 {
 	struct ipc_event e = { .err = ret < 0 ? ret : 0 };
 
@@ -784,8 +784,8 @@ static __always_inline void ipc_admin__exit(struct task_struct *cur, struct pt_r
 	ipc__emit(cur, &e, 0);
 }
 
-static __always_inline void mq_notify__exit(struct task_struct *cur, struct pt_regs *regs,
-					    long ret)
+static __noinline void mq_notify__exit(struct task_struct *cur, struct pt_regs *regs,
+				       long ret)
 {
 	struct file *file = fd__file(cur, regs->di);
 	struct ipc_event e = { .op = IPC_OP_MQ_NOTIFY, .err = ret < 0 ? ret : 0 };
@@ -801,8 +801,8 @@ static __always_inline void mq_notify__exit(struct task_struct *cur, struct pt_r
 }
 
 /* A MAP_SHARED mmap (described from the new vma), or munmap/mremap of one. */
-static __always_inline void map__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
-				      __u32 nr)
+static __noinline void map__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+				 __u32 nr)
 {
 	struct map_event e = {};
 	struct vma_probe vp = {};
@@ -866,8 +866,8 @@ static __always_inline void ipc_open__emit(struct task_struct *cur, __u32 op, lo
 	emit(&e, sizeof(e));
 }
 
-static __always_inline void ipc_open__exit(struct task_struct *cur, struct pt_regs *regs,
-					   long ret, __u32 nr)
+static __noinline void ipc_open__exit(struct task_struct *cur, struct pt_regs *regs,
+				      long ret, __u32 nr)
 {
 	struct file *file = ret >= 0 && nr != NR_mq_unlink ? fd__file(cur, ret) : NULL;
 

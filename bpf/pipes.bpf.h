@@ -429,7 +429,7 @@ static __always_inline struct io_call *io__remembered(struct task_struct *cur, _
 	return c && c->nr_plus_1 == nr + 1 ? c : NULL;
 }
 
-/* One SIGPIPE generation a write raised on its writer, counted (out of line: sys_exit's stack is full). */
+/* One SIGPIPE a write raised on its writer, counted (out of line: see sys_exit). */
 static __noinline void sigpipe__count(__u32 pid, __u64 start_ns, __u32 sigpipe)
 {
 	sig_stats__count_received(pid, start_ns, SIGPIPE, SIGPIPE_MARK_RESULT(sigpipe),
@@ -474,7 +474,7 @@ static __always_inline void epipe__emit(struct task_struct *cur, int fd, const s
 	verdict = fold__admit(key, &now, &ticket);
 	if (sigpipe && (verdict == FOLD_EMIT || !fold__defer(&ticket, false, 0, false)))
 		sigpipe__count(cur->tgid, start_ns, sigpipe);
-	/* Built in this CPU's scratch: sys_exit's stack has no room for it. */
+	/* Built in this CPU's scratch: io__exit's call chain has no room for it (see sys_exit). */
 	e = bpf_map_lookup_elem(&epipe_scratch, &first_entry);
 	if (verdict == FOLD_COUNT || !e)
 		return;
@@ -639,8 +639,8 @@ alone:
  * entry was valid: if that entry is gone now, the thread switched out
  * since, so any write looks.
  */
-static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
-				     __u32 nr)
+static __noinline void io__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+				__u32 nr)
 {
 	struct io_call *c = io__inflight(cur, nr);
 	__u32 sigpipe = 0;
@@ -651,7 +651,7 @@ static __always_inline void io__exit(struct task_struct *cur, struct pt_regs *re
 }
 
 /* pipe(fds) / pipe2(fds, flags) returned 0: both fds are in user memory. */
-static __always_inline void pipe__created(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
+static __noinline void pipe__created(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
 {
 	struct pipe_create_event e = {};
 	int fds[2];
@@ -672,7 +672,7 @@ static __always_inline void pipe__created(struct task_struct *cur, struct pt_reg
 /*
  * Set in what open__waited() returns when the wait counts only since a
  * signal restarted the open (a bit no wait reaches: 146 years), so that
- * sys_exit, whose stack is full, carries one value to fifo__emit().
+ * open__exit carries one value to fifo__emit() (its call chain's stack is tight, see sys_exit).
  */
 #define OPEN_WAIT_RESTARTED (1ULL << 62)
 
@@ -699,7 +699,7 @@ static __always_inline void fifo__emit(struct task_struct *cur, __u32 type, int 
 }
 
 /* mknod(path, mode, dev) / mknodat(dirfd, path, mode, dev) made a FIFO. */
-static __always_inline void fifo__created(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
+static __noinline void fifo__created(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
 {
 	bool at = nr == NR_mknodat;
 	__u32 mode = at ? regs->dx : regs->si;

@@ -54,7 +54,7 @@ static __always_inline bool emit_named(void *rec, __u32 size, __u32 type, __u64 
 	return deferred;
 }
 
-static __always_inline void emit_accept(struct task_struct *cur, int sig, __u8 via)
+static __noinline void emit_accept(struct task_struct *cur, int sig, __u8 via)
 {
 	struct sig_accept_event e = {};
 	struct sig_stats *s;
@@ -133,7 +133,7 @@ static __always_inline void on_sigprocmask_enter(struct task_struct *cur, struct
 	t->mask_saved = regs->si != 0; /* a NULL set only reads the mask */
 }
 
-static __always_inline void on_sigprocmask_exit(struct task_struct *cur, long ret)
+static __noinline void on_sigprocmask_exit(struct task_struct *cur, long ret)
 {
 	struct sigprocmask_event e = {};
 	struct thread_sig_state *t;
@@ -161,8 +161,8 @@ static __always_inline void on_sigprocmask_exit(struct task_struct *cur, long re
  * do_sigaction() sig_kernel_only()), the action it asked for, as the
  * caller's struct (x86-64: the kernel's struct sigaction layout) holds it.
  */
-static __always_inline void on_sigaction_exit(struct task_struct *cur, struct pt_regs *regs,
-					      long ret)
+static __noinline void on_sigaction_exit(struct task_struct *cur, struct pt_regs *regs,
+					 long ret)
 {
 	struct sigaction_event e = {};
 	struct k_sigaction ka;
@@ -447,13 +447,37 @@ static __always_inline bool exit__followed(__u32 nr)
 	return false;
 }
 
-/* TP_PROTO(struct pt_regs *regs, long ret); the id is regs->orig_ax */
+/* An open's exit: how long it waited, and what it opened (a FIFO, a POSIX shm segment). */
+static __noinline void open__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+				  __u32 nr)
+{
+	__u64 wait_ns = open__waited(cur, regs, nr, ret);
+
+	if (ret < 0)
+		return;
+	fifo__opened(cur, regs, nr, ret, wait_ns);
+	shm_open__exit(cur, regs, nr, ret);
+}
+
+/*
+ * TP_PROTO(struct pt_regs *regs, long ret); the id is regs->orig_ax.
+ *
+ * Each handler is a __noinline subprogram with a frame of its own. The
+ * verifier adds up the frames of every call chain (a program, the
+ * subprograms it calls, the callbacks it hands to bpf_loop) and refuses
+ * more than 512 bytes (kernel/bpf/verifier.c check_max_stack_depth_subprog(),
+ * MAX_BPF_STACK). Kernels whose JIT gives a large frame a private stack
+ * (6.13+) skip that sum, so a program too deep for the others loads there:
+ * inlined, the handlers made sys_exit 504 bytes, and some 6.18 machines
+ * refused it with its callees. tests/bpf_stack.py checks every chain on
+ * the object file. The one call this adds to a followed write (io__exit)
+ * costs a few ns.
+ */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	__u32 nr = regs->orig_ax;
 	struct task_struct *cur;
-	__u64 wait_ns;
 
 	if (!exit__followed(nr))
 		return 0;
@@ -491,11 +515,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_open:
 	case NR_openat:
 	case NR_openat2:
-		wait_ns = open__waited(cur, regs, nr, ret);
-		if (ret >= 0) {
-			fifo__opened(cur, regs, nr, ret, wait_ns);
-			shm_open__exit(cur, regs, nr, ret);
-		}
+		open__exit(cur, regs, ret, nr);
 		break;
 	case NR_rt_sigaction:
 		on_sigaction_exit(cur, regs, ret);

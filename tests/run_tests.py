@@ -16,6 +16,7 @@ import sys
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bpf_stack  # noqa: E402
 import integration  # noqa: E402
 import missing_tracepoints  # noqa: E402
 import storms  # noqa: E402
@@ -71,6 +72,8 @@ def main():
     passed, failed = run_unit_tests(build)
     src_passed, src_failed = check_sources()
     passed, failed = passed + src_passed, failed + src_failed
+    stack_passed, stack_failed = bpf_stack.check(os.path.join(build, "bpf", "ipcscope.bpf.o"))
+    passed, failed = passed + stack_passed, failed + stack_failed
     reports = logs.new_reports() if logs else ""
     if reports:
         failed += 1

@@ -11,11 +11,13 @@
  * compat syscall ipcscope does not follow (the read).
  * Usage: sig_compat_int80 [K]. Prints parent, child, sent (K).
  */
+#include <stdbool.h>
 #include <sys/mman.h>
 #include "workload.h"
 
 #define NR32_kill 37 /* arch/x86/entry/syscalls/syscall_32.tbl */
 #define NR32_read 3
+#define NR32_getuid 24 /* x86-64's 24 is sched_yield, which ipcscope does not follow */
 
 /* int 0x80 returns with r8-r15 zeroed (arch/x86/entry/entry_64_compat.S). */
 static long int80(long nr, long a, long b, long c)
@@ -51,12 +53,33 @@ static void child_main(int rfd, unsigned long k)
 	_exit(0); /* rfd still open: the last reader leaves by exiting */
 }
 
+/*
+ * Whether this kernel takes int 0x80 at all: with IA32 emulation off
+ * (ia32_emulation=false, or a kernel that refuses it) the call is a
+ * SIGSEGV. Probed in a child, on a call ipcscope neither follows nor counts.
+ */
+static bool int80_works(void)
+{
+	pid_t probe = wl_fork();
+	int status;
+
+	if (probe == 0)
+		_exit(int80(NR32_getuid, 0, 0, 0) == (long)getuid() ? 0 : 1);
+	status = wl_reap(probe);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long k = wl_arg(argc, argv, 1, 10);
 	int p[2], status;
 	pid_t child;
 
+	if (!int80_works()) {
+		printf("int80=0\n");
+		return 0;
+	}
+	printf("int80=1\n");
 	if (pipe(p))
 		wl_die("pipe");
 	child = wl_fork();
