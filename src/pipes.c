@@ -64,6 +64,15 @@ const char *pipe_table__path(const struct pipe_table *t, const struct obj_ref *r
 	return o->path[0] ? o->path : NULL;
 }
 
+const struct inet_ends *pipe_table__inet(const struct pipe_table *t, const struct obj_ref *ref)
+{
+	const struct pipe_obj *o;
+
+	if ((ref->kind != OBJ_TCP && ref->kind != OBJ_UDP) || !(o = pipe_table__find(t, ref)))
+		return NULL;
+	return o->inet.family ? &o->inet : NULL;
+}
+
 const struct pipe_end *pipe_obj__find_end(const struct pipe_obj *o, const struct proc *p)
 {
 	for (const struct pipe_end *e = o->ends; e; e = e->next)

@@ -74,6 +74,8 @@ struct pipe_obj *pipe_table__find(const struct pipe_table *t, const struct obj_r
  * record naming an object, so that every line about one FIFO names it alike.
  */
 const char *pipe_table__path(const struct pipe_table *t, const struct obj_ref *ref);
+/* A TCP/UDP socket's ends as its last EPIPE record gave them, else NULL. */
+const struct inet_ends *pipe_table__inet(const struct pipe_table *t, const struct obj_ref *ref);
 struct pipe_end *pipe_obj__end(struct pipe_obj *o, struct proc *p);
 /* The process's end if it has one (for sinks: they never add to the model). */
 const struct pipe_end *pipe_obj__find_end(const struct pipe_obj *o, const struct proc *p);

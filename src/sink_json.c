@@ -155,7 +155,7 @@ static void json_generate(FILE *f, const struct model *m, const struct sig_gener
 	if (e->via == VIA_KILL && (e->bits & SIG_GEN_KILL_PID))
 		fprintf(f, ",\"kill_pid\":%lld", (long long)e->kill_pid);
 	if (e->object.kind != OBJ_NONE)
-		json_object(f, m, "object", &e->object, NULL);
+		json_object(f, m, "object", &e->object, pipe_table__inet(&m->pipes, &e->object));
 	if (e->in_interrupt)
 		fputs(",\"interrupt\":true", f);
 	if (decode__context_is_cause(e)) {

@@ -176,11 +176,13 @@ static void text_generate(struct output *o, const struct sig_generate_event *e)
 	if (e->bits & SIG_GEN_CONTINUED)
 		fputs(", resumed it (it was stopped)", o->f);
 	if (e->object.kind != OBJ_NONE) {
-		char obj[160];
+		const struct inet_ends *inet = pipe_table__inet(&o->model->pipes, &e->object);
+		char obj[160], ends[160];
 
-		fprintf(o->f, " writing to %s",
+		fprintf(o->f, " writing to %s%s",
 			format__object(obj, sizeof(obj), e->object.kind, e->object.ino,
-				       pipe_table__path(&o->model->pipes, &e->object)));
+				       pipe_table__path(&o->model->pipes, &e->object)),
+			inet ? format__inet(ends, sizeof(ends), inet) : "");
 	}
 	if (!e->has_sender)
 		text_kernel_cause(o, e);

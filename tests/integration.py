@@ -2109,6 +2109,12 @@ def test_tcp_epipe_names_addresses(ctx):
                  r["object"].get("remote")) for r in ep}, {want},
                "EPIPE object (kind, ino, ends) %s" % mode)
         expect(run.process(pid)["epipe"], e, "process epipe %s" % mode)
+        # Each write's SIGPIPE comes before its EPIPE: the socket's ends are
+        # known from the second one on, never wrong.
+        sig = [(r["object"]["kind"], r["object"]["ino"], r["object"].get("local"),
+                r["object"].get("remote")) for r in run.signals("SIGPIPE", target=pid)]
+        expect((len(sig), sig[1:]), (e, [want] * (e - 1)),
+               "SIGPIPE records and their objects after the first %s" % mode)
 
 
 def test_doctor_on_a_tcp_socket(ctx):

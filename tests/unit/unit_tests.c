@@ -629,6 +629,47 @@ static void test_epipe_with_sigpipe_is_two_records(void)
 	free(json);
 }
 
+/* A TCP write's SIGPIPE, its EPIPE (which reads the socket's ends), the next SIGPIPE. */
+static void feed_tcp_sigpipes(struct decoder *d)
+{
+	struct sig_generate_event sig = kernel_signal(50, 13, 11, "writer");
+	struct epipe_event e = epipe_burst(false);
+
+	sig.object = (struct obj_ref){ .ino = 777, .dev = 8, .kind = OBJ_TCP };
+	sig.result = SIG_RESULT_IGNORED;
+	decode__record(d, &sig, sizeof(sig));
+	e.hdr.flags = 0;
+	e.hdr.count = 1;
+	e.object = sig.object;
+	e.inet = (struct inet_ends){ .family = 2, .local_port = 40000, .remote_port = 80,
+				     .local = { 127, 0, 0, 1 }, .remote = { 10, 0, 0, 2 } };
+	decode__record(d, &e, sizeof(e));
+	sig.hdr.ts_ns = 51;
+	decode__record(d, &sig, sizeof(sig));
+}
+
+static void test_socket_sigpipe_names_the_ends_an_epipe_read(void)
+{
+	char *json = render(true, feed_tcp_sigpipes), *text = render(false, feed_tcp_sigpipes);
+	char *first = json, *epipe = strchr(first, '\n'), *second = epipe ? strchr(epipe + 1, '\n') : NULL;
+	const char *by_ino = "\"object\":{\"kind\":\"tcp\",\"ino\":777,\"dev\":8}";
+	const char *ends = "\"object\":{\"kind\":\"tcp\",\"ino\":777,\"dev\":8,"
+			   "\"local\":\"127.0.0.1:40000\",\"remote\":\"10.0.0.2:80\"}";
+
+	check(second != NULL, "three records: %s", json);
+	if (second) {
+		*epipe = 0; /* the first line alone */
+		check(strstr(first, "\"type\":\"signal\"") && strstr(first, by_ino),
+		      "first SIGPIPE, before any EPIPE: by inode only: %s", first);
+		check(strstr(second, "\"type\":\"signal\"") && strstr(second, ends),
+		      "second SIGPIPE: with the ends: %s", second);
+	}
+	check(strstr(text, "writing to tcp:[777] 127.0.0.1:40000->10.0.0.2:80") != NULL,
+	      "text: %s", text);
+	free(json);
+	free(text);
+}
+
 static void test_interrupt_signal_has_no_context(void)
 {
 	char *json = render(true, feed_interrupt_signal), *text = render(false, feed_interrupt_signal);
@@ -2505,6 +2546,8 @@ int main(void)
 	run("format: clock of a corrupt timestamp", test_clock_of_corrupt_timestamp);
 	run("histogram: buckets and quantiles", test_histogram);
 	run("fold: flush after sweep counts once", test_fold_flush_after_sweep);
+	run("json/text: a socket's SIGPIPE names the ends an EPIPE read",
+	    test_socket_sigpipe_names_the_ends_an_epipe_read);
 	run("fold: sweep takes only idle slots that two reads agree on",
 	    test_fold_sweep_takes_only_idle_settled_slots);
 	run("fold: a burst left in a slot is settled into the model", test_fold_settle_into_model);
