@@ -386,4 +386,77 @@ static __always_inline void handler__drop_all(struct task_struct *t, __u32 old_t
 	}
 }
 
+/* include/linux/signal.h sig_kernel_ignore(): SIGCONT, SIGCHLD, SIGWINCH, SIGURG. */
+#define SIG_KERNEL_IGNORE_MASK ((1ULL << (18 - 1)) | (1ULL << (17 - 1)) | (1ULL << (28 - 1)) | \
+				(1ULL << (23 - 1)))
+
+/*
+ * Standard signal sig, pending for task's process, was discarded by the
+ * kernel, never delivered: its times go, and the discards are counted in
+ * the process's row. Returns how many there were, as far as the tracer saw
+ * them queued (the process's set and one thread's own: a second thread's
+ * own pending copy, or one queued before tracing, is not known). Only with
+ * pending timing on; real-time signals are not looked for.
+ */
+static __noinline __u32 pending__discard(struct task_struct *task, int sig)
+{
+	struct proc_sig_state *st;
+	struct pending_slot *p;
+	struct sig_stats *s;
+	__u32 idx, n = 0;
+
+	if (!cfg_pending_timing || sig < 1 || sig >= STD_SIGS)
+		return 0;
+	idx = sig;
+	barrier_var(idx);
+	idx &= STD_SIGS - 1;
+	p = pending_slot__mine(task);
+	if (p && p->count) {
+		n += std_pending__discard(&p->std, idx, &p->count);
+		if (!p->count)
+			slot_owner__release(&p->tgid);
+	}
+	st = proc_sig_state__peek(task);
+	if (st)
+		n += std_pending__discard(&st->std, idx, NULL);
+	if (!n || !sig__wanted(sig) || !proc__wanted(task->tgid))
+		return n;
+	s = sig_stats__get(task->tgid, task__start_ns(task), sig, n);
+	if (s)
+		__sync_fetch_and_add(&s->discarded, n);
+	return n;
+}
+
+/*
+ * kernel/signal.c prepare_signal(), before signal_generate: a SIGCONT
+ * discards the stop signals pending for the process (SIGSTOP, SIGTSTP,
+ * SIGTTIN, SIGTTOU: 19-22, sig_kernel_stop()), a stop signal its pending
+ * SIGCONT (unless the process is already exiting: then nothing is
+ * flushed, the signal is dropped).
+ */
+static __always_inline void pending__flushed_by(struct task_struct *task, int sig)
+{
+	if (task->signal->flags & SIGNAL_GROUP_EXIT)
+		return;
+	if (sig == 18 /* SIGCONT */) {
+		for (int stop = 19; stop <= 22; stop++)
+			pending__discard(task, stop);
+	} else if (sig >= 19 && sig <= 22) {
+		pending__discard(task, 18);
+	}
+}
+
+/*
+ * rt_sigaction() set sig's action to one that ignores it (SIG_IGN, or
+ * SIG_DFL for a signal whose default is to ignore): kernel/signal.c
+ * do_sigaction() then discards it from every pending set of the process
+ * (POSIX: "shall cause the pending signal to be discarded").
+ */
+static __always_inline bool sig_action__ignores(__u64 handler, int sig)
+{
+	return handler == 1 /* SIG_IGN */ ||
+	       (handler == 0 /* SIG_DFL */ && sig > 0 && sig < 64 &&
+		(SIG_KERNEL_IGNORE_MASK & (1ULL << (sig - 1))));
+}
+
 #endif /* SIGNAL_SLOTS_BPF_H */

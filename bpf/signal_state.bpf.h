@@ -93,6 +93,22 @@ static __always_inline __u64 std_pending__pop(struct std_pending *sp, __u32 idx,
 }
 
 /*
+ * The kernel discarded standard signal idx from every pending set of the
+ * process: forget its times. Returns how many it held (the process's set,
+ * one thread's own), keeping held, if not NULL, in step.
+ */
+static __always_inline __u32 std_pending__discard(struct std_pending *sp, __u32 idx, __u32 *held)
+{
+	__u32 n = (sp->shared[idx] != 0) + (sp->thread[idx] != 0);
+
+	sp->shared[idx] = 0;
+	sp->thread[idx] = 0;
+	if (held)
+		*held = *held > n ? *held - n : 0;
+	return n;
+}
+
+/*
  * Thread tid exits: its own set is never delivered. held, if not NULL, is
  * the caller's count of held entries, kept in step. (A count kept in a
  * register here instead made the verifier tell every value apart: past

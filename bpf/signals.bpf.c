@@ -137,9 +137,6 @@ static __always_inline __u8 info_kind_of(struct kernel_siginfo *info)
 #define SIGNAL_GROUP_EXIT 0x00000004
 #define SIGNAL_UNKILLABLE 0x00000040
 #define PF_KTHREAD 0x00200000
-/* include/linux/signal.h sig_kernel_ignore(): SIGCONT, SIGCHLD, SIGWINCH, SIGURG. */
-#define SIG_KERNEL_IGNORE_MASK ((1ULL << (18 - 1)) | (1ULL << (17 - 1)) | (1ULL << (28 - 1)) | \
-				(1ULL << (23 - 1)))
 
 /*
  * The pid a siginfo names is a number in some pid namespace, not the host
@@ -408,6 +405,8 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 	if (sig == SIGPIPE && task == cur && e.syscall_nr >= 0 && nr__writes(e.syscall_nr))
 		sigpipe__object(cur, &e.object, e.syscall_nr);
 	now = 0;
+	if (cfg_pending_timing && sig >= SIGCONT && sig <= SIGTTOU) /* SIGCONT and the stops */
+		pending__flushed_by(task, sig);
 	if (cfg_pending_timing && (result == SIG_RESULT_QUEUED || result == SIG_RESULT_LOSE_INFO))
 		pending__push(task, sig, group, clock__now(&now));
 

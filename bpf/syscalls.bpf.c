@@ -179,12 +179,14 @@ static __noinline void on_sigaction_exit(struct task_struct *cur, struct pt_regs
 	e.err = ret;
 	e.sig = sig;
 	e.handler = (__u64)ka.sa.sa_handler;
+	if (!ret && sig_action__ignores(e.handler, sig))
+		e.discarded = pending__discard(cur, sig);
 	e.sa_flags = ka.sa.sa_flags;
 	e.sa_mask = ka.sa.sa_mask.sig[0];
 	task_ref__ident(&e.task, cur);
 	key = fold__mix(EVENT_SIGACTION, e.task.pid);
 	key = fold__mix(key, (__u64)sig << 32 | (e.handler & 0xffffffff));
-	key = fold__mix(key, (__u32)e.err);
+	key = fold__mix(key, (__u32)e.err | (__u64)e.discarded << 32);
 	emit_named(&e, sizeof(e), EVENT_SIGACTION, 0, key, cur, false, 0, false);
 }
 

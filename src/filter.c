@@ -199,7 +199,7 @@ bool report__sig_row(const struct filter *f, int sig, const struct sig_stats *s)
 		return true;
 	return report__received_side(f) &&
 	       (sig_stats__generated(s) || sig_stats__delivered(s) || s->accepted ||
-		s->handler_returns);
+		s->handler_returns || s->discarded);
 }
 
 /* -s without -p/-c: a process that took part in a selected signal (or died of one). */

@@ -288,6 +288,8 @@ struct sigaction_event {
 	__u64 sa_mask;
 	__s32 sig;
 	__s32 err; /* 0, or the call's -errno: then the action asked for, not installed */
+	__u32 discarded; /* pending copies of sig the new action discarded (bpf/signal_slots.bpf.h) */
+	__u32 _pad;
 };
 
 struct sigprocmask_event {
@@ -458,6 +460,7 @@ struct sig_stats {
 	__u64 received_blocked;		/* ... while it had the signal blocked */
 	__u64 delivered[ACTION_MAX];
 	__u64 accepted;			/* sigtimedwait/sigwaitinfo/signalfd */
+	__u64 discarded;		/* pending, then discarded by the kernel, never delivered */
 	__u64 handler_returns;
 	__u64 handler_ns_sum;
 	__u64 handler_ns_max;

@@ -87,6 +87,7 @@ static void sig_stats__add(struct sig_stats *dst, const struct sig_stats *s)
 	for (int i = 0; i < ACTION_MAX; i++)
 		dst->delivered[i] += s->delivered[i];
 	dst->accepted += s->accepted;
+	dst->discarded += s->discarded;
 	dst->handler_returns += s->handler_returns;
 	dst->handler_ns_sum += s->handler_ns_sum;
 	if (s->handler_ns_max > dst->handler_ns_max)

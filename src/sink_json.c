@@ -288,6 +288,8 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		json_sigset(f, "mask", e->sa_mask);
 		if (e->err)
 			fprintf(f, ",\"error\":\"%s\"", format__errno(buf, sizeof(buf), e->err));
+		if (e->discarded)
+			fprintf(f, ",\"discarded_pending\":%u", e->discarded);
 		fputs("}\n", f);
 		break;
 	}
@@ -452,6 +454,7 @@ static void json_received(FILE *f, const struct sig_stats *s, uint32_t off)
 	json_count(f, "ignored_at_delivery", s->delivered[ACTION_IGNORE], off,
 		   FEATURE_SIGNAL_DELIVERY);
 	json_count(f, "accepted", s->accepted, off, FEATURE_SYSCALLS);
+	json_count(f, "discarded", s->discarded, off, FEATURE_PENDING_TIME);
 	json_count(f, "pending_unknown", sig_stats__pending_unknown(s), off, FEATURE_PENDING_TIME);
 	json_count(f, "handler_returns", s->handler_returns, off, FEATURE_HANDLER_TIME);
 }
@@ -499,7 +502,7 @@ static void json_process(FILE *f, const struct proc *p, const struct filter *flt
 		if (!s || !filter__sig(flt, sig) || !report__received_side(flt))
 			continue;
 		if (!sig_stats__generated(s) && !sig_stats__delivered(s) && !s->accepted &&
-		    !s->handler_returns)
+		    !s->handler_returns && !s->discarded)
 			continue;
 		fprintf(f, "%s\"%s\":{", first ? "" : ",", sig__name(sig));
 		json_received(f, s, off);

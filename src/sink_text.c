@@ -454,6 +454,8 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 			fprintf(o->f, ": %s, not installed%s", format__errno(buf, sizeof(buf), e->err),
 				e->err == -EINVAL && (e->sig == SIGKILL || e->sig == SIGSTOP) ?
 					" (SIGKILL and SIGSTOP cannot be caught or ignored)" : "");
+		if (e->discarded)
+			fprintf(o->f, ": discarded the pending %s, never delivered", sig__name(e->sig));
 		line_end(o, hdr);
 		break;
 	}
@@ -556,13 +558,14 @@ static const char *count_or_dash(char *buf, uint64_t n, uint32_t off, unsigned i
 
 /*
  * The signal table's columns: the sides --match shows (report__sent_side),
- * and OVFL and LOSE (overflow, lose_info) only when a row has them, so the
- * usual table stays under 100 columns. The result columns break down RECV,
+ * and OVFL, LOSE (overflow, lose_info) and DISC (pending, then discarded by
+ * the kernel: SIG_IGN set, a SIGCONT or a stop signal) only when a row has
+ * them, so the usual table stays under 100 columns. The result columns break down RECV,
  * or SENT when only what was sent is shown: a row adds up.
  */
 struct sig_columns {
 	bool sent, received;
-	bool ovfl, lose;
+	bool ovfl, lose, disc;
 	int width; /* of the count columns: 5, or the largest count's digits */
 };
 
@@ -595,6 +598,8 @@ static void signal_table_header(struct output *o, const struct sig_columns *c)
 		cell(o, c->width, "DLVR");
 		cell(o, c->width, "HNDL");
 		cell(o, c->width, "ACPT");
+		if (c->disc)
+			cell(o, c->width, "DISC");
 		cell(o, 7, "PEND50");
 		cell(o, 7, "PENDMAX");
 	}
@@ -638,6 +643,8 @@ static void signal_table_row(struct output *o, const struct sig_columns *c, cons
 		cell(o, c->width, count_or_dash(n, s->delivered[ACTION_HANDLER], off,
 						FEATURE_SIGNAL_DELIVERY));
 		cell(o, c->width, count_or_dash(n, s->accepted, off, FEATURE_SYSCALLS));
+		if (c->disc)
+			cell(o, c->width, count_or_dash(n, s->discarded, off, FEATURE_PENDING_TIME));
 		q = histogram__quantile(s->pending_hist, IPCSCOPE_HIST_SLOTS, 0.5,
 					s->pending_ns_max);
 		cell(o, 7, s->pending_samples ? format__ns(n, sizeof(n), q) : "-");
@@ -677,6 +684,7 @@ static bool signal_table_columns(struct output *o, struct proc **rows, size_t n,
 			any = true;
 			c->ovfl |= row_results(c, s)[SIG_RESULT_OVERFLOW] != 0;
 			c->lose |= row_results(c, s)[SIG_RESULT_LOSE_INFO] != 0;
+			c->disc |= c->received && s->discarded != 0;
 			most = row__largest(s, most);
 		}
 	}

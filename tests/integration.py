@@ -241,6 +241,34 @@ def test_fold_settles_bursts_exactly_across_windows(ctx):
     expect(run.process(parent)["signals_sent"].get("SIGUSR1"), n, "parent signals_sent")
 
 
+def test_pending_signals_the_kernel_discards(ctx):
+    # SIG_IGN while pending discards it (do_sigaction()); a stop signal
+    # discards a pending SIGCONT and a SIGCONT a pending stop signal
+    # (prepare_signal()): counted, not left as queued and never delivered.
+    k = 3
+    run = ctx.trace(["sig_discard", "ignore", str(k)])
+    child = run.pid("child")
+    rx = run.received(child, "SIGUSR1")
+    expect((rx["queued"], rx["already_pending"], rx["delivered"], rx["discarded"]),
+           (2, k - 1, 1, 1), "SIGUSR1 (queued, already_pending, delivered, discarded)")
+    acts = [(r["handler"], r.get("discarded_pending", 0)) for r in run.of_type("sigaction")
+            if r["pid"] == child and r["signal"] == "SIGUSR1"]
+    expect([d for h, d in acts if h == "ignore"], [1], "SIG_IGN's discarded_pending")
+    run = ctx.trace(["sig_discard", "cont"])
+    child = run.pid("child")
+    got = {s: tuple(run.received(child, s)[f] for f in ("queued", "delivered", "discarded"))
+           for s in ("SIGCONT", "SIGTSTP")}
+    expect(got, {"SIGCONT": (2, 1, 1), "SIGTSTP": (1, 0, 1)},
+           "(queued, delivered, discarded) by signal")
+    text = ctx.run(["-s", "CONT,TSTP", "--", ctx.workload("sig_discard"), "cont"],
+                   json_out=False)
+    header = [l.split() for l in text.stdout.splitlines() if l.startswith("PID ")][0]
+    rows = {r[2]: r for r in (l.split() for l in text.stdout.splitlines())
+            if len(r) == len(header) and r[0] == str(text.pid("child"))}
+    expect({s: rows[s][header.index("DISC")] for s in rows} if "DISC" in header else header,
+           {"CONT": "1", "TSTP": "1"}, "text report's DISC column")
+
+
 def test_blocked_signal_merges(ctx):
     k, t_ms = 5, 300
     run = ctx.trace(["sig_blocked", str(k), str(t_ms)])

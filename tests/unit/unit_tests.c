@@ -797,7 +797,7 @@ static void test_untimed_deliveries_are_explained(void)
 	CHECK_INT(sig_stats__pending_unknown(&s), 0);
 
 	out = render(true, feed_untimed_deliveries);
-	check(strstr(out, "\"accepted\":1,\"pending_unknown\":2,") != NULL,
+	check(strstr(out, "\"accepted\":1,\"discarded\":0,\"pending_unknown\":2,") != NULL,
 	      "pending_unknown in JSON: %s", out);
 	free(out);
 	out = render(false, feed_untimed_deliveries);
@@ -880,7 +880,7 @@ static void test_json_marks_features_off(void)
 	check(strstr(out, "\"SIGUSR1\":{\"generated\":3,\"queued\":3,\"ignored\":0,"
 			  "\"already_pending\":0,\"overflow\":0,\"lose_info\":0,\"blocked\":0,"
 			  "\"delivered\":null,\"handled\":null,\"default\":null,"
-			  "\"ignored_at_delivery\":null,\"accepted\":0,\"pending_unknown\":null,"
+			  "\"ignored_at_delivery\":null,\"accepted\":0,\"discarded\":null,\"pending_unknown\":null,"
 			  "\"handler_returns\":null}")
 		      != NULL, "delivery counts must be null, the rest numbers: %s", out);
 	free(out);
@@ -2384,6 +2384,31 @@ static void test_refused_sigaction_is_shown_as_refused(void)
 	free(json);
 }
 
+/* SIG_IGN set while a SIGINT was pending: the kernel discarded it. */
+static void feed_discarding_sigaction(struct decoder *d)
+{
+	struct sigaction_event e = { .hdr = { .type = EVENT_SIGACTION, .count = 1, .ts_ns = 6 } };
+
+	task(&e.task, 13, "student");
+	e.sig = 2; /* SIGINT */
+	e.handler = 1; /* SIG_IGN */
+	e.discarded = 1;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void test_sigaction_says_it_discarded_a_pending_signal(void)
+{
+	char *text = render(false, feed_discarding_sigaction);
+	char *json = render(true, feed_discarding_sigaction);
+
+	check(strstr(text, "student[13] ignore flags - mask -: discarded the pending SIGINT, "
+			   "never delivered\n") != NULL, "text: %s", text);
+	check(strstr(json, "\"handler\":\"ignore\",\"flags\":[],\"mask\":[],"
+			   "\"discarded_pending\":1}\n") != NULL, "json: %s", json);
+	free(text);
+	free(json);
+}
+
 /*
  * Four opens of one FIFO: a reader that waited 1.5 s, a writer that did
  * not, one unmeasured, one whose wait counts since a signal restarted it.
@@ -2546,6 +2571,8 @@ int main(void)
 	run("format: clock of a corrupt timestamp", test_clock_of_corrupt_timestamp);
 	run("histogram: buckets and quantiles", test_histogram);
 	run("fold: flush after sweep counts once", test_fold_flush_after_sweep);
+	run("json/text: a sigaction that discarded a pending signal says so",
+	    test_sigaction_says_it_discarded_a_pending_signal);
 	run("json/text: a socket's SIGPIPE names the ends an EPIPE read",
 	    test_socket_sigpipe_names_the_ends_an_epipe_read);
 	run("fold: sweep takes only idle slots that two reads agree on",
