@@ -30,7 +30,8 @@ endif
 
 # Debian packages we need, each as "what shows it is there:package".
 # python3 runs the test and bench drivers; setpriv/mountpoint (util-linux) are essential.
-DEP_PROBES := clang:clang llvm-objdump:llvm bpftool:bpftool pkg-config:pkg-config python3:python3 cc:gcc
+DEP_PROBES := clang:clang llvm-objdump:llvm bpftool:bpftool pkg-config:pkg-config \
+	python3:python3 cc:gcc
 # libclang-rt-14-dev: clang's sanitizer and libFuzzer runtimes (test-sanitize, fuzz).
 # Its directory has clang's full version in it; without a match, probe Debian
 # 12's path, which then does not exist either.

@@ -72,6 +72,14 @@ struct {
 #define SIGNAL_CLD_CONTINUED 0x00000020
 #define SIGKILL 9
 #define SIGPIPE 13
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGWINCH 28
 
 /* n more things lost for reason (for the ring buffer: events, not records). */
 static __always_inline void loss__add(enum ipcscope_loss_reason reason, __u64 n)

@@ -85,13 +85,25 @@ struct {
 	__type(value, struct io_call);
 } io_inflight SEC(".maps");
 
-/* An EPIPE record being built (epipe__emit()): off sys_exit's full stack. */
+/*
+ * Records built off the stack of sys_exit's call chain (see sys_exit): an
+ * EPIPE (epipe__emit()), a SIGPIPE without one (sigpipe__alone()). Only
+ * sys_exit uses them, and the kernel never runs one program twice at once
+ * on a CPU (bpf_prog->active: it skips and counts the second run).
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct epipe_event);
 } epipe_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sig_generate_event);
+} sigpipe_scratch SEC(".maps");
 
 /*
  * Under -p or a COMMAND, the pipes the processes in scope read or write: a
@@ -538,24 +550,27 @@ static __always_inline void io__socket_epipe(struct task_struct *cur, struct pt_
 static __noinline void sigpipe__alone(struct task_struct *cur, const struct obj_ref *obj, __u32 nr,
 				      __u32 sigpipe)
 {
-	struct sig_generate_event e = {};
+	struct sig_generate_event *e = bpf_map_lookup_elem(&sigpipe_scratch, &first_entry);
 
-	hdr__init(&e.hdr, EVENT_SIG_GENERATE, bpf_ktime_get_ns());
-	task_ref__fill(&e.target, cur);
-	e.context = e.target;
-	e.sig = SIGPIPE;
-	e.code = 0; /* SI_USER: send_sig(SIGPIPE, current, 0) sends SEND_SIG_NOINFO */
-	e.info_kind = INFO_NOINFO;
-	e.syscall_nr = nr;
-	e.via = VIA_KERNEL;
-	e.result = SIGPIPE_MARK_RESULT(sigpipe);
+	if (!e)
+		return;
+	__builtin_memset(e, 0, sizeof(*e));
+	hdr__init(&e->hdr, EVENT_SIG_GENERATE, bpf_ktime_get_ns());
+	task_ref__fill(&e->target, cur);
+	e->context = e->target;
+	e->sig = SIGPIPE;
+	e->code = 0; /* SI_USER: send_sig(SIGPIPE, current, 0) sends SEND_SIG_NOINFO */
+	e->info_kind = INFO_NOINFO;
+	e->syscall_nr = nr;
+	e->via = VIA_KERNEL;
+	e->result = SIGPIPE_MARK_RESULT(sigpipe);
 	/* SIGPIPE's default kills: only the writer's SIG_IGN ignores it. */
-	e.ignored_why = e.result == SIG_RESULT_IGNORED ? IGN_WHY_HANDLER : IGN_WHY_NONE;
-	e.blocked = SIGPIPE_MARK_BLOCKED(sigpipe);
+	e->ignored_why = e->result == SIG_RESULT_IGNORED ? IGN_WHY_HANDLER : IGN_WHY_NONE;
+	e->blocked = SIGPIPE_MARK_BLOCKED(sigpipe);
 	if (obj) /* NULL: the fd is gone */
-		e.object = *obj;
-	sig_generate__count(&e, 1);
-	emit(&e, sizeof(e));
+		e->object = *obj;
+	sig_generate__count(e, 1);
+	emit(e, sizeof(*e));
 }
 
 /*

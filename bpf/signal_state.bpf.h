@@ -37,8 +37,8 @@ struct rt_pending {
  * holds the thread time takes that one, any other the process's time, and
  * one that finds neither takes the thread time whoever holds it: a thread
  * that exec'd under its leader's pid (de_thread()), a fatal signal another
- * thread reports (complete_signal()), a time left by a signal the kernel
- * flushed (prepare_signal(), SIG_IGN). Likewise a generation to another
+ * thread reports (complete_signal()). (A signal the kernel discards takes
+ * its times with it: pending__discard().) Likewise a generation to another
  * thread takes the thread entry over. So the odd cases fall back to one
  * time per signal, as before the two were kept apart; two threads with the
  * same signal in their own sets at once leave one untimed (docs/design.md,

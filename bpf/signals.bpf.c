@@ -20,15 +20,6 @@
 
 #define PF_KTHREAD 0x00200000 /* include/linux/sched.h */
 
-#define SIGCHLD 17
-#define SIGCONT 18
-#define SIGSTOP 19
-#define SIGTSTP 20
-#define SIGTTIN 21
-#define SIGTTOU 22
-#define SIGURG 23
-#define SIGWINCH 28
-
 #define SIGBIT(s) (1ULL << ((s) - 1))
 /* Default action is not term/core: include/linux/signal.h SIG_KERNEL_*_MASK. */
 #define NONFATAL_DEFAULT_MASK                                                                  \
@@ -336,6 +327,9 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 	struct pt_regs *top;
 	__u64 now, key, target_addr = 0;
 
+	/* Before any filter: the flush happened whatever is shown (pending__discard() counts). */
+	if (cfg_pending_timing && sig >= SIGCONT && sig <= SIGTTOU)
+		pending__flushed_by(task, sig);
 	if (!sig__wanted(sig))
 		return 0;
 
@@ -405,8 +399,6 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 	if (sig == SIGPIPE && task == cur && e.syscall_nr >= 0 && nr__writes(e.syscall_nr))
 		sigpipe__object(cur, &e.object, e.syscall_nr);
 	now = 0;
-	if (cfg_pending_timing && sig >= SIGCONT && sig <= SIGTTOU) /* SIGCONT and the stops */
-		pending__flushed_by(task, sig);
 	if (cfg_pending_timing && (result == SIG_RESULT_QUEUED || result == SIG_RESULT_LOSE_INFO))
 		pending__push(task, sig, group, clock__now(&now));
 

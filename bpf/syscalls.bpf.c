@@ -179,7 +179,13 @@ static __noinline void on_sigaction_exit(struct task_struct *cur, struct pt_regs
 	e.err = ret;
 	e.sig = sig;
 	e.handler = (__u64)ka.sa.sa_handler;
-	if (!ret && sig_action__ignores(e.handler, sig))
+	/*
+	 * Pending again by now (blocked signals queue even when ignored,
+	 * sig_ignored()): a newer one, queued after the flush, holds the time.
+	 */
+	if (!ret && sig_action__ignores(e.handler, sig) &&
+	    !(((cur->signal->shared_pending.signal.sig[0] | cur->pending.signal.sig[0]) >>
+	       (sig - 1)) & 1))
 		e.discarded = pending__discard(cur, sig);
 	e.sa_flags = ka.sa.sa_flags;
 	e.sa_mask = ka.sa.sa_mask.sig[0];

@@ -455,7 +455,8 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 				e->err == -EINVAL && (e->sig == SIGKILL || e->sig == SIGSTOP) ?
 					" (SIGKILL and SIGSTOP cannot be caught or ignored)" : "");
 		if (e->discarded)
-			fprintf(o->f, ": discarded the pending %s, never delivered", sig__name(e->sig));
+			fprintf(o->f, ": discarded the pending %s, never delivered",
+				sig__name(e->sig));
 		line_end(o, hdr);
 		break;
 	}
@@ -558,14 +559,14 @@ static const char *count_or_dash(char *buf, uint64_t n, uint32_t off, unsigned i
 
 /*
  * The signal table's columns: the sides --match shows (report__sent_side),
- * and OVFL, LOSE (overflow, lose_info) and DISC (pending, then discarded by
- * the kernel: SIG_IGN set, a SIGCONT or a stop signal) only when a row has
- * them, so the usual table stays under 100 columns. The result columns break down RECV,
- * or SENT when only what was sent is shown: a row adds up.
+ * and OVFL and LOSE (overflow, lose_info) only when a row has them, so the
+ * usual table stays under 100 columns (discards are listed under it). The
+ * result columns break down RECV, or SENT when only what was sent is
+ * shown: a row adds up.
  */
 struct sig_columns {
 	bool sent, received;
-	bool ovfl, lose, disc;
+	bool ovfl, lose;
 	int width; /* of the count columns: 5, or the largest count's digits */
 };
 
@@ -598,8 +599,6 @@ static void signal_table_header(struct output *o, const struct sig_columns *c)
 		cell(o, c->width, "DLVR");
 		cell(o, c->width, "HNDL");
 		cell(o, c->width, "ACPT");
-		if (c->disc)
-			cell(o, c->width, "DISC");
 		cell(o, 7, "PEND50");
 		cell(o, 7, "PENDMAX");
 	}
@@ -643,8 +642,6 @@ static void signal_table_row(struct output *o, const struct sig_columns *c, cons
 		cell(o, c->width, count_or_dash(n, s->delivered[ACTION_HANDLER], off,
 						FEATURE_SIGNAL_DELIVERY));
 		cell(o, c->width, count_or_dash(n, s->accepted, off, FEATURE_SYSCALLS));
-		if (c->disc)
-			cell(o, c->width, count_or_dash(n, s->discarded, off, FEATURE_PENDING_TIME));
 		q = histogram__quantile(s->pending_hist, IPCSCOPE_HIST_SLOTS, 0.5,
 					s->pending_ns_max);
 		cell(o, 7, s->pending_samples ? format__ns(n, sizeof(n), q) : "-");
@@ -684,7 +681,6 @@ static bool signal_table_columns(struct output *o, struct proc **rows, size_t n,
 			any = true;
 			c->ovfl |= row_results(c, s)[SIG_RESULT_OVERFLOW] != 0;
 			c->lose |= row_results(c, s)[SIG_RESULT_LOSE_INFO] != 0;
-			c->disc |= c->received && s->discarded != 0;
 			most = row__largest(s, most);
 		}
 	}
@@ -694,16 +690,30 @@ static bool signal_table_columns(struct output *o, struct proc **rows, size_t n,
 	return any;
 }
 
-/*
- * Deliveries and acceptances with no pending time, under the table: else a
- * DLVR above QUEUE + LOSE reads as a counting error. The signal was pending
- * before tracing began, pending in two threads' own sets at once (one is
- * timed), or its generation never reached the tracer (docs/design.md,
- * "Deliveries with no pending time").
- */
-static void report_untimed(struct output *o, struct proc **rows, size_t n)
+static uint64_t row_untimed(const struct sig_stats *s)
 {
-	enum { UNTIMED_ROWS_SHOWN = 8 };
+	return sig_stats__pending_unknown(s);
+}
+
+static uint64_t row_discarded(const struct sig_stats *s)
+{
+	return s->discarded;
+}
+
+/*
+ * Counts the table leaves unexplained, listed under it, title first, up to
+ * 8 rows. Deliveries and acceptances with no pending time: else a DLVR
+ * above QUEUE + LOSE reads as a counting error (the signal was pending
+ * before tracing began, pending in two threads' own sets at once, or its
+ * generation never reached the tracer: docs/design.md, "Deliveries with
+ * no pending time"). Signals discarded while pending: else a QUEUE above
+ * DLVR + ACPT reads as signals lost ("Pending signals the kernel
+ * discards"). Both need pending time.
+ */
+static void report_row_notes(struct output *o, struct proc **rows, size_t n,
+			     uint64_t (*count)(const struct sig_stats *), const char *title)
+{
+	enum { NOTE_ROWS_SHOWN = 8 };
 	size_t shown = 0, more = 0;
 	char comm[64], pid[16];
 
@@ -712,26 +722,23 @@ static void report_untimed(struct output *o, struct proc **rows, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {
 			const struct sig_stats *s = model__sig_stats(rows[i], sig);
-			uint64_t untimed;
+			uint64_t k;
 
-			if (!report__sig_row(o->filter, sig, s) ||
-			    !(untimed = sig_stats__pending_unknown(s)))
+			if (!report__sig_row(o->filter, sig, s) || !(k = count(s)))
 				continue;
-			if (shown == UNTIMED_ROWS_SHOWN) {
+			if (shown == NOTE_ROWS_SHOWN) {
 				more++;
 				continue;
 			}
 			if (!shown++)
-				fputs("pending time unknown (pending before tracing, pending twice at "
-				      "once, or generation unseen: docs/design.md):\n",
-				      o->f);
+				fprintf(o->f, "%s:\n", title);
 			sanitize__terminal(comm, 16, rows[i]->comm, strlen(rows[i]->comm));
 			if (rows[i]->pid)
 				snprintf(pid, sizeof(pid), "[%u]", rows[i]->pid);
 			else
 				pid[0] = '\0'; /* the "(retired)" row (model.h retired_proc) */
-			fprintf(o->f, "  %llu %s to %s%s\n", (unsigned long long)untimed,
-				sig__name(sig), comm, pid);
+			fprintf(o->f, "  %llu %s to %s%s\n", (unsigned long long)k, sig__name(sig),
+				comm, pid);
 		}
 	}
 	if (more)
@@ -755,8 +762,14 @@ static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
 				signal_table_row(o, &c, rows[i], sig, s);
 		}
 	}
-	if (c.received)
-		report_untimed(o, rows, n);
+	if (!c.received)
+		return;
+	report_row_notes(o, rows, n, row_untimed,
+			 "pending time unknown (pending before tracing, pending twice at once, "
+			 "or generation unseen: docs/design.md)");
+	report_row_notes(o, rows, n, row_discarded,
+			 "discarded while pending, never delivered (SIG_IGN set, or a SIGCONT "
+			 "and a stop signal)");
 }
 
 static void report_exits(struct output *o, struct proc **rows, size_t n)

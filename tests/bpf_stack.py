@@ -4,20 +4,22 @@
 The verifier adds up the stack of every frame on a call chain (a program,
 the subprograms it calls, the callbacks it hands to bpf_loop or
 bpf_find_vma) and refuses more than 512 bytes (kernel/bpf/verifier.c
-check_max_stack_depth_subprog(), MAX_BPF_STACK, each frame rounded up to
-16 bytes under the JIT). Kernels whose JIT gives large frames a private
-stack (6.13+, when it can) skip that sum, so a chain too deep for the
-others still loads there: this check fails on any machine.
+check_max_stack_depth_subprog(), MAX_BPF_STACK). Each frame is rounded up
+to 32 bytes, at least 32, as kernels before 6.10 do under the JIT too (newer
+ones round to 16): the strictest rule. Kernels whose JIT gives large frames
+a private stack (6.13+, when it can) skip the sum, so a chain too deep for
+the others still loads there: this check fails on any machine.
 
-A frame's size is the deepest `r10 - N` its instructions touch; calls are
-`call` instructions (relocated against .text, or pc-relative inside it) and
-callback addresses loaded with ld_imm64 from .text.
+A frame's size is the deepest stack slot its instructions reach, `r10 - N`
+or a register set from r10 then moved down; calls are `call` instructions
+(relocated against a section or a function, or pc-relative inside one) and
+callback addresses loaded with ld_imm64.
 """
 import re
 import subprocess
 
 MAX_BPF_STACK = 512
-FRAME_ROUND = 16
+FRAME_ROUND = 32
 
 FUNC_RE = re.compile(r"^\s*\d+:\s+([0-9a-f]+)\s+(\d+)\s+FUNC\s+\S+\s+\S+\s+(\d+)\s+(\S+)")
 SECTION_RE = re.compile(r"^Disassembly of section (\S+):")
@@ -25,6 +27,9 @@ BYTES = r"(?:[0-9a-f]{2} ){7}[0-9a-f]{2}"  # one 8-byte slot; ld_imm64 takes two
 INSN_RE = re.compile(r"^\s*(\d+):\s+(%s)(?: %s)?\s+(.*)$" % (BYTES, BYTES))
 RELOC_RE = re.compile(r"^\s+[0-9a-f]+:\s+(R_BPF_64_\d+)\s+(\S+)")
 STACK_RE = re.compile(r"r10 - (0x[0-9a-f]+|\d+)")
+FROM_R10_RE = re.compile(r"^(r\d) = r10$")
+MOVE_DOWN_RE = re.compile(r"^(r\d) \+= -(0x[0-9a-f]+|\d+)$")
+WRITES_RE = re.compile(r"^[rw](\d) (?:[-+*/|&^%]|<<|>>|s>>)?= ")
 
 
 def round_up(n, to):
@@ -84,26 +89,39 @@ def frames_and_calls(obj):
                 return name
         return None
 
+    def target(reloc, addend):
+        """(section, insn) a relocation plus addend (in insns) points at."""
+        sym = reloc[1]
+        if sym in funcs:
+            sec, start, _ = funcs[sym]
+            return sec, start + addend
+        return (sym, addend) if sym.startswith(".") else None
+
     for sec, insns in sections.items():
+        from_r10 = set()  # registers pointing into this frame
         for idx, raw, text, reloc in insns:
             name = owner(sec, idx)
             if not name:
                 continue
             for v in STACK_RE.findall(text):
                 frame[name] = max(frame[name], int(v, 0))
+            m = MOVE_DOWN_RE.match(text)
+            if m and m.group(1) in from_r10:
+                frame[name] = max(frame[name], int(m.group(2), 0))
+            elif FROM_R10_RE.match(text):
+                from_r10.add(FROM_R10_RE.match(text).group(1))
+            elif WRITES_RE.match(text):
+                from_r10.discard("r" + WRITES_RE.match(text).group(1))
             opcode = raw[0]
             if opcode == "85" and raw[1] == "10":  # call to a BPF function (src_reg 1)
-                if reloc and reloc[1] == ".text":
-                    target = (".text", imm32(raw) + 1)
-                elif reloc:
-                    continue
-                else:
-                    target = (sec, idx + imm32(raw) + 1)
-                callee = by_start.get(target)
+                where = target(reloc, imm32(raw) + 1) if reloc else (sec, idx + imm32(raw) + 1)
+                callee = by_start.get(where)
                 if callee:
                     calls[name].add(callee)
-            elif opcode == "18" and reloc and reloc[0] == "R_BPF_64_64" and reloc[1] == ".text":
-                callee = by_start.get((".text", imm32(raw) // 8))  # a callback's address
+            if opcode == "85":
+                from_r10 -= {"r0", "r1", "r2", "r3", "r4", "r5"}  # clobbered by any call
+            elif opcode == "18" and reloc and reloc[0] == "R_BPF_64_64":
+                callee = by_start.get(target(reloc, imm32(raw) // 8))  # a callback's address
                 if callee:
                     calls[name].add(callee)
     return funcs, frame, calls
@@ -118,7 +136,7 @@ def deepest_chain(name, frame, calls, seen=()):
         depth, path = deepest_chain(callee, frame, calls, seen + (name,))
         if depth > best:
             best, best_path = depth, path
-    return round_up(frame[name], FRAME_ROUND) + best, [name] + best_path
+    return round_up(max(frame[name], 1), FRAME_ROUND) + best, [name] + best_path
 
 
 def check(bpf_object):

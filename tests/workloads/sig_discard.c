@@ -48,14 +48,14 @@ static void mask(int how, int a, int b)
 		wl_die("sigprocmask");
 }
 
-static int child_ignore(struct wl_sync *s)
+static int child_ignore(struct wl_sync *s, int sig)
 {
-	mask(SIG_BLOCK, SIGUSR1, 0);
+	mask(SIG_BLOCK, sig, 0);
 	wl_send_byte(s->ready[1]);
 	wl_wait_byte(s->go[0]); /* all K sent: one is pending */
-	signal(SIGUSR1, SIG_IGN); /* discards it */
-	handle(SIGUSR1);
-	mask(SIG_UNBLOCK, SIGUSR1, 0);
+	signal(sig, SIG_IGN); /* discards it */
+	handle(sig);
+	mask(SIG_UNBLOCK, sig, 0);
 	wl_send_byte(s->ready[1]);
 	wl_wait_byte(s->go[0]); /* the last one was sent: its handler has run */
 	return usr1 == 1 ? 0 : 1;
@@ -81,6 +81,7 @@ static void send(pid_t child, int sig)
 int main(int argc, char **argv)
 {
 	bool ignore = argc > 1 && !strcmp(argv[1], "ignore");
+	int sig = SIGUSR1;
 	unsigned long k = wl_arg(argc, argv, 2, 3);
 	struct wl_sync sync;
 	pid_t child;
@@ -89,17 +90,17 @@ int main(int argc, char **argv)
 		wl_die("usage: sig_discard ignore K | cont");
 	child = wl_fork_synced(&sync);
 	if (child == 0)
-		_exit(ignore ? child_ignore(&sync) : child_cont(&sync));
+		_exit(ignore ? child_ignore(&sync, sig) : child_cont(&sync));
 	wl_print_pids(child);
 	printf("k=%lu\n", k);
 	fflush(stdout);
 	wl_wait_byte(sync.ready[0]);
 	if (ignore) {
 		for (unsigned long i = 0; i < k; i++)
-			send(child, SIGUSR1);
+			send(child, sig);
 		wl_send_byte(sync.go[1]);
 		wl_wait_byte(sync.ready[0]); /* SIG_IGN, then the handler, unblocked */
-		send(child, SIGUSR1);	     /* pending before "go": its handler runs first */
+		send(child, sig);	     /* pending before "go": its handler runs first */
 	} else {
 		send(child, SIGCONT);
 		send(child, SIGTSTP);
