@@ -390,14 +390,65 @@ static __always_inline void handler__drop_all(struct task_struct *t, __u32 old_t
 #define SIG_KERNEL_IGNORE_MASK ((1ULL << (SIGCONT - 1)) | (1ULL << (SIGCHLD - 1)) | \
 				(1ULL << (SIGWINCH - 1)) | (1ULL << (SIGURG - 1)))
 
+struct rt_discard {
+	struct proc_sig_state *st;
+	__u32 sig;
+	__u32 n;
+};
+
+/* bpf_loop callback: ring entry i, if it is a copy of sig, is discarded. */
+static long rt_discard__entry(__u64 i, void *ctx)
+{
+	struct rt_discard *d = ctx;
+	struct proc_sig_state *st = d->st;
+	__u32 idx;
+
+	if (!st || i >= st->rt_len)
+		return 1;
+	idx = (st->rt_head + i) & (RT_RING - 1);
+	if (st->rt[idx].sig == d->sig) {
+		st->rt[idx].sig = 0;
+		d->n++;
+	}
+	return 0;
+}
+
+/* bpf_loop callback: drop a consumed entry at the head of the ring. */
+static long rt_discard__head(__u64 i, void *ctx)
+{
+	struct rt_discard *d = ctx;
+	struct proc_sig_state *st = d->st;
+
+	if (!st || !st->rt_len || st->rt[st->rt_head & (RT_RING - 1)].sig)
+		return 1;
+	st->rt_head = (st->rt_head + 1) & (RT_RING - 1);
+	st->rt_len--;
+	return 0;
+}
+
 /*
- * Standard signal sig, pending for task's process, was discarded by the
- * kernel, never delivered: its times go, and the discards are counted in
- * the process's row. Returns how many there were, as far as the tracer saw
- * them queued (the process's set and one thread's own: a second thread's
- * own pending copy, or one queued before tracing, is not known). Only with
- * pending timing on. Real-time signals are not looked for: the loop over
- * their ring pushed sys_exit past the verifier's 1M instructions.
+ * Every queued copy of real-time signal sig (do_sigaction() flushes the
+ * sigqueue entries): through bpf_loop, as a loop here took sys_exit past
+ * the verifier's 1M instructions.
+ */
+static __always_inline __u32 rt_pending__discard(struct task_struct *task, int sig)
+{
+	struct rt_discard d = { .st = proc_sig_state__peek(task), .sig = sig };
+
+	if (!d.st)
+		return 0;
+	bpf_loop(RT_RING, rt_discard__entry, &d, 0);
+	bpf_loop(RT_RING, rt_discard__head, &d, 0);
+	return d.n;
+}
+
+/*
+ * Signal sig, pending for task's process, was discarded by the kernel,
+ * never delivered: its times go, and the discards are counted in the
+ * process's row. Returns how many there were, as far as the tracer saw them
+ * queued (a standard signal: the process's set and one thread's own, not a
+ * second thread's own copy; a real-time one: each copy in the ring; none
+ * queued before tracing). Only with pending timing on.
  */
 static __noinline __u32 pending__discard(struct task_struct *task, int sig)
 {
@@ -406,8 +457,12 @@ static __noinline __u32 pending__discard(struct task_struct *task, int sig)
 	struct sig_stats *s;
 	__u32 idx, n = 0;
 
-	if (!cfg_pending_timing || sig < 1 || sig >= STD_SIGS)
+	if (!cfg_pending_timing || sig < 1 || sig > IPCSCOPE_NSIG)
 		return 0;
+	if (sig >= STD_SIGS) {
+		n = rt_pending__discard(task, sig);
+		goto count;
+	}
 	idx = sig;
 	barrier_var(idx);
 	idx &= STD_SIGS - 1;
@@ -420,6 +475,7 @@ static __noinline __u32 pending__discard(struct task_struct *task, int sig)
 	st = proc_sig_state__peek(task);
 	if (st)
 		n += std_pending__discard(&st->std, idx, NULL);
+count:
 	if (!n || !sig__wanted(sig) || !proc__wanted(task->tgid))
 		return n;
 	s = sig_stats__get(task->tgid, task__start_ns(task), sig, n);

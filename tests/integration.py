@@ -254,6 +254,16 @@ def test_pending_signals_the_kernel_discards(ctx):
     acts = [(r["handler"], r.get("discarded_pending", 0)) for r in run.of_type("sigaction")
             if r["pid"] == child and r["signal"] == "SIGUSR1"]
     expect([d for h, d in acts if h == "ignore"], [1], "SIG_IGN's discarded_pending")
+    run = ctx.trace(["sig_discard", "rt", str(k)])
+    rx = run.received(run.pid("child"), "SIGRTMIN")
+    expect((rx["queued"], rx["delivered"], rx["discarded"]), (k + 1, 1, k),
+           "SIGRTMIN (queued, delivered, discarded): each queued copy goes")
+    dl = run.delivers(run.pid("child"), "SIGRTMIN")
+    sent = [r["ts_ns"] for r in run.signals("SIGRTMIN", target=run.pid("child"))]
+    expect_true(len(dl) == 1 and len(sent) == k + 1 and
+                dl[0]["pending_ns"] <= dl[0]["ts_ns"] - sent[-1],
+                "the delivery is timed from the last send, not a discarded one: %r, sent %r"
+                % (dl, sent))
     run = ctx.trace(["sig_discard", "cont"])
     child = run.pid("child")
     got = {s: tuple(run.received(child, s)[f] for f in ("queued", "delivered", "discarded"))

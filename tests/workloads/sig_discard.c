@@ -5,6 +5,8 @@
  *     times (1 queued, K-1 already_pending); the child sets SIG_IGN, which
  *     discards it (do_sigaction()), then a handler, unblocks it, and the
  *     parent sends one more: delivered to the handler.
+ *   sig_discard rt K: the same with SIGRTMIN, which queues: K queued, all K
+ *     discarded, then one delivered.
  *   sig_discard cont: the child blocks SIGCONT and SIGTSTP, with handlers.
  *     The parent sends SIGCONT (queued), SIGTSTP (queued: it discards the
  *     pending SIGCONT, prepare_signal()), SIGCONT again (queued: it
@@ -20,7 +22,7 @@ static volatile sig_atomic_t usr1, cont, tstp;
 
 static void on_signal(int sig)
 {
-	if (sig == SIGUSR1)
+	if (sig == SIGUSR1 || sig == SIGRTMIN)
 		usr1++;
 	else if (sig == SIGCONT)
 		cont++;
@@ -52,7 +54,7 @@ static int child_ignore(struct wl_sync *s, int sig)
 {
 	mask(SIG_BLOCK, sig, 0);
 	wl_send_byte(s->ready[1]);
-	wl_wait_byte(s->go[0]); /* all K sent: one is pending */
+	wl_wait_byte(s->go[0]); /* all K sent: pending once (SIGRTMIN: K times) */
 	signal(sig, SIG_IGN); /* discards it */
 	handle(sig);
 	mask(SIG_UNBLOCK, sig, 0);
@@ -80,14 +82,15 @@ static void send(pid_t child, int sig)
 
 int main(int argc, char **argv)
 {
-	bool ignore = argc > 1 && !strcmp(argv[1], "ignore");
-	int sig = SIGUSR1;
+	bool rt = argc > 1 && !strcmp(argv[1], "rt");
+	bool ignore = rt || (argc > 1 && !strcmp(argv[1], "ignore"));
+	int sig = rt ? SIGRTMIN : SIGUSR1;
 	unsigned long k = wl_arg(argc, argv, 2, 3);
 	struct wl_sync sync;
 	pid_t child;
 
 	if (argc < 2 || (!ignore && strcmp(argv[1], "cont")))
-		wl_die("usage: sig_discard ignore K | cont");
+		wl_die("usage: sig_discard ignore K | rt K | cont");
 	child = wl_fork_synced(&sync);
 	if (child == 0)
 		_exit(ignore ? child_ignore(&sync, sig) : child_cont(&sync));
