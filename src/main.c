@@ -302,6 +302,8 @@ static int finish(struct app *a)
 		doctor__finish(&a->doctor, a->model.end_mono_ns);
 	if (tracer__read_stats(&a->tracer, &a->model))
 		fprintf(stderr, "ipcscope: could not read all signal counters\n");
+	else
+		a->doctor.counters_exact = !a->model.loss[LOSS_IO_STATS_FULL];
 	/* Rows that came late for processes retired already go where they belong. */
 	if (a->model.retired.processes) {
 		struct retire_policy pol = retire_policy(a);

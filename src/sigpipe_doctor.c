@@ -172,11 +172,13 @@ bool doctor__rate(uint64_t count, uint64_t span_ns, double *rate)
 	return true;
 }
 
-bool doctor_writer__avg_rate(const struct doctor_writer *w, double *rate)
+bool doctor_writer__avg_rate(const struct sigpipe_doctor *d, const struct doctor_writer *w,
+			     double *rate)
 {
 	const struct pipe_end *e = w->end;
 
-	return doctor__rate(doctor_writer__epipes(w), e->epipe_last_ns - e->epipe_first_ns, rate);
+	return doctor__rate(doctor_writer__epipes(d, w), e->epipe_last_ns - e->epipe_first_ns,
+			    rate);
 }
 
 bool doctor_storm__rate(const struct doctor_storm *s, double *rate)
@@ -184,9 +186,19 @@ bool doctor_storm__rate(const struct doctor_storm *s, double *rate)
 	return doctor__rate(s->epipe, s->last_ns - s->first_ns, rate);
 }
 
-uint64_t doctor_writer__epipes(const struct doctor_writer *w)
+uint64_t doctor_writer__epipes(const struct sigpipe_doctor *d, const struct doctor_writer *w)
 {
-	return w->end->io.epipe > w->end->epipe_seen ? w->end->io.epipe : w->end->epipe_seen;
+	const struct pipe_end *e = w->end;
+
+	/*
+	 * Every EPIPE is counted in BPF (io__exit_count) before its record is
+	 * emitted, so once the counters are final and none was lost they are
+	 * the total: records can only repeat it, never add to it. Until then
+	 * the counters lag a harvest behind the records.
+	 */
+	if (d->counters_exact)
+		return e->io.epipe;
+	return e->io.epipe > e->epipe_seen ? e->io.epipe : e->epipe_seen;
 }
 
 static void say(struct sigpipe_doctor *d, struct doctor_writer *w, enum storm_state state,
@@ -361,7 +373,7 @@ unsigned int doctor__retire(struct sigpipe_doctor *d, unsigned int keep, uint64_
 
 		if (gone < extra && writer__settled(w, before_ns)) {
 			d->retired.writers++;
-			d->retired.epipe += doctor_writer__epipes(w);
+			d->retired.epipe += doctor_writer__epipes(d, w);
 			d->retired.storms += w->storms;
 			w->end->doctor_row = 0;
 			gone++;

@@ -120,6 +120,11 @@ struct sigpipe_doctor {
 	doctor_io_fn io;
 	void *io_ctx;
 	uint64_t alerts;
+	/*
+	 * The BPF counters were read after detach and no per-(process, pipe)
+	 * row was lost (LOSS_IO_STATS_FULL): their EPIPE counts are the totals.
+	 */
+	bool counters_exact;
 };
 
 void doctor__init(struct sigpipe_doctor *d, uint64_t threshold);
@@ -146,15 +151,19 @@ unsigned int doctor__retire(struct sigpipe_doctor *d, unsigned int keep, uint64_
  * a storm still going is said so (STORM_ONGOING), or ends if its writer exited.
  */
 void doctor__finish(struct sigpipe_doctor *d, uint64_t now_ns);
-/* The writer's EPIPE total: the exact BPF count once read, else the live one. */
-uint64_t doctor_writer__epipes(const struct doctor_writer *w);
+/*
+ * The writer's EPIPE total: the BPF count once final (counters_exact),
+ * else the larger of the harvested and the live count.
+ */
+uint64_t doctor_writer__epipes(const struct sigpipe_doctor *d, const struct doctor_writer *w);
 /*
  * count EPIPEs over span_ns as a rate in *rate; false (no rate) when the
  * span is shorter than DOCTOR_MIN_RATE_SPAN_NS.
  */
 bool doctor__rate(uint64_t count, uint64_t span_ns, double *rate);
 /* The writer's EPIPE/s from first to last seen; false when too short to say. */
-bool doctor_writer__avg_rate(const struct doctor_writer *w, double *rate);
+bool doctor_writer__avg_rate(const struct sigpipe_doctor *d, const struct doctor_writer *w,
+			     double *rate);
 /* A storm's EPIPE/s from its first to its last EPIPE; false when too short. */
 bool doctor_storm__rate(const struct doctor_storm *s, double *rate);
 /* ipcscope sigpipe shows what concerns an EPIPE story: these say what does. */

@@ -697,11 +697,12 @@ static void json_alert(struct output *o, const struct storm_alert *a)
 }
 
 /* One per (writer, object) with EPIPE: the doctor's report. */
-static void json_sigpipe_writer(FILE *f, const struct doctor_writer *w)
+static void json_sigpipe_writer(FILE *f, const struct sigpipe_doctor *d,
+				const struct doctor_writer *w)
 {
 	const struct pipe_end *e = w->end;
 	const struct sig_stats *sp = model__sig_stats(e->proc, SIGPIPE);
-	uint64_t count = doctor_writer__epipes(w);
+	uint64_t count = doctor_writer__epipes(d, w);
 	bool first = true, known;
 	double rate = 0;
 
@@ -711,7 +712,7 @@ static void json_sigpipe_writer(FILE *f, const struct doctor_writer *w)
 		   ",\"last_ts_ns\":%llu",
 		(unsigned long long)count, (unsigned long long)(sp ? sig_stats__generated(sp) : 0),
 		(unsigned long long)e->epipe_first_ns, (unsigned long long)e->epipe_last_ns);
-	known = doctor_writer__avg_rate(w, &rate);
+	known = doctor_writer__avg_rate(d, w, &rate);
 	json_rate(f, "rate", known, rate);
 	fprintf(f, ",\"peak_rate\":%.1f,\"storms\":%u", w->peak_rate, w->storms);
 	fputs(",\"readers\":[", f);
@@ -793,7 +794,7 @@ static void json_report(struct output *o)
 			json_pipe(f, obj);
 	json_ipc_report(o);
 	for (unsigned int i = 0; o->doctor && i < o->doctor->count; i++)
-		json_sigpipe_writer(f, &o->doctor->writers[i]);
+		json_sigpipe_writer(f, o->doctor, &o->doctor->writers[i]);
 	if (o->doctor && o->doctor->retired.writers)
 		fprintf(f, "{\"type\":\"sigpipe_retired\",\"writers\":%llu,\"epipe\":%llu"
 			   ",\"storms\":%llu}\n",

@@ -243,7 +243,7 @@ static void report_row(struct output *o, const struct doctor_writer *w)
 		bytes[32];
 	double rate;
 
-	if (doctor_writer__avg_rate(w, &rate))
+	if (doctor_writer__avg_rate(o->doctor, w, &rate))
 		snprintf(rate_s, sizeof(rate_s), "%.0f", rate);
 	else
 		strcpy(rate_s, "-");
@@ -253,7 +253,7 @@ static void report_row(struct output *o, const struct doctor_writer *w)
 		strcpy(bytes, "?");
 	fprintf(o->f, "%-*s %12llu %8s %-12s %-12s %-14s %12s\n", WRITER_COLS,
 		writer_cell(who, sizeof(who), e->proc),
-		(unsigned long long)doctor_writer__epipes(w), rate_s,
+		(unsigned long long)doctor_writer__epipes(o->doctor, w), rate_s,
 		format__clock(first, sizeof(first), e->epipe_first_ns, o->mono_to_real_ns),
 		format__clock(last, sizeof(last), e->epipe_last_ns, o->mono_to_real_ns),
 		sigpipe_word(e->sigpipe_action), bytes);

@@ -1544,6 +1544,31 @@ static void test_doctor_storm_start_and_end(void)
 }
 
 /*
+ * The writer's total: the larger of harvested and live counts while they
+ * can lag each other, the BPF count alone once it is final and lossless
+ * (a record counted twice must not show as an EPIPE more).
+ */
+static void test_doctor_writer_total_prefers_final_counters(void)
+{
+	struct proc writer = { .pid = 42, .start_ns = 1 };
+	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
+	struct pipe_end end = { .proc = &writer };
+	struct sigpipe_doctor d;
+
+	doctor__init(&d, 100);
+	doctor_feed(&d, &obj, &end, 5);
+	CHECK_INT(d.count, 1);
+	end.io.epipe = 3; /* harvested before the last records came */
+	CHECK_INT(doctor_writer__epipes(&d, &d.writers[0]), 5);
+	end.io.epipe = 9; /* records still to come */
+	CHECK_INT(doctor_writer__epipes(&d, &d.writers[0]), 9);
+	end.io.epipe = 4; /* final: a record was counted twice */
+	d.counters_exact = true;
+	CHECK_INT(doctor_writer__epipes(&d, &d.writers[0]), 4);
+	doctor__free(&d);
+}
+
+/*
  * 108/s against a threshold of 100 for 10 s, folded in 250 ms windows that
  * neither the ticks nor the buckets line up with: counted by their own
  * time, the rate holds at 108 and the storm is one, not four.
@@ -1705,7 +1730,7 @@ static void test_doctor_says_unknown_rather_than_wrong(void)
 	CHECK_INT(e_old.bytes_before_known, 0);
 	CHECK_INT(e_young.bytes_before_known, 1);
 	CHECK_INT(e_young.bytes_before_epipe, 4096);
-	check(!doctor_writer__avg_rate(&d.writers[1], &rate), "a writer rate for one EPIPE");
+	check(!doctor_writer__avg_rate(&d, &d.writers[1], &rate), "a writer rate for one EPIPE");
 	doctor__free(&d);
 }
 
@@ -2607,6 +2632,8 @@ int main(void)
 	run("text/json: siginfo pids of a PID namespace as host pids, or ns:N",
 	    test_namespaced_siginfo_pids);
 	run("doctor: a storm starts once, ends when the rate falls", test_doctor_storm_start_and_end);
+	run("doctor: a writer's total is the final BPF count once exact",
+	    test_doctor_writer_total_prefers_final_counters);
 	run("doctor: a steady storm near the threshold does not flap",
 	    test_doctor_steady_storm_near_threshold_does_not_flap);
 	run("doctor: a storm ends below half the threshold",
