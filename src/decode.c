@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <signal.h>
 #include <string.h>
 #include "decode.h"
 #include "epipe_sigpipe.h"
@@ -71,6 +72,29 @@ static void doctor_feed(struct decoder *d, const struct event_header *hdr,
 }
 
 /*
+ * A SIGPIPE the writer's own write raised (only those carry an object,
+ * signals.bpf.c sigpipe__object()): with an EPIPE or without one, a write
+ * cut short by the last reader leaving (doctor__on_sigpipe()).
+ */
+static void doctor_feed_sigpipe(struct decoder *d, const struct event_header *hdr,
+				const struct sig_generate_event *e)
+{
+	struct proc *p;
+	struct pipe_obj *o;
+	struct pipe_end *end;
+
+	if (e->sig != SIGPIPE || e->object.kind == OBJ_NONE)
+		return;
+	p = proc_table__find(d->model->procs, e->target.pid, e->target.start_ns);
+	if (!p || !filter__proc(d->filter, p))
+		return;
+	o = pipe_table__get(&d->model->pipes, &e->object);
+	end = o ? pipe_obj__end(o, p) : NULL;
+	if (!end || doctor__on_sigpipe(d->doctor, o, end, hdr, e->result, e->blocked))
+		d->model->bad_records++; /* out of memory: counted, not hidden */
+}
+
+/*
  * -- COMMAND: a child of the command or of a descendant is followed. The
  * mark is on the process, (pid, start time), not on its pid: a pid reused
  * later by an unrelated process is not followed, and the mark leaves with
@@ -117,6 +141,8 @@ static void deliver(struct decoder *d, const struct event_header *hdr, const voi
 		follow_child(d, rec);
 	if (d->doctor && hdr->type == EVENT_EPIPE)
 		doctor_feed(d, hdr, rec);
+	if (d->doctor && hdr->type == EVENT_SIG_GENERATE)
+		doctor_feed_sigpipe(d, hdr, rec);
 	output__record(d->out, hdr, rec);
 }
 

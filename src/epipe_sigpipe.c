@@ -30,7 +30,7 @@ bool epipe_sigpipe__split(const struct epipe_event *e, struct sig_generate_event
 	/* Same time, count and fold window: one SIGPIPE per failed write. */
 	sig->hdr = e->hdr;
 	sig->hdr.type = EVENT_SIG_GENERATE;
-	sig->hdr.flags &= ~EVENT_F_WITH_SIGPIPE;
+	sig->hdr.flags = (sig->hdr.flags & ~EVENT_F_WITH_SIGPIPE) | EVENT_F_FROM_EPIPE;
 	/*
 	 * What signal_generate would have recorded for fs/pipe.c's
 	 * send_sig(SIGPIPE, current, 0): SEND_SIG_NOINFO (si_code SI_USER),

@@ -181,6 +181,8 @@ enum ipcscope_loss_reason {
  * a lost record loses both (src/epipe_sigpipe.c splits it again).
  */
 #define EVENT_F_WITH_SIGPIPE 0x4
+/* (user space) the SIGPIPE split off an EVENT_F_WITH_SIGPIPE record: its EPIPE says it */
+#define EVENT_F_FROM_EPIPE 0x8
 
 struct event_header {
 	__u32 type;  /* enum ipcscope_event_type */

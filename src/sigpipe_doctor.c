@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include "proc_table.h"
 #include "sigpipe_doctor.h"
 
 void doctor__init(struct sigpipe_doctor *d, uint64_t threshold)
@@ -19,12 +21,18 @@ void doctor__free(struct sigpipe_doctor *d)
 }
 
 /* The end's row, found through its index: a storm of short-lived writers adds many. */
-static struct doctor_writer *writer_of(struct sigpipe_doctor *d, struct pipe_end *end)
+const struct doctor_writer *doctor__writer(const struct sigpipe_doctor *d,
+					  const struct pipe_end *end)
 {
 	unsigned int row = end->doctor_row;
 
 	return row && row <= d->count && d->writers[row - 1].end == end ? &d->writers[row - 1]
 									 : NULL;
+}
+
+static struct doctor_writer *writer_of(struct sigpipe_doctor *d, struct pipe_end *end)
+{
+	return (struct doctor_writer *)doctor__writer(d, end);
 }
 
 /*
@@ -73,7 +81,6 @@ static struct doctor_writer *writer_add(struct sigpipe_doctor *d, struct pipe_ob
 	w->obj = obj;
 	w->end = end;
 	w->next_bucket = ts_ns / DOCTOR_BUCKET_NS; /* nothing of it before */
-	note_bytes_before(d, obj, end);
 	return w;
 }
 
@@ -139,8 +146,47 @@ int doctor__on_epipe(struct sigpipe_doctor *d, struct pipe_obj *obj, struct pipe
 
 	if (!w && !(w = writer_add(d, obj, end, ts_ns)))
 		return -ENOMEM;
+	if (!w->had_epipe) {
+		w->had_epipe = true;
+		note_bytes_before(d, obj, end);
+	}
 	spread(w, count, ts_ns, span_ns);
 	return 0;
+}
+
+int doctor__on_sigpipe(struct sigpipe_doctor *d, struct pipe_obj *obj, struct pipe_end *end,
+		       const struct event_header *hdr, uint8_t result, bool blocked)
+{
+	struct doctor_writer *w = writer_of(d, end);
+	uint64_t last = hdr->ts_ns + (uint64_t)hdr->span_us * 1000;
+
+	if (!w && !(w = writer_add(d, obj, end, hdr->ts_ns)))
+		return -ENOMEM;
+	/* Swept and per-CPU records arrive out of order. */
+	if (!w->sigpipes || hdr->ts_ns < w->sigpipe_first_ns)
+		w->sigpipe_first_ns = hdr->ts_ns;
+	if (last > w->sigpipe_last_ns) {
+		w->sigpipe_last_ns = last;
+		w->sigpipe_result = result;
+		w->sigpipe_blocked = blocked;
+	}
+	w->sigpipes += hdr->count;
+	return 0;
+}
+
+uint8_t doctor_writer__sigpipe_action(const struct doctor_writer *w)
+{
+	const struct proc *p = w->end->proc;
+
+	if (w->had_epipe)
+		return w->end->sigpipe_action;
+	if (p->exited && (p->exit_status & 0x7f) == SIGPIPE)
+		return SIGPIPE_DEFAULT;
+	if (w->sigpipe_result == SIG_RESULT_IGNORED)
+		return SIGPIPE_IGNORE;
+	if (w->sigpipe_blocked)
+		return SIGPIPE_BLOCKED;
+	return SIGPIPE_HANDLER; /* queued, not blocked, and it lived on */
 }
 
 /* The bucket's count if the ring still holds it, else 0. */

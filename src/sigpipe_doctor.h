@@ -57,7 +57,7 @@ struct doctor_storm {
 	double peak_rate;	    /* its highest 2 s rate */
 };
 
-/* One writer's EPIPEs on one object. */
+/* One writer's EPIPEs and SIGPIPEs on one object. */
 struct doctor_writer {
 	struct pipe_obj *obj;
 	struct pipe_end *end;	/* end->proc is the writer */
@@ -68,6 +68,17 @@ struct doctor_writer {
 	struct doctor_storm storm; /* the current or last storm */
 	double peak_rate;	/* highest 2 s rate of the whole run */
 	unsigned int storms;	/* alerts raised */
+	bool had_epipe;		/* an EPIPE record came: a row may start with a SIGPIPE */
+	/*
+	 * SIGPIPEs the writer's own writes to obj raised, with an EPIPE or
+	 * without one: a write cut short when the last reader left returns
+	 * what it wrote and still raises SIGPIPE (fs/pipe.c pipe_write()), the
+	 * `cat big | head` death that no EPIPE names.
+	 */
+	uint64_t sigpipes;
+	uint64_t sigpipe_first_ns, sigpipe_last_ns;
+	uint8_t sigpipe_result; /* the last one's, enum ipcscope_sig_result */
+	bool sigpipe_blocked;	/* the last one found SIGPIPE blocked */
 };
 
 enum storm_state {
@@ -135,6 +146,18 @@ void doctor__free(struct sigpipe_doctor *d);
  */
 int doctor__on_epipe(struct sigpipe_doctor *d, struct pipe_obj *obj, struct pipe_end *end,
 		     uint32_t count, uint64_t ts_ns, uint64_t span_ns);
+/*
+ * A SIGPIPE record of the writer's own write to obj (sig_generate_event
+ * with an object, or the one an EPIPE record carried): the row it belongs
+ * to, new if this is the writer's first word on obj.
+ */
+int doctor__on_sigpipe(struct sigpipe_doctor *d, struct pipe_obj *obj, struct pipe_end *end,
+		       const struct event_header *hdr, uint8_t result, bool blocked);
+/* The row of a writer's end, NULL if it has none. */
+const struct doctor_writer *doctor__writer(const struct sigpipe_doctor *d,
+					  const struct pipe_end *end);
+/* What the writer does with SIGPIPE, from its EPIPEs, else from its SIGPIPEs and death. */
+uint8_t doctor_writer__sigpipe_action(const struct doctor_writer *w);
 /* Every DOCTOR_TICK_NS: buckets settled by now are measured; alerts start or end. */
 void doctor__tick(struct sigpipe_doctor *d, uint64_t now_ns);
 /*

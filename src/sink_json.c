@@ -638,7 +638,8 @@ static void json_doctor_writer(FILE *f, const struct doctor_writer *w)
 
 	json_proc(f, "writer", e->proc);
 	json_pipe_obj(f, "object", w->obj);
-	fprintf(f, ",\"sigpipe_action\":\"%s\"", sigpipe_action__name(e->sigpipe_action));
+	fprintf(f, ",\"sigpipe_action\":\"%s\"",
+		sigpipe_action__name(doctor_writer__sigpipe_action(w)));
 	if (e->bytes_before_known)
 		fprintf(f, ",\"bytes_before_first_epipe\":%llu",
 			(unsigned long long)e->bytes_before_epipe);
@@ -696,7 +697,7 @@ static void json_alert(struct output *o, const struct storm_alert *a)
 	fputs("}\n", f);
 }
 
-/* One per (writer, object) with EPIPE: the doctor's report. */
+/* One per (writer, object) with EPIPE or SIGPIPE: the doctor's report. */
 static void json_sigpipe_writer(FILE *f, const struct sigpipe_doctor *d,
 				const struct doctor_writer *w)
 {
@@ -708,10 +709,14 @@ static void json_sigpipe_writer(FILE *f, const struct sigpipe_doctor *d,
 
 	fputs("{\"type\":\"sigpipe_writer\"", f);
 	json_doctor_writer(f, w);
-	fprintf(f, ",\"epipe\":%llu,\"writer_sigpipes\":%llu,\"first_ts_ns\":%llu"
-		   ",\"last_ts_ns\":%llu",
-		(unsigned long long)count, (unsigned long long)(sp ? sig_stats__generated(sp) : 0),
-		(unsigned long long)e->epipe_first_ns, (unsigned long long)e->epipe_last_ns);
+	/* With no EPIPE, first and last are its SIGPIPEs' (a write cut short). */
+	fprintf(f, ",\"epipe\":%llu,\"sigpipes\":%llu,\"writer_sigpipes\":%llu"
+		   ",\"first_ts_ns\":%llu,\"last_ts_ns\":%llu,\"write_bytes\":%llu",
+		(unsigned long long)count, (unsigned long long)w->sigpipes,
+		(unsigned long long)(sp ? sig_stats__generated(sp) : 0),
+		(unsigned long long)(count ? e->epipe_first_ns : w->sigpipe_first_ns),
+		(unsigned long long)(count ? e->epipe_last_ns : w->sigpipe_last_ns),
+		(unsigned long long)e->io.write_bytes);
 	known = doctor_writer__avg_rate(d, w, &rate);
 	json_rate(f, "rate", known, rate);
 	fprintf(f, ",\"peak_rate\":%.1f,\"storms\":%u", w->peak_rate, w->storms);

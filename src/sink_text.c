@@ -154,7 +154,7 @@ static const char *kill_form(const struct sig_generate_event *e)
 	return buf;
 }
 
-static void text_generate(struct output *o, const struct sig_generate_event *e)
+void text_generate(struct output *o, const struct sig_generate_event *e)
 {
 	char from[96], to[96];
 

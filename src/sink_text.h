@@ -22,6 +22,8 @@ const char *task_str(char *buf, size_t size, const struct task_ref *t);
 
 /* What a writer does with SIGPIPE: "default: dies", "ignored", "handler". */
 const char *sigpipe_word(unsigned int action);
+/* A "signal" line: who sent what to whom, the kernel's result, the object written. */
+void text_generate(struct output *o, const struct sig_generate_event *e);
 /* Pipe, FIFO, close and EPIPE lines. */
 void text_pipe_record(struct output *o, const struct event_header *hdr, const void *rec);
 /* "exit" line: who, and how it ended. */

@@ -130,9 +130,37 @@ static void doctor_exit(struct output *o, const struct event_header *hdr,
 		hold(hdr, e); /* it may be the reader an EPIPE soon follows */
 }
 
+/*
+ * A writer's first SIGPIPE on an object before any EPIPE there: a write
+ * cut short when the last reader left (no EPIPE will name it), or one whose
+ * SIGPIPE queued before its EPIPE record. Those an EPIPE record carried
+ * are said by its line.
+ */
+static void doctor_sigpipe(struct output *o, const struct event_header *hdr,
+			   const struct sig_generate_event *e)
+{
+	const struct proc *p = proc_table__find(o->model->procs, e->target.pid, e->target.start_ns);
+	const struct pipe_obj *po = pipe_table__find(&o->model->pipes, &e->object);
+	const struct pipe_end *end = po ? pipe_obj__find_end(po, p) : NULL;
+	const struct doctor_writer *w = end ? doctor__writer(o->doctor, end) : NULL;
+
+	if (!w || w->had_epipe || w->sigpipes > hdr->count)
+		return;
+	release_held(o, &e->object, hdr->ts_ns);
+	text_generate(o, e);
+}
+
 void text_doctor_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
 	switch (hdr->type) {
+	case EVENT_SIG_GENERATE: {
+		const struct sig_generate_event *e = rec;
+
+		if (e->sig == SIGPIPE && e->object.kind != OBJ_NONE &&
+		    !(hdr->flags & EVENT_F_FROM_EPIPE))
+			doctor_sigpipe(o, hdr, e);
+		return;
+	}
 	case EVENT_EPIPE: {
 		const struct epipe_event *e = rec;
 
@@ -241,6 +269,7 @@ static void report_row(struct output *o, const struct doctor_writer *w)
 	const struct pipe_end *e = w->end;
 	char who[96], obj[PIPE_PATH_MAX + 64], first[32], last[32], gone[192], rate_s[32],
 		bytes[32];
+	bool no_epipe = !doctor_writer__epipes(o->doctor, w);
 	double rate;
 
 	if (doctor_writer__avg_rate(o->doctor, w, &rate))
@@ -250,13 +279,24 @@ static void report_row(struct output *o, const struct doctor_writer *w)
 	if (e->bytes_before_known)
 		snprintf(bytes, sizeof(bytes), "%llu", (unsigned long long)e->bytes_before_epipe);
 	else
-		strcpy(bytes, "?");
+		strcpy(bytes, no_epipe ? "-" : "?");
+	/* A row with no EPIPE: FIRST and LAST are its SIGPIPEs'. */
 	fprintf(o->f, "%-*s %12llu %8s %-12s %-12s %-14s %12s\n", WRITER_COLS,
 		writer_cell(who, sizeof(who), e->proc),
 		(unsigned long long)doctor_writer__epipes(o->doctor, w), rate_s,
-		format__clock(first, sizeof(first), e->epipe_first_ns, o->mono_to_real_ns),
-		format__clock(last, sizeof(last), e->epipe_last_ns, o->mono_to_real_ns),
-		sigpipe_word(e->sigpipe_action), bytes);
+		format__clock(first, sizeof(first),
+			      no_epipe ? w->sigpipe_first_ns : e->epipe_first_ns,
+			      o->mono_to_real_ns),
+		format__clock(last, sizeof(last),
+			      no_epipe ? w->sigpipe_last_ns : e->epipe_last_ns,
+			      o->mono_to_real_ns),
+		sigpipe_word(doctor_writer__sigpipe_action(w)), bytes);
+	if (no_epipe)
+		fprintf(o->f, "  no EPIPE: %llu SIGPIPE from %s cut short by the last reader "
+			      "leaving; %llu B written\n",
+			(unsigned long long)w->sigpipes,
+			format__plural(w->sigpipes, "a write", "writes"),
+			(unsigned long long)e->io.write_bytes);
 	/* The object on its own line: a long FIFO path keeps the table aligned. */
 	format__object(obj, sizeof(obj), w->obj->kind, w->obj->ino, w->obj->path);
 	format__inet(obj + strlen(obj), sizeof(obj) - strlen(obj), &w->obj->inet);
@@ -273,9 +313,10 @@ static void report_row(struct output *o, const struct doctor_writer *w)
 }
 
 /*
- * One row per (writer, object) with EPIPE, then what it wrote to, who read
- * it and who left. Counts are exact; RATE/s is "-" for a span under 1 s and
- * BYTES BEFORE "?" when not every write was traced.
+ * One row per (writer, object) with EPIPE or SIGPIPE, then what it wrote
+ * to, who read it and who left. Counts are exact; RATE/s is "-" for a span
+ * under 1 s and BYTES BEFORE "?" when not every write was traced ("-" with
+ * no EPIPE: a write cut short raises SIGPIPE alone).
  */
 void text_doctor_report(struct output *o)
 {
@@ -284,7 +325,7 @@ void text_doctor_report(struct output *o)
 
 	for (unsigned int i = 0; i < d->count; i++)
 		storms += d->writers[i].storms;
-	fprintf(o->f, "\nSIGPIPE doctor: %llu writer/object %s with EPIPE, %llu %s "
+	fprintf(o->f, "\nSIGPIPE doctor: %llu writer/object %s with EPIPE or SIGPIPE, %llu %s "
 		      "(threshold %llu/s)\n", (unsigned long long)(d->count + d->retired.writers),
 		format__plural(d->count + d->retired.writers, "pair", "pairs"),
 		(unsigned long long)(storms + d->retired.storms),

@@ -2097,6 +2097,43 @@ def test_doctor_shows_only_the_epipe_story(ctx):
                 "the last reader's close shown before the first EPIPE: %r" % lines[:20])
 
 
+def test_doctor_names_a_write_cut_short(ctx):
+    # `cat big | head`: the last reader leaves while the writer sleeps in one
+    # big write; fs/pipe.c returns what it wrote and raises SIGPIPE, with no
+    # EPIPE. The doctor still names the writer, the pipe and who left.
+    for how, action in (("default", "default"), ("ignore", "ignore")):
+        run = ctx.trace(["pipe_cut", how], mode=["sigpipe"])
+        reader, writer, ino = run.pid("reader"), run.pid("writer"), run.pid("ino")
+        rep = [r for r in run.of_type("sigpipe_writer") if r["writer"]["pid"] == writer]
+        expect(len(rep), 1, "%s: sigpipe_writer records for the writer" % how)
+        rep = rep[0]
+        expect((rep["object"]["kind"], rep["object"]["ino"], rep["epipe"], rep["sigpipes"],
+                rep["sigpipe_action"], rep["bytes_before_first_epipe"]),
+               ("pipe", ino, 0, 1, action, None),
+               "%s: (object, ino, epipe, sigpipes, sigpipe_action, bytes before)" % how)
+        # 64 KiB filled the pipe, then the page the reader emptied (pipe_cut.c).
+        wrote = run.pid("wrote") if how == "ignore" else 65536 + 4096
+        expect(rep["write_bytes"], wrote, "%s: bytes the cut write got through" % how)
+        gone = rep["last_reader_gone"] or {}
+        expect((gone.get("pid"), gone.get("by")), (reader, "close"),
+               "%s: the last reader that left (pid, by)" % how)
+        expect_true(gone.get("ts_ns", 0) <= rep["first_ts_ns"],
+                    "%s: the reader left (%s) before the SIGPIPE (%s)"
+                    % (how, gone.get("ts_ns"), rep["first_ts_ns"]))
+        expect([(r["pid"], r["bytes"]) for r in rep["readers"]], [(reader, 4096)],
+               "%s: readers (pid, bytes)" % how)
+        death = {"signal": "SIGPIPE", "core": False} if how == "default" else {"code": 0}
+        expect(run.process(writer)["exit"], death, "%s: the writer's end" % how)
+    text = ctx.run(["--", ctx.workload("pipe_cut"), "default"], json_out=False,
+                   mode=["sigpipe"])
+    writer = text.pid("writer")
+    row = [l for l in text.stdout.splitlines() if l.startswith("pipe_cut[%d]" % writer)]
+    expect_true(row and row[0].split()[1:3] == ["0", "-"] and "default: dies" in row[0],
+                "text row: 0 EPIPE, no rate, dies: %r" % row)
+    expect_true("no EPIPE: 1 SIGPIPE from a write cut short" in text.stdout,
+                "the row says why it has no EPIPE: %r" % text.stdout[-1500:])
+
+
 def test_doctor_text_report_counts_are_exact(ctx):
     # 150000 EPIPE: "150k" is what the report used to print.
     run = ctx.run(["--threshold", "1000", "--", ctx.workload("sigpipe_storm"), "64",

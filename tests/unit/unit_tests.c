@@ -1569,6 +1569,43 @@ static void test_doctor_writer_total_prefers_final_counters(void)
 }
 
 /*
+ * A write cut short raises SIGPIPE with no EPIPE: the SIGPIPE makes the
+ * writer's row, its action comes from the SIGPIPE (and the death), and
+ * an EPIPE that follows joins the same row and takes over.
+ */
+static void test_doctor_row_from_a_sigpipe_alone(void)
+{
+	struct proc writer = { .pid = 42, .start_ns = 1 };
+	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
+	struct pipe_end end = { .proc = &writer, .sigpipe_action = SIGPIPE_IGNORE };
+	struct event_header hdr = { .type = EVENT_SIG_GENERATE, .count = 1, .ts_ns = 5 * MS_NS };
+	struct sigpipe_doctor d;
+
+	doctor__init(&d, 100);
+	CHECK_INT(doctor__on_sigpipe(&d, &obj, &end, &hdr, SIG_RESULT_QUEUED, false), 0);
+	CHECK_INT(d.count, 1);
+	CHECK_INT(d.writers[0].sigpipes, 1);
+	CHECK_INT(d.writers[0].sigpipe_first_ns, 5 * MS_NS);
+	CHECK_INT(doctor_writer__epipes(&d, &d.writers[0]), 0);
+	CHECK_INT(doctor_writer__sigpipe_action(&d.writers[0]), SIGPIPE_HANDLER); /* it lived */
+	writer.exited = true;
+	writer.exit_status = 13; /* SIGPIPE: killed by it */
+	CHECK_INT(doctor_writer__sigpipe_action(&d.writers[0]), SIGPIPE_DEFAULT);
+	hdr.ts_ns = 3 * MS_NS; /* an older record, late */
+	doctor__on_sigpipe(&d, &obj, &end, &hdr, SIG_RESULT_IGNORED, false);
+	CHECK_INT(d.writers[0].sigpipe_first_ns, 3 * MS_NS);
+	CHECK_INT(d.writers[0].sigpipe_last_ns, 5 * MS_NS);
+	writer.exited = false;
+	CHECK_INT(doctor_writer__sigpipe_action(&d.writers[0]), SIGPIPE_HANDLER); /* the last's */
+	doctor_feed(&d, &obj, &end, 2);
+	CHECK_INT(d.count, 1);
+	CHECK_INT(d.writers[0].sigpipes, 2);
+	CHECK_INT(doctor_writer__epipes(&d, &d.writers[0]), 2);
+	CHECK_INT(doctor_writer__sigpipe_action(&d.writers[0]), SIGPIPE_IGNORE); /* the EPIPE's */
+	doctor__free(&d);
+}
+
+/*
  * 108/s against a threshold of 100 for 10 s, folded in 250 ms windows that
  * neither the ticks nor the buckets line up with: counted by their own
  * time, the rate holds at 108 and the storm is one, not four.
@@ -2632,6 +2669,8 @@ int main(void)
 	run("text/json: siginfo pids of a PID namespace as host pids, or ns:N",
 	    test_namespaced_siginfo_pids);
 	run("doctor: a storm starts once, ends when the rate falls", test_doctor_storm_start_and_end);
+	run("doctor: a SIGPIPE with no EPIPE makes the writer's row",
+	    test_doctor_row_from_a_sigpipe_alone);
 	run("doctor: a writer's total is the final BPF count once exact",
 	    test_doctor_writer_total_prefers_final_counters);
 	run("doctor: a steady storm near the threshold does not flap",
