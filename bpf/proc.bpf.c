@@ -82,15 +82,20 @@ static long exit_scan__fd(__u64 fd, void *ctx)
  * group is dead once signal->live drops to 0 (kernel/exit.c: do_exit
  * decrements it before the tracepoint); exit_code then holds the wait status:
  * (status << 8), or the signal number with 0x80 when a core was dumped.
+ * A group exit's status is the group's, as wait() reports it
+ * (kernel/exit.c wait_task_zombie(): signal->group_exit_code under
+ * SIGNAL_GROUP_EXIT): the last thread out may be one the dump zapped,
+ * whose own exit_code was taken before coredump_finish() added 0x80.
  */
 static __always_inline void exit__emit(struct task_struct *p)
 {
 	struct lifecycle_event e = {};
+	struct signal_struct *signal = p->signal;
 
 	hdr__init(&e.hdr, EVENT_PROC_EXIT, bpf_ktime_get_ns());
 	task_ref__fill(&e.task, p);
 	task_ref__fill(&e.parent, p->real_parent);
-	e.exit_code = p->exit_code;
+	e.exit_code = signal->flags & SIGNAL_GROUP_EXIT ? signal->group_exit_code : p->exit_code;
 	emit(&e, sizeof(e));
 }
 

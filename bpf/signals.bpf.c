@@ -124,8 +124,7 @@ static __always_inline __u8 info_kind_of(struct kernel_siginfo *info)
 	return INFO_REAL;
 }
 
-/* include/linux/sched/signal.h: signal_struct flags. */
-#define SIGNAL_GROUP_EXIT 0x00000004
+/* include/linux/sched/signal.h: signal_struct flags (the others in ipcscope.bpf.h). */
 #define SIGNAL_UNKILLABLE 0x00000040
 #define PF_KTHREAD 0x00200000
 
