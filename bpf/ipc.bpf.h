@@ -51,7 +51,12 @@
 #define MSG_EXCEPT 020000
 #define MSG_COPY 040000
 #define MAP_SHARED_BIT 0x01 /* MAP_SHARED and MAP_SHARED_VALIDATE both have it */
-#define VM_SHARED 0x8
+/*
+ * include/linux/mm.h. mm/mmap.c do_mmap() clears VM_SHARED (keeping
+ * VM_MAYSHARE) for MAP_SHARED of a file not open for writing, a
+ * SHM_RDONLY shmat among them: VM_MAYSHARE alone says MAP_SHARED.
+ */
+#define VM_MAYSHARE 0x80
 #define ENOMSG 42
 #define EIDRM 43
 #define SEMBUF_SIZE 6	     /* struct sembuf: u16 num, s16 op, s16 flg */
@@ -183,7 +188,7 @@ static long vma__describe(struct task_struct *task, struct vm_area_struct *vma, 
 
 	p->start = vma->vm_start;
 	p->end = vma->vm_end;
-	p->shared = (vma->vm_flags & VM_SHARED) != 0;
+	p->shared = (vma->vm_flags & VM_MAYSHARE) != 0;
 	if (!file)
 		return 0;
 	inode = file->f_inode;
@@ -201,7 +206,7 @@ static long vma__glance(struct task_struct *task, struct vm_area_struct *vma, vo
 
 	p->start = vma->vm_start;
 	p->end = vma->vm_end;
-	p->shared = (vma->vm_flags & VM_SHARED) != 0;
+	p->shared = (vma->vm_flags & VM_MAYSHARE) != 0;
 	if (vma->vm_file)
 		p->ino = vma->vm_file->f_inode->i_ino;
 	return 0;
@@ -219,7 +224,7 @@ static long vma__glance_shared(struct task_struct *task, struct vm_area_struct *
 
 	p->start = vma->vm_start;
 	p->end = vma->vm_end;
-	p->shared = (vma->vm_flags & VM_SHARED) != 0;
+	p->shared = (vma->vm_flags & VM_MAYSHARE) != 0;
 	if (!p->shared || !vma->vm_file)
 		return 0;
 	inode = vma->vm_file->f_inode;

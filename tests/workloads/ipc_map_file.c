@@ -2,7 +2,8 @@
 /*
  * One file mapped MAP_SHARED by two processes that share nothing else: the
  * writer creates an 8192-byte file, maps it, writes a message; the reader
- * opens the same path, maps it, reads the message, unmaps.
+ * opens the same path read-only, maps it, reads the message, unmaps (its
+ * vma lacks VM_SHARED, mm/mmap.c do_mmap(): a shared mapping all the same).
  * Usage: ipc_map_file DIR. Prints writer, reader, path, ino.
  */
 #include "workload.h"
@@ -26,7 +27,7 @@ int main(int argc, char **argv)
 	reader = wl_fork_synced(&s);
 	if (reader == 0) {
 		wl_wait_byte(s.go[0]);
-		fd = open(path, O_RDWR);
+		fd = open(path, O_RDONLY);
 		mem = fd < 0 ? MAP_FAILED : mmap(NULL, FILE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
 		if (mem == MAP_FAILED || strcmp(mem, MESSAGE))
 			_exit(1);
