@@ -831,11 +831,15 @@ static void report_pipes(struct output *o)
 			if (!e->io.write_calls)
 				continue;
 			end_str(who, sizeof(who), e);
-			/* Exact counts: a report is read as fact, "4.0M" hides what it rounds. */
-			fprintf(o->f, "  %-28s wrote %llu B in %llu %s, blocked %s", who,
+			/*
+			 * Exact counts: a report is read as fact, "4.0M" hides
+			 * what it rounds. Calls, failed ones included: the
+			 * EPIPE and EAGAIN among them follow.
+			 */
+			fprintf(o->f, "  %-28s wrote %llu B in %llu write %s, blocked %s", who,
 				(unsigned long long)e->io.write_bytes,
 				(unsigned long long)e->io.write_calls,
-				format__plural(e->io.write_calls, "write", "writes"),
+				format__plural(e->io.write_calls, "call", "calls"),
 				format__ns(t, sizeof(t), e->io.write_blocked_ns));
 			if (e->io.epipe)
 				fprintf(o->f, ", %llu EPIPE", (unsigned long long)e->io.epipe);
@@ -854,7 +858,7 @@ static void report_pipes(struct output *o)
 				who,
 				(unsigned long long)e->io.read_bytes,
 				(unsigned long long)e->io.read_calls,
-				format__plural(e->io.read_calls, "read", "reads"),
+				format__plural(e->io.read_calls, "read call", "read calls"),
 				format__ns(t, sizeof(t), e->io.read_blocked_ns),
 				(unsigned long long)e->io.read_eof);
 			if (e->io.read_eagain)

@@ -2125,7 +2125,7 @@ static void test_text_pipe_graph_shows_partial_writes(void)
 {
 	char *text = render(false, feed_partial_writes);
 
-	check(strstr(text, "wrote 54096 B in 40 writes, blocked 0ns, 1 partial, 29 EAGAIN\n") !=
+	check(strstr(text, "wrote 54096 B in 40 write calls, blocked 0ns, 1 partial, 29 EAGAIN\n") !=
 		      NULL,
 	      "writer line with its partial writes: %s", text);
 	free(text);
