@@ -63,6 +63,20 @@ static void text_semop(struct output *o, const struct ipc_event *e)
 		e->flags & IPC_F_SEM_NOWAIT ? " IPC_NOWAIT" : "");
 }
 
+/* "mq /name (ino N)" once its mq_open named it, else "mq ino N". */
+static void text_mq_name(struct output *o, uint64_t ino)
+{
+	const struct ipc_obj *q = ipc_table__find(&o->model->ipc, IPC_KIND_MQ, ino);
+	char name[IPC_NAME_MAX * 4 + 1];
+
+	if (!q || !q->name[0]) {
+		fprintf(o->f, "mq ino %llu", (unsigned long long)ino);
+		return;
+	}
+	sanitize__terminal(name, sizeof(name), q->name, strlen(q->name));
+	fprintf(o->f, "mq %s (ino %llu)", name, (unsigned long long)ino);
+}
+
 static void text_ipc_op(struct output *o, const struct event_header *hdr,
 			const struct ipc_event *e)
 {
@@ -121,11 +135,14 @@ static void text_ipc_op(struct output *o, const struct event_header *hdr,
 		break;
 	case IPC_OP_MQ_SEND:
 	case IPC_OP_MQ_RECEIVE:
-		fprintf(o->f, "mq ino %llu prio %llu, %llu B", (unsigned long long)e->id,
-			(unsigned long long)e->key, (unsigned long long)e->size);
+		text_mq_name(o, e->id);
+		/* A failed receive took no message: no priority, no size. */
+		if (!e->err || e->op == IPC_OP_MQ_SEND)
+			fprintf(o->f, " prio %llu, %llu B", (unsigned long long)e->key,
+				(unsigned long long)e->size);
 		break;
 	case IPC_OP_MQ_NOTIFY:
-		fprintf(o->f, "mq ino %llu", (unsigned long long)e->id);
+		text_mq_name(o, e->id);
 		break;
 	}
 	if (e->blocked_ns)
@@ -269,6 +286,35 @@ static void report_types(struct output *o, const struct ipc_obj *q, const struct
 		fputc(')', o->f);
 }
 
+/*
+ * Calls that failed other than by ENOMSG (a receive's, on its line):
+ * EIDRM (the queue removed, a sender's or a receiver's), EAGAIN
+ * (IPC_NOWAIT, O_NONBLOCK) and the rest (a mq_timedreceive's ETIMEDOUT,
+ * EINTR, ...), counted per process and object, not per side.
+ */
+static void report_failed(struct output *o, const struct ipc_user *u)
+{
+	char who[96];
+	const char *sep = "";
+
+	if (!u->st.eidrm && !u->st.eagain && !u->st.errors)
+		return;
+	fprintf(o->f, "  %-28s failed:", who_str(who, sizeof(who), u->proc));
+	if (u->st.eidrm) {
+		fprintf(o->f, " %llu EIDRM (removed while it waited)",
+			(unsigned long long)u->st.eidrm);
+		sep = ",";
+	}
+	if (u->st.eagain) {
+		fprintf(o->f, "%s %llu EAGAIN", sep, (unsigned long long)u->st.eagain);
+		sep = ",";
+	}
+	if (u->st.errors)
+		fprintf(o->f, "%s %llu other (ETIMEDOUT, EINTR, ...)", sep,
+			(unsigned long long)u->st.errors);
+	fputc('\n', o->f);
+}
+
 static void report_queue(struct output *o, const struct ipc_obj *q)
 {
 	char who[96], t[32];
@@ -285,7 +331,7 @@ static void report_queue(struct output *o, const struct ipc_obj *q)
 					format__ns(t, sizeof(t), u->st.send_blocked_ns));
 			fputc('\n', o->f);
 		}
-		if (u->st.receives || u->st.recv_blocked_ns || u->st.enomsg || u->st.eidrm) {
+		if (u->st.receives || u->st.recv_blocked_ns || u->st.enomsg) {
 			fprintf(o->f, "  -> %-25s received %llu %s, %llu B",
 				who_str(who, sizeof(who), u->proc),
 				(unsigned long long)u->st.receives,
@@ -295,10 +341,9 @@ static void report_queue(struct output *o, const struct ipc_obj *q)
 			fprintf(o->f, ", blocked %s", format__ns(t, sizeof(t), u->st.recv_blocked_ns));
 			if (u->st.enomsg)
 				fprintf(o->f, ", %llu ENOMSG", (unsigned long long)u->st.enomsg);
-			if (u->st.eidrm)
-				fprintf(o->f, ", %llu EIDRM", (unsigned long long)u->st.eidrm);
 			fputc('\n', o->f);
 		}
+		report_failed(o, u);
 	}
 }
 
@@ -353,7 +398,8 @@ static void report_object(struct output *o, const struct ipc_obj *obj)
 			fprintf(o->f, "  %-28s attached %llu, detached %llu\n",
 				who_str(who, sizeof(who), u->proc), (unsigned long long)u->st.attaches,
 				(unsigned long long)u->st.detaches);
-		if (obj->kind == IPC_KIND_SEM && (u->st.semop_calls || u->st.waits)) {
+		if (obj->kind == IPC_KIND_SEM &&
+		    (u->st.semop_calls || u->st.waits || u->st.eagain || u->st.errors)) {
 			fprintf(o->f, "  %-28s %llu op(s) in %llu call(s), waited %llu time(s) %s",
 				who_str(who, sizeof(who), u->proc), (unsigned long long)u->st.sem_ops,
 				(unsigned long long)u->st.semop_calls, (unsigned long long)u->st.waits,
@@ -362,6 +408,8 @@ static void report_object(struct output *o, const struct ipc_obj *obj)
 				fprintf(o->f, ", SEM_UNDO %llu", (unsigned long long)u->st.undo);
 			if (u->st.eagain)
 				fprintf(o->f, ", %llu EAGAIN", (unsigned long long)u->st.eagain);
+			if (u->st.errors)
+				fprintf(o->f, ", %llu failed otherwise", (unsigned long long)u->st.errors);
 			fputc('\n', o->f);
 		}
 	}

@@ -2681,6 +2681,21 @@ def test_message_calls_that_slept_then_failed_are_blocked_time(ctx):
     rx = one([r for r in mq["receivers"] if r["pid"] == mq_receiver], "the mq receiver's row")
     expect((rx["msgs"], rx["errors"]), (0, 1), "mq receiver (msgs, errors: ETIMEDOUT)")
     in_range(rx["blocked_ns"], "mq_timedreceive that timed out")
+    # The text report says the same: each failure on its caller's line, the
+    # live line names the queue and, for a receive that failed, no message.
+    text = ctx.run(["--", ctx.workload("ipc_wait_fail"), str(delay_ms)], json_out=False)
+    pids = {k: text.pid(k) for k in ("receiver", "sender", "mq_receiver")}
+    lines = text.stdout.splitlines()
+    for who, want in (("receiver", "failed: 1 EIDRM"), ("sender", "failed: 1 EIDRM"),
+                      ("mq_receiver", "failed: 1 other (ETIMEDOUT")):
+        got = [l for l in lines if l.startswith("  ipc_wait_fail[%d]" % pids[who]) and
+               "failed:" in l]
+        expect_true(len(got) == 1 and want in got[0],
+                    "%s's failure line %r: %r" % (who, want, got))
+    live = [l for l in lines if "[%d] mq_receive" % pids["mq_receiver"] in l]
+    expect_true(len(live) == 1 and "mq %s (ino" % text.kv["mq"] in live[0] and
+                "prio" not in live[0] and live[0].endswith("ETIMEDOUT"),
+                "live mq_receive line: the queue's name, no message: %r" % live)
 
 
 def traced_midway(ctx, argv, comm):
