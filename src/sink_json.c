@@ -818,8 +818,22 @@ static void json_report(struct output *o)
 		(unsigned long long)m->events, nprocs, (unsigned long long)model__loss_total(m));
 }
 
+/*
+ * First in the stream: when tracing began, on both clocks. Every ts_ns is
+ * CLOCK_MONOTONIC (bpf_ktime_get_ns()); realtime_ns - ts_ns turns one into
+ * wall-clock time, so a saved stream still says "since when".
+ */
+static void json_start(struct output *o)
+{
+	uint64_t mono = o->model->start_mono_ns;
+
+	fprintf(o->f, "{\"type\":\"start\",\"ts_ns\":%llu,\"realtime_ns\":%llu}\n",
+		(unsigned long long)mono, (unsigned long long)(mono + (uint64_t)o->mono_to_real_ns));
+	json_features_off(o);
+}
+
 const struct sink_ops sink_json_ops = {
-	.start = json_features_off,
+	.start = json_start,
 	.record = json_record,
 	.lost = json_lost,
 	.report = json_report,
