@@ -293,7 +293,9 @@ static void storm_begin(struct sigpipe_doctor *d, struct doctor_writer *w, uint6
 	uint64_t from = storm_first_bucket(w, id);
 	struct doctor_storm *s = &w->storm;
 
-	*s = (struct doctor_storm){ .start_bucket = from, .peak_rate = rate };
+	*s = (struct doctor_storm){
+		.start_bucket = from, .peak_rate = rate, .peak_span_ns = DOCTOR_SPAN_NS
+	};
 	for (uint64_t i = from; i <= id; i++) {
 		const struct doctor_bucket *b = bucket_get(w, i);
 
@@ -310,10 +312,35 @@ static void storm_begin(struct sigpipe_doctor *d, struct doctor_writer *w, uint6
 	say(d, w, STORM_START, STORM_END_RATE, now_ns, rate);
 }
 
+/*
+ * A storm shorter than the window is diluted in it: its peak is its own
+ * rate, over its span but at least DOCTOR_MIN_RATE_SPAN_NS (10 EPIPEs in
+ * 10 us are not 1000000/s), when that is higher.
+ */
+static void storm_short_peak(struct doctor_writer *w)
+{
+	struct doctor_storm *s = &w->storm;
+	uint64_t span = s->last_ns - s->first_ns;
+	double own;
+
+	if (span >= DOCTOR_SPAN_NS)
+		return;
+	if (span < DOCTOR_MIN_RATE_SPAN_NS)
+		span = DOCTOR_MIN_RATE_SPAN_NS;
+	own = (double)s->epipe * 1e9 / (double)span;
+	if (own <= s->peak_rate)
+		return;
+	s->peak_rate = own;
+	s->peak_span_ns = span;
+	if (own > w->peak_rate)
+		w->peak_rate = own;
+}
+
 /* The storm owns every bucket up to id: a later one starts after. */
 static void storm_end(struct sigpipe_doctor *d, struct doctor_writer *w, uint64_t id,
 		      enum storm_end_by by, uint64_t now_ns, double rate)
 {
+	storm_short_peak(w);
 	w->storming = false;
 	w->free_bucket = id + 1;
 	say(d, w, by == STORM_END_TRACE ? STORM_ONGOING : STORM_END, by, now_ns, rate);

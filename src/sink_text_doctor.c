@@ -220,12 +220,13 @@ static void alert_detail(struct output *o, const struct doctor_writer *w)
 /*
  * start:  "storm: who -> obj: 250 EPIPE in 240.0ms (threshold 100/s over 2s), SIGPIPE ignored"
  * end:    "storm over: who -> obj: 1500 EPIPE in 14.9s, 101/s, peak 108/s over 2s"
+ *         (a storm shorter than 2 s: "peak 918/s over 1.09s", its own rate)
  * ongoing: "storm still going when tracing stopped: who -> obj: ... so far, ..."
  */
 void text_doctor_alert(struct output *o, const struct storm_alert *a)
 {
 	const struct doctor_writer *w = a->w;
-	char clock[32], who[96], obj[160];
+	char clock[32], who[96], obj[160], span[32];
 
 	format__task(who, sizeof(who), w->end->proc->comm, w->end->proc->pid, 0);
 	format__object(obj, sizeof(obj), w->obj->kind, w->obj->ino, w->obj->path);
@@ -245,8 +246,11 @@ void text_doctor_alert(struct output *o, const struct storm_alert *a)
 		a->state == STORM_ONGOING ? "storm still going when tracing stopped" : "storm over",
 		who, obj);
 	storm_numbers(o, a->storm);
-	fprintf(o->f, "%s, peak %.0f/s over 2s%s\n", a->state == STORM_ONGOING ? " so far" : "",
-		a->storm->peak_rate, a->end_by == STORM_END_WRITER_EXIT ? " (writer exited)" : "");
+	fprintf(o->f, "%s, peak %.0f/s over %s%s\n", a->state == STORM_ONGOING ? " so far" : "",
+		a->storm->peak_rate,
+		a->storm->peak_span_ns == DOCTOR_SPAN_NS
+			? "2s" : format__ns(span, sizeof(span), a->storm->peak_span_ns),
+		a->end_by == STORM_END_WRITER_EXIT ? " (writer exited)" : "");
 }
 
 #define WRITER_COLS 22

@@ -1546,6 +1546,33 @@ static void test_doctor_storm_start_and_end(void)
 }
 
 /*
+ * A storm shorter than the 2 s window is diluted in it: 2400/s for 1.2 s
+ * holds 1440/s in any window; its peak is its own 2400/s over 1.2 s.
+ */
+static void test_doctor_short_storm_peak_is_its_own_rate(void)
+{
+	struct proc writer = { .pid = 42, .start_ns = 1 };
+	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
+	struct pipe_end end = { .proc = &writer };
+	struct sigpipe_doctor d;
+	struct alert_log log = { 0 };
+	struct doctor_sim s;
+	uint64_t t0 = 20000 * MS_NS + 3 * MS_NS;
+
+	doctor_sim_init(&s, &d, &obj, &end, &log, 1000);
+	sim_storm(&s, 2400, t0, t0 + 1200 * MS_NS, 250 * MS_NS);
+	sim_ticks_until(&s, t0 + 8000 * MS_NS);
+	CHECK_INT(log.ends, 1);
+	check(log.last.peak_rate >= 2350 && log.last.peak_rate <= 2450,
+	      "peak %.1f/s for 2400/s over 1.2 s", log.last.peak_rate);
+	check(log.last.peak_span_ns > 1190 * MS_NS && log.last.peak_span_ns < 1200 * MS_NS,
+	      "peak measured over %llu ns", (unsigned long long)log.last.peak_span_ns);
+	check(d.writers[0].peak_rate == log.last.peak_rate, "the writer's peak %.1f",
+	      d.writers[0].peak_rate);
+	doctor__free(&d);
+}
+
+/*
  * The writer's total: the larger of harvested and live counts while they
  * can lag each other, the BPF count alone once it is final and lossless
  * (a record counted twice must not show as an EPIPE more).
@@ -2673,6 +2700,8 @@ int main(void)
 	run("doctor: a storm starts once, ends when the rate falls", test_doctor_storm_start_and_end);
 	run("doctor: a SIGPIPE with no EPIPE makes the writer's row",
 	    test_doctor_row_from_a_sigpipe_alone);
+	run("doctor: a storm shorter than 2 s peaks at its own rate",
+	    test_doctor_short_storm_peak_is_its_own_rate);
 	run("doctor: a writer's total is the final BPF count once exact",
 	    test_doctor_writer_total_prefers_final_counters);
 	run("doctor: a steady storm near the threshold does not flap",
