@@ -20,6 +20,7 @@
 #define NR_write 1
 #define NR_open 2
 #define NR_close 3
+#define NR_dup2 33
 #define NR_readv 19
 #define NR_writev 20
 #define NR_pipe 22
@@ -33,14 +34,19 @@
 #define NR_splice 275
 #define NR_tee 276
 #define NR_vmsplice 278
+#define NR_dup3 292
 #define NR_pipe2 293
 #define NR_sendmmsg 307
+#define NR_close_range 436
 #define NR_openat2 437
 
 #define EAGAIN 11
 #define EPIPE 32
 #define AT_FDCWD -100
 #define EXIT_SCAN_FDS 64 /* fds of an exiting process checked for pipe ends */
+/* fds of a close_range() checked for pipe ends: close_fds=True sends ~0U as the last */
+#define CLOSE_RANGE_SCAN_FDS 1024
+#define CLOSE_RANGE_CLOEXEC (1U << 2) /* include/uapi/linux/close_range.h: closes nothing */
 
 #define PAGE_SIZE 4096
 
@@ -874,7 +880,7 @@ static __always_inline void io__settle_closing(struct task_struct *cur, const st
  * false for a process out of -p's scope, whose ends count only on a pipe
  * the scope uses (watched_objs). Returns whether it was reported.
  */
-static __always_inline bool pipe__closing(struct task_struct *cur, int fd, bool at_exit,
+static __always_inline bool pipe__closing(struct task_struct *cur, int fd, __u8 how,
 					  bool in_scope)
 {
 	struct file *file = fd__file(cur, fd);
@@ -897,11 +903,68 @@ static __always_inline bool pipe__closing(struct task_struct *cur, int fd, bool 
 	task_ref__fill(&e.task, cur);
 	e.fd = fd;
 	e.mode = file->f_mode & (FMODE_READ | FMODE_WRITE);
-	e.at_exit = at_exit;
+	e.how = how;
 	emit(&e, sizeof(e));
 	if (in_scope)
 		io__settle_closing(cur, &e.pipe);
 	return true;
+}
+
+/*
+ * A pipe end about to go by close(), dup2/dup3 over its fd or close_range()
+ * (at sys_enter, as close: the call rarely fails on an open fd). A process
+ * out of the -p scope only for objects the scope uses (obj__watched): how
+ * a reader of the scope's pipe went away.
+ */
+static __noinline void pipe__drop(struct task_struct *cur, int fd, __u8 how)
+{
+	if (proc__wanted(cur->tgid))
+		pipe__closing(cur, fd, how, true);
+	else if (cfg_filter_pids && cur->tgid != cfg_self_tgid)
+		pipe__closing(cur, fd, how, false);
+}
+
+struct range_scan {
+	__u32 first;
+	bool in_scope;
+};
+
+/* bpf_loop callback: fd first + i of current's close_range(). */
+static long range_scan__fd(__u64 i, void *ctx)
+{
+	struct range_scan *scan = ctx;
+
+	pipe__closing(bpf_get_current_task_btf(), (int)(scan->first + i), CLOSE_BY_RANGE,
+		      scan->in_scope);
+	return 0;
+}
+
+/*
+ * close_range(first, last, flags) (fs/file.c): every open fd from first to
+ * last goes, up to the table's size, unless CLOSE_RANGE_CLOEXEC only marks
+ * them. Python's close_fds and systemd use it where others loop on close().
+ */
+static __noinline void pipe__close_range(struct task_struct *cur, __u32 first, __u32 last,
+					 __u32 flags)
+{
+	struct range_scan scan = { .first = first, .in_scope = true };
+	struct files_struct *files = cur->files;
+	__u32 max_fds, n;
+
+	if (flags & CLOSE_RANGE_CLOEXEC || !files || first > last)
+		return;
+	if (!proc__wanted(cur->tgid)) {
+		if (!cfg_filter_pids || cur->tgid == cfg_self_tgid)
+			return;
+		scan.in_scope = false;
+	}
+	max_fds = files->fdt->max_fds;
+	if (first >= max_fds)
+		return;
+	if (last >= max_fds)
+		last = max_fds - 1;
+	n = last - first + 1;
+	bpf_loop(n < CLOSE_RANGE_SCAN_FDS ? n : CLOSE_RANGE_SCAN_FDS, range_scan__fd, &scan, 0);
 }
 
 #endif /* PIPES_BPF_H */

@@ -72,7 +72,7 @@ static long exit_scan__fd(__u64 fd, void *ctx)
 {
 	struct exit_scan *scan = ctx;
 
-	if (pipe__closing(bpf_get_current_task_btf(), fd, true, scan->in_scope))
+	if (pipe__closing(bpf_get_current_task_btf(), fd, CLOSE_BY_EXIT, scan->in_scope))
 		scan->reported++;
 	return 0;
 }

@@ -306,6 +306,8 @@ enum enter_work {
 	ENTER_NONE,
 	ENTER_IO,	  /* read/write-like: the object and whether it may block */
 	ENTER_CLOSE,	  /* a pipe end may go */
+	ENTER_DUP,	  /* dup2/dup3: the file on newfd goes */
+	ENTER_CLOSE_RANGE,
 	ENTER_OPEN,	  /* may wait for a FIFO's other side */
 	ENTER_SIGRETURN,  /* a handler returns */
 	ENTER_SIGPROCMASK,
@@ -327,6 +329,11 @@ static __always_inline enum enter_work enter__work(long id)
 		return ENTER_IO;
 	case NR_close:
 		return ENTER_CLOSE;
+	case NR_dup2:
+	case NR_dup3:
+		return ENTER_DUP;
+	case NR_close_range:
+		return ENTER_CLOSE_RANGE;
 	case NR_open:
 	case NR_openat:
 	case NR_openat2:
@@ -373,10 +380,14 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		io__enter(cur, regs, id);
 		break;
 	case ENTER_CLOSE:
-		if (proc__wanted(cur->tgid))
-			pipe__closing(cur, regs->di, false, true);
-		else if (cfg_filter_pids && cur->tgid != cfg_self_tgid)
-			pipe__closing(cur, regs->di, false, false);
+		pipe__drop(cur, regs->di, CLOSE_BY_CLOSE);
+		break;
+	case ENTER_DUP: /* dup2(fd, fd) closes nothing; dup3 refuses it */
+		if ((int)regs->di != (int)regs->si)
+			pipe__drop(cur, regs->si, CLOSE_BY_DUP);
+		break;
+	case ENTER_CLOSE_RANGE:
+		pipe__close_range(cur, regs->di, regs->si, regs->dx);
 		break;
 	case ENTER_OPEN:
 		open__enter(cur, regs, id);

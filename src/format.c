@@ -203,10 +203,13 @@ char *format__departure(char *buf, size_t size, const struct pipe_departure *d,
 		return buf;
 	}
 	format__task(who, sizeof(who), d->proc->comm, d->proc->pid, 0);
-	if (d->at_exit && d->proc->exited)
+	if (d->how == CLOSE_BY_EXIT && d->proc->exited)
 		format__exit(how, sizeof(how), d->proc->exit_status);
 	else
-		snprintf(how, sizeof(how), d->at_exit ? "exited" : "closed its end");
+		snprintf(how, sizeof(how), "%s", d->how == CLOSE_BY_EXIT    ? "exited"
+					      : d->how == CLOSE_BY_DUP   ? "put another file on its fd (dup2)"
+					      : d->how == CLOSE_BY_RANGE ? "closed its end (close_range)"
+									 : "closed its end");
 	snprintf(buf, size, "%s %s at %s", who, how,
 		 format__clock(clock, sizeof(clock), d->ts_ns, mono_to_real_ns));
 	return buf;

@@ -337,6 +337,14 @@ struct fifo_event {
 	char path[IPCSCOPE_PATH_LEN];
 };
 
+/* What dropped a pipe end (pipe_close_event.how). */
+enum ipcscope_close_how {
+	CLOSE_BY_CLOSE = 0, /* close(fd) */
+	CLOSE_BY_EXIT,	    /* the process exited with it open */
+	CLOSE_BY_DUP,	    /* dup2/dup3 put another file on its fd */
+	CLOSE_BY_RANGE,	    /* close_range() */
+};
+
 struct pipe_close_event {
 	struct event_header hdr;
 	struct task_ref task;
@@ -346,7 +354,7 @@ struct pipe_close_event {
 	__u32 readers;	 /* pipe's reader count before this close */
 	__u32 writers;	 /* ... and writers */
 	__u8 last_ref;	 /* this was the last reference to that open file */
-	__u8 at_exit;	 /* closed by the process exiting, not by close() */
+	__u8 how;	 /* enum ipcscope_close_how: what dropped the end */
 	__u8 _pad[6];
 };
 

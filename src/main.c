@@ -526,8 +526,10 @@ int main(int argc, char **argv)
 	a->decoder.fold = &a->tracer.fold; /* tracer__start initialised it */
 	if (a->cli.sigpipe_doctor)
 		doctor_traced_from_now(&a->doctor, a->cli.fold_window_ms);
-	for (unsigned int i = 0; i < a->cli.filter.npids; i++)
+	for (unsigned int i = 0; i < a->cli.filter.npids; i++) {
 		tracer__watch(&a->tracer, a->cli.filter.pids[i], WATCH_PID);
+		tracer__watch_fds(&a->tracer, a->cli.filter.pids[i]); /* gone already: nothing */
+	}
 
 	a->sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (a->sig_fd < 0) {

@@ -476,7 +476,7 @@ static void on_pipe_record(struct model *m, const struct event_header *hdr, cons
 	}
 	case EVENT_PIPE_CLOSE: {
 		const struct pipe_close_event *e = rec;
-		struct pipe_departure d = { p, hdr->ts_ns, e->at_exit };
+		struct pipe_departure d = { p, hdr->ts_ns, e->how };
 
 		if (!(o = pipe_table__get(&m->pipes, &e->pipe)))
 			return;

@@ -240,6 +240,13 @@ const char *pipe_side__name(unsigned int mode)
 	return (mode & 3) == 3 ? "read_write" : (mode & 2) ? "write" : "read";
 }
 
+const char *close_how__name(unsigned int how)
+{
+	static const char *const names[] = { "close", "exit", "dup2", "close_range" };
+
+	return how < sizeof(names) / sizeof(names[0]) ? names[how] : "close";
+}
+
 void io_stats__add(struct io_stats *dst, const struct io_stats *s)
 {
 	dst->kind = s->kind;

@@ -31,7 +31,7 @@ struct pipe_end {
 struct pipe_departure {
 	struct proc *proc;
 	uint64_t ts_ns;
-	bool at_exit;
+	uint8_t how; /* enum ipcscope_close_how */
 };
 
 struct pipe_obj {
@@ -81,6 +81,8 @@ struct pipe_end *pipe_obj__end(struct pipe_obj *o, struct proc *p);
 const struct pipe_end *pipe_obj__find_end(const struct pipe_obj *o, const struct proc *p);
 /* "read", "write" or "read_write" for FMODE_READ 1 | FMODE_WRITE 2. */
 const char *pipe_side__name(unsigned int mode);
+/* "close", "exit", "dup2", "close_range": enum ipcscope_close_how (JSON "by", live lines). */
+const char *close_how__name(unsigned int how);
 
 /*
  * This close drops the pipe's last reader (writers get EPIPE next) or last

@@ -353,7 +353,7 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		json_object(f, o->model, "object", &e->pipe, NULL);
 		fprintf(f, ",\"fd\":%d,\"side\":\"%s\",\"by\":\"%s\",\"last_reader\":%s"
 			   ",\"last_writer\":%s}\n",
-			e->fd, pipe_side__name(e->mode), e->at_exit ? "exit" : "close",
+			e->fd, pipe_side__name(e->mode), close_how__name(e->how),
 			pipe_close__last_reader(e) ? "true" : "false",
 			pipe_close__last_writer(e) ? "true" : "false");
 		break;
@@ -559,8 +559,8 @@ static void json_departure(FILE *f, const char *key, const struct pipe_departure
 	fprintf(f, ",\"%s\":{\"pid\":%u,\"comm\":", key, p->pid);
 	json_comm(f, p->comm);
 	fprintf(f, ",\"ts_ns\":%llu,\"by\":\"%s\"", (unsigned long long)d->ts_ns,
-		d->at_exit ? "exit" : "close");
-	if (d->at_exit && p->exited)
+		close_how__name(d->how));
+	if (d->how == CLOSE_BY_EXIT && p->exited)
 		json_exit(f, p->exit_status);
 	fputc('}', f);
 }

@@ -347,7 +347,7 @@ void text_pipe_record(struct output *o, const struct event_header *hdr, const vo
 		line_begin(o, hdr, "close", "-");
 		/* e.g. "cat[12] exit fd 3 (read) pipe:[45]: last reader" (writers get EPIPE next) */
 		fprintf(o->f, "%s %s fd %d (%s) %s%s", task_str(who, sizeof(who), &e->task),
-			e->at_exit ? "exit" : "close", e->fd, pipe_side__name(e->mode),
+			close_how__name(e->how), e->fd, pipe_side__name(e->mode),
 			format__object(obj, sizeof(obj), e->pipe.kind, e->pipe.ino,
 				       pipe_table__path(&o->model->pipes, &e->pipe)),
 			last_reader ? ": last reader" :

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "diag.h"
@@ -235,6 +239,41 @@ int tracer__watch(struct tracer *t, uint32_t pid, uint8_t how)
 	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.watch), &pid, &how, BPF_ANY))
 		return -errno;
 	return 0;
+}
+
+/* bpf/pipes.bpf.h struct watched_obj */
+struct watched_key {
+	uint64_t ino;
+	uint32_t dev; /* the kernel's dev_t (src/kdev.h) */
+	uint32_t pad;
+};
+
+int tracer__watch_fds(struct tracer *t, uint32_t pid)
+{
+	int map = bpf_map__fd(t->skel->maps.watched_objs), dir_fd, n = 0;
+	uint8_t one = 1;
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%u/fd", pid);
+	if (!(dir = opendir(path)))
+		return -errno;
+	dir_fd = dirfd(dir);
+	while ((d = readdir(dir)) && n < WATCH_FDS_MAX) {
+		struct watched_key key = { 0 };
+		struct stat st;
+
+		if (d->d_name[0] == '.' || fstatat(dir_fd, d->d_name, &st, 0) ||
+		    !S_ISFIFO(st.st_mode))
+			continue;
+		key.ino = st.st_ino;
+		key.dev = (uint32_t)major(st.st_dev) << 20 | minor(st.st_dev);
+		if (!bpf_map_update_elem(map, &key, &one, BPF_ANY))
+			n++;
+	}
+	closedir(dir);
+	return n;
 }
 
 int tracer__drain(struct tracer *t)

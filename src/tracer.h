@@ -54,6 +54,14 @@ void tracer__set_verbosity(int verbose);
 int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_record_fn fn,
 		  void *ctx);
 int tracer__watch(struct tracer *t, uint32_t pid, uint8_t how);
+/*
+ * -p: the pipes and FIFOs pid holds now are the scope's (watched_objs,
+ * bpf/pipes.bpf.h), so who else drops an end of them is seen even if pid
+ * does not touch them again: a writer idle when its reader leaves. Those
+ * it uses later join by themselves. Returns how many, or -errno.
+ */
+#define WATCH_FDS_MAX 1024
+int tracer__watch_fds(struct tracer *t, uint32_t pid);
 /* Drains what the ring buffer holds now; number of records or -errno. */
 int tracer__drain(struct tracer *t);
 /* Reports repeats folded by a storm that has stopped (all of them if final). */

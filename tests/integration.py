@@ -965,16 +965,20 @@ def test_pid_filter_still_sees_the_reader_go(ctx):
     # ipcscope -p WRITER on `writer | reader`: the reader is out of scope,
     # but its close or exit is how the writer's reader went away, and must
     # be named. head closes its input; bash's read then exit 3 leaves it
-    # to the exit.
+    # to the exit. "early": the writer wrote before tracing and sits idle
+    # when the reader goes, so only the fds it held at the start tie the
+    # pipe to the scope (tracer__watch_fds).
     b, e = 300, 4
-    readers = [("exec head -c %d >/dev/null" % b, ("head", "close", None)),
-               ("read -r -N %d _; exit 3" % b, ("bash", "exit", {"code": 3}))]
-    for i, (reader, want) in enumerate(readers):
+    readers = [("exec head -c %d >/dev/null" % b, ("head", "close", None), ""),
+               ("read -r -N %d _; exit 3" % b, ("bash", "exit", {"code": 3}), ""),
+               ('read -r -N %d _; until [ -e "$1" ]; do sleep 0.02; done; exit 3' % b,
+                ("bash", "exit", {"code": 3}), "early")]
+    for i, (reader, want, early) in enumerate(readers):
         go = os.path.join(ctx.tmp, "writer%d.go" % i)
         out = os.path.join(ctx.tmp, "pidreader%d.jsonl" % i)
         line = subprocess.Popen(
-            ["bash", "-c", '"$0" "$1" %d %d | (echo reader=$BASHPID >&2; %s); exit ${PIPESTATUS[0]}'
-             % (b, e, reader),
+            ["bash", "-c", '"$0" "$1" %d %d %s | (echo reader=$BASHPID >&2; %s);'
+             ' exit ${PIPESTATUS[0]}' % (b, e, early, reader),
              ctx.workload("pipe_writer_go"), go], stderr=subprocess.PIPE, text=True)
         try:
             seen = {}
@@ -1000,7 +1004,8 @@ def test_pid_filter_still_sees_the_reader_go(ctx):
         expect((gone.get("pid"), gone.get("comm"), gone.get("by"), gone.get("exit")),
                (seen["reader"],) + want, "last reader gone (pid, comm, by, exit)")
         expect([(w["pid"], w["bytes"], w["epipe"]) for w in pipe[0]["writers"]],
-               [(seen["writer"], b, e)], "writers (pid, bytes, epipe)")
+               [(seen["writer"], 0 if early else b, e)],
+               "%s writers (pid, bytes while traced, epipe)" % early)
         expect({r["pid"] for r in recs if r["type"] == "exit"}, {seen["writer"]},
                "exit lines under -p: the writer's only")
 
@@ -2139,6 +2144,23 @@ def test_doctor_names_a_write_cut_short(ctx):
                 "text row: 0 EPIPE, no rate, dies: %r" % row)
     expect_true("no EPIPE: 1 SIGPIPE from a write cut short" in text.stdout,
                 "the row says why it has no EPIPE: %r" % text.stdout[-1500:])
+
+
+def test_reader_dropping_its_end_without_exiting_is_named(ctx):
+    # The reader stays alive but drops its end by close(), dup2() over the
+    # fd or close_range(): each is how the writer's reader went away.
+    for how in ("close", "dup2", "close_range"):
+        run = ctx.trace(["pipe_drop", how, "3"], mode=["sigpipe"])
+        reader, writer, ino, fd = (run.pid(k) for k in ("reader", "writer", "ino", "fd"))
+        closes = [r for r in run.of_type("pipe_close")
+                  if r["pid"] == reader and r["object"]["ino"] == ino and r["last_reader"]]
+        expect([(r["by"], r["fd"], r["side"]) for r in closes], [(how, fd, "read")],
+               "%s: the reader's last-reader record (by, fd, side)" % how)
+        rep = [r for r in run.of_type("sigpipe_writer") if r["writer"]["pid"] == writer]
+        expect(len(rep), 1, "%s: sigpipe_writer records" % how)
+        gone = rep[0]["last_reader_gone"] or {}
+        expect((rep[0]["epipe"], gone.get("pid"), gone.get("by")), (3, reader, how),
+               "%s: (EPIPE, last reader gone pid, by)" % how)
 
 
 def test_doctor_text_report_counts_are_exact(ctx):

@@ -90,7 +90,7 @@ static size_t story(unsigned char recs[][IPCSCOPE_RECORD_MAX], size_t *sizes)
 	header(&cl.hdr, EVENT_PIPE_CLOSE, 5000);
 	task(&cl.task, 1001, HOSTILE_COMM);
 	cl.pipe = pc.pipe;
-	cl.fd = 3, cl.mode = 1, cl.readers = 1, cl.writers = 1, cl.last_ref = 1, cl.at_exit = 1;
+	cl.fd = 3, cl.mode = 1, cl.readers = 1, cl.writers = 1, cl.last_ref = 1, cl.how = CLOSE_BY_EXIT;
 	ADD(cl);
 	header(&ep.hdr, EVENT_EPIPE, 6000);
 	task(&ep.task, 1000, "yes");

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The reader drops its end of the pipe without exiting, by
+ *   close        close(fd)
+ *   dup2         dup2(/dev/null's fd, fd): another file on its fd
+ *   close_range  close_range(HIGH_FD, ~0U, 0), as Python's close_fds does
+ *                (the end moved to HIGH_FD first, above the sync pipes)
+ * then says so and waits; the writer (the parent, SIGPIPE ignored) writes
+ * E times and gets EPIPE each time, then lets the reader exit.
+ * Usage: pipe_drop close|dup2|close_range [E]. Prints reader, writer, ino, fd
+ * (the reader's fd of the pipe). Bounded by WL_DEADLINE_S in each wait.
+ */
+#include "workload.h"
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#define HIGH_FD 200
+
+int main(int argc, char **argv)
+{
+	const char *how = argc > 1 ? argv[1] : "";
+	unsigned long e = wl_arg(argc, argv, 2, 3), fails = 0;
+	struct wl_sync s;
+	struct stat st;
+	int fd[2];
+	pid_t reader;
+
+	if (strcmp(how, "close") && strcmp(how, "dup2") && strcmp(how, "close_range"))
+		wl_die("usage: pipe_drop close|dup2|close_range [E]");
+	if (pipe(fd) || fstat(fd[0], &st))
+		wl_die("pipe");
+	reader = wl_fork_synced(&s);
+	if (reader == 0) {
+		int null = open("/dev/null", O_RDONLY);
+		char c;
+		int ok;
+
+		close(fd[1]);
+		if (null < 0 || read(fd[0], &c, 1) != 1)
+			_exit(1);
+		if (!strcmp(how, "close"))
+			ok = close(fd[0]) == 0;
+		else if (!strcmp(how, "dup2"))
+			ok = dup2(null, fd[0]) == fd[0];
+		else
+			ok = dup2(fd[0], HIGH_FD) == HIGH_FD && close(fd[0]) == 0 &&
+			     syscall(SYS_close_range, HIGH_FD, ~0U, 0) == 0;
+		if (!ok)
+			_exit(2);
+		wl_send_byte(s.ready[1]);
+		wl_wait_byte(s.go[0]);
+		_exit(0);
+	}
+	close(fd[0]);
+	signal(SIGPIPE, SIG_IGN);
+	if (write(fd[1], "r", 1) != 1)
+		wl_die("write");
+	wl_wait_byte(s.ready[0]);
+	printf("reader=%d\nwriter=%d\nino=%lu\nfd=%d\n", reader, getpid(), (unsigned long)st.st_ino,
+	       strcmp(how, "close_range") ? fd[0] : HIGH_FD);
+	fflush(stdout);
+	for (unsigned long i = 0; i < e; i++)
+		if (write(fd[1], "x", 1) < 0 && errno == EPIPE)
+			fails++;
+	wl_send_byte(s.go[1]);
+	return !wl_reap(reader) && fails == e ? 0 : 1;
+}
