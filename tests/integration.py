@@ -835,7 +835,7 @@ def test_command_traced_from_its_exec(ctx):
         if os.path.exists(out):
             with open(out, encoding="utf-8") as f:
                 recs = [json.loads(line) for line in f]
-        kinds = [r["type"] for r in recs if r["type"] not in ("summary", "lost")]
+        kinds = [r["type"] for r in recs if r["type"] not in ("start", "summary", "lost")]
         expect(kinds, want, "records of -- %s: %s" % (argv[0], recs))
 
 
@@ -1082,7 +1082,7 @@ def test_signal_filter_hides_what_is_not_about_its_signals(ctx):
     child = int([l for l in run.stdout.splitlines() if l.startswith("child=")][0][6:])
     kinds = {r["type"] for r in run.records}
     expect(kinds - {"signal", "signal_deliver", "signal_handler_return", "sigaction",
-                    "sigprocmask", "process", "summary"}, set(),
+                    "sigprocmask", "process", "start", "summary"}, set(),
            "record types under -s INT")
     names = {r["signal"] for r in run.records if r["type"].startswith("signal")
              or r["type"] == "sigaction"}

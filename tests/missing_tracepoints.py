@@ -33,11 +33,12 @@ def stderr_lines(run):
 
 
 def features_off(run):
-    """The features_off records: one first in the stream, one with the report."""
+    """The features_off records: one at the head of the stream, one with the report."""
     recs = run.of_type("features_off")
     expect(len(recs), 2, "features_off records (first and with the report)")
     expect(recs[0], recs[1], "the two features_off records")
-    expect(run.records[0]["type"], "features_off", "first record")
+    expect([r["type"] for r in run.records[:2]], ["start", "features_off"],
+           "the stream's first records")
     return recs[1]
 
 
