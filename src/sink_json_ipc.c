@@ -25,6 +25,21 @@ static void json_key(FILE *f, uint32_t key)
 	fprintf(f, ",\"key\":\"0x%08x\"", key);
 }
 
+/* An object's key and size (or nsems), null when unknown (report_object()). */
+static void json_obj_key_size(FILE *f, const struct ipc_obj *o, const char *size_name)
+{
+	if (o->key_known)
+		json_key(f, o->key);
+	else
+		fputs(",\"key\":null", f);
+	if (!size_name)
+		return;
+	if (o->size || o->key_known)
+		fprintf(f, ",\"%s\":%llu", size_name, (unsigned long long)o->size);
+	else
+		fprintf(f, ",\"%s\":null", size_name);
+}
+
 /* "ops": the first operations (IPC_SEMOP_OPS_SEEN); null when they could not be read. */
 static void json_semops(FILE *f, const struct ipc_event *e)
 {
@@ -255,8 +270,7 @@ static void json_shm(FILE *f, const struct ipc_obj *o)
 	bool first = true;
 
 	fprintf(f, "{\"type\":\"shm\",\"shmid\":%llu", (unsigned long long)o->id);
-	json_key(f, o->key);
-	fprintf(f, ",\"size\":%llu", (unsigned long long)o->size);
+	json_obj_key_size(f, o, "size");
 	json_proc_field(f, "creator", o->creator);
 	fputs(",\"attachers\":[", f);
 	for (const struct ipc_user *u = o->users; u; u = u->next) {
@@ -284,7 +298,7 @@ static void json_shm(FILE *f, const struct ipc_obj *o)
 static void json_msgq(FILE *f, const struct ipc_obj *o)
 {
 	fprintf(f, "{\"type\":\"msgq\",\"msqid\":%llu", (unsigned long long)o->id);
-	json_key(f, o->key);
+	json_obj_key_size(f, o, NULL);
 	json_proc_field(f, "creator", o->creator);
 	json_traffic(f, o);
 	json_removed(f, o);
@@ -296,8 +310,7 @@ static void json_sem(FILE *f, const struct ipc_obj *o)
 	bool first = true;
 
 	fprintf(f, "{\"type\":\"sem\",\"semid\":%llu", (unsigned long long)o->id);
-	json_key(f, o->key);
-	fprintf(f, ",\"nsems\":%llu", (unsigned long long)o->size);
+	json_obj_key_size(f, o, "nsems");
 	json_proc_field(f, "creator", o->creator);
 	fputs(",\"users\":[", f);
 	for (const struct ipc_user *u = o->users; u; u = u->next) {

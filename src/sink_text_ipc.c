@@ -367,22 +367,32 @@ static void report_removed(struct output *o, const struct ipc_obj *obj)
 
 static void report_object(struct output *o, const struct ipc_obj *obj)
 {
-	char who[96], name[IPC_NAME_MAX * 4 + 1], t[32];
+	char who[96], name[IPC_NAME_MAX * 4 + 1], t[32], key[32], size[32];
 
-	const char *private = obj->key ? "" : " (IPC_PRIVATE)";
+	/*
+	 * An object from before tracing that left /proc/sysvipc before it was
+	 * first handled (ipc_obj__describe) has no known key or size: "?", not
+	 * a made-up IPC_PRIVATE and 0.
+	 */
+	if (!obj->key_known)
+		strcpy(key, "?");
+	else
+		snprintf(key, sizeof(key), "0x%08x%s", obj->key, obj->key ? "" : " (IPC_PRIVATE)");
+	if (obj->size || obj->key_known)
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)obj->size);
+	else
+		strcpy(size, "?");
 
 	switch (obj->kind) {
 	case IPC_KIND_SHM:
-		fprintf(o->f, "shm shmid %llu key 0x%08x%s, %llu B", (unsigned long long)obj->id,
-			obj->key, private, (unsigned long long)obj->size);
+		fprintf(o->f, "shm shmid %llu key %s, %s B", (unsigned long long)obj->id, key, size);
 		break;
 	case IPC_KIND_MSG:
-		fprintf(o->f, "msgq msqid %llu key 0x%08x%s", (unsigned long long)obj->id, obj->key,
-			private);
+		fprintf(o->f, "msgq msqid %llu key %s", (unsigned long long)obj->id, key);
 		break;
 	case IPC_KIND_SEM:
-		fprintf(o->f, "sem semid %llu key 0x%08x%s, %llu semaphore(s)",
-			(unsigned long long)obj->id, obj->key, private, (unsigned long long)obj->size);
+		fprintf(o->f, "sem semid %llu key %s, %s semaphore(s)", (unsigned long long)obj->id,
+			key, size);
 		break;
 	case IPC_KIND_MQ:
 		sanitize__terminal(name, sizeof(name), obj->name, strlen(obj->name));

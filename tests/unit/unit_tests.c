@@ -1265,6 +1265,32 @@ static void test_json_shm_removed_while_attached(void)
 	free(out);
 }
 
+/* Objects from before tracing that /proc/sysvipc no longer lists: only an attach and a send. */
+static void feed_sysv_objects_gone_from_proc(struct decoder *d)
+{
+	d->model->ipc.procfs = "/nonexistent";
+	ipc_rec(d, 10, IPC_OP_SHMAT, 6, 0, 0, 0x7000, 0);
+	ipc_rec(d, 10, IPC_OP_MSGSND, 7, 1, 16, 0, 0);
+	d->out->ops->report(d->out);
+}
+
+/* Their key and size are unknown: null and "?", not IPC_PRIVATE and 0. */
+static void test_sysv_objects_gone_from_proc_have_unknown_keys(void)
+{
+	char *json = render(true, feed_sysv_objects_gone_from_proc);
+	char *text = render(false, feed_sysv_objects_gone_from_proc);
+
+	check(strstr(json, "{\"type\":\"shm\",\"shmid\":6,\"key\":null,\"size\":null,") != NULL,
+	      "shm record: %s", json);
+	check(strstr(json, "{\"type\":\"msgq\",\"msqid\":7,\"key\":null,") != NULL,
+	      "msgq record: %s", json);
+	check(strstr(text, "shm shmid 6 key ?, ? B") != NULL, "text shm line: %s", text);
+	check(strstr(text, "msgq msqid 7 key ?") != NULL && !strstr(text, "IPC_PRIVATE"),
+	      "text msgq line: %s", text);
+	free(json);
+	free(text);
+}
+
 static void map_rec(struct model *m, uint32_t pid, unsigned int op, uint64_t addr, uint64_t len)
 {
 	struct map_event e = { .hdr = { .type = EVENT_MAP, .count = 1 } };
@@ -2714,6 +2740,8 @@ int main(void)
 	run("doctor: unknown rather than wrong", test_doctor_says_unknown_rather_than_wrong);
 	run("doctor: quiet rows of closed objects retire past --keep",
 	    test_doctor_retires_quiet_rows_of_closed_objects);
+	run("json/text: System V objects gone from /proc have unknown keys",
+	    test_sysv_objects_gone_from_proc_have_unknown_keys);
 	run("json: shm removed while attached, destroyed at the last detach",
 	    test_json_shm_removed_while_attached);
 	run("model: munmap trims and splits shared mappings", test_munmap_trims_and_splits);
