@@ -306,6 +306,54 @@ static __always_inline bool sigpipe__defer(const void *ctx, int sig, struct kern
 	return thread_slot__mark_sigpipe(slot, SIGPIPE_MARK(task->pid, result, blocked));
 }
 
+#define PF_EXITING 0x00000004 /* include/linux/sched.h */
+#define GROUP_WALK_THREADS 64 /* threads asked whether one takes a group signal */
+
+struct thread_walk {
+	__u64 head; /* &signal->thread_head: the walk is back at the start */
+	__u64 pos;  /* the thread_node of the thread to ask next */
+	__u64 bit;  /* the signal's bit in a sigset */
+	bool takes;
+};
+
+/* bpf_loop callback: does the thread at w->pos leave the signal unblocked? */
+static long thread_walk__step(__u64 i, void *ctx)
+{
+	struct thread_walk *w = ctx;
+	struct task_struct *t;
+
+	if (!w->pos || w->pos == w->head)
+		return 1;
+	t = bpf_rdonly_cast((void *)(w->pos - bpf_core_field_offset(struct task_struct, thread_node)),
+			    bpf_core_type_id_kernel(struct task_struct));
+	if (!((t->blocked.sig[0] | t->real_blocked.sig[0]) & w->bit) && !(t->flags & PF_EXITING)) {
+		w->takes = true;
+		return 1;
+	}
+	w->pos = (__u64)t->thread_node.next;
+	return 0;
+}
+
+/*
+ * A signal to the whole process is blocked only if every thread blocks it:
+ * kernel/signal.c complete_signal() gives it to any thread that does not
+ * (wants_signal()). signal_generate runs under siglock, which
+ * __exit_signal() holds to unlink a thread: the list is stable. Past
+ * GROUP_WALK_THREADS threads that all block it, it is taken as blocked.
+ */
+static __noinline bool group__all_block(struct task_struct *task, int sig)
+{
+	struct signal_struct *signal = task->signal;
+	struct thread_walk w = { .bit = 1ULL << ((sig - 1) & 63) };
+
+	if (!signal || !bpf_core_field_exists(signal->thread_head))
+		return true;
+	w.head = (__u64)signal + bpf_core_field_offset(struct signal_struct, thread_head);
+	w.pos = (__u64)signal->thread_head.next;
+	bpf_loop(GROUP_WALK_THREADS, thread_walk__step, &w, 0);
+	return !w.takes;
+}
+
 /*
  * Everything signal_generate records, out of line: verified once, where
  * inlined after sigpipe__defer() it was verified again for each of its
@@ -384,6 +432,8 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 	 * otherwise), so a blocked signal taken that way still reads blocked.
 	 */
 	e.blocked = ((task->blocked.sig[0] | task->real_blocked.sig[0]) >> (sig - 1)) & 1;
+	if (e.blocked && group && task->signal->nr_threads > 1)
+		e.blocked = group__all_block(task, sig);
 	/*
 	 * kernel/signal.c prepare_signal(), before this tracepoint: a SIGCONT
 	 * wakes a stopped group (or cancels a group stop under way) and sets

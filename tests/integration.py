@@ -420,6 +420,23 @@ def test_segv_core_dump_of_a_threaded_process(ctx):
         raise Skip("the kernel's core_pattern did not dump a core here; exit matched anyway")
 
 
+def test_group_signal_is_blocked_only_if_every_thread_blocks_it(ctx):
+    # Main blocks SIGUSR2, a worker does not: kill() to the process is not
+    # blocked (the worker takes it). Once the worker blocks it too, it is.
+    n = 4
+    run = ctx.trace(["sig_group_blocked", str(n)])
+    pid, worker = run.pid("pid"), run.pid("worker")
+    sig = run.signals("SIGUSR2", target=pid)
+    expect([(r["group"], r["blocked"], r["result"]) for r in sig],
+           [(True, False, "queued")] * n + [(True, True, "queued")],
+           "SIGUSR2 generations (group, blocked, result)")
+    expect([r["tid"] for r in run.delivers(pid, "SIGUSR2")], [worker] * n + [pid],
+           "the thread each was delivered to")
+    rcv = run.process(pid)["signals_received"]["SIGUSR2"]
+    expect((rcv["generated"], rcv["blocked"], rcv["delivered"]), (n + 1, 1, n + 1),
+           "report (generated, blocked, delivered)")
+
+
 def test_fpe_divide_by_zero(ctx):
     _fault(ctx, "fpe", core=False)
 
