@@ -53,7 +53,8 @@ void line_begin(struct output *o, const struct event_header *hdr, const char *ki
 }
 
 /*
- * A folded line stands for repeats from its TIME (the first) to the time
+ * A folded line stands for its count of repeats ("x5": the line is five
+ * events, not one plus five more) from its TIME (the first) to the time
  * it names (the last). It goes out when they end (the key's next window,
  * or the sweep once they stop), so it may come after lines of later events.
  */
@@ -62,7 +63,7 @@ void line_end(struct output *o, const struct event_header *hdr)
 	char last[32];
 
 	if (hdr->flags & EVENT_F_FOLDED)
-		fprintf(o->f, "  [x%u more like this until %s]", hdr->count,
+		fprintf(o->f, "  [x%u like this until %s]", hdr->count,
 			format__clock(last, sizeof(last),
 				      hdr->ts_ns + (uint64_t)hdr->span_us * 1000,
 				      o->mono_to_real_ns));
@@ -454,7 +455,10 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 			fprintf(o->f, ": %s, not installed%s", format__errno(buf, sizeof(buf), e->err),
 				e->err == -EINVAL && (e->sig == SIGKILL || e->sig == SIGSTOP) ?
 					" (SIGKILL and SIGSTOP cannot be caught or ignored)" : "");
-		if (e->discarded)
+		if (e->discarded > 1)
+			fprintf(o->f, ": discarded %u pending %s, never delivered",
+				(unsigned int)e->discarded, sig__name(e->sig));
+		else if (e->discarded)
 			fprintf(o->f, ": discarded the pending %s, never delivered",
 				sig__name(e->sig));
 		line_end(o, hdr);
