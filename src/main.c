@@ -488,6 +488,7 @@ int main(int argc, char **argv)
 	if (a->cli.json) /* with -o FILE, the run's records and its errors go there */
 		diag__json_to(a->out.f);
 	a->out.verbose = a->cli.verbose > 0;
+	a->out.lazy_header = a->cli.command != NULL;
 	if (preflight__run(a->cli.btf_path, a->cli.verbose > 0))
 		goto close_output;
 	if (preflight__tracepoints(a->cli.btf_path, &a->model.tracepoints_missing))

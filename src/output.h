@@ -35,6 +35,12 @@ struct output {
 	const struct sigpipe_doctor *doctor; /* `ipcscope sigpipe`: its alerts and report */
 	int64_t mono_to_real_ns; /* add to bpf_ktime_get_ns() for wall time */
 	bool verbose;
+	/*
+	 * -- COMMAND: the text header waits for the first line, so a command
+	 * that cannot run leaves only its one-line error (header_due: not
+	 * written yet).
+	 */
+	bool lazy_header, header_due;
 	bool owns_file;
 	int err; /* first write error, -errno; nothing is written after it */
 	struct output_fault fault; /* what a failed write must tidy up */

@@ -39,6 +39,16 @@ static const char *via_word(unsigned int via)
 
 static void text_start(struct output *o)
 {
+	o->header_due = true;
+	if (!o->lazy_header)
+		text_header(o);
+}
+
+void text_header(struct output *o)
+{
+	if (!o->header_due)
+		return;
+	o->header_due = false;
 	fprintf(o->f, "%-12s %-7s %-*s %s\n", "TIME", "EVENT", SIGNAL_WIDTH, "SIGNAL", "DETAIL");
 }
 
@@ -47,6 +57,7 @@ void line_begin(struct output *o, const struct event_header *hdr, const char *ki
 {
 	char clock[32];
 
+	text_header(o);
 	fprintf(o->f, "%-12s %-7s %-*s ",
 		format__clock(clock, sizeof(clock), hdr->ts_ns, o->mono_to_real_ns), kind,
 		SIGNAL_WIDTH, signal);
@@ -516,6 +527,7 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 
 static void text_lost(struct output *o, unsigned int reason, uint64_t count, uint64_t total)
 {
+	text_header(o);
 	fprintf(o->f, "%-12s %-7s %-*s %llu %s (%llu so far)\n", "", "LOST", SIGNAL_WIDTH, "-",
 		(unsigned long long)count, loss_reason__text(reason), (unsigned long long)total);
 }

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include "output.h"
 
+/* The column header, once, before the first live line (output.h lazy_header). */
+void text_header(struct output *o);
 /* "TIME EVENT SIGNAL " columns of a live line, then its end (folded count, newline). */
 void line_begin(struct output *o, const struct event_header *hdr, const char *kind,
 		const char *signal);

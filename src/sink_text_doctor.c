@@ -228,6 +228,7 @@ void text_doctor_alert(struct output *o, const struct storm_alert *a)
 	const struct doctor_writer *w = a->w;
 	char clock[32], who[96], obj[160], span[32];
 
+	text_header(o);
 	format__task(who, sizeof(who), w->end->proc->comm, w->end->proc->pid, 0);
 	format__object(obj, sizeof(obj), w->obj->kind, w->obj->ino, w->obj->path);
 	format__inet(obj + strlen(obj), sizeof(obj) - strlen(obj), &w->obj->inet);

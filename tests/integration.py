@@ -1411,6 +1411,8 @@ def test_bad_input_messages_and_codes(ctx):
                     % (" ".join(args), msg, proc.stderr))
         expect_true(len(proc.stderr.strip().splitlines()) <= 2,
                     "ipcscope %s: more than a short message: %r" % (" ".join(args), proc.stderr))
+        # Nothing but the error: not even the live stream's header.
+        expect(proc.stdout, "", "ipcscope %s: standard output" % " ".join(args))
 
 
 def test_errors_under_json_are_records_too(ctx):
