@@ -562,6 +562,7 @@ static __noinline void sigpipe__alone(struct task_struct *cur, const struct obj_
 		return;
 	__builtin_memset(e, 0, sizeof(*e));
 	hdr__init(&e->hdr, EVENT_SIG_GENERATE, bpf_ktime_get_ns());
+	e->hdr.flags = EVENT_F_NO_EPIPE;
 	task_ref__fill(&e->target, cur);
 	e->context = e->target;
 	e->sig = SIGPIPE;

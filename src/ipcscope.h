@@ -183,6 +183,8 @@ enum ipcscope_loss_reason {
 #define EVENT_F_WITH_SIGPIPE 0x4
 /* (user space) the SIGPIPE split off an EVENT_F_WITH_SIGPIPE record: its EPIPE says it */
 #define EVENT_F_FROM_EPIPE 0x8
+/* A SIGPIPE whose write returned without EPIPE: cut short (pipes.bpf.h sigpipe__alone()) */
+#define EVENT_F_NO_EPIPE 0x10
 
 struct event_header {
 	__u32 type;  /* enum ipcscope_event_type */

@@ -8,6 +8,7 @@
  * got EPIPE and of readers of their objects.
  */
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include "format.h"
 #include "pipes.h"
@@ -20,15 +21,19 @@
  * starts, but nothing says so until the EPIPE comes: last-reader closes and
  * exits (an exit's record comes before the closes of its fd scan) wait here,
  * and those of the object's last reader are shown just before the first
- * EPIPE on it. The oldest give way when the ring is full, and those older
- * than HELD_MAX_AGE_NS are not shown (a stale close is not the cause). One
- * text output per run: the ring is the sink's own.
+ * EPIPE on it, in the order they came. Closes and exits have rings of their
+ * own: system-wide every exit is held, and a churn of short processes must
+ * not push out the one close that matters. The oldest give way when a ring
+ * is full, and those older than HELD_MAX_AGE_NS are not shown (a stale
+ * close is not the cause). One text output per run: the rings are the
+ * sink's own.
  */
 #define HELD_MAX 512
 #define HELD_MAX_AGE_NS (10 * 1000000000ULL)
 
 struct held_record {
 	bool used;
+	uint64_t seq; /* arrival order across both rings */
 	union {
 		struct event_header hdr;
 		struct pipe_close_event close;
@@ -36,15 +41,22 @@ struct held_record {
 	};
 };
 
-static struct held_record held[HELD_MAX];
-static unsigned int held_next;
+struct held_ring {
+	struct held_record rec[HELD_MAX];
+	unsigned int next;
+};
+
+static struct held_ring held_closes, held_exits;
+static uint64_t held_seq;
 
 static void hold(const struct event_header *hdr, const void *rec)
 {
-	struct held_record *h = &held[held_next++ % HELD_MAX];
+	struct held_ring *r = hdr->type == EVENT_PIPE_CLOSE ? &held_closes : &held_exits;
+	struct held_record *h = &r->rec[r->next++ % HELD_MAX];
 
 	memset(h, 0, sizeof(*h));
 	memcpy(&h->hdr, rec, hdr->type == EVENT_PIPE_CLOSE ? sizeof(h->close) : sizeof(h->exit));
+	h->seq = ++held_seq;
 	h->used = true;
 }
 
@@ -53,47 +65,53 @@ static bool same_task(const struct task_ref *a, const struct task_ref *b)
 	return a->pid == b->pid && proc_table__same_start(a->start_ns, b->start_ns);
 }
 
-static struct held_record *held_at(unsigned int k)
-{
-	return &held[(held_next + k) % HELD_MAX]; /* k = 0: the oldest */
-}
-
 static bool held_close_of(const struct held_record *h, const struct obj_ref *obj)
 {
-	return h->hdr.type == EVENT_PIPE_CLOSE && h->close.pipe.ino == obj->ino &&
-	       h->close.pipe.dev == obj->dev;
+	return h->close.pipe.ino == obj->ino && h->close.pipe.dev == obj->dev;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	const struct held_record *x = *(const struct held_record *const *)a;
+	const struct held_record *y = *(const struct held_record *const *)b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* The held lines of obj's last reader, in their order, before its first EPIPE at now_ns. */
 static void release_held(struct output *o, const struct obj_ref *obj, uint64_t now_ns)
 {
-	struct task_ref gone[HELD_MAX];
-	unsigned int ngone = 0;
+	static struct held_record *show[2 * HELD_MAX];
+	unsigned int nshow = 0, ncloses;
 
 	for (unsigned int k = 0; k < HELD_MAX; k++) {
-		struct held_record *h = held_at(k);
+		struct held_record *h = &held_closes.rec[k];
 
 		if (h->used && h->hdr.ts_ns + HELD_MAX_AGE_NS < now_ns)
 			h->used = false;
 		if (h->used && held_close_of(h, obj))
-			gone[ngone++] = h->close.task;
+			show[nshow++] = h;
 	}
-	for (unsigned int k = 0; k < HELD_MAX && ngone; k++) {
-		struct held_record *h = held_at(k);
+	ncloses = nshow;
+	for (unsigned int k = 0; k < HELD_MAX && ncloses; k++) {
+		struct held_record *h = &held_exits.rec[k];
 
-		if (!h->used)
-			continue;
-		if (held_close_of(h, obj)) {
-			text_pipe_record(o, &h->hdr, &h->close);
+		if (h->used && h->hdr.ts_ns + HELD_MAX_AGE_NS < now_ns)
 			h->used = false;
-		}
-		for (unsigned int g = 0; h->used && h->hdr.type == EVENT_PROC_EXIT && g < ngone;
-		     g++) {
-			if (!same_task(&gone[g], &h->exit.task))
+		for (unsigned int g = 0; h->used && g < ncloses; g++) {
+			if (!same_task(&show[g]->close.task, &h->exit.task))
 				continue;
-			text_exit(o, &h->exit);
-			h->used = false;
+			show[nshow++] = h;
+			break;
 		}
+	}
+	qsort(show, nshow, sizeof(show[0]), by_seq);
+	for (unsigned int i = 0; i < nshow; i++) {
+		if (show[i]->hdr.type == EVENT_PIPE_CLOSE)
+			text_pipe_record(o, &show[i]->hdr, &show[i]->close);
+		else
+			text_exit(o, &show[i]->exit);
+		show[i]->used = false;
 	}
 }
 
@@ -119,11 +137,50 @@ static void doctor_close(struct output *o, const struct event_header *hdr,
 		hold(hdr, e);
 }
 
+/*
+ * A writer's first SIGPIPE on an object, raised inside a write whose
+ * result is not known yet: its EPIPE record, if it has one, comes from the
+ * same write's sys_exit and says it; if the writer exits first, the write
+ * was cut short (or it died of it) and the SIGPIPE is shown before the
+ * exit. One per writer thread, the oldest giving way.
+ */
+#define PARKED_SIGPIPE_MAX 64
+
+static struct sig_generate_event parked[PARKED_SIGPIPE_MAX];
+static unsigned int parked_next;
+
+static void show_sigpipe(struct output *o, const struct sig_generate_event *e)
+{
+	release_held(o, &e->object, e->hdr.ts_ns);
+	text_generate(o, e);
+}
+
+/* The EPIPE of a parked SIGPIPE's write came: its line says both. */
+static void unpark_epipe(const struct epipe_event *e)
+{
+	for (unsigned int i = 0; i < PARKED_SIGPIPE_MAX; i++)
+		if (parked[i].hdr.type && parked[i].target.tid == e->task.tid &&
+		    parked[i].object.ino == e->object.ino && parked[i].object.dev == e->object.dev)
+			parked[i].hdr.type = 0;
+}
+
+/* The writer exits: its parked SIGPIPEs had no EPIPE. */
+static void unpark_exit(struct output *o, const struct lifecycle_event *e)
+{
+	for (unsigned int i = 0; i < PARKED_SIGPIPE_MAX; i++) {
+		if (!parked[i].hdr.type || parked[i].target.pid != e->task.pid)
+			continue;
+		show_sigpipe(o, &parked[i]);
+		parked[i].hdr.type = 0;
+	}
+}
+
 static void doctor_exit(struct output *o, const struct event_header *hdr,
 			const struct lifecycle_event *e)
 {
 	const struct proc *p = proc_table__find(o->model->procs, e->task.pid, e->task.start_ns);
 
+	unpark_exit(o, e);
 	if ((e->exit_code & 0x7f) == SIGPIPE || doctor__involves(o->doctor, p))
 		text_exit(o, e);
 	else
@@ -131,10 +188,10 @@ static void doctor_exit(struct output *o, const struct event_header *hdr,
 }
 
 /*
- * A writer's first SIGPIPE on an object before any EPIPE there: a write
- * cut short when the last reader left (no EPIPE will name it), or one whose
- * SIGPIPE queued before its EPIPE record. Those an EPIPE record carried
- * are said by its line.
+ * A writer's first SIGPIPE on an object before any EPIPE there. A write
+ * cut short by the last reader leaving says so (EVENT_F_NO_EPIPE): shown
+ * now; any other waits for its write's EPIPE (parked). Those an EPIPE
+ * record carried are said by its line.
  */
 static void doctor_sigpipe(struct output *o, const struct event_header *hdr,
 			   const struct sig_generate_event *e)
@@ -143,11 +200,20 @@ static void doctor_sigpipe(struct output *o, const struct event_header *hdr,
 	const struct pipe_obj *po = pipe_table__find(&o->model->pipes, &e->object);
 	const struct pipe_end *end = po ? pipe_obj__find_end(po, p) : NULL;
 	const struct doctor_writer *w = end ? doctor__writer(o->doctor, end) : NULL;
+	unsigned int slot = parked_next % PARKED_SIGPIPE_MAX;
 
 	if (!w || w->had_epipe || w->sigpipes > hdr->count)
 		return;
-	release_held(o, &e->object, hdr->ts_ns);
-	text_generate(o, e);
+	if (hdr->flags & EVENT_F_NO_EPIPE) {
+		show_sigpipe(o, e);
+		return;
+	}
+	for (unsigned int i = 0; i < PARKED_SIGPIPE_MAX; i++)
+		if (parked[i].hdr.type && parked[i].target.tid == e->target.tid)
+			slot = i; /* its thread's earlier one had its answer or never will */
+	if (slot == parked_next % PARKED_SIGPIPE_MAX)
+		parked_next++;
+	parked[slot] = *e;
 }
 
 void text_doctor_record(struct output *o, const struct event_header *hdr, const void *rec)
@@ -164,6 +230,7 @@ void text_doctor_record(struct output *o, const struct event_header *hdr, const 
 	case EVENT_EPIPE: {
 		const struct epipe_event *e = rec;
 
+		unpark_epipe(e);
 		if (!first_epipe(o, hdr, e))
 			return;
 		release_held(o, &e->object, hdr->ts_ns);

@@ -2163,6 +2163,12 @@ def test_doctor_names_a_write_cut_short(ctx):
                 "text row: 0 EPIPE, no rate, dies: %r" % row)
     expect_true("no EPIPE: 1 SIGPIPE from a write cut short" in text.stdout,
                 "the row says why it has no EPIPE: %r" % text.stdout[-1500:])
+    live = text.stdout.splitlines()
+    sig = [n for n, l in enumerate(live) if " signal " in l and "pipe_cut[%d]" % writer in l]
+    gone = [n for n, l in enumerate(live) if ": last reader" in l]
+    dead = [n for n, l in enumerate(live) if "pipe_cut[%d] killed by SIGPIPE" % writer in l]
+    expect_true(len(sig) == 1 and gone and dead and gone[0] < sig[0] < dead[0],
+                "live: the reader's close, the SIGPIPE, the death, in order: %r" % live[:10])
 
 
 def test_reader_dropping_its_end_without_exiting_is_named(ctx):
@@ -2180,6 +2186,26 @@ def test_reader_dropping_its_end_without_exiting_is_named(ctx):
         gone = rep[0]["last_reader_gone"] or {}
         expect((rep[0]["epipe"], gone.get("pid"), gone.get("by")), (3, reader, how),
                "%s: (EPIPE, last reader gone pid, by)" % how)
+
+
+def test_doctor_shows_the_reader_gone_before_a_churn_of_exits(ctx):
+    # The reader leaves, 600 short processes come and go, then the writer
+    # gets EPIPE: the held exits of the churn must not push out the
+    # reader's close, shown just before the first EPIPE.
+    go = os.path.join(ctx.tmp, "churn.go")
+    open(go, "w").close()
+    script = ('"$0" "$1" 300 3 late 3000 | head -c 300 >/dev/null & '
+              'sleep 0.5; for i in $(seq 600); do /bin/true; done; wait')
+    run = ctx.run(["--", "bash", "-c", script, ctx.workload("pipe_writer_go"), go],
+                  json_out=False, mode=["sigpipe"])
+    expect(run.rc, 0, "exit status (stderr %r)" % run.stderr[-500:])
+    lines = run.stdout.splitlines()
+    epipe = [n for n, l in enumerate(lines) if l.split()[1:2] == ["EPIPE"]]
+    close = [n for n, l in enumerate(lines) if "head[" in l and ": last reader" in l]
+    expect_true(epipe and close and close[0] < epipe[0],
+                "head's last-reader close before the first EPIPE: %r" % lines[:12])
+    # Its SIGPIPEs came with EPIPEs: the EPIPE line says them, no signal line.
+    expect([l for l in lines if " signal " in l], [], "signal lines")
 
 
 def test_doctor_text_report_counts_are_exact(ctx):

@@ -6,9 +6,10 @@
  * readers, fs/pipe.c pipe_poll()), then, SIGPIPE ignored, makes E writes
  * that fail with EPIPE. With "early" it writes the B bytes first, before
  * GOFILE (before tracing: the pipe is then one it has not used while
- * traced). Bounded: 30 s for GOFILE, 10 s for the reader.
+ * traced). With DELAY_MS it waits that long after the reader left before
+ * the failing writes. Bounded: 30 s for GOFILE, 10 s for the reader.
  * Prints writer and ino (the pipe) on stderr.
- * Usage: pipe_writer_go GOFILE B E [early]
+ * Usage: pipe_writer_go GOFILE B E [early|late [DELAY_MS]]
  */
 #include "workload.h"
 #include <sys/stat.h>
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
 		if (time(NULL) >= until)
 			wl_die("the reader did not go");
 	}
+	wl_sleep_ms((long)wl_arg(argc, argv, 5, 0));
 	signal(SIGPIPE, SIG_IGN);
 	for (unsigned long i = 0; i < e; i++)
 		if (write(STDOUT_FILENO, "x", 1) < 0 && errno == EPIPE)
