@@ -754,8 +754,14 @@ void ipc_table__on_fork(struct ipc_table *t, struct proc *parent, struct proc *c
 
 void ipc_table__on_drop_all(struct ipc_table *t, struct proc *p, uint64_t ts_ns)
 {
-	while (p->ipc && p->ipc->n)
+	while (p->ipc && p->ipc->n) {
+		struct ipc_obj *seg = p->ipc->maps[p->ipc->n - 1].segment;
+		struct ipc_user *u = seg ? ipc_obj__user(seg, p) : NULL;
+
+		if (u)
+			u->dropped++;
 		proc__drop_live(t, p, p->ipc->n - 1, ts_ns);
+	}
 }
 
 static int ipc_user__add_type(struct ipc_user *u, const struct ipc_key *key,
@@ -1009,6 +1015,7 @@ static int ipc_user__merge(struct ipc_user *dst, const struct ipc_user *u)
 
 	for (size_t i = 0; i < sizeof(u->st) / sizeof(__u64); i++)
 		d[i] += src[i];
+	dst->dropped += u->dropped;
 	for (const struct ipc_type_count *c = u->types; c; c = c->next) {
 		struct ipc_key key = { .sub = c->type };
 		struct ipc_stats s = { .sends = c->sends, .send_bytes = c->send_bytes,

@@ -28,6 +28,11 @@ struct ipc_type_count {
 struct ipc_user {
 	struct proc *proc;
 	struct ipc_stats st; /* summed over types */
+	/*
+	 * shm: attaches its exit or exec dropped, no shmdt called (the model's
+	 * count: BPF sees no call). An inherited attach counts here too.
+	 */
+	uint64_t dropped;
 	struct ipc_type_count *types;
 	struct ipc_user *next;
 };

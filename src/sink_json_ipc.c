@@ -274,11 +274,12 @@ static void json_shm(FILE *f, const struct ipc_obj *o)
 	json_proc_field(f, "creator", o->creator);
 	fputs(",\"attachers\":[", f);
 	for (const struct ipc_user *u = o->users; u; u = u->next) {
-		if (!u->st.attaches && !u->st.detaches)
+		if (!u->st.attaches && !u->st.detaches && !u->dropped)
 			continue;
 		fputs(first ? "" : ",", f);
 		json_who(f, u->proc);
-		fprintf(f, ",\"attaches\":%llu,\"detaches\":%llu}", u->st.attaches, u->st.detaches);
+		fprintf(f, ",\"attaches\":%llu,\"detaches\":%llu,\"dropped_at_exit\":%llu}",
+			u->st.attaches, u->st.detaches, (unsigned long long)u->dropped);
 		first = false;
 	}
 	fputc(']', f);

@@ -404,10 +404,15 @@ static void report_object(struct output *o, const struct ipc_obj *obj)
 		fprintf(o->f, " created by %s", who_str(who, sizeof(who), obj->creator));
 	fputc('\n', o->f);
 	for (const struct ipc_user *u = obj->users; u; u = u->next) {
-		if (obj->kind == IPC_KIND_SHM && (u->st.attaches || u->st.detaches))
-			fprintf(o->f, "  %-28s attached %llu, detached %llu\n",
+		if (obj->kind == IPC_KIND_SHM && (u->st.attaches || u->st.detaches || u->dropped)) {
+			fprintf(o->f, "  %-28s attached %llu, detached %llu",
 				who_str(who, sizeof(who), u->proc), (unsigned long long)u->st.attaches,
 				(unsigned long long)u->st.detaches);
+			if (u->dropped)
+				fprintf(o->f, ", %llu still attached at exit or exec",
+					(unsigned long long)u->dropped);
+			fputc('\n', o->f);
+		}
 		if (obj->kind == IPC_KIND_SEM &&
 		    (u->st.semop_calls || u->st.waits || u->st.eagain || u->st.errors)) {
 			fprintf(o->f, "  %-28s %llu op(s) in %llu call(s), waited %llu time(s) %s",

@@ -2333,11 +2333,21 @@ def test_sysv_shm_removed_while_attached(ctx):
     expect(shm["destroyed_ns"] - shm["removed_ns"] >= 100 * 1000000, True,
            "destroyed >= 100 ms after IPC_RMID (the child detached 150 ms later): %d ns"
            % (shm["destroyed_ns"] - shm["removed_ns"]))
-    expect(users(shm["attachers"], "attaches", "detaches"),
-           sorted([(parent, 1, 1), (child, 0, 1)]), "attachers (the child's attach is inherited)")
+    expect(users(shm["attachers"], "attaches", "detaches", "dropped_at_exit"),
+           sorted([(parent, 1, 1, 0), (child, 0, 1, 0)]),
+           "attachers (the child's attach is inherited)")
     m = one(mappings(run, child), "child's mappings")
     expect((m["kind"], m["inherited"], m["shared_with"]), ("sysv", True, [parent]),
            "child's mapping (kind, inherited, shared_with)")
+    # The child exits still attached: its exit is the last detach, and it is
+    # listed though it made no shmat or shmdt call.
+    run = ctx.trace(["ipc_shm_rmid", "50", "exit"])
+    parent, child, shmid = run.pid("parent"), run.pid("child"), run.pid("shmid")
+    shm = one([r for r in run.of_type("shm") if r["shmid"] == shmid], "shm records (exit)")
+    expect(((shm.get("last_detacher") or {}).get("pid"),
+            users(shm["attachers"], "attaches", "detaches", "dropped_at_exit")),
+           (child, sorted([(parent, 1, 1, 0), (child, 0, 0, 1)])),
+           "exit: (last detacher, attachers (pid, attaches, detaches, dropped at exit))")
 
 
 def test_sysv_msgq_types_and_receive_order(ctx):

@@ -1251,8 +1251,10 @@ static void test_json_shm_removed_while_attached(void)
 
 	check(strstr(out, "{\"type\":\"shm\",\"shmid\":5,\"key\":\"0x00001234\",\"size\":4096,"
 			  "\"creator\":{\"pid\":10,\"comm\":\"shmuser\"},\"attachers\":["
-			  "{\"pid\":10,\"comm\":\"shmuser\",\"attaches\":1,\"detaches\":1},"
-			  "{\"pid\":11,\"comm\":\"shmuser\",\"attaches\":0,\"detaches\":1}],"
+			  "{\"pid\":10,\"comm\":\"shmuser\",\"attaches\":1,\"detaches\":1,"
+			  "\"dropped_at_exit\":0},"
+			  "{\"pid\":11,\"comm\":\"shmuser\",\"attaches\":0,\"detaches\":1,"
+			  "\"dropped_at_exit\":0}],"
 			  "\"removed\":true") != NULL, "shm record: %s", out);
 	check(strstr(out, "\"attached_at_removal\":2,\"destroyed_ns\":103,"
 			  "\"destroyed_at_last_detach\":true,\"last_detacher\":{\"pid\":11,") != NULL,

@@ -3,7 +3,8 @@
  * IPC_RMID while attached: the parent creates and attaches a private
  * segment, forks (the child inherits the attach), removes the segment while
  * both are attached and detaches; the segment lives on until the child
- * detaches after DELAY_MS. Usage: ipc_shm_rmid [DELAY_MS].
+ * detaches after DELAY_MS (with "exit": exits still attached, no shmdt).
+ * Usage: ipc_shm_rmid [DELAY_MS [exit]].
  * Prints parent, child, shmid.
  */
 #include "workload.h"
@@ -13,6 +14,7 @@
 int main(int argc, char **argv)
 {
 	long delay_ms = (long)wl_arg(argc, argv, 1, 100);
+	int by_exit = argc > 2 && !strcmp(argv[2], "exit");
 	struct wl_sync s;
 	pid_t child;
 	char *mem;
@@ -26,7 +28,7 @@ int main(int argc, char **argv)
 		wl_wait_byte(s.go[0]); /* removed, parent detached */
 		wl_sleep_ms(delay_ms);
 		mem[0] = 'c'; /* still mapped: removal waits for the last detach */
-		_exit(shmdt(mem) ? 1 : 0);
+		_exit(!by_exit && shmdt(mem) ? 1 : 0);
 	}
 	wl_print_pids(child);
 	printf("shmid=%d\n", id);
