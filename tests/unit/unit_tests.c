@@ -1472,6 +1472,20 @@ static int fake_io(void *ctx, const struct io_key *key, struct io_stats *out)
 	return 0;
 }
 
+/* One writer on one pipe: the doctor tests' cast. */
+struct doctor_cast {
+	struct proc writer;
+	struct pipe_obj obj;
+	struct pipe_end end;
+};
+
+static void doctor_cast__init(struct doctor_cast *c)
+{
+	*c = (struct doctor_cast){ .writer = { .pid = 42, .start_ns = 1 },
+				   .obj = { .ino = 7, .kind = OBJ_PIPE } };
+	c->end.proc = &c->writer;
+}
+
 /* The model's side of an EPIPE record, then the doctor's. */
 static void doctor_feed_at(struct sigpipe_doctor *d, struct pipe_obj *o, struct pipe_end *e,
 			   uint32_t count, uint64_t ts_ns, uint64_t span_ns)
@@ -1542,20 +1556,19 @@ static void doctor_sim_init(struct doctor_sim *s, struct sigpipe_doctor *d, stru
 
 static void test_doctor_storm_start_and_end(void)
 {
-	struct proc writer = { .pid = 42, .start_ns = 1 };
-	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
-	struct pipe_end end = { .proc = &writer };
+	struct doctor_cast c;
 	struct sigpipe_doctor d;
 	struct alert_log log = { 0 };
 	struct doctor_sim s;
 	uint64_t t0 = 20000 * MS_NS + 3 * MS_NS;
 
-	doctor_sim_init(&s, &d, &obj, &end, &log, 1000);
+	doctor_cast__init(&c);
+	doctor_sim_init(&s, &d, &c.obj, &c.end, &log, 1000);
 	d.io = fake_io;
 	/* 2400/s for 3 s: one storm, counted from its first EPIPE, nothing lost. */
 	sim_storm(&s, 2400, t0, t0 + 3000 * MS_NS, 250 * MS_NS);
-	CHECK_INT(end.bytes_before_known, 1); /* looked up at the first EPIPE */
-	CHECK_INT(end.bytes_before_epipe, 4096);
+	CHECK_INT(c.end.bytes_before_known, 1); /* looked up at the first EPIPE */
+	CHECK_INT(c.end.bytes_before_epipe, 4096);
 	CHECK_INT(log.starts, 1);
 	CHECK_INT(log.at_start.first_ns, t0);
 	sim_ticks_until(&s, t0 + 8000 * MS_NS); /* silence: the rate falls */
@@ -1579,15 +1592,14 @@ static void test_doctor_storm_start_and_end(void)
  */
 static void test_doctor_short_storm_peak_is_its_own_rate(void)
 {
-	struct proc writer = { .pid = 42, .start_ns = 1 };
-	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
-	struct pipe_end end = { .proc = &writer };
+	struct doctor_cast c;
 	struct sigpipe_doctor d;
 	struct alert_log log = { 0 };
 	struct doctor_sim s;
 	uint64_t t0 = 20000 * MS_NS + 3 * MS_NS;
 
-	doctor_sim_init(&s, &d, &obj, &end, &log, 1000);
+	doctor_cast__init(&c);
+	doctor_sim_init(&s, &d, &c.obj, &c.end, &log, 1000);
 	sim_storm(&s, 2400, t0, t0 + 1200 * MS_NS, 250 * MS_NS);
 	sim_ticks_until(&s, t0 + 8000 * MS_NS);
 	CHECK_INT(log.ends, 1);
@@ -1607,19 +1619,18 @@ static void test_doctor_short_storm_peak_is_its_own_rate(void)
  */
 static void test_doctor_writer_total_prefers_final_counters(void)
 {
-	struct proc writer = { .pid = 42, .start_ns = 1 };
-	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
-	struct pipe_end end = { .proc = &writer };
+	struct doctor_cast c;
 	struct sigpipe_doctor d;
 
+	doctor_cast__init(&c);
 	doctor__init(&d, 100);
-	doctor_feed(&d, &obj, &end, 5);
+	doctor_feed(&d, &c.obj, &c.end, 5);
 	CHECK_INT(d.count, 1);
-	end.io.epipe = 3; /* harvested before the last records came */
+	c.end.io.epipe = 3; /* harvested before the last records came */
 	CHECK_INT(doctor_writer__epipes(&d, &d.writers[0]), 5);
-	end.io.epipe = 9; /* records still to come */
+	c.end.io.epipe = 9; /* records still to come */
 	CHECK_INT(doctor_writer__epipes(&d, &d.writers[0]), 9);
-	end.io.epipe = 4; /* final: a record was counted twice */
+	c.end.io.epipe = 4; /* final: a record was counted twice */
 	d.counters_exact = true;
 	CHECK_INT(doctor_writer__epipes(&d, &d.writers[0]), 4);
 	doctor__free(&d);
@@ -1632,29 +1643,29 @@ static void test_doctor_writer_total_prefers_final_counters(void)
  */
 static void test_doctor_row_from_a_sigpipe_alone(void)
 {
-	struct proc writer = { .pid = 42, .start_ns = 1 };
-	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
-	struct pipe_end end = { .proc = &writer, .sigpipe_action = SIGPIPE_IGNORE };
+	struct doctor_cast c;
 	struct event_header hdr = { .type = EVENT_SIG_GENERATE, .count = 1, .ts_ns = 5 * MS_NS };
 	struct sigpipe_doctor d;
 
+	doctor_cast__init(&c);
+	c.end.sigpipe_action = SIGPIPE_IGNORE;
 	doctor__init(&d, 100);
-	CHECK_INT(doctor__on_sigpipe(&d, &obj, &end, &hdr, SIG_RESULT_QUEUED, false), 0);
+	CHECK_INT(doctor__on_sigpipe(&d, &c.obj, &c.end, &hdr, SIG_RESULT_QUEUED, false), 0);
 	CHECK_INT(d.count, 1);
 	CHECK_INT(d.writers[0].sigpipes, 1);
 	CHECK_INT(d.writers[0].sigpipe_first_ns, 5 * MS_NS);
 	CHECK_INT(doctor_writer__epipes(&d, &d.writers[0]), 0);
 	CHECK_INT(doctor_writer__sigpipe_action(&d.writers[0]), SIGPIPE_HANDLER); /* it lived */
-	writer.exited = true;
-	writer.exit_status = 13; /* SIGPIPE: killed by it */
+	c.writer.exited = true;
+	c.writer.exit_status = 13; /* SIGPIPE: killed by it */
 	CHECK_INT(doctor_writer__sigpipe_action(&d.writers[0]), SIGPIPE_DEFAULT);
 	hdr.ts_ns = 3 * MS_NS; /* an older record, late */
-	doctor__on_sigpipe(&d, &obj, &end, &hdr, SIG_RESULT_IGNORED, false);
+	doctor__on_sigpipe(&d, &c.obj, &c.end, &hdr, SIG_RESULT_IGNORED, false);
 	CHECK_INT(d.writers[0].sigpipe_first_ns, 3 * MS_NS);
 	CHECK_INT(d.writers[0].sigpipe_last_ns, 5 * MS_NS);
-	writer.exited = false;
+	c.writer.exited = false;
 	CHECK_INT(doctor_writer__sigpipe_action(&d.writers[0]), SIGPIPE_HANDLER); /* the last's */
-	doctor_feed(&d, &obj, &end, 2);
+	doctor_feed(&d, &c.obj, &c.end, 2);
 	CHECK_INT(d.count, 1);
 	CHECK_INT(d.writers[0].sigpipes, 2);
 	CHECK_INT(doctor_writer__epipes(&d, &d.writers[0]), 2);
@@ -1669,16 +1680,15 @@ static void test_doctor_row_from_a_sigpipe_alone(void)
  */
 static void test_doctor_steady_storm_near_threshold_does_not_flap(void)
 {
-	struct proc writer = { .pid = 42, .start_ns = 1 };
-	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
-	struct pipe_end end = { .proc = &writer };
+	struct doctor_cast c;
 	struct sigpipe_doctor d;
 	struct alert_log log = { 0 };
 	struct doctor_sim s;
 	uint64_t t0 = 30000 * MS_NS + 161 * MS_NS;
 	double rate;
 
-	doctor_sim_init(&s, &d, &obj, &end, &log, 100);
+	doctor_cast__init(&c);
+	doctor_sim_init(&s, &d, &c.obj, &c.end, &log, 100);
 	sim_storm(&s, 108, t0, t0 + 10000 * MS_NS, 250 * MS_NS);
 	sim_ticks_until(&s, t0 + 15000 * MS_NS);
 	CHECK_INT(log.starts, 1);
@@ -1697,15 +1707,14 @@ static void test_doctor_steady_storm_near_threshold_does_not_flap(void)
 /* A rate that dips a little under the threshold does not end the storm: hysteresis. */
 static void test_doctor_storm_ends_below_half_the_threshold(void)
 {
-	struct proc writer = { .pid = 42, .start_ns = 1 };
-	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
-	struct pipe_end end = { .proc = &writer };
+	struct doctor_cast c;
 	struct sigpipe_doctor d;
 	struct alert_log log = { 0 };
 	struct doctor_sim s;
 	uint64_t t0 = 40000 * MS_NS;
 
-	doctor_sim_init(&s, &d, &obj, &end, &log, 100);
+	doctor_cast__init(&c);
+	doctor_sim_init(&s, &d, &c.obj, &c.end, &log, 100);
 	sim_storm(&s, 150, t0, t0 + 3000 * MS_NS, 250 * MS_NS);
 	sim_storm(&s, 70, t0 + 3000 * MS_NS, t0 + 6000 * MS_NS, 250 * MS_NS);
 	CHECK_INT(log.starts, 1);
@@ -1723,15 +1732,14 @@ static void test_doctor_storm_ends_below_half_the_threshold(void)
  */
 static void test_doctor_back_to_back_storms_count_apart(void)
 {
-	struct proc writer = { .pid = 42, .start_ns = 1 };
-	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
-	struct pipe_end end = { .proc = &writer };
+	struct doctor_cast c;
 	struct sigpipe_doctor d;
 	struct alert_log log = { 0 };
 	struct doctor_sim s;
 	uint64_t t0 = 50000 * MS_NS + 77 * MS_NS, t1 = t0 + 5500 * MS_NS;
 
-	doctor_sim_init(&s, &d, &obj, &end, &log, 100);
+	doctor_cast__init(&c);
+	doctor_sim_init(&s, &d, &c.obj, &c.end, &log, 100);
 	sim_storm(&s, 2000, t0, t0 + 2000 * MS_NS, 200 * MS_NS);
 	sim_storm(&s, 0 + 1, t0 + 2000 * MS_NS, t1, 200 * MS_NS); /* a trickle between */
 	CHECK_INT(log.ends, 1);
@@ -1755,14 +1763,13 @@ static void test_doctor_back_to_back_storms_count_apart(void)
  */
 static void test_doctor_epipe_at_the_end_of_time(void)
 {
-	struct proc writer = { .pid = 42, .start_ns = 1 };
-	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
-	struct pipe_end end = { .proc = &writer };
+	struct doctor_cast c;
 	struct sigpipe_doctor d;
 
+	doctor_cast__init(&c);
 	doctor__init(&d, 100);
-	CHECK_INT(doctor__on_epipe(&d, &obj, &end, 5, UINT64_MAX - 3, 0), 0);
-	CHECK_INT(doctor__on_epipe(&d, &obj, &end, 7, UINT64_MAX - 3000, 2000000), 0);
+	CHECK_INT(doctor__on_epipe(&d, &c.obj, &c.end, 5, UINT64_MAX - 3, 0), 0);
+	CHECK_INT(doctor__on_epipe(&d, &c.obj, &c.end, 7, UINT64_MAX - 3000, 2000000), 0);
 	CHECK_INT(d.count, 1);
 	doctor__free(&d);
 }
@@ -1770,15 +1777,14 @@ static void test_doctor_epipe_at_the_end_of_time(void)
 /* Tracing stops in a storm: it is still going, not over; a writer that exited ends it. */
 static void test_doctor_storm_at_trace_end(void)
 {
-	struct proc writer = { .pid = 42, .start_ns = 1 };
-	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
-	struct pipe_end end = { .proc = &writer };
+	struct doctor_cast c;
 	struct sigpipe_doctor d;
 	struct alert_log log = { 0 };
 	struct doctor_sim s;
 	uint64_t t0 = 60000 * MS_NS;
 
-	doctor_sim_init(&s, &d, &obj, &end, &log, 100);
+	doctor_cast__init(&c);
+	doctor_sim_init(&s, &d, &c.obj, &c.end, &log, 100);
 	sim_storm(&s, 1000, t0, t0 + 3000 * MS_NS, 250 * MS_NS);
 	doctor__finish(&d, t0 + 3000 * MS_NS);
 	CHECK_INT(log.starts, 1);
@@ -1789,11 +1795,11 @@ static void test_doctor_storm_at_trace_end(void)
 	doctor__free(&d);
 
 	memset(&log, 0, sizeof(log));
-	end = (struct pipe_end){ .proc = &writer };
-	doctor_sim_init(&s, &d, &obj, &end, &log, 100);
+	c.end = (struct pipe_end){ .proc = &c.writer };
+	doctor_sim_init(&s, &d, &c.obj, &c.end, &log, 100);
 	sim_storm(&s, 1000, t0, t0 + 3000 * MS_NS, 250 * MS_NS);
-	writer.exited = true;
-	writer.exit_ts_ns = t0 + 3001 * MS_NS;
+	c.writer.exited = true;
+	c.writer.exit_ts_ns = t0 + 3001 * MS_NS;
 	sim_ticks_until(&s, t0 + 3300 * MS_NS);
 	CHECK_INT(log.ends, 0); /* its last records may still come */
 	sim_ticks_until(&s, t0 + 4300 * MS_NS); /* its buckets settled: DOCTOR_SETTLE_NS */
