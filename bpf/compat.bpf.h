@@ -81,6 +81,7 @@ static __always_inline bool compat__twin_followed(long nr32)
 	case 6: /* close */
 	case 14: /* mknod */
 	case 42: /* pipe */
+	case 63: /* dup2 */
 	case 67: /* sigaction */
 	case 90: /* mmap */
 	case 91: /* munmap */
@@ -108,6 +109,7 @@ static __always_inline bool compat__twin_followed(long nr32)
 	case 316: /* vmsplice */
 	case 321: /* signalfd */
 	case 327: /* signalfd4 */
+	case 330: /* dup3 */
 	case 331: /* pipe2 */
 	case 345: /* sendmmsg */
 	case 356: /* memfd_create */
@@ -115,6 +117,7 @@ static __always_inline bool compat__twin_followed(long nr32)
 	case 370: /* sendmsg */
 	case 393 ... 402: /* semget, semctl, shmget, shmctl, shmat, shmdt, msgget..msgctl */
 	case 418 ... 421: /* mq_timedsend/receive_time64, semtimedop_time64, rt_sigtimedwait_time64 */
+	case 436: /* close_range */
 	case 437: /* openat2 */
 		return true;
 	}

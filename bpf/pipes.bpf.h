@@ -46,7 +46,10 @@
 #define EXIT_SCAN_FDS 64 /* fds of an exiting process checked for pipe ends */
 /* fds of a close_range() checked for pipe ends: close_fds=True sends ~0U as the last */
 #define CLOSE_RANGE_SCAN_FDS 1024
-#define CLOSE_RANGE_CLOEXEC (1U << 2) /* include/uapi/linux/close_range.h: closes nothing */
+/* include/uapi/linux/close_range.h */
+#define CLOSE_RANGE_UNSHARE (1U << 1) /* closes in a private copy of a shared table */
+#define CLOSE_RANGE_CLOEXEC (1U << 2) /* closes nothing, marks */
+#define O_CLOEXEC 02000000
 
 #define PAGE_SIZE 4096
 
@@ -944,6 +947,9 @@ static long range_scan__fd(__u64 i, void *ctx)
  * close_range(first, last, flags) (fs/file.c): every open fd from first to
  * last goes, up to the table's size, unless CLOSE_RANGE_CLOEXEC only marks
  * them. Python's close_fds and systemd use it where others loop on close().
+ * Left out: unknown flags (EINVAL), and CLOSE_RANGE_UNSHARE on a table
+ * other threads share, which closes in the caller's new copy only: their
+ * ends stay.
  */
 static __noinline void pipe__close_range(struct task_struct *cur, __u32 first, __u32 last,
 					 __u32 flags)
@@ -952,7 +958,10 @@ static __noinline void pipe__close_range(struct task_struct *cur, __u32 first, _
 	struct files_struct *files = cur->files;
 	__u32 max_fds, n;
 
-	if (flags & CLOSE_RANGE_CLOEXEC || !files || first > last)
+	if (flags & CLOSE_RANGE_CLOEXEC || flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) ||
+	    !files || first > last)
+		return;
+	if (flags & CLOSE_RANGE_UNSHARE && files->count.counter > 1)
 		return;
 	if (!proc__wanted(cur->tgid)) {
 		if (!cfg_filter_pids || cur->tgid == cfg_self_tgid)

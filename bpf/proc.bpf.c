@@ -29,6 +29,8 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	hdr__init(&e.hdr, EVENT_PROC_FORK, bpf_ktime_get_ns());
 	task_ref__fill(&e.task, child);
 	task_ref__fill(&e.parent, parent);
+	/* kernel/fork.c copy_mm(): CLONE_VM shares the mm, no dup_mmap() copies mappings */
+	e.shared_mm = child->mm && child->mm == parent->mm;
 	emit(&e, sizeof(e));
 	return 0;
 }

@@ -432,7 +432,8 @@ static __noinline int sig_generate__record(unsigned long long *ctx)
 	 * otherwise), so a blocked signal taken that way still reads blocked.
 	 */
 	e.blocked = ((task->blocked.sig[0] | task->real_blocked.sig[0]) >> (sig - 1)) & 1;
-	if (e.blocked && group && task->signal->nr_threads > 1)
+	/* An exiting target takes nothing (wants_signal()): the others decide. */
+	if ((e.blocked || task->flags & PF_EXITING) && group && task->signal->nr_threads > 1)
 		e.blocked = group__all_block(task, sig);
 	/*
 	 * kernel/signal.c prepare_signal(), before this tracepoint: a SIGCONT

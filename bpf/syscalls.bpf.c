@@ -382,8 +382,14 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	case ENTER_CLOSE:
 		pipe__drop(cur, regs->di, CLOSE_BY_CLOSE);
 		break;
-	case ENTER_DUP: /* dup2(fd, fd) closes nothing; dup3 refuses it */
-		if ((int)regs->di != (int)regs->si)
+	case ENTER_DUP:
+		/*
+		 * fs/file.c ksys_dup3(): newfd's file goes only if oldfd is open
+		 * (else EBADF), they differ (dup2 does nothing, dup3 EINVAL) and
+		 * dup3's flags are O_CLOEXEC or none (else EINVAL).
+		 */
+		if ((int)regs->di != (int)regs->si && (id == NR_dup2 || !(regs->dx & ~O_CLOEXEC)) &&
+		    fd__file(cur, regs->di))
 			pipe__drop(cur, regs->si, CLOSE_BY_DUP);
 		break;
 	case ENTER_CLOSE_RANGE:

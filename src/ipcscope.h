@@ -310,7 +310,7 @@ struct lifecycle_event {
 	struct task_ref task;  /* the process (fork: the child) */
 	struct task_ref parent; /* fork: the parent; exit: the real parent */
 	__s32 exit_code;	/* exit: wait status as waitpid sees it */
-	__u32 _pad;
+	__u32 shared_mm;	/* fork: the child shares the parent's mm (CLONE_VM: vfork, posix_spawn) */
 };
 
 struct pipe_create_event {

@@ -523,7 +523,8 @@ void model__on_record(struct model *m, const struct event_header *hdr, const voi
 		proc__saw_name(p, &pe->task, hdr->ts_ns);
 		if (p)
 			p->ppid = pe->parent.pid;
-		if (p && parent && parent != p)
+		/* A CLONE_VM child (vfork, posix_spawn) inherits no attach or mapping of its own. */
+		if (p && parent && parent != p && !pe->shared_mm)
 			ipc_table__on_fork(&m->ipc, parent, p);
 		break;
 	}

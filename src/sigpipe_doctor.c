@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include "model.h"
 #include "proc_table.h"
 #include "sigpipe_doctor.h"
 
@@ -177,16 +178,18 @@ int doctor__on_sigpipe(struct sigpipe_doctor *d, struct pipe_obj *obj, struct pi
 uint8_t doctor_writer__sigpipe_action(const struct doctor_writer *w)
 {
 	const struct proc *p = w->end->proc;
+	const struct sig_stats *sp = model__sig_stats(p, SIGPIPE);
 
 	if (w->had_epipe)
 		return w->end->sigpipe_action;
-	if (p->exited && (p->exit_status & 0x7f) == SIGPIPE)
-		return SIGPIPE_DEFAULT;
 	if (w->sigpipe_result == SIG_RESULT_IGNORED)
 		return SIGPIPE_IGNORE;
 	if (w->sigpipe_blocked)
 		return SIGPIPE_BLOCKED;
-	return SIGPIPE_HANDLER; /* queued, not blocked, and it lived on */
+	/* Queued: a handler ran it, or its default killed (an exit record lost says nothing). */
+	if (sp && sp->delivered[ACTION_HANDLER] && !(p->exited && (p->exit_status & 0x7f) == SIGPIPE))
+		return SIGPIPE_HANDLER;
+	return SIGPIPE_DEFAULT;
 }
 
 /* The bucket's count if the ring still holds it, else 0. */

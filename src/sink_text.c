@@ -979,6 +979,8 @@ static void text_report(struct output *o)
 	size_t n;
 	struct proc **rows = report_rows(o, &n);
 
+	if (o->doctor)
+		text_doctor_flush(o);
 	/* Filters choose what is shown; the events are all that were traced. */
 	fprintf(o->f, "\n=== ipcscope report: %s, %llu events traced%s ===\n",
 		format__ns(dur, sizeof(dur), m->end_mono_ns - m->start_mono_ns),

@@ -35,6 +35,8 @@ void text_fork_exec(struct output *o, const struct event_header *hdr,
 
 /* ipcscope sigpipe (sink_text_doctor.c): the live lines of an EPIPE story only. */
 void text_doctor_record(struct output *o, const struct event_header *hdr, const void *rec);
+/* End of the live stream: SIGPIPEs still waiting for their EPIPE had none. */
+void text_doctor_flush(struct output *o);
 void text_doctor_alert(struct output *o, const struct storm_alert *a);
 /* The doctor's report table. */
 void text_doctor_report(struct output *o);

@@ -140,9 +140,12 @@ static void doctor_close(struct output *o, const struct event_header *hdr,
 /*
  * A writer's first SIGPIPE on an object, raised inside a write whose
  * result is not known yet: its EPIPE record, if it has one, comes from the
- * same write's sys_exit and says it; if the writer exits first, the write
- * was cut short (or it died of it) and the SIGPIPE is shown before the
- * exit. One per writer thread, the oldest giving way.
+ * same write's sys_exit and says it. An EPIPE record that carries a
+ * SIGPIPE of its own (EVENT_F_WITH_SIGPIPE: its write found no reader
+ * at entry, signals.bpf.c sigpipe__defer()) is a later write's: the parked
+ * one was cut short and is shown before it. So it is if the writer exits
+ * first (or died of it), or at the end of the run. One per writer thread,
+ * the oldest giving way.
  */
 #define PARKED_SIGPIPE_MAX 64
 
@@ -155,13 +158,30 @@ static void show_sigpipe(struct output *o, const struct sig_generate_event *e)
 	text_generate(o, e);
 }
 
-/* The EPIPE of a parked SIGPIPE's write came: its line says both. */
-static void unpark_epipe(const struct epipe_event *e)
+/* An EPIPE of the parked SIGPIPE's writer: its own write's (says both), or a later one's. */
+static void unpark_epipe(struct output *o, const struct event_header *hdr,
+			 const struct epipe_event *e)
 {
-	for (unsigned int i = 0; i < PARKED_SIGPIPE_MAX; i++)
-		if (parked[i].hdr.type && parked[i].target.tid == e->task.tid &&
-		    parked[i].object.ino == e->object.ino && parked[i].object.dev == e->object.dev)
-			parked[i].hdr.type = 0;
+	for (unsigned int i = 0; i < PARKED_SIGPIPE_MAX; i++) {
+		if (!parked[i].hdr.type || parked[i].target.tid != e->task.tid ||
+		    parked[i].object.ino != e->object.ino || parked[i].object.dev != e->object.dev)
+			continue;
+		if (hdr->flags & EVENT_F_WITH_SIGPIPE)
+			show_sigpipe(o, &parked[i]);
+		parked[i].hdr.type = 0;
+	}
+}
+
+void text_doctor_flush(struct output *o)
+{
+	for (unsigned int i = 0; i < PARKED_SIGPIPE_MAX; i++) {
+		unsigned int k = (parked_next + i) % PARKED_SIGPIPE_MAX; /* oldest first */
+
+		if (!parked[k].hdr.type)
+			continue;
+		show_sigpipe(o, &parked[k]);
+		parked[k].hdr.type = 0;
+	}
 }
 
 /* The writer exits: its parked SIGPIPEs had no EPIPE. */
@@ -230,7 +250,7 @@ void text_doctor_record(struct output *o, const struct event_header *hdr, const 
 	case EVENT_EPIPE: {
 		const struct epipe_event *e = rec;
 
-		unpark_epipe(e);
+		unpark_epipe(o, hdr, e);
 		if (!first_epipe(o, hdr, e))
 			return;
 		release_held(o, &e->object, hdr->ts_ns);

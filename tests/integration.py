@@ -2324,7 +2324,9 @@ def test_sysv_shm_by_key_between_unrelated_processes(ctx):
 
 
 def test_sysv_shm_removed_while_attached(ctx):
-    run = ctx.trace(["ipc_shm_rmid", "150"])
+    # "spawn": a posix_spawn child (CLONE_VM) of the attached parent shares
+    # its mm and inherits no attach: it is no attacher.
+    run = ctx.trace(["ipc_shm_rmid", "150", "spawn"])
     parent, child, shmid = run.pid("parent"), run.pid("child"), run.pid("shmid")
     shm = one([r for r in run.of_type("shm") if r["shmid"] == shmid], "shm records")
     expect((shm["removed"], shm["attached_at_removal"], shm.get("destroyed_at_last_detach"),
@@ -2333,9 +2335,10 @@ def test_sysv_shm_removed_while_attached(ctx):
     expect(shm["destroyed_ns"] - shm["removed_ns"] >= 100 * 1000000, True,
            "destroyed >= 100 ms after IPC_RMID (the child detached 150 ms later): %d ns"
            % (shm["destroyed_ns"] - shm["removed_ns"]))
+    expect_true(run.pid("spawned") > 0, "the workload spawned /bin/true")
     expect(users(shm["attachers"], "attaches", "detaches", "dropped_at_exit"),
            sorted([(parent, 1, 1, 0), (child, 0, 1, 0)]),
-           "attachers (the child's attach is inherited)")
+           "attachers (the child's attach is inherited, the spawned one none)")
     m = one(mappings(run, child), "child's mappings")
     expect((m["kind"], m["inherited"], m["shared_with"]), ("sysv", True, [parent]),
            "child's mapping (kind, inherited, shared_with)")

@@ -5,6 +5,7 @@
  *   dup2         dup2(/dev/null's fd, fd): another file on its fd
  *   close_range  close_range(HIGH_FD, ~0U, 0), as Python's close_fds does
  *                (the end moved to HIGH_FD first, above the sync pipes)
+ * (after a dup2 from a closed fd onto it, which fails and drops nothing)
  * then says so and waits; the writer (the parent, SIGPIPE ignored) writes
  * E times and gets EPIPE each time, then lets the reader exit.
  * Usage: pipe_drop close|dup2|close_range [E]. Prints reader, writer, ino, fd
@@ -39,6 +40,9 @@ int main(int argc, char **argv)
 		close(fd[1]);
 		if (null < 0 || read(fd[0], &c, 1) != 1)
 			_exit(1);
+		/* A dup2 from a closed fd fails (EBADF) and leaves fd[0] be: no close. */
+		if (dup2(999, fd[0]) != -1 || errno != EBADF)
+			_exit(3);
 		if (!strcmp(how, "close"))
 			ok = close(fd[0]) == 0;
 		else if (!strcmp(how, "dup2"))
