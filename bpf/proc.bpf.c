@@ -64,6 +64,66 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	return 0;
 }
 
+struct exec_scan {
+	bool in_scope;
+	unsigned long cloexec; /* the close_on_exec bitmap word of fds fd & ~63 .. fd | 63 */
+};
+
+/* bpf_loop callback: fd of current, which is about to exec. */
+static long exec_scan__fd(__u64 fd, void *ctx)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct exec_scan *scan = ctx;
+
+	if (fd % 64 == 0) {
+		struct fdtable *fdt = cur->files->fdt;
+
+		/* An untrusted pointer into the fd table: a probe read (exec is rare). */
+		if (bpf_probe_read_kernel(&scan->cloexec, sizeof(scan->cloexec),
+					  &fdt->close_on_exec[fd / 64]))
+			return 1;
+	}
+	if (scan->cloexec & (1UL << (fd % 64)))
+		pipe__closing(cur, fd, CLOSE_BY_EXEC, scan->in_scope);
+	return 0;
+}
+
+/*
+ * TP_PROTO(struct task_struct *p, struct linux_binprm *bprm), 6.10+. fs/exec.c
+ * begin_new_exec() fires it at the point of no return, before
+ * do_close_on_exec() closes every fd marked close-on-exec: here those fds
+ * are still open and the exec can no longer fail back to the caller (an
+ * error now kills it), so each pipe end among them goes now, as by close().
+ * A reader that execs drops the read ends it opened with O_CLOEXEC (Go,
+ * Python and systemd open every fd so), which leaves its writer facing
+ * EPIPE with no close() or exit to show for it. Left out: a table shared
+ * with another process (CLONE_FILES without CLONE_THREAD, more references
+ * than threads), which unshare_files() copies: the other process keeps
+ * those ends open.
+ */
+SEC("tp_btf/sched_prepare_exec")
+int BPF_PROG(handle_prepare_exec, struct task_struct *p, struct linux_binprm *bprm)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct exec_scan scan = { .in_scope = true };
+	struct files_struct *files = cur->files;
+	__u32 max_fds;
+
+	if (!files || cur->tgid == cfg_self_tgid)
+		return 0;
+	if (!proc__wanted(cur->tgid)) {
+		if (!cfg_filter_pids)
+			return 0;
+		scan.in_scope = false;
+	}
+	if (files->count.counter > cur->signal->nr_threads)
+		return 0;
+	max_fds = files->fdt->max_fds;
+	bpf_loop(max_fds < CLOSE_RANGE_SCAN_FDS ? max_fds : CLOSE_RANGE_SCAN_FDS, exec_scan__fd,
+		 &scan, 0);
+	return 0;
+}
+
 struct exit_scan {
 	bool in_scope;
 	__u32 reported; /* pipe ends reported */

@@ -10,6 +10,7 @@ static const char *const tracepoint_names[TP_MAX] = {
 	[TP_SCHED_PROCESS_FORK] = "sched_process_fork",
 	[TP_SCHED_PROCESS_EXEC] = "sched_process_exec",
 	[TP_SCHED_PROCESS_EXIT] = "sched_process_exit",
+	[TP_SCHED_PREPARE_EXEC] = "sched_prepare_exec",
 };
 
 /*
@@ -54,6 +55,8 @@ static const struct {
 		TP_BIT(TP_SCHED_PROCESS_EXEC) },
 	[FEATURE_EXIT] = { "exit", "exit records, deaths and pipe ends closed at exit",
 		TP_BIT(TP_SCHED_PROCESS_EXIT) },
+	[FEATURE_EXEC_CLOSES] = { "exec_closes", "pipe ends closed on exec (close-on-exec)",
+		TP_BIT(TP_SCHED_PREPARE_EXEC) },
 };
 
 const char *tracepoint__name(unsigned int tp)

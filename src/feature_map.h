@@ -20,6 +20,7 @@ enum ipcscope_tracepoint {
 	TP_SCHED_PROCESS_FORK,
 	TP_SCHED_PROCESS_EXEC,
 	TP_SCHED_PROCESS_EXIT,
+	TP_SCHED_PREPARE_EXEC,
 	TP_MAX,
 };
 
@@ -36,6 +37,7 @@ enum ipcscope_feature {
 	FEATURE_FORK,
 	FEATURE_EXEC,
 	FEATURE_EXIT,
+	FEATURE_EXEC_CLOSES, /* sched_prepare_exec (6.10+) */
 	FEATURE_MAX,
 };
 

@@ -209,6 +209,7 @@ char *format__departure(char *buf, size_t size, const struct pipe_departure *d,
 		snprintf(how, sizeof(how), "%s", d->how == CLOSE_BY_EXIT    ? "exited"
 					      : d->how == CLOSE_BY_DUP   ? "put another file on its fd (dup2)"
 					      : d->how == CLOSE_BY_RANGE ? "closed its end (close_range)"
+					      : d->how == CLOSE_BY_EXEC  ? "dropped its end at exec (close-on-exec)"
 									 : "closed its end");
 	snprintf(buf, size, "%s %s at %s", who, how,
 		 format__clock(clock, sizeof(clock), d->ts_ns, mono_to_real_ns));

@@ -345,6 +345,7 @@ enum ipcscope_close_how {
 	CLOSE_BY_EXIT,	    /* the process exited with it open */
 	CLOSE_BY_DUP,	    /* dup2/dup3 put another file on its fd */
 	CLOSE_BY_RANGE,	    /* close_range() */
+	CLOSE_BY_EXEC,	    /* exec closed it: the fd was close-on-exec */
 };
 
 struct pipe_close_event {

@@ -242,7 +242,7 @@ const char *pipe_side__name(unsigned int mode)
 
 const char *close_how__name(unsigned int how)
 {
-	static const char *const names[] = { "close", "exit", "dup2", "close_range" };
+	static const char *const names[] = { "close", "exit", "dup2", "close_range", "exec" };
 
 	return how < sizeof(names) / sizeof(names[0]) ? names[how] : "close";
 }

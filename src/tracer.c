@@ -63,6 +63,8 @@ static struct bpf_program *program_of(struct ipcscope_bpf *skel, unsigned int tp
 		return skel->progs.handle_exec;
 	case TP_SCHED_PROCESS_EXIT:
 		return skel->progs.handle_exit;
+	case TP_SCHED_PREPARE_EXEC:
+		return skel->progs.handle_prepare_exec;
 	}
 	return NULL;
 }

@@ -2173,8 +2173,10 @@ def test_doctor_names_a_write_cut_short(ctx):
 
 def test_reader_dropping_its_end_without_exiting_is_named(ctx):
     # The reader stays alive but drops its end by close(), dup2() over the
-    # fd or close_range(): each is how the writer's reader went away.
-    for how in ("close", "dup2", "close_range"):
+    # fd, close_range() or an exec with the fd close-on-exec (after an exec
+    # that fails, which drops nothing): each is how the writer's reader
+    # went away.
+    for how in ("close", "dup2", "close_range", "exec"):
         run = ctx.trace(["pipe_drop", how, "3"], mode=["sigpipe"])
         reader, writer, ino, fd = (run.pid(k) for k in ("reader", "writer", "ino", "fd"))
         closes = [r for r in run.of_type("pipe_close")

@@ -109,6 +109,24 @@ def test_missing_sys_enter_turns_syscalls_off_not_signals(ctx):
     expect(count(run.signals("SIGUSR1", sender=parent, target=child)), n, "SIGUSR1 records")
 
 
+def test_missing_sched_prepare_exec_turns_only_exec_closes_off(ctx):
+    # Before 6.10: an end closed on exec is not seen; every other way is.
+    btf = hidden_btf(ctx, "sched_prepare_exec")
+    for how, seen in (("exec", False), ("close", True)):
+        run = ctx.trace(["pipe_drop", how, "3"], mode=["sigpipe"], extra=["--btf", btf])
+        reader, writer = run.pid("reader"), run.pid("writer")
+        expect(stderr_lines(run), [FEATURE_LINE % (
+            "sched_prepare_exec", "pipe ends closed on exec (close-on-exec)")],
+            "%s: stderr: the one feature off" % how)
+        expect(off_names(features_off(run)), [("exec_closes", ["sched_prepare_exec"])],
+               "%s: features_off features" % how)
+        rep = [r for r in run.of_type("sigpipe_writer") if r["writer"]["pid"] == writer]
+        gone = (rep[0]["last_reader_gone"] or {}) if rep else {}
+        expect((len(rep), rep[0]["epipe"] if rep else None, gone.get("pid")),
+               (1, 3, reader if seen else None),
+               "%s: (rows, EPIPE, last reader gone pid)" % how)
+
+
 def test_missing_tracepoint_in_the_kernel_btf(ctx):
     # As on a kernel without sched_process_exec: the BTF libbpf attaches by
     # lacks it too. Before, the whole load failed ("cannot load the BPF
@@ -144,7 +162,8 @@ def test_missing_tracepoint_in_the_kernel_btf(ctx):
 
 def test_every_tracepoint_missing_is_a_one_line_error(ctx):
     btf = hidden_btf(ctx, "signal_generate", "signal_deliver", "sys_enter", "sys_exit",
-                     "sched_process_fork", "sched_process_exec", "sched_process_exit")
+                     "sched_process_fork", "sched_process_exec", "sched_process_exit",
+                     "sched_prepare_exec")
     proc = subprocess.run([ctx.tool, "--btf", btf, "-d", "1"], capture_output=True, text=True,
                           timeout=30, stdin=subprocess.DEVNULL)
     expect(proc.returncode, 1, "exit status (stderr %r)" % proc.stderr)

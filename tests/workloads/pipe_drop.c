@@ -5,10 +5,13 @@
  *   dup2         dup2(/dev/null's fd, fd): another file on its fd
  *   close_range  close_range(HIGH_FD, ~0U, 0), as Python's close_fds does
  *                (the end moved to HIGH_FD first, above the sync pipes)
+ *   exec         exec of itself with fd close-on-exec, as a Go or Python
+ *                reader re-executing itself (after an exec of a missing
+ *                file, which fails and drops nothing)
  * (after a dup2 from a closed fd onto it, which fails and drops nothing)
  * then says so and waits; the writer (the parent, SIGPIPE ignored) writes
  * E times and gets EPIPE each time, then lets the reader exit.
- * Usage: pipe_drop close|dup2|close_range [E]. Prints reader, writer, ino, fd
+ * Usage: pipe_drop close|dup2|close_range|exec [E]. Prints reader, writer, ino, fd
  * (the reader's fd of the pipe). Bounded by WL_DEADLINE_S in each wait.
  */
 #include "workload.h"
@@ -17,6 +20,31 @@
 #include <sys/syscall.h>
 
 #define HIGH_FD 200
+
+/* The reader after its exec: says it is ready, waits for go, exits. */
+static int after_exec(char **argv)
+{
+	wl_send_byte(atoi(argv[2]));
+	wl_wait_byte(atoi(argv[3]));
+	return 0;
+}
+
+/* The reader's exec, fd close-on-exec: the exec closes it. */
+static int exec_dropping(int fd, const struct wl_sync *s)
+{
+	char ready[16], go[16];
+
+	snprintf(ready, sizeof(ready), "%d", s->ready[1]);
+	snprintf(go, sizeof(go), "%d", s->go[0]);
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC))
+		return 0;
+	/* execvp's way: a PATH entry without the file fails before the point of no return. */
+	execl("/nonexistent/pipe_drop", "pipe_drop", "after-exec", ready, go, (char *)NULL);
+	if (errno != ENOENT)
+		return 0;
+	execl("/proc/self/exe", "pipe_drop", "after-exec", ready, go, (char *)NULL);
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -27,8 +55,11 @@ int main(int argc, char **argv)
 	int fd[2];
 	pid_t reader;
 
-	if (strcmp(how, "close") && strcmp(how, "dup2") && strcmp(how, "close_range"))
-		wl_die("usage: pipe_drop close|dup2|close_range [E]");
+	if (!strcmp(how, "after-exec") && argc == 4)
+		return after_exec(argv);
+	if (strcmp(how, "close") && strcmp(how, "dup2") && strcmp(how, "close_range") &&
+	    strcmp(how, "exec"))
+		wl_die("usage: pipe_drop close|dup2|close_range|exec [E]");
 	if (pipe(fd) || fstat(fd[0], &st))
 		wl_die("pipe");
 	reader = wl_fork_synced(&s);
@@ -47,6 +78,8 @@ int main(int argc, char **argv)
 			ok = close(fd[0]) == 0;
 		else if (!strcmp(how, "dup2"))
 			ok = dup2(null, fd[0]) == fd[0];
+		else if (!strcmp(how, "exec"))
+			ok = exec_dropping(fd[0], &s);
 		else
 			ok = dup2(fd[0], HIGH_FD) == HIGH_FD && close(fd[0]) == 0 &&
 			     syscall(SYS_close_range, HIGH_FD, ~0U, 0) == 0;
