@@ -488,6 +488,9 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 		if (e->old_mask & ~e->new_mask)
 			fprintf(o->f, " unblocked %s",
 				format__sigset(buf, sizeof(buf), e->old_mask & ~e->new_mask));
+		/* The mask the call leaves, which is what decides the next signal's fate. */
+		fprintf(o->f, "%s %s", e->new_mask == e->old_mask ? " mask unchanged:" : ", mask now",
+			e->new_mask ? format__sigset(buf, sizeof(buf), e->new_mask) : "empty");
 		line_end(o, hdr);
 		break;
 	}

@@ -1287,6 +1287,10 @@ def test_text_output_and_report(ctx):
     gen = [l for l in lines if " signal " in l and "SIGINT" in l and "[%s]" % child in l]
     expect(len(gen), 3, "live SIGINT lines")
     expect_true(gen[1].rstrip().endswith("merged (blocked)"), "merge shown: %r" % gen[1])
+    masks = [l.split("]", 1)[1].strip() for l in lines
+             if l.split()[1:2] == ["mask"] and "[%s]" % child in l]
+    expect(masks, ["blocked SIGINT, mask now SIGINT", "unblocked SIGINT, mask now empty"],
+           "mask lines: the change and the mask it leaves")
     row = [l.split() for l in lines if l.split()[:1] == [child] and "INT" in l.split()]
     expect_true(row, "report row for the child: %s" % lines[-12:])
     # PID COMM SIGNAL SENT RECV QUEUE IGN MERGE DLVR HNDL ACPT
