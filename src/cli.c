@@ -52,8 +52,8 @@ static const char doc[] =
 	"second, measured over 2 s by the EPIPEs' own times; the storm ends when that rate "
 	"falls below RATE/2 or the writer exits, and if tracing stops first the last ALERT "
 	"says the storm is still going. Alerts give the storm's own exact count, from its "
-	"first to its last EPIPE, and its peak. The report gives per (writer, object): exact "
-	"count, rate, first and last seen, what the writer does with SIGPIPE, bytes written "
+	"first to its last EPIPE, and its peak. The report gives per (writer, object), the "
+	"most EPIPEs first (20 rows; -v: all): exact count, rate, first and last seen, what the writer does with SIGPIPE, bytes written "
 	"before the first EPIPE, and the reader that went away, how and when. A rate over "
 	"less than 1 s is not given (\"-\"), and bytes before are \"?\" for a writer "
 	"started before tracing (its earlier writes were not seen).\n"
@@ -132,7 +132,7 @@ static const struct argp_option options[] = {
 						  "folding (default 5 text, 1000 JSON)", 2 },
 	{ "fold-window", OPT_FOLD_WINDOW, "MS", 0, "Folding window in ms (default 1000; "
 						    "ipcscope sigpipe: 250, at most 2000)", 2 },
-	{ "verbose", 'v', NULL, 0, "More detail: fork/exec and every close and exit in text "
+	{ "verbose", 'v', NULL, 0, "More detail: fork/exec, every close and exit and every doctor row in text "
 				     "(JSON has them always), stderr lines once attached (with "
 				     "the capabilities kept); twice: libbpf debug", 2 },
 	{ NULL, 0, NULL, 0, "Resources:", 3 },

@@ -342,6 +342,7 @@ void text_doctor_alert(struct output *o, const struct storm_alert *a)
 }
 
 #define WRITER_COLS 22
+#define REPORT_ROWS 20 /* rows before "N more ... not listed" without -v */
 
 /* "comm[pid]" in WRITER_COLS columns: the comm is cut, never the pid. */
 static const char *writer_cell(char *buf, size_t size, const struct proc *p)
@@ -404,16 +405,38 @@ static void report_row(struct output *o, const struct doctor_writer *w)
 					  o->mono_to_real_ns));
 }
 
+/* Report order: the most EPIPEs first (then SIGPIPEs, then the earliest). */
+struct ranked_writer {
+	const struct doctor_writer *w;
+	uint64_t epipes;
+	uint64_t first_ns;
+};
+
+static int by_epipes(const void *a, const void *b)
+{
+	const struct ranked_writer *x = a, *y = b;
+
+	if (x->epipes != y->epipes)
+		return x->epipes > y->epipes ? -1 : 1;
+	if (x->w->sigpipes != y->w->sigpipes)
+		return x->w->sigpipes > y->w->sigpipes ? -1 : 1;
+	return x->first_ns < y->first_ns ? -1 : x->first_ns > y->first_ns;
+}
+
 /*
  * One row per (writer, object) with EPIPE or SIGPIPE, then what it wrote
- * to, who read it and who left. Counts are exact; RATE/s is "-" for a span
+ * to, who read it and who left, the biggest storm first: in a fleet of
+ * writers the one to look at is on top. Past REPORT_ROWS rows (-v lists
+ * them all) the rest are one line with their EPIPE total. Counts are exact; RATE/s is "-" for a span
  * under 1 s and BYTES BEFORE "?" when not every write was traced ("-" with
  * no EPIPE: a write cut short raises SIGPIPE alone).
  */
 void text_doctor_report(struct output *o)
 {
 	const struct sigpipe_doctor *d = o->doctor;
+	struct ranked_writer *ranked;
 	unsigned int storms = 0;
+	uint64_t rest = 0;
 
 	for (unsigned int i = 0; i < d->count; i++)
 		storms += d->writers[i].storms;
@@ -429,8 +452,32 @@ void text_doctor_report(struct output *o)
 			(unsigned long long)d->retired.epipe);
 	if (!d->count)
 		return;
+	ranked = calloc(d->count, sizeof(*ranked));
+	if (!ranked) {
+		fprintf(o->f, "  (out of memory: %u rows not listed)\n", d->count);
+		return;
+	}
+	for (unsigned int i = 0; i < d->count; i++) {
+		const struct doctor_writer *w = &d->writers[i];
+
+		ranked[i].w = w;
+		ranked[i].epipes = doctor_writer__epipes(d, w);
+		ranked[i].first_ns = ranked[i].epipes ? w->end->epipe_first_ns : w->sigpipe_first_ns;
+	}
+	qsort(ranked, d->count, sizeof(*ranked), by_epipes);
 	fprintf(o->f, "%-*s %12s %8s %-12s %-12s %-14s %12s\n", WRITER_COLS, "WRITER", "EPIPE",
 		"RATE/s", "FIRST", "LAST", "SIGPIPE", "BYTES BEFORE");
-	for (unsigned int i = 0; i < d->count; i++)
-		report_row(o, &d->writers[i]);
+	for (unsigned int i = 0; i < d->count; i++) {
+		if (i == REPORT_ROWS && !o->verbose) {
+			for (unsigned int k = i; k < d->count; k++)
+				rest += ranked[k].epipes;
+			fprintf(o->f, "%u more writer/object %s not listed (-v lists them): "
+				      "%llu EPIPE\n", d->count - i,
+				format__plural(d->count - i, "pair", "pairs"),
+				(unsigned long long)rest);
+			break;
+		}
+		report_row(o, ranked[i].w);
+	}
+	free(ranked);
 }

@@ -2228,6 +2228,23 @@ def test_doctor_text_report_counts_are_exact(ctx):
     expect(rounded, [], "rounded counts")
 
 
+def test_doctor_report_puts_the_biggest_storm_first(ctx):
+    # 22 writers on 22 pipes, writer i gets exactly i EPIPEs: the rows come
+    # by count, 20 of them, the other 2 (1 + 2 EPIPE) summed on one line;
+    # -v lists all 22.
+    script = 'for i in $(seq 22); do "$0" ignore $i >/dev/null & done; wait'
+    for extra, rows in (([], 20), (["-v"], 22)):
+        run = ctx.run(extra + ["--", "bash", "-c", script, ctx.workload("pipe_epipe")],
+                      json_out=False, mode=["sigpipe"])
+        expect(run.rc, 0, "exit status (stderr %r)" % run.stderr[-500:])
+        report = run.stdout[run.stdout.index("SIGPIPE doctor:"):].splitlines()
+        counts = [int(l.split()[1]) for l in report if re.match(r"pipe_epipe\[\d+\] +\d+ ", l)]
+        expect(counts, list(range(22, 22 - rows, -1)), "%s: EPIPE per row, in order" % extra)
+        rest = [l for l in report if "not listed (-v lists them)" in l]
+        expect(rest, ["2 more writer/object pairs not listed (-v lists them): 3 EPIPE"]
+               if rows == 20 else [], "%s: the line for the rows not listed" % extra)
+
+
 def test_doctor_usage_errors(ctx):
     for args, needle in ((["--threshold", "10"], "ipcscope sigpipe --threshold"),
                          (["-d", "1", "sigpipe"], "ipcscope sigpipe [OPTION...]"),
