@@ -53,8 +53,8 @@ static const char doc[] =
 	"falls below RATE/2 or the writer exits, and if tracing stops first the last ALERT "
 	"says the storm is still going. Alerts give the storm's own exact count, from its "
 	"first to its last EPIPE, and its peak. The report gives per (writer, object), the "
-	"most EPIPEs first (20 rows; -v: all): exact count, rate, first and last seen, what the writer does with SIGPIPE, bytes written "
-	"before the first EPIPE, and the reader that went away, how and when. A rate over "
+	"most EPIPEs first (20 rows; -v: all): exact count, rate, first and last seen, what "
+	"the writer does with SIGPIPE, bytes written before the first EPIPE, and the reader that went away, how and when. A rate over "
 	"less than 1 s is not given (\"-\"), and bytes before are \"?\" for a writer "
 	"started before tracing (its earlier writes were not seen).\n"
 	"\n"
@@ -111,7 +111,8 @@ enum {
 
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Selecting what to trace:", 1 },
-	{ "pid", 'p', "PID", 0, "Only this process (repeatable; a thread's id selects its process); who closes the other end of its pipes is still named", 1 },
+	{ "pid", 'p', "PID", 0, "Only this process (repeatable; a thread's id selects its "
+				  "process); who closes the other end of its pipes is still named", 1 },
 	{ "comm", 'c', "COMM", 0, "Only processes named COMM, exactly, now or once this run "
 				    "(repeatable)", 1 },
 	{ "signal", 's', "SIGS", 0, "Only these signals: names as printed or numbers, "
@@ -132,8 +133,8 @@ static const struct argp_option options[] = {
 						  "folding (default 5 text, 1000 JSON)", 2 },
 	{ "fold-window", OPT_FOLD_WINDOW, "MS", 0, "Folding window in ms (default 1000; "
 						    "ipcscope sigpipe: 250, at most 2000)", 2 },
-	{ "verbose", 'v', NULL, 0, "More detail: fork/exec, every close and exit and every doctor row in text "
-				     "(JSON has them always), stderr lines once attached (with "
+	{ "verbose", 'v', NULL, 0, "More detail: fork/exec, every close and exit and every "
+				     "doctor row in text (JSON has them always), stderr lines once attached (with "
 				     "the capabilities kept); twice: libbpf debug", 2 },
 	{ NULL, 0, NULL, 0, "Resources:", 3 },
 	{ "max-procs", OPT_MAX_PROCS, "N", 0, "Size of the in-kernel counter maps: about N "
