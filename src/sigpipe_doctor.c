@@ -230,6 +230,13 @@ bool doctor_writer__avg_rate(const struct sigpipe_doctor *d, const struct doctor
 			    rate);
 }
 
+double doctor_writer__peak_rate(const struct sigpipe_doctor *d, const struct doctor_writer *w)
+{
+	double avg;
+
+	return doctor_writer__avg_rate(d, w, &avg) && avg > w->peak_rate ? avg : w->peak_rate;
+}
+
 bool doctor_storm__rate(const struct doctor_storm *s, double *rate)
 {
 	return doctor__rate(s->epipe, s->last_ns - s->first_ns, rate);
@@ -316,18 +323,18 @@ static void storm_begin(struct sigpipe_doctor *d, struct doctor_writer *w, uint6
 }
 
 /*
- * A storm shorter than the window is diluted in it: its peak is its own
- * rate, over its span but at least DOCTOR_MIN_RATE_SPAN_NS (10 EPIPEs in
- * 10 us are not 1000000/s), when that is higher.
+ * The windows are bucket-aligned: a storm shorter than one is diluted in
+ * each, and one a little longer fills none (2.1 s from mid-bucket leaves
+ * every 2 s window a part short), so that the peak would read below the
+ * average. The peak is its own rate when that is higher, over its span but
+ * at least DOCTOR_MIN_RATE_SPAN_NS (10 EPIPEs in 10 us are not 1000000/s).
  */
-static void storm_short_peak(struct doctor_writer *w)
+static void storm_own_peak(struct doctor_writer *w)
 {
 	struct doctor_storm *s = &w->storm;
 	uint64_t span = s->last_ns - s->first_ns;
 	double own;
 
-	if (span >= DOCTOR_SPAN_NS)
-		return;
 	if (span < DOCTOR_MIN_RATE_SPAN_NS)
 		span = DOCTOR_MIN_RATE_SPAN_NS;
 	own = (double)s->epipe * 1e9 / (double)span;
@@ -343,7 +350,7 @@ static void storm_short_peak(struct doctor_writer *w)
 static void storm_end(struct sigpipe_doctor *d, struct doctor_writer *w, uint64_t id,
 		      enum storm_end_by by, uint64_t now_ns, double rate)
 {
-	storm_short_peak(w);
+	storm_own_peak(w);
 	w->storming = false;
 	w->free_bucket = id + 1;
 	say(d, w, by == STORM_END_TRACE ? STORM_ONGOING : STORM_END, by, now_ns, rate);

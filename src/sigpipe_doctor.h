@@ -56,9 +56,10 @@ struct doctor_storm {
 	uint64_t first_ns, last_ns; /* its first and last EPIPE */
 	double peak_rate;	    /* its highest 2 s rate; see peak_span_ns */
 	/*
-	 * What peak_rate was measured over: DOCTOR_SPAN_NS, or for a storm
-	 * shorter than that its own span (at least DOCTOR_MIN_RATE_SPAN_NS):
-	 * 1000 EPIPEs in 1.1 s are 900/s, not the 500/s a 2 s window holds.
+	 * What peak_rate was measured over: DOCTOR_SPAN_NS, or the storm's own
+	 * span (at least DOCTOR_MIN_RATE_SPAN_NS) when its own rate is higher:
+	 * 1000 EPIPEs in 1.1 s are 900/s, not the 500/s a 2 s window holds;
+	 * a peak is never below the storm's average.
 	 */
 	uint64_t peak_span_ns;
 };
@@ -193,6 +194,8 @@ bool doctor__rate(uint64_t count, uint64_t span_ns, double *rate);
 /* The writer's EPIPE/s from first to last seen; false when too short to say. */
 bool doctor_writer__avg_rate(const struct sigpipe_doctor *d, const struct doctor_writer *w,
 			     double *rate);
+/* Its highest rate: the busiest 2 s window or a storm's own rate, never below its average. */
+double doctor_writer__peak_rate(const struct sigpipe_doctor *d, const struct doctor_writer *w);
 /* A storm's EPIPE/s from its first to its last EPIPE; false when too short. */
 bool doctor_storm__rate(const struct doctor_storm *s, double *rate);
 /* ipcscope sigpipe shows what concerns an EPIPE story: these say what does. */

@@ -719,7 +719,7 @@ static void json_sigpipe_writer(FILE *f, const struct sigpipe_doctor *d,
 		(unsigned long long)e->io.write_bytes);
 	known = doctor_writer__avg_rate(d, w, &rate);
 	json_rate(f, "rate", known, rate);
-	fprintf(f, ",\"peak_rate\":%.1f,\"storms\":%u", w->peak_rate, w->storms);
+	fprintf(f, ",\"peak_rate\":%.1f,\"storms\":%u", doctor_writer__peak_rate(d, w), w->storms);
 	fputs(",\"readers\":[", f);
 	for (const struct pipe_end *r = w->obj->ends; r; r = r->next) {
 		if (!r->io.read_calls)

@@ -1613,6 +1613,32 @@ static void test_doctor_short_storm_peak_is_its_own_rate(void)
 }
 
 /*
+ * A storm a little longer than the 2 s window, from mid-bucket: every
+ * bucket-aligned window misses a part of it, yet its peak is not below
+ * its own average (it read "631466/s, peak 598773/s over 2s").
+ */
+static void test_doctor_peak_is_never_below_the_average(void)
+{
+	struct doctor_cast c;
+	struct sigpipe_doctor d;
+	struct alert_log log = { 0 };
+	struct doctor_sim s;
+	uint64_t t0 = 20000 * MS_NS + 125 * MS_NS;
+	double avg = 0;
+
+	doctor_cast__init(&c);
+	doctor_sim_init(&s, &d, &c.obj, &c.end, &log, 1000);
+	sim_storm(&s, 2400, t0, t0 + 2100 * MS_NS, 250 * MS_NS);
+	sim_ticks_until(&s, t0 + 8000 * MS_NS);
+	CHECK_INT(log.ends, 1);
+	CHECK_INT(doctor_storm__rate(&log.last, &avg), 1);
+	check(log.last.peak_rate >= avg, "peak %.1f/s, average %.1f/s", log.last.peak_rate, avg);
+	check(doctor_writer__peak_rate(&d, &d.writers[0]) >= avg, "the writer's peak %.1f/s",
+	      doctor_writer__peak_rate(&d, &d.writers[0]));
+	doctor__free(&d);
+}
+
+/*
  * The writer's total: the larger of harvested and live counts while they
  * can lag each other, the BPF count alone once it is final and lossless
  * (a record counted twice must not show as an EPIPE more).
@@ -2742,6 +2768,8 @@ int main(void)
 	    test_doctor_row_from_a_sigpipe_alone);
 	run("doctor: a storm shorter than 2 s peaks at its own rate",
 	    test_doctor_short_storm_peak_is_its_own_rate);
+	run("doctor: a peak is never below the storm's average",
+	    test_doctor_peak_is_never_below_the_average);
 	run("doctor: a writer's total is the final BPF count once exact",
 	    test_doctor_writer_total_prefers_final_counters);
 	run("doctor: a steady storm near the threshold does not flap",
