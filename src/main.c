@@ -181,6 +181,7 @@ static void report_new_losses(struct app *a)
 		a->loss_reported[r] = now[r];
 		a->model.loss[r] = now[r];
 	}
+	a->doctor.records_lost = now[LOSS_RINGBUF] + now[LOSS_PROG_RECURSION];
 }
 
 static bool report_shows(const struct proc *p, void *ctx)

@@ -268,6 +268,7 @@ static void say(struct sigpipe_doctor *d, struct doctor_writer *w, enum storm_st
 		.threshold = d->threshold,
 		.window_rate = window_rate,
 		.storm = &w->storm,
+		.exact = !d->records_lost,
 	};
 
 	d->alerts++;

@@ -108,6 +108,11 @@ struct storm_alert {
 	uint64_t threshold;
 	double window_rate; /* EPIPE/s over the 2 s measured last */
 	const struct doctor_storm *storm; /* so far (start, ongoing) or whole (end) */
+	/*
+	 * No record was lost so far in the run: the storm's count, rate and
+	 * peak are exact. Else they are lower bounds (they come from records).
+	 */
+	bool exact;
 };
 
 typedef void (*doctor_alert_fn)(void *ctx, const struct storm_alert *a);
@@ -143,6 +148,13 @@ struct sigpipe_doctor {
 	 * row was lost (LOSS_IO_STATS_FULL): their EPIPE counts are the totals.
 	 */
 	bool counters_exact;
+	/*
+	 * Records lost so far (LOSS_RINGBUF, as read from BPF before each
+	 * tick): storms, SIGPIPE counts and peaks, counted from records, are
+	 * then lower bounds. The loss is read before the buckets it touched
+	 * are measured (they settle for settle_ns first).
+	 */
+	uint64_t records_lost;
 };
 
 void doctor__init(struct sigpipe_doctor *d, uint64_t threshold);

@@ -691,6 +691,7 @@ static void json_alert(struct output *o, const struct storm_alert *a)
 		(unsigned long long)s->first_ns, (unsigned long long)s->last_ns,
 		(unsigned long long)(s->last_ns - s->first_ns));
 	json_rate(f, "rate", known, rate);
+	fprintf(f, ",\"exact\":%s", a->exact ? "true" : "false");
 	if (a->state != STORM_START)
 		fprintf(f, ",\"peak_rate\":%.1f,\"ended_by\":\"%s\"", s->peak_rate,
 			storm_end_by__name(a->end_by));
@@ -719,7 +720,8 @@ static void json_sigpipe_writer(FILE *f, const struct sigpipe_doctor *d,
 		(unsigned long long)e->io.write_bytes);
 	known = doctor_writer__avg_rate(d, w, &rate);
 	json_rate(f, "rate", known, rate);
-	fprintf(f, ",\"peak_rate\":%.1f,\"storms\":%u", doctor_writer__peak_rate(d, w), w->storms);
+	fprintf(f, ",\"peak_rate\":%.1f,\"storms\":%u,\"exact\":%s", doctor_writer__peak_rate(d, w),
+		w->storms, d->records_lost ? "false" : "true");
 	fputs(",\"readers\":[", f);
 	for (const struct pipe_end *r = w->obj->ends; r; r = r->next) {
 		if (!r->io.read_calls)

@@ -276,12 +276,13 @@ bool text_doctor_story_exit(const struct output *o, const struct proc *p)
 }
 
 /* "250 EPIPE in 1.20s, 208/s": no rate for a span too short to give one. */
-static void storm_numbers(struct output *o, const struct doctor_storm *s)
+/* Counted from records: with records lost, a lower bound, and it says so. */
+static void storm_numbers(struct output *o, const struct doctor_storm *s, bool exact)
 {
 	char dur[32];
 	double rate;
 
-	fprintf(o->f, "%llu EPIPE in %s", (unsigned long long)s->epipe,
+	fprintf(o->f, "%s%llu EPIPE in %s", exact ? "" : "at least ", (unsigned long long)s->epipe,
 		format__ns(dur, sizeof(dur), s->last_ns - s->first_ns));
 	if (doctor_storm__rate(s, &rate))
 		fprintf(o->f, ", %.0f/s", rate);
@@ -324,7 +325,7 @@ void text_doctor_alert(struct output *o, const struct storm_alert *a)
 		SIGNAL_WIDTH, "SIGPIPE");
 	if (a->state == STORM_START) {
 		fprintf(o->f, "storm: %s -> %s: ", who, obj);
-		storm_numbers(o, a->storm);
+		storm_numbers(o, a->storm, a->exact);
 		fprintf(o->f, " (threshold %llu/s over 2s), SIGPIPE %s\n",
 			(unsigned long long)a->threshold, sigpipe_word(w->end->sigpipe_action));
 		alert_detail(o, w);
@@ -333,7 +334,7 @@ void text_doctor_alert(struct output *o, const struct storm_alert *a)
 	fprintf(o->f, "%s: %s -> %s: ",
 		a->state == STORM_ONGOING ? "storm still going when tracing stopped" : "storm over",
 		who, obj);
-	storm_numbers(o, a->storm);
+	storm_numbers(o, a->storm, a->exact);
 	fprintf(o->f, "%s, peak %.0f/s over %s%s\n", a->state == STORM_ONGOING ? " so far" : "",
 		a->storm->peak_rate,
 		a->storm->peak_span_ns == DOCTOR_SPAN_NS
@@ -385,9 +386,9 @@ static void report_row(struct output *o, const struct doctor_writer *w)
 			      o->mono_to_real_ns),
 		sigpipe_word(doctor_writer__sigpipe_action(w)), bytes);
 	if (no_epipe)
-		fprintf(o->f, "  no EPIPE: %llu SIGPIPE from %s cut short by the last reader "
+		fprintf(o->f, "  no EPIPE: %s%llu SIGPIPE from %s cut short by the last reader "
 			      "leaving; %llu B written\n",
-			(unsigned long long)w->sigpipes,
+			o->doctor->records_lost ? "at least " : "", (unsigned long long)w->sigpipes,
 			format__plural(w->sigpipes, "a write", "writes"),
 			(unsigned long long)e->io.write_bytes);
 	/* The object on its own line: a long FIFO path keeps the table aligned. */
@@ -451,6 +452,11 @@ void text_doctor_report(struct output *o)
 		fprintf(o->f, "  %llu of them quiet on closed objects, not listed: %llu EPIPE\n",
 			(unsigned long long)d->retired.writers,
 			(unsigned long long)d->retired.epipe);
+	if (d->records_lost && d->count)
+		fprintf(o->f, "  %llu stream %s dropped (see lost: below): SIGPIPE counts, storms "
+			      "and peaks are lower bounds%s\n", (unsigned long long)d->records_lost,
+			format__plural(d->records_lost, "event", "events"),
+			d->counters_exact ? "; EPIPE counts stay exact (counted in BPF)" : "");
 	if (!d->count)
 		return;
 	ranked = calloc(d->count, sizeof(*ranked));

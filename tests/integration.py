@@ -81,9 +81,10 @@ def count(records):
     return sum(r.get("count", 1) for r in records)
 
 
-def start_tracer(ctx, args):
+def start_tracer(ctx, args, mode=()):
     """Starts ipcscope -v in the background; returns once its programs are attached."""
-    proc = subprocess.Popen([ctx.tool, "-v"] + args, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen([ctx.tool] + list(mode) + ["-v"] + args, stderr=subprocess.PIPE,
+                            text=True,
                             stdin=subprocess.DEVNULL)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -2190,8 +2191,8 @@ def test_reader_dropping_its_end_without_exiting_is_named(ctx):
         rep = [r for r in run.of_type("sigpipe_writer") if r["writer"]["pid"] == writer]
         expect(len(rep), 1, "%s: sigpipe_writer records" % how)
         gone = rep[0]["last_reader_gone"] or {}
-        expect((rep[0]["epipe"], gone.get("pid"), gone.get("by")), (3, reader, how),
-               "%s: (EPIPE, last reader gone pid, by)" % how)
+        expect((rep[0]["epipe"], gone.get("pid"), gone.get("by"), rep[0]["exact"]),
+               (3, reader, how, True), "%s: (EPIPE, last reader gone pid, by, exact)" % how)
 
 
 def test_doctor_shows_the_reader_gone_before_a_churn_of_exits(ctx):
