@@ -328,6 +328,7 @@ static void doctor_traced_from_now(struct sigpipe_doctor *d, unsigned int fold_w
 		d->traced_since_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	else
 		d->traced_since_ns = UINT64_MAX; /* cannot tell: unknown for everyone */
+	d->traced_since_mono_ns = now_ns();
 	d->settle_ns = DOCTOR_SETTLE_NS((uint64_t)fold_window_ms);
 }
 

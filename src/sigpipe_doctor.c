@@ -62,6 +62,32 @@ static void note_bytes_before(struct sigpipe_doctor *d, const struct pipe_obj *o
 	end->bytes_before_known = true;
 }
 
+/*
+ * Was the writer already failing when tracing began? It is older than
+ * tracing, its first EPIPE came within DOCTOR_AT_START_NS of the attach, no
+ * reader was seen leaving the object, and nothing it wrote there got
+ * through while traced (a write that did had a reader). The EPIPE says the
+ * object had no reader then (fs/pipe.c pipe_write()), so the last one left
+ * before tracing: its storm, if any, began before anything shown.
+ */
+static bool failing_at_start(const struct sigpipe_doctor *d, const struct pipe_obj *obj,
+			     const struct pipe_end *end, uint64_t ts_ns)
+{
+	struct io_key key = {
+		.pid = end->proc->pid,
+		.dev = obj->dev,
+		.start_ns = end->proc->start_ns,
+		.ino = obj->ino,
+	};
+	struct io_stats s;
+
+	if (!d->traced_since_mono_ns || obj->last_reader.proc ||
+	    end->proc->start_ns >= d->traced_since_ns ||
+	    ts_ns > d->traced_since_mono_ns + DOCTOR_AT_START_NS)
+		return false;
+	return !d->io || d->io(d->io_ctx, &key, &s) || !s.write_bytes;
+}
+
 static struct doctor_writer *writer_add(struct sigpipe_doctor *d, struct pipe_obj *obj,
 					struct pipe_end *end, uint64_t ts_ns)
 {
@@ -150,6 +176,7 @@ int doctor__on_epipe(struct sigpipe_doctor *d, struct pipe_obj *obj, struct pipe
 	if (!w->had_epipe) {
 		w->had_epipe = true;
 		note_bytes_before(d, obj, end);
+		w->failing_at_start = failing_at_start(d, obj, end, ts_ns);
 	}
 	spread(w, count, ts_ns, span_ns);
 	return 0;

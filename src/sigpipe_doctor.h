@@ -41,6 +41,8 @@
 #define DOCTOR_END_DIVISOR 2
 /* Shorter spans get no rate: 10 EPIPEs in 10 us are not "1000000/s". */
 #define DOCTOR_MIN_RATE_SPAN_NS 1000000000ULL
+/* A first EPIPE this soon after the attach, from a writer older than tracing: already failing. */
+#define DOCTOR_AT_START_NS 1000000000ULL
 
 /* EPIPEs whose time falls in [id * DOCTOR_BUCKET_NS, (id + 1) * DOCTOR_BUCKET_NS). */
 struct doctor_bucket {
@@ -76,6 +78,12 @@ struct doctor_writer {
 	double peak_rate;	/* highest 2 s rate of the whole run, or a short storm's peak */
 	unsigned int storms;	/* alerts raised */
 	bool had_epipe;		/* an EPIPE record came: a row may start with a SIGPIPE */
+	/*
+	 * Already getting EPIPE when tracing began (doctor__on_epipe): its
+	 * first EPIPE shown is not when it began failing, and the object's
+	 * last reader left before tracing.
+	 */
+	bool failing_at_start;
 	/*
 	 * SIGPIPEs the writer's own writes to obj raised, with an EPIPE or
 	 * without one: a write cut short when the last reader left returns
@@ -135,6 +143,7 @@ struct sigpipe_doctor {
 	 * wrote untraced bytes, so its bytes before the first EPIPE are unknown.
 	 */
 	uint64_t traced_since_ns;
+	uint64_t traced_since_mono_ns; /* the same moment, CLOCK_MONOTONIC as records; 0 unknown */
 	struct doctor_writer *writers; /* in order of first EPIPE */
 	unsigned int count, cap;
 	struct doctor_retired retired;

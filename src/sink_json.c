@@ -649,6 +649,7 @@ static void json_doctor_writer(FILE *f, const struct doctor_writer *w)
 		json_departure(f, "last_reader_gone", &w->obj->last_reader);
 	else
 		fputs(",\"last_reader_gone\":null", f);
+	fprintf(f, ",\"failing_at_start\":%s", w->failing_at_start ? "true" : "false");
 }
 
 /* A rate, or null when the span is too short to say (DOCTOR_MIN_RATE_SPAN_NS). */

@@ -288,21 +288,30 @@ static void storm_numbers(struct output *o, const struct doctor_storm *s, bool e
 		fprintf(o->f, ", %.0f/s", rate);
 }
 
+/* The object's last reader leaving: seen, or inferred from a writer failing at start. */
+static const char *last_reader_text(char *buf, size_t size, const struct output *o,
+				    const struct doctor_writer *w)
+{
+	if (!obj_kind__is_pipe(w->obj->kind))
+		return "not tracked for sockets";
+	if (!w->obj->last_reader.proc && w->failing_at_start)
+		return "gone before tracing started";
+	return format__departure(buf, size, &w->obj->last_reader, o->mono_to_real_ns);
+}
+
 static void alert_detail(struct output *o, const struct doctor_writer *w)
 {
 	char gone[192];
 
 	fprintf(o->f, "%-12s %-7s %-*s ", "", "", SIGNAL_WIDTH, "");
-	if (w->end->bytes_before_known)
+	if (w->failing_at_start)
+		fputs("already failing when tracing started (the storm began earlier); ", o->f);
+	else if (w->end->bytes_before_known)
 		fprintf(o->f, "%llu B written before the first EPIPE; ",
 			(unsigned long long)w->end->bytes_before_epipe);
 	else if (obj_kind__is_pipe(w->obj->kind))
 		fputs("? B written before the first EPIPE (writer started before tracing); ", o->f);
-	fprintf(o->f, "last reader: %s\n",
-		obj_kind__is_pipe(w->obj->kind) ?
-			format__departure(gone, sizeof(gone), &w->obj->last_reader,
-					  o->mono_to_real_ns) :
-			"not tracked for sockets");
+	fprintf(o->f, "last reader: %s\n", last_reader_text(gone, sizeof(gone), o, w));
 }
 
 /*
@@ -385,6 +394,9 @@ static void report_row(struct output *o, const struct doctor_writer *w)
 			      no_epipe ? w->sigpipe_last_ns : e->epipe_last_ns,
 			      o->mono_to_real_ns),
 		sigpipe_word(doctor_writer__sigpipe_action(w)), bytes);
+	if (w->failing_at_start)
+		fputs("  already failing when tracing started: FIRST is when tracing began, "
+		      "not when its EPIPEs did\n", o->f);
 	if (no_epipe)
 		fprintf(o->f, "  no EPIPE: %s%llu SIGPIPE from %s cut short by the last reader "
 			      "leaving; %llu B written\n",
@@ -401,9 +413,7 @@ static void report_row(struct output *o, const struct doctor_writer *w)
 				format__task(who, sizeof(who), r->proc->comm, r->proc->pid, 0),
 				(unsigned long long)r->io.read_bytes);
 	if (obj_kind__is_pipe(w->obj->kind))
-		fprintf(o->f, "  last reader: %s\n",
-			format__departure(gone, sizeof(gone), &w->obj->last_reader,
-					  o->mono_to_real_ns));
+		fprintf(o->f, "  last reader: %s\n", last_reader_text(gone, sizeof(gone), o, w));
 }
 
 /* Report order: the most EPIPEs first (then SIGPIPEs, then the earliest). */

@@ -2191,8 +2191,9 @@ def test_reader_dropping_its_end_without_exiting_is_named(ctx):
         rep = [r for r in run.of_type("sigpipe_writer") if r["writer"]["pid"] == writer]
         expect(len(rep), 1, "%s: sigpipe_writer records" % how)
         gone = rep[0]["last_reader_gone"] or {}
-        expect((rep[0]["epipe"], gone.get("pid"), gone.get("by"), rep[0]["exact"]),
-               (3, reader, how, True), "%s: (EPIPE, last reader gone pid, by, exact)" % how)
+        expect((rep[0]["epipe"], gone.get("pid"), gone.get("by"), rep[0]["exact"],
+                rep[0]["failing_at_start"]), (3, reader, how, True, False),
+               "%s: (EPIPE, last reader gone pid, by, exact, failing_at_start)" % how)
 
 
 def test_doctor_shows_the_reader_gone_before_a_churn_of_exits(ctx):
@@ -2227,6 +2228,42 @@ def test_doctor_text_report_counts_are_exact(ctx):
                 "report row with the exact count %d: %r" % (epipe, row))
     rounded = [l for l in lines if re.search(r"\b\d+(\.\d)?[kMG]\b", l)]
     expect(rounded, [], "rounded counts")
+
+
+def test_doctor_marks_a_storm_already_running_when_tracing_starts(ctx):
+    # The reader leaves and the writer storms at 500/s; only then does the
+    # doctor start, on the writer alone: its first EPIPE is the attach, not
+    # when the storm began, and the reader left before tracing.
+    wl = subprocess.Popen([ctx.workload("sigpipe_storm"), "4096", "500", "9000", "0", "0"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = os.path.join(ctx.tmp, "at-start.jsonl")
+    try:
+        time.sleep(1)
+        tracer = start_tracer(ctx, ["--json", "-o", out, "-p", str(wl.pid), "-d", "3"],
+                              mode=["sigpipe"])
+        _, err = tracer.communicate(timeout=60)
+        expect(tracer.returncode, 0, "ipcscope sigpipe -p exit status (stderr: %s)" % err)
+        truth, _ = wl.communicate(timeout=30)
+    finally:
+        if wl.poll() is None:
+            wl.kill()
+            wl.wait()
+    expect(wl.returncode, 0, "sigpipe_storm exit status")
+    kv = dict(l.split("=", 1) for l in truth.split())
+    with open(out, encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f]
+    start = [r for r in recs if r["type"] == "start"][0]
+    rows = [r for r in recs if r["type"] == "sigpipe_writer"]
+    expect([(r["writer"]["pid"], r["object"]["ino"], r["failing_at_start"], r["last_reader_gone"],
+             r["bytes_before_first_epipe"]) for r in rows],
+           [(wl.pid, int(kv["ino"]), True, None, None)],
+           "rows (writer, ino, failing_at_start, last_reader_gone, bytes before)")
+    expect_true(rows[0]["first_ts_ns"] - start["ts_ns"] < 100 * 10**6,
+                "first EPIPE %d ns after the start record: the storm was already on"
+                % (rows[0]["first_ts_ns"] - start["ts_ns"]))
+    storms = [r for r in recs if r["type"] == "sigpipe_storm"]
+    expect_true(storms and all(r["failing_at_start"] for r in storms),
+                "storm records say failing_at_start: %r" % storms)
 
 
 def test_doctor_report_puts_the_biggest_storm_first(ctx):

@@ -1862,6 +1862,37 @@ static void test_doctor_says_unknown_rather_than_wrong(void)
 }
 
 /*
+ * Already failing at start: only a writer older than tracing whose first
+ * EPIPE comes within 1 s of the attach with nothing written while traced
+ * (fake_io: pid 42 wrote 4096 B, others nothing).
+ */
+static void test_doctor_failing_at_start_needs_every_sign(void)
+{
+	struct proc storming = { .pid = 40, .start_ns = 5 }, late = { .pid = 41, .start_ns = 5 },
+		    wrote = { .pid = 42, .start_ns = 5 }, young = { .pid = 43, .start_ns = 500 };
+	struct pipe_obj obj = { .ino = 7, .kind = OBJ_PIPE };
+	struct pipe_end e[] = { { .proc = &storming }, { .proc = &late }, { .proc = &wrote },
+				{ .proc = &young } };
+	uint64_t attach = 10000 * MS_NS;
+	struct sigpipe_doctor d;
+
+	doctor__init(&d, 100);
+	d.io = fake_io;
+	d.traced_since_ns = 100;
+	d.traced_since_mono_ns = attach;
+	doctor_feed_at(&d, &obj, &e[0], 1, attach + 300 * MS_NS, 0);
+	doctor_feed_at(&d, &obj, &e[1], 1, attach + 1500 * MS_NS, 0);
+	doctor_feed_at(&d, &obj, &e[2], 1, attach + 300 * MS_NS, 0);
+	doctor_feed_at(&d, &obj, &e[3], 1, attach + 300 * MS_NS, 0);
+	CHECK_INT(d.count, 4);
+	CHECK_INT(d.writers[0].failing_at_start, 1);
+	CHECK_INT(d.writers[1].failing_at_start, 0); /* first EPIPE 1.5 s in */
+	CHECK_INT(d.writers[2].failing_at_start, 0); /* a write got through: a reader then */
+	CHECK_INT(d.writers[3].failing_at_start, 0); /* started after the attach */
+	doctor__free(&d);
+}
+
+/*
  * Rows past --keep go once their object is closed for good and they are
  * quiet; the rest keep their place and writer_of() still finds them.
  */
@@ -2768,6 +2799,8 @@ int main(void)
 	    test_doctor_row_from_a_sigpipe_alone);
 	run("doctor: a storm shorter than 2 s peaks at its own rate",
 	    test_doctor_short_storm_peak_is_its_own_rate);
+	run("doctor: already failing at start needs every sign of it",
+	    test_doctor_failing_at_start_needs_every_sign);
 	run("doctor: a peak is never below the storm's average",
 	    test_doctor_peak_is_never_below_the_average);
 	run("doctor: a writer's total is the final BPF count once exact",
