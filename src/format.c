@@ -3,10 +3,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include "format.h"
 #include "pipes.h"
+#include "proc_table.h"
 #include "sanitize.h"
 #include "signals.h"
 
@@ -180,6 +182,37 @@ char *format__exit(char *buf, size_t size, int status)
 	return buf;
 }
 
+/* Signals the kernel raises in the process for what it did: "sent by the kernel" says nothing. */
+static bool sig__raised_by_own_act(int sig)
+{
+	return sig == SIGPIPE || sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE ||
+	       sig == SIGILL || sig == SIGTRAP || sig == SIGSYS || sig == SIGXCPU || sig == SIGXFSZ;
+}
+
+const char *format__killer(char *buf, size_t size, const struct proc *p)
+{
+	int sig = p->exit_status & 0x7f;
+
+	if (!p->exited || p->gone || !sig || p->killer.sig != sig)
+		return NULL;
+	if (p->killer.kernel)
+		return sig__raised_by_own_act(sig) ? NULL : "the kernel";
+	return format__task(buf, size, p->killer.comm, p->killer.pid, 0);
+}
+
+char *format__death(char *buf, size_t size, const struct proc *p)
+{
+	char who[96];
+	const char *killer = format__killer(who, sizeof(who), p);
+	size_t used;
+
+	format__exit(buf, size, p->exit_status);
+	used = strlen(buf);
+	if (killer && used < size)
+		snprintf(buf + used, size - used, " (sent by %s)", killer);
+	return buf;
+}
+
 char *format__object(char *buf, size_t size, unsigned int kind, uint64_t ino, const char *path)
 {
 	char safe[128];
@@ -196,7 +229,7 @@ char *format__object(char *buf, size_t size, unsigned int kind, uint64_t ino, co
 char *format__departure(char *buf, size_t size, const struct pipe_departure *d,
 			int64_t mono_to_real_ns)
 {
-	char who[96], how[64], clock[32];
+	char who[96], how[160], clock[32];
 
 	if (!d->proc) {
 		snprintf(buf, size, "not seen while tracing");
@@ -204,7 +237,7 @@ char *format__departure(char *buf, size_t size, const struct pipe_departure *d,
 	}
 	format__task(who, sizeof(who), d->proc->comm, d->proc->pid, 0);
 	if (d->how == CLOSE_BY_EXIT && d->proc->exited)
-		format__exit(how, sizeof(how), d->proc->exit_status);
+		format__death(how, sizeof(how), d->proc);
 	else
 		snprintf(how, sizeof(how), "%s", d->how == CLOSE_BY_EXIT    ? "exited"
 					      : d->how == CLOSE_BY_DUP   ? "put another file on its fd (dup2)"

@@ -44,6 +44,15 @@ void format__each_sa_flag(uint64_t flags, void (*fn)(const char *name, void *ctx
 char *format__task(char *buf, size_t size, const char *comm, uint32_t pid, uint32_t tid);
 /* "exited 0", "killed by SIGPIPE", "killed by SIGSEGV (core dumped)". */
 char *format__exit(char *buf, size_t size, int status);
+struct proc;
+/*
+ * The sender of the signal p died of (proc_killer), or NULL: unknown, or
+ * not worth saying (the kernel raising a fault or SIGPIPE in the process
+ * itself). "kill[4242]", "the kernel".
+ */
+const char *format__killer(char *buf, size_t size, const struct proc *p);
+/* format__exit of p's status, then " (sent by kill[4242])" when known. */
+char *format__death(char *buf, size_t size, const struct proc *p);
 
 /* "pipe:[ino]", "fifo:/path" (sanitized), "unix:[ino]"... */
 char *format__object(char *buf, size_t size, unsigned int kind, uint64_t ino, const char *path);

@@ -316,6 +316,25 @@ static int finish(struct app *a)
 }
 
 /*
+ * The signals BPF reports. The doctor shows only SIGPIPE, but a reader that
+ * went away killed by a signal is named with who sent it (proc_killer):
+ * it also takes the signals people kill with, hidden from its output.
+ * Timer and fault signals are left out (a profiler's SIGPROF would be a
+ * storm of records nobody sees).
+ */
+static uint64_t traced_signals(const struct cli *c)
+{
+	static const int killers[] = { SIGHUP, SIGINT, SIGQUIT, SIGABRT, SIGKILL,
+				       SIGUSR1, SIGUSR2, SIGTERM };
+	uint64_t mask = c->filter.sig_mask;
+
+	if (c->sigpipe_doctor)
+		for (size_t i = 0; i < sizeof(killers) / sizeof(killers[0]); i++)
+			mask |= 1ULL << (killers[i] - 1);
+	return mask;
+}
+
+/*
  * Attached: a process started from now on has all its writes counted (its
  * bytes before the first EPIPE are known), and a bucket's folded records
  * come within DOCTOR_SETTLE_NS.
@@ -512,7 +531,7 @@ int main(int argc, char **argv)
 		struct tracer_opts topts = {
 			.fold_burst = a->cli.no_fold ? 0 : a->cli.fold_burst,
 			.fold_window_ns = (uint64_t)a->cli.fold_window_ms * 1000000ULL,
-			.sig_mask = a->cli.filter.sig_mask,
+			.sig_mask = traced_signals(&a->cli),
 			.filter_pids = a->cli.filter.npids > 0 || a->cli.command,
 			.match_sender = a->cli.filter.match_sender,
 			.match_target = a->cli.filter.match_target,

@@ -9,6 +9,7 @@
 #include "fifo_name.h"
 #include "model.h"
 #include "record_copy.h"
+#include "signals.h"
 
 /* /proc lookups per FIFO that may reach a process and still find no name (name_fifo). */
 #define FIFO_NAME_TRIES 8
@@ -370,6 +371,23 @@ void model__name_epipe_object(struct model *m, const struct epipe_event *e)
 }
 
 /* A SIGPIPE names the FIFO its writer wrote to: the writer holds it, at some fd. */
+/*
+ * A signal its default action kills with, not ignored: if the process dies
+ * of this signal, this is who sent it (the last such one of its number is
+ * the one that killed: a standard signal merges into the pending one).
+ */
+static void note_killer(struct proc *p, const struct sig_generate_event *e)
+{
+	if (e->result == SIG_RESULT_IGNORED || e->result == SIG_RESULT_OVERFLOW ||
+	    !sig__is_fatal_default(e->sig))
+		return;
+	p->killer.sig = e->sig;
+	p->killer.kernel = !e->has_sender;
+	p->killer.pid = e->has_sender ? e->sender.pid : 0;
+	snprintf(p->killer.comm, sizeof(p->killer.comm), "%.*s", IPCSCOPE_COMM_LEN,
+		 e->has_sender ? e->sender.comm : "");
+}
+
 static void name_sigpipe_object(struct model *m, const struct sig_generate_event *e)
 {
 	struct pipe_obj *o;
@@ -550,8 +568,10 @@ void model__on_record(struct model *m, const struct event_header *hdr, const voi
 	case EVENT_SIG_GENERATE: {
 		const struct sig_generate_event *e = rec;
 
-		if ((p = model__proc(m, &e->target)))
+		if ((p = model__proc(m, &e->target))) {
 			p->involved = true;
+			note_killer(p, e);
+		}
 		proc__saw_name(p, &e->target, hdr->ts_ns);
 		if (e->has_sender && (p = model__proc(m, &e->sender))) {
 			p->involved = true;

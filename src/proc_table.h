@@ -13,6 +13,18 @@
 struct proc_signals;
 struct proc_ipc;
 
+/*
+ * The last signal sent to a process that its default action would kill it
+ * with (model.c): when it dies of that signal, who sent it. A signal
+ * ignored at generation is not one.
+ */
+struct proc_killer {
+	uint8_t sig; /* 0: none seen */
+	bool kernel; /* no process sent it (a fault, the OOM killer, a timer) */
+	uint32_t pid;
+	char comm[IPCSCOPE_COMM_LEN + 1]; /* the sender's name when it sent it */
+};
+
 struct proc {
 	uint32_t pid;
 	uint32_t ppid;
@@ -34,6 +46,7 @@ struct proc {
 	uint64_t pipe_write_bytes, pipe_read_bytes, pipe_blocked_ns, epipe;
 	/* Shared memory (peak bytes mapped shared or attached), messages, semaphore waits. */
 	uint64_t shm_bytes, msgs_sent, msgs_received, sem_waits, sem_wait_ns;
+	struct proc_killer killer;
 	struct proc_ipc *ipc; /* live shared mappings: owned by ipc.c */
 	struct proc_signals *signals; /* owned by model.c */
 	struct proc *next_in_bucket;

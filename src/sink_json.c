@@ -225,6 +225,25 @@ static void json_timer(FILE *f, const struct timer_event *e)
 	fputs("}\n", f);
 }
 
+/*
+ * ,"killed_by":{"pid":N,"comm":"..."}, or null for the kernel: who sent the
+ * signal p died of, when its generation was seen (proc_killer).
+ */
+static void json_killed_by(FILE *f, const struct proc *p)
+{
+	int sig = p->exit_status & 0x7f;
+
+	if (!p->exited || p->gone || !sig || p->killer.sig != sig)
+		return;
+	if (p->killer.kernel) {
+		fputs(",\"killed_by\":null", f);
+		return;
+	}
+	fprintf(f, ",\"killed_by\":{\"pid\":%u,\"comm\":", p->killer.pid);
+	json_comm(f, p->killer.comm);
+	fputc('}', f);
+}
+
 /* The rest of a fifo_open record: wait_ns null when not measured (docs/json-schema.md). */
 static void fifo_open__json(FILE *f, const struct fifo_event *e)
 {
@@ -314,10 +333,13 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		json_begin(f, "exit", hdr);
 		fprintf(f, ",\"pid\":%u,\"ppid\":%u,\"comm\":", e->task.pid, e->parent.pid);
 		json_comm(f, p ? p->comm : e->task.comm);
-		if (sig)
-			fprintf(f, ",\"signal\":\"%s\",\"sig\":%d,\"core\":%s}\n", sig__name(sig), sig,
+		if (sig) {
+			fprintf(f, ",\"signal\":\"%s\",\"sig\":%d,\"core\":%s", sig__name(sig), sig,
 				e->exit_code & 0x80 ? "true" : "false");
-		else
+			if (p && p->exited && p->exit_status == e->exit_code)
+				json_killed_by(f, p);
+			fputs("}\n", f);
+		} else
 			fprintf(f, ",\"code\":%d}\n", (e->exit_code >> 8) & 0xff);
 		break;
 	}
@@ -529,8 +551,10 @@ static void json_process(FILE *f, const struct proc *p, const struct filter *flt
 	json_count(f, "msgs_received", p->msgs_received, off, FEATURE_SYSCALLS);
 	json_count(f, "sem_waits", p->sem_waits, off, FEATURE_SYSCALLS);
 	json_count(f, "sem_wait_ns", p->sem_wait_ns, off, FEATURE_SYSCALLS);
-	if (p->exited && !p->gone && p->pid)
+	if (p->exited && !p->gone && p->pid) {
 		json_exit(f, p->exit_status);
+		json_killed_by(f, p);
+	}
 	if (!p->pid) /* model.h retired_proc */
 		fputs(",\"retired\":true", f);
 	fputs("}\n", f);
@@ -560,8 +584,10 @@ static void json_departure(FILE *f, const char *key, const struct pipe_departure
 	json_comm(f, p->comm);
 	fprintf(f, ",\"ts_ns\":%llu,\"by\":\"%s\"", (unsigned long long)d->ts_ns,
 		close_how__name(d->how));
-	if (d->how == CLOSE_BY_EXIT && p->exited)
+	if (d->how == CLOSE_BY_EXIT && p->exited) {
 		json_exit(f, p->exit_status);
+		json_killed_by(f, p);
+	}
 	fputc('}', f);
 }
 

@@ -405,12 +405,14 @@ void text_exit(struct output *o, const struct lifecycle_event *e)
 {
 	const struct proc *p = proc_table__find(o->model->procs, e->task.pid, e->task.start_ns);
 	int sig = e->exit_code & 0x7f;
-	char who[96], how[64];
+	char who[96], how[160];
 
 	line_begin(o, &e->hdr, "exit", sig ? sig__name(sig) : "-");
 	fprintf(o->f, "%s %s", format__task(who, sizeof(who), p ? p->comm : e->task.comm,
 					    e->task.pid, 0),
-		format__exit(how, sizeof(how), e->exit_code));
+		p && p->exited && p->exit_status == e->exit_code
+			? format__death(how, sizeof(how), p)
+			: format__exit(how, sizeof(how), e->exit_code));
 	line_end(o, &e->hdr);
 }
 
@@ -793,7 +795,7 @@ static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
 
 static void report_exits(struct output *o, struct proc **rows, size_t n)
 {
-	char comm[64], how[64];
+	char comm[64], how[160];
 	bool any = false;
 
 	for (size_t i = 0; i < n; i++) {
@@ -809,7 +811,7 @@ static void report_exits(struct output *o, struct proc **rows, size_t n)
 		}
 		sanitize__terminal(comm, 16, p->comm, strlen(p->comm));
 		fprintf(o->f, "%-7u %-15.15s %s\n", p->pid, comm,
-			format__exit(how, sizeof(how), p->exit_status));
+			format__death(how, sizeof(how), p));
 	}
 }
 

@@ -2266,6 +2266,67 @@ def test_doctor_marks_a_storm_already_running_when_tracing_starts(ctx):
                 "storm records say failing_at_start: %r" % storms)
 
 
+KILLED_READER = r"""
+import os, signal, sys, time
+r, w = os.pipe()
+child = os.fork()
+if child == 0:
+    os.close(w)
+    os.read(r, 1)
+    time.sleep(30)
+    os._exit(0)
+os.close(r)
+signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+os.write(w, b"x")
+time.sleep(0.2)
+os.kill(child, signal.SIGKILL)
+os.waitpid(child, 0)
+try:
+    os.write(w, b"y")
+except BrokenPipeError:
+    pass
+print("writer=%d\nreader=%d" % (os.getpid(), child))
+"""
+
+
+def test_doctor_names_who_killed_the_reader(ctx):
+    # The reader dies of a SIGKILL its writer sends: the doctor (which
+    # shows only SIGPIPE) says who sent it, in JSON and text.
+    run = ctx.run(["--", sys.executable, "-c", KILLED_READER], mode=["sigpipe"])
+    expect(run.rc, 0, "exit status (stderr %r)" % run.stderr[-500:])
+    writer, reader = run.pid("writer"), run.pid("reader")
+    rows = [r for r in run.of_type("sigpipe_writer") if r["writer"]["pid"] == writer]
+    gone = (rows[0]["last_reader_gone"] or {}) if rows else {}
+    expect((gone.get("pid"), gone.get("exit"), (gone.get("killed_by") or {}).get("pid")),
+           (reader, {"signal": "SIGKILL", "core": False}, writer),
+           "last reader gone (pid, exit, killed_by pid)")
+    expect([r for r in run.of_type("signal") if r["signal"] != "SIGPIPE"], [],
+           "signal records other than SIGPIPE in the doctor's stream")
+    text = ctx.run(["--", sys.executable, "-c", KILLED_READER], json_out=False,
+                   mode=["sigpipe"])
+    comm = rows[0]["writer"]["comm"]  # the interpreter's name, as the kernel has it
+    writer, reader = text.pid("writer"), text.pid("reader")
+    want = "last reader: %s[%d] killed by SIGKILL (sent by %s[%d])" % (comm, reader, comm, writer)
+    expect_true(any(l.strip().startswith(want) for l in text.stdout.splitlines()),
+                "%r in the report: %r" % (want, text.stdout[-1200:]))
+
+
+def test_deaths_name_the_sender_of_the_signal(ctx):
+    # A shell kills its sleep with SIGTERM; a writer dies of the SIGPIPE the
+    # kernel raises: killed_by names the shell, and is null for the kernel.
+    run = ctx.run(["--", "bash", "-c", 'sleep 30 & p=$!; sleep 0.2; kill -TERM $p; wait $p; '
+                   'echo shell=$$; "$0" default', ctx.workload("pipe_epipe")])
+    shell, writer = run.pid("shell"), run.pid("writer")
+    sleeps = [r for r in run.of_type("exit") if r["comm"] == "sleep" and r.get("signal")]
+    expect([(r["signal"], r.get("killed_by")) for r in sleeps],
+           [("SIGTERM", {"pid": shell, "comm": "bash"})], "sleep's exit (signal, killed_by)")
+    deaths = [r for r in run.of_type("exit") if r["pid"] == writer]
+    expect([(r.get("signal"), "killed_by" in r, r.get("killed_by")) for r in deaths],
+           [("SIGPIPE", True, None)], "the writer's exit (signal, has killed_by, killed_by)")
+    expect(run.process(writer).get("killed_by", "absent"), None,
+           "the writer's process record: killed_by")
+
+
 def test_doctor_report_puts_the_biggest_storm_first(ctx):
     # 22 writers on 22 pipes, writer i gets exactly i EPIPEs: the rows come
     # by count, 20 of them, the other 2 (1 + 2 EPIPE) summed on one line;
