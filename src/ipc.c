@@ -44,6 +44,14 @@ void ipc_table__init(struct ipc_table *t, const char *procfs, struct proc_table 
 static void ipc_obj__free(struct ipc_obj *o);
 static void map_obj__free(struct map_obj *o);
 
+void ipc_table__note_existing(struct ipc_table *t)
+{
+	for (unsigned int kind = IPC_KIND_SHM; kind <= IPC_KIND_SEM; kind++) {
+		free(t->existing[kind]);
+		t->existing_n[kind] = sysvipc__ids(t->procfs, kind, &t->existing[kind]);
+	}
+}
+
 void ipc_table__free(struct ipc_table *t)
 {
 	for (struct ipc_obj *o = t->first, *next; o; o = next) {
@@ -54,6 +62,8 @@ void ipc_table__free(struct ipc_table *t)
 		next = o->next_in_order;
 		map_obj__free(o);
 	}
+	for (unsigned int kind = 0; kind < IPC_KIND_MAX; kind++)
+		free(t->existing[kind]);
 	ipc_table__init(t, t->procfs, t->procs);
 }
 
@@ -558,7 +568,9 @@ unsigned int ipc_op__kind(unsigned int op)
 /*
  * Who created it: /proc/sysvipc/shm names the creator; otherwise the first
  * get that could create it: with IPC_CREAT, or with IPC_PRIVATE, which
- * always makes a new object (ipc/util.c ipcget() -> ipcget_new()).
+ * always makes a new object (ipc/util.c ipcget() -> ipcget_new()) -- unless
+ * the object was there when tracing began: then IPC_CREAT found it, and
+ * its creator is unknown (msg and sem files name none).
  */
 static void ipc_obj__on_get(struct ipc_table *t, struct ipc_obj *o, const struct ipc_event *e,
 			    const struct event_header *hdr, struct proc *p)
@@ -569,6 +581,9 @@ static void ipc_obj__on_get(struct ipc_table *t, struct ipc_obj *o, const struct
 	o->key_known = true;
 	if (e->op != IPC_OP_MSGGET && e->size && !o->size)
 		o->size = e->size;
+	if (o->kind < IPC_KIND_MAX &&
+	    sysvipc__ids_have(t->existing[o->kind], t->existing_n[o->kind], o->id))
+		o->before_tracing = true;
 	if (o->creator)
 		return;
 	if (o->kind == IPC_KIND_SHM && sysvipc__lookup(t->procfs, o->kind, o->id, &row) &&
@@ -578,7 +593,7 @@ static void ipc_obj__on_get(struct ipc_table *t, struct ipc_obj *o, const struct
 		if (o->creator)
 			return;
 	}
-	if ((e->flags & IPC_CREAT) || o->key == IPC_PRIVATE) {
+	if (!o->before_tracing && ((e->flags & IPC_CREAT) || o->key == IPC_PRIVATE)) {
 		o->creator = p;
 		o->created_ns = hdr->ts_ns;
 	}

@@ -47,6 +47,7 @@ struct ipc_obj {
 	char name[IPC_NAME_MAX]; /* POSIX mq: "/name", raw: sinks sanitize */
 	struct proc *creator;
 	uint64_t created_ns;
+	bool before_tracing; /* System V: listed in /proc/sysvipc when tracing began */
 	bool removed; /* IPC_RMID or mq_unlink seen */
 	uint64_t removed_ns;
 	struct proc *remover;
@@ -134,6 +135,13 @@ struct ipc_table {
 	 */
 	struct ipc_retired_id retired[IPC_RETIRED_RECENT];
 	unsigned int retired_next, retired_n;
+	/*
+	 * System V ids listed in /proc/sysvipc when tracing began, by kind
+	 * (ipc_table__note_existing): a get that finds one did not create it,
+	 * IPC_CREAT or not (ipc/util.c ipcget_public() returns the existing).
+	 */
+	uint64_t *existing[IPC_KIND_MAX];
+	size_t existing_n[IPC_KIND_MAX];
 };
 
 /*
@@ -143,6 +151,8 @@ struct ipc_table {
 uint32_t ipc__devshm_dev(void);
 void ipc_table__init(struct ipc_table *t, const char *procfs, struct proc_table *procs);
 void ipc_table__free(struct ipc_table *t);
+/* Lists the System V objects that exist now: call once tracing is attached. */
+void ipc_table__note_existing(struct ipc_table *t);
 void proc_ipc__free(struct proc *p);
 
 struct ipc_obj *ipc_table__get(struct ipc_table *t, unsigned int kind, uint64_t id);

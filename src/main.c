@@ -546,6 +546,7 @@ int main(int argc, char **argv)
 			goto destroy_tracer;
 	}
 	a->decoder.fold = &a->tracer.fold; /* tracer__start initialised it */
+	ipc_table__note_existing(&a->model.ipc);
 	if (a->cli.sigpipe_doctor)
 		doctor_traced_from_now(&a->doctor, a->cli.fold_window_ms);
 	for (unsigned int i = 0; i < a->cli.filter.npids; i++) {

@@ -272,6 +272,7 @@ static void json_shm(FILE *f, const struct ipc_obj *o)
 	fprintf(f, "{\"type\":\"shm\",\"shmid\":%llu", (unsigned long long)o->id);
 	json_obj_key_size(f, o, "size");
 	json_proc_field(f, "creator", o->creator);
+	fprintf(f, ",\"before_tracing\":%s", o->before_tracing ? "true" : "false");
 	fputs(",\"attachers\":[", f);
 	for (const struct ipc_user *u = o->users; u; u = u->next) {
 		if (!u->st.attaches && !u->st.detaches && !u->dropped)
@@ -301,6 +302,7 @@ static void json_msgq(FILE *f, const struct ipc_obj *o)
 	fprintf(f, "{\"type\":\"msgq\",\"msqid\":%llu", (unsigned long long)o->id);
 	json_obj_key_size(f, o, NULL);
 	json_proc_field(f, "creator", o->creator);
+	fprintf(f, ",\"before_tracing\":%s", o->before_tracing ? "true" : "false");
 	json_traffic(f, o);
 	json_removed(f, o);
 	fputs("}\n", f);
@@ -313,6 +315,7 @@ static void json_sem(FILE *f, const struct ipc_obj *o)
 	fprintf(f, "{\"type\":\"sem\",\"semid\":%llu", (unsigned long long)o->id);
 	json_obj_key_size(f, o, "nsems");
 	json_proc_field(f, "creator", o->creator);
+	fprintf(f, ",\"before_tracing\":%s", o->before_tracing ? "true" : "false");
 	fputs(",\"users\":[", f);
 	for (const struct ipc_user *u = o->users; u; u = u->next) {
 		if (!u->st.semop_calls && !u->st.waits && !u->st.eagain && !u->st.errors &&

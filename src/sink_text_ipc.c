@@ -77,6 +77,16 @@ static void text_mq_name(struct output *o, uint64_t ino)
 	fprintf(o->f, "mq %s (ino %llu)", name, (unsigned long long)ino);
 }
 
+/* Did this get create its object? The model has applied it (ipc_obj__on_get). */
+static bool get_created(const struct output *o, const struct event_header *hdr,
+			const struct ipc_event *e)
+{
+	const struct ipc_obj *obj = ipc_table__find(&o->model->ipc, ipc_op__kind(e->op), e->id);
+
+	return obj && obj->creator && obj->creator->pid == e->task.pid &&
+	       obj->created_ns == hdr->ts_ns;
+}
+
 static void text_ipc_op(struct output *o, const struct event_header *hdr,
 			const struct ipc_event *e)
 {
@@ -105,6 +115,9 @@ static void text_ipc_op(struct output *o, const struct event_header *hdr,
 			fprintf(o->f, " mode %04llo", (unsigned long long)(e->flags & 0777));
 		if (!e->err)
 			fprintf(o->f, " -> id %llu", (unsigned long long)e->id);
+		/* IPC_CREAT with a key creates the object or finds the one that exists. */
+		if (!e->err && e->key && e->flags & 01000)
+			fputs(get_created(o, hdr, e) ? " (created)" : " (existing)", o->f);
 		break;
 	case IPC_OP_SHMAT:
 		fprintf(o->f, "shmid %llu at 0x%llx%s", (unsigned long long)e->id,
@@ -402,6 +415,8 @@ static void report_object(struct output *o, const struct ipc_obj *obj)
 	}
 	if (obj->creator)
 		fprintf(o->f, " created by %s", who_str(who, sizeof(who), obj->creator));
+	else if (obj->before_tracing)
+		fputs(" (existed before tracing)", o->f);
 	fputc('\n', o->f);
 	for (const struct ipc_user *u = obj->users; u; u = u->next) {
 		if (obj->kind == IPC_KIND_SHM && (u->st.attaches || u->st.detaches || u->dropped)) {

@@ -8,6 +8,7 @@
 #define SYSVIPC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct sysvipc_row {
@@ -19,5 +20,12 @@ struct sysvipc_row {
 
 /* kind: enum ipcscope_ipc_kind (shm, msg, sem). False if not listed. */
 bool sysvipc__lookup(const char *procfs, unsigned int kind, uint64_t id, struct sysvipc_row *row);
+/*
+ * Every id of that kind listed now, sorted, in *ids (malloc'd, the caller
+ * frees); returns how many, 0 with *ids NULL when none or unreadable.
+ */
+size_t sysvipc__ids(const char *procfs, unsigned int kind, uint64_t **ids);
+/* Whether a list sysvipc__ids() made holds id. */
+bool sysvipc__ids_have(const uint64_t *ids, size_t n, uint64_t id);
 
 #endif /* SYSVIPC_H */

@@ -2956,6 +2956,49 @@ def test_sysv_shm_attached_before_tracing_destroyed_at_its_detach(ctx):
            "the holder's mapping (kind, shmid, path, bytes, maps, before_tracing)")
 
 
+def test_sysv_get_finding_an_object_from_before_tracing_did_not_create_it(ctx):
+    # msgget/semget with IPC_CREAT find a queue and a set made before
+    # tracing: they are not their creators; a later msgget that makes a
+    # new queue under the same key is.
+    kv, recs = traced_midway(ctx, ["ipc_get_existing", ctx.tmp], "ipc_get_existin")
+    pid, old, sem, new = (int(kv[k]) for k in ("pid", "msqid_old", "semid", "msqid_new"))
+    qs = {r["msqid"]: r for r in recs if r["type"] == "msgq" and r["msqid"] in (old, new)}
+    got = [(q, (qs[q]["creator"] or {}).get("pid"), qs[q]["before_tracing"])
+           for q in sorted(qs)]
+    expect(got, sorted([(old, None, True), (new, pid, False)]),
+           "msgq (msqid, creator pid, before_tracing)")
+    s = one([r for r in recs if r["type"] == "sem" and r["semid"] == sem], "sem records")
+    expect((s["creator"], s["before_tracing"]), (None, True), "sem (creator, before_tracing)")
+
+
+def test_sysv_get_live_line_says_created_or_existing(ctx):
+    # The same in text: "(existing)" for a get that found the object,
+    # "(created)" for the one that made it.
+    wl = subprocess.Popen([ctx.workload("ipc_get_existing"), ctx.tmp], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    tracer = None
+    try:
+        expect(wl.stdout.readline().startswith("pid="), True, "ipc_get_existing's first line")
+        tracer = subprocess.Popen([ctx.tool, "-v", "-c", "ipc_get_existin"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  stdin=subprocess.DEVNULL)
+        wait_attached(tracer.stderr, "ipcscope -c ipc_get_existin")
+        rest, err = wl.communicate("g", timeout=30)
+        expect(wl.returncode, 0, "ipc_get_existing exit status (stderr %r)" % err)
+        time.sleep(0.3)
+    finally:
+        if wl.poll() is None:
+            wl.kill()
+            wl.wait()
+        if tracer:
+            tracer.send_signal(signal.SIGINT)
+            out, _ = tracer.communicate(timeout=30)
+    gets = [l.split("-> id ")[1] for l in out.splitlines() if "get key 0x" in l and "-> id" in l]
+    kv = dict(l.split("=", 1) for l in rest.split() if "=" in l)
+    expect(gets, ["%s (existing)" % kv["msqid_old"], "%s (existing)" % kv["semid"],
+                  "%s (created)" % kv["msqid_new"]], "get lines' ends")
+
+
 def test_shared_file_mapped_before_tracing_named_when_unmapped(ctx):
     # Mapped before tracing, unmapped a page at a time while traced: each
     # munmap names the file, and the report lists the mapping.
