@@ -26,6 +26,9 @@
 #include "privileges.h"
 #include "retire.h"
 #include "run_as.h"
+#include "sanitize.h"
+#include "signals.h"
+#include "stop_signals.h"
 #include "tracer.h"
 
 #define POLL_INTERVAL_MS 10  /* ring buffer is drained this often (no wakeups) */
@@ -82,6 +85,7 @@ static int command__spawn(struct command *cmd, char **argv, const sigset_t *orig
 		close(go[1]);
 		close(err_pipe[0]);
 		signal(SIGPIPE, SIG_DFL);
+		stop_signals__restore();
 		sigprocmask(SIG_SETMASK, orig_mask, NULL);
 		/* Become the chosen user before waiting; a failure is told after go. */
 		f.step = run_as__become(as);
@@ -156,6 +160,7 @@ struct app {
 	int sig_fd;
 	bool stop;
 	uint64_t stop_requested_ns;
+	int stop_signo; /* the signal that asked to stop, 0 if none */
 };
 
 /*
@@ -218,26 +223,37 @@ static void retire_what_is_over(struct app *a, uint64_t now)
 	retire__run(&a->model, &pol, now);
 }
 
+/* Asked to stop while COMMAND runs, and it had its time to end. */
+static bool grace_over(const struct app *a, uint64_t now)
+{
+	return a->stop_requested_ns && now - a->stop_requested_ns > COMMAND_GRACE_NS;
+}
+
 static void handle_signals(struct app *a)
 {
 	struct signalfd_siginfo si;
+	int signo;
 
 	while (read(a->sig_fd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGCHLD) {
-			int status;
+		int status;
 
-			while (a->cmd.pid > 0 && !a->cmd.exited &&
-			       waitpid(a->cmd.pid, &status, WNOHANG) == a->cmd.pid) {
-				a->cmd.exited = true;
-				a->cmd.status = status;
-				a->stop = true;
-			}
-			continue;
+		/* SIGCHLD: COMMAND may have ended. */
+		while (a->cmd.pid > 0 && !a->cmd.exited &&
+		       waitpid(a->cmd.pid, &status, WNOHANG) == a->cmd.pid) {
+			a->cmd.exited = true;
+			a->cmd.status = status;
+			a->stop = true;
 		}
-		/* SIGINT, SIGTERM, SIGHUP: finish. With a command, let it end first. */
+	}
+	/*
+	 * SIGINT, SIGTERM, SIGHUP (stop_signals.h): finish. With a command,
+	 * let it end first, for COMMAND_GRACE_NS; a second one ends ipcscope.
+	 */
+	while ((signo = stop_signals__take())) {
+		a->stop_signo = signo;
 		if (a->cmd.pid > 0 && !a->cmd.exited) {
-			if (si.ssi_signo != SIGINT) /* Ctrl-C already reached its group */
-				kill(a->cmd.pid, si.ssi_signo);
+			if (signo != SIGINT) /* Ctrl-C already reached its group */
+				kill(a->cmd.pid, signo);
 			if (!a->stop_requested_ns)
 				a->stop_requested_ns = now_ns();
 		} else {
@@ -252,16 +268,17 @@ static int run_loop(struct app *a)
 						  : 0;
 	uint64_t next_housekeeping = now_ns() + HOUSEKEEP_NS;
 	/* No events asked of the output: POLLERR/POLLHUP say its reader left. */
-	struct pollfd pfd[2] = { { .fd = a->sig_fd, .events = POLLIN },
-				 { .fd = output__hangup_fd(&a->out) } };
+	struct pollfd pfd[3] = { { .fd = a->sig_fd, .events = POLLIN },
+				 { .fd = output__hangup_fd(&a->out) },
+				 { .fd = stop_signals__fd(), .events = POLLIN } };
 
 	while (!a->stop) {
-		int n = poll(pfd, 2, POLL_INTERVAL_MS);
+		int n = poll(pfd, 3, POLL_INTERVAL_MS);
 		uint64_t now;
 
 		if (n < 0 && errno != EINTR)
 			return -errno;
-		if (n > 0 && pfd[0].revents)
+		if (n > 0 && (pfd[0].revents || pfd[2].revents))
 			handle_signals(a);
 		if (n > 0 && (pfd[1].revents & (POLLERR | POLLHUP))) {
 			output__reader_gone(&a->out);
@@ -285,7 +302,7 @@ static int run_loop(struct app *a)
 			return a->out.err;
 		if (deadline && now >= deadline)
 			a->stop = true;
-		if (a->stop_requested_ns && now - a->stop_requested_ns > COMMAND_GRACE_NS)
+		if (grace_over(a, now))
 			a->stop = true;
 	}
 	return 0;
@@ -361,6 +378,19 @@ static int doctor_io(void *ctx, const struct io_key *key, struct io_stats *out)
 	return tracer__io_counters(ctx, key, out);
 }
 
+static void command_left_running(const struct app *a, int ret)
+{
+	char name[256], why[64];
+
+	sanitize__terminal(name, sizeof(name), a->cli.command[0], strlen(a->cli.command[0]));
+	if (a->stop_signo)
+		snprintf(why, sizeof(why), "by %s", sig__name(a->stop_signo));
+	else
+		snprintf(why, sizeof(why), "after -d %g s", a->cli.duration_s);
+	fprintf(stderr, "ipcscope: stopped %s; %s (pid %d) is still running, untraced: "
+			"exit status %d is not its own\n", why, name, a->cmd.pid, ret);
+}
+
 /*
  * The output's reader went away while COMMAND runs: nothing can be shown any
  * more, so stop tracing now, but still end with COMMAND's status (it shares
@@ -369,13 +399,14 @@ static int doctor_io(void *ctx, const struct io_key *key, struct io_stats *out)
  */
 static void wait_for_command(struct app *a)
 {
-	struct pollfd pfd = { .fd = a->sig_fd, .events = POLLIN };
+	struct pollfd pfd[2] = { { .fd = a->sig_fd, .events = POLLIN },
+				 { .fd = stop_signals__fd(), .events = POLLIN } };
 
 	tracer__detach(&a->tracer);
 	while (!a->cmd.exited) {
-		if (a->stop_requested_ns && now_ns() - a->stop_requested_ns > COMMAND_GRACE_NS)
+		if (grace_over(a, now_ns()))
 			break;
-		if (poll(&pfd, 1, 100) < 0 && errno != EINTR)
+		if (poll(pfd, 2, 100) < 0 && errno != EINTR)
 			break;
 		handle_signals(a);
 	}
@@ -473,13 +504,14 @@ int main(int argc, char **argv)
 		return report_run_as_error(a, err);
 	/*
 	 * SIGINT, SIGTERM and SIGHUP end a run with the report, even one that
-	 * comes while the programs load: held here, read from a signalfd once
-	 * tracing runs. SIGCHLD is COMMAND's end.
+	 * comes while the programs load (stop_signals.h). SIGCHLD is COMMAND's
+	 * end: held here, read from a signalfd once tracing runs.
 	 */
+	if ((err = stop_signals__install())) {
+		diag__error("cannot catch stop signals: %s", strerror(-err));
+		return EXIT_RUNTIME;
+	}
 	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, &orig_mask);
 	/* Before -p's check: a host pid is not found in a child namespace. */
@@ -499,6 +531,10 @@ int main(int argc, char **argv)
 	if (err == -EBADF && !a->cli.output) {
 		diag__error("standard output is closed or read-only: redirect it to "
 				"a file or give -o FILE");
+		goto free_model;
+	} else if (err == -ENXIO && a->cli.output) {
+		diag__error("no process has the FIFO %s open for reading: start its reader "
+				"first, or give -o a file", a->cli.output);
 		goto free_model;
 	} else if (err) {
 		diag__error("cannot open %s for writing: %s: choose a writable path "
@@ -603,8 +639,10 @@ int main(int argc, char **argv)
 	}
 
 	err = run_loop(a);
-	if (!err)
+	if (!err) {
+		stop_signals__ending(); /* a stop signal now ends it at once, report or not */
 		err = finish(a);
+	}
 	if (err == -EPIPE && a->cmd.pid > 0)
 		wait_for_command(a);
 	if (err && err != -EPIPE) {
@@ -614,11 +652,14 @@ int main(int argc, char **argv)
 		if (!a->cmd.exited && waitpid(a->cmd.pid, &a->cmd.status, WNOHANG) == a->cmd.pid)
 			a->cmd.exited = true;
 		ret = a->cmd.exited ? exit_status_of(a->cmd.status) : 0;
-		/* -d ended the run first: 0 is not COMMAND's status, say so. */
-		if (!a->cmd.exited && !a->stop_requested_ns)
-			fprintf(stderr, "ipcscope: stopped after -d %g s; %s (pid %d) is still "
-					"running, untraced: exit status 0 is not its own\n",
-				a->cli.duration_s, a->cli.command[0], a->cmd.pid);
+		/*
+		 * -d or a stop signal ended the run first: the status is not
+		 * COMMAND's, say so. A signal's is 128 + its number, as a shell's.
+		 */
+		if (!a->cmd.exited && a->stop_signo)
+			ret = 128 + a->stop_signo;
+		if (!a->cmd.exited)
+			command_left_running(a, ret);
 	} else {
 		ret = 0;
 	}

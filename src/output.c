@@ -38,9 +38,22 @@ int output__open(struct output *o, const char *path, bool json, struct model *m,
 		if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
 			return -EBADF;
 	} else {
-		o->f = fopen(path, "we");
-		if (!o->f)
+		/*
+		 * fopen's flags, and O_NONBLOCK for the open alone: a FIFO with
+		 * no reader fails with ENXIO (fifo(7)) instead of blocking here,
+		 * where the stop signals are held and nothing could end the wait.
+		 */
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0666);
+
+		if (fd < 0)
 			return -errno;
+		if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) ||
+		    !(o->f = fdopen(fd, "we"))) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
 		o->path = strdup(path);
 		o->owns_file = true;
 	}

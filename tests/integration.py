@@ -3147,6 +3147,101 @@ def test_stop_signals_flush_the_report_and_detach(ctx):
         _stop_by_signal(ctx, signo, json_out, scope, dest)
 
 
+def test_stop_signal_with_the_command_still_running_says_so(ctx):
+    # SIGTERM to ipcscope reaches COMMAND, which ignores it: after the grace
+    # ipcscope ends with 128 + 15, saying the status is not COMMAND's. A
+    # second SIGTERM ends ipcscope at once, by its default action.
+    for signals in (1, 2):
+        proc = subprocess.Popen([ctx.tool, "-v", "-o", os.devnull, "--", "sh", "-c",
+                                 'trap "" TERM; echo pid=$$; sleep 4'], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+        try:
+            wait_attached(proc.stderr, "ipcscope -- sh")
+            pid = int(proc.stdout.readline().split("=")[1])
+            proc.send_signal(signal.SIGTERM)
+            if signals == 2:
+                time.sleep(0.2)
+                proc.send_signal(signal.SIGTERM)
+            t0 = time.monotonic()
+            proc.wait(timeout=60)
+            took = time.monotonic() - t0
+            _, err = proc.communicate(timeout=60)  # sh holds the pipes until it ends
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        if signals == 1:
+            want = ("stopped by SIGTERM; sh (pid %d) is still running, untraced: exit status "
+                    "143 is not its own" % pid)
+            expect((proc.returncode, want in err), (143, True),
+                   "exit status and %r in stderr %r" % (want, err))
+        else:
+            expect_true(proc.returncode == -signal.SIGTERM and took < 1.5,
+                        "a second SIGTERM: exit status %d after %.1f s" % (proc.returncode, took))
+        deadline = time.monotonic() + 10  # sh ends by itself
+        while os.path.exists("/proc/%d" % pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+
+def _blocked_on_its_output(pid, what):
+    """Waits (bounded) until ipcscope sleeps writing to its output pipe."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with open("/proc/%d/wchan" % pid) as f:
+            if "pipe" in f.read():
+                return
+        time.sleep(0.05)
+    raise AssertionError("%s: ipcscope never blocked on its output" % what)
+
+
+def test_stop_signals_end_ipcscope_stuck_on_its_output(ctx):
+    # Its reader stopped reading (`| less` left open). While the run goes
+    # on, a first Ctrl-C cannot be handled by the stuck loop: a second one
+    # ends ipcscope. Once the report is being written, one does.
+    churn = "for i in $(seq 3000); do /bin/true; done"
+    for phase in ("run", "report"):
+        r, w = os.pipe()
+        args = ["-v", "--", "bash", "-c", churn] if phase == "run" else ["--", "bash", "-c", churn]
+        proc = subprocess.Popen([ctx.tool] + args, stdout=w, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL)
+        os.close(w)
+        reader = None
+        try:
+            if phase == "report":
+                # Read everything up to the report's heading, then stop reading.
+                def read_until_report():
+                    seen = b""
+                    while b"=== ipcscope report" not in seen:
+                        chunk = os.read(r, 65536)
+                        if not chunk:
+                            return
+                        seen = seen[-100:] + chunk
+                reader = threading.Thread(target=read_until_report, daemon=True)
+                reader.start()
+                reader.join(60)
+            _blocked_on_its_output(proc.pid, phase)
+            for _ in range(2 if phase == "run" else 1):
+                proc.send_signal(signal.SIGINT)
+                time.sleep(0.2)
+            proc.wait(timeout=5)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            os.close(r)
+        expect(proc.returncode, -signal.SIGINT, "%s: exit status of ipcscope stuck on its output"
+               % phase)
+
+
+def test_output_to_a_fifo_without_reader_is_an_error(ctx):
+    fifo = os.path.join(ctx.tmp, "nobody-reads")
+    os.mkfifo(fifo)
+    proc = subprocess.run([ctx.tool, "-d", "1", "-o", fifo], capture_output=True, text=True,
+                          timeout=30, stdin=subprocess.DEVNULL)
+    expect((proc.returncode, proc.stderr.count("\n"), "start its reader first" in proc.stderr),
+           (1, 1, True), "exit status and one line naming the fix: %r" % proc.stderr)
+
+
 def test_stop_signal_while_loading_still_reports(ctx):
     # SIGTERM once the first BPF object exists, while the programs load:
     # it must wait for tracing to start and end it with the report.

@@ -1250,7 +1250,8 @@ static void test_json_shm_removed_while_attached(void)
 	char *out = render(true, feed_shm_removed_while_attached);
 
 	check(strstr(out, "{\"type\":\"shm\",\"shmid\":5,\"key\":\"0x00001234\",\"size\":4096,"
-			  "\"creator\":{\"pid\":10,\"comm\":\"shmuser\"},\"attachers\":["
+			  "\"creator\":{\"pid\":10,\"comm\":\"shmuser\"},\"before_tracing\":false,"
+			  "\"attachers\":["
 			  "{\"pid\":10,\"comm\":\"shmuser\",\"attaches\":1,\"detaches\":1,"
 			  "\"dropped_at_exit\":0},"
 			  "{\"pid\":11,\"comm\":\"shmuser\",\"attaches\":0,\"detaches\":1,"
