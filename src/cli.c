@@ -489,6 +489,15 @@ static error_t parse_opt_checked(int key, char *arg, struct argp_state *state)
 		if (!strcmp(arg, "sigpipe") && strcmp(state->argv[state->next - 2], "--"))
 			return usage_error("sigpipe is a mode and comes first: ipcscope sigpipe "
 					   "[OPTION...]%s (a command named sigpipe: -- sigpipe)", "");
+		/*
+		 * A COMMAND comes after `--` only: a bare word is more often a
+		 * typo (`ipcscope sigpip`, an option's value split off) than a
+		 * program, and a command's options would be taken for ours.
+		 */
+		if (strcmp(state->argv[state->next - 2], "--") ||
+		    state->argv[state->next - 2] == c->last_optarg)
+			return usage_error("unexpected '%s': a COMMAND to trace goes after --, as in "
+					   "ipcscope -- COMMAND [ARG...]", arg);
 		/* The first operand starts the command; the rest is its own argv. */
 		c->command = &state->argv[state->next - 1];
 		state->next = state->argc;

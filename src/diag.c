@@ -13,13 +13,15 @@ void diag__json_to(FILE *f)
 
 void diag__error(const char *fmt, ...)
 {
-	char msg[2048];
+	char msg[2048], safe[4 * sizeof(msg)];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "ipcscope: %s\n", msg);
+	/* It may quote what the user gave: one line, no escape sequence. */
+	sanitize__terminal(safe, sizeof(safe), msg, strlen(msg));
+	fprintf(stderr, "ipcscope: %s\n", safe);
 	if (!json_errors)
 		return;
 	/* The message may quote what the user gave (a path, a command): escaped. */

@@ -1485,6 +1485,12 @@ def test_bad_input_is_one_line_naming_the_fix(ctx):
         (["-d", "1", "-d", "2"], 2, "-d/--duration given twice (the second is '2'): give it once"),
         (["--no-fold", "--fold-burst", "3"], 2,
          "--no-fold leaves nothing to fold: drop --fold-burst"),
+        # What the user gave is quoted escaped: once a newline split the line
+        # and an escape sequence reached the terminal.
+        (["-s", "\x1b[31mEVIL\n2nd"], 2, "unknown signal '\\x1b[31mEVIL\\x0a2nd'"),
+        # A bare word once ran as a command: `ipcscope sigpip` said "cannot run".
+        (["sigpip"], 2, "unexpected 'sigpip': a COMMAND to trace goes after --"),
+        (["-d", "1", "echo", "hi"], 2, "unexpected 'echo': a COMMAND to trace goes after --"),
     ]
     for args, rc, msg in cases:
         proc = subprocess.run([ctx.tool] + args, capture_output=True, text=True, timeout=30,
