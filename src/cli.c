@@ -409,8 +409,8 @@ static error_t parse_opt_checked(int key, char *arg, struct argp_state *state)
 		errno = 0;
 		c->duration_s = strtod(arg, &end);
 		if (errno || end == arg || *end || !(c->duration_s > 0) || c->duration_s > 31536000)
-			return usage_error("-d takes seconds, more than 0 (e.g. 10 or 0.5), not "
-					   "'%s'", arg);
+			return usage_error("-d takes seconds, more than 0 and at most a year "
+					   "(31536000; e.g. 10 or 0.5), not '%s'", arg);
 		break;
 	case 'j':
 		c->json = true;

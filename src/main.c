@@ -416,8 +416,12 @@ static void print_output_error(struct app *a, int err)
 {
 	if (err == -EPIPE)
 		return; /* the reader went away (ipcscope | head): nothing to say */
-	diag__error("cannot write to %s: %s: check the disk and the path given to "
-			"-o", a->out.path ? a->out.path : "output", strerror(-err));
+	if (a->cli.output)
+		diag__error("cannot write to %s: %s: check the disk and the path given to -o",
+			a->cli.output, strerror(-err));
+	else
+		diag__error("cannot write to standard output: %s: check where it goes (or "
+				"give -o FILE)", strerror(-err));
 }
 
 /*
@@ -481,6 +485,9 @@ static int report_command_failure(struct app *a, const struct command_failure *f
 		diag__error("cannot run %s as %s: %s: check the command name, PATH "
 				"and that %s may run it", a->cli.command[0], who, strerror(f->err),
 			who);
+	else if (f->err == EACCES)
+		diag__error("cannot run %s: %s: make it executable (chmod +x) or check the "
+				"command name and PATH", a->cli.command[0], strerror(f->err));
 	else
 		diag__error("cannot run %s: %s: check the command name and PATH",
 			a->cli.command[0], strerror(f->err));

@@ -1396,7 +1396,12 @@ def test_json_records_match_the_schema_and_contract(ctx):
 # ---------------------------------------------------------------- bad input
 
 def test_bad_input_messages_and_codes(ctx):
+    script = os.path.join(ctx.tmp, "not-executable.sh")
+    with open(script, "w") as f:
+        f.write("#!/bin/sh\nexit 0\n")
+    os.chmod(script, 0o644)
     cases = [
+        (["--", script], 126, "Permission denied: make it executable (chmod +x)"),
         (["-s", "FOO"], 2, "unknown signal 'FOO'"),
         (["-s", "65"], 2, "unknown signal '65'"),
         (["--bogus"], 2, "unknown option '--bogus'"),
@@ -1490,6 +1495,7 @@ def test_bad_input_is_one_line_naming_the_fix(ctx):
         (["-s", "\x1b[31mEVIL\n2nd"], 2, "unknown signal '\\x1b[31mEVIL\\x0a2nd'"),
         # A bare word once ran as a command: `ipcscope sigpip` said "cannot run".
         (["sigpip"], 2, "unexpected 'sigpip': a COMMAND to trace goes after --"),
+        (["-d", "99999999"], 2, "at most a year (31536000"),
         (["-d", "1", "echo", "hi"], 2, "unexpected 'echo': a COMMAND to trace goes after --"),
     ]
     for args, rc, msg in cases:
@@ -3417,6 +3423,11 @@ def test_output_faults_one_line_whole_records(ctx):
                                   + wl, capture_output=True, text=True, timeout=60)
             _one_line_error(proc, 1, "standard output is closed or read-only",
                             "%s %s" % (what, redirect))
+        # A full disk behind standard output names it, not -o (not given).
+        proc = subprocess.run(["sh", "-c", 'exec "$0" "$@" >/dev/full', ctx.tool] + fmt + wl,
+                              capture_output=True, text=True, timeout=60)
+        _one_line_error(proc, 1, "cannot write to standard output: No space left on device: "
+                        "check where it goes", what + " >/dev/full")
     mnt = tempfile.mkdtemp(dir=ctx.tmp)
     for opts, needle in (("ro,size=1m", "Read-only file system"),
                          ("size=64k", "No space left on device")):
