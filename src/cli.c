@@ -22,12 +22,12 @@
 const char *argp_program_bug_address = "the project's issue tracker";
 
 static const char doc[] =
+	/* argp's "Usage: ipcscope [OPTION...] [-- COMMAND [ARG...]]" comes just before. */
+	"  or:  ipcscope sigpipe [--threshold RATE] [OPTION...] [-- COMMAND [ARG...]]\n"
+	"\n"
 	"ipcscope: watch signals, pipes, FIFOs, shared memory and message IPC between "
 	"processes as they happen, "
 	"system-wide or for one command, and report per process on exit.\n"
-	"\n"
-	"USAGE: ipcscope [OPTION...] [-- COMMAND [ARG...]]\n"
-	"       ipcscope sigpipe [--threshold RATE] [OPTION...] [-- COMMAND [ARG...]]\n"
 	"\n"
 	"Every signal is shown with its sender (or the kernel), target, API, the kernel's "
 	"result (queued, ignored, already_pending = merged, overflow), how long it stayed "
@@ -128,7 +128,7 @@ static const struct argp_option options[] = {
 						   "(default 100); it ends below RATE/2", 1 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
 	{ "json", 'j', NULL, 0, "JSON Lines (schema in docs/json-schema.md)", 2 },
-	{ "output", 'o', "FILE", 0, "Write to FILE instead of standard output", 2 },
+	{ "output", 'o', "FILE", 0, "Write to FILE instead of standard output (- is standard output)", 2 },
 	{ "no-fold", OPT_NO_FOLD, NULL, 0, "Never fold repeated events into counted lines", 2 },
 	{ "fold-burst", OPT_FOLD_BURST, "N", 0, "Show N identical events per window before "
 						  "folding (default 5 text, 1000 JSON)", 2 },
@@ -522,6 +522,7 @@ int cli__parse(struct cli *c, int argc, char **argv)
 {
 	static const struct argp argp = {
 		.options = options, .parser = parse_opt, .doc = doc,
+		.args_doc = "[-- COMMAND [ARG...]]",
 	};
 	error_t err;
 
