@@ -107,8 +107,11 @@ void sanitize__json(FILE *out, const char *src, size_t len)
 			i++;
 			continue;
 		}
-		if (cp == '"' || cp == '\\')
-			fprintf(out, "\\%c", (int)cp);
+		/* A backslash is "\x5c" as in the terminal's: then "\xHH" is always a byte's escape. */
+		if (cp == '\\')
+			fputs("\\\\x5c", out);
+		else if (cp == '"')
+			fputs("\\\"", out);
 		else if (cp == '\n')
 			fputs("\\n", out);
 		else if (cp == '\t')

@@ -20,8 +20,9 @@ size_t sanitize__terminal(char *dst, size_t size, const char *src, size_t len);
 
 /*
  * For JSON: writes a complete, valid JSON string literal (with quotes).
- * Invalid UTF-8 bytes become the text "\xHH" (escaped backslash), so the
- * output is always valid UTF-8 JSON; controls, bidi and line separators are
+ * Invalid UTF-8 bytes become the text "\xHH" (escaped backslash), and a
+ * backslash the text "\x5c", so that "\xHH" always stands for one byte
+ * (lossless, as sanitize__terminal) and the output is always valid UTF-8 JSON; controls, bidi and line separators are
  * \u-escaped so the raw file is safe to cat.
  */
 void sanitize__json(FILE *out, const char *src, size_t len);

@@ -114,7 +114,11 @@ static void test_json_always_valid(void)
 	char *s;
 
 	s = json_of("a\"b\\c\nd", 7);
-	CHECK_STR(s, "\"a\\\"b\\\\c\\nd\"");
+	CHECK_STR(s, "\"a\\\"b\\\\x5cc\\nd\"");
+	free(s);
+	/* The text "\xff" and the byte 0xff stay apart. */
+	s = json_of("a\\xff", 5);
+	CHECK_STR(s, "\"a\\\\x5cxff\"");
 	free(s);
 	s = json_of("\x1b]0;title\x07", 10);
 	CHECK_STR(s, "\"\\u001b]0;title\\u0007\"");
