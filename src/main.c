@@ -378,6 +378,36 @@ static int doctor_io(void *ctx, const struct io_key *key, struct io_stats *out)
 	return tracer__io_counters(ctx, key, out);
 }
 
+/*
+ * COMMAND ended, but processes it started run on (a daemon, a `cmd &`):
+ * tracing ended with COMMAND, so what they do next is not seen. Say so
+ * once, naming one of them.
+ */
+static void descendants_left_running(struct app *a)
+{
+	struct proc *first = NULL;
+	unsigned int n = 0;
+	char name[64], path[64], cmd[256];
+
+	for (struct proc *p = proc_table__first(a->model.procs); p; p = proc_table__next(p)) {
+		if (!p->followed || p->exited || p->gone || (pid_t)p->pid == a->cmd.pid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%u", p->pid);
+		if (access(path, F_OK))
+			continue;
+		if (!n++)
+			first = p;
+	}
+	if (!n)
+		return;
+	sanitize__terminal(name, sizeof(name), first->comm, strlen(first->comm));
+	sanitize__terminal(cmd, sizeof(cmd), a->cli.command[0], strlen(a->cli.command[0]));
+	fprintf(stderr, "ipcscope: %u %s started by %s still %s (%s[%u]%s): not traced "
+			"after it ended\n", n, n == 1 ? "process" : "processes",
+		cmd, n == 1 ? "runs" : "run", name, first->pid,
+		n > 1 ? ", ..." : "");
+}
+
 static void command_left_running(const struct app *a, int ret)
 {
 	char name[256], why[64];
@@ -667,6 +697,8 @@ int main(int argc, char **argv)
 			ret = 128 + a->stop_signo;
 		if (!a->cmd.exited)
 			command_left_running(a, ret);
+		else
+			descendants_left_running(a);
 	} else {
 		ret = 0;
 	}

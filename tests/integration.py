@@ -3254,6 +3254,21 @@ def test_output_to_a_fifo_without_reader_is_an_error(ctx):
            (1, 1, True), "exit status and one line naming the fix: %r" % proc.stderr)
 
 
+def test_descendants_left_running_after_the_command_are_said(ctx):
+    # COMMAND leaves a daemon behind: its status is COMMAND's, and stderr
+    # says that one process it started still runs, untraced from then on.
+    proc = subprocess.run([ctx.tool, "-o", os.devnull, "--", "sh", "-c",
+                           'setsid sleep 2 & echo pid=$!; exit 3'], capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+    pid = int(re.search(r"pid=(\d+)", proc.stdout).group(1))
+    expect((proc.returncode, "1 process started by sh still runs" in proc.stderr,
+            "[%d]" % pid in proc.stderr), (3, True, True),
+           "exit status and the line naming the process left running: %r" % proc.stderr)
+    deadline = time.monotonic() + 10  # it ends by itself
+    while os.path.exists("/proc/%d" % pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def test_stop_signal_while_loading_still_reports(ctx):
     # SIGTERM once the first BPF object exists, while the programs load:
     # it must wait for tracing to start and end it with the report.
