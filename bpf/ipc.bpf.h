@@ -40,6 +40,9 @@
 #define NR_mq_timedreceive 243
 #define NR_mq_notify 244
 #define NR_memfd_create 319
+#define NR_unlink 87
+#define NR_unlinkat 263
+#define AT_REMOVEDIR 0x200 /* include/uapi/linux/fcntl.h */
 
 /* include/uapi/linux/ipc.h, sem.h, mman.h; include/linux/mm.h */
 #define IPC_RMID 0
@@ -906,6 +909,28 @@ static __always_inline void shm_open__exit(struct task_struct *cur, struct pt_re
 	ipc_open__emit(cur, IPC_OPEN_SHM_OPEN, fd,
 		       (const char *)(nr == NR_open ? regs->di : regs->si), file,
 		       nr == NR_open ? regs->si : regs->dx);
+}
+
+/*
+ * unlink/unlinkat of a name under /dev/shm: shm_unlink(3) (glibc and musl
+ * unlink "/dev/shm/NAME"; sem_unlink the same, "sem.NAME"). Every unlink
+ * of the system comes here: a 9-byte read of its path tells, the name is
+ * read only for those.
+ */
+static __noinline void shm_unlink__exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+					__u32 nr)
+{
+	static const char prefix[9] = "/dev/shm/";
+	const char *path = (const char *)(nr == NR_unlink ? regs->di : regs->si);
+	char head[sizeof(prefix)];
+
+	if (!cfg_devshm_dev || (nr == NR_unlinkat && (regs->dx & AT_REMOVEDIR)) ||
+	    bpf_probe_read_user(head, sizeof(head), path) || !proc__wanted(cur->tgid))
+		return;
+	for (int i = 0; i < (int)sizeof(prefix); i++)
+		if (head[i] != prefix[i])
+			return;
+	ipc_open__emit(cur, IPC_OPEN_SHM_UNLINK, ret, path, NULL, 0);
 }
 
 #endif /* IPC_BPF_H */

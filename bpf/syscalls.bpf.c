@@ -465,6 +465,8 @@ static __always_inline bool exit__followed(__u32 nr)
 	case NR_mq_open:
 	case NR_mq_unlink:
 	case NR_memfd_create:
+	case NR_unlink:
+	case NR_unlinkat:
 	case NR_alarm:
 	case NR_setitimer:
 		return true;
@@ -588,6 +590,10 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_mq_unlink:
 	case NR_memfd_create:
 		ipc_open__exit(cur, regs, ret, nr);
+		break;
+	case NR_unlink:
+	case NR_unlinkat:
+		shm_unlink__exit(cur, regs, ret, nr);
 		break;
 	case NR_alarm:
 	case NR_setitimer:

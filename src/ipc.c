@@ -680,6 +680,15 @@ static struct ipc_obj *mq_by_name(struct ipc_table *t, const char *name)
 	return NULL;
 }
 
+/* The POSIX shm segment a live name stands for ("/dev/shm/NAME", as shm_open gave it). */
+static struct map_obj *posix_shm_by_path(struct ipc_table *t, const char *path)
+{
+	for (struct map_obj *m = t->map_first; m; m = m->next_in_order)
+		if (m->kind == MAP_KIND_POSIX_SHM && !m->unlinked_ns && !strcmp(m->path, path))
+			return m;
+	return NULL;
+}
+
 static void on_open(struct ipc_table *t, const struct event_header *hdr,
 		    const struct ipc_open_event *e, struct proc *p)
 {
@@ -711,6 +720,11 @@ static void on_open(struct ipc_table *t, const struct event_header *hdr,
 		o->removed = true;
 		o->removed_ns = hdr->ts_ns;
 		o->remover = p;
+		return;
+	case IPC_OPEN_SHM_UNLINK:
+		/* The segment lives on while mapped (tmpfs): only its name goes. */
+		if ((mo = posix_shm_by_path(t, name)))
+			mo->unlinked_ns = hdr->ts_ns;
 		return;
 	case IPC_OPEN_MEMFD_CREATE:
 	case IPC_OPEN_SHM_OPEN:
@@ -1130,6 +1144,8 @@ const char *ipc_open_op__name(unsigned int op)
 		return "memfd_create";
 	case IPC_OPEN_SHM_OPEN:
 		return "shm_open";
+	case IPC_OPEN_SHM_UNLINK:
+		return "shm_unlink";
 	}
 	return "?";
 }

@@ -91,6 +91,7 @@ struct map_obj {
 	uint64_t ino; /* System V: the shmid (its inode number, ipc/shm.c newseg) */
 	char path[IPC_NAME_MAX]; /* raw: sinks sanitize; empty for anonymous */
 	struct proc *creator; /* memfd_create, shm_open with O_CREAT, mmap of anon */
+	uint64_t unlinked_ns; /* POSIX shm: when shm_unlink removed its name; 0 not seen */
 	bool pinned; /* retiring: a live mapping points here */
 	struct map_user *users;
 	struct map_obj *next_in_bucket, *next_in_order;

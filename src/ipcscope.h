@@ -74,7 +74,7 @@ enum ipcscope_event_type {
 	EVENT_EPIPE,	   /* a write-like call failed with EPIPE */
 	EVENT_IPC,	   /* a System V or POSIX mq call (struct ipc_event) */
 	EVENT_MAP,	   /* a MAP_SHARED mmap, or munmap/mremap of one (struct map_event) */
-	EVENT_IPC_OPEN,	   /* mq_open, mq_unlink, memfd_create, shm_open (struct ipc_open_event) */
+	EVENT_IPC_OPEN,	   /* mq_open, mq_unlink, memfd_create, shm_open, shm_unlink (ipc_open_event) */
 	EVENT_TIMER,	   /* alarm() or setitimer() returned (struct timer_event) */
 	EVENT_TYPE_MAX,
 };
@@ -654,6 +654,7 @@ enum ipcscope_ipc_open_op {
 	IPC_OPEN_MQ_UNLINK,
 	IPC_OPEN_MEMFD_CREATE,
 	IPC_OPEN_SHM_OPEN, /* an open of a file on the /dev/shm tmpfs */
+	IPC_OPEN_SHM_UNLINK, /* an unlink of a /dev/shm/ path: shm_unlink(3) */
 };
 
 /* Objects named by the caller: POSIX queues, memfds, /dev/shm files. */

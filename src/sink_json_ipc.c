@@ -157,7 +157,7 @@ static void json_live_open(FILE *f, const struct event_header *hdr,
 	json_self(f, &e->task);
 	fprintf(f, ",\"op\":\"%s\",\"name\":", ipc_open_op__name(e->op));
 	json_str(f, name);
-	if (e->ret >= 0 && e->op != IPC_OPEN_MQ_UNLINK)
+	if (e->ret >= 0 && e->op != IPC_OPEN_MQ_UNLINK && e->op != IPC_OPEN_SHM_UNLINK)
 		fprintf(f, ",\"fd\":%d,\"ino\":%llu,\"dev\":%llu", e->ret,
 			(unsigned long long)e->ino, (unsigned long long)kdev__to_user(e->dev));
 	json_error(f, e->ret < 0 ? e->ret : 0);
@@ -368,6 +368,8 @@ static void json_mapping(FILE *f, const struct map_obj *o, const struct map_user
 		o->dev == UINT32_MAX ? 0ULL : (unsigned long long)kdev__to_user(o->dev),
 		(unsigned long long)u->bytes, (unsigned long long)u->maps,
 		u->inherited ? "true" : "false", u->before ? "true" : "false");
+	if (o->kind == MAP_KIND_POSIX_SHM)
+		fprintf(f, ",\"unlinked\":%s", o->unlinked_ns ? "true" : "false");
 	fputs(",\"shared_with\":[", f);
 	for (const struct map_user *w = o->users; w; w = w->next) {
 		if (w->proc == u->proc || w->proc->pid == u->proc->pid)

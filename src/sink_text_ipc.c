@@ -239,7 +239,7 @@ static void text_open(struct output *o, const struct event_header *hdr,
 	line_begin(o, hdr, mq ? "mq" : "shm", "-");
 	fprintf(o->f, "%s %s %s", task_str(who, sizeof(who), &e->task), ipc_open_op__name(e->op),
 		name);
-	if (e->ret >= 0 && e->op != IPC_OPEN_MQ_UNLINK)
+	if (e->ret >= 0 && e->op != IPC_OPEN_MQ_UNLINK && e->op != IPC_OPEN_SHM_UNLINK)
 		fprintf(o->f, " -> fd %d (ino %llu)", e->ret, (unsigned long long)e->ino);
 	fputs(err_word(err, sizeof(err), e->ret < 0 ? e->ret : 0), o->f);
 	line_end(o, hdr);
@@ -464,9 +464,10 @@ static void report_mappings(struct output *o)
 			fputs("\nshared mappings (object: who mapped it):\n", o->f);
 		headed = true;
 		sanitize__terminal(path, sizeof(path), m->path, strlen(m->path));
-		fprintf(o->f, "%s %s (ino %llu)%s\n", map_kind__name(m->kind),
+		fprintf(o->f, "%s %s (ino %llu)%s%s\n", map_kind__name(m->kind),
 			m->path[0] ? path : "-", (unsigned long long)m->ino,
-			m->users && m->users->next ? "" : " (one process)");
+			m->users && m->users->next ? "" : " (one process)",
+			m->unlinked_ns ? " (name unlinked)" : "");
 		for (const struct map_user *u = m->users; u; u = u->next) {
 			fprintf(o->f, "  %-28s %llu B", who_str(who, sizeof(who), u->proc),
 				(unsigned long long)u->bytes);

@@ -2819,15 +2819,20 @@ def test_posix_mq_shm_open_and_memfd(ctx):
            "mq receivers")
     expect((mq["creator"]["pid"], mq["removed"]), (parent, True), "mq (creator, unlinked)")
     opens = sorted((r["pid"], r["op"]) for r in run.of_type("ipc_open")
-                   if r["pid"] in (parent, child) and r["op"] != "mq_unlink")
+                   if r["pid"] in (parent, child) and "unlink" not in r["op"])
     expect(opens, sorted([(parent, "mq_open"), (parent, "shm_open"), (parent, "memfd_create"),
                           (child, "mq_open"), (child, "shm_open")]), "opens")
     shm_path = "/dev/shm" + run.kv["shm"]
+    unlinks = [(r["pid"], r["op"], r["name"], "error" in r) for r in run.of_type("ipc_open")
+               if r["pid"] in (parent, child) and "unlink" in r["op"]]
+    expect(unlinks, [(parent, "mq_unlink", run.kv["mq"], False),
+                     (parent, "shm_unlink", shm_path, False)], "unlinks (pid, op, name, failed)")
     for pid, other in ((parent, child), (child, parent)):
         kinds = {(m["kind"], m["path"]): m for m in mappings(run, pid)}
         expect(sorted(kinds), sorted([("posix_shm", shm_path), ("memfd", "memfd:ipcscope-memfd")]),
                "mappings of %d (kind, path)" % pid)
         expect({m["shared_with"][0] for m in kinds.values()}, {other}, "shared with")
+        expect(kinds[("posix_shm", shm_path)]["unlinked"], True, "the segment's name unlinked")
 
 
 def test_ipc_text_report(ctx):
