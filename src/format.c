@@ -182,11 +182,15 @@ char *format__exit(char *buf, size_t size, int status)
 	return buf;
 }
 
-/* Signals the kernel raises in the process for what it did: "sent by the kernel" says nothing. */
+/*
+ * Signals the kernel raises in the process for what it did, or for a timer
+ * it armed (alarm, setitimer): "sent by the kernel" says nothing.
+ */
 static bool sig__raised_by_own_act(int sig)
 {
 	return sig == SIGPIPE || sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE ||
-	       sig == SIGILL || sig == SIGTRAP || sig == SIGSYS || sig == SIGXCPU || sig == SIGXFSZ;
+	       sig == SIGILL || sig == SIGTRAP || sig == SIGSYS || sig == SIGXCPU ||
+	       sig == SIGXFSZ || sig == SIGALRM || sig == SIGVTALRM || sig == SIGPROF;
 }
 
 const char *format__killer(char *buf, size_t size, const struct proc *p)

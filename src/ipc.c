@@ -10,7 +10,6 @@
 
 /* include/uapi/linux/ipc.h, mman.h, magic.h */
 #define IPC_PRIVATE 0
-#define IPC_CREAT 01000
 #define IPC_RMID 0
 #define MAP_ANONYMOUS 0x20
 #define SHMEM_MAGIC 0x01021994
@@ -589,7 +588,8 @@ static void ipc_obj__on_get(struct ipc_table *t, struct ipc_obj *o, const struct
 	if (o->kind == IPC_KIND_SHM && sysvipc__lookup(t->procfs, o->kind, o->id, &row) &&
 	    row.cpid) {
 		o->creator = row.cpid == p->pid ? p : proc_table__latest(t->procs, row.cpid);
-		o->created_ns = o->creator == p ? hdr->ts_ns : 0;
+		/* Its creator, but this get made it only if it was not there before. */
+		o->created_ns = o->creator == p && !o->before_tracing ? hdr->ts_ns : 0;
 		if (o->creator)
 			return;
 	}

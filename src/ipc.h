@@ -24,6 +24,10 @@ struct ipc_type_count {
 	struct ipc_type_count *next;
 };
 
+/* include/uapi/linux/ipc.h: a get's flags */
+#define IPC_CREAT 01000
+#define IPC_EXCL 02000
+
 /* One process's use of one object. */
 struct ipc_user {
 	struct proc *proc;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,11 +72,15 @@ static int command__spawn(struct command *cmd, char **argv, const sigset_t *orig
 			  const struct run_as *as)
 {
 	int go[2], err_pipe[2];
+	sigset_t held;
 	pid_t pid;
 
 	if (pipe2(go, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC))
 		return -errno;
+	stop_signals__hold(&held);
 	pid = fork();
+	if (pid != 0)
+		sigprocmask(SIG_SETMASK, &held, NULL);
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
@@ -85,7 +90,7 @@ static int command__spawn(struct command *cmd, char **argv, const sigset_t *orig
 		close(go[1]);
 		close(err_pipe[0]);
 		signal(SIGPIPE, SIG_DFL);
-		stop_signals__restore();
+		stop_signals__restore(); /* before they are unblocked */
 		sigprocmask(SIG_SETMASK, orig_mask, NULL);
 		/* Become the chosen user before waiting; a failure is told after go. */
 		f.step = run_as__become(as);
@@ -232,6 +237,7 @@ static bool grace_over(const struct app *a, uint64_t now)
 static void handle_signals(struct app *a)
 {
 	struct signalfd_siginfo si;
+	bool from_terminal;
 	int signo;
 
 	while (read(a->sig_fd, &si, sizeof(si)) == sizeof(si)) {
@@ -249,10 +255,10 @@ static void handle_signals(struct app *a)
 	 * SIGINT, SIGTERM, SIGHUP (stop_signals.h): finish. With a command,
 	 * let it end first, for COMMAND_GRACE_NS; a second one ends ipcscope.
 	 */
-	while ((signo = stop_signals__take())) {
+	while ((signo = stop_signals__take(&from_terminal))) {
 		a->stop_signo = signo;
 		if (a->cmd.pid > 0 && !a->cmd.exited) {
-			if (signo != SIGINT) /* Ctrl-C already reached its group */
+			if (!from_terminal) /* Ctrl-C already reached its group */
 				kill(a->cmd.pid, signo);
 			if (!a->stop_requested_ns)
 				a->stop_requested_ns = now_ns();
@@ -442,11 +448,25 @@ static void wait_for_command(struct app *a)
 	}
 }
 
+/* -o FILE given, not "-" (standard output). */
+static bool output_is_a_file(const struct app *a)
+{
+	return a->cli.output && strcmp(a->cli.output, "-");
+}
+
+/* ENXIO from open(2) is also a socket file's, or a device's without hardware. */
+static bool output_is_fifo(const char *path)
+{
+	struct stat st;
+
+	return path && !stat(path, &st) && S_ISFIFO(st.st_mode);
+}
+
 static void print_output_error(struct app *a, int err)
 {
 	if (err == -EPIPE)
 		return; /* the reader went away (ipcscope | head): nothing to say */
-	if (a->cli.output)
+	if (output_is_a_file(a))
 		diag__error("cannot write to %s: %s: check the disk and the path given to -o",
 			a->cli.output, strerror(-err));
 	else
@@ -565,11 +585,11 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	err = output__open(&a->out, a->cli.output, a->cli.json, &a->model, &a->cli.filter);
-	if (err == -EBADF && !a->cli.output) {
+	if (err == -EBADF && !output_is_a_file(a)) {
 		diag__error("standard output is closed or read-only: redirect it to "
 				"a file or give -o FILE");
 		goto free_model;
-	} else if (err == -ENXIO && a->cli.output) {
+	} else if (err == -ENXIO && output_is_fifo(a->cli.output)) {
 		diag__error("no process has the FIFO %s open for reading: start its reader "
 				"first, or give -o a file", a->cli.output);
 		goto free_model;
@@ -667,8 +687,26 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ipcscope: programs attached, tracing\n");
 	if (a->cli.command) {
 		struct command_failure failure;
+		bool from_terminal;
+		int early = stop_signals__take(&from_terminal);
 
-		if (command__go(&a->cmd, err_fd, &failure)) {
+		/*
+		 * Asked to stop while the programs loaded: COMMAND never runs
+		 * (nothing would pass the signal on to it), the empty report
+		 * follows, and the status is the signal's.
+		 */
+		if (early) {
+			char name[256];
+
+			sanitize__terminal(name, sizeof(name), a->cli.command[0],
+					   strlen(a->cli.command[0]));
+			command__abandon(&a->cmd, err_fd);
+			a->cmd.pid = -1;
+			a->stop_signo = early;
+			a->stop = true;
+			fprintf(stderr, "ipcscope: stopped by %s while loading: %s was not run\n",
+				sig__name(early), name);
+		} else if (command__go(&a->cmd, err_fd, &failure)) {
 			ret = report_command_failure(a, &failure);
 			waitpid(a->cmd.pid, NULL, 0);
 			goto close_sigfd;
@@ -700,7 +738,7 @@ int main(int argc, char **argv)
 		else
 			descendants_left_running(a);
 	} else {
-		ret = 0;
+		ret = a->cli.command && a->stop_signo ? 128 + a->stop_signo : 0;
 	}
 
 close_sigfd:

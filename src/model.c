@@ -370,16 +370,19 @@ void model__name_epipe_object(struct model *m, const struct epipe_event *e)
 		name_fifo(m, o, e->task.pid, e->fd);
 }
 
-/* A SIGPIPE names the FIFO its writer wrote to: the writer holds it, at some fd. */
 /*
- * A signal its default action kills with, not ignored: if the process dies
- * of this signal, this is who sent it (the last such one of its number is
- * the one that killed: a standard signal merges into the pending one).
+ * A signal its default action kills with, not ignored nor merged: if the
+ * process dies of this signal, this is who sent it (the last one queued of
+ * its number; a real-time one queued twice names the later sender).
  */
 static void note_killer(struct proc *p, const struct sig_generate_event *e)
 {
+	/*
+	 * Merged into one already pending (kernel/signal.c legacy_queue()):
+	 * the signal that acts, with its siginfo, is the first sender's.
+	 */
 	if (e->result == SIG_RESULT_IGNORED || e->result == SIG_RESULT_OVERFLOW ||
-	    !sig__is_fatal_default(e->sig))
+	    e->result == SIG_RESULT_ALREADY_PENDING || !sig__is_fatal_default(e->sig))
 		return;
 	p->killer.sig = e->sig;
 	p->killer.kernel = !e->has_sender;
@@ -388,6 +391,7 @@ static void note_killer(struct proc *p, const struct sig_generate_event *e)
 		 e->has_sender ? e->sender.comm : "");
 }
 
+/* A SIGPIPE names the FIFO its writer wrote to: the writer holds it, at some fd. */
 static void name_sigpipe_object(struct model *m, const struct sig_generate_event *e)
 {
 	struct pipe_obj *o;

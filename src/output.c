@@ -40,8 +40,9 @@ int output__open(struct output *o, const char *path, bool json, struct model *m,
 	} else {
 		/*
 		 * fopen's flags, and O_NONBLOCK for the open alone: a FIFO with
-		 * no reader fails with ENXIO (fifo(7)) instead of blocking here,
-		 * where the stop signals are held and nothing could end the wait.
+		 * no reader fails with ENXIO (fifo(7)) instead of blocking here
+		 * for as long as no one comes (SA_RESTART restarts the open
+		 * after a first Ctrl-C).
 		 */
 		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0666);
 

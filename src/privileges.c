@@ -39,6 +39,7 @@
 #include <bpf/bpf.h>
 #include "diag.h"
 #include "privileges.h"
+#include "stop_signals.h"
 
 #ifndef CAP_BPF
 #define CAP_BPF 39
@@ -49,9 +50,15 @@
 /* In a throwaway child without any capability: does a bpf() map call work? */
 static bool map_fd_needs_cap_bpf(int map_fd)
 {
-	pid_t pid = fork();
+	sigset_t held;
+	pid_t pid;
 	int status;
 
+	/* The child keeps the stop signals held: our handler is not its to run. */
+	stop_signals__hold(&held);
+	pid = fork();
+	if (pid != 0)
+		sigprocmask(SIG_SETMASK, &held, NULL);
 	if (pid < 0)
 		return true; /* cannot tell: keep it rather than lose the maps */
 	if (pid == 0) {

@@ -81,7 +81,8 @@ static bool failing_at_start(const struct sigpipe_doctor *d, const struct pipe_o
 	};
 	struct io_stats s;
 
-	if (!d->traced_since_mono_ns || obj->last_reader.proc ||
+	/* Sockets: no reader is tracked and their bytes are not counted: nothing to tell by. */
+	if (!obj_kind__is_pipe(obj->kind) || !d->traced_since_mono_ns || obj->last_reader.proc ||
 	    end->proc->start_ns >= d->traced_since_ns ||
 	    ts_ns > d->traced_since_mono_ns + DOCTOR_AT_START_NS)
 		return false;

@@ -305,7 +305,7 @@ static void alert_detail(struct output *o, const struct doctor_writer *w)
 
 	fprintf(o->f, "%-12s %-7s %-*s ", "", "", SIGNAL_WIDTH, "");
 	if (w->failing_at_start)
-		fputs("already failing when tracing started (the storm began earlier); ", o->f);
+		fputs("already failing when tracing started (its reader left before); ", o->f);
 	else if (w->end->bytes_before_known)
 		fprintf(o->f, "%llu B written before the first EPIPE; ",
 			(unsigned long long)w->end->bytes_before_epipe);

@@ -108,15 +108,18 @@ static void text_ipc_op(struct output *o, const struct event_header *hdr,
 			fprintf(o->f, " size %s", format__bytes(n, sizeof(n), e->size));
 		if (e->op == IPC_OP_SEMGET)
 			fprintf(o->f, " nsems %llu", (unsigned long long)e->size);
-		/* include/uapi/linux/ipc.h: IPC_CREAT 01000, IPC_EXCL 02000; the low 9 bits: mode */
-		fprintf(o->f, "%s%s", e->flags & 01000 ? " IPC_CREAT" : "",
-			e->flags & 02000 ? (e->flags & 01000 ? "|IPC_EXCL" : " IPC_EXCL") : "");
-		if (e->flags & 01000 || !e->key) /* the mode of what it may create */
+		/* the low 9 bits: mode */
+		fprintf(o->f, "%s%s", e->flags & IPC_CREAT ? " IPC_CREAT" : "",
+			e->flags & IPC_EXCL ? (e->flags & IPC_CREAT ? "|IPC_EXCL" : " IPC_EXCL") : "");
+		if (e->flags & IPC_CREAT || !e->key) /* the mode of what it may create */
 			fprintf(o->f, " mode %04llo", (unsigned long long)(e->flags & 0777));
 		if (!e->err)
 			fprintf(o->f, " -> id %llu", (unsigned long long)e->id);
-		/* IPC_CREAT with a key creates the object or finds the one that exists. */
-		if (!e->err && e->key && e->flags & 01000)
+		/*
+		 * IPC_CREAT with a key creates the object or finds the one that
+		 * exists (with IPC_EXCL too it can only create: nothing to say).
+		 */
+		if (!e->err && e->key && (e->flags & IPC_CREAT) && !(e->flags & IPC_EXCL))
 			fputs(get_created(o, hdr, e) ? " (created)" : " (existing)", o->f);
 		break;
 	case IPC_OP_SHMAT:

@@ -17,21 +17,26 @@ static volatile sig_atomic_t seen;
 
 /*
  * Every stop signal is blocked while this runs (sa_mask), so `seen` has
- * one writer. The second one is re-raised with its default action: it
- * stays pending until this returns, then ends the process.
+ * one writer. The first is told to the loop: its number, and whether the
+ * terminal sent it (SI_KERNEL: Ctrl-C, a hangup), which the kernel sends
+ * to the whole foreground process group, COMMAND included. The second is
+ * re-raised with its default action: it stays pending until this returns,
+ * then ends the process.
  */
-static void on_stop(int sig)
+static void on_stop(int sig, siginfo_t *info, void *uc)
 {
 	int saved = errno;
-	unsigned char b = (unsigned char)sig;
+	unsigned char b[2] = { (unsigned char)sig, info && info->si_code == SI_KERNEL };
 
+	(void)uc;
 	if (seen) {
 		signal(sig, SIG_DFL);
 		raise(sig);
 	} else {
 		seen = 1;
-		if (write(pipe_fds[1], &b, 1) < 0) {
-			/* full or closed: the first one is still seen (seen = 1) */
+		/* Two bytes: one atomic pipe write (pipe(7), under PIPE_BUF). */
+		if (write(pipe_fds[1], b, sizeof(b)) < 0) {
+			/* cannot fail: empty, and written once */
 		}
 	}
 	errno = saved;
@@ -39,7 +44,7 @@ static void on_stop(int sig)
 
 int stop_signals__install(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop, .sa_flags = SA_RESTART };
+	struct sigaction sa = { .sa_sigaction = on_stop, .sa_flags = SA_RESTART | SA_SIGINFO };
 
 	if (pipe2(pipe_fds, O_NONBLOCK | O_CLOEXEC))
 		return -errno;
@@ -68,11 +73,24 @@ int stop_signals__fd(void)
 	return pipe_fds[0];
 }
 
-int stop_signals__take(void)
+int stop_signals__take(bool *from_terminal)
 {
-	unsigned char b;
+	unsigned char b[2];
 
-	return read(pipe_fds[0], &b, 1) == 1 ? b : 0;
+	if (read(pipe_fds[0], b, sizeof(b)) != sizeof(b))
+		return 0;
+	*from_terminal = b[1];
+	return b[0];
+}
+
+void stop_signals__hold(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < NSTOPS; i++)
+		sigaddset(&set, stops[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
 }
 
 void stop_signals__restore(void)

@@ -3200,6 +3200,39 @@ def test_stop_signal_with_the_command_still_running_says_so(ctx):
             time.sleep(0.1)
 
 
+def test_stop_signal_not_from_the_terminal_is_passed_on(ctx):
+    # kill -INT to ipcscope alone (not Ctrl-C, which reaches the whole group)
+    # is passed on: COMMAND's trap runs and its status is ipcscope's.
+    proc = subprocess.Popen([ctx.tool, "-v", "-o", os.devnull, "--", "sh", "-c",
+                             'trap "exit 5" INT; echo ready; while :; do sleep 0.05; done'],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL)
+    try:
+        wait_attached(proc.stderr, "ipcscope -- sh")
+        expect(proc.stdout.readline().strip(), "ready", "sh's first line")
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    expect(proc.returncode, 5, "exit status: COMMAND's, from its INT trap")
+
+
+def test_stop_signal_while_loading_does_not_run_the_command(ctx):
+    # SIGINT while the programs load, before COMMAND's exec: it is not run
+    # (nothing would pass the signal on), and the status is 128 + 2.
+    marker = os.path.join(ctx.tmp, "ran")
+    proc = subprocess.Popen([ctx.tool, "-o", os.devnull, "--", "sh", "-c", 'touch "$0"', marker],
+                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    expect((proc.returncode, os.path.exists(marker)), (130, False),
+           "exit status and whether COMMAND ran (stderr %r)" % err)
+    expect_true("stopped by SIGINT while loading: sh was not run" in err, "stderr %r" % err)
+
+
 def _blocked_on_its_output(pid, what):
     """Waits (bounded) until ipcscope sleeps writing to its output pipe."""
     deadline = time.monotonic() + 30

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -717,6 +718,59 @@ static void feed_bad_records(struct decoder *d)
 static void test_decoder_counts_bad_records(void)
 {
 	free(render(true, feed_bad_records));
+}
+
+/*
+ * Who killed it: the sender whose SIGTERM was queued, not the one merged
+ * into it while pending (that one's is dropped); the kernel is said for a
+ * SIGKILL (the OOM killer), not for a SIGSEGV the process raised itself.
+ */
+static void test_killer_is_the_sender_of_the_queued_signal(void)
+{
+	struct sig_generate_event first = { .hdr = { .type = EVENT_SIG_GENERATE, .count = 1 } };
+	struct sig_generate_event merged = first, oom = first;
+	struct lifecycle_event ex = { .hdr = { .type = EVENT_PROC_EXIT, .count = 1 } };
+	struct model m;
+	struct proc *p;
+	char buf[160];
+
+	CHECK_INT(model__init(&m), 0);
+	task(&first.target, 20, "victim");
+	task(&first.sender, 10, "bash");
+	first.sig = SIGTERM;
+	first.has_sender = 1;
+	first.result = SIG_RESULT_QUEUED;
+	merged = first;
+	task(&merged.sender, 11, "killB");
+	merged.result = SIG_RESULT_ALREADY_PENDING;
+	model__on_record(&m, &first.hdr, &first);
+	model__on_record(&m, &merged.hdr, &merged);
+	task(&ex.task, 20, "victim");
+	ex.exit_code = SIGTERM;
+	model__on_record(&m, &ex.hdr, &ex);
+	p = proc_table__find(m.procs, 20, 20 * 1000000000ULL);
+	check(p != NULL, "the victim is known");
+	if (p)
+		CHECK_STR(format__death(buf, sizeof(buf), p), "killed by SIGTERM (sent by bash[10])");
+	oom = first;
+	task(&oom.target, 30, "big");
+	oom.has_sender = 0;
+	oom.sig = SIGKILL;
+	model__on_record(&m, &oom.hdr, &oom);
+	task(&ex.task, 30, "big");
+	ex.exit_code = SIGKILL;
+	model__on_record(&m, &ex.hdr, &ex);
+	if ((p = proc_table__find(m.procs, 30, 30 * 1000000000ULL)))
+		CHECK_STR(format__death(buf, sizeof(buf), p), "killed by SIGKILL (sent by the kernel)");
+	oom.sig = SIGSEGV;
+	task(&oom.target, 31, "buggy");
+	model__on_record(&m, &oom.hdr, &oom);
+	task(&ex.task, 31, "buggy");
+	ex.exit_code = SIGSEGV | 0x80;
+	model__on_record(&m, &ex.hdr, &ex);
+	if ((p = proc_table__find(m.procs, 31, 31 * 1000000000ULL)))
+		CHECK_STR(format__death(buf, sizeof(buf), p), "killed by SIGSEGV (core dumped)");
+	model__free(&m);
 }
 
 static void feed_stats_and_report(struct decoder *d)
@@ -2804,6 +2858,8 @@ int main(void)
 	    test_doctor_row_from_a_sigpipe_alone);
 	run("doctor: a storm shorter than 2 s peaks at its own rate",
 	    test_doctor_short_storm_peak_is_its_own_rate);
+	run("model: a death names the sender of the signal queued, not of one merged",
+	    test_killer_is_the_sender_of_the_queued_signal);
 	run("doctor: already failing at start needs every sign of it",
 	    test_doctor_failing_at_start_needs_every_sign);
 	run("doctor: a peak is never below the storm's average",
