@@ -436,12 +436,13 @@ static int by_epipes(const void *a, const void *b)
 
 /*
  * One row per (writer, object) with EPIPE or SIGPIPE, then what it wrote
- * to, who read it and who left, the biggest storm first: in a fleet of
+ * to, who read it and who left, the most EPIPEs first: in a fleet of
  * writers the one to look at is on top. Past REPORT_ROWS rows (-v lists
- * them all) the rest are one line with their EPIPE total. Counts are
- * exact; RATE/s is "-" for a span under 1 s and BYTES BEFORE "?" when not
- * every write was traced ("-" with no EPIPE: a write cut short raises
- * SIGPIPE alone).
+ * them all) the rest are one line with their EPIPE total. EPIPE counts are
+ * exact (SIGPIPE counts too unless records were lost, which a line says);
+ * RATE/s is "-" for a span under 1 s and BYTES BEFORE "?" when not every
+ * write was traced ("-" with no EPIPE: a write cut short raises SIGPIPE
+ * alone).
  */
 void text_doctor_report(struct output *o)
 {
