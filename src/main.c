@@ -393,13 +393,12 @@ static void descendants_left_running(struct app *a)
 {
 	struct proc *first = NULL;
 	unsigned int n = 0;
-	char name[64], path[64], cmd[256];
+	char name[64], cmd[256];
 
 	for (struct proc *p = proc_table__first(a->model.procs); p; p = proc_table__next(p)) {
 		if (!p->followed || p->exited || p->gone || (pid_t)p->pid == a->cmd.pid)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%u", p->pid);
-		if (access(path, F_OK))
+		if (proc_table__gone("/proc", p->pid, p->start_ns)) /* its start time: not a reuse */
 			continue;
 		if (!n++)
 			first = p;
