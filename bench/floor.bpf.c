@@ -29,4 +29,7 @@ int BPF_PROG(floor_exec) { return 0; }
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(floor_exit) { return 0; }
 
+SEC("tp_btf/sched_prepare_exec")
+int BPF_PROG(floor_prepare_exec) { return 0; }
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
