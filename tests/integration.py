@@ -3203,13 +3203,18 @@ def test_stop_signal_with_the_command_still_running_says_so(ctx):
 def test_stop_signal_not_from_the_terminal_is_passed_on(ctx):
     # kill -INT to ipcscope alone (not Ctrl-C, which reaches the whole group)
     # is passed on: COMMAND's trap runs and its status is ipcscope's.
-    proc = subprocess.Popen([ctx.tool, "-v", "-o", os.devnull, "--", "sh", "-c",
-                             'trap "exit 5" INT; echo ready; while :; do sleep 0.05; done'],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    # Python, not a shell: a shell cannot trap a signal ignored when it
+    # started (POSIX), as SIGINT is for a test run from a background job.
+    script = ("import signal, sys, time\n"
+              "signal.signal(signal.SIGINT, lambda *a: sys.exit(5))\n"
+              "print('ready', flush=True)\n"
+              "time.sleep(30)\n")
+    proc = subprocess.Popen([ctx.tool, "-v", "-o", os.devnull, "--", sys.executable, "-c",
+                             script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             stdin=subprocess.DEVNULL)
     try:
-        wait_attached(proc.stderr, "ipcscope -- sh")
-        expect(proc.stdout.readline().strip(), "ready", "sh's first line")
+        wait_attached(proc.stderr, "ipcscope -- python")
+        expect(proc.stdout.readline().strip(), "ready", "the command's first line")
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
     finally:
