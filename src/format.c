@@ -195,12 +195,10 @@ static bool sig__raised_by_own_act(int sig)
 
 const char *format__killer(char *buf, size_t size, const struct proc *p)
 {
-	int sig = p->exit_status & 0x7f;
-
-	if (!p->exited || p->gone || !sig || p->killer.sig != sig)
+	if (!proc__killer_known(p))
 		return NULL;
 	if (p->killer.kernel)
-		return sig__raised_by_own_act(sig) ? NULL : "the kernel";
+		return sig__raised_by_own_act(p->killer.sig) ? NULL : "the kernel";
 	return format__task(buf, size, p->killer.comm, p->killer.pid, 0);
 }
 

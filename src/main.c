@@ -384,6 +384,13 @@ static int doctor_io(void *ctx, const struct io_key *key, struct io_stats *out)
 	return tracer__io_counters(ctx, key, out);
 }
 
+/* COMMAND's name for a stderr line: what the user typed, sanitized. */
+static const char *command_name(const struct app *a, char *buf, size_t size)
+{
+	sanitize__terminal(buf, size, a->cli.command[0], strlen(a->cli.command[0]));
+	return buf;
+}
+
 /*
  * COMMAND ended, but processes it started run on (a daemon, a `cmd &`):
  * tracing ended with COMMAND, so what they do next is not seen. Say so
@@ -406,10 +413,9 @@ static void descendants_left_running(struct app *a)
 	if (!n)
 		return;
 	sanitize__terminal(name, sizeof(name), first->comm, strlen(first->comm));
-	sanitize__terminal(cmd, sizeof(cmd), a->cli.command[0], strlen(a->cli.command[0]));
 	fprintf(stderr, "ipcscope: %u %s started by %s still %s (%s[%u]%s): not traced "
 			"after it ended\n", n, n == 1 ? "process" : "processes",
-		cmd, n == 1 ? "runs" : "run", name, first->pid,
+		command_name(a, cmd, sizeof(cmd)), n == 1 ? "runs" : "run", name, first->pid,
 		n > 1 ? ", ..." : "");
 }
 
@@ -417,7 +423,7 @@ static void command_left_running(const struct app *a, int ret)
 {
 	char name[256], why[64];
 
-	sanitize__terminal(name, sizeof(name), a->cli.command[0], strlen(a->cli.command[0]));
+	command_name(a, name, sizeof(name));
 	if (a->stop_signo)
 		snprintf(why, sizeof(why), "by %s", sig__name(a->stop_signo));
 	else
@@ -697,14 +703,12 @@ int main(int argc, char **argv)
 		if (early) {
 			char name[256];
 
-			sanitize__terminal(name, sizeof(name), a->cli.command[0],
-					   strlen(a->cli.command[0]));
 			command__abandon(&a->cmd, err_fd);
 			a->cmd.pid = -1;
 			a->stop_signo = early;
 			a->stop = true;
 			fprintf(stderr, "ipcscope: stopped by %s while loading: %s was not run\n",
-				sig__name(early), name);
+				sig__name(early), command_name(a, name, sizeof(name)));
 		} else if (command__go(&a->cmd, err_fd, &failure)) {
 			ret = report_command_failure(a, &failure);
 			waitpid(a->cmd.pid, NULL, 0);

@@ -53,6 +53,14 @@ struct proc {
 	struct proc *next_in_order; /* insertion order, for iteration */
 };
 
+/* The process died of the signal its killer record is about: who sent it is known. */
+static inline bool proc__killer_known(const struct proc *p)
+{
+	int sig = p->exit_status & 0x7f;
+
+	return p->exited && !p->gone && sig && p->killer.sig == sig;
+}
+
 struct proc_table;
 
 struct proc_table *proc_table__new(void);

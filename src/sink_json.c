@@ -231,9 +231,7 @@ static void json_timer(FILE *f, const struct timer_event *e)
  */
 static void json_killed_by(FILE *f, const struct proc *p)
 {
-	int sig = p->exit_status & 0x7f;
-
-	if (!p->exited || p->gone || !sig || p->killer.sig != sig)
+	if (!proc__killer_known(p))
 		return;
 	if (p->killer.kernel) {
 		fputs(",\"killed_by\":null", f);
