@@ -43,8 +43,9 @@ static struct doctor_writer *writer_of(struct sigpipe_doctor *d, struct pipe_end
  * Only a writer started after tracing began had all its writes counted;
  * for an older one the bytes stay unknown, not a made-up 0.
  */
-static void note_bytes_before(struct sigpipe_doctor *d, const struct pipe_obj *obj,
-			      struct pipe_end *end)
+/* What the writer wrote to obj while traced, from its traffic row; false if it has none. */
+static bool traced_write_bytes(const struct sigpipe_doctor *d, const struct pipe_obj *obj,
+			       const struct pipe_end *end, uint64_t *bytes)
 {
 	struct io_key key = {
 		.pid = end->proc->pid,
@@ -54,11 +55,20 @@ static void note_bytes_before(struct sigpipe_doctor *d, const struct pipe_obj *o
 	};
 	struct io_stats s;
 
-	if (!obj_kind__is_pipe(obj->kind) || !d->io)
+	if (!d->io || d->io(d->io_ctx, &key, &s))
+		return false;
+	*bytes = s.write_bytes;
+	return true;
+}
+
+static void note_bytes_before(struct sigpipe_doctor *d, const struct pipe_obj *obj,
+			      struct pipe_end *end)
+{
+	if (!obj_kind__is_pipe(obj->kind))
 		return; /* socket bytes are not counted: unknown, not 0 */
-	if (end->proc->start_ns < d->traced_since_ns || d->io(d->io_ctx, &key, &s))
+	if (end->proc->start_ns < d->traced_since_ns ||
+	    !traced_write_bytes(d, obj, end, &end->bytes_before_epipe))
 		return;
-	end->bytes_before_epipe = s.write_bytes;
 	end->bytes_before_known = true;
 }
 
@@ -73,20 +83,14 @@ static void note_bytes_before(struct sigpipe_doctor *d, const struct pipe_obj *o
 static bool failing_at_start(const struct sigpipe_doctor *d, const struct pipe_obj *obj,
 			     const struct pipe_end *end, uint64_t ts_ns)
 {
-	struct io_key key = {
-		.pid = end->proc->pid,
-		.dev = obj->dev,
-		.start_ns = end->proc->start_ns,
-		.ino = obj->ino,
-	};
-	struct io_stats s;
+	uint64_t bytes;
 
 	/* Sockets: no reader is tracked and their bytes are not counted: nothing to tell by. */
 	if (!obj_kind__is_pipe(obj->kind) || !d->traced_since_mono_ns || obj->last_reader.proc ||
 	    end->proc->start_ns >= d->traced_since_ns ||
 	    ts_ns > d->traced_since_mono_ns + DOCTOR_AT_START_NS)
 		return false;
-	return !d->io || d->io(d->io_ctx, &key, &s) || !s.write_bytes;
+	return !traced_write_bytes(d, obj, end, &bytes) || !bytes;
 }
 
 static struct doctor_writer *writer_add(struct sigpipe_doctor *d, struct pipe_obj *obj,

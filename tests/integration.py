@@ -2917,11 +2917,12 @@ def test_message_calls_that_slept_then_failed_are_blocked_time(ctx):
                 "live mq_receive line: the queue's name, no message: %r" % live)
 
 
-def traced_midway(ctx, argv, comm):
+def traced_midway(ctx, argv, comm, json_out=True):
     """Starts a workload, lets it set up untraced until it prints ready=1, then
     starts ipcscope -c COMM and sends the workload a byte on stdin to go on.
-    Returns the workload's key=value lines and ipcscope's JSON records."""
-    out = os.path.join(ctx.tmp, comm + ".jsonl")
+    Returns the workload's key=value lines and ipcscope's JSON records (its
+    text output with json_out=False)."""
+    out = os.path.join(ctx.tmp, comm + (".jsonl" if json_out else ".txt"))
     wl = subprocess.Popen([ctx.workload(argv[0])] + list(argv[1:]), stdin=subprocess.PIPE,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     kv, tracer, err = {}, None, ""
@@ -2932,7 +2933,7 @@ def traced_midway(ctx, argv, comm):
             if k == "ready":
                 break
         expect(kv.get("ready"), "1", "%s set up before tracing (stdout %r)" % (argv[0], kv))
-        tracer = start_tracer(ctx, ["--json", "-o", out, "-c", comm])
+        tracer = start_tracer(ctx, (["--json"] if json_out else []) + ["-o", out, "-c", comm])
         rest, err = wl.communicate("g", timeout=30)
         kv.update(l.split("=", 1) for l in rest.split() if "=" in l)
         expect(wl.returncode, 0, "%s exit status (stderr: %s)" % (argv[0], err))
@@ -2944,6 +2945,9 @@ def traced_midway(ctx, argv, comm):
             tracer.send_signal(signal.SIGINT)
             _, err = tracer.communicate(timeout=30)
     expect(tracer.returncode, 0, "ipcscope -c %s exit status (stderr: %s)" % (comm, err))
+    if not json_out:
+        with open(out, encoding="utf-8") as f:
+            return kv, f.read()
     return kv, json_lines(out)
 
 
@@ -2991,27 +2995,9 @@ def test_sysv_get_finding_an_object_from_before_tracing_did_not_create_it(ctx):
 def test_sysv_get_live_line_says_created_or_existing(ctx):
     # The same in text: "(existing)" for a get that found the object,
     # "(created)" for the one that made it.
-    wl = subprocess.Popen([ctx.workload("ipc_get_existing"), ctx.tmp], stdin=subprocess.PIPE,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    tracer = None
-    try:
-        expect(wl.stdout.readline().startswith("pid="), True, "ipc_get_existing's first line")
-        tracer = subprocess.Popen([ctx.tool, "-v", "-c", "ipc_get_existin"],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                  stdin=subprocess.DEVNULL)
-        wait_attached(tracer.stderr, "ipcscope -c ipc_get_existin")
-        rest, err = wl.communicate("g", timeout=30)
-        expect(wl.returncode, 0, "ipc_get_existing exit status (stderr %r)" % err)
-        time.sleep(0.3)
-    finally:
-        if wl.poll() is None:
-            wl.kill()
-            wl.wait()
-        if tracer:
-            tracer.send_signal(signal.SIGINT)
-            out, _ = tracer.communicate(timeout=30)
-    gets = [l.split("-> id ")[1] for l in out.splitlines() if "get key 0x" in l and "-> id" in l]
-    kv = dict(l.split("=", 1) for l in rest.split() if "=" in l)
+    kv, text = traced_midway(ctx, ["ipc_get_existing", ctx.tmp], "ipc_get_existin",
+                             json_out=False)
+    gets = [l.split("-> id ")[1] for l in text.splitlines() if "get key 0x" in l and "-> id" in l]
     expect(gets, ["%s (existing)" % kv["msqid_old"], "%s (existing)" % kv["semid"],
                   "%s (created)" % kv["msqid_new"]], "get lines' ends")
 

@@ -1649,19 +1649,26 @@ static void test_doctor_storm_start_and_end(void)
  * A storm shorter than the 2 s window is diluted in it: 2400/s for 1.2 s
  * holds 1440/s in any window; its peak is its own 2400/s over 1.2 s.
  */
+/* One 2400/s storm from t0 for span_ns, threshold 1000/s, then silence until it has ended. */
+static void one_storm_ended(struct doctor_cast *c, struct sigpipe_doctor *d,
+			    struct alert_log *log, uint64_t t0, uint64_t span_ns)
+{
+	struct doctor_sim s;
+
+	doctor_cast__init(c);
+	doctor_sim_init(&s, d, &c->obj, &c->end, log, 1000);
+	sim_storm(&s, 2400, t0, t0 + span_ns, 250 * MS_NS);
+	sim_ticks_until(&s, t0 + 8000 * MS_NS);
+	CHECK_INT(log->ends, 1);
+}
+
 static void test_doctor_short_storm_peak_is_its_own_rate(void)
 {
 	struct doctor_cast c;
 	struct sigpipe_doctor d;
 	struct alert_log log = { 0 };
-	struct doctor_sim s;
-	uint64_t t0 = 20000 * MS_NS + 3 * MS_NS;
 
-	doctor_cast__init(&c);
-	doctor_sim_init(&s, &d, &c.obj, &c.end, &log, 1000);
-	sim_storm(&s, 2400, t0, t0 + 1200 * MS_NS, 250 * MS_NS);
-	sim_ticks_until(&s, t0 + 8000 * MS_NS);
-	CHECK_INT(log.ends, 1);
+	one_storm_ended(&c, &d, &log, 20000 * MS_NS + 3 * MS_NS, 1200 * MS_NS);
 	check(log.last.peak_rate >= 2350 && log.last.peak_rate <= 2450,
 	      "peak %.1f/s for 2400/s over 1.2 s", log.last.peak_rate);
 	check(log.last.peak_span_ns > 1190 * MS_NS && log.last.peak_span_ns < 1200 * MS_NS,
@@ -1681,15 +1688,9 @@ static void test_doctor_peak_is_never_below_the_average(void)
 	struct doctor_cast c;
 	struct sigpipe_doctor d;
 	struct alert_log log = { 0 };
-	struct doctor_sim s;
-	uint64_t t0 = 20000 * MS_NS + 125 * MS_NS;
 	double avg = 0;
 
-	doctor_cast__init(&c);
-	doctor_sim_init(&s, &d, &c.obj, &c.end, &log, 1000);
-	sim_storm(&s, 2400, t0, t0 + 2100 * MS_NS, 250 * MS_NS);
-	sim_ticks_until(&s, t0 + 8000 * MS_NS);
-	CHECK_INT(log.ends, 1);
+	one_storm_ended(&c, &d, &log, 20000 * MS_NS + 125 * MS_NS, 2100 * MS_NS);
 	CHECK_INT(doctor_storm__rate(&log.last, &avg), 1);
 	check(log.last.peak_rate >= avg, "peak %.1f/s, average %.1f/s", log.last.peak_rate, avg);
 	check(doctor_writer__peak_rate(&d, &d.writers[0]) >= avg, "the writer's peak %.1f/s",
