@@ -3163,7 +3163,7 @@ def test_stop_signal_with_the_command_still_running_says_so(ctx):
             pid = int(proc.stdout.readline().split("=")[1])
             proc.send_signal(signal.SIGTERM)
             if signals == 2:
-                time.sleep(0.2)
+                _signal_taken(proc.pid, signal.SIGTERM, "two SIGTERM")
                 proc.send_signal(signal.SIGTERM)
             t0 = time.monotonic()
             proc.wait(timeout=60)
@@ -3224,12 +3224,30 @@ def test_stop_signal_while_loading_does_not_run_the_command(ctx):
     expect_true("stopped by SIGINT while loading: sh was not run" in err, "stderr %r" % err)
 
 
+def _signal_taken(pid, signo, what):
+    """Waits (bounded) until signo is no longer pending for pid: a second one
+    sent before would merge into it (a standard signal does not queue)."""
+    bit = 1 << (signo - 1)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with open("/proc/%d/status" % pid) as f:
+                pending = [int(l.split()[1], 16) for l in f
+                           if l.startswith(("SigPnd:", "ShdPnd:"))]
+        except OSError:
+            return  # gone: it took the signal
+        if not any(p & bit for p in pending):
+            return
+        time.sleep(0.01)
+    raise AssertionError("%s: signal %d still pending after 10 s" % (what, signo))
+
+
 def _blocked_on_its_output(pid, what):
     """Waits (bounded) until ipcscope sleeps writing to its output pipe."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with open("/proc/%d/wchan" % pid) as f:
-            if "pipe" in f.read():
+            if "pipe_write" in f.read():
                 return
         time.sleep(0.05)
     raise AssertionError("%s: ipcscope never blocked on its output" % what)
@@ -3263,7 +3281,7 @@ def test_stop_signals_end_ipcscope_stuck_on_its_output(ctx):
             _blocked_on_its_output(proc.pid, phase)
             for _ in range(2 if phase == "run" else 1):
                 proc.send_signal(signal.SIGINT)
-                time.sleep(0.2)
+                _signal_taken(proc.pid, signal.SIGINT, phase)
             proc.wait(timeout=5)
         finally:
             if proc.poll() is None:
