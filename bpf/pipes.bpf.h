@@ -43,9 +43,6 @@
 #define EAGAIN 11
 #define EPIPE 32
 #define AT_FDCWD -100
-#define EXIT_SCAN_FDS 64 /* fds of an exiting process checked for pipe ends */
-/* fds of a close_range() checked for pipe ends: close_fds=True sends ~0U as the last */
-#define CLOSE_RANGE_SCAN_FDS 1024
 /* include/uapi/linux/close_range.h */
 #define CLOSE_RANGE_UNSHARE (1U << 1) /* closes in a private copy of a shared table */
 #define CLOSE_RANGE_CLOEXEC (1U << 2) /* closes nothing, marks */
@@ -888,29 +885,42 @@ static __always_inline bool pipe__closing(struct task_struct *cur, int fd, __u8 
 					  bool in_scope)
 {
 	struct file *file = fd__file(cur, fd);
-	struct pipe_close_event e = {};
+	struct pipe_close_event *e;
 	struct pipe_inode_info *pipe;
+	struct obj_ref obj = {};
 
 	if (!file__is_fifo(file))
 		return false;
-	file__object(file, &e.pipe, false);
-	if (!in_scope && !obj__watched(&e.pipe))
+	file__object(file, &obj, false);
+	if (!in_scope && !obj__watched(&obj))
 		return false;
-	pipe = bpf_rdonly_cast(file->private_data, bpf_core_type_id_kernel(struct pipe_inode_info));
-	if (pipe) {
-		e.readers = pipe->readers;
-		e.writers = pipe->writers;
+	/*
+	 * Built in the ring buffer, not on the stack: the fd scans call this
+	 * from bpf_loop callbacks under sys_enter's frame (fd_scan.bpf.h).
+	 */
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (e) {
+		__builtin_memset(e, 0, sizeof(*e));
+		e->pipe = obj;
+		pipe = bpf_rdonly_cast(file->private_data,
+				       bpf_core_type_id_kernel(struct pipe_inode_info));
+		if (pipe) {
+			e->readers = pipe->readers;
+			e->writers = pipe->writers;
+		}
+		/* file_ref_t (include/linux/file_ref.h, 6.13+): 0 means one reference. */
+		e->last_ref = file->f_ref.refcnt.counter == 0;
+		hdr__init(&e->hdr, EVENT_PIPE_CLOSE, bpf_ktime_get_ns());
+		task_ref__fill(&e->task, cur);
+		e->fd = fd;
+		e->mode = file->f_mode & (FMODE_READ | FMODE_WRITE);
+		e->how = how;
+		bpf_ringbuf_submit(e, EMIT_FLAGS);
+	} else {
+		loss__add(LOSS_RINGBUF, 1);
 	}
-	/* file_ref_t (include/linux/file_ref.h, 6.13+): 0 means one reference. */
-	e.last_ref = file->f_ref.refcnt.counter == 0;
-	hdr__init(&e.hdr, EVENT_PIPE_CLOSE, bpf_ktime_get_ns());
-	task_ref__fill(&e.task, cur);
-	e.fd = fd;
-	e.mode = file->f_mode & (FMODE_READ | FMODE_WRITE);
-	e.how = how;
-	emit(&e, sizeof(e));
 	if (in_scope)
-		io__settle_closing(cur, &e.pipe);
+		io__settle_closing(cur, &obj);
 	return true;
 }
 
@@ -926,55 +936,6 @@ static __noinline void pipe__drop(struct task_struct *cur, int fd, __u8 how)
 		pipe__closing(cur, fd, how, true);
 	else if (cfg_filter_pids && cur->tgid != cfg_self_tgid)
 		pipe__closing(cur, fd, how, false);
-}
-
-struct range_scan {
-	__u32 first;
-	bool in_scope;
-};
-
-/* bpf_loop callback: fd first + i of current's close_range(). */
-static long range_scan__fd(__u64 i, void *ctx)
-{
-	struct range_scan *scan = ctx;
-
-	pipe__closing(bpf_get_current_task_btf(), (int)(scan->first + i), CLOSE_BY_RANGE,
-		      scan->in_scope);
-	return 0;
-}
-
-/*
- * close_range(first, last, flags) (fs/file.c): every open fd from first to
- * last goes, up to the table's size, unless CLOSE_RANGE_CLOEXEC only marks
- * them. Python's close_fds and systemd use it where others loop on close().
- * Left out: unknown flags (EINVAL), and CLOSE_RANGE_UNSHARE on a table
- * other threads share, which closes in the caller's new copy only: their
- * ends stay.
- */
-static __noinline void pipe__close_range(struct task_struct *cur, __u32 first, __u32 last,
-					 __u32 flags)
-{
-	struct range_scan scan = { .first = first, .in_scope = true };
-	struct files_struct *files = cur->files;
-	__u32 max_fds, n;
-
-	if (flags & CLOSE_RANGE_CLOEXEC || flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) ||
-	    !files || first > last)
-		return;
-	if (flags & CLOSE_RANGE_UNSHARE && files->count.counter > 1)
-		return;
-	if (!proc__wanted(cur->tgid)) {
-		if (!cfg_filter_pids || cur->tgid == cfg_self_tgid)
-			return;
-		scan.in_scope = false;
-	}
-	max_fds = files->fdt->max_fds;
-	if (first >= max_fds)
-		return;
-	if (last >= max_fds)
-		last = max_fds - 1;
-	n = last - first + 1;
-	bpf_loop(n < CLOSE_RANGE_SCAN_FDS ? n : CLOSE_RANGE_SCAN_FDS, range_scan__fd, &scan, 0);
 }
 
 #endif /* PIPES_BPF_H */

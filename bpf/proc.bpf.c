@@ -4,7 +4,7 @@
  * processes in every report, follows a traced command's descendants, and
  * records how each process died (the true signal, from its exit code).
  */
-#include "pipes.bpf.h"
+#include "fd_scan.bpf.h"
 #include "signal_slots.bpf.h"
 
 /* TP_PROTO(struct task_struct *parent, struct task_struct *child) */
@@ -64,30 +64,6 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	return 0;
 }
 
-struct exec_scan {
-	bool in_scope;
-	unsigned long cloexec; /* the close_on_exec bitmap word of fds fd & ~63 .. fd | 63 */
-};
-
-/* bpf_loop callback: fd of current, which is about to exec. */
-static long exec_scan__fd(__u64 fd, void *ctx)
-{
-	struct task_struct *cur = bpf_get_current_task_btf();
-	struct exec_scan *scan = ctx;
-
-	if (fd % 64 == 0) {
-		struct fdtable *fdt = cur->files->fdt;
-
-		/* An untrusted pointer into the fd table: a probe read (exec is rare). */
-		if (bpf_probe_read_kernel(&scan->cloexec, sizeof(scan->cloexec),
-					  &fdt->close_on_exec[fd / 64]))
-			return 1;
-	}
-	if (scan->cloexec & (1UL << (fd % 64)))
-		pipe__closing(cur, fd, CLOSE_BY_EXEC, scan->in_scope);
-	return 0;
-}
-
 /*
  * TP_PROTO(struct task_struct *p, struct linux_binprm *bprm), 6.10+. fs/exec.c
  * begin_new_exec() fires it at the point of no return, before
@@ -105,38 +81,26 @@ SEC("tp_btf/sched_prepare_exec")
 int BPF_PROG(handle_prepare_exec, struct task_struct *p, struct linux_binprm *bprm)
 {
 	struct task_struct *cur = bpf_get_current_task_btf();
-	struct exec_scan scan = { .in_scope = true };
 	struct files_struct *files = cur->files;
-	__u32 max_fds;
+	bool in_scope = true;
 
 	if (!files || cur->tgid == cfg_self_tgid)
 		return 0;
 	if (!proc__wanted(cur->tgid)) {
 		if (!cfg_filter_pids)
 			return 0;
-		scan.in_scope = false;
+		in_scope = false;
 	}
 	if (files->count.counter > cur->signal->nr_threads)
 		return 0;
-	max_fds = files->fdt->max_fds;
-	bpf_loop(max_fds < CLOSE_RANGE_SCAN_FDS ? max_fds : CLOSE_RANGE_SCAN_FDS, exec_scan__fd,
-		 &scan, 0);
+	fd_scan__run(cur, 0, ~0U, CLOSE_BY_EXEC, in_scope, true);
 	return 0;
 }
 
-struct exit_scan {
-	bool in_scope;
-	__u32 reported; /* pipe ends reported */
-};
-
-/* bpf_loop callback: the exiting task is current (do_exit runs in it). */
-static long exit_scan__fd(__u64 fd, void *ctx)
+/* The pipe ends an exiting process holds; p is current (do_exit runs in it). */
+static __always_inline __u32 exit__scan(struct task_struct *p, bool in_scope)
 {
-	struct exit_scan *scan = ctx;
-
-	if (pipe__closing(bpf_get_current_task_btf(), fd, CLOSE_BY_EXIT, scan->in_scope))
-		scan->reported++;
-	return 0;
+	return p->files ? fd_scan__run(p, 0, ~0U, CLOSE_BY_EXIT, in_scope, false) : 0;
 }
 
 /*
@@ -164,7 +128,6 @@ static __always_inline void exit__emit(struct task_struct *p)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_exit, struct task_struct *p)
 {
-	struct exit_scan scan = { .in_scope = true };
 	__u32 pid = p->tgid;
 	bool before_exec = false;
 	__u8 *how;
@@ -187,9 +150,7 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 			 * scope uses, and then its exit too (how the reader
 			 * went away), after them.
 			 */
-			scan.in_scope = false;
-			bpf_loop(EXIT_SCAN_FDS, exit_scan__fd, &scan, 0);
-			if (scan.reported)
+			if (exit__scan(p, false))
 				exit__emit(p);
 			return 0;
 		}
@@ -204,7 +165,7 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	 * an unrolled loop: the verifier checks the body once (load time).
 	 */
 	if (!before_exec)
-		bpf_loop(EXIT_SCAN_FDS, exit_scan__fd, &scan, 0);
+		exit__scan(p, true);
 	if (cfg_filter_pids)
 		bpf_map_delete_elem(&watch, &pid); /* the pid may be reused */
 	return 0;

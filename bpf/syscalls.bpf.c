@@ -8,7 +8,7 @@
  * signalfd reads), which never reaches signal_deliver. Pipes: pipes.bpf.h;
  * System V and POSIX IPC and shared mappings: ipc.bpf.h.
  */
-#include "pipes.bpf.h"
+#include "fd_scan.bpf.h"
 #include "ipc.bpf.h"
 #include "signal_slots.bpf.h"
 #include "compat.bpf.h"

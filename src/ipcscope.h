@@ -170,6 +170,7 @@ enum ipcscope_loss_reason {
 	LOSS_IPC_STATS_FULL, /* per-(process, IPC object) counters map full */
 	LOSS_COMPAT_SYSCALL, /* a 32-bit (compat) syscall, not followed */
 	LOSS_PROG_RECURSION, /* (user space) runs the kernel skipped: recursion_misses */
+	LOSS_FD_SCAN,	     /* an exit/exec/close_range fd scan stopped at its bound */
 	LOSS_REASON_MAX,
 };
 

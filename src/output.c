@@ -161,7 +161,7 @@ const char *loss_reason__name(unsigned int reason)
 	static const char *const names[LOSS_REASON_MAX] = {
 		"ring_buffer_full", "stats_map_full", "watch_map_full",
 		"pending_ring_full", "task_storage", "handler_stack", "io_stats_map_full",
-		"ipc_stats_map_full", "compat_syscall", "program_recursion",
+		"ipc_stats_map_full", "compat_syscall", "program_recursion", "fd_scan_limit",
 	};
 
 	return reason < LOSS_REASON_MAX ? names[reason] : "decode_error";
@@ -180,6 +180,8 @@ const char *loss_reason__text(unsigned int reason)
 		"IPC calls not counted: ipc statistics map full (raise --max-procs)",
 		"32-bit (compat) syscalls not followed: their pipe and IPC traffic is missing",
 		"events not seen: the kernel skipped a program already running on that CPU",
+		"fd tables scanned only to fd 65535 (exit, exec, close_range): "
+		"pipe ends closed past it not shown",
 	};
 
 	return reason < LOSS_REASON_MAX ? text[reason] : "records user space could not decode";

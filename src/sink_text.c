@@ -787,7 +787,7 @@ static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
 		return;
 	report_row_notes(o, rows, n, row_untimed,
 			 "pending time unknown (pending before tracing, pending twice at once, "
-			 "or generation unseen: docs/design.md)");
+			 "generation unseen, or replaced by a ptracer: docs/design.md)");
 	report_row_notes(o, rows, n, row_discarded,
 			 "discarded while pending, never delivered (SIG_IGN set, or a SIGCONT "
 			 "and a stop signal)");

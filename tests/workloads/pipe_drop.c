@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The reader drops its end of the pipe without exiting, by
+ * The reader drops its end of the pipe, by
  *   close        close(fd)
  *   dup2         dup2(/dev/null's fd, fd): another file on its fd
  *   close_range  close_range(HIGH_FD, ~0U, 0), as Python's close_fds does
@@ -8,14 +8,19 @@
  *   exec         exec of itself with fd close-on-exec, as a Go or Python
  *                reader re-executing itself (after an exec of a missing
  *                file, which fails and drops nothing)
+ *   exit         exiting with it open (the writer reaps it first)
  * (after a dup2 from a closed fd onto it, which fails and drops nothing)
  * then says so and waits; the writer (the parent, SIGPIPE ignored) writes
- * E times and gets EPIPE each time, then lets the reader exit.
- * Usage: pipe_drop close|dup2|close_range|exec [E]. Prints reader, writer, ino, fd
- * (the reader's fd of the pipe). Bounded by WL_DEADLINE_S in each wait.
+ * E times and gets EPIPE each time, then lets the reader exit. With FD, the
+ * reader first moves its end to fd FD (RLIMIT_NOFILE raised to allow it):
+ * the fd table grows past FD, as a server's with many connections.
+ * Usage: pipe_drop close|dup2|close_range|exec|exit [E [FD]]. Prints reader,
+ * writer, ino, fd (the reader's fd of the pipe). Bounded by WL_DEADLINE_S in
+ * each wait.
  */
 #include "workload.h"
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -46,10 +51,30 @@ static int exec_dropping(int fd, const struct wl_sync *s)
 	return 0;
 }
 
+/* fd moved to fd to (0: left where it is), the limit on fds raised if need be. */
+static int move_fd(int fd, int to)
+{
+	struct rlimit lim;
+
+	if (to <= 0)
+		return fd;
+	if (getrlimit(RLIMIT_NOFILE, &lim))
+		return -1;
+	if (lim.rlim_cur <= (rlim_t)to) {
+		lim.rlim_cur = lim.rlim_max = (rlim_t)to + 1;
+		if (setrlimit(RLIMIT_NOFILE, &lim))
+			return -1;
+	}
+	if (dup2(fd, to) != to || close(fd))
+		return -1;
+	return to;
+}
+
 int main(int argc, char **argv)
 {
 	const char *how = argc > 1 ? argv[1] : "";
 	unsigned long e = wl_arg(argc, argv, 2, 3), fails = 0;
+	int at = (int)wl_arg(argc, argv, 3, 0);
 	struct wl_sync s;
 	struct stat st;
 	int fd[2];
@@ -58,8 +83,10 @@ int main(int argc, char **argv)
 	if (!strcmp(how, "after-exec") && argc == 4)
 		return after_exec(argv);
 	if (strcmp(how, "close") && strcmp(how, "dup2") && strcmp(how, "close_range") &&
-	    strcmp(how, "exec"))
-		wl_die("usage: pipe_drop close|dup2|close_range|exec [E]");
+	    strcmp(how, "exec") && strcmp(how, "exit"))
+		wl_die("usage: pipe_drop close|dup2|close_range|exec|exit [E [FD]]");
+	if (!strcmp(how, "close_range") && !at)
+		at = HIGH_FD; /* above the sync pipes */
 	if (pipe(fd) || fstat(fd[0], &st))
 		wl_die("pipe");
 	reader = wl_fork_synced(&s);
@@ -71,6 +98,9 @@ int main(int argc, char **argv)
 		close(fd[1]);
 		if (null < 0 || read(fd[0], &c, 1) != 1)
 			_exit(1);
+		fd[0] = move_fd(fd[0], at);
+		if (fd[0] < 0)
+			_exit(4);
 		/* A dup2 from a closed fd fails (EBADF) and leaves fd[0] be: no close. */
 		if (dup2(999, fd[0]) != -1 || errno != EBADF)
 			_exit(3);
@@ -80,12 +110,15 @@ int main(int argc, char **argv)
 			ok = dup2(null, fd[0]) == fd[0];
 		else if (!strcmp(how, "exec"))
 			ok = exec_dropping(fd[0], &s);
+		else if (!strcmp(how, "close_range"))
+			ok = syscall(SYS_close_range, fd[0], ~0U, 0) == 0;
 		else
-			ok = dup2(fd[0], HIGH_FD) == HIGH_FD && close(fd[0]) == 0 &&
-			     syscall(SYS_close_range, HIGH_FD, ~0U, 0) == 0;
+			ok = 1;
 		if (!ok)
 			_exit(2);
 		wl_send_byte(s.ready[1]);
+		if (!strcmp(how, "exit"))
+			_exit(0);
 		wl_wait_byte(s.go[0]);
 		_exit(0);
 	}
@@ -94,12 +127,16 @@ int main(int argc, char **argv)
 	if (write(fd[1], "r", 1) != 1)
 		wl_die("write");
 	wl_wait_byte(s.ready[0]);
+	if (!strcmp(how, "exit") && wl_reap(reader))
+		return 1;
 	printf("reader=%d\nwriter=%d\nino=%lu\nfd=%d\n", reader, getpid(), (unsigned long)st.st_ino,
-	       strcmp(how, "close_range") ? fd[0] : HIGH_FD);
+	       at ? at : fd[0]);
 	fflush(stdout);
 	for (unsigned long i = 0; i < e; i++)
 		if (write(fd[1], "x", 1) < 0 && errno == EPIPE)
 			fails++;
+	if (!strcmp(how, "exit"))
+		return fails == e ? 0 : 1;
 	wl_send_byte(s.go[1]);
 	return !wl_reap(reader) && fails == e ? 0 : 1;
 }
