@@ -860,7 +860,7 @@ static void test_untimed_deliveries_are_explained(void)
 	free(out);
 	out = render(false, feed_untimed_deliveries);
 	check(strstr(out, "\npending time unknown (pending before tracing, pending twice at once, "
-			  "or generation unseen: docs/design.md):\n  2 SIGUSR1 to victim\\x1b[2J[9]\n")
+			  "generation unseen, or replaced by a ptracer: docs/design.md):\n  2 SIGUSR1 to victim\\x1b[2J[9]\n")
 		      != NULL, "untimed deliveries listed under the table: %s", out);
 	check(strstr(out, "handler 0x401000, pending unknown\n") != NULL,
 	      "a live delivery with no pending time says so: %s", out);
