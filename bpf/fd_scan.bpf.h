@@ -24,7 +24,7 @@ struct fd_scan {
 	__u32 base;	    /* the first fd of the word being walked */
 	__u32 reported;	    /* pipe ends reported */
 	unsigned long bits; /* the fds of that word to check */
-	__u8 how;	    /* enum close_how, for the records */
+	__u8 how;	    /* enum ipcscope_close_how, for the records */
 	bool in_scope;	    /* see pipe__closing() */
 	bool cloexec_only;  /* only the fds marked close-on-exec */
 };

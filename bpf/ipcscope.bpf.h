@@ -112,6 +112,21 @@ static __always_inline bool emit(void *rec, __u32 size)
 }
 
 /*
+ * A record built in the ring buffer, zeroed, for callers whose frame has no
+ * room for it on the stack; NULL (counted lost) when the ring is full.
+ * bpf_ringbuf_submit() sends it with EMIT_FLAGS.
+ */
+#define record__reserve(type)                                                                  \
+	({                                                                                     \
+		type *__r = bpf_ringbuf_reserve(&events, sizeof(type), 0);                     \
+		if (__r)                                                                       \
+			__builtin_memset(__r, 0, sizeof(type));                                \
+		else                                                                           \
+			loss__add(LOSS_RINGBUF, 1);                                            \
+		__r;                                                                           \
+	})
+
+/*
  * Task storage of map for task, created if missing; NULL (counted lost) only
  * if it cannot be. A create fails when it races another CPU's: the first
  * storage of a task loses the cmpxchg of task->bpf_storage with -EAGAIN

@@ -898,9 +898,8 @@ static __always_inline bool pipe__closing(struct task_struct *cur, int fd, __u8 
 	 * Built in the ring buffer, not on the stack: the fd scans call this
 	 * from bpf_loop callbacks under sys_enter's frame (fd_scan.bpf.h).
 	 */
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = record__reserve(struct pipe_close_event);
 	if (e) {
-		__builtin_memset(e, 0, sizeof(*e));
 		e->pipe = obj;
 		pipe = bpf_rdonly_cast(file->private_data,
 				       bpf_core_type_id_kernel(struct pipe_inode_info));
@@ -916,8 +915,6 @@ static __always_inline bool pipe__closing(struct task_struct *cur, int fd, __u8 
 		e->mode = file->f_mode & (FMODE_READ | FMODE_WRITE);
 		e->how = how;
 		bpf_ringbuf_submit(e, EMIT_FLAGS);
-	} else {
-		loss__add(LOSS_RINGBUF, 1);
 	}
 	if (in_scope)
 		io__settle_closing(cur, &obj);

@@ -211,12 +211,9 @@ static __noinline void timer__exit(struct task_struct *cur, struct pt_regs *regs
 
 	if (!proc__wanted(cur->tgid))
 		return;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		loss__add(LOSS_RINGBUF, 1);
+	e = record__reserve(struct timer_event);
+	if (!e)
 		return;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
 	hdr__init(&e->hdr, EVENT_TIMER, bpf_ktime_get_ns());
 	task_ref__fill(&e->task, cur);
 	e->ret = ret;
