@@ -233,6 +233,72 @@ static __noinline void timer__exit(struct task_struct *cur, struct pt_regs *regs
 	bpf_ringbuf_submit(e, EMIT_FLAGS);
 }
 
+#define PID_FS_MAGIC 0x50494446 /* include/uapi/linux/magic.h: pidfds live on pidfs (6.9+) */
+
+/* The pid a pidfd names (fs/pidfs.c pidfd_pid(): its inode's i_private); -1 if none. */
+static __always_inline __s64 pidfd__pid(struct task_struct *cur, int fd)
+{
+	struct file *file = fd__file(cur, fd);
+	struct pid *pid;
+
+	if (!file || file->f_inode->i_sb->s_magic != PID_FS_MAGIC)
+		return -1;
+	pid = bpf_rdonly_cast(file->f_inode->i_private, bpf_core_type_id_kernel(struct pid));
+	return pid ? pid->numbers[0].nr : -1; /* level 0: the host's number */
+}
+
+/*
+ * A signal-sending syscall failed: no signal_generate fired, so this is the
+ * only trace of the attempt. Shown when the sender or a named target is in
+ * scope, and the signal is one -s selects (0, the existence probe, and
+ * invalid numbers pass: they are no signal -s could name).
+ */
+static __noinline void signal_send__failed(struct task_struct *cur, struct pt_regs *regs,
+					   long ret, __u32 nr)
+{
+	bool group_and_thread = nr == NR_tgkill || nr == NR_rt_tgsigqueueinfo;
+	int sig = group_and_thread ? regs->dx : regs->si;
+	__s64 target = (int)regs->di;
+	struct sig_failed_event *e;
+
+	if (sig >= 1 && sig <= IPCSCOPE_NSIG && !sig__wanted(sig))
+		return;
+	if (nr == NR_pidfd_send_signal)
+		target = pidfd__pid(cur, regs->di);
+	if (!proc__wanted(cur->tgid) && !(target > 0 && proc__wanted(target)))
+		return;
+	e = record__reserve(struct sig_failed_event);
+	if (!e)
+		return;
+	hdr__init(&e->hdr, EVENT_SIG_FAILED, bpf_ktime_get_ns());
+	task_ref__fill(&e->sender, cur);
+	e->target = target;
+	e->tid = group_and_thread ? (int)regs->si : 0;
+	e->sig = sig;
+	e->err = ret;
+	e->pidfd = nr == NR_pidfd_send_signal ? (int)regs->di : -1;
+	switch (nr) {
+	case NR_kill:
+		e->via = VIA_KILL;
+		break;
+	case NR_tkill:
+		e->via = VIA_TKILL;
+		break;
+	case NR_tgkill:
+		e->via = VIA_TGKILL;
+		break;
+	case NR_rt_sigqueueinfo:
+		e->via = VIA_RT_SIGQUEUEINFO;
+		break;
+	case NR_rt_tgsigqueueinfo:
+		e->via = VIA_RT_TGSIGQUEUEINFO;
+		break;
+	default:
+		e->via = VIA_PIDFD_SEND_SIGNAL;
+	}
+	bpf_ringbuf_submit(e, EMIT_FLAGS);
+}
+
 static __always_inline bool fd_is_signalfd(struct task_struct *cur, unsigned int fd)
 {
 	struct file *file = fd__file(cur, fd);
@@ -466,9 +532,23 @@ static __always_inline bool exit__followed(__u32 nr)
 	case NR_unlinkat:
 	case NR_alarm:
 	case NR_setitimer:
+	case NR_kill: /* these six only when they fail: sys_exit() */
+	case NR_tkill:
+	case NR_tgkill:
+	case NR_rt_sigqueueinfo:
+	case NR_rt_tgsigqueueinfo:
+	case NR_pidfd_send_signal:
 		return true;
 	}
 	return false;
+}
+
+/* A sent signal reached signal_generate: sys_exit has nothing to add. */
+static __always_inline bool exit__signal_sent(__u32 nr, long ret)
+{
+	return ret >= 0 && (nr == NR_kill || nr == NR_tgkill || nr == NR_tkill ||
+			    nr == NR_rt_sigqueueinfo || nr == NR_rt_tgsigqueueinfo ||
+			    nr == NR_pidfd_send_signal);
 }
 
 /* An open's exit: how long it waited, and what it opened (a FIFO, a POSIX shm segment). */
@@ -503,7 +583,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	__u32 nr = regs->orig_ax;
 	struct task_struct *cur;
 
-	if (!exit__followed(nr))
+	if (!exit__followed(nr) || exit__signal_sent(nr, ret))
 		return 0;
 	cur = bpf_get_current_task_btf();
 	if (syscall__compat(cur))
@@ -595,6 +675,14 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_alarm:
 	case NR_setitimer:
 		timer__exit(cur, regs, ret, nr);
+		break;
+	case NR_kill:
+	case NR_tkill:
+	case NR_tgkill:
+	case NR_rt_sigqueueinfo:
+	case NR_rt_tgsigqueueinfo:
+	case NR_pidfd_send_signal:
+		signal_send__failed(cur, regs, ret, nr);
 		break;
 	}
 	return 0;

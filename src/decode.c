@@ -51,6 +51,8 @@ size_t decode__record_size(unsigned int type)
 		return sizeof(struct ipc_open_event);
 	case EVENT_TIMER:
 		return sizeof(struct timer_event);
+	case EVENT_SIG_FAILED:
+		return sizeof(struct sig_failed_event);
 	}
 	return 0;
 }

@@ -116,6 +116,8 @@ static int record_sig(const struct event_header *hdr, const void *rec)
 		return ((const struct sigaction_event *)rec)->sig;
 	case EVENT_TIMER: /* the signal the timer sends (setitimer(2)) */
 		return itimer__signal(((const struct timer_event *)rec)->which);
+	case EVENT_SIG_FAILED: /* 0 (a probe) and invalid numbers are no signal -s names */
+		return ((const struct sig_failed_event *)rec)->sig;
 	}
 	return 0;
 }
@@ -164,6 +166,10 @@ bool filter__record(const struct filter *f, struct proc_table *t, const struct e
 	if (sig > 0 && sig <= IPCSCOPE_NSIG) {
 		if (!filter__sig(f, sig))
 			return false;
+	} else if (hdr->type == EVENT_SIG_FAILED) {
+		/* kill(pid, 0) or no signal at all: only when every signal is selected */
+		if (f->sig_mask != ~0ULL)
+			return false;
 	} else if (f->sig_only && !other_record_wanted(f, hdr, rec)) {
 		return false;
 	}
@@ -174,6 +180,13 @@ bool filter__record(const struct filter *f, struct proc_table *t, const struct e
 
 		return (f->match_target && task_matches(f, t, &e->target)) ||
 		       (f->match_sender && e->has_sender && task_matches(f, t, &e->sender));
+	}
+	if (hdr->type == EVENT_SIG_FAILED) {
+		const struct sig_failed_event *e = rec;
+		const struct proc *target = e->target > 0 ? proc_table__latest(t, e->target) : NULL;
+
+		return (f->match_sender && task_matches(f, t, &e->sender)) ||
+		       (f->match_target && target && filter__proc(f, target));
 	}
 	if (target_side(hdr->type) && !f->match_target)
 		return false;

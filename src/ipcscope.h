@@ -76,6 +76,7 @@ enum ipcscope_event_type {
 	EVENT_MAP,	   /* a MAP_SHARED mmap, or munmap/mremap of one (struct map_event) */
 	EVENT_IPC_OPEN,	   /* mq_open, mq_unlink, memfd_create, shm_open, shm_unlink (ipc_open_event) */
 	EVENT_TIMER,	   /* alarm() or setitimer() returned (struct timer_event) */
+	EVENT_SIG_FAILED,  /* kill() and the like failed: nothing sent (struct sig_failed_event) */
 	EVENT_TYPE_MAX,
 };
 
@@ -607,6 +608,30 @@ struct timer_event {
 	__u32 _pad;
 	struct timer_val asked;
 	struct timer_val old;
+};
+
+/*
+ * A signal-sending syscall that returned an error: no signal was generated,
+ * so signal_generate never saw it (kernel/signal.c checks the signal number,
+ * finds the target and checks permission first). What killsnoop shows as a
+ * failed kill: a pid that is gone (ESRCH), a target of another user (EPERM),
+ * a bad signal number (EINVAL), a full queue for sigqueue (EAGAIN).
+ */
+struct sig_failed_event {
+	struct event_header hdr;
+	struct task_ref sender;
+	/*
+	 * kill(): its pid argument (N, 0, -1, -PGID); tkill(): the thread id;
+	 * tgkill(), rt_sigqueueinfo(), rt_tgsigqueueinfo(): the thread group
+	 * id; pidfd_send_signal(): the pid its pidfd names, -1 if unknown.
+	 */
+	__s64 target;
+	__s32 tid;   /* tgkill(), rt_tgsigqueueinfo(): the thread; 0 otherwise */
+	__s32 sig;   /* as asked: 0 probes, others may be invalid (EINVAL) */
+	__s32 err;   /* the syscall's return: -errno */
+	__s32 pidfd; /* pidfd_send_signal(): its fd; -1 otherwise */
+	__u8 via;    /* enum ipcscope_sig_via */
+	__u8 _pad[7];
 };
 
 #define TIMER_F_ASKED 0x1 /* asked could be read (setitimer's new value) */

@@ -180,6 +180,7 @@ int model__merge_proc(struct proc *dst, const struct proc *src)
 	dst->msgs_received += src->msgs_received;
 	dst->sem_waits += src->sem_waits;
 	dst->sem_wait_ns += src->sem_wait_ns;
+	dst->send_failures += src->send_failures;
 	dst->involved |= src->involved;
 	return 0;
 }
@@ -592,6 +593,8 @@ void model__on_record(struct model *m, const struct event_header *hdr, const voi
 			p->involved = true;
 			proc__saw_name(p, t, hdr->ts_ns);
 			on_pipe_record(m, hdr, rec, p);
+			if (hdr->type == EVENT_SIG_FAILED)
+				p->send_failures += hdr->count;
 			ipc_table__on_record(&m->ipc, hdr, rec, p);
 		}
 		break;

@@ -46,6 +46,8 @@ struct proc {
 	uint64_t pipe_write_bytes, pipe_read_bytes, pipe_blocked_ns, epipe;
 	/* Shared memory (peak bytes mapped shared or attached), messages, semaphore waits. */
 	uint64_t shm_bytes, msgs_sent, msgs_received, sem_waits, sem_wait_ns;
+	/* kill() and the like that failed, from the live records (EVENT_SIG_FAILED). */
+	uint64_t send_failures;
 	struct proc_killer killer;
 	struct proc_ipc *ipc; /* live shared mappings: owned by ipc.c */
 	struct proc_signals *signals; /* owned by model.c */

@@ -225,6 +225,28 @@ static void json_timer(FILE *f, const struct timer_event *e)
 	fputs("}\n", f);
 }
 
+/* kill() and the like that failed: docs/json-schema.md "signal_failed". */
+static void json_sig_failed(FILE *f, const struct sig_failed_event *e)
+{
+	char err[32];
+
+	json_begin(f, "signal_failed", &e->hdr);
+	fprintf(f, ",\"sig\":%d", e->sig);
+	if (e->sig >= 1 && e->sig <= IPCSCOPE_NSIG)
+		fprintf(f, ",\"signal\":\"%s\"", sig__name(e->sig));
+	fprintf(f, ",\"via\":\"%s\"", sig_via__name(e->via));
+	json_task(f, "sender", &e->sender);
+	if (e->via == VIA_KILL)
+		fprintf(f, ",\"kill_pid\":%lld", (long long)e->target);
+	else if (e->target > 0)
+		fprintf(f, ",\"target_pid\":%lld", (long long)e->target);
+	if (e->tid)
+		fprintf(f, ",\"target_tid\":%d", e->tid);
+	if (e->via == VIA_PIDFD_SEND_SIGNAL)
+		fprintf(f, ",\"pidfd\":%d", e->pidfd);
+	fprintf(f, ",\"error\":\"%s\"}\n", format__errno(err, sizeof(err), e->err));
+}
+
 /*
  * ,"killed_by":{"pid":N,"comm":"..."}, or null for the kernel: who sent the
  * signal p died of, when its generation was seen (proc_killer).
@@ -407,6 +429,9 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 	case EVENT_TIMER:
 		json_timer(f, rec);
 		break;
+	case EVENT_SIG_FAILED:
+		json_sig_failed(f, rec);
+		break;
 	}
 }
 
@@ -515,6 +540,8 @@ static void json_process(FILE *f, const struct proc *p, const struct filter *flt
 		p->pid, p->ppid, (unsigned long long)p->start_ns);
 	json_str(f, p->comm);
 	json_signals_sent(f, p, flt, off);
+	if (report__sent_side(flt) && flt->sig_mask == ~0ULL) /* counted for every signal */
+		fprintf(f, ",\"send_failures\":%llu", (unsigned long long)p->send_failures);
 	fputs(",\"signals_received\":{", f);
 	for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {
 		const struct sig_stats *s = model__sig_stats(p, sig);

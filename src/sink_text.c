@@ -201,6 +201,58 @@ void text_generate(struct output *o, const struct sig_generate_event *e)
 	line_end(o, &e->hdr);
 }
 
+/* What a signal-sending syscall's error means (kernel/signal.c). */
+static const char *sig_failed__why(int err)
+{
+	switch (-err) {
+	case 1: /* EPERM: check_kill_permission() */
+		return " (not permitted: another user's process)";
+	case 3: /* ESRCH */
+		return " (no such process)";
+	case 11: /* EAGAIN: __send_signal_locked(), RLIMIT_SIGPENDING */
+		return " (its queue of real-time signals is full)";
+	case 22: /* EINVAL: valid_signal(), or a si_code only the kernel may send */
+		return " (invalid signal or siginfo)";
+	}
+	return "";
+}
+
+/*
+ * "signal SIGTERM kill sh[12] -> 4000000 failed: ESRCH (no such process)":
+ * nothing was sent. The target is named when it exists (not for ESRCH: a
+ * name from the table would be a process that had the pid before).
+ */
+static void text_sig_failed(struct output *o, const struct sig_failed_event *e)
+{
+	const struct proc *p = e->target > 0 && e->err != -3 /* ESRCH */
+				       ? proc_table__latest(o->model->procs, (uint32_t)e->target)
+				       : NULL;
+	char from[96], to[96], err[32], num[16];
+
+	snprintf(num, sizeof(num), "%d", e->sig); /* 0, or a number that is no signal */
+	line_begin(o, &e->hdr, "signal",
+		   e->sig >= 1 && e->sig <= IPCSCOPE_NSIG ? sig__name(e->sig) : num);
+	fprintf(o->f, "%s %s -> ", via_word(e->via), task_str(from, sizeof(from), &e->sender));
+	if (e->via == VIA_PIDFD_SEND_SIGNAL)
+		fprintf(o->f, "pidfd %d of ", e->pidfd);
+	if (p)
+		fputs(format__task(to, sizeof(to), p->comm, p->pid, e->tid ? (uint32_t)e->tid : p->pid),
+		      o->f);
+	else if (e->target > 0)
+		fprintf(o->f, "%lld", (long long)e->target);
+	else if (e->via != VIA_KILL)
+		fputs("?", o->f); /* a pidfd that names no pid we could read */
+	else
+		fprintf(o->f, "(%lld)", (long long)e->target); /* kill(0), kill(-1), kill(-PGID) */
+	if (e->tid && !p)
+		fprintf(o->f, " thread %d", e->tid);
+	if (e->sig == 0)
+		fputs(" (signal 0: does it exist?)", o->f);
+	fprintf(o->f, " failed: %s%s", format__errno(err, sizeof(err), e->err),
+		sig_failed__why(e->err));
+	line_end(o, &e->hdr);
+}
+
 /*
  * ", pending 1.2ms" on a delivery or acceptance; ", pending unknown" when
  * its generation has no time (docs/design.md, "Deliveries with no pending
@@ -527,6 +579,9 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 	case EVENT_TIMER:
 		text_timer(o, rec);
 		break;
+	case EVENT_SIG_FAILED:
+		text_sig_failed(o, rec);
+		break;
 	}
 }
 
@@ -793,6 +848,26 @@ static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
 			 "and a stop signal)");
 }
 
+/* kill() and the like that failed: nothing sent, so no row of the table has them. */
+static void report_send_failures(struct output *o, struct proc **rows, size_t n)
+{
+	bool headed = false;
+	char who[96];
+
+	/* counted for every signal: not with -s (or the doctor's SIGPIPE) */
+	if (!report__sent_side(o->filter) || o->filter->sig_mask != ~0ULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!rows[i]->send_failures)
+			continue;
+		if (!headed)
+			fputs("signal calls that failed, nothing sent (see the live lines):\n", o->f);
+		headed = true;
+		fprintf(o->f, "  %llu by %s\n", (unsigned long long)rows[i]->send_failures,
+			format__task(who, sizeof(who), rows[i]->comm, rows[i]->pid, rows[i]->pid));
+	}
+}
+
 static void report_exits(struct output *o, struct proc **rows, size_t n)
 {
 	char comm[64], how[160];
@@ -997,6 +1072,7 @@ static void text_report(struct output *o)
 		report_exits(o, rows, n);
 	} else {
 		report_signal_rows(o, rows, n);
+		report_send_failures(o, rows, n);
 		report_pipes(o);
 		text_ipc_report(o);
 		report_exits(o, rows, n);

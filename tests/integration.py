@@ -651,6 +651,39 @@ def test_each_sending_api_is_named(ctx):
                   {r["signal"] for r in sent}), "child (queued, accepted, delivered)")
 
 
+def test_failed_sends_are_shown_with_their_error(ctx):
+    # Six calls that fail (nothing generated) and one kill(self, 0) that
+    # succeeds: each failure is one signal_failed record with its API,
+    # target and error, none is a signal record, and the senders count them.
+    run = ctx.trace(["sig_send_failed"])
+    main, gone, gone2, pidfd, nobody = (run.pid(k) for k in
+                                        ("main", "gone", "gone2", "pidfd", "nobody"))
+    got = sorted((r["sender"]["pid"], r["via"], r["sig"], r.get("signal"), r.get("kill_pid"),
+                  r.get("target_pid"), r.get("target_tid"), r.get("pidfd"), r["error"])
+                 for r in run.of_type("signal_failed"))
+    want = sorted([
+        (main, "kill", 15, "SIGTERM", gone, None, None, None, "ESRCH"),
+        (main, "kill", 0, None, gone, None, None, None, "ESRCH"),
+        (main, "kill", 70, None, main, None, None, None, "EINVAL"),
+        (main, "tgkill", 12, "SIGUSR2", None, main, gone, None, "ESRCH"),
+        (main, "pidfd_send_signal", 15, "SIGTERM", None, gone2, None, pidfd, "ESRCH"),
+        (nobody, "kill", 10, "SIGUSR1", main, None, None, None, "EPERM")])
+    expect(got, want, "signal_failed (sender, via, sig, signal, kill_pid, target_pid, "
+           "target_tid, pidfd, error)")
+    sent = [r for r in run.of_type("signal") if r["sig"] != 17]  # the children's SIGCHLDs
+    expect(sent, [], "signal records other than SIGCHLD")
+    expect((run.process(main)["send_failures"], run.process(nobody)["send_failures"]), (5, 1),
+           "send_failures of main and of the child turned nobody")
+    text = ctx.run(["--", ctx.workload("sig_send_failed")], json_out=False)
+    pids = dict(re.findall(r"^(main|nobody)=(\d+)$", text.stdout, re.M))
+    line = [l for l in text.stdout.splitlines() if " failed: EPERM" in l]
+    expect_true(len(line) == 1 and "kill sig_send_failed[%s] -> sig_send_failed[%s] " % (
+                pids.get("nobody"), pids.get("main")) in line[0] and "(not permitted: another user's process)" in line[0],
+                "the text line of the EPERM: %r" % line)
+    expect_true("signal calls that failed, nothing sent" in text.stdout,
+                "the report counts them: %r" % text.stdout[-800:])
+
+
 def test_sigkill_and_sigstop_cannot_be_caught_or_blocked(ctx):
     run = ctx.trace(["sig_uncatchable"])
     child = run.pid("child")

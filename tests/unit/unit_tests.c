@@ -2775,6 +2775,77 @@ static void test_timer_lines_say_what_they_replaced(void)
 	free(alrm);
 }
 
+/* Failed sends: kill ESRCH, the 0 probe, an invalid number, a pidfd's, a hostile name's EPERM. */
+static void feed_failed_sends(struct decoder *d)
+{
+	struct sig_failed_event e = { .hdr = { .type = EVENT_SIG_FAILED, .count = 1, .ts_ns = 9 } };
+
+	task(&e.sender, 30, "sender");
+	e.via = VIA_KILL;
+	e.pidfd = -1;
+	e.target = 4000000;
+	e.sig = 15;
+	e.err = -ESRCH;
+	decode__record(d, &e, sizeof(e));
+	e.sig = 0;
+	decode__record(d, &e, sizeof(e));
+	e.target = -1;
+	e.sig = 70;
+	e.err = -EINVAL;
+	decode__record(d, &e, sizeof(e));
+	e.via = VIA_PIDFD_SEND_SIGNAL;
+	e.pidfd = 5;
+	e.target = -1;
+	e.sig = 9;
+	e.err = -ESRCH;
+	decode__record(d, &e, sizeof(e));
+	task(&e.sender, 31, "evil\x1b[2J");
+	e.via = VIA_TGKILL;
+	e.pidfd = -1;
+	e.target = 30;
+	e.tid = 32;
+	e.sig = 10;
+	e.err = -EPERM;
+	decode__record(d, &e, sizeof(e));
+	d->out->ops->report(d->out);
+}
+
+static void test_failed_sends_say_their_error(void)
+{
+	char *text = render(false, feed_failed_sends), *json = render(true, feed_failed_sends);
+	char *usr1 = render_with(false, only_sigalrm, feed_failed_sends);
+	static const char *const lines[] = {
+		"signal  SIGTERM     kill sender[30] -> 4000000 failed: ESRCH (no such process)\n",
+		"signal  0           kill sender[30] -> 4000000 (signal 0: does it exist?) failed: "
+		"ESRCH (no such process)\n",
+		"signal  70          kill sender[30] -> (-1) failed: EINVAL (invalid signal or "
+		"siginfo)\n",
+		"signal  SIGKILL     pidfd sender[30] -> pidfd 5 of ? failed: ESRCH (no such "
+		"process)\n",
+		"signal  SIGUSR1     tgkill evil\\x1b[2J[31] -> sender[30/32] failed: EPERM (not "
+		"permitted: another user's process)\n",
+		"signal calls that failed, nothing sent (see the live lines):\n  4 by sender[30]\n"
+		"  1 by evil\\x1b[2J[31]\n",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		check(strstr(text, lines[i]) != NULL, "no line ending %s in: %s", lines[i], text);
+	check(strstr(json, "{\"type\":\"signal_failed\",\"ts_ns\":9,\"sig\":70,\"via\":\"kill\","
+			   "\"sender\":{\"pid\":30,\"tid\":30,\"comm\":\"sender\"},\"kill_pid\":-1,"
+			   "\"error\":\"EINVAL\"}\n") != NULL, "kill(-1, 70) in JSON: %s", json);
+	check(strstr(json, "\"sig\":10,\"signal\":\"SIGUSR1\",\"via\":\"tgkill\",\"sender\":{\"pid\":31,"
+			   "\"tid\":31,\"comm\":\"evil\\u001b[2J\"},\"target_pid\":30,\"target_tid\":32,"
+			   "\"error\":\"EPERM\"}") != NULL, "tgkill EPERM in JSON: %s", json);
+	check(strstr(json, "\"via\":\"pidfd_send_signal\"") && strstr(json, "\"pidfd\":5,\"error\""),
+	      "pidfd in JSON: %s", json);
+	check(strstr(json, "\"send_failures\":4") != NULL, "send_failures in JSON: %s", json);
+	check(!strstr(usr1, "failed:") && !strstr(usr1, "signal calls that failed"),
+	      "-s ALRM hides them all, and the count: %s", usr1);
+	free(text);
+	free(json);
+	free(usr1);
+}
+
 /* The child of an attached parent inherits the attach, then attaches the segment again itself. */
 static void feed_shm_inherited_and_own(struct decoder *d)
 {
@@ -2906,6 +2977,8 @@ int main(void)
 	run("text: a folded line says when its repeats ended", test_text_folded_line_says_its_span);
 	run("text/json: alarm and setitimer say when and what they replaced; -s keeps them by signal",
 	    test_timer_lines_say_what_they_replaced);
+	run("text/json: a failed kill, tgkill or pidfd_send_signal shows its error; -s filters",
+	    test_failed_sends_say_their_error);
 	run("text: an inherited mapping says when the process mapped the object itself too",
 	    test_text_inherited_mapping_says_what_else_it_holds);
 	run("text/json: a FIFO open says how long it waited for the other side",
