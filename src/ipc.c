@@ -47,7 +47,7 @@ void ipc_table__note_existing(struct ipc_table *t)
 {
 	for (unsigned int kind = IPC_KIND_SHM; kind <= IPC_KIND_SEM; kind++) {
 		free(t->existing[kind]);
-		t->existing_n[kind] = sysvipc__ids(t->procfs, kind, &t->existing[kind]);
+		t->existing_n[kind] = sysvipc__rows(t->procfs, kind, &t->existing[kind]);
 	}
 }
 
@@ -84,17 +84,34 @@ struct ipc_obj *ipc_table__find(const struct ipc_table *t, unsigned int kind, ui
 	return o;
 }
 
-/* An object seen for the first time: /proc/sysvipc names one that existed before. */
+/* Listed in /proc/sysvipc when tracing began (ipc_table__note_existing), or NULL. */
+static const struct sysvipc_row *ipc_obj__existing(const struct ipc_table *t,
+						   const struct ipc_obj *o)
+{
+	if (o->kind >= IPC_KIND_MAX)
+		return NULL;
+	return sysvipc__rows_find(t->existing[o->kind], t->existing_n[o->kind], o->id);
+}
+
+/*
+ * An object seen for the first time: /proc/sysvipc names one that exists
+ * now, else the list made when tracing began one that existed then (and
+ * has been removed since: the record is read after the fact).
+ */
 static void ipc_obj__describe(struct ipc_table *t, struct ipc_obj *o)
 {
-	struct sysvipc_row row;
+	const struct sysvipc_row *before = ipc_obj__existing(t, o);
+	struct sysvipc_row now;
 
-	if (!sysvipc__lookup(t->procfs, o->kind, o->id, &row))
+	o->before_tracing = before != NULL;
+	if (sysvipc__lookup(t->procfs, o->kind, o->id, &now))
+		before = &now;
+	if (!before)
 		return;
-	o->key = row.key;
+	o->key = before->key;
 	o->key_known = true;
 	if (o->kind != IPC_KIND_MSG)
-		o->size = row.size;
+		o->size = before->size;
 }
 
 struct ipc_obj *ipc_table__get(struct ipc_table *t, unsigned int kind, uint64_t id)
@@ -580,8 +597,7 @@ static void ipc_obj__on_get(struct ipc_table *t, struct ipc_obj *o, const struct
 	o->key_known = true;
 	if (e->op != IPC_OP_MSGGET && e->size && !o->size)
 		o->size = e->size;
-	if (o->kind < IPC_KIND_MAX &&
-	    sysvipc__ids_have(t->existing[o->kind], t->existing_n[o->kind], o->id))
+	if (ipc_obj__existing(t, o))
 		o->before_tracing = true;
 	if (o->creator)
 		return;

@@ -141,11 +141,13 @@ struct ipc_table {
 	struct ipc_retired_id retired[IPC_RETIRED_RECENT];
 	unsigned int retired_next, retired_n;
 	/*
-	 * System V ids listed in /proc/sysvipc when tracing began, by kind
+	 * System V objects listed in /proc/sysvipc when tracing began, by kind
 	 * (ipc_table__note_existing): a get that finds one did not create it,
-	 * IPC_CREAT or not (ipc/util.c ipcget_public() returns the existing).
+	 * IPC_CREAT or not (ipc/util.c ipcget_public() returns the existing);
+	 * and one first seen by a shmat, shmdt or msgsnd after it was removed
+	 * (user space reads records after the fact) still has its key and size.
 	 */
-	uint64_t *existing[IPC_KIND_MAX];
+	struct sysvipc_row *existing[IPC_KIND_MAX];
 	size_t existing_n[IPC_KIND_MAX];
 };
 

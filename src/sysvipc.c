@@ -5,91 +5,100 @@
 #include "ipcscope.h"
 #include "sysvipc.h"
 
+static FILE *sysvipc__open(const char *procfs, unsigned int kind)
+{
+	const char *file = kind == IPC_KIND_SHM ? "shm" : kind == IPC_KIND_MSG ? "msg" : "sem";
+	char path[256];
+
+	if (kind != IPC_KIND_SHM && kind != IPC_KIND_MSG && kind != IPC_KIND_SEM)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/sysvipc/%s", procfs, file);
+	return fopen(path, "re");
+}
+
 /*
- * Columns (ipc/shm.c sysvipc_shm_proc_show, msg.c, sem.c):
+ * One line, false for the heading. Columns (ipc/shm.c sysvipc_shm_proc_show,
+ * msg.c, sem.c):
  *   shm: key shmid perms size cpid lpid nattch ...
  *   msg: key msqid perms cbytes qnum ...
  *   sem: key semid perms nsems ...
  */
+static bool sysvipc__parse(unsigned int kind, const char *line, struct sysvipc_row *row)
+{
+	long long key;
+	unsigned long long id, size = 0;
+	unsigned int perms, cpid = 0, lpid, nattch = 0;
+	int n = sscanf(line, "%lld %llu %o %llu %u %u %u", &key, &id, &perms, &size, &cpid, &lpid,
+		       &nattch);
+
+	if (n < 4)
+		return false;
+	memset(row, 0, sizeof(*row));
+	row->id = id;
+	row->key = (uint32_t)key;
+	row->size = size;
+	if (kind == IPC_KIND_SHM && n == 7) {
+		row->cpid = cpid;
+		row->nattch = nattch;
+	}
+	return true;
+}
+
 bool sysvipc__lookup(const char *procfs, unsigned int kind, uint64_t id, struct sysvipc_row *row)
 {
-	const char *file = kind == IPC_KIND_SHM ? "shm" : kind == IPC_KIND_MSG ? "msg" : "sem";
-	char path[256], line[512];
+	FILE *f = sysvipc__open(procfs, kind);
+	char line[512];
 	bool found = false;
-	FILE *f;
 
-	if (kind != IPC_KIND_SHM && kind != IPC_KIND_MSG && kind != IPC_KIND_SEM)
-		return false;
-	snprintf(path, sizeof(path), "%s/sysvipc/%s", procfs, file);
-	f = fopen(path, "re");
 	if (!f)
 		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		long long key;
-		unsigned long long oid, size = 0;
-		unsigned int perms, cpid = 0, lpid, nattch = 0;
-		int n = sscanf(line, "%lld %llu %o %llu %u %u %u", &key, &oid, &perms, &size, &cpid,
-			       &lpid, &nattch);
-
-		if (n < 4 || oid != id)
-			continue;
-		memset(row, 0, sizeof(*row));
-		row->key = (uint32_t)key;
-		row->size = size;
-		if (kind == IPC_KIND_SHM && n == 7) {
-			row->cpid = cpid;
-			row->nattch = nattch;
-		}
-		found = true;
-	}
+	while (!found && fgets(line, sizeof(line), f))
+		found = sysvipc__parse(kind, line, row) && row->id == id;
 	fclose(f);
 	return found;
 }
 
 static int id_order(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint64_t x = ((const struct sysvipc_row *)a)->id, y = ((const struct sysvipc_row *)b)->id;
 
 	return x < y ? -1 : x > y;
 }
 
-size_t sysvipc__ids(const char *procfs, unsigned int kind, uint64_t **ids)
+size_t sysvipc__rows(const char *procfs, unsigned int kind, struct sysvipc_row **rows)
 {
-	const char *file = kind == IPC_KIND_SHM ? "shm" : kind == IPC_KIND_MSG ? "msg" : "sem";
+	FILE *f = sysvipc__open(procfs, kind);
 	size_t n = 0, cap = 0;
-	char path[256], line[512];
-	FILE *f;
+	struct sysvipc_row row;
+	char line[512];
 
-	*ids = NULL;
-	if (kind != IPC_KIND_SHM && kind != IPC_KIND_MSG && kind != IPC_KIND_SEM)
-		return 0;
-	snprintf(path, sizeof(path), "%s/sysvipc/%s", procfs, file);
-	if (!(f = fopen(path, "re")))
+	*rows = NULL;
+	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
-		long long key;
-		unsigned long long id;
-
-		if (sscanf(line, "%lld %llu", &key, &id) != 2)
+		if (!sysvipc__parse(kind, line, &row))
 			continue; /* the heading */
 		if (n == cap) {
 			size_t grown_cap = cap ? cap * 2 : 64;
-			uint64_t *grown = realloc(*ids, grown_cap * sizeof(*grown));
+			struct sysvipc_row *grown = realloc(*rows, grown_cap * sizeof(*grown));
 
 			if (!grown)
 				break; /* the ones read so far still tell */
-			*ids = grown;
+			*rows = grown;
 			cap = grown_cap;
 		}
-		(*ids)[n++] = id;
+		(*rows)[n++] = row;
 	}
 	fclose(f);
 	if (n)
-		qsort(*ids, n, sizeof(**ids), id_order);
+		qsort(*rows, n, sizeof(**rows), id_order);
 	return n;
 }
 
-bool sysvipc__ids_have(const uint64_t *ids, size_t n, uint64_t id)
+const struct sysvipc_row *sysvipc__rows_find(const struct sysvipc_row *rows, size_t n,
+					     uint64_t id)
 {
-	return ids && bsearch(&id, ids, n, sizeof(id), id_order);
+	struct sysvipc_row want = { .id = id };
+
+	return rows ? bsearch(&want, rows, n, sizeof(want), id_order) : NULL;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct sysvipc_row {
+	uint64_t id;
 	uint32_t key;
 	uint64_t size;	 /* shm: bytes; sem: nsems; msg: bytes queued */
 	uint32_t cpid;	 /* shm: the creator; 0 where the file does not say */
@@ -21,11 +22,13 @@ struct sysvipc_row {
 /* kind: enum ipcscope_ipc_kind (shm, msg, sem). False if not listed. */
 bool sysvipc__lookup(const char *procfs, unsigned int kind, uint64_t id, struct sysvipc_row *row);
 /*
- * Every id of that kind listed now, sorted, in *ids (malloc'd, the caller
- * frees); returns how many, 0 with *ids NULL when none or unreadable.
+ * Every object of that kind listed now, sorted by id, in *rows (malloc'd,
+ * the caller frees); returns how many, 0 with *rows NULL when none or
+ * unreadable.
  */
-size_t sysvipc__ids(const char *procfs, unsigned int kind, uint64_t **ids);
-/* Whether a list sysvipc__ids() made holds id. */
-bool sysvipc__ids_have(const uint64_t *ids, size_t n, uint64_t id);
+size_t sysvipc__rows(const char *procfs, unsigned int kind, struct sysvipc_row **rows);
+/* The row for id in a list sysvipc__rows() made, or NULL. */
+const struct sysvipc_row *sysvipc__rows_find(const struct sysvipc_row *rows, size_t n,
+					     uint64_t id);
 
 #endif /* SYSVIPC_H */

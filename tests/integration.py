@@ -3016,6 +3016,23 @@ def test_sysv_shm_attached_before_tracing_destroyed_at_its_detach(ctx):
            "the holder's mapping (kind, shmid, path, bytes, maps, before_tracing)")
 
 
+def test_sysv_objects_from_before_tracing_keep_their_key_when_gone(ctx):
+    # A queue and a segment made before tracing are touched without a get
+    # (msgsnd; shmdt) and removed at once: the records are read after they
+    # left /proc/sysvipc, so key and size come from the list made when
+    # tracing began, and both say they existed before tracing.
+    kv, recs = traced_midway(ctx, ["ipc_touch_before", ctx.tmp], "ipc_touch_befor")
+    shmid, msqid, pid = int(kv["shmid"]), int(kv["msqid"]), int(kv["pid"])
+    shm = one([r for r in recs if r["type"] == "shm" and r["shmid"] == shmid], "shm records")
+    expect((shm["key"], shm["size"], shm["before_tracing"], shm["removed"],
+            (shm.get("last_detacher") or {}).get("pid")),
+           (kv["shm_key"], 8192, True, True, pid),
+           "shm (key, size, before_tracing, removed, last detacher)")
+    q = one([r for r in recs if r["type"] == "msgq" and r["msqid"] == msqid], "msgq records")
+    expect((q["key"], q["before_tracing"], [(s["pid"], s["msgs"]) for s in q["senders"]]),
+           (kv["msg_key"], True, [(pid, 1)]), "msgq (key, before_tracing, senders)")
+
+
 def test_sysv_get_finding_an_object_from_before_tracing_did_not_create_it(ctx):
     # msgget/semget with IPC_CREAT find a queue and a set made before
     # tracing: they are not their creators; a later msgget that makes a
