@@ -222,12 +222,17 @@ const char *si_code__name(int sig, int code)
 			return bus[code - 1];
 		if (sig == 4 && code <= 8)
 			return ill[code - 1];
-		if (sig == 29 && code <= 6)
-			return poll[code - 1];
 		if (sig == 5 && code <= 6)
 			return trap[code - 1];
 		if (sig == 31 && code <= 2)
 			return sys[code - 1];
+		/*
+		 * fs/fcntl.c send_sigio_to_task(): a signal chosen with F_SETSIG
+		 * (a real-time one, usually) carries the POLL_* reason, as SIGIO.
+		 */
+		if (sig != 17 && sig != 11 && sig != 8 && sig != 7 && sig != 4 && sig != 5 &&
+		    sig != 31 && code <= 6)
+			return poll[code - 1];
 	}
 	snprintf(buf, sizeof(buf), "%d", code);
 	return buf;

@@ -198,6 +198,9 @@ static void test_default_actions(void)
 	CHECK_STR(si_code__name(31, 1), "SYS_SECCOMP");
 	CHECK_STR(si_code__name(5, 2), "TRAP_TRACE");
 	CHECK_STR(si_code__name(31, 3), "3"); /* past the known codes: the number */
+	CHECK_STR(si_code__name(29, 1), "POLL_IN");
+	CHECK_STR(si_code__name(37, 1), "POLL_IN"); /* F_SETSIG's real-time signal */
+	CHECK_STR(si_code__name(37, 7), "7");
 	CHECK_INT(si_code__carries_pid(10, 0), 1);  /* SI_USER */
 	CHECK_INT(si_code__carries_pid(40, -1), 1); /* SI_QUEUE */
 	CHECK_INT(si_code__carries_pid(17, 1), 1);  /* CLD_EXITED: the child */
