@@ -210,6 +210,15 @@ __noinline int sig_generate__explain(struct sig_generate_event *e, unsigned long
 
 	if (!e || !task)
 		return 0;
+	/*
+	 * SEND_SIG_NOINFO: kernel/signal.c __send_signal_locked() writes si_code
+	 * SI_USER and si_pid = current's tgid as the target's namespace numbers
+	 * it (a parent-death signal names the parent that died). Said for a
+	 * target in the host's namespace, where that number is the host's.
+	 */
+	if (e->info_kind == INFO_NOINFO && !e->in_interrupt &&
+	    BPF_CORE_READ(task, thread_pid, level) == 0)
+		e->info_pid = e->context.pid;
 	e->info_pid_host = info_pid__host(task, BPF_CORE_READ(task, thread_pid), e->info_pid,
 					  e->in_interrupt);
 	if (e->result == SIG_RESULT_IGNORED)

@@ -4,6 +4,7 @@
 #include "decode.h"
 #include "epipe_sigpipe.h"
 #include "record_copy.h"
+#include "signals.h"
 
 #define SIGCHLD 17
 
@@ -13,6 +14,13 @@ bool decode__context_is_cause(const struct sig_generate_event *e)
 		return false;
 	return e->context.pid == e->target.pid ||
 	       (e->sig == SIGCHLD && e->info_pid_host > 0 && (__u32)e->info_pid_host == e->context.pid);
+}
+
+bool decode__info_names_pid(const struct sig_generate_event *e)
+{
+	if (e->info_kind == INFO_NOINFO)
+		return e->info_pid > 0;
+	return e->info_kind == INFO_REAL && si_code__carries_pid(e->sig, e->code);
 }
 
 size_t decode__record_size(unsigned int type)

@@ -28,6 +28,12 @@ int decode__record(void *ctx, const void *data, size_t size);
  * (in_interrupt says so when the interrupt landed in kernel code).
  */
 bool decode__context_is_cause(const struct sig_generate_event *e);
+/*
+ * Whether the siginfo the target gets names a pid (si_pid): a real one
+ * whose code carries one, or SEND_SIG_NOINFO's (current, as BPF read it
+ * for a target in the host's namespace: a parent-death signal's parent).
+ */
+bool decode__info_names_pid(const struct sig_generate_event *e);
 /* Minimum size of a record of this type, 0 for an unknown type. */
 size_t decode__record_size(unsigned int type);
 

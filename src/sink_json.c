@@ -140,7 +140,7 @@ static void json_generate(FILE *f, const struct model *m, const struct sig_gener
 		e->blocked ? "true" : "false");
 	if (e->result == SIG_RESULT_IGNORED && ignored_why__name(e->ignored_why))
 		fprintf(f, ",\"ignored_because\":\"%s\"", ignored_why__name(e->ignored_why));
-	if (e->info_kind == INFO_REAL && si_code__carries_pid(e->sig, e->code)) {
+	if (decode__info_names_pid(e)) {
 		/* Host pid when known; the target's namespace's number when it differs. */
 		if (e->info_pid_host >= 0)
 			fprintf(f, ",\"si_pid\":%d", e->info_pid_host);

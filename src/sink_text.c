@@ -109,7 +109,7 @@ static void text_info_pid(struct output *o, const char *what, const struct sig_g
 static void text_kernel_cause(struct output *o, const struct sig_generate_event *e)
 {
 	const char *sc = syscall__name(e->syscall_nr);
-	bool carries_pid = e->info_kind == INFO_REAL && si_code__carries_pid(e->sig, e->code);
+	bool carries_pid = decode__info_names_pid(e);
 
 	fprintf(o->f, " %s", si_code__name(e->sig, e->code));
 	/* kernel/time/itimer.c: it_real_fn() and the CPU-time itimers send SEND_SIG_PRIV */

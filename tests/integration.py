@@ -590,6 +590,19 @@ def test_ignored_signals_say_why(ctx):
            "text notes after 'ignored'")
 
 
+def test_parent_death_signal_names_the_parent_as_its_siginfo_does(ctx):
+    # PR_SET_PDEATHSIG: the kernel sends it with SEND_SIG_NOINFO while the
+    # dying parent is current, so the child's siginfo says SI_USER from the
+    # parent's pid; the record says the same, from the kernel.
+    run = ctx.trace(["sig_pdeathsig"])
+    middle, child = run.pid("middle"), run.pid("child")
+    expect((run.pid("si_code"), run.pid("si_pid")), (0, middle),
+           "what the child's handler saw (si_code SI_USER, si_pid)")
+    sig = run.signals("SIGUSR1", target=child)
+    expect([(r["via"], r["sender"], r["code"], r.get("si_pid")) for r in sig],
+           [("kernel", None, "SI_USER", middle)], "the SIGUSR1 record (via, sender, code, si_pid)")
+
+
 def test_ptrace_stop_inside_sigqueue_is_not_sent_by_the_tracee(ctx):
     k = 20
     run = ctx.trace(["sig_ptrace_stop", str(k)])
