@@ -198,6 +198,12 @@ void text_generate(struct output *o, const struct sig_generate_event *e)
 	}
 	if (!e->has_sender)
 		text_kernel_cause(o, e);
+	else if (decode__info_names_pid(e) && e->info_pid != 0 &&
+		 (e->info_pid_host < 0 || (__u32)e->info_pid_host != e->sender.pid)) {
+		/* rt_sigqueueinfo() lets a sender write any si_pid: the target believes it */
+		text_info_pid(o, "(its siginfo says from", e);
+		fputc(')', o->f);
+	}
 	line_end(o, &e->hdr);
 }
 

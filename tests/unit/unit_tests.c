@@ -2554,10 +2554,13 @@ static void feed_value_and_continued(struct decoder *d)
 	task(&q.sender, 9, "sender");
 	q.info_kind = INFO_REAL;
 	q.code = -1; /* SI_QUEUE */
-	q.info_pid = 9;
+	q.info_pid = q.info_pid_host = 9;
 	q.result = SIG_RESULT_ALREADY_PENDING;
 	q.bits = SIG_GEN_VALUE;
 	q.value = 0xdead0000fffffff9ULL; /* only the low 32 bits were set: sival_int -7 */
+	decode__record(d, &q, sizeof(q));
+	q.info_pid = q.info_pid_host = 4242; /* rt_sigqueueinfo lets it write any si_pid */
+	q.sig = 12;
 	decode__record(d, &q, sizeof(q));
 	c.via = VIA_KILL;
 	c.has_sender = 1;
@@ -2583,6 +2586,8 @@ static void test_signal_value_and_sigcont_resume_are_shown(void)
 
 	check(strstr(text, "sigqueue sender[9] -> target[8] merged value -7\n") != NULL,
 	      "sigqueue value in text: %s", text);
+	check(strstr(text, "SIGUSR2     sigqueue sender[9] -> target[8] merged value -7 (its siginfo "
+			   "says from 4242)\n") != NULL, "a made-up si_pid in text: %s", text);
 	check(strstr(text, "kill sender[9] -> target[8] ignored, resumed it (it was stopped)\n"),
 	      "SIGCONT that resumed in text: %s", text);
 	check(strstr(json, "\"value\":{\"int\":-7,\"ptr\":\"0xdead0000fffffff9\"}") != NULL,
