@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include "ipc.h"
@@ -193,6 +194,11 @@ static struct map_user *map_obj__user(struct map_obj *o, struct proc *p)
 	u->proc = p;
 	*tail = u;
 	return u;
+}
+
+bool map_obj__read_only_file(const struct map_obj *o)
+{
+	return o->kind == MAP_KIND_FILE && !o->writable;
 }
 
 unsigned int map_kind__of(const struct map_event *e, uint32_t devshm_dev)
@@ -490,6 +496,7 @@ static struct map_obj *map_obj__of_vma(struct ipc_table *t, const struct map_eve
 	}
 	if (!(o = map_table__get(t, kind, e->dev, e->ino)))
 		return NULL;
+	o->writable = true; /* mapped before tracing: its prot is not known */
 	if (!o->path[0] && kind != MAP_KIND_ANON &&
 	    !maps_path_of(t->procfs, e->task.pid, e->dev, e->ino, o->path, sizeof(o->path)))
 		snprintf(o->path, sizeof(o->path), "%.*s", IPCSCOPE_MAP_NAME_LEN, e->name);
@@ -531,6 +538,7 @@ static void on_map(struct ipc_table *t, const struct event_header *hdr, const st
 		}
 		if (kind == MAP_KIND_ANON && !o->creator)
 			o->creator = p;
+		o->writable |= (e->prot & PROT_WRITE) != 0;
 		if (!(u = map_obj__user(o, p)))
 			return;
 		u->maps++;

@@ -89,6 +89,10 @@ struct map_user {
 };
 
 /* A mapped object: a file, a shmem inode, a System V segment. */
+struct map_obj;
+/* A file mapped MAP_SHARED but never writable: the text output leaves it out unless -v. */
+bool map_obj__read_only_file(const struct map_obj *o);
+
 struct map_obj {
 	uint8_t kind; /* enum map_kind */
 	uint32_t dev;
@@ -96,6 +100,13 @@ struct map_obj {
 	char path[IPC_NAME_MAX]; /* raw: sinks sanitize; empty for anonymous */
 	struct proc *creator; /* memfd_create, shm_open with O_CREAT, mmap of anon */
 	uint64_t unlinked_ns; /* POSIX shm: when shm_unlink removed its name; 0 not seen */
+	/*
+	 * Some mapping of it could write (PROT_WRITE, or one from before tracing,
+	 * whose prot is unknown). A file only ever mapped read-only carries no
+	 * traffic between its users: glibc maps gconv-modules.cache MAP_SHARED
+	 * read-only in every program that converts characters.
+	 */
+	bool writable;
 	bool pinned; /* retiring: a live mapping points here */
 	struct map_user *users;
 	struct map_obj *next_in_bucket, *next_in_order;

@@ -4,6 +4,7 @@
  * shared mappings: what a lab student runs ipcs and strace side by side for.
  */
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "filter.h"
 #include "format.h"
@@ -197,6 +198,10 @@ static void text_map(struct output *o, const struct event_header *hdr, const str
 {
 	char who[96], name[IPCSCOPE_MAP_NAME_LEN * 4 + 1], n[16], n2[16];
 
+	/* A file mapped shared read-only carries nothing between processes (ipc.h). */
+	if (e->op == MAP_OP_MMAP && !map_event__failed(e) && !(e->prot & PROT_WRITE) &&
+	    map_kind__of(e, o->model->ipc.devshm_dev) == MAP_KIND_FILE && !o->verbose)
+		return;
 	line_begin(o, hdr, "mmap", "-");
 	fprintf(o->f, "%s ", task_str(who, sizeof(who), &e->task));
 	/* munmap/mremap: the vma BPF found at entry, a mapping from before tracing too. */
@@ -455,6 +460,7 @@ static void report_mappings(struct output *o)
 {
 	char who[96], path[IPC_NAME_MAX * 4 + 1];
 	bool headed = false;
+	size_t read_only = 0;
 
 	for (const struct map_obj *m = o->model->ipc.map_first; m; m = m->next_in_order) {
 		bool shown = false;
@@ -463,6 +469,10 @@ static void report_mappings(struct output *o)
 			shown |= !filter__active(o->filter) || filter__proc(o->filter, u->proc);
 		if (!shown)
 			continue;
+		if (map_obj__read_only_file(m) && !o->verbose) {
+			read_only++;
+			continue;
+		}
 		if (!headed)
 			fputs("\nshared mappings (object: who mapped it):\n", o->f);
 		headed = true;
@@ -483,6 +493,12 @@ static void report_mappings(struct output *o)
 			fprintf(o->f, "%s\n", u->before ? " (mapped before tracing)" : "");
 		}
 	}
+	if (read_only)
+		fprintf(o->f, "%s%zu %s mapped MAP_SHARED but never writable (glibc's "
+			"gconv-modules.cache and the like) not listed: no process writes to another "
+			"through %s; -v lists %s\n",
+			headed ? "" : "\n", read_only, read_only == 1 ? "file" : "files",
+			read_only == 1 ? "it" : "them", read_only == 1 ? "it" : "them");
 }
 
 void text_ipc_report(struct output *o)

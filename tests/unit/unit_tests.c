@@ -2783,6 +2783,47 @@ static void test_timer_lines_say_what_they_replaced(void)
 	free(alrm);
 }
 
+/* Two processes map a file MAP_SHARED read-only (gconv-modules.cache), one maps another writable. */
+static void feed_read_only_file_maps(struct decoder *d)
+{
+	struct map_event e = { .hdr = { .type = EVENT_MAP, .count = 1, .ts_ns = 3 } };
+
+	d->model->ipc.procfs = "/nonexistent";
+	e.op = MAP_OP_MMAP;
+	e.fd = 3;
+	e.len = 4096;
+	e.prot = 1; /* PROT_READ */
+	e.dev = 3;
+	e.ino = 70;
+	strcpy(e.name, "gconv-modules.cache");
+	for (uint32_t pid = 40; pid <= 41; pid++) {
+		task(&e.task, pid, "converter");
+		e.addr = 0x7000 + pid * 0x1000;
+		decode__record(d, &e, sizeof(e));
+	}
+	e.prot = 3; /* PROT_READ | PROT_WRITE */
+	e.ino = 71;
+	strcpy(e.name, "board.bin");
+	decode__record(d, &e, sizeof(e));
+	d->out->ops->report(d->out);
+}
+
+static void test_read_only_shared_files_are_left_out_of_the_text(void)
+{
+	char *text = render(false, feed_read_only_file_maps);
+	char *json = render(true, feed_read_only_file_maps);
+
+	check(!strstr(text, "gconv-modules.cache (ino 70)") && strstr(text, "board.bin (ino 71)"),
+	      "text: the writable mapping shown, the read-only ones not: %s", text);
+	check(strstr(text, "1 file mapped MAP_SHARED but never writable (glibc's "
+			   "gconv-modules.cache and the like) not listed: no process writes to "
+			   "another through it; -v lists it\n") != NULL, "the count of those: %s", text);
+	check(strstr(json, "\"ino\":70") && strstr(json, "\"ino\":71"),
+	      "JSON keeps both: %s", json);
+	free(text);
+	free(json);
+}
+
 /* Failed sends: kill ESRCH, the 0 probe, an invalid number, a pidfd's, a hostile name's EPERM. */
 static void feed_failed_sends(struct decoder *d)
 {
@@ -2985,6 +3026,8 @@ int main(void)
 	run("text: a folded line says when its repeats ended", test_text_folded_line_says_its_span);
 	run("text/json: alarm and setitimer say when and what they replaced; -s keeps them by signal",
 	    test_timer_lines_say_what_they_replaced);
+	run("text: files mapped shared but never writable are counted, not listed, unless -v",
+	    test_read_only_shared_files_are_left_out_of_the_text);
 	run("text/json: a failed kill, tgkill or pidfd_send_signal shows its error; -s filters",
 	    test_failed_sends_say_their_error);
 	run("text: an inherited mapping says when the process mapped the object itself too",
