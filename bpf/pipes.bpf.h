@@ -716,6 +716,9 @@ static __always_inline void fifo__emit(struct task_struct *cur, __u32 type, int 
 		wait_ns &= ~OPEN_WAIT_RESTARTED;
 	}
 	e.wait_ns = wait_ns;
+	/* fs/namei.c vfs_prepare_mode(): the mode a mknod asks for, less the umask */
+	if (type == EVENT_FIFO_CREATE && cur->fs)
+		e.flags = cur->fs->umask & 0777;
 	bpf_probe_read_user_str(e.path, sizeof(e.path), upath);
 	emit(&e, sizeof(e));
 }

@@ -336,7 +336,7 @@ struct fifo_event {
 	__s32 fd;	     /* open: the new fd */
 	__u32 mode;	     /* create: permission bits; open: FMODE_READ 1 | FMODE_WRITE 2 */
 	__s32 dirfd;	     /* AT_FDCWD or the directory fd the path is relative to */
-	__u32 flags;	     /* open: FIFO_F_* */
+	__u32 flags;	     /* open: FIFO_F_*; create: the caller's umask */
 	__u64 wait_ns;	     /* open: time off CPU inside the open; FIFO_WAIT_UNKNOWN if not measured */
 	char path[IPCSCOPE_PATH_LEN];
 };

@@ -382,7 +382,7 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		json_self(f, &e->task);
 		json_path(f, e->path, sizeof(e->path));
 		if (hdr->type == EVENT_FIFO_CREATE)
-			fprintf(f, ",\"mode\":\"%04o\"}\n", e->mode);
+			fprintf(f, ",\"mode\":\"%04o\",\"umask\":\"%04o\"}\n", e->mode, e->flags);
 		else
 			fifo_open__json(f, e);
 		break;

@@ -400,6 +400,9 @@ void text_pipe_record(struct output *o, const struct event_header *hdr, const vo
 		if (hdr->type == EVENT_FIFO_CREATE)
 			fprintf(o->f, "%s mkfifo %s mode %04o", task_str(who, sizeof(who), &e->task),
 				path, e->mode);
+		/* What the file gets (a directory's default ACL would decide instead). */
+		if (hdr->type == EVENT_FIFO_CREATE && (e->mode & e->flags))
+			fprintf(o->f, " (%04o after umask %03o)", e->mode & ~e->flags, e->flags);
 		else
 			fprintf(o->f, "%s opened %s (ino %llu) for %s as fd %d%s",
 				task_str(who, sizeof(who), &e->task), path, e->fifo.ino,

@@ -1737,7 +1737,10 @@ def test_fifo_between_unrelated_processes(ctx):
            [(writer, b, b // 100)], "writer")
     expect([(e["pid"], e["bytes"]) for e in rec["readers"]], [(reader, b)], "reader")
     creates = [r for r in run.of_type("fifo_create") if r["pid"] == writer]
-    expect([r["path"] for r in creates], [run.kv["path"]], "fifo_create path")
+    umask = os.umask(0)
+    os.umask(umask)  # what the workload inherits through ipcscope
+    expect([(r["path"], r["mode"], r["umask"]) for r in creates],
+           [(run.kv["path"], "0600", "%04o" % umask)], "fifo_create (path, mode, umask)")
     opens = sorted((r["pid"], r["side"]) for r in run.of_type("fifo_open")
                    if r["ino"] == run.pid("ino"))
     expect(opens, sorted([(writer, "write"), (reader, "read")]), "fifo_open (pid, side)")
