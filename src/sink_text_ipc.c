@@ -207,6 +207,9 @@ static void text_map(struct output *o, const struct event_header *hdr, const str
 	/* munmap/mremap: the vma BPF found at entry, a mapping from before tracing too. */
 	sanitize__terminal(name, sizeof(name), e->name,
 			   sanitize__strnlen(e->name, sizeof(e->name)));
+	/* mm/shmem.c names shared anonymous memory "dev/zero": no file the user named */
+	if (map_kind__of(e, o->model->ipc.devshm_dev) == MAP_KIND_ANON)
+		snprintf(name, sizeof(name), "memory");
 	if (map_event__failed(e)) {
 		text_map_refused(o, e);
 		line_end(o, hdr);
@@ -474,11 +477,12 @@ static void report_mappings(struct output *o)
 			continue;
 		}
 		if (!headed)
-			fputs("\nshared mappings (object: who mapped it):\n", o->f);
+			fputs("\nshared mappings (object: who mapped it, bytes mapped in all while traced):\n", o->f);
 		headed = true;
 		sanitize__terminal(path, sizeof(path), m->path, strlen(m->path));
 		fprintf(o->f, "%s %s (ino %llu)%s%s\n", map_kind__name(m->kind),
-			m->path[0] ? path : "-", (unsigned long long)m->ino,
+			m->kind == MAP_KIND_ANON ? "memory" : m->path[0] ? path : "-",
+			(unsigned long long)m->ino,
 			m->users && m->users->next ? "" : " (one process)",
 			m->unlinked_ns ? " (name unlinked)" : "");
 		for (const struct map_user *u = m->users; u; u = u->next) {
