@@ -128,6 +128,8 @@ int output__flush(struct output *o)
 {
 	if (!o->f)
 		return o->err;
+	if (!o->err && o->ops->idle)
+		o->ops->idle(o);
 	errno = 0;
 	if (!o->err && fflush(o->f))
 		fail(o, errno ? -errno : -EIO);

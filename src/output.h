@@ -24,6 +24,7 @@ struct sink_ops {
 	void (*lost)(struct output *o, unsigned int reason, uint64_t count, uint64_t total);
 	void (*report)(struct output *o);
 	void (*alert)(struct output *o, const struct storm_alert *a); /* ipcscope sigpipe */
+	void (*idle)(struct output *o); /* a read of the ring buffer ended: write what is held */
 };
 
 struct output {
@@ -41,6 +42,12 @@ struct output {
 	 * written yet).
 	 */
 	bool lazy_header, header_due;
+	/* Text: a run of resets to SIG_DFL held for one line (sink_text_sigaction.c). */
+	struct text_resets {
+		struct sigaction_event first;
+		uint64_t sigs; /* bit (sig - 1) */
+		unsigned int n;
+	} resets;
 	bool owns_file;
 	int err; /* first write error, -errno; nothing is written after it */
 	struct output_fault fault; /* what a failed write must tidy up */

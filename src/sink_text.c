@@ -479,12 +479,14 @@ void text_exit(struct output *o, const struct lifecycle_event *e)
 
 static void text_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
-	char who[96], buf[512], buf2[512];
+	char who[96], buf[512];
 
 	if (o->doctor) {
 		text_doctor_record(o, hdr, rec);
 		return;
 	}
+	if (hdr->type != EVENT_SIGACTION)
+		text_sigaction_flush(o);
 
 	switch (hdr->type) {
 	case EVENT_SIG_GENERATE:
@@ -512,32 +514,9 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 		line_end(o, hdr);
 		break;
 	}
-	case EVENT_SIGACTION: {
-		const struct sigaction_event *e = rec;
-
-		line_begin(o, hdr, "action", sig__name(e->sig));
-		fprintf(o->f, "%s ", task_str(who, sizeof(who), &e->task));
-		if (e->handler == 0)
-			fputs("default", o->f);
-		else if (e->handler == 1)
-			fputs("ignore", o->f);
-		else
-			fprintf(o->f, "handler %#llx", e->handler);
-		fprintf(o->f, " flags %s mask %s", format__sa_flags(buf, sizeof(buf), e->sa_flags),
-			format__sigset(buf2, sizeof(buf2), e->sa_mask));
-		if (e->err)
-			fprintf(o->f, ": %s, not installed%s", format__errno(buf, sizeof(buf), e->err),
-				e->err == -EINVAL && (e->sig == SIGKILL || e->sig == SIGSTOP) ?
-					" (SIGKILL and SIGSTOP cannot be caught or ignored)" : "");
-		if (e->discarded > 1)
-			fprintf(o->f, ": discarded %u pending %s, never delivered",
-				(unsigned int)e->discarded, sig__name(e->sig));
-		else if (e->discarded)
-			fprintf(o->f, ": discarded the pending %s, never delivered",
-				sig__name(e->sig));
-		line_end(o, hdr);
-		break;
-	}
+	case EVENT_SIGACTION:
+		text_sigaction(o, hdr, rec);
+		return;
 	case EVENT_SIGPROCMASK: {
 		const struct sigprocmask_event *e = rec;
 
@@ -596,6 +575,7 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 
 static void text_lost(struct output *o, unsigned int reason, uint64_t count, uint64_t total)
 {
+	text_sigaction_flush(o);
 	text_header(o);
 	fprintf(o->f, "%-12s %-7s %-*s %llu %s (%llu so far)\n", "", "LOST", SIGNAL_WIDTH, "-",
 		(unsigned long long)count, loss_reason__text(reason), (unsigned long long)total);
@@ -1066,6 +1046,8 @@ static void text_report(struct output *o)
 	const struct model *m = o->model;
 	char dur[32];
 	size_t n;
+
+	text_sigaction_flush(o);
 	struct proc **rows = report_rows(o, &n);
 
 	if (o->doctor)
@@ -1098,4 +1080,5 @@ const struct sink_ops sink_text_ops = {
 	.lost = text_lost,
 	.report = text_report,
 	.alert = text_doctor_alert,
+	.idle = text_sigaction_flush,
 };

@@ -43,6 +43,12 @@ void text_doctor_report(struct output *o);
 /* The report's exit table lists p: killed by SIGPIPE, or part of an EPIPE story. */
 bool text_doctor_story_exit(const struct output *o, const struct proc *p);
 
+/* "action" lines; a run of resets to SIG_DFL is held for one (sink_text_sigaction.c). */
+void text_sigaction(struct output *o, const struct event_header *hdr,
+		    const struct sigaction_event *e);
+/* Writes the run held, if any: before any other line, and when a read ends. */
+void text_sigaction_flush(struct output *o);
+
 /* System V, POSIX mq and mapping lines (sink_text_ipc.c). */
 void text_ipc_record(struct output *o, const struct event_header *hdr, const void *rec);
 /* The report's shared memory, message queue, semaphore and mapping sections. */

@@ -2824,6 +2824,38 @@ static void test_read_only_shared_files_are_left_out_of_the_text(void)
 	free(json);
 }
 
+/* posix_spawn's child resets SIGHUP, SIGINT, SIGQUIT to SIG_DFL, then installs a handler. */
+static void feed_spawn_resets(struct decoder *d)
+{
+	struct sigaction_event e = { .hdr = { .type = EVENT_SIGACTION, .count = 1, .ts_ns = 4 } };
+
+	task(&e.task, 50, "spawned");
+	for (e.sig = 1; e.sig <= 3; e.sig++)
+		decode__record(d, &e, sizeof(e));
+	e.sig = 10;
+	e.handler = 0x401000;
+	decode__record(d, &e, sizeof(e));
+	e.sig = 12;
+	e.handler = 0;
+	decode__record(d, &e, sizeof(e)); /* alone: written at the report */
+	d->out->ops->report(d->out);
+}
+
+static void test_a_run_of_resets_to_default_is_one_line(void)
+{
+	char *text = render(false, feed_spawn_resets), *json = render(true, feed_spawn_resets);
+	const char *run = strstr(text, "action  -           spawned[50] default for 3 signals: "
+				       "SIGHUP,SIGINT,SIGQUIT (flags - mask -)\n");
+	const char *usr1 = strstr(text, "action  SIGUSR1     spawned[50] handler 0x401000");
+	const char *usr2 = strstr(text, "action  SIGUSR2     spawned[50] default flags - mask -\n");
+
+	check(run && usr1 && usr2 && run < usr1 && usr1 < usr2,
+	      "one line for the run, then the handler, then the lone reset: %s", text);
+	check(strstr(json, "\"signal\":\"SIGINT\"") != NULL, "JSON keeps each: %s", json);
+	free(text);
+	free(json);
+}
+
 /* Failed sends: kill ESRCH, the 0 probe, an invalid number, a pidfd's, a hostile name's EPERM. */
 static void feed_failed_sends(struct decoder *d)
 {
@@ -3028,6 +3060,8 @@ int main(void)
 	    test_timer_lines_say_what_they_replaced);
 	run("text: files mapped shared but never writable are counted, not listed, unless -v",
 	    test_read_only_shared_files_are_left_out_of_the_text);
+	run("text: a run of resets to SIG_DFL (posix_spawn's child) is one line, in order",
+	    test_a_run_of_resets_to_default_is_one_line);
 	run("text/json: a failed kill, tgkill or pidfd_send_signal shows its error; -s filters",
 	    test_failed_sends_say_their_error);
 	run("text: an inherited mapping says when the process mapped the object itself too",
