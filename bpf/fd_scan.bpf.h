@@ -100,7 +100,8 @@ static __always_inline __u32 fd_scan__run(struct task_struct *cur, __u32 first, 
 	if (words > FD_SCAN_WORDS) {
 		words = FD_SCAN_WORDS;
 		scan.last = (first / 64 + words) * 64 - 1;
-		loss__count(LOSS_FD_SCAN);
+		if (in_scope) /* out of scope, only the scope's pipes were wanted */
+			loss__count(LOSS_FD_SCAN);
 	}
 	bpf_loop(words, fd_scan__word, &scan, 0);
 	return scan.reported;

@@ -35,6 +35,7 @@ const volatile __u32 cfg_self_tgid;
 const volatile __u8 cfg_pending_timing = 1; /* needs signal_generate and signal_deliver */
 const volatile __u8 cfg_handler_timing = 1; /* needs signal_deliver and sys_enter */
 const volatile __u8 cfg_syscalls = 1;	    /* needs sys_enter and sys_exit */
+const volatile __u8 cfg_send_failures = 1; /* failed kill() and the like (not for the doctor) */
 
 /* ---- maps shared by all objects ---- */
 struct {

@@ -6,17 +6,12 @@
 #include "pipes.bpf.h"
 #include "signal_slots.bpf.h"
 #include "task_stack.bpf.h"
-#include "compat.bpf.h"
+#include "signal_syscalls.bpf.h"
 
-/* include/uapi/asm-generic/siginfo.h */
-#define SI_USER 0
 #define SI_KERNEL 0x80
 #define SI_QUEUE -1
 #define SI_TIMER -2
 #define SI_MESGQ -3
-#define SI_TKILL -6
-
-/* The six signal-sending syscalls' numbers: compat.bpf.h. */
 
 #define PF_KTHREAD 0x00200000 /* include/linux/sched.h */
 
@@ -44,41 +39,6 @@ static __always_inline int current_syscall(struct task_struct *cur, struct pt_re
 	 * to a busy user loop. x86-64 numbers are below 1024.
 	 */
 	return top->orig_ax < 1024 ? (int)top->orig_ax : -1;
-}
-
-/*
- * The signal a signal-sending syscall was asked to send: its second
- * argument, the third for the two that name a thread group and a thread.
- * x86-64 passes arguments in di, si, dx (arch/x86/entry/entry_64.S), a
- * compat syscall in bx, cx, dx (compat.bpf.h).
- */
-static __always_inline int syscall__sig_arg(struct task_struct *cur, struct pt_regs *regs, int nr)
-{
-	bool third = nr == NR_tgkill || nr == NR_rt_tgsigqueueinfo;
-
-	if (syscall__compat(cur))
-		return third ? regs->dx : regs->cx;
-	return third ? regs->dx : regs->si;
-}
-
-/* The API a syscall sends with, if the siginfo carries a code it produces. */
-static __always_inline __u8 syscall_api(int nr, int code)
-{
-	switch (nr) {
-	case NR_kill:
-		return code == SI_USER ? VIA_KILL : VIA_KERNEL;
-	case NR_tkill:
-		return code == SI_TKILL ? VIA_TKILL : VIA_KERNEL;
-	case NR_tgkill:
-		return code == SI_TKILL ? VIA_TGKILL : VIA_KERNEL;
-	case NR_pidfd_send_signal:
-		return code <= 0 ? VIA_PIDFD_SEND_SIGNAL : VIA_KERNEL;
-	case NR_rt_sigqueueinfo:
-		return VIA_RT_SIGQUEUEINFO; /* users pick the code */
-	case NR_rt_tgsigqueueinfo:
-		return VIA_RT_TGSIGQUEUEINFO;
-	}
-	return VIA_KERNEL;
 }
 
 /*
@@ -213,10 +173,13 @@ __noinline int sig_generate__explain(struct sig_generate_event *e, unsigned long
 	/*
 	 * SEND_SIG_NOINFO: kernel/signal.c __send_signal_locked() writes si_code
 	 * SI_USER and si_pid = current's tgid as the target's namespace numbers
-	 * it (a parent-death signal names the parent that died). Said for a
-	 * target in the host's namespace, where that number is the host's.
+	 * it (a parent-death signal names the parent that died), in the queue
+	 * entry it makes: so for a signal queued, not SIGKILL or one to a kernel
+	 * thread (those get no entry). Said for a target in the host's
+	 * namespace, where that number is the host's.
 	 */
-	if (e->info_kind == INFO_NOINFO && !e->in_interrupt &&
+	if (e->info_kind == INFO_NOINFO && e->result == SIG_RESULT_QUEUED && e->sig != SIGKILL &&
+	    !e->in_interrupt && !(BPF_CORE_READ(task, flags) & PF_KTHREAD) &&
 	    BPF_CORE_READ(task, thread_pid, level) == 0)
 		e->info_pid = e->context.pid;
 	e->info_pid_host = info_pid__host(task, BPF_CORE_READ(task, thread_pid), e->info_pid,

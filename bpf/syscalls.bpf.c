@@ -11,7 +11,7 @@
 #include "fd_scan.bpf.h"
 #include "ipc.bpf.h"
 #include "signal_slots.bpf.h"
-#include "compat.bpf.h"
+#include "signal_syscalls.bpf.h"
 
 /* arch/x86/entry/syscalls/syscall_64.tbl (the pipe ones: pipes.bpf.h) */
 #define NR_rt_sigaction 13
@@ -248,55 +248,45 @@ static __always_inline __s64 pidfd__pid(struct task_struct *cur, int fd)
 }
 
 /*
- * A signal-sending syscall failed: no signal_generate fired, so this is the
- * only trace of the attempt. Shown when the sender or a named target is in
- * scope, and the signal is one -s selects (0, the existence probe, and
- * invalid numbers pass: they are no signal -s could name).
+ * A signal-sending syscall failed and so generated no signal: an error
+ * before kernel/signal.c reached __send_signal_locked() (ESRCH, EPERM,
+ * EINVAL). Its EAGAIN (a full real-time queue) is not one: the kernel
+ * traced that as signal_generate's overflow (sys_exit leaves it out).
+ * Shown when the sender, or the process it names, is in scope, for a
+ * signal the -s mask holds; 0 (the existence probe) and numbers that are
+ * no signal only when every signal is traced. The target is a number in
+ * the sender's PID namespace: inside a container (level > 0) it is no
+ * host pid and names nothing here. Folded like other records: a loop of
+ * failing kill(pid, 0) is a storm too.
  */
 static __noinline void signal_send__failed(struct task_struct *cur, struct pt_regs *regs,
 					   long ret, __u32 nr)
 {
-	bool group_and_thread = nr == NR_tgkill || nr == NR_rt_tgsigqueueinfo;
-	int sig = group_and_thread ? regs->dx : regs->si;
-	__s64 target = (int)regs->di;
-	struct sig_failed_event *e;
+	struct sig_failed_event e = {};
+	int sig = syscall__sig_arg(cur, regs, nr);
+	bool named = sig >= 1 && sig <= IPCSCOPE_NSIG;
+	__u64 key;
 
-	if (sig >= 1 && sig <= IPCSCOPE_NSIG && !sig__wanted(sig))
+	if (!cfg_send_failures || (named ? !sig__wanted(sig) : cfg_sig_mask != ~0ULL))
 		return;
+	e.target = (int)regs->di;
 	if (nr == NR_pidfd_send_signal)
-		target = pidfd__pid(cur, regs->di);
-	if (!proc__wanted(cur->tgid) && !(target > 0 && proc__wanted(target)))
+		e.target = pidfd__pid(cur, regs->di);
+	else
+		e.target_in_ns = BPF_CORE_READ(cur, thread_pid, level) > 0;
+	if (!proc__wanted(cur->tgid) &&
+	    (e.target_in_ns || e.target <= 0 || !proc__wanted(e.target)))
 		return;
-	e = record__reserve(struct sig_failed_event);
-	if (!e)
-		return;
-	hdr__init(&e->hdr, EVENT_SIG_FAILED, bpf_ktime_get_ns());
-	task_ref__fill(&e->sender, cur);
-	e->target = target;
-	e->tid = group_and_thread ? (int)regs->si : 0;
-	e->sig = sig;
-	e->err = ret;
-	e->pidfd = nr == NR_pidfd_send_signal ? (int)regs->di : -1;
-	switch (nr) {
-	case NR_kill:
-		e->via = VIA_KILL;
-		break;
-	case NR_tkill:
-		e->via = VIA_TKILL;
-		break;
-	case NR_tgkill:
-		e->via = VIA_TGKILL;
-		break;
-	case NR_rt_sigqueueinfo:
-		e->via = VIA_RT_SIGQUEUEINFO;
-		break;
-	case NR_rt_tgsigqueueinfo:
-		e->via = VIA_RT_TGSIGQUEUEINFO;
-		break;
-	default:
-		e->via = VIA_PIDFD_SEND_SIGNAL;
-	}
-	bpf_ringbuf_submit(e, EMIT_FLAGS);
+	e.tid = nr == NR_tgkill || nr == NR_rt_tgsigqueueinfo ? (int)regs->si : 0;
+	e.sig = sig;
+	e.err = ret;
+	e.pidfd = nr == NR_pidfd_send_signal ? (int)regs->di : -1;
+	e.via = syscall_api_of_call(nr);
+	task_ref__ident(&e.sender, cur);
+	key = fold__mix(fold__mix(fold__mix(EVENT_SIG_FAILED, cur->tgid), e.target),
+			(__u64)(__u32)sig << 32 | (__u32)ret);
+	key = fold__mix(fold__mix(key, e.sender.start_ns), (__u64)e.tid << 8 | e.via);
+	emit_named(&e, sizeof(e), EVENT_SIG_FAILED, 0, key, cur, false, 0, false);
 }
 
 static __always_inline bool fd_is_signalfd(struct task_struct *cur, unsigned int fd)
@@ -477,13 +467,20 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
+enum exit_work {
+	EXIT_NONE,
+	EXIT_FOLLOW,
+	EXIT_IF_FAILED, /* a signal-sending call: one that sent is signal_generate's */
+};
+
 /*
  * The syscalls sys_exit follows: the cases of its dispatch, kept in step
  * with it by hand (a syscall missing here is never seen: the integration
- * tests cover each). Not an enum dispatch as in sys_enter: that reshaped
- * sys_exit's frame past the 512-byte stack limit (it uses 504).
+ * tests cover each). The dispatch itself stays on the number, not on an
+ * enum as in sys_enter: that reshaped sys_exit's frame past the 512-byte
+ * stack limit (it uses 504).
  */
-static __always_inline bool exit__followed(__u32 nr)
+static __always_inline enum exit_work exit__work(__u32 nr)
 {
 	switch (nr) {
 	case NR_read:
@@ -532,23 +529,16 @@ static __always_inline bool exit__followed(__u32 nr)
 	case NR_unlinkat:
 	case NR_alarm:
 	case NR_setitimer:
-	case NR_kill: /* these six only when they fail: sys_exit() */
+		return EXIT_FOLLOW;
+	case NR_kill:
 	case NR_tkill:
 	case NR_tgkill:
 	case NR_rt_sigqueueinfo:
 	case NR_rt_tgsigqueueinfo:
 	case NR_pidfd_send_signal:
-		return true;
+		return EXIT_IF_FAILED;
 	}
-	return false;
-}
-
-/* A sent signal reached signal_generate: sys_exit has nothing to add. */
-static __always_inline bool exit__signal_sent(__u32 nr, long ret)
-{
-	return ret >= 0 && (nr == NR_kill || nr == NR_tgkill || nr == NR_tkill ||
-			    nr == NR_rt_sigqueueinfo || nr == NR_rt_tgsigqueueinfo ||
-			    nr == NR_pidfd_send_signal);
+	return EXIT_NONE;
 }
 
 /* An open's exit: how long it waited, and what it opened (a FIFO, a POSIX shm segment). */
@@ -581,9 +571,10 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	__u32 nr = regs->orig_ax;
+	enum exit_work work = exit__work(nr);
 	struct task_struct *cur;
 
-	if (!exit__followed(nr) || exit__signal_sent(nr, ret))
+	if (work == EXIT_NONE || (work == EXIT_IF_FAILED && (ret >= 0 || ret == -EAGAIN)))
 		return 0;
 	cur = bpf_get_current_task_btf();
 	if (syscall__compat(cur))

@@ -16,6 +16,7 @@
  * to ten a second (COURSE.md), are then never folded: 5 folded those.
  */
 #define DEFAULT_TEXT_BURST 20
+#define DEFAULT_DOCTOR_TEXT_BURST 5 /* 250 ms windows: 20 a second, as before */
 #define DEFAULT_JSON_BURST 1000 /* far above what a person or a lab produces */
 #define DEFAULT_WINDOW_MS 1000
 #define DEFAULT_MAX_PROCS 16384
@@ -136,7 +137,7 @@ static const struct argp_option options[] = {
 	{ "output", 'o', "FILE", 0, "Write to FILE instead of standard output (- is standard output)", 2 },
 	{ "no-fold", OPT_NO_FOLD, NULL, 0, "Never fold repeated events into counted lines", 2 },
 	{ "fold-burst", OPT_FOLD_BURST, "N", 0, "Show N identical events per window before "
-						  "folding (default 20 text, 1000 JSON)", 2 },
+						  "folding (default 20 text, ipcscope sigpipe 5, 1000 JSON)", 2 },
 	{ "fold-window", OPT_FOLD_WINDOW, "MS", 0, "Folding window in ms (default 1000; "
 						    "ipcscope sigpipe: 250, at most 2000)", 2 },
 	{ "verbose", 'v', NULL, 0, "More detail: fork/exec, every close and exit and every "
@@ -558,8 +559,9 @@ int cli__parse(struct cli *c, int argc, char **argv)
 			    c->fold_burst ? "--fold-burst" : "--fold-window");
 		return EXIT_USAGE;
 	}
-	if (!c->fold_burst)
-		c->fold_burst = c->json ? DEFAULT_JSON_BURST : DEFAULT_TEXT_BURST;
+	if (!c->fold_burst) /* the doctor prints one line per story: its records are counts */
+		c->fold_burst = c->json ? DEFAULT_JSON_BURST
+			      : c->sigpipe_doctor ? DEFAULT_DOCTOR_TEXT_BURST : DEFAULT_TEXT_BURST;
 	if (c->sigpipe_doctor && c->fold_window_ms > DOCTOR_SPAN_NS / 1000000) {
 		diag__error("ipcscope sigpipe measures rates over %llu ms: give "
 				"--fold-window at most that (see ipcscope --help)",

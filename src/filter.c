@@ -100,6 +100,11 @@ bool filter__sig(const struct filter *f, int sig)
 	return sig >= 1 && sig <= IPCSCOPE_NSIG && (f->sig_mask & (1ULL << (sig - 1)));
 }
 
+bool filter__all_signals(const struct filter *f)
+{
+	return f->sig_mask == ~0ULL;
+}
+
 /* The signal a signal record is about; 0 for the others. */
 static int record_sig(const struct event_header *hdr, const void *rec)
 {
@@ -167,8 +172,7 @@ bool filter__record(const struct filter *f, struct proc_table *t, const struct e
 		if (!filter__sig(f, sig))
 			return false;
 	} else if (hdr->type == EVENT_SIG_FAILED) {
-		/* kill(pid, 0) or no signal at all: only when every signal is selected */
-		if (f->sig_mask != ~0ULL)
+		if (!filter__all_signals(f)) /* kill(pid, 0), or no signal at all */
 			return false;
 	} else if (f->sig_only && !other_record_wanted(f, hdr, rec)) {
 		return false;
@@ -183,7 +187,10 @@ bool filter__record(const struct filter *f, struct proc_table *t, const struct e
 	}
 	if (hdr->type == EVENT_SIG_FAILED) {
 		const struct sig_failed_event *e = rec;
-		const struct proc *target = e->target > 0 ? proc_table__latest(t, e->target) : NULL;
+		/* a container's number names no process of ours (target_in_ns) */
+		const struct proc *target = e->target > 0 && !e->target_in_ns
+						    ? proc_table__latest(t, (uint32_t)e->target)
+						    : NULL;
 
 		return (f->match_sender && task_matches(f, t, &e->sender)) ||
 		       (f->match_target && target && filter__proc(f, target));

@@ -40,6 +40,11 @@ bool filter__proc(const struct filter *f, const struct proc *p);
 /* Signal sig passes -s. */
 bool filter__sig(const struct filter *f, int sig);
 /*
+ * Every signal selected (no -s, not the doctor): what is about no one signal
+ * (a failed kill(pid, 0), the count of failed sends) is shown only then.
+ */
+bool filter__all_signals(const struct filter *f);
+/*
  * -c: after a record named p (p->comm current, ref_comm the thread's name in
  * the record), marks p matched for the rest of the run if either name is
  * listed, so a process that renames itself or execs stays in its report.

@@ -631,7 +631,8 @@ struct sig_failed_event {
 	__s32 err;   /* the syscall's return: -errno */
 	__s32 pidfd; /* pidfd_send_signal(): its fd; -1 otherwise */
 	__u8 via;    /* enum ipcscope_sig_via */
-	__u8 _pad[7];
+	__u8 target_in_ns; /* target is the sender's PID namespace's number, not a host pid */
+	__u8 _pad[6];
 };
 
 #define TIMER_F_ASKED 0x1 /* asked could be read (setitimer's new value) */

@@ -633,6 +633,8 @@ int main(int argc, char **argv)
 			.filter_pids = a->cli.filter.npids > 0 || a->cli.command,
 			.match_sender = a->cli.filter.match_sender,
 			.match_target = a->cli.filter.match_target,
+			/* the doctor's story has no failed sends */
+			.send_failures = !a->cli.sigpipe_doctor,
 			.max_procs = a->cli.max_procs,
 			.btf_path = a->cli.btf_path,
 			.missing = a->model.tracepoints_missing,

@@ -239,7 +239,8 @@ static void json_sig_failed(FILE *f, const struct sig_failed_event *e)
 	if (e->via == VIA_KILL)
 		fprintf(f, ",\"kill_pid\":%lld", (long long)e->target);
 	else if (e->target > 0)
-		fprintf(f, ",\"target_pid\":%lld", (long long)e->target);
+		fprintf(f, e->target_in_ns ? ",\"target_pid_ns\":%lld" : ",\"target_pid\":%lld",
+			(long long)e->target);
 	if (e->tid)
 		fprintf(f, ",\"target_tid\":%d", e->tid);
 	if (e->via == VIA_PIDFD_SEND_SIGNAL)
@@ -540,7 +541,7 @@ static void json_process(FILE *f, const struct proc *p, const struct filter *flt
 		p->pid, p->ppid, (unsigned long long)p->start_ns);
 	json_str(f, p->comm);
 	json_signals_sent(f, p, flt, off);
-	if (report__sent_side(flt) && flt->sig_mask == ~0ULL) /* counted for every signal */
+	if (report__sent_side(flt) && filter__all_signals(flt)) /* counted for every signal */
 		fprintf(f, ",\"send_failures\":%llu", (unsigned long long)p->send_failures);
 	fputs(",\"signals_received\":{", f);
 	for (int sig = 1; sig <= IPCSCOPE_NSIG; sig++) {

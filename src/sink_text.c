@@ -207,30 +207,30 @@ void text_generate(struct output *o, const struct sig_generate_event *e)
 	line_end(o, &e->hdr);
 }
 
-/* What a signal-sending syscall's error means (kernel/signal.c). */
+/* What a signal-sending syscall's error means (kernel/signal.c, pidfd_send_signal()). */
 static const char *sig_failed__why(int err)
 {
 	switch (-err) {
-	case 1: /* EPERM: check_kill_permission() */
-		return " (not permitted: another user's process)";
+	case 1: /* EPERM: check_kill_permission(), do_rt_sigqueueinfo(), an LSM */
+		return " (not permitted: another user's process, a si_code only the kernel "
+		       "may send, or a security module)";
 	case 3: /* ESRCH */
 		return " (no such process)";
-	case 11: /* EAGAIN: __send_signal_locked(), RLIMIT_SIGPENDING */
-		return " (its queue of real-time signals is full)";
-	case 22: /* EINVAL: valid_signal(), or a si_code only the kernel may send */
-		return " (invalid signal or siginfo)";
+	case 22: /* EINVAL: valid_signal(); pidfd_send_signal(): flags, si_signo */
+		return " (invalid signal or arguments)";
 	}
 	return "";
 }
 
 /*
  * "signal SIGTERM kill sh[12] -> 4000000 failed: ESRCH (no such process)":
- * nothing was sent. The target is named when it exists (not for ESRCH: a
- * name from the table would be a process that had the pid before).
+ * nothing was sent. The target is named only for EPERM, the one error that
+ * says it exists (EINVAL is checked before the pid is looked up), and when
+ * it is a host pid (not a container's number).
  */
 static void text_sig_failed(struct output *o, const struct sig_failed_event *e)
 {
-	const struct proc *p = e->target > 0 && e->err != -3 /* ESRCH */
+	const struct proc *p = e->target > 0 && !e->target_in_ns && e->err == -1 /* EPERM */
 				       ? proc_table__latest(o->model->procs, (uint32_t)e->target)
 				       : NULL;
 	char from[96], to[96], err[32], num[16];
@@ -241,11 +241,11 @@ static void text_sig_failed(struct output *o, const struct sig_failed_event *e)
 	fprintf(o->f, "%s %s -> ", via_word(e->via), task_str(from, sizeof(from), &e->sender));
 	if (e->via == VIA_PIDFD_SEND_SIGNAL)
 		fprintf(o->f, "pidfd %d of ", e->pidfd);
-	if (p)
+	if (p && !p->exited)
 		fputs(format__task(to, sizeof(to), p->comm, p->pid, e->tid ? (uint32_t)e->tid : p->pid),
 		      o->f);
 	else if (e->target > 0)
-		fprintf(o->f, "%lld", (long long)e->target);
+		fprintf(o->f, "%s%lld", e->target_in_ns ? "ns:" : "", (long long)e->target);
 	else if (e->via != VIA_KILL)
 		fputs("?", o->f); /* a pidfd that names no pid we could read */
 	else
@@ -843,8 +843,7 @@ static void report_send_failures(struct output *o, struct proc **rows, size_t n)
 	bool headed = false;
 	char who[96];
 
-	/* counted for every signal: not with -s (or the doctor's SIGPIPE) */
-	if (!report__sent_side(o->filter) || o->filter->sig_mask != ~0ULL)
+	if (!report__sent_side(o->filter) || !filter__all_signals(o->filter))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		if (!rows[i]->send_failures)

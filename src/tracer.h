@@ -21,6 +21,7 @@ struct tracer_opts {
 	uint64_t sig_mask;
 	bool filter_pids;
 	bool match_sender, match_target;
+	bool send_failures; /* report failed kill() and the like */
 	uint32_t max_procs;
 	const char *btf_path;
 	uint32_t missing; /* TP_BIT (feature_map.h): tracepoints this kernel lacks */

@@ -691,7 +691,7 @@ def test_failed_sends_are_shown_with_their_error(ctx):
     pids = dict(re.findall(r"^(main|nobody)=(\d+)$", text.stdout, re.M))
     line = [l for l in text.stdout.splitlines() if " failed: EPERM" in l]
     expect_true(len(line) == 1 and "kill sig_send_failed[%s] -> sig_send_failed[%s] " % (
-                pids.get("nobody"), pids.get("main")) in line[0] and "(not permitted: another user's process)" in line[0],
+                pids.get("nobody"), pids.get("main")) in line[0] and "(not permitted: another user's process" in line[0],
                 "the text line of the EPERM: %r" % line)
     expect_true("signal calls that failed, nothing sent" in text.stdout,
                 "the report counts them: %r" % text.stdout[-800:])
@@ -780,6 +780,11 @@ def test_pid_namespace_siginfo_pids_are_host_pids(ctx):
             for r in chld], [("CLD_EXITED", init, None, init)],
            "SIGCHLD from the init to its parent outside (code, si_pid, si_pid_ns, context)")
     expect([e.get("code") for e in run.exits(child)], [3], "child's exit record")
+    failed = [r for r in run.of_type("signal_failed") if r["sender"]["pid"] == child]
+    expect([(r["via"], r.get("target_pid"), r.get("target_pid_ns"), r.get("target_tid"),
+             r["error"]) for r in failed], [("tgkill", None, 1, 9, "ESRCH")],
+           "a failed tgkill inside: its numbers are the namespace's, no host pid "
+           "(via, target_pid, target_pid_ns, target_tid, error)")
     proc = subprocess.run([ctx.tool, "--", ctx.workload("sig_pidns")],
                           capture_output=True, text=True, timeout=60)
     lines = [l for l in proc.stdout.splitlines() if " signal " in l and "SIGCHLD" in l]
@@ -1282,6 +1287,9 @@ def test_text_overflow_column_adds_up(ctx):
            (str(n), str(queued), "0", "0", str(overflow), str(queued)),
            "child RTMIN (RECV, QUEUE, IGN, MERGE, OVFL, DLVR)")
     expect_true("LOSE" not in head[0], "a LOSE column without lose_info: %s" % head[0])
+    # A sigqueue's EAGAIN is the overflow the kernel traced, not a failed send too.
+    expect([l for l in lines if "failed: EAGAIN" in l or "signal calls that failed" in l], [],
+           "failed-send lines for the overflows")
 
 
 def test_text_realtime_names_keep_columns_aligned(ctx):

@@ -2900,11 +2900,12 @@ static void test_failed_sends_say_their_error(void)
 		"signal  0           kill sender[30] -> 4000000 (signal 0: does it exist?) failed: "
 		"ESRCH (no such process)\n",
 		"signal  70          kill sender[30] -> (-1) failed: EINVAL (invalid signal or "
-		"siginfo)\n",
+		"arguments)\n",
 		"signal  SIGKILL     pidfd sender[30] -> pidfd 5 of ? failed: ESRCH (no such "
 		"process)\n",
 		"signal  SIGUSR1     tgkill evil\\x1b[2J[31] -> sender[30/32] failed: EPERM (not "
-		"permitted: another user's process)\n",
+		"permitted: another user's process, a si_code only the kernel may send, or a "
+		"security module)\n",
 		"signal calls that failed, nothing sent (see the live lines):\n  4 by sender[30]\n"
 		"  1 by evil\\x1b[2J[31]\n",
 	};

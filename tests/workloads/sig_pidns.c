@@ -8,7 +8,8 @@
  * rt_sigqueueinfo() claiming si_pid 77 (a number nobody has), and exits 3:
  * the init gets SIGCHLD naming child 2. This process, outside, sends the
  * init SIGHUP: the kernel zeroes si_pid for a sender the namespace cannot
- * see. The init exits 0; the workload gets SIGCHLD naming the init by its
+ * see. The child's tgkill(1, 9, SIGUSR2) fails with ESRCH: the namespace has
+ * no thread 9, and 1 is its init, not the host's. The init exits 0; the workload gets SIGCHLD naming the init by its
  * host pid.
  * Prints the host pids: parent= (this process), init=, child= (read from
  * /proc/INIT/task/INIT/children, the host's view), and the child's pid in
@@ -50,6 +51,8 @@ static int ns_init(struct wl_sync *s)
 		si.si_uid = getuid();
 		if (syscall(SYS_rt_sigqueueinfo, 1, SIGUSR2, &si))
 			wl_die("rt_sigqueueinfo");
+		if (syscall(SYS_tgkill, 1, 9, SIGUSR2) != -1 || errno != ESRCH)
+			_exit(4);
 		_exit(3);
 	}
 	printf("ns_child=%d\n", child);
