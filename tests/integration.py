@@ -2,6 +2,7 @@
 """Integration tests: the real ipcscope binary, the real BPF programs, and
 workloads whose truth is known. Every assertion filters on the workload's own
 pids (the machine has other activity) and says expected vs actual."""
+import fcntl
 import json
 import re
 import os
@@ -3333,6 +3334,9 @@ def _blocked_on_its_output(pid, what):
     raise AssertionError("%s: ipcscope never blocked on its output" % what)
 
 
+F_SETPIPE_SZ = 1031  # include/uapi/linux/fcntl.h (F_LINUX_SPECIFIC_BASE + 7)
+
+
 def test_stop_signals_end_ipcscope_stuck_on_its_output(ctx):
     # Its reader stopped reading (`| less` left open). While the run goes
     # on, a first Ctrl-C cannot be handled by the stuck loop: a second one
@@ -3340,6 +3344,8 @@ def test_stop_signals_end_ipcscope_stuck_on_its_output(ctx):
     churn = "for i in $(seq 3000); do /bin/true; done"
     for phase in ("run", "report"):
         r, w = os.pipe()
+        # A one-page pipe: the report (~100 KB) cannot fit in what is left of it.
+        fcntl.fcntl(w, F_SETPIPE_SZ, 4096)
         args = ["-v", "--", "bash", "-c", churn] if phase == "run" else ["--", "bash", "-c", churn]
         proc = subprocess.Popen([ctx.tool] + args, stdout=w, stderr=subprocess.DEVNULL,
                                 stdin=subprocess.DEVNULL)
@@ -3351,7 +3357,7 @@ def test_stop_signals_end_ipcscope_stuck_on_its_output(ctx):
                 def read_until_report():
                     seen = b""
                     while b"=== ipcscope report" not in seen:
-                        chunk = os.read(r, 65536)
+                        chunk = os.read(r, 4096)
                         if not chunk:
                             return
                         seen = seen[-100:] + chunk
