@@ -579,6 +579,10 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	cur = bpf_get_current_task_btf();
 	if (syscall__compat(cur))
 		return 0; /* counted at sys_enter */
+	if (work == EXIT_IF_FAILED) {
+		signal_send__failed(cur, regs, ret, nr);
+		return 0;
+	}
 
 	switch (nr) {
 	case NR_read:
@@ -666,14 +670,6 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_alarm:
 	case NR_setitimer:
 		timer__exit(cur, regs, ret, nr);
-		break;
-	case NR_kill:
-	case NR_tkill:
-	case NR_tgkill:
-	case NR_rt_sigqueueinfo:
-	case NR_rt_tgsigqueueinfo:
-	case NR_pidfd_send_signal:
-		signal_send__failed(cur, regs, ret, nr);
 		break;
 	}
 	return 0;

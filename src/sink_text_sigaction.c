@@ -60,7 +60,7 @@ static bool joins(const struct text_resets *run, const struct sigaction_event *e
 void text_sigaction_flush(struct output *o)
 {
 	struct text_resets *run = &o->resets;
-	char who[96], buf[512], buf2[512];
+	char who[96], sigs[512], flags[256], mask[512];
 
 	if (!run->n)
 		return;
@@ -70,9 +70,9 @@ void text_sigaction_flush(struct output *o)
 		line_begin(o, &run->first.hdr, "action", "-");
 		fprintf(o->f, "%s default for %u signals: %s (flags %s mask %s)",
 			task_str(who, sizeof(who), &run->first.task), run->n,
-			format__sigset(buf, sizeof(buf), run->sigs),
-			format__sa_flags(buf2, sizeof(buf2), run->first.sa_flags),
-			format__sigset(buf2 + 256, sizeof(buf2) - 256, run->first.sa_mask));
+			format__sigset(sigs, sizeof(sigs), run->sigs),
+			format__sa_flags(flags, sizeof(flags), run->first.sa_flags),
+			format__sigset(mask, sizeof(mask), run->first.sa_mask));
 		line_end(o, &run->first.hdr);
 	}
 	run->n = 0;
