@@ -182,8 +182,8 @@ const char *loss_reason__text(unsigned int reason)
 		"IPC calls not counted: ipc statistics map full (raise --max-procs)",
 		"32-bit (compat) syscalls not followed: their pipe and IPC traffic is missing",
 		"events not seen: the kernel skipped a program already running on that CPU",
-		"fd table scans cut short (exit, exec, close_range: 1048576 fds from the first): "
-		"pipe ends closed past them not shown",
+		("fd table scans cut short (exit, exec, close_range: 1048576 fds from the first): "
+		 "pipe ends closed past them not shown"),
 	};
 
 	return reason < LOSS_REASON_MAX ? text[reason] : "records user space could not decode";
