@@ -104,9 +104,13 @@ static __always_inline __u32 exit__scan(struct task_struct *p, bool in_scope)
 }
 
 /*
- * TP_PROTO(struct task_struct *p[, bool group_dead]) -- fires per thread. The
- * group is dead once signal->live drops to 0 (kernel/exit.c: do_exit
- * decrements it before the tracepoint); exit_code then holds the wait status:
+ * TP_PROTO(struct task_struct *p[, bool group_dead]) -- fires per thread.
+ * kernel/exit.c do_exit(): group_dead = atomic_dec_and_test(&signal->live),
+ * then the tracepoint, so exactly one thread of a group passes it true.
+ * Kernels whose tracepoint lacks the argument leave only signal->live to
+ * read here, and two threads exiting at once (a core dump zaps them all)
+ * may both see it at 0 after both decrements: each would report the
+ * group's exit. exit_code then holds the wait status:
  * (status << 8), or the signal number with 0x80 when a core was dumped.
  * A group exit's status is the group's, as wait() reports it
  * (kernel/exit.c wait_task_zombie(): signal->group_exit_code under
@@ -125,6 +129,14 @@ static __always_inline void exit__emit(struct task_struct *p)
 	emit(&e, sizeof(e));
 }
 
+static __always_inline bool exit__group_dead(unsigned long long *ctx, struct task_struct *p)
+{
+	/* cfg_exit_group_dead_arg is known at load: the other branch is not verified */
+	if (cfg_exit_group_dead_arg)
+		return (bool)ctx[1];
+	return BPF_CORE_READ(p, signal, live.counter) == 0;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_exit, struct task_struct *p)
 {
@@ -135,7 +147,7 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	/* Every thread passes here, not only the last. */
 	thread_slot__forget(p);
 	handler_slot__forget(p->pid);
-	if (BPF_CORE_READ(p, signal, live.counter) != 0) {
+	if (!exit__group_dead(ctx, p)) {
 		pending__thread_gone(p);
 		return 0;
 	}

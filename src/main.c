@@ -610,7 +610,8 @@ int main(int argc, char **argv)
 	a->out.lazy_header = a->cli.command != NULL;
 	if (preflight__run(a->cli.btf_path, a->cli.verbose > 0))
 		goto close_output;
-	if (preflight__tracepoints(a->cli.btf_path, &a->model.tracepoints_missing))
+	if (preflight__tracepoints(a->cli.btf_path, &a->model.tracepoints_missing,
+				   &a->model.exit_group_dead))
 		goto close_output;
 	a->model.features_off = features__off(a->model.tracepoints_missing);
 
@@ -638,6 +639,7 @@ int main(int argc, char **argv)
 			.max_procs = a->cli.max_procs,
 			.btf_path = a->cli.btf_path,
 			.missing = a->model.tracepoints_missing,
+			.exit_group_dead = a->model.exit_group_dead,
 			.verbose = a->cli.verbose,
 		};
 		/* Before attaching, so that its throwaway child is not traced. */

@@ -44,6 +44,7 @@ struct model {
 	uint64_t loss[LOSS_REASON_MAX]; /* as counted in BPF */
 	uint32_t tracepoints_missing;	/* TP_BIT: not on this kernel (feature_map.h) */
 	uint32_t features_off;		/* FEATURE_BIT: off because of them */
+	bool exit_group_dead;		/* sched_process_exit passes group_dead */
 	uint64_t bad_records;		/* records user space could not decode */
 	uint64_t events;		/* records decoded, folded counts included */
 	uint64_t start_mono_ns;

@@ -103,7 +103,24 @@ static void print_missing(uint32_t tps)
  * that name. So the typedef is there iff the tracepoint is,
  * and checking before load lets the rest load when one is not.
  */
-int preflight__tracepoints(const char *btf_path, uint32_t *missing)
+/*
+ * Whether sched_process_exit passes group_dead beside the task: its
+ * btf_trace_ typedef points to a prototype (void *data, task, bool) then,
+ * (void *data, task) before. bpf/proc.bpf.c reads it when there.
+ */
+static bool exit_passes_group_dead(const struct btf *btf)
+{
+	int id = btf__find_by_name_kind(btf, "btf_trace_sched_process_exit", BTF_KIND_TYPEDEF);
+	const struct btf_type *t = id < 0 ? NULL : btf__type_by_id(btf, id);
+
+	if (t)
+		t = btf__type_by_id(btf, t->type); /* the pointer */
+	if (t && btf_is_ptr(t))
+		t = btf__type_by_id(btf, t->type);
+	return t && btf_is_func_proto(t) && btf_vlen(t) == 3;
+}
+
+int preflight__tracepoints(const char *btf_path, uint32_t *missing, bool *exit_group_dead)
 {
 	const char *path = btf_path ? btf_path : VMLINUX_BTF;
 	struct btf *btf = btf__parse(path, NULL);
@@ -111,6 +128,7 @@ int preflight__tracepoints(const char *btf_path, uint32_t *missing)
 	int err;
 
 	*missing = 0;
+	*exit_group_dead = false;
 	if (!btf) {
 		char why[128];
 
@@ -140,6 +158,7 @@ int preflight__tracepoints(const char *btf_path, uint32_t *missing)
 		if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) < 0)
 			*missing |= TP_BIT(tp);
 	}
+	*exit_group_dead = exit_passes_group_dead(btf);
 	btf__free(btf);
 	if (tracepoints__unloaded(*missing) == TP_ALL) {
 		diag__error("the BTF of %s lacks the tracepoints ipcscope uses "

@@ -16,9 +16,10 @@ int preflight__run(const char *btf_path, bool verbose);
  * of btf_path or /sys/kernel/btf/vmlinux. Prints one line per feature that
  * is off because of them ("ipcscope: X is missing on this kernel: ... is
  * off"); 0, or -errno after one line when the BTF is unreadable or no
- * program would be left to load.
+ * program would be left to load. exit_group_dead: sched_process_exit
+ * tells which thread's exit ends its process (bpf/proc.bpf.c).
  */
-int preflight__tracepoints(const char *btf_path, uint32_t *missing);
+int preflight__tracepoints(const char *btf_path, uint32_t *missing, bool *exit_group_dead);
 /*
  * 0 in the initial PID namespace; otherwise prints one line naming the fix
  * and returns -EPERM. The kernel gives BPF host pids, while getpid(),

@@ -138,6 +138,7 @@ static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o, ui
 	skel->rodata->cfg_filter_pids = o->filter_pids;
 	skel->rodata->cfg_match_sender = o->match_sender;
 	skel->rodata->cfg_match_target = o->match_target;
+	skel->rodata->cfg_exit_group_dead_arg = o->exit_group_dead;
 	skel->rodata->cfg_send_failures = o->send_failures;
 	skel->rodata->cfg_self_tgid = (uint32_t)getpid();
 	if (o->max_procs) {

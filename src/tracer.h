@@ -25,6 +25,7 @@ struct tracer_opts {
 	uint32_t max_procs;
 	const char *btf_path;
 	uint32_t missing; /* TP_BIT (feature_map.h): tracepoints this kernel lacks */
+	bool exit_group_dead; /* sched_process_exit passes group_dead */
 	int verbose;
 };
 

@@ -423,6 +423,22 @@ def test_segv_core_dump_of_a_threaded_process(ctx):
         raise Skip("the kernel's core_pattern did not dump a core here; exit matched anyway")
 
 
+def test_threads_leaving_together_end_their_process_once(ctx):
+    # Two threads per child call exit(2) at the same instant on the two
+    # CPUs; reading signal->live at sched_process_exit saw ~5% of them end
+    # twice (and CI once got a threaded core dump's exit twice). The
+    # tracepoint's group_dead is true for exactly one thread.
+    n = 200
+    run = ctx.trace(["threads_exit_together", str(n), "2"])
+    children = [int(p) for p in run.kv["children"].split(",")]
+    expect(len(children), n, "children the workload reaped")
+    exits = {}
+    for r in run.of_type("exit"):
+        exits.setdefault(r["pid"], []).append((r.get("code"), r.get("signal")))
+    wrong = [(c, exits.get(c)) for c in children if exits.get(c) != [(7, None)]]
+    expect(wrong, [], "children without exactly one exit record with code 7 (pid, records)")
+
+
 def test_group_signal_is_blocked_only_if_every_thread_blocks_it(ctx):
     # Main blocks SIGUSR2, a worker does not: kill() to the process is not
     # blocked (the worker takes it). Once the worker blocks it too, it is.
