@@ -117,7 +117,7 @@ static __always_inline __u32 exit__scan(struct task_struct *p, bool in_scope)
  * SIGNAL_GROUP_EXIT): the last thread out may be one the dump zapped,
  * whose own exit_code was taken before coredump_finish() added 0x80.
  */
-static __always_inline void exit__emit(struct task_struct *p)
+static __always_inline void exit__emit(struct task_struct *p, __u32 discarded, __u64 discarded_mask)
 {
 	struct lifecycle_event e = {};
 	struct signal_struct *signal = p->signal;
@@ -126,6 +126,8 @@ static __always_inline void exit__emit(struct task_struct *p)
 	task_ref__fill(&e.task, p);
 	task_ref__fill(&e.parent, p->real_parent);
 	e.exit_code = signal->flags & SIGNAL_GROUP_EXIT ? signal->group_exit_code : p->exit_code;
+	e.discarded = discarded;
+	e.discarded_mask = discarded_mask;
 	emit(&e, sizeof(e));
 }
 
@@ -140,7 +142,8 @@ static __always_inline bool exit__group_dead(unsigned long long *ctx, struct tas
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_exit, struct task_struct *p)
 {
-	__u32 pid = p->tgid;
+	__u32 pid = p->tgid, discarded;
+	__u64 discarded_mask;
 	bool before_exec = false;
 	__u8 *how;
 
@@ -148,9 +151,10 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	thread_slot__forget(p);
 	handler_slot__forget(p->pid);
 	if (!exit__group_dead(ctx, p)) {
-		pending__thread_gone(p);
+		pending__left_at_exit(p, false, &discarded_mask);
 		return 0;
 	}
+	discarded = pending__left_at_exit(p, true, &discarded_mask);
 	pending_slot__forget(p);
 	if (pid == cfg_self_tgid)
 		return 0;
@@ -163,13 +167,13 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 			 * went away), after them.
 			 */
 			if (exit__scan(p, false))
-				exit__emit(p);
+				exit__emit(p, 0, 0);
 			return 0;
 		}
 		/* A COMMAND whose exec failed: its exit ends the run, its fds are ours. */
 		before_exec = *how == WATCH_AT_EXEC;
 	}
-	exit__emit(p);
+	exit__emit(p, discarded, discarded_mask);
 	/*
 	 * do_exit() fires this tracepoint before exit_files(): the pipe ends
 	 * still open are about to close. A reader that exits instead of

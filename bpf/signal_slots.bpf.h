@@ -167,27 +167,6 @@ static __always_inline __u64 pending__pop(struct task_struct *task, int sig)
 }
 
 /*
- * Thread task exits, its process lives on: the signals pending in its own
- * set are never delivered (kernel/exit.c __exit_signal() flushes them).
- * Outside the siglock, as pending_slot__forget(): a tgkill() to the dying
- * thread at this moment can leave one stale time, never a count.
- */
-static __always_inline void pending__thread_gone(struct task_struct *task)
-{
-	struct proc_sig_state *st;
-	struct pending_slot *p = pending_slot__mine(task);
-
-	if (p && p->count) {
-		std_pending__thread_gone(&p->std, task->pid, &p->count);
-		if (!p->count)
-			slot_owner__release(&p->tgid);
-	}
-	st = proc_sig_state__peek(task);
-	if (st)
-		std_pending__thread_gone(&st->std, task->pid, NULL);
-}
-
-/*
  * task's process is dead (its last thread exits): signals still pending
  * for it (blocked, or generated while it died) are never delivered, so
  * nothing would release its slot until its pid came back; meanwhile every
@@ -515,6 +494,124 @@ static __always_inline bool sig_action__ignores(__u64 handler, int sig)
 	return handler == 1 /* SIG_IGN */ ||
 	       (handler == 0 /* SIG_DFL */ && sig > 0 && sig < 64 &&
 		(SIG_KERNEL_IGNORE_MASK & (1ULL << (sig - 1))));
+}
+
+/*
+ * What an exit leaves pending (pending__left_at_exit()): the sets it
+ * empties, whose discards it counts, and what it found.
+ */
+struct exit_discard {
+	struct pending_slot *p;	  /* the process's pending slot, or NULL */
+	struct proc_sig_state *st; /* its task storage, or NULL */
+	__u64 start_ns;
+	__u64 mask; /* bit (sig - 1) of each signal counted */
+	__u32 pid;
+	__u32 tid; /* a thread's exit: only its own set; 0: the process's end */
+	__u32 n;   /* discards counted */
+	bool counted; /* the process is in scope */
+};
+
+static __always_inline void exit_discard__count(struct exit_discard *d, int sig, __u32 k)
+{
+	struct sig_stats *s;
+
+	if (!k || !d->counted || !sig__wanted(sig))
+		return;
+	d->n += k;
+	d->mask |= 1ULL << ((sig - 1) & 63);
+	s = sig_stats__get(d->pid, d->start_ns, sig, k);
+	if (s)
+		__sync_fetch_and_add(&s->discarded, k);
+}
+
+/* Standard signal idx leaves d's sets: the thread's own entry, or every entry. */
+static __always_inline __u32 exit_discard__std_set(struct exit_discard *d, struct std_pending *sp,
+						   __u32 idx, __u32 *held)
+{
+	if (!d->tid)
+		return std_pending__discard(sp, idx, held);
+	if (!sp->thread[idx] || sp->tid[idx] != d->tid)
+		return 0;
+	sp->thread[idx] = 0;
+	if (held && *held)
+		(*held)--;
+	return 1;
+}
+
+/* bpf_loop callback: standard signal i + 1. */
+static long exit_discard__std(__u64 i, void *ctx)
+{
+	struct exit_discard *d = ctx;
+	__u32 idx = (i + 1) & (STD_SIGS - 1), k = 0;
+
+	if (!idx)
+		return 1;
+	if (d->p)
+		k += exit_discard__std_set(d, &d->p->std, idx, &d->p->count);
+	if (d->st)
+		k += exit_discard__std_set(d, &d->st->std, idx, NULL);
+	exit_discard__count(d, idx, k);
+	return 0;
+}
+
+/* bpf_loop callback: the real-time signal in ring entry i, from the head. */
+static long exit_discard__rt(__u64 i, void *ctx)
+{
+	struct exit_discard *d = ctx;
+	struct proc_sig_state *st = d->st;
+	__u32 idx;
+
+	if (!st || i >= st->rt_len)
+		return 1;
+	idx = (st->rt_head + i) & (RT_RING - 1);
+	if (st->rt[idx].sig) {
+		exit_discard__count(d, st->rt[idx].sig, 1);
+		st->rt[idx].sig = 0;
+	}
+	return 0;
+}
+
+/*
+ * Thread task exits (group_dead: the last of its process): the signals
+ * still pending for it are never delivered. kernel/exit.c __exit_signal()
+ * flushes the thread's own set, and the process's too with the last thread;
+ * a signal sent after it began to die is dropped by prepare_signal() (the
+ * group exit) and never queued. The fatal signal it died of was taken at
+ * signal_deliver. Counted as discarded, as far as the tracer saw them
+ * queued (see pending__discard()); the times go, and a slot a thread's
+ * exit leaves empty is released (the process's end: pending_slot__forget()
+ * after this). Outside the siglock: a signal queued to a thread exiting by
+ * itself (exit(2), not exit_group) at this moment can leave one stale time
+ * or be missed, never double-counted. Returns how many were counted;
+ * *mask gets their signals.
+ */
+static __noinline __u32 pending__left_at_exit(struct task_struct *task, bool group_dead,
+					      __u64 *mask)
+{
+	struct exit_discard d = {};
+
+	*mask = 0;
+	if (!cfg_pending_timing)
+		return 0;
+	d.p = pending_slot__mine(task);
+	if (d.p && !d.p->count && !group_dead)
+		d.p = NULL;
+	d.st = proc_sig_state__peek(task);
+	if (!d.p && !d.st)
+		return 0;
+	d.pid = task->tgid;
+	d.start_ns = task__start_ns(task);
+	d.tid = group_dead ? 0 : task->pid;
+	d.counted = proc__wanted(d.pid);
+	bpf_loop(STD_SIGS - 1, exit_discard__std, &d, 0);
+	if (group_dead && d.st) {
+		bpf_loop(RT_RING, exit_discard__rt, &d, 0);
+		d.st->rt_len = 0;
+	}
+	if (!group_dead && d.p && !d.p->count)
+		slot_owner__release(&d.p->tgid);
+	*mask = d.mask;
+	return d.n;
 }
 
 #endif /* SIGNAL_SLOTS_BPF_H */

@@ -108,24 +108,6 @@ static __always_inline __u32 std_pending__discard(struct std_pending *sp, __u32 
 	return n;
 }
 
-/*
- * Thread tid exits: its own set is never delivered. held, if not NULL, is
- * the caller's count of held entries, kept in step. (A count kept in a
- * register here instead made the verifier tell every value apart: past
- * its 1M instructions in sched_process_exit.)
- */
-static __always_inline void std_pending__thread_gone(struct std_pending *sp, __u32 tid,
-						     __u32 *held)
-{
-	for (int i = 1; i < STD_SIGS; i++) {
-		if (sp->thread[i] && sp->tid[i] == tid) {
-			sp->thread[i] = 0;
-			if (held && *held)
-				(*held)--;
-		}
-	}
-}
-
 struct proc_sig_state {
 	struct std_pending std;
 	struct rt_pending rt[RT_RING];	/* real-time signals queue: FIFO */

@@ -143,9 +143,11 @@ static bool other_record_wanted(const struct filter *f, const struct event_heade
 		return (e->old_mask ^ e->new_mask) & f->sig_mask;
 	}
 	case EVENT_PROC_EXIT: {
-		int sig = ((const struct lifecycle_event *)rec)->exit_code & 0x7f;
+		const struct lifecycle_event *e = rec;
+		int sig = e->exit_code & 0x7f;
 
-		return sig && filter__sig(f, sig); /* wait status: killed by sig */
+		/* killed by sig (wait status), or left one pending */
+		return (sig && filter__sig(f, sig)) || (e->discarded_mask & f->sig_mask);
 	}
 	case EVENT_EPIPE:
 		return filter__sig(f, SIGPIPE);

@@ -313,6 +313,10 @@ struct lifecycle_event {
 	struct task_ref parent; /* fork: the parent; exit: the real parent */
 	__s32 exit_code;	/* exit: wait status as waitpid sees it */
 	__u32 shared_mm;	/* fork: the child shares the parent's mm (CLONE_VM: vfork, posix_spawn) */
+	/* exit: signals still pending, never delivered (bpf/signal_slots.bpf.h pending__left_at_exit) */
+	__u32 discarded;
+	__u32 _pad;
+	__u64 discarded_mask; /* bit (sig - 1) of each */
 };
 
 struct pipe_create_event {

@@ -359,9 +359,14 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 				e->exit_code & 0x80 ? "true" : "false");
 			if (p && p->exited && p->exit_status == e->exit_code)
 				json_killed_by(f, p);
-			fputs("}\n", f);
-		} else
-			fprintf(f, ",\"code\":%d}\n", (e->exit_code >> 8) & 0xff);
+		} else {
+			fprintf(f, ",\"code\":%d", (e->exit_code >> 8) & 0xff);
+		}
+		if (e->discarded) {
+			fprintf(f, ",\"discarded_pending\":%u", e->discarded);
+			json_sigset(f, "discarded_signals", e->discarded_mask);
+		}
+		fputs("}\n", f);
 		break;
 	}
 	case EVENT_PIPE_CREATE: {

@@ -474,6 +474,10 @@ void text_exit(struct output *o, const struct lifecycle_event *e)
 		p && p->exited && p->exit_status == e->exit_code
 			? format__death(how, sizeof(how), p)
 			: format__exit(how, sizeof(how), e->exit_code));
+	if (e->discarded)
+		fprintf(o->f, "; left %u pending %s never delivered: %s", e->discarded,
+			format__plural(e->discarded, "signal", "signals"),
+			format__sigset(how, sizeof(how), e->discarded_mask));
 	line_end(o, &e->hdr);
 }
 
@@ -542,8 +546,8 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 							e->task.start_ns);
 
 		/* Plain exits of uninvolved processes are noise system-wide. */
-		if (!(e->exit_code & 0x7f) && !o->verbose && !filter__active(o->filter) &&
-		    !(p && p->involved))
+		if (!(e->exit_code & 0x7f) && !e->discarded && !o->verbose &&
+		    !filter__active(o->filter) && !(p && p->involved))
 			break;
 		text_exit(o, e);
 		break;
@@ -833,8 +837,8 @@ static void report_signal_rows(struct output *o, struct proc **rows, size_t n)
 			 "pending time unknown (pending before tracing, pending twice at once, "
 			 "generation unseen, or replaced by a ptracer: docs/design.md)");
 	report_row_notes(o, rows, n, row_discarded,
-			 "discarded while pending, never delivered (SIG_IGN set, or a SIGCONT "
-			 "and a stop signal)");
+			 "discarded while pending, never delivered (SIG_IGN set, a SIGCONT "
+			 "and a stop signal, or still pending when its thread or process exited)");
 }
 
 /* kill() and the like that failed: nothing sent, so no row of the table has them. */

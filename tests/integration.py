@@ -2781,6 +2781,45 @@ def test_pending_slot_let_go_when_a_thread_dies_with_its_own_signal(ctx):
            "signals to the workload (signal, via, thread, result, blocked)")
     expect([r for r in records if r.get("type") == "signal_deliver" and r["pid"] == pid], [],
            "deliveries (the thread died with it pending)")
+    proc = [r for r in records if r.get("type") == "process" and r["pid"] == pid]
+    expect([r["signals_received"]["SIGUSR1"]["discarded"] for r in proc], [1],
+           "SIGUSR1 discarded with its thread, in the process record")
+    expect([r.get("discarded_pending") for r in records
+            if r.get("type") == "exit" and r["pid"] == pid], [None],
+           "the process's own exit leaves nothing pending (the thread's went with it)")
+
+
+def test_signals_pending_at_exit_are_discarded(ctx):
+    # Blocked and pending when the process exits: SIGUSR2 in the thread's
+    # own set (raise) and in the process's (kill), SIGRTMIN+1 queued three
+    # times. None is ever delivered (kernel/exit.c __exit_signal() flushes
+    # both sets): the exit says so and the report counts them discarded,
+    # so QUEUE = DLVR + ACPT + discarded.
+    rt_copies = 3
+    run = ctx.trace(["sig_pending_at_exit", str(rt_copies), "shared"])
+    pid, rt = run.pid("pid"), run.pid("rt")
+    rtname = "SIGRTMIN+%d" % (rt - 34)
+    expect([(r.get("code"), r.get("discarded_pending"), r.get("discarded_signals"))
+            for r in run.exits(pid)], [(0, 2 + rt_copies, ["SIGUSR2", rtname])],
+           "exit record (code, discarded_pending, discarded_signals)")
+    for name, n in (("SIGUSR2", 2), (rtname, rt_copies)):
+        rcv = run.received(pid, name)
+        expect((rcv["queued"], rcv["delivered"], rcv["accepted"], rcv["discarded"]),
+               (n, 0, 0, n), "%s received (queued, delivered, accepted, discarded)" % name)
+    # -s keeps only the selected signal's discards, in the exit line too.
+    run = ctx.trace(["sig_pending_at_exit", str(rt_copies), "shared"], extra=["-s", "SIGUSR2"])
+    pid = run.pid("pid")
+    expect([(r.get("discarded_pending"), r.get("discarded_signals")) for r in run.exits(pid)],
+           [(2, ["SIGUSR2"])], "exit record under -s SIGUSR2")
+    expect(sorted(run.process(pid)["signals_received"]), ["SIGUSR2"],
+           "signals in the report under -s SIGUSR2")
+    # The text line a student reads.
+    text = ctx.run(["--", ctx.workload("sig_pending_at_exit"), "1"], json_out=False)
+    pid = int(text.stdout.split("pid=")[1].split()[0])
+    lines = [ln for ln in text.stdout.splitlines() if " exit " in ln and "[%d]" % pid in ln]
+    expect(len(lines), 1, "text exit lines of the workload")
+    expect_true(lines[0].endswith("exited 0; left 2 pending signals never delivered: "
+                                  "SIGUSR2,%s" % rtname), "text exit line: %r" % lines[0])
 
 
 def test_pending_slot_let_go_when_its_process_dies(ctx):
@@ -2800,7 +2839,7 @@ def test_pending_slot_let_go_when_its_process_dies(ctx):
         wl = subprocess.run([ctx.workload("sig_pending_at_exit")], capture_output=True,
                             text=True, timeout=30)
         expect(wl.returncode, 0, "workload exit status")
-        pid = int(wl.stdout.split("=")[1])
+        pid = int(wl.stdout.split("pid=")[1].split()[0])
         index = pid & (slots["max_entries"] - 1)
         value = bpftool_json(["map", "lookup", "id", str(slots["id"]), "key"]
                              + [str(b) for b in index.to_bytes(4, "little")])["value"]
@@ -2815,6 +2854,9 @@ def test_pending_slot_let_go_when_its_process_dies(ctx):
            "signals to the workload (signal, result, blocked)")
     expect([r for r in records if r.get("type") == "signal_deliver" and r["pid"] == pid], [],
            "deliveries to the workload")
+    expect([(r.get("discarded_pending"), r.get("discarded_signals")) for r in records
+            if r.get("type") == "exit" and r["pid"] == pid], [(1, ["SIGUSR2"])],
+           "exit record (discarded_pending, discarded_signals)")
 
 
 def bpftool_json(args):

@@ -796,6 +796,32 @@ static void feed_stats_and_report(struct decoder *d)
 	free(s);
 }
 
+/* A process that exits with SIGUSR2 and two SIGRTMIN+1 still pending, never delivered. */
+static void feed_exit_with_pending(struct decoder *d)
+{
+	struct lifecycle_event ex = { .hdr = { .type = EVENT_PROC_EXIT, .count = 1 } };
+
+	task(&ex.task, 21, "waiter");
+	ex.exit_code = 3 << 8;
+	ex.discarded = 3;
+	ex.discarded_mask = 1ULL << (SIGUSR2 - 1) | 1ULL << (35 - 1);
+	decode__record(d, &ex, sizeof(ex));
+}
+
+static void test_exit_names_the_signals_it_left_pending(void)
+{
+	char *json = render(true, feed_exit_with_pending), *text = render(false, feed_exit_with_pending);
+
+	check(strstr(json, "\"code\":3,\"discarded_pending\":3,"
+			   "\"discarded_signals\":[\"SIGUSR2\",\"SIGRTMIN+1\"]}") != NULL,
+	      "JSON exit: %s", json);
+	check(strstr(text, "waiter[21] exited 3; left 3 pending signals never delivered: "
+			   "SIGUSR2,SIGRTMIN+1\n") != NULL,
+	      "text exit (shown though the process is otherwise uninvolved): %s", text);
+	free(json);
+	free(text);
+}
+
 static void test_json_process_and_loss_records(void)
 {
 	char *out = render(true, feed_stats_and_report);
@@ -1012,6 +1038,12 @@ static void test_signal_filter_hides_other_records(void)
 	check(passes(&f, t, &m2), "a mask change touching SIGUSR1 is shown");
 	check(!passes(&f, t, &plain) && !passes(&f, t, &by_term), "plain exit, death by SIGTERM hidden");
 	check(passes(&f, t, &by_usr1), "death by SIGUSR1 shown");
+	plain.discarded = 1;
+	plain.discarded_mask = SIGBIT(10);
+	by_term.discarded = 1;
+	by_term.discarded_mask = SIGBIT(12);
+	check(passes(&f, t, &plain), "an exit that left SIGUSR1 pending shown");
+	check(!passes(&f, t, &by_term), "a death by SIGTERM that left SIGUSR2 pending hidden");
 	check(!passes(&f, t, &pc) && !passes(&f, t, &ep) && !passes(&f, t, &mp),
 	      "pipe, EPIPE, mapping records hidden");
 	check(!passes(&f, t, &act), "sigaction of SIGINT hidden");
@@ -2992,6 +3024,7 @@ int main(void)
 	run("text: hostile name stays on one safe line", test_text_record_has_no_control_bytes);
 	run("decode: bad records counted", test_decoder_counts_bad_records);
 	run("json: process, exit and loss records", test_json_process_and_loss_records);
+	run("exit: the signals it left pending, text and JSON", test_exit_names_the_signals_it_left_pending);
 	run("report: deliveries with no generation seen are counted and listed",
 	    test_untimed_deliveries_are_explained);
 	run("filter: -s hides records about other signals, pipes and IPC",
