@@ -528,8 +528,19 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 		return 0;
 
 	e.sig = sig;
-	if (info_kind_of(info) == INFO_REAL)
-		e.code = siginfo__readable(info)->si_code;
+	if (info_kind_of(info) == INFO_REAL) {
+		const struct kernel_siginfo *si = siginfo__readable(info);
+
+		e.code = si->si_code;
+		/*
+		 * A timer's signal does not merge: later expirations while it
+		 * is pending count as overruns, which the kernel writes into
+		 * the siginfo as it dequeues it (kernel/time/posix-timers.c
+		 * posixtimer_deliver_signal()), before this tracepoint.
+		 */
+		if (e.code == SI_TIMER)
+			e.overrun = si->_sifields._timer._overrun;
+	}
 	handler = (__u64)ka->sa.sa_handler;
 	e.sa_flags = ka->sa.sa_flags;
 	if (e.converted_kill)
@@ -553,7 +564,7 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 	/* The key holds everything fold__settle() reads from the record. */
 	key = fold__mix(EVENT_SIG_DELIVER, e.task.pid);
 	key = fold__mix(key, e.task.start_ns);
-	key = fold__mix(key, (__u64)sig << 8 | e.action);
+	key = fold__mix(key, (__u64)sig << 8 | e.action | (__u64)(__u32)e.overrun << 32);
 	verdict = fold__admit(key, &now, &ticket);
 	if (verdict == FOLD_EMIT || !fold__defer(&ticket, e.pending_known, e.pending_ns, true))
 		count_deliver(&e);

@@ -265,7 +265,12 @@ struct sig_deliver_event {
 	__u8 action; /* enum ipcscope_deliver_action */
 	__u8 pending_known;
 	__u8 converted_kill; /* kernel delivered SIGKILL for a fatal `sig` */
-	__u8 _pad[5];
+	__u8 _pad;
+	/*
+	 * SI_TIMER: the POSIX timer's expirations folded into this one signal
+	 * while it was pending (siginfo si_overrun, timer_getoverrun(2)).
+	 */
+	__s32 overrun;
 };
 
 struct sig_handler_return_event {

@@ -181,6 +181,8 @@ static void json_deliver(FILE *f, const struct sig_deliver_event *e)
 		fputs(",\"pending_ns\":null", f);
 	if (e->converted_kill)
 		fputs(",\"kernel_reported\":\"SIGKILL\"", f);
+	if (e->code == SI_TIMER)
+		fprintf(f, ",\"overrun\":%d", e->overrun);
 	fputs("}\n", f);
 }
 

@@ -307,6 +307,9 @@ static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 	else
 		fprintf(o->f, "default %s", default_action__name(sig__default_action(e->sig)));
 	text_pending(o, e->pending_known, e->pending_ns);
+	if (e->overrun > 0)
+		fprintf(o->f, ", timer overran %d %s while pending", e->overrun,
+			format__plural(e->overrun, "time", "times"));
 	line_end(o, &e->hdr);
 }
 

@@ -487,6 +487,22 @@ def test_alarm_from_kernel(ctx):
                 "the disarming setitimer replaced the armed one: %r" % timers[3])
 
 
+def test_posix_timer_overruns_are_shown_at_delivery(ctx):
+    # A 5 ms POSIX timer whose signal is blocked for 60 ms: one signal is
+    # queued, the other expiries become overruns the handler reads from
+    # si_overrun. The deliver records carry the same numbers, in order.
+    run = ctx.trace(["sig_timer_overrun", "5", "60"])
+    pid, sig = run.pid("pid"), run.pid("sig")
+    seen = [int(n) for n in run.kv["overruns"].split(",")]
+    expect_true(seen[0] > 0, "the workload's timer overran while blocked: %r" % seen)
+    name = "SIGRTMIN+%d" % (sig - 34)
+    gen = run.signals(name, target=pid)
+    expect([(r["code"], r["via"]) for r in gen][:1], [("SI_TIMER", "kernel")],
+           "the first generation")
+    expect([r.get("overrun") for r in run.delivers(pid, name)], seen,
+           "deliver records' overrun vs the handler's si_overrun")
+
+
 def test_timer_signals_inside_a_syscall_storm_stay_exact(ctx):
     # SIGALRM from the timer interrupt, every 50 us, on the CPU where the
     # same process runs an EPIPE storm: the signal programs run on top of

@@ -822,6 +822,32 @@ static void test_exit_names_the_signals_it_left_pending(void)
 	free(text);
 }
 
+/* A POSIX timer's signal, delivered after 7 more expiries while blocked. */
+static void feed_timer_overrun(struct decoder *d)
+{
+	struct sig_deliver_event e = { .hdr = { .type = EVENT_SIG_DELIVER, .count = 1 } };
+
+	task(&e.task, 22, "ticker");
+	e.sig = 36;
+	e.code = -2; /* SI_TIMER */
+	e.action = ACTION_HANDLER;
+	e.handler = 0x401000;
+	e.overrun = 7;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void test_deliver_shows_a_timer_overrun(void)
+{
+	char *json = render(true, feed_timer_overrun), *text = render(false, feed_timer_overrun);
+
+	check(strstr(json, ",\"overrun\":7}") != NULL, "JSON deliver: %s", json);
+	check(strstr(text, "handler 0x401000, pending unknown, timer overran 7 times while pending")
+		  != NULL,
+	      "text deliver: %s", text);
+	free(json);
+	free(text);
+}
+
 static void test_json_process_and_loss_records(void)
 {
 	char *out = render(true, feed_stats_and_report);
@@ -3025,6 +3051,7 @@ int main(void)
 	run("decode: bad records counted", test_decoder_counts_bad_records);
 	run("json: process, exit and loss records", test_json_process_and_loss_records);
 	run("exit: the signals it left pending, text and JSON", test_exit_names_the_signals_it_left_pending);
+	run("deliver: a POSIX timer's overrun, text and JSON", test_deliver_shows_a_timer_overrun);
 	run("report: deliveries with no generation seen are counted and listed",
 	    test_untimed_deliveries_are_explained);
 	run("filter: -s hides records about other signals, pipes and IPC",
