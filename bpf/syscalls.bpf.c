@@ -18,6 +18,11 @@
 #define NR_rt_sigprocmask 14
 #define NR_rt_sigreturn 15
 #define NR_rt_sigtimedwait 128
+#define NR_rt_sigsuspend 130
+#define NR_pselect6 270
+#define NR_ppoll 271
+#define NR_epoll_pwait 281
+#define NR_epoll_pwait2 441
 #define NR_alarm 37
 #define NR_setitimer 38
 
@@ -133,6 +138,62 @@ static __always_inline void on_sigprocmask_enter(struct task_struct *cur, struct
 	t->mask_saved = regs->si != 0; /* a NULL set only reads the mask */
 }
 
+/*
+ * A call that waits with a temporary signal mask: the kernel sets it for
+ * the wait and puts the old one back on the way out, after any handler the
+ * wait let in (kernel/signal.c sigsuspend(), set_user_sigmask() and
+ * restore_saved_sigmask_unless()), so a signal blocked before and after is
+ * delivered in between. Told at entry, as a sigprocmask record of how
+ * MASK_HOW_WAIT, only when the mask differs: an event loop's ppoll() with
+ * its own mask again is nothing new. The set is read as the kernel reads
+ * it, with SIGKILL and SIGSTOP taken out; a size other than 8 is EINVAL.
+ */
+static __noinline void on_wait_mask_enter(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
+{
+	struct sigprocmask_event e = {};
+	struct {
+		__u64 set; /* const sigset_t __user * */
+		__u64 size;
+	} arg = {}; /* pselect6's struct sigset_argpack, or the two arguments */
+	__u64 set, key;
+
+	if (!proc__wanted(cur->tgid))
+		return;
+	switch (nr) {
+	case NR_rt_sigsuspend: /* (set, size) */
+		arg.set = regs->di;
+		arg.size = regs->si;
+		break;
+	case NR_ppoll: /* (fds, nfds, tsp, set, size) */
+		arg.set = regs->r10;
+		arg.size = regs->r8;
+		break;
+	case NR_epoll_pwait: /* (epfd, events, maxevents, timeout, set, size) */
+	case NR_epoll_pwait2:
+		arg.set = regs->r8;
+		arg.size = regs->r9;
+		break;
+	case NR_pselect6: /* (n, in, out, ex, tsp, &{set, size}) */
+		if (!regs->r9 || bpf_probe_read_user(&arg, sizeof(arg), (void *)regs->r9))
+			return;
+		break;
+	}
+	if (!arg.set || arg.size != sizeof(set) ||
+	    bpf_probe_read_user(&set, sizeof(set), (void *)arg.set))
+		return;
+	e.new_mask = set & ~(1ULL << (9 - 1) | 1ULL << (19 - 1)); /* SIGKILL, SIGSTOP */
+	e.old_mask = cur->blocked.sig[0];
+	if (e.new_mask == e.old_mask)
+		return;
+	e.how = MASK_HOW_WAIT;
+	e.syscall_nr = nr;
+	task_ref__ident(&e.task, cur);
+	key = fold__mix(EVENT_SIGPROCMASK, e.task.pid);
+	key = fold__mix(key, e.old_mask);
+	key = fold__mix(key, e.new_mask | (__u64)nr << 1);
+	emit_named(&e, sizeof(e), EVENT_SIGPROCMASK, 0, key, cur, false, 0, false);
+}
+
 static __noinline void on_sigprocmask_exit(struct task_struct *cur, long ret)
 {
 	struct sigprocmask_event e = {};
@@ -148,6 +209,7 @@ static __noinline void on_sigprocmask_exit(struct task_struct *cur, long ret)
 		return;
 	e.old_mask = t->mask_before;
 	e.how = t->how;
+	e.syscall_nr = NR_rt_sigprocmask;
 	task_ref__ident(&e.task, cur);
 	key = fold__mix(EVENT_SIGPROCMASK, e.task.pid);
 	key = fold__mix(key, e.old_mask);
@@ -364,6 +426,7 @@ enum enter_work {
 	ENTER_OPEN,	  /* may wait for a FIFO's other side */
 	ENTER_SIGRETURN,  /* a handler returns */
 	ENTER_SIGPROCMASK,
+	ENTER_WAIT_MASK,  /* waits with a temporary signal mask */
 	ENTER_IPC,	  /* System V / POSIX calls that may block, unmaps */
 	ENTER_COMPAT_ONLY, /* a number only a compat syscall of ours has */
 };
@@ -395,6 +458,12 @@ static __always_inline enum enter_work enter__work(long id)
 		return ENTER_SIGRETURN;
 	case NR_rt_sigprocmask:
 		return ENTER_SIGPROCMASK;
+	case NR_rt_sigsuspend:
+	case NR_pselect6:
+	case NR_ppoll:
+	case NR_epoll_pwait:
+	case NR_epoll_pwait2:
+		return ENTER_WAIT_MASK;
 	case NR_msgsnd:
 	case NR_msgrcv:
 	case NR_semop:
@@ -456,6 +525,9 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		break;
 	case ENTER_SIGPROCMASK:
 		on_sigprocmask_enter(cur, regs);
+		break;
+	case ENTER_WAIT_MASK:
+		on_wait_mask_enter(cur, regs, id);
 		break;
 	case ENTER_IPC:
 		ipc__enter(cur, regs, id);

@@ -308,9 +308,16 @@ struct sigprocmask_event {
 	struct task_ref task;
 	__u64 old_mask; /* bit (sig - 1) */
 	__u64 new_mask;
-	__s32 how; /* SIG_BLOCK 0, SIG_UNBLOCK 1, SIG_SETMASK 2 */
-	__u32 _pad;
+	__s32 how; /* SIG_BLOCK 0, SIG_UNBLOCK 1, SIG_SETMASK 2, MASK_HOW_WAIT */
+	__u32 syscall_nr; /* rt_sigprocmask, or the call that waits with new_mask */
 };
+
+/*
+ * sigprocmask_event.how of a wait with a temporary mask (rt_sigsuspend,
+ * ppoll, pselect6, epoll_pwait, epoll_pwait2): new_mask holds only while
+ * the call waits; old_mask is back after it.
+ */
+#define MASK_HOW_WAIT 3
 
 struct lifecycle_event {
 	struct event_header hdr;

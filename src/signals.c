@@ -303,7 +303,10 @@ const char *sigprocmask_how__name(int how)
 	return how >= 0 && how < 3 ? names[how] : "?";
 }
 
-/* Syscalls a kernel-sent signal is typically generated from (x86_64 numbers). */
+/*
+ * Syscalls a kernel-sent signal is typically generated from, and those
+ * that change the signal mask (x86_64 numbers).
+ */
 const char *syscall__name(int nr)
 {
 	static char buf[16];
@@ -316,6 +319,12 @@ const char *syscall__name(int nr)
 	case 44: return "sendto";
 	case 46: return "sendmsg";
 	case 18: return "pwrite64";
+	case 14: return "rt_sigprocmask";
+	case 130: return "rt_sigsuspend";
+	case 270: return "pselect6";
+	case 271: return "ppoll";
+	case 281: return "epoll_pwait";
+	case 441: return "epoll_pwait2";
 	case 37: return "alarm";
 	case 38: return "setitimer";
 	case 40: return "sendfile";

@@ -338,12 +338,20 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 	case EVENT_SIGPROCMASK: {
 		const struct sigprocmask_event *e = rec;
 
-		json_begin(f, "sigprocmask", hdr);
-		json_self(f, &e->task);
-		fprintf(f, ",\"how\":\"%s\"", sigprocmask_how__name(e->how));
+		if (e->how == MASK_HOW_WAIT) {
+			json_begin(f, "sigmask_wait", hdr);
+			json_self(f, &e->task);
+			fprintf(f, ",\"call\":\"%s\"", syscall__name(e->syscall_nr));
+		} else {
+			json_begin(f, "sigprocmask", hdr);
+			json_self(f, &e->task);
+			fprintf(f, ",\"how\":\"%s\"", sigprocmask_how__name(e->how));
+		}
 		json_sigset(f, "blocked", e->new_mask & ~e->old_mask);
 		json_sigset(f, "unblocked", e->old_mask & ~e->new_mask);
 		json_sigset(f, "mask", e->new_mask);
+		if (e->how == MASK_HOW_WAIT)
+			json_sigset(f, "mask_after", e->old_mask);
 		fputs("}\n", f);
 		break;
 	}

@@ -484,6 +484,31 @@ void text_exit(struct output *o, const struct lifecycle_event *e)
 	line_end(o, &e->hdr);
 }
 
+/*
+ * sigsuspend() and the waits that take a mask: what the wait lets in (or
+ * keeps out) and what comes back after it, so a signal delivered during the
+ * wait, blocked before and after, is explained.
+ */
+static void text_wait_mask(struct output *o, const struct sigprocmask_event *e)
+{
+	char who[96], buf[512];
+
+	line_begin(o, &e->hdr, "mask", "wait");
+	fprintf(o->f, "%s %s waits", task_str(who, sizeof(who), &e->task),
+		syscall__name(e->syscall_nr));
+	if (e->old_mask & ~e->new_mask)
+		fprintf(o->f, " with %s unblocked",
+			format__sigset(buf, sizeof(buf), e->old_mask & ~e->new_mask));
+	if (e->new_mask & ~e->old_mask)
+		fprintf(o->f, "%s %s blocked", e->old_mask & ~e->new_mask ? " and" : " with",
+			format__sigset(buf, sizeof(buf), e->new_mask & ~e->old_mask));
+	fprintf(o->f, ": mask %s while it waits",
+		e->new_mask ? format__sigset(buf, sizeof(buf), e->new_mask) : "empty");
+	fprintf(o->f, ", %s after",
+		e->old_mask ? format__sigset(buf, sizeof(buf), e->old_mask) : "empty");
+	line_end(o, &e->hdr);
+}
+
 static void text_record(struct output *o, const struct event_header *hdr, const void *rec)
 {
 	char who[96], buf[512];
@@ -529,6 +554,10 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 
 		static const char *const how[] = { "block", "unblock", "setmask" };
 
+		if (e->how == MASK_HOW_WAIT) {
+			text_wait_mask(o, e);
+			break;
+		}
 		line_begin(o, hdr, "mask", e->how >= 0 && e->how < 3 ? how[e->how] : "?");
 		fprintf(o->f, "%s", task_str(who, sizeof(who), &e->task));
 		if (e->new_mask & ~e->old_mask)

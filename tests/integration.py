@@ -827,6 +827,30 @@ def test_pid_namespace_siginfo_pids_are_host_pids(ctx):
            "text SIGCHLD lines name host pids: %s" % lines)
 
 
+def test_waits_with_a_temporary_mask_are_shown(ctx):
+    # sigsuspend, ppoll, pselect and epoll_pwait each unblock a pending
+    # SIGUSR1 (and block SIGUSR2) for their wait: the handler runs inside
+    # it. Without the temporary mask a delivery of a signal that is
+    # blocked before and after reads as impossible. A ppoll with the mask
+    # in force and one refused (bad sigsetsize) change nothing: no record.
+    run = ctx.trace(["sig_wait_mask"])
+    pid = run.pid("pid")
+    expect(run.pid("handled"), 4, "the workload's handler count")
+    waits = [r for r in run.of_type("sigmask_wait") if r["pid"] == pid]
+    expect([(r["call"], r["unblocked"], r["blocked"], r["mask"], r["mask_after"]) for r in waits],
+           [(call, ["SIGUSR1"], ["SIGUSR2"], ["SIGUSR2"], ["SIGUSR1"])
+            for call in ("rt_sigsuspend", "ppoll", "pselect6", "epoll_pwait")],
+           "waits with a temporary mask (call, unblocked, blocked, mask, mask after)")
+    expect([(r["result"], r["blocked"]) for r in run.signals("SIGUSR1", target=pid)],
+           [("queued", True)] * 4, "SIGUSR1 generations (result, blocked)")
+    dl = run.delivers(pid, "SIGUSR1")
+    expect([r["action"] for r in dl], ["handler"] * 4, "SIGUSR1 deliveries")
+    # each delivery comes inside its wait: after the wait's record, before the next
+    order = [(r["ts_ns"], r["type"]) for r in waits + dl]
+    expect([t for _, t in sorted(order)], ["sigmask_wait", "signal_deliver"] * 4,
+           "records in time order")
+
+
 def test_sigwaitinfo_and_signalfd_accept(ctx):
     run = ctx.trace(["sig_accept"])
     child = run.pid("child")
@@ -1402,14 +1426,15 @@ def test_works_with_tracefs_unmounted(ctx):
 # doctor's aside), run as one COMMAND so that one stream holds them all.
 MIXED_WORKLOADS = [
     "sig_handshake 5", "sig_blocked 2 50", "sig_rt_queue 3", "sig_ignored 2", "sig_alarm",
-    "sig_child", "sig_accept", "sig_apis", "sig_fault segv", "pipe_transfer 1000 10",
+    "sig_child", "sig_accept", "sig_apis", "sig_fault segv", "sig_wait_mask",
+    "sig_timer_overrun 5 30", "sig_pending_at_exit 2 shared", "pipe_transfer 1000 10",
     "fifo_pair {tmp} 1000", "pipe_epipe ignore 20", "pipe_epipe default",
     "pipe_epipe blocked 5", "sock_epipe 5", "tcp_epipe 5", "sendfile_epipe 5 {tmp}",
     "pipe_splice 100", "ipc_shm_pair {tmp}", "ipc_shm_rmid 50", "ipc_msgq {tmp} 2 2",
     "ipc_sem 50", "ipc_posix 3", "ipc_map_anon", "ipc_map_file {tmp}", "ipc_wait_fail 50",
 ]
 MIXED_TYPES = {"signal", "signal_deliver", "signal_handler_return", "signal_accept",
-               "sigaction", "sigprocmask", "exit", "fork", "exec", "pipe_create",
+               "sigaction", "sigprocmask", "sigmask_wait", "exit", "fork", "exec", "pipe_create",
                "fifo_create", "fifo_open", "pipe_close", "epipe", "ipc", "map", "ipc_open",
                "process", "pipe", "shm", "msgq", "sem", "mq", "mapping", "summary"}
 

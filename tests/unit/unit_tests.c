@@ -848,6 +848,33 @@ static void test_deliver_shows_a_timer_overrun(void)
 	free(text);
 }
 
+/* sigsuspend() with SIGUSR1 blocked, waiting with an empty mask. */
+static void feed_wait_mask(struct decoder *d)
+{
+	struct sigprocmask_event e = { .hdr = { .type = EVENT_SIGPROCMASK, .count = 1 } };
+
+	task(&e.task, 23, "waiter");
+	e.how = MASK_HOW_WAIT;
+	e.syscall_nr = 130; /* rt_sigsuspend */
+	e.old_mask = 1ULL << (SIGUSR1 - 1);
+	e.new_mask = 0;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void test_wait_with_a_temporary_mask(void)
+{
+	char *json = render(true, feed_wait_mask), *text = render(false, feed_wait_mask);
+
+	check(strstr(json, "{\"type\":\"sigmask_wait\",") && strstr(json,
+	      "\"call\":\"rt_sigsuspend\",\"blocked\":[],\"unblocked\":[\"SIGUSR1\"],\"mask\":[],"
+	      "\"mask_after\":[\"SIGUSR1\"]}"), "JSON: %s", json);
+	check(strstr(text, "mask    wait        waiter[23] rt_sigsuspend waits with SIGUSR1 "
+			   "unblocked: mask empty while it waits, SIGUSR1 after\n") != NULL,
+	      "text: %s", text);
+	free(json);
+	free(text);
+}
+
 static void test_json_process_and_loss_records(void)
 {
 	char *out = render(true, feed_stats_and_report);
@@ -3052,6 +3079,7 @@ int main(void)
 	run("json: process, exit and loss records", test_json_process_and_loss_records);
 	run("exit: the signals it left pending, text and JSON", test_exit_names_the_signals_it_left_pending);
 	run("deliver: a POSIX timer's overrun, text and JSON", test_deliver_shows_a_timer_overrun);
+	run("mask: a wait with a temporary mask, text and JSON", test_wait_with_a_temporary_mask);
 	run("report: deliveries with no generation seen are counted and listed",
 	    test_untimed_deliveries_are_explained);
 	run("filter: -s hides records about other signals, pipes and IPC",
