@@ -504,6 +504,52 @@ static __always_inline void count_deliver(struct sig_deliver_event *e)
 }
 
 /* TP_PROTO(int sig, struct kernel_siginfo *info, struct k_sigaction *ka) */
+/* include/linux/errno.h: what a call cut short by a signal leaves in ax */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
+#define SA_RESTART 0x10000000
+
+/*
+ * A handler is about to run: if current was in a syscall that a signal
+ * interrupted, say whether the call fails with EINTR or is restarted.
+ * signal_deliver fires in get_signal(), before handle_signal() turns the
+ * -ERESTART* code in ax into -EINTR or rewinds ip to run the call again;
+ * orig_ax is the call's number (-1 out of an interrupt or fault). Only the
+ * first delivery finds the code: a second one in the same return sees
+ * what handle_signal() left.
+ */
+static __always_inline void deliver__interrupted(struct task_struct *cur,
+						 struct sig_deliver_event *e)
+{
+	struct pt_regs *regs = task__user_regs(cur);
+	long nr, ax;
+
+	if (!regs)
+		return;
+	nr = regs->orig_ax;
+	ax = regs->ax;
+	if (nr < 0)
+		return;
+	switch (-ax) {
+	case ERESTARTSYS:
+		e->interrupted = e->sa_flags & SA_RESTART ? INTR_RESTARTED_SA_RESTART
+							  : INTR_EINTR_NO_SA_RESTART;
+		break;
+	case ERESTARTNOINTR:
+		e->interrupted = INTR_RESTARTED_ALWAYS;
+		break;
+	case ERESTARTNOHAND:
+	case ERESTART_RESTARTBLOCK:
+		e->interrupted = INTR_EINTR_ALWAYS;
+		break;
+	default:
+		return;
+	}
+	e->syscall_nr = nr;
+}
+
 SEC("tp_btf/signal_deliver")
 int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
 {
@@ -554,6 +600,7 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 	task_ref__ident(&e.task, cur);
 
 	if (e.action == ACTION_HANDLER) {
+		deliver__interrupted(cur, &e);
 		if (cfg_handler_timing)
 			handler__push(cur, sig, clock__now(&now), e.sa_flags);
 	}
@@ -565,6 +612,7 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 	key = fold__mix(EVENT_SIG_DELIVER, e.task.pid);
 	key = fold__mix(key, e.task.start_ns);
 	key = fold__mix(key, (__u64)sig << 8 | e.action | (__u64)(__u32)e.overrun << 32);
+	key = fold__mix(key, (__u64)e.interrupted << 32 | (__u32)e.syscall_nr);
 	verdict = fold__admit(key, &now, &ticket);
 	if (verdict == FOLD_EMIT || !fold__defer(&ticket, e.pending_known, e.pending_ns, true))
 		count_deliver(&e);

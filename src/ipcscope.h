@@ -265,12 +265,27 @@ struct sig_deliver_event {
 	__u8 action; /* enum ipcscope_deliver_action */
 	__u8 pending_known;
 	__u8 converted_kill; /* kernel delivered SIGKILL for a fatal `sig` */
-	__u8 _pad;
+	__u8 interrupted;    /* enum ipcscope_interrupted: the syscall the handler cut short */
 	/*
 	 * SI_TIMER: the POSIX timer's expirations folded into this one signal
 	 * while it was pending (siginfo si_overrun, timer_getoverrun(2)).
 	 */
 	__s32 overrun;
+	__s32 syscall_nr; /* with interrupted: the call */
+	__u32 _pad;
+};
+
+/*
+ * A handler's delivery on the way out of a syscall that was waiting: what
+ * becomes of the call (arch/x86/kernel/signal.c handle_signal(), from the
+ * -ERESTART* code the call left in ax).
+ */
+enum ipcscope_interrupted {
+	INTR_NONE,
+	INTR_EINTR_NO_SA_RESTART, /* -ERESTARTSYS, handler without SA_RESTART */
+	INTR_EINTR_ALWAYS,	  /* -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK: the call's rule */
+	INTR_RESTARTED_SA_RESTART, /* -ERESTARTSYS with SA_RESTART */
+	INTR_RESTARTED_ALWAYS,	  /* -ERESTARTNOINTR: the call's rule */
 };
 
 struct sig_handler_return_event {

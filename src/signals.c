@@ -296,6 +296,24 @@ const char *accept_via__name(unsigned int via)
 	return via == ACCEPT_SIGNALFD ? "signalfd" : "sigtimedwait";
 }
 
+bool interrupted__restarted(int kind)
+{
+	return kind == INTR_RESTARTED_SA_RESTART || kind == INTR_RESTARTED_ALWAYS;
+}
+
+const char *interrupted__cause(int kind)
+{
+	switch (kind) {
+	case INTR_EINTR_NO_SA_RESTART:
+	case INTR_RESTARTED_SA_RESTART:
+		return "sa_restart";
+	case INTR_EINTR_ALWAYS:
+	case INTR_RESTARTED_ALWAYS:
+		return "call";
+	}
+	return NULL;
+}
+
 const char *sigprocmask_how__name(int how)
 {
 	static const char *const names[] = { "SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK" };
@@ -304,8 +322,9 @@ const char *sigprocmask_how__name(int how)
 }
 
 /*
- * Syscalls a kernel-sent signal is typically generated from, and those
- * that change the signal mask (x86_64 numbers).
+ * Syscalls a kernel-sent signal is typically generated from, those that
+ * change the signal mask, and those a signal typically interrupts (x86_64
+ * numbers).
  */
 const char *syscall__name(int nr)
 {
@@ -319,7 +338,31 @@ const char *syscall__name(int nr)
 	case 44: return "sendto";
 	case 46: return "sendmsg";
 	case 18: return "pwrite64";
+	case 7: return "poll";
 	case 14: return "rt_sigprocmask";
+	case 23: return "select";
+	case 34: return "pause";
+	case 35: return "nanosleep";
+	case 42: return "connect";
+	case 43: return "accept";
+	case 45: return "recvfrom";
+	case 47: return "recvmsg";
+	case 61: return "wait4";
+	case 64: return "semop";
+	case 69: return "msgsnd";
+	case 70: return "msgrcv";
+	case 72: return "fcntl";
+	case 73: return "flock";
+	case 128: return "rt_sigtimedwait";
+	case 202: return "futex";
+	case 220: return "semtimedop";
+	case 230: return "clock_nanosleep";
+	case 232: return "epoll_wait";
+	case 242: return "mq_timedsend";
+	case 243: return "mq_timedreceive";
+	case 247: return "waitid";
+	case 257: return "openat";
+	case 288: return "accept4";
 	case 130: return "rt_sigsuspend";
 	case 270: return "pselect6";
 	case 271: return "ppoll";

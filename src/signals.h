@@ -37,6 +37,14 @@ const char *sig_via__name(unsigned int via);
 const char *deliver_action__name(unsigned int action);
 const char *accept_via__name(unsigned int via);
 const char *sigprocmask_how__name(int how);
+/*
+ * A syscall a handler interrupted (enum ipcscope_interrupted): whether it
+ * fails with EINTR or is restarted, and what decided, SA_RESTART or the
+ * call's own rule (signal(7) "Interruption of system calls"). NULL for
+ * INTR_NONE or an unknown value.
+ */
+bool interrupted__restarted(int kind);
+const char *interrupted__cause(int kind);
 /* Name of an x86_64 syscall number a signal came from; NULL for "none". */
 const char *syscall__name(int nr);
 

@@ -183,6 +183,12 @@ static void json_deliver(FILE *f, const struct sig_deliver_event *e)
 		fputs(",\"kernel_reported\":\"SIGKILL\"", f);
 	if (e->code == SI_TIMER)
 		fprintf(f, ",\"overrun\":%d", e->overrun);
+	if (interrupted__cause(e->interrupted) && syscall__name(e->syscall_nr))
+		fprintf(f, ",\"interrupted\":{\"syscall\":\"%s\",\"nr\":%d,\"outcome\":\"%s\""
+			   ",\"by\":\"%s\"}",
+			syscall__name(e->syscall_nr), e->syscall_nr,
+			interrupted__restarted(e->interrupted) ? "restarted" : "eintr",
+			interrupted__cause(e->interrupted));
 	fputs("}\n", f);
 }
 

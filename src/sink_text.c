@@ -294,6 +294,23 @@ static const char *fifo_wait__text(char *buf, size_t size, const struct fifo_eve
 	return buf;
 }
 
+/* The syscall the handler cut short, and what becomes of it. */
+static void text_interrupted(struct output *o, const struct sig_deliver_event *e)
+{
+	static const char *const why[] = {
+		[INTR_EINTR_NO_SA_RESTART] = "it fails with EINTR (no SA_RESTART)",
+		[INTR_EINTR_ALWAYS] = "it fails with EINTR (never restarted after a handler)",
+		[INTR_RESTARTED_SA_RESTART] = "restarted after the handler (SA_RESTART)",
+		[INTR_RESTARTED_ALWAYS] = "restarted after the handler (always)",
+	};
+	const char *call = syscall__name(e->syscall_nr);
+
+	if (e->interrupted == INTR_NONE || e->interrupted >= sizeof(why) / sizeof(why[0]) ||
+	    !call)
+		return;
+	fprintf(o->f, ", interrupted %s: %s", call, why[e->interrupted]);
+}
+
 static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 {
 	char who[96];
@@ -310,6 +327,7 @@ static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 	if (e->overrun > 0)
 		fprintf(o->f, ", timer overran %d %s while pending", e->overrun,
 			format__plural(e->overrun, "time", "times"));
+	text_interrupted(o, e);
 	line_end(o, &e->hdr);
 }
 

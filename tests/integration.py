@@ -827,6 +827,28 @@ def test_pid_namespace_siginfo_pids_are_host_pids(ctx):
            "text SIGCHLD lines name host pids: %s" % lines)
 
 
+def test_handler_says_whether_it_interrupted_a_syscall(ctx):
+    # signal(7): read() fails with EINTR under a handler without SA_RESTART
+    # and is restarted with it; pause() and nanosleep() fail with EINTR
+    # whatever SA_RESTART says. The workload prints what each call did.
+    run = ctx.trace(["sig_interrupt"])
+    child = run.pid("child")
+    seen = [run.kv["outcome%d" % i] for i in range(1, 5)]
+    expect(seen, ["eintr", "restarted", "eintr", "eintr"], "the calls' own outcomes")
+    dl = run.delivers(child, "SIGUSR1")
+    got = [(r["interrupted"]["syscall"], r["interrupted"]["outcome"], r["interrupted"]["by"])
+           if "interrupted" in r else None for r in dl]
+    expect(got, [("read", "eintr", "sa_restart"), ("read", "restarted", "sa_restart"),
+                 ("pause", "eintr", "call"), ("nanosleep", "eintr", "call")],
+           "deliveries' interrupted (syscall, outcome, decided by)")
+    # Delivered on the way out of the sigprocmask() that unblocked it, a
+    # call that completed: nothing was interrupted.
+    run = ctx.trace(["sig_blocked", "2", "20"])
+    dl = run.delivers(run.pid("child"), "SIGINT")
+    expect([(r["action"], r.get("interrupted")) for r in dl], [("handler", None)],
+           "SIGINT delivered at its unblock (action, interrupted)")
+
+
 def test_waits_with_a_temporary_mask_are_shown(ctx):
     # sigsuspend, ppoll, pselect and epoll_pwait each unblock a pending
     # SIGUSR1 (and block SIGUSR2) for their wait: the handler runs inside
@@ -1426,7 +1448,7 @@ def test_works_with_tracefs_unmounted(ctx):
 # doctor's aside), run as one COMMAND so that one stream holds them all.
 MIXED_WORKLOADS = [
     "sig_handshake 5", "sig_blocked 2 50", "sig_rt_queue 3", "sig_ignored 2", "sig_alarm",
-    "sig_child", "sig_accept", "sig_apis", "sig_fault segv", "sig_wait_mask",
+    "sig_child", "sig_accept", "sig_apis", "sig_fault segv", "sig_wait_mask", "sig_interrupt",
     "sig_timer_overrun 5 30", "sig_pending_at_exit 2 shared", "pipe_transfer 1000 10",
     "fifo_pair {tmp} 1000", "pipe_epipe ignore 20", "pipe_epipe default",
     "pipe_epipe blocked 5", "sock_epipe 5", "tcp_epipe 5", "sendfile_epipe 5 {tmp}",

@@ -822,7 +822,10 @@ static void test_exit_names_the_signals_it_left_pending(void)
 	free(text);
 }
 
-/* A POSIX timer's signal, delivered after 7 more expiries while blocked. */
+/*
+ * A POSIX timer's signal, delivered after 7 more expiries while blocked;
+ * then handlers that cut a read() (restarted) and a pause() (EINTR) short.
+ */
 static void feed_timer_overrun(struct decoder *d)
 {
 	struct sig_deliver_event e = { .hdr = { .type = EVENT_SIG_DELIVER, .count = 1 } };
@@ -834,6 +837,16 @@ static void feed_timer_overrun(struct decoder *d)
 	e.handler = 0x401000;
 	e.overrun = 7;
 	decode__record(d, &e, sizeof(e));
+	e.code = 0;
+	e.overrun = 0;
+	e.interrupted = INTR_RESTARTED_SA_RESTART;
+	e.syscall_nr = 0; /* read */
+	e.hdr.ts_ns += 1000000000ULL; /* not folded into the first */
+	decode__record(d, &e, sizeof(e));
+	e.interrupted = INTR_EINTR_ALWAYS;
+	e.syscall_nr = 34; /* pause */
+	e.hdr.ts_ns += 1000000000ULL;
+	decode__record(d, &e, sizeof(e));
 }
 
 static void test_deliver_shows_a_timer_overrun(void)
@@ -841,6 +854,15 @@ static void test_deliver_shows_a_timer_overrun(void)
 	char *json = render(true, feed_timer_overrun), *text = render(false, feed_timer_overrun);
 
 	check(strstr(json, ",\"overrun\":7}") != NULL, "JSON deliver: %s", json);
+	check(strstr(json, ",\"interrupted\":{\"syscall\":\"read\",\"nr\":0,\"outcome\":"
+			   "\"restarted\",\"by\":\"sa_restart\"}}") != NULL, "JSON restarted read: %s",
+	      json);
+	check(strstr(json, ",\"interrupted\":{\"syscall\":\"pause\",\"nr\":34,\"outcome\":"
+			   "\"eintr\",\"by\":\"call\"}}") != NULL, "JSON pause's EINTR: %s", json);
+	check(strstr(text, "pending unknown, interrupted read: restarted after the handler "
+			   "(SA_RESTART)\n") != NULL, "text restarted read: %s", text);
+	check(strstr(text, "pending unknown, interrupted pause: it fails with EINTR (never "
+			   "restarted after a handler)\n") != NULL, "text pause: %s", text);
 	check(strstr(text, "handler 0x401000, pending unknown, timer overran 7 times while pending")
 		  != NULL,
 	      "text deliver: %s", text);
@@ -3078,7 +3100,8 @@ int main(void)
 	run("decode: bad records counted", test_decoder_counts_bad_records);
 	run("json: process, exit and loss records", test_json_process_and_loss_records);
 	run("exit: the signals it left pending, text and JSON", test_exit_names_the_signals_it_left_pending);
-	run("deliver: a POSIX timer's overrun, text and JSON", test_deliver_shows_a_timer_overrun);
+	run("deliver: a timer's overrun and the syscall a handler interrupted, text and JSON",
+	    test_deliver_shows_a_timer_overrun);
 	run("mask: a wait with a temporary mask, text and JSON", test_wait_with_a_temporary_mask);
 	run("report: deliveries with no generation seen are counted and listed",
 	    test_untimed_deliveries_are_explained);
