@@ -53,6 +53,7 @@ CFLAGS ?= -g -O2
 APP_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -I src -I $(OUTPUT) -MMD -MP
 LDLIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LDLIBS += $(shell pkg-config --libs libcap 2>/dev/null || echo -lcap)
+LDLIBS += $(shell pkg-config --libs libelf 2>/dev/null || echo -lelf)
 
 .PHONY: all run test bench profile deps check-deps vmlinux clean unit-tests workloads
 

@@ -148,40 +148,45 @@ static __always_inline void on_sigprocmask_enter(struct task_struct *cur, struct
  * its own mask again is nothing new. The set is read as the kernel reads
  * it, with SIGKILL and SIGSTOP taken out; a size other than 8 is EINVAL.
  */
+_Static_assert(__builtin_offsetof(struct sigprocmask_event, new_mask) ==
+		       __builtin_offsetof(struct sigprocmask_event, old_mask) + 8,
+	       "pselect6's argpack lands in old_mask, new_mask");
+
 static __noinline void on_wait_mask_enter(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
 {
+	/*
+	 * The set's address and size go in old_mask and new_mask until the set
+	 * is read: pselect6 reads them as its struct sigset_argpack there.
+	 * sys_enter's deepest chain runs through here: no other room.
+	 */
 	struct sigprocmask_event e = {};
-	struct {
-		__u64 set; /* const sigset_t __user * */
-		__u64 size;
-	} arg = {}; /* pselect6's struct sigset_argpack, or the two arguments */
-	__u64 set, key;
+	__u64 key;
 
 	if (!proc__wanted(cur->tgid))
 		return;
 	switch (nr) {
 	case NR_rt_sigsuspend: /* (set, size) */
-		arg.set = regs->di;
-		arg.size = regs->si;
+		e.old_mask = regs->di;
+		e.new_mask = regs->si;
 		break;
 	case NR_ppoll: /* (fds, nfds, tsp, set, size) */
-		arg.set = regs->r10;
-		arg.size = regs->r8;
+		e.old_mask = regs->r10;
+		e.new_mask = regs->r8;
 		break;
 	case NR_epoll_pwait: /* (epfd, events, maxevents, timeout, set, size) */
 	case NR_epoll_pwait2:
-		arg.set = regs->r8;
-		arg.size = regs->r9;
+		e.old_mask = regs->r8;
+		e.new_mask = regs->r9;
 		break;
 	case NR_pselect6: /* (n, in, out, ex, tsp, &{set, size}) */
-		if (!regs->r9 || bpf_probe_read_user(&arg, sizeof(arg), (void *)regs->r9))
+		if (!regs->r9 || bpf_probe_read_user(&e.old_mask, 16, (void *)regs->r9))
 			return;
 		break;
 	}
-	if (!arg.set || arg.size != sizeof(set) ||
-	    bpf_probe_read_user(&set, sizeof(set), (void *)arg.set))
+	if (!e.old_mask || e.new_mask != 8 /* sizeof(sigset_t) */ ||
+	    bpf_probe_read_user(&e.new_mask, sizeof(e.new_mask), (void *)e.old_mask))
 		return;
-	e.new_mask = set & ~(1ULL << (9 - 1) | 1ULL << (19 - 1)); /* SIGKILL, SIGSTOP */
+	e.new_mask &= ~(1ULL << (9 - 1) | 1ULL << (19 - 1)); /* SIGKILL, SIGSTOP */
 	e.old_mask = cur->blocked.sig[0];
 	if (e.new_mask == e.old_mask)
 		return;

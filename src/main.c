@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "diag.h"
 #include "cli.h"
+#include "code_names.h"
 #include "decode.h"
 #include "feature_map.h"
 #include "model.h"
@@ -604,6 +605,7 @@ int main(int argc, char **argv)
 			strerror(-err));
 		goto free_model;
 	}
+	a->out.code_names = code_names__new("/proc"); /* NULL: addresses stay bare */
 	if (a->cli.json) /* with -o FILE, the run's records and its errors go there */
 		diag__json_to(a->out.f);
 	a->out.verbose = a->cli.verbose > 0;

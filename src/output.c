@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "code_names.h"
 #include "output.h"
 #include "output_fault.h"
 
@@ -92,12 +93,21 @@ void output__start(struct output *o)
 
 void output__record(struct output *o, const struct event_header *hdr, const void *rec)
 {
+	/* a new image: addresses named in the old one mean nothing now */
+	if (hdr->type == EVENT_PROC_EXEC)
+		code_names__forget(o->code_names, ((const struct lifecycle_event *)rec)->task.pid);
 	if (o->err)
 		return;
 	if (!filter__record(o->filter, o->model->procs, hdr, rec))
 		return;
 	o->ops->record(o, hdr, rec);
 	note_error(o);
+}
+
+bool output__code_name(struct output *o, const struct task_ref *task, uint64_t addr,
+		       struct code_name *out)
+{
+	return code_names__find(o->code_names, task->pid, task->start_ns, addr, out);
 }
 
 void output__lost(struct output *o, unsigned int reason, uint64_t count, uint64_t total)
@@ -155,6 +165,8 @@ int output__close(struct output *o)
 	o->f = NULL;
 	free(o->path);
 	o->path = NULL;
+	code_names__free(o->code_names);
+	o->code_names = NULL;
 	return err;
 }
 

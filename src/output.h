@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "code_names.h"
 #include "filter.h"
 #include "ipcscope.h"
 #include "model.h"
@@ -48,6 +49,8 @@ struct output {
 		uint64_t sigs; /* bit (sig - 1) */
 		unsigned int n;
 	} resets;
+	/* Handler addresses named (code_names.h); NULL leaves them bare (unit tests). */
+	struct code_names *code_names;
 	bool owns_file;
 	int err; /* first write error, -errno; nothing is written after it */
 	struct output_fault fault; /* what a failed write must tidy up */
@@ -61,6 +64,9 @@ int output__open(struct output *o, const char *path, bool json, struct model *m,
 		 const struct filter *f);
 void output__start(struct output *o);
 void output__record(struct output *o, const struct event_header *hdr, const void *rec);
+/* The function a handler address of task's process falls in; false if unknown. */
+bool output__code_name(struct output *o, const struct task_ref *task, uint64_t addr,
+		       struct code_name *out);
 void output__lost(struct output *o, unsigned int reason, uint64_t count, uint64_t total);
 void output__report(struct output *o);
 void output__alert(struct output *o, const struct storm_alert *a);

@@ -166,7 +166,29 @@ static void json_generate(FILE *f, const struct model *m, const struct sig_gener
 	fputs("}\n", f);
 }
 
-static void json_deliver(FILE *f, const struct sig_deliver_event *e)
+/* "handler":"0x...", and its function and file when they can be named (code_names.h). */
+static void json_handler(FILE *f, struct output *o, const struct task_ref *task, uint64_t addr)
+{
+	struct code_name n;
+	char sym[96];
+
+	fprintf(f, ",\"handler\":\"%#llx\"", (unsigned long long)addr);
+	if (!output__code_name(o, task, addr, &n))
+		return;
+	if (n.func[0]) {
+		if (n.func_offset)
+			snprintf(sym, sizeof(sym), "%s+%#llx", n.func,
+				 (unsigned long long)n.func_offset);
+		else
+			snprintf(sym, sizeof(sym), "%s", n.func);
+		fputs(",\"handler_symbol\":", f);
+		sanitize__json(f, sym, strlen(sym));
+	}
+	fputs(",\"handler_object\":", f);
+	sanitize__json(f, n.object, strnlen(n.object, sizeof(n.object)));
+}
+
+static void json_deliver(FILE *f, struct output *o, const struct sig_deliver_event *e)
 {
 	json_begin(f, "signal_deliver", &e->hdr);
 	json_sig(f, e->sig);
@@ -174,7 +196,7 @@ static void json_deliver(FILE *f, const struct sig_deliver_event *e)
 	fprintf(f, ",\"action\":\"%s\",\"default_action\":\"%s\"", deliver_action__name(e->action),
 		default_action__name(sig__default_action(e->sig)));
 	if (e->action == ACTION_HANDLER)
-		fprintf(f, ",\"handler\":\"%#llx\"", e->handler);
+		json_handler(f, o, &e->task, e->handler);
 	if (e->pending_known)
 		fprintf(f, ",\"pending_ns\":%llu", e->pending_ns);
 	else
@@ -294,7 +316,7 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		json_generate(f, o->model, rec);
 		break;
 	case EVENT_SIG_DELIVER:
-		json_deliver(f, rec);
+		json_deliver(f, o, rec);
 		break;
 	case EVENT_SIG_HANDLER_RETURN: {
 		const struct sig_handler_return_event *e = rec;
@@ -329,7 +351,7 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		if (e->handler <= 1)
 			fprintf(f, ",\"handler\":\"%s\"", e->handler ? "ignore" : "default");
 		else
-			fprintf(f, ",\"handler\":\"%#llx\"", e->handler);
+			json_handler(f, o, &e->task, e->handler);
 		fputs(",\"flags\":[", f);
 		format__each_sa_flag(e->sa_flags, json_flag, &l);
 		fputc(']', f);

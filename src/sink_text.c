@@ -311,6 +311,32 @@ static void text_interrupted(struct output *o, const struct sig_deliver_event *e
 	fprintf(o->f, ", interrupted %s: %s", call, why[e->interrupted]);
 }
 
+/*
+ * "handler on_usr1 (0x55d0c0a01249)": the function's name where its ELF
+ * symbol is known, else the file and offset, else the address alone.
+ */
+void text_handler(struct output *o, const struct task_ref *task, uint64_t addr)
+{
+	struct code_name n;
+	char name[192];
+
+	if (!output__code_name(o, task, addr, &n)) {
+		fprintf(o->f, "handler %#llx", (unsigned long long)addr);
+		return;
+	}
+	if (n.func[0]) {
+		sanitize__terminal(name, sizeof(name), n.func, strnlen(n.func, sizeof(n.func)));
+		fprintf(o->f, "handler %s", name);
+		if (n.func_offset)
+			fprintf(o->f, "+%#llx", (unsigned long long)n.func_offset);
+		fprintf(o->f, " (%#llx)", (unsigned long long)addr);
+		return;
+	}
+	sanitize__terminal(name, sizeof(name), n.object, strnlen(n.object, sizeof(n.object)));
+	fprintf(o->f, "handler %#llx (%s+%#llx)", (unsigned long long)addr, name,
+		(unsigned long long)n.file_offset);
+}
+
 static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 {
 	char who[96];
@@ -318,7 +344,7 @@ static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 	line_begin(o, &e->hdr, "deliver", sig__name(e->sig));
 	fprintf(o->f, "%s ", task_str(who, sizeof(who), &e->task));
 	if (e->action == ACTION_HANDLER)
-		fprintf(o->f, "handler %#llx", e->handler);
+		text_handler(o, &e->task, e->handler);
 	else if (e->action == ACTION_IGNORE)
 		fputs("ignored (SIG_IGN)", o->f);
 	else

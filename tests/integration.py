@@ -827,6 +827,43 @@ def test_pid_namespace_siginfo_pids_are_host_pids(ctx):
            "text SIGCHLD lines name host pids: %s" % lines)
 
 
+def test_handler_is_named_by_its_function(ctx):
+    # The workload installs on_usr1 and waits on stdin: once ipcscope has
+    # written the install (read while the process lives), the test lets it
+    # raise SIGUSR1. Both records name the function and the program.
+    out = os.path.join(ctx.tmp, "handler_named.jsonl")
+    proc = subprocess.Popen([ctx.tool, "--json", "-o", out, "--",
+                             ctx.workload("sig_handler_named")], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        pid = int(proc.stdout.readline().split("=")[1])
+        handler = proc.stdout.readline().strip().split("=")[1]
+        deadline = time.time() + 20
+        installs = []
+        while time.time() < deadline and not installs:
+            time.sleep(0.02)
+            if os.path.exists(out):
+                with open(out, encoding="utf-8") as f:
+                    installs = [json.loads(ln) for ln in f if '"sigaction"' in ln
+                                and '"pid":%d,' % pid in ln and '"SIGUSR1"' in ln]
+        expect_true(installs, "ipcscope wrote the SIGUSR1 install within 20 s")
+        proc.stdin.write("x")
+        proc.stdin.flush()
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    expect(proc.returncode, 0, "ipcscope -- sig_handler_named (%s)" % err[-300:])
+    records = json_lines(out)
+    named = [(r["type"], r["handler"], r.get("handler_symbol"), r.get("handler_object"))
+             for r in records if r.get("pid") == pid and r.get("signal") == "SIGUSR1"
+             and r["type"] in ("sigaction", "signal_deliver")]
+    expect(named, [("sigaction", handler, "on_usr1", "sig_handler_named"),
+                   ("signal_deliver", handler, "on_usr1", "sig_handler_named")],
+           "handler records (type, address, symbol, object)")
+
+
 def test_handler_says_whether_it_interrupted_a_syscall(ctx):
     # signal(7): read() fails with EINTR under a handler without SA_RESTART
     # and is restarted with it; pause() and nanosleep() fail with EINTR

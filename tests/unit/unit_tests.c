@@ -15,6 +15,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "cli.h"
+#include "code_names.h"
 #include "decode.h"
 #include "feature_map.h"
 #include "fold.h"
@@ -794,6 +795,60 @@ static void feed_stats_and_report(struct decoder *d)
 	d->model->loss[LOSS_PROG_RECURSION] = 1;
 	d->out->ops->report(d->out);
 	free(s);
+}
+
+/* A function of this program for code_names to find by its address. */
+__attribute__((noinline)) static int code_names_marker(int x)
+{
+	return x * 3 + 1;
+}
+
+/* This process's start, as the kernel counts it (/proc/self/stat starttime). */
+static uint64_t own_start_ns(void)
+{
+	char buf[1024], *p;
+	unsigned long long ticks = 0;
+	FILE *f = fopen("/proc/self/stat", "re");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	/* fields 3..22 after the comm: starttime is the 20th of them */
+	for (int field = 3; p && field <= 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		sscanf(p, " %llu", &ticks);
+	return ticks * (1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK));
+}
+
+static void test_code_names_name_a_function_of_a_live_process(void)
+{
+	struct code_names *c = code_names__new("/proc");
+	uint64_t addr = (uint64_t)(uintptr_t)code_names_marker, start = own_start_ns();
+	struct code_name n;
+
+	check(c != NULL, "code_names__new");
+	if (!c)
+		return;
+	check(code_names_marker(1) == 4, "the marker runs");
+	check(code_names__find(c, (uint32_t)getpid(), start, addr, &n), "found the marker");
+	CHECK_STR(n.func, "code_names_marker");
+	CHECK_STR(n.object, "unit_tests");
+	check(n.func_offset == 0, "at the function's start: offset %llu",
+	      (unsigned long long)n.func_offset);
+	check(code_names__find(c, (uint32_t)getpid(), start, addr + 1, &n) &&
+		      !strcmp(n.func, "code_names_marker") && n.func_offset == 1,
+	      "one byte in: %s+%llu", n.func, (unsigned long long)n.func_offset);
+	check(!code_names__find(c, (uint32_t)getpid(), start, 16, &n), "no mapping at 0x10");
+	check(!code_names__find(c, (uint32_t)getpid(), start + 86400000000000ULL, addr + 2, &n),
+	      "another process with this pid (a later start) is not named");
+	/* libc's exported function, from its .dynsym */
+	check(code_names__find(c, (uint32_t)getpid(), start, (uint64_t)(uintptr_t)getpid, &n) &&
+		      strstr(n.object, "libc") != NULL && n.func[0] != '\0',
+	      "getpid in libc: %s in %s", n.func, n.object);
+	code_names__free(c);
 }
 
 /* A process that exits with SIGUSR2 and two SIGRTMIN+1 still pending, never delivered. */
@@ -3103,6 +3158,8 @@ int main(void)
 	run("deliver: a timer's overrun and the syscall a handler interrupted, text and JSON",
 	    test_deliver_shows_a_timer_overrun);
 	run("mask: a wait with a temporary mask, text and JSON", test_wait_with_a_temporary_mask);
+	run("code_names: a function of a live process by its address",
+	    test_code_names_name_a_function_of_a_live_process);
 	run("report: deliveries with no generation seen are counted and listed",
 	    test_untimed_deliveries_are_explained);
 	run("filter: -s hides records about other signals, pipes and IPC",
