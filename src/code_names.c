@@ -289,6 +289,7 @@ static bool name_live(struct code_names *c, uint32_t pid, uint64_t start_ns, uin
 	const struct func_sym *s = NULL;
 	const char *base;
 	uint64_t off, vaddr = 0;
+	struct stat st;
 	int fd;
 
 	if (!mapping_of(c->procfs, pid, addr, path, sizeof(path), &off))
@@ -300,9 +301,19 @@ static bool name_live(struct code_names *c, uint32_t pid, uint64_t start_ns, uin
 	base = strrchr(path, '/');
 	copy_truncated(out->object, sizeof(out->object), base ? base + 1 : path);
 	out->file_offset = off;
-	/* through the process's root: its mount namespace (a container's files) */
+	/*
+	 * Through the process's root: its mount namespace (a container's
+	 * files). Regular files only: opening a device or a FIFO can act or
+	 * block; checked before the open and again on what was opened.
+	 */
 	snprintf(file, sizeof(file), "%s/%u/root%s", c->procfs, pid, path);
-	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (stat(file, &st) || !S_ISREG(st.st_mode))
+		return true;
+	fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
 	if (fd >= 0) {
 		struct file_syms *f = file_syms__of(c, fd);
 
