@@ -36,6 +36,7 @@ const volatile __u8 cfg_pending_timing = 1; /* needs signal_generate and signal_
 const volatile __u8 cfg_handler_timing = 1; /* needs signal_deliver and sys_enter */
 const volatile __u8 cfg_syscalls = 1;	    /* needs sys_enter and sys_exit */
 const volatile __u8 cfg_send_failures = 1; /* failed kill() and the like (not for the doctor) */
+const volatile __u8 cfg_pipe_io_live = 1;  /* pipe EOF/EAGAIN/waits as records (not for the doctor) */
 /* sched_process_exit passes group_dead (bpf/proc.bpf.c); older kernels do not */
 const volatile __u8 cfg_exit_group_dead_arg = 1;
 

@@ -108,6 +108,13 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
+	__type(value, struct pipe_io_event);
+} pipe_io_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
 	__type(value, struct sig_generate_event);
 } sigpipe_scratch SEC(".maps");
 
@@ -581,6 +588,42 @@ static __noinline void sigpipe__alone(struct task_struct *cur, const struct obj_
 }
 
 /*
+ * A pipe read that met EOF, a read or write that met EAGAIN, or one that
+ * slept PIPE_IO_WAIT_SHOWN_NS or more: what a person watching a pipeline
+ * wants to see as it happens (its counts are exact in io_stats). One
+ * folded record per (process, pipe, what, side) burst; out of line, built
+ * in this CPU's scratch (sys_exit's chain has no room, see sys_exit).
+ */
+static __noinline void pipe_io__emit(struct task_struct *cur, const struct obj_ref *obj,
+				     __u32 nr, long ret, __u64 waited)
+{
+	struct pipe_io_event *e;
+	struct fold_ticket ticket;
+	enum fold_verdict verdict;
+	__u64 now = 0, key, start_ns = task__start_ns(cur);
+	__u8 what = ret == 0 ? PIPE_IO_EOF : ret == -EAGAIN ? PIPE_IO_EAGAIN : PIPE_IO_WAITED;
+	__u8 write = nr__writes(nr);
+
+	key = fold__mix(EVENT_PIPE_IO, cur->tgid);
+	key = fold__mix(key, start_ns);
+	key = fold__mix(key, obj->ino);
+	key = fold__mix(key, (__u64)obj->dev << 32 | (__u32)what << 1 | write);
+	verdict = fold__admit(key, &now, &ticket);
+	e = bpf_map_lookup_elem(&pipe_io_scratch, &first_entry);
+	if (verdict == FOLD_COUNT || !e)
+		return;
+	__builtin_memset(e, 0, sizeof(*e));
+	hdr__init(&e->hdr, EVENT_PIPE_IO, clock__now(&now));
+	task_ref__fill(&e->task, cur);
+	e->object = *obj;
+	e->waited_ns = waited;
+	e->syscall_nr = nr;
+	e->what = what;
+	e->write = write;
+	fold__finish(verdict, &ticket, e, sizeof(*e));
+}
+
+/*
  * sys_exit of a read/write-like call: count it on this CPU's slot. c: its
  * io_inflight entry if still valid. sigpipe: the mark of a SIGPIPE the call
  * raised (sigpipe__defer), 0 if none: counted with its EPIPE, or alone.
@@ -632,6 +675,11 @@ static __always_inline void io__exit_count(struct task_struct *cur, struct pt_re
 			d->read_eagain++;
 		d->read_blocked_ns += blocked;
 	}
+	/* Only a call on one pipe: a splice or tee between two is told by its counts. */
+	if (cfg_pipe_io_live && !c->in.kind != !c->out.kind &&
+	    (ret == -EAGAIN || blocked >= PIPE_IO_WAIT_SHOWN_NS ||
+	     (ret == 0 && c->in.kind && (c->count || nr != NR_read))))
+		pipe_io__emit(cur, c->in.kind ? &c->in : &c->out, nr, ret, blocked);
 	written = &c->out;
 	if (c->out.kind && (d = io__counters(cur, &c->out))) {
 		d->write_calls++;

@@ -61,6 +61,8 @@ size_t decode__record_size(unsigned int type)
 		return sizeof(struct timer_event);
 	case EVENT_SIG_FAILED:
 		return sizeof(struct sig_failed_event);
+	case EVENT_PIPE_IO:
+		return sizeof(struct pipe_io_event);
 	}
 	return 0;
 }

@@ -77,6 +77,7 @@ enum ipcscope_event_type {
 	EVENT_IPC_OPEN,	   /* mq_open, mq_unlink, memfd_create, shm_open, shm_unlink (ipc_open_event) */
 	EVENT_TIMER,	   /* alarm() or setitimer() returned (struct timer_event) */
 	EVENT_SIG_FAILED,  /* kill() and the like failed: nothing sent (struct sig_failed_event) */
+	EVENT_PIPE_IO,	   /* a pipe read/write hit EOF or EAGAIN, or waited (struct pipe_io_event) */
 	EVENT_TYPE_MAX,
 };
 
@@ -421,6 +422,27 @@ struct epipe_event {
 	__u8 send_bits;	      /* EPIPE_DX_NOSIGNAL | EPIPE_R10_NOSIGNAL, sockets */
 	__u8 _pad[4];
 	struct inet_ends inet; /* TCP/UDP objects */
+};
+
+/* What a pipe read or write met (its counts are in the io_stats of its end). */
+enum ipcscope_pipe_io {
+	PIPE_IO_EOF = 1, /* a read returned 0: no writer left */
+	PIPE_IO_EAGAIN,	 /* O_NONBLOCK: empty for a read, full for a write */
+	PIPE_IO_WAITED,	 /* it slept at least PIPE_IO_WAIT_SHOWN_NS for data or room */
+};
+
+/* A wait a person notices; pipelines wait micro-seconds all the time. */
+#define PIPE_IO_WAIT_SHOWN_NS 10000000ULL
+
+struct pipe_io_event {
+	struct event_header hdr;
+	struct task_ref task;
+	struct obj_ref object;
+	__u64 waited_ns;
+	__u32 syscall_nr;
+	__u8 what;  /* enum ipcscope_pipe_io */
+	__u8 write; /* the call writes to the pipe (else it reads from it) */
+	__u8 _pad[2];
 };
 
 /* Per (process, object) traffic, in a BPF hash: exact under ring loss. */
@@ -782,6 +804,7 @@ _Static_assert(sizeof(struct sigaction_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold 
 _Static_assert(sizeof(struct sigprocmask_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot");
 _Static_assert(sizeof(struct sig_stats_key) == 16, "sig_stats_key layout");
 _Static_assert(sizeof(struct epipe_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");
+_Static_assert(sizeof(struct pipe_io_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");
 _Static_assert(sizeof(struct fifo_event) <= IPCSCOPE_RECORD_MAX, "record too large");
 _Static_assert(sizeof(struct io_key) == 24, "io_key layout");
 _Static_assert(sizeof(struct ipc_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");

@@ -638,6 +638,7 @@ int main(int argc, char **argv)
 			.match_target = a->cli.filter.match_target,
 			/* the doctor's story has no failed sends */
 			.send_failures = !a->cli.sigpipe_doctor,
+			.pipe_io_live = !a->cli.sigpipe_doctor,
 			.max_procs = a->cli.max_procs,
 			.btf_path = a->cli.btf_path,
 			.missing = a->model.tracepoints_missing,

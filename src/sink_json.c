@@ -444,6 +444,22 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 			pipe_close__last_writer(e) ? "true" : "false");
 		break;
 	}
+	case EVENT_PIPE_IO: {
+		const struct pipe_io_event *e = rec;
+		static const char *const what[] = { [PIPE_IO_EOF] = "eof",
+						    [PIPE_IO_EAGAIN] = "eagain",
+						    [PIPE_IO_WAITED] = "waited" };
+
+		json_begin(f, "pipe_io", hdr);
+		json_self(f, &e->task);
+		json_object(f, o->model, "object", &e->object, NULL);
+		fprintf(f, ",\"syscall\":\"%s\",\"side\":\"%s\",\"what\":\"%s\",\"waited_ns\":%llu}\n",
+			syscall__name(e->syscall_nr) ? syscall__name(e->syscall_nr) : "?",
+			e->write ? "write" : "read",
+			e->what < sizeof(what) / sizeof(what[0]) && what[e->what] ? what[e->what] : "?",
+			(unsigned long long)e->waited_ns);
+		break;
+	}
 	case EVENT_EPIPE: {
 		const struct epipe_event *e = rec;
 

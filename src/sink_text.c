@@ -474,6 +474,25 @@ void text_pipe_record(struct output *o, const struct event_header *hdr, const vo
 			last_writer ? ": last writer" : "");
 		break;
 	}
+	case EVENT_PIPE_IO: {
+		const struct pipe_io_event *e = rec;
+		const char *call = syscall__name(e->syscall_nr);
+
+		line_begin(o, hdr, e->write ? "write" : "read", "-");
+		fprintf(o->f, "%s %s %s", task_str(who, sizeof(who), &e->task),
+			call ? call : (e->write ? "write" : "read"),
+			format__object(obj, sizeof(obj), e->object.kind, e->object.ino,
+				       pipe_table__path(&o->model->pipes, &e->object)));
+		if (e->what == PIPE_IO_EOF)
+			fputs(": EOF, no writer left", o->f);
+		else if (e->what == PIPE_IO_EAGAIN)
+			fprintf(o->f, ": EAGAIN, %s (O_NONBLOCK)", e->write ? "full" : "empty");
+		if (e->waited_ns >= PIPE_IO_WAIT_SHOWN_NS)
+			fprintf(o->f, "%s waited %s for %s", e->what == PIPE_IO_WAITED ? "" : ",",
+				format__ns(when, sizeof(when), e->waited_ns),
+				e->write ? "room (the pipe was full)" : "data (the pipe was empty)");
+		break;
+	}
 	case EVENT_EPIPE: {
 		const struct epipe_event *e = rec;
 		char ends[160];
@@ -633,6 +652,7 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 	case EVENT_FIFO_OPEN:
 	case EVENT_PIPE_CLOSE:
 	case EVENT_EPIPE:
+	case EVENT_PIPE_IO:
 		text_pipe_record(o, hdr, rec);
 		break;
 	case EVENT_IPC:

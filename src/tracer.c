@@ -140,6 +140,7 @@ static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o, ui
 	skel->rodata->cfg_match_target = o->match_target;
 	skel->rodata->cfg_exit_group_dead_arg = o->exit_group_dead;
 	skel->rodata->cfg_send_failures = o->send_failures;
+	skel->rodata->cfg_pipe_io_live = o->pipe_io_live;
 	skel->rodata->cfg_self_tgid = (uint32_t)getpid();
 	if (o->max_procs) {
 		bpf_map__set_max_entries(skel->maps.sig_stats, o->max_procs);

@@ -22,6 +22,7 @@ struct tracer_opts {
 	bool filter_pids;
 	bool match_sender, match_target;
 	bool send_failures; /* report failed kill() and the like */
+	bool pipe_io_live;  /* pipe EOF, EAGAIN and long waits as records */
 	uint32_t max_procs;
 	const char *btf_path;
 	uint32_t missing; /* TP_BIT (feature_map.h): tracepoints this kernel lacks */

@@ -1494,7 +1494,8 @@ MIXED_WORKLOADS = [
 ]
 MIXED_TYPES = {"signal", "signal_deliver", "signal_handler_return", "signal_accept",
                "sigaction", "sigprocmask", "sigmask_wait", "exit", "fork", "exec", "pipe_create",
-               "fifo_create", "fifo_open", "pipe_close", "epipe", "ipc", "map", "ipc_open",
+               "fifo_create", "fifo_open", "pipe_close", "epipe", "pipe_io", "ipc", "map",
+               "ipc_open",
                "process", "pipe", "shm", "msgq", "sem", "mq", "mapping", "summary"}
 
 
@@ -1784,6 +1785,12 @@ def test_pipe_bytes_and_writes_exact(ctx):
            "parent (bytes, writes, epipe)")
     expect(len(rd), 1, "reader entries for the child")
     expect((rd[0]["bytes"], rd[0]["eof"]), (b, 1), "child (bytes read, EOF reads)")
+    eofs = [(r["pid"], r["object"]["ino"], r["syscall"]) for r in run.of_type("pipe_io")
+            if r["what"] == "eof"]
+    expect(eofs, [(child, ino, "read")], "pipe_io EOF records (pid, pipe, call)")
+    # Waits shorter than 10 ms (the reader waiting on each write) are not records.
+    short = [r for r in run.of_type("pipe_io") if r["waited_ns"] < 10**7 and r["what"] == "waited"]
+    expect(short, [], "pipe_io records of waits under 10 ms")
     expect(ends(rec, "writers", child), [], "the child wrote nothing")
     expect(run.process(parent)["pipe_write_bytes"] >= b, True, "process pipe_write_bytes")
     expect(run.process(child)["pipe_read_bytes"] >= b, True, "process pipe_read_bytes")
@@ -2158,6 +2165,19 @@ def check_blocked_writer_and_eagain(run, t_ms):
     empty = pipe_record(run, run.pid("ino_empty"))
     expect([(r["pid"], r["eagain"], r["bytes"]) for r in empty["readers"]], [(parent, 1, 0)],
            "non-blocking read of an empty pipe")
+    # The same, live: the writer's long wait (the write that filled the pipe
+    # waited on nothing), the EAGAIN, and the reader's EOF once it drained it.
+    # (A reader's wait for the writer's next chunk depends on scheduling: left out.)
+    child = run.pid("child")
+    live = [(r["pid"], r["object"]["ino"], r["side"], r["what"], r["count"] if "count" in r else 1)
+            for r in run.of_type("pipe_io") if not (r["pid"] == child and r["what"] == "waited")]
+    expect(sorted(live), sorted([(parent, run.pid("ino"), "write", "waited", 1),
+                                 (parent, run.pid("ino_empty"), "read", "eagain", 1),
+                                 (child, run.pid("ino"), "read", "eof", 1)]),
+           "pipe_io records (pid, pipe, side, what, count)")
+    waited = [r for r in run.of_type("pipe_io") if r["what"] == "waited"]
+    expect([r["waited_ns"] for r in waited], [wr[0]["blocked_ns"]],
+           "the live wait is the writer's blocked time")
 
 
 

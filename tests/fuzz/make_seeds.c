@@ -67,6 +67,7 @@ static size_t story(unsigned char recs[][IPCSCOPE_RECORD_MAX], size_t *sizes)
 	struct sig_accept_event acc = { 0 };
 	struct sigaction_event sa = { 0 };
 	struct sigprocmask_event pm = { 0 };
+	struct pipe_io_event io = { 0 };
 
 #define ADD(rec) (memcpy(recs[n], &(rec), sizeof(rec)), sizes[n++] = sizeof(rec))
 	header(&fork_ev.hdr, EVENT_PROC_FORK, 1000);
@@ -104,6 +105,11 @@ static size_t story(unsigned char recs[][IPCSCOPE_RECORD_MAX], size_t *sizes)
 	ep.inet = (struct inet_ends){ .family = 2, .local_port = 40312, .remote_port = 5432,
 				      .local = { 127, 0, 0, 1 }, .remote = { 127, 0, 0, 1 } };
 	ADD(ep);
+	header(&io.hdr, EVENT_PIPE_IO, 7500);
+	task(&io.task, 1001, HOSTILE_COMM);
+	io.object = pc.pipe;
+	io.what = PIPE_IO_WAITED, io.waited_ns = 300000000, io.write = 1, io.syscall_nr = 1;
+	ADD(io);
 	header(&gen.hdr, EVENT_SIG_GENERATE, 8000);
 	task(&gen.target, 1000, "yes");
 	task(&gen.context, 1000, "yes");
@@ -118,6 +124,8 @@ static size_t story(unsigned char recs[][IPCSCOPE_RECORD_MAX], size_t *sizes)
 	header(&del.hdr, EVENT_SIG_DELIVER, 9000);
 	task(&del.task, 1000, "yes");
 	del.sig = 10, del.handler = 0x55aa, del.pending_ns = 123456, del.pending_known = 1;
+	ADD(del);
+	del.interrupted = INTR_RESTARTED_SA_RESTART, del.syscall_nr = 0, del.code = -2, del.overrun = 3;
 	ADD(del);
 	header(&ret.hdr, EVENT_SIG_HANDLER_RETURN, 9500);
 	task(&ret.task, 1000, "yes");
@@ -135,10 +143,13 @@ static size_t story(unsigned char recs[][IPCSCOPE_RECORD_MAX], size_t *sizes)
 	task(&pm.task, 1000, "yes");
 	pm.how = 0, pm.old_mask = 0, pm.new_mask = 1ULL << 1;
 	ADD(pm);
+	pm.how = MASK_HOW_WAIT, pm.syscall_nr = 130, pm.old_mask = 1ULL << 1, pm.new_mask = 0;
+	ADD(pm);
 	header(&exit_ev.hdr, EVENT_PROC_EXIT, 10000);
 	task(&exit_ev.task, 1000, "yes");
 	task(&exit_ev.parent, 1, "init");
 	exit_ev.exit_code = 13 | 0x80;
+	exit_ev.discarded = 2, exit_ev.discarded_mask = 1ULL << 11 | 1ULL << 34;
 	ADD(exit_ev);
 #undef ADD
 	return n;

@@ -797,6 +797,43 @@ static void feed_stats_and_report(struct decoder *d)
 	free(s);
 }
 
+/* A reader's EOF after a 1.5 s wait, and a writer's EAGAIN, on pipe 77. */
+static void feed_pipe_io(struct decoder *d)
+{
+	struct pipe_io_event e = { .hdr = { .type = EVENT_PIPE_IO, .count = 1 } };
+
+	task(&e.task, 24, "reader");
+	e.object.kind = OBJ_PIPE;
+	e.object.ino = 77;
+	e.syscall_nr = 0; /* read */
+	e.what = PIPE_IO_EOF;
+	e.waited_ns = 1500000000ULL;
+	decode__record(d, &e, sizeof(e));
+	task(&e.task, 25, "writer");
+	e.syscall_nr = 1;
+	e.write = 1;
+	e.what = PIPE_IO_EAGAIN;
+	e.waited_ns = 0;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void test_pipe_io_records(void)
+{
+	char *json = render(true, feed_pipe_io), *text = render(false, feed_pipe_io);
+
+	check(strstr(json, "{\"type\":\"pipe_io\",") && strstr(json,
+	      "\"object\":{\"kind\":\"pipe\",\"ino\":77,\"dev\":0},\"syscall\":\"read\","
+	      "\"side\":\"read\",\"what\":\"eof\",\"waited_ns\":1500000000}"), "JSON EOF: %s", json);
+	check(strstr(json, "\"syscall\":\"write\",\"side\":\"write\",\"what\":\"eagain\","
+			   "\"waited_ns\":0}") != NULL, "JSON EAGAIN: %s", json);
+	check(strstr(text, "read    -           reader[24] read pipe:[77]: EOF, no writer left, "
+			   "waited 1.50s for data (the pipe was empty)\n") != NULL, "text EOF: %s", text);
+	check(strstr(text, "write   -           writer[25] write pipe:[77]: EAGAIN, full "
+			   "(O_NONBLOCK)\n") != NULL, "text EAGAIN: %s", text);
+	free(json);
+	free(text);
+}
+
 /* A function of this program for code_names to find by its address. */
 __attribute__((noinline)) static int code_names_marker(int x)
 {
@@ -3158,6 +3195,7 @@ int main(void)
 	run("deliver: a timer's overrun and the syscall a handler interrupted, text and JSON",
 	    test_deliver_shows_a_timer_overrun);
 	run("mask: a wait with a temporary mask, text and JSON", test_wait_with_a_temporary_mask);
+	run("pipe_io: EOF, EAGAIN and waits, text and JSON", test_pipe_io_records);
 	run("code_names: a function of a live process by its address",
 	    test_code_names_name_a_function_of_a_live_process);
 	run("report: deliveries with no generation seen are counted and listed",
