@@ -36,7 +36,8 @@ const volatile __u8 cfg_pending_timing = 1; /* needs signal_generate and signal_
 const volatile __u8 cfg_handler_timing = 1; /* needs signal_deliver and sys_enter */
 const volatile __u8 cfg_syscalls = 1;	    /* needs sys_enter and sys_exit */
 const volatile __u8 cfg_send_failures = 1; /* failed kill() and the like (not for the doctor) */
-const volatile __u8 cfg_pipe_io_live = 1;  /* pipe EOF/EAGAIN/waits as records (not for the doctor) */
+/* pipe EOF, EAGAIN and long waits as records (not for the doctor) */
+const volatile __u8 cfg_pipe_io_live = 1;
 /* sched_process_exit passes group_dead (bpf/proc.bpf.c); older kernels do not */
 const volatile __u8 cfg_exit_group_dead_arg = 1;
 
@@ -177,6 +178,22 @@ static __always_inline bool emit(void *rec, __u32 size)
 static __always_inline __u64 task__start_ns(struct task_struct *task)
 {
 	return task->group_leader->start_boottime;
+}
+
+/*
+ * Which program image a task runs, to name its handler addresses later
+ * (src/code_names.c): its stack's start, randomized at each exec, mixed
+ * with its executable's inode (the same when ASLR is off). User space
+ * reads both from /proc/PID/stat (startstack) and /proc/PID/exe: a
+ * process that exec'd since gives another value, and is not asked.
+ */
+static __always_inline __u64 task__image_id(struct task_struct *task)
+{
+	struct mm_struct *mm = task->mm;
+
+	if (!mm)
+		return 0;
+	return mm->start_stack ^ (BPF_CORE_READ(mm, exe_file, f_inode, i_ino) << 1);
 }
 
 /* Identity only: what the counters need on every event. */

@@ -594,15 +594,18 @@ static __noinline void sigpipe__alone(struct task_struct *cur, const struct obj_
  * folded record per (process, pipe, what, side) burst; out of line, built
  * in this CPU's scratch (sys_exit's chain has no room, see sys_exit).
  */
-static __noinline void pipe_io__emit(struct task_struct *cur, const struct obj_ref *obj,
-				     __u32 nr, long ret, __u64 waited)
+static __noinline void pipe_io__emit(struct task_struct *cur, const struct io_call *c,
+				     __u64 what_nr, __u64 waited, int fd)
 {
+	/* what in the high half (five arguments at most): see io__exit_count() */
+	__u32 nr = (__u32)what_nr, what = what_nr >> 32;
+	/* a call on one pipe only: the side it is on (splice from a pipe reads it) */
+	__u8 write = !c->in.kind;
+	const struct obj_ref *obj = write ? &c->out : &c->in;
 	struct pipe_io_event *e;
 	struct fold_ticket ticket;
 	enum fold_verdict verdict;
 	__u64 now = 0, key, start_ns = task__start_ns(cur);
-	__u8 what = ret == 0 ? PIPE_IO_EOF : ret == -EAGAIN ? PIPE_IO_EAGAIN : PIPE_IO_WAITED;
-	__u8 write = nr__writes(nr);
 
 	key = fold__mix(EVENT_PIPE_IO, cur->tgid);
 	key = fold__mix(key, start_ns);
@@ -618,6 +621,7 @@ static __noinline void pipe_io__emit(struct task_struct *cur, const struct obj_r
 	e->object = *obj;
 	e->waited_ns = waited;
 	e->syscall_nr = nr;
+	e->fd = fd;
 	e->what = what;
 	e->write = write;
 	fold__finish(verdict, &ticket, e, sizeof(*e));
@@ -675,11 +679,24 @@ static __always_inline void io__exit_count(struct task_struct *cur, struct pt_re
 			d->read_eagain++;
 		d->read_blocked_ns += blocked;
 	}
-	/* Only a call on one pipe: a splice or tee between two is told by its counts. */
-	if (cfg_pipe_io_live && !c->in.kind != !c->out.kind &&
-	    (ret == -EAGAIN || blocked >= PIPE_IO_WAIT_SHOWN_NS ||
-	     (ret == 0 && c->in.kind && (c->count || nr != NR_read))))
-		pipe_io__emit(cur, c->in.kind ? &c->in : &c->out, nr, ret, blocked);
+	/*
+	 * Only a call on one pipe: a splice or tee between two is told by its
+	 * counts. EOF: 0 from the read side (read() of 0 bytes returns 0 too).
+	 */
+	if (cfg_pipe_io_live && !c->in.kind != !c->out.kind) {
+		__u64 what = 0;
+
+		if (ret == -EAGAIN)
+			what = PIPE_IO_EAGAIN;
+		else if (ret == 0 && c->in.kind && (c->count || nr != NR_read))
+			what = PIPE_IO_EOF;
+		else if (blocked >= PIPE_IO_WAIT_SHOWN_NS)
+			what = PIPE_IO_WAITED;
+		if (what)
+			pipe_io__emit(cur, c, what << 32 | nr, blocked,
+				      c->in.kind ? (nr == NR_sendfile ? regs->si : regs->di)
+						 : c->out_fd);
+	}
 	written = &c->out;
 	if (c->out.kind && (d = io__counters(cur, &c->out))) {
 		d->write_calls++;

@@ -125,7 +125,14 @@ static __always_inline void exit__emit(struct task_struct *p, __u32 discarded, _
 	hdr__init(&e.hdr, EVENT_PROC_EXIT, bpf_ktime_get_ns());
 	task_ref__fill(&e.task, p);
 	task_ref__fill(&e.parent, p->real_parent);
-	e.exit_code = signal->flags & SIGNAL_GROUP_EXIT ? signal->group_exit_code : p->exit_code;
+	/*
+	 * Threads that each leave by exit(2): since 5.19 the last of them
+	 * sets SIGNAL_GROUP_EXIT with its own code at do_exit()'s start
+	 * (synchronize_group_exit()), which wait() reports. Before, wait()
+	 * reported the leader's own code (wait_task_zombie() reaps the leader).
+	 */
+	e.exit_code = signal->flags & SIGNAL_GROUP_EXIT ? signal->group_exit_code
+						       : p->group_leader->exit_code;
 	e.discarded = discarded;
 	e.discarded_mask = discarded_mask;
 	emit(&e, sizeof(e));

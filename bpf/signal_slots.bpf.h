@@ -524,18 +524,25 @@ static __always_inline void exit_discard__count(struct exit_discard *d, int sig,
 		__sync_fetch_and_add(&s->discarded, k);
 }
 
-/* Standard signal idx leaves d's sets: the thread's own entry, or every entry. */
+/*
+ * Standard signal idx leaves d's sets: the thread's own entry, or every
+ * entry. Taken with an exchange: in a group exit the last thread's walk
+ * can meet another exiting thread's walk of its own entry (each left the
+ * group before either reached the tracepoint); one of them counts it.
+ */
 static __always_inline __u32 exit_discard__std_set(struct exit_discard *d, struct std_pending *sp,
 						   __u32 idx, __u32 *held)
 {
-	if (!d->tid)
-		return std_pending__discard(sp, idx, held);
-	if (!sp->thread[idx] || sp->tid[idx] != d->tid)
+	__u32 n = 0;
+
+	if (d->tid && (!sp->thread[idx] || sp->tid[idx] != d->tid))
 		return 0;
-	sp->thread[idx] = 0;
-	if (held && *held)
-		(*held)--;
-	return 1;
+	n += __sync_lock_test_and_set(&sp->thread[idx], 0) != 0;
+	if (!d->tid)
+		n += __sync_lock_test_and_set(&sp->shared[idx], 0) != 0;
+	if (held)
+		*held = *held > n ? *held - n : 0;
+	return n;
 }
 
 /* bpf_loop callback: standard signal i + 1. */

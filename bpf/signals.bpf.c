@@ -503,12 +503,12 @@ static __always_inline void count_deliver(struct sig_deliver_event *e)
 		sig_stats__add_pending(s, e->pending_ns);
 }
 
-/* TP_PROTO(int sig, struct kernel_siginfo *info, struct k_sigaction *ka) */
 /* include/linux/errno.h: what a call cut short by a signal leaves in ax */
 #define ERESTARTSYS 512
 #define ERESTARTNOINTR 513
 #define ERESTARTNOHAND 514
 #define ERESTART_RESTARTBLOCK 516
+#define EINTR 4
 #define SA_RESTART 0x10000000
 
 /*
@@ -523,9 +523,12 @@ static __always_inline void count_deliver(struct sig_deliver_event *e)
 static __always_inline void deliver__interrupted(struct task_struct *cur,
 						 struct sig_deliver_event *e)
 {
-	struct pt_regs *regs = task__user_regs(cur);
+	struct pt_regs *regs;
 	long nr, ax;
 
+	if (syscall__compat(cur))
+		return; /* ia32 numbers: not the calls syscall__name() knows */
+	regs = task__user_regs(cur);
 	if (!regs)
 		return;
 	nr = regs->orig_ax;
@@ -542,6 +545,7 @@ static __always_inline void deliver__interrupted(struct task_struct *cur,
 		break;
 	case ERESTARTNOHAND:
 	case ERESTART_RESTARTBLOCK:
+	case EINTR: /* epoll_wait, semop, sigtimedwait...: EINTR of their own */
 		e->interrupted = INTR_EINTR_ALWAYS;
 		break;
 	default:
@@ -550,6 +554,7 @@ static __always_inline void deliver__interrupted(struct task_struct *cur,
 	e->syscall_nr = nr;
 }
 
+/* TP_PROTO(int sig, struct kernel_siginfo *info, struct k_sigaction *ka) */
 SEC("tp_btf/signal_deliver")
 int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
 {
@@ -601,6 +606,7 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 
 	if (e.action == ACTION_HANDLER) {
 		deliver__interrupted(cur, &e);
+		e.image = task__image_id(cur);
 		if (cfg_handler_timing)
 			handler__push(cur, sig, clock__now(&now), e.sa_flags);
 	}

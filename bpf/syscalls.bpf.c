@@ -195,7 +195,8 @@ static __noinline void on_wait_mask_enter(struct task_struct *cur, struct pt_reg
 	task_ref__ident(&e.task, cur);
 	key = fold__mix(EVENT_SIGPROCMASK, e.task.pid);
 	key = fold__mix(key, e.old_mask);
-	key = fold__mix(key, e.new_mask | (__u64)nr << 1);
+	key = fold__mix(key, e.new_mask);
+	key = fold__mix(key, (__u64)MASK_HOW_WAIT << 32 | nr); /* apart from sigprocmask's */
 	emit_named(&e, sizeof(e), EVENT_SIGPROCMASK, 0, key, cur, false, 0, false);
 }
 
@@ -256,6 +257,8 @@ static __noinline void on_sigaction_exit(struct task_struct *cur, struct pt_regs
 		e.discarded = pending__discard(cur, sig);
 	e.sa_flags = ka.sa.sa_flags;
 	e.sa_mask = ka.sa.sa_mask.sig[0];
+	if (e.handler > 1)
+		e.image = task__image_id(cur);
 	task_ref__ident(&e.task, cur);
 	key = fold__mix(EVENT_SIGACTION, e.task.pid);
 	key = fold__mix(key, (__u64)sig << 32 | (e.handler & 0xffffffff));

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#define _GNU_SOURCE /* O_PATH */
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <linux/openat2.h>
 #include <inttypes.h>
 #include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "code_names.h"
 #include "proc_table.h"
@@ -15,6 +18,8 @@
 #define ANSWERS 256	 /* (process, address) answers kept, oldest replaced */
 #define FILES 32	 /* symbol tables kept, least recently used replaced */
 #define LOAD_SEGMENTS 16 /* PT_LOAD headers read per file */
+#define FILE_SIZE_MAX (1ULL << 30) /* larger files are not parsed */
+#define SYMS_MAX 1000000	   /* functions kept per file */
 
 struct func_sym {
 	uint64_t start, size;
@@ -40,7 +45,7 @@ struct file_syms {
 struct answer {
 	uint32_t pid;
 	bool valid, found;
-	uint64_t start_ns, addr;
+	uint64_t start_ns, image, addr;
 	struct code_name name;
 };
 
@@ -122,6 +127,8 @@ static int read_symbols(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, struct file_s
 		name = elf_strptr(e, sh->sh_link, sym.st_name);
 		if (!name || !*name)
 			continue;
+		if (f->nsyms == SYMS_MAX)
+			break;
 		if (f->nsyms == *cap) {
 			size_t grown = *cap ? *cap * 2 : 256;
 			struct func_sym *more = realloc(f->syms, grown * sizeof(*more));
@@ -143,7 +150,8 @@ static int read_symbols(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, struct file_s
 /* Loads fd's ELF functions and PT_LOAD segments into f; 0 or -errno. */
 static int file_syms__load(struct file_syms *f, int fd)
 {
-	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	/* read, not mapped: a file truncated under us would raise SIGBUS */
+	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
 	Elf_Scn *scn = NULL;
 	size_t cap = 0, nphdr = 0;
 	int err = 0;
@@ -239,37 +247,83 @@ static const struct func_sym *file_syms__find(const struct file_syms *f, uint64_
 	return vaddr - s->start < (s->size ? s->size : 1) ? s : NULL;
 }
 
+/* Where addr is mapped from: the file's path as maps shows it, its inode, the file offset. */
+struct mapping {
+	char path[4096];
+	uint64_t ino;
+	uint64_t file_offset;
+};
+
 /*
- * The file mapping of pid holding addr, from /proc/PID/maps: its path and
- * the file offset of addr. Only executable mappings of files hold code.
+ * The file mapping of pid holding addr, from /proc/PID/maps. Only
+ * executable mappings of files hold code; a file deleted since it was
+ * mapped (" (deleted)") is not looked for by its old path.
  */
-static bool mapping_of(const char *procfs, uint32_t pid, uint64_t addr, char *path,
-		       size_t path_size, uint64_t *file_offset)
+static bool mapping_of(const char *procfs, uint32_t pid, uint64_t addr, struct mapping *m)
 {
-	char maps[64], line[4608];
+	char maps[64], *line = NULL;
+	size_t cap = 0;
 	bool found = false;
+	ssize_t len;
 	FILE *f;
 
 	snprintf(maps, sizeof(maps), "%s/%u/maps", procfs, pid);
 	if (!(f = fopen(maps, "re")))
 		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		unsigned long long start, end, offset;
+	/* getline: a path of any length is one line (maps escapes newlines in names) */
+	while (!found && (len = getline(&line, &cap, f)) > 0) {
+		unsigned long long start, end, offset, ino;
 		char perms[8];
 		int at = 0;
 
-		if (sscanf(line, "%llx-%llx %7s %llx %*s %*u %n", &start, &end, perms, &offset,
-			   &at) != 4 || !at)
+		if (sscanf(line, "%llx-%llx %7s %llx %*x:%*x %llu %n", &start, &end, perms, &offset,
+			   &ino, &at) != 5 || !at)
 			continue;
 		if (addr < start || addr >= end || !strchr(perms, 'x') || line[at] != '/')
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		snprintf(path, path_size, "%s", line + at);
-		*file_offset = addr - start + offset;
+		len = (ssize_t)strlen(line + at);
+		if ((size_t)len >= sizeof(m->path) ||
+		    (len > 10 && !strcmp(line + at + len - 10, " (deleted)")))
+			break;
+		memcpy(m->path, line + at, (size_t)len + 1);
+		m->ino = ino;
+		m->file_offset = addr - start + offset;
 		found = true;
 	}
+	free(line);
 	fclose(f);
 	return found;
+}
+
+/*
+ * The image id bpf/ipcscope.bpf.h task__image_id() computes, from /proc:
+ * startstack (the 28th field of /proc/PID/stat) and the executable's inode.
+ */
+static bool image_id_of(const char *procfs, uint32_t pid, uint64_t *id)
+{
+	char path[64], buf[2048], *p;
+	unsigned long long start_stack;
+	struct stat st;
+	size_t got;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u/exe", procfs, pid);
+	if (stat(path, &st))
+		return false;
+	snprintf(path, sizeof(path), "%s/%u/stat", procfs, pid);
+	if (!(f = fopen(path, "re")))
+		return false;
+	got = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[got] = '\0';
+	p = strrchr(buf, ')'); /* the comm may hold spaces and parentheses */
+	for (int field = 3; p && field <= 28; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %llu", &start_stack) != 1)
+		return false;
+	*id = start_stack ^ ((uint64_t)st.st_ino << 1);
+	return true;
 }
 
 /* A name cut to fit (C++ and Rust symbols run long): the start tells the most. */
@@ -281,54 +335,89 @@ static void copy_truncated(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
-/* Looks addr up in the live process; false when it cannot be named. */
-static bool name_live(struct code_names *c, uint32_t pid, uint64_t start_ns, uint64_t addr,
-		      struct code_name *out)
+/*
+ * Opens the mapped file as the process sees it: below its root
+ * (RESOLVE_IN_ROOT: a symlink on the way cannot lead out of a container),
+ * no magic links, the last component not a symlink, and only the regular
+ * file maps names (its inode; the device is not compared, as overlayfs
+ * shows the layer's there). -1 when any of it fails.
+ */
+static int open_mapped(const char *procfs, uint32_t pid, const struct mapping *m)
 {
-	char path[4096], file[4200];
-	const struct func_sym *s = NULL;
-	const char *base;
-	uint64_t off, vaddr = 0;
+	/* O_PATH first: a FIFO or device is never opened for real */
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC | O_NOFOLLOW,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	char root[64];
 	struct stat st;
-	int fd;
+	int dir, fd;
 
-	if (!mapping_of(c->procfs, pid, addr, path, sizeof(path), &off))
-		return false;
-	/* read after the maps: the same process still, not one that got its pid since */
-	if (proc_table__gone(c->procfs, pid, start_ns))
-		return false;
-	memset(out, 0, sizeof(*out));
-	base = strrchr(path, '/');
-	copy_truncated(out->object, sizeof(out->object), base ? base + 1 : path);
-	out->file_offset = off;
-	/*
-	 * Through the process's root: its mount namespace (a container's
-	 * files). Regular files only: opening a device or a FIFO can act or
-	 * block; checked before the open and again on what was opened.
-	 */
-	snprintf(file, sizeof(file), "%s/%u/root%s", c->procfs, pid, path);
-	if (stat(file, &st) || !S_ISREG(st.st_mode))
-		return true;
-	fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {
+	snprintf(root, sizeof(root), "%s/%u/root", procfs, pid);
+	dir = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return -1;
+	fd = (int)syscall(SYS_openat2, dir, m->path, &how, sizeof(how));
+	if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_ino != m->ino ||
+			(uint64_t)st.st_size > FILE_SIZE_MAX)) {
 		close(fd);
 		fd = -1;
 	}
 	if (fd >= 0) {
+		char again[64];
+		int opened;
+
+		/* reopen the very inode for reading, not the path again */
+		snprintf(again, sizeof(again), "/proc/self/fd/%d", fd);
+		opened = open(again, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		close(fd);
+		fd = opened;
+	}
+	close(dir);
+	return fd;
+}
+
+/* Looks addr up in the live process; false when it cannot be named. */
+static bool name_live(struct code_names *c, uint32_t pid, uint64_t start_ns, uint64_t image,
+		      uint64_t addr, struct code_name *out)
+{
+	struct mapping *m = malloc(sizeof(*m));
+	const struct func_sym *s = NULL;
+	uint64_t vaddr = 0, live_image;
+	const char *base;
+	bool named = false;
+	int fd;
+
+	if (!m || !mapping_of(c->procfs, pid, addr, m))
+		goto out;
+	/*
+	 * Read after the maps: the same process still, not one that got its
+	 * pid since, and the same program (no exec since the record).
+	 */
+	if (proc_table__gone(c->procfs, pid, start_ns) ||
+	    (image && (!image_id_of(c->procfs, pid, &live_image) || live_image != image)))
+		goto out;
+	memset(out, 0, sizeof(*out));
+	base = strrchr(m->path, '/');
+	copy_truncated(out->object, sizeof(out->object), base ? base + 1 : m->path);
+	out->file_offset = m->file_offset;
+	named = true;
+	fd = open_mapped(c->procfs, pid, m);
+	if (fd >= 0) {
 		struct file_syms *f = file_syms__of(c, fd);
 
-		s = f ? file_syms__find(f, off, &vaddr) : NULL;
+		s = f ? file_syms__find(f, m->file_offset, &vaddr) : NULL;
 		if (s) {
 			copy_truncated(out->func, sizeof(out->func), s->name);
 			out->func_offset = vaddr - s->start;
 		}
 		close(fd);
 	}
-	return true;
+out:
+	free(m);
+	return named;
 }
 
-bool code_names__find(struct code_names *c, uint32_t pid, uint64_t start_ns, uint64_t addr,
-		      struct code_name *out)
+bool code_names__find(struct code_names *c, uint32_t pid, uint64_t start_ns, uint64_t image,
+		      uint64_t addr, struct code_name *out)
 {
 	struct answer *a;
 
@@ -336,7 +425,7 @@ bool code_names__find(struct code_names *c, uint32_t pid, uint64_t start_ns, uin
 		return false;
 	for (unsigned int i = 0; i < ANSWERS; i++) {
 		a = &c->answers[i];
-		if (a->valid && a->pid == pid && a->addr == addr &&
+		if (a->valid && a->pid == pid && a->addr == addr && a->image == image &&
 		    proc_table__same_start(a->start_ns, start_ns)) {
 			if (a->found)
 				*out = a->name;
@@ -345,11 +434,12 @@ bool code_names__find(struct code_names *c, uint32_t pid, uint64_t start_ns, uin
 	}
 	a = &c->answers[c->next_answer++ % ANSWERS];
 	memset(a, 0, sizeof(*a));
-	a->found = name_live(c, pid, start_ns, addr, &a->name);
+	a->found = name_live(c, pid, start_ns, image, addr, &a->name);
 	/* a process already gone is not asked again: its answer stays "unknown" */
 	a->valid = true;
 	a->pid = pid;
 	a->start_ns = start_ns;
+	a->image = image;
 	a->addr = addr;
 	if (a->found)
 		*out = a->name;

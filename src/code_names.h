@@ -28,11 +28,13 @@ struct code_names *code_names__new(const char *procfs);
 void code_names__free(struct code_names *c);
 /*
  * The name of addr in process pid started at start_ns (its identity: a
- * reused pid is another process); false when it is in no file mapping,
- * or the process is gone and was never asked about before.
+ * reused pid is another process) running program image `image` (the
+ * record's task__image_id(), bpf/ipcscope.bpf.h; 0: not checked); false
+ * when it is in no file mapping, or the process is gone or exec'd since,
+ * and was not asked about before.
  */
-bool code_names__find(struct code_names *c, uint32_t pid, uint64_t start_ns, uint64_t addr,
-		      struct code_name *out);
+bool code_names__find(struct code_names *c, uint32_t pid, uint64_t start_ns, uint64_t image,
+		      uint64_t addr, struct code_name *out);
 /* pid exec'd: its old image's answers no longer hold. */
 void code_names__forget(struct code_names *c, uint32_t pid);
 

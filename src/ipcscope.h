@@ -274,6 +274,7 @@ struct sig_deliver_event {
 	__s32 overrun;
 	__s32 syscall_nr; /* with interrupted: the call */
 	__u32 _pad;
+	__u64 image; /* handler: the program image it is in (task__image_id()) */
 };
 
 /*
@@ -317,6 +318,7 @@ struct sigaction_event {
 	__s32 err; /* 0, or the call's -errno: then the action asked for, not installed */
 	__u32 discarded; /* pending copies of sig the new action discarded (bpf/signal_slots.bpf.h) */
 	__u32 _pad;
+	__u64 image; /* the program image the handler is in (task__image_id()) */
 };
 
 struct sigprocmask_event {
@@ -440,9 +442,10 @@ struct pipe_io_event {
 	struct obj_ref object;
 	__u64 waited_ns;
 	__u32 syscall_nr;
+	__s32 fd; /* the pipe's fd in the call */
 	__u8 what;  /* enum ipcscope_pipe_io */
 	__u8 write; /* the call writes to the pipe (else it reads from it) */
-	__u8 _pad[2];
+	__u8 _pad[6];
 };
 
 /* Per (process, object) traffic, in a BPF hash: exact under ring loss. */

@@ -363,6 +363,15 @@ static void name_fifo(struct model *m, struct pipe_obj *o, uint32_t pid, int fd)
 		o->path_tries++;
 }
 
+/* A pipe_io record's fd names a FIFO opened before tracing, as an EPIPE's does. */
+static void name_pipe_io_object(struct model *m, const struct pipe_io_event *e)
+{
+	struct pipe_obj *o;
+
+	if (e->object.kind == OBJ_FIFO && (o = pipe_table__get(&m->pipes, &e->object)))
+		name_fifo(m, o, e->task.pid, e->fd);
+}
+
 void model__name_epipe_object(struct model *m, const struct epipe_event *e)
 {
 	struct pipe_obj *o;
@@ -510,6 +519,9 @@ static void on_pipe_record(struct model *m, const struct event_header *hdr, cons
 		pipe_obj__end(o, p);
 		return;
 	}
+	case EVENT_PIPE_IO:
+		name_pipe_io_object(m, rec);
+		return;
 	case EVENT_EPIPE: {
 		const struct epipe_event *e = rec;
 		uint64_t last;

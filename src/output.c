@@ -104,10 +104,10 @@ void output__record(struct output *o, const struct event_header *hdr, const void
 	note_error(o);
 }
 
-bool output__code_name(struct output *o, const struct task_ref *task, uint64_t addr,
-		       struct code_name *out)
+bool output__code_name(struct output *o, const struct task_ref *task, uint64_t image,
+		       uint64_t addr, struct code_name *out)
 {
-	return code_names__find(o->code_names, task->pid, task->start_ns, addr, out);
+	return code_names__find(o->code_names, task->pid, task->start_ns, image, addr, out);
 }
 
 void output__lost(struct output *o, unsigned int reason, uint64_t count, uint64_t total)

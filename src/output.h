@@ -65,8 +65,8 @@ int output__open(struct output *o, const char *path, bool json, struct model *m,
 void output__start(struct output *o);
 void output__record(struct output *o, const struct event_header *hdr, const void *rec);
 /* The function a handler address of task's process falls in; false if unknown. */
-bool output__code_name(struct output *o, const struct task_ref *task, uint64_t addr,
-		       struct code_name *out);
+bool output__code_name(struct output *o, const struct task_ref *task, uint64_t image,
+		       uint64_t addr, struct code_name *out);
 void output__lost(struct output *o, unsigned int reason, uint64_t count, uint64_t total);
 void output__report(struct output *o);
 void output__alert(struct output *o, const struct storm_alert *a);

@@ -14,9 +14,12 @@
  *    /proc/PID/fd/N (fifo_name.c). Those links are checked with ptrace_may_access(READ_FSCREDS)
  *    (fs/proc/base.c proc_fd_access_allowed), which a process of another
  *    user, or one holding capabilities we no longer have, refuses without it.
+ *    Naming a handler reads /proc/PID/maps, /proc/PID/stat's startstack and
+ *    /proc/PID/exe, and opens /proc/PID/root (code_names.c): the same check.
  *  - CAP_DAC_READ_SEARCH: /proc/PID/fd itself is mode 0500, owned by the
  *    process's user (fs/proc/fd.c proc_fd_permission), so looking up (or
- *    listing) an fd link of another user's process needs it.
+ *    listing) an fd link of another user's process needs it. code_names.c
+ *    reads a handler's mapped file (ELF symbols), whoever may read it.
  *  - CAP_KILL, only with -- COMMAND: SIGTERM and SIGHUP are passed on to the
  *    command, which may run as another user (--user, sudo, or its own setuid
  *    programs), and kill(2) across users needs it.

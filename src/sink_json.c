@@ -167,13 +167,14 @@ static void json_generate(FILE *f, const struct model *m, const struct sig_gener
 }
 
 /* "handler":"0x...", and its function and file when they can be named (code_names.h). */
-static void json_handler(FILE *f, struct output *o, const struct task_ref *task, uint64_t addr)
+static void json_handler(FILE *f, struct output *o, const struct task_ref *task, uint64_t image,
+			 uint64_t addr)
 {
 	struct code_name n;
 	char sym[96];
 
 	fprintf(f, ",\"handler\":\"%#llx\"", (unsigned long long)addr);
-	if (!output__code_name(o, task, addr, &n))
+	if (!output__code_name(o, task, image, addr, &n))
 		return;
 	if (n.func[0]) {
 		if (n.func_offset)
@@ -196,7 +197,7 @@ static void json_deliver(FILE *f, struct output *o, const struct sig_deliver_eve
 	fprintf(f, ",\"action\":\"%s\",\"default_action\":\"%s\"", deliver_action__name(e->action),
 		default_action__name(sig__default_action(e->sig)));
 	if (e->action == ACTION_HANDLER)
-		json_handler(f, o, &e->task, e->handler);
+		json_handler(f, o, &e->task, e->image, e->handler);
 	if (e->pending_known)
 		fprintf(f, ",\"pending_ns\":%llu", e->pending_ns);
 	else
@@ -351,7 +352,7 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		if (e->handler <= 1)
 			fprintf(f, ",\"handler\":\"%s\"", e->handler ? "ignore" : "default");
 		else
-			json_handler(f, o, &e->task, e->handler);
+			json_handler(f, o, &e->task, e->image, e->handler);
 		fputs(",\"flags\":[", f);
 		format__each_sa_flag(e->sa_flags, json_flag, &l);
 		fputc(']', f);
@@ -369,7 +370,8 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		if (e->how == MASK_HOW_WAIT) {
 			json_begin(f, "sigmask_wait", hdr);
 			json_self(f, &e->task);
-			fprintf(f, ",\"call\":\"%s\"", syscall__name(e->syscall_nr));
+			fprintf(f, ",\"call\":\"%s\"", syscall__name(e->syscall_nr) ?
+								 syscall__name(e->syscall_nr) : "?");
 		} else {
 			json_begin(f, "sigprocmask", hdr);
 			json_self(f, &e->task);
@@ -452,12 +454,13 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 
 		json_begin(f, "pipe_io", hdr);
 		json_self(f, &e->task);
+		fprintf(f, ",\"fd\":%d", e->fd);
 		json_object(f, o->model, "object", &e->object, NULL);
-		fprintf(f, ",\"syscall\":\"%s\",\"side\":\"%s\",\"what\":\"%s\",\"waited_ns\":%llu}\n",
+		fprintf(f, ",\"syscall\":\"%s\",\"side\":\"%s\",\"what\":\"%s\"",
 			syscall__name(e->syscall_nr) ? syscall__name(e->syscall_nr) : "?",
 			e->write ? "write" : "read",
-			e->what < sizeof(what) / sizeof(what[0]) && what[e->what] ? what[e->what] : "?",
-			(unsigned long long)e->waited_ns);
+			e->what < sizeof(what) / sizeof(what[0]) && what[e->what] ? what[e->what] : "?");
+		fprintf(f, ",\"waited_ns\":%llu}\n", (unsigned long long)e->waited_ns);
 		break;
 	}
 	case EVENT_EPIPE: {

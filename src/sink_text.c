@@ -315,12 +315,12 @@ static void text_interrupted(struct output *o, const struct sig_deliver_event *e
  * "handler on_usr1 (0x55d0c0a01249)": the function's name where its ELF
  * symbol is known, else the file and offset, else the address alone.
  */
-void text_handler(struct output *o, const struct task_ref *task, uint64_t addr)
+void text_handler(struct output *o, const struct task_ref *task, uint64_t image, uint64_t addr)
 {
 	struct code_name n;
 	char name[192];
 
-	if (!output__code_name(o, task, addr, &n)) {
+	if (!output__code_name(o, task, image, addr, &n)) {
 		fprintf(o->f, "handler %#llx", (unsigned long long)addr);
 		return;
 	}
@@ -344,7 +344,7 @@ static void text_deliver(struct output *o, const struct sig_deliver_event *e)
 	line_begin(o, &e->hdr, "deliver", sig__name(e->sig));
 	fprintf(o->f, "%s ", task_str(who, sizeof(who), &e->task));
 	if (e->action == ACTION_HANDLER)
-		text_handler(o, &e->task, e->handler);
+		text_handler(o, &e->task, e->image, e->handler);
 	else if (e->action == ACTION_IGNORE)
 		fputs("ignored (SIG_IGN)", o->f);
 	else
@@ -490,7 +490,8 @@ void text_pipe_record(struct output *o, const struct event_header *hdr, const vo
 		if (e->waited_ns >= PIPE_IO_WAIT_SHOWN_NS)
 			fprintf(o->f, "%s waited %s for %s", e->what == PIPE_IO_WAITED ? "" : ",",
 				format__ns(when, sizeof(when), e->waited_ns),
-				e->write ? "room (the pipe was full)" : "data (the pipe was empty)");
+				e->write ? "room (the pipe was full)"
+					 : "data (the pipe was empty)");
 		break;
 	}
 	case EVENT_EPIPE: {
@@ -558,7 +559,7 @@ static void text_wait_mask(struct output *o, const struct sigprocmask_event *e)
 
 	line_begin(o, &e->hdr, "mask", "wait");
 	fprintf(o->f, "%s %s waits", task_str(who, sizeof(who), &e->task),
-		syscall__name(e->syscall_nr));
+		syscall__name(e->syscall_nr) ? syscall__name(e->syscall_nr) : "a call");
 	if (e->old_mask & ~e->new_mask)
 		fprintf(o->f, " with %s unblocked",
 			format__sigset(buf, sizeof(buf), e->old_mask & ~e->new_mask));

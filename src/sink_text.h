@@ -30,7 +30,7 @@ void text_generate(struct output *o, const struct sig_generate_event *e);
 void text_pipe_record(struct output *o, const struct event_header *hdr, const void *rec);
 /* "exit" line: who, and how it ended. */
 void text_exit(struct output *o, const struct lifecycle_event *e);
-void text_handler(struct output *o, const struct task_ref *task, uint64_t addr);
+void text_handler(struct output *o, const struct task_ref *task, uint64_t image, uint64_t addr);
 void text_fork_exec(struct output *o, const struct event_header *hdr,
 		    const struct lifecycle_event *e);
 

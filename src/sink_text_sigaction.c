@@ -26,7 +26,7 @@ static void sigaction_line(struct output *o, const struct event_header *hdr,
 	else if (e->handler == 1)
 		fputs("ignore", o->f);
 	else
-		text_handler(o, &e->task, e->handler);
+		text_handler(o, &e->task, e->image, e->handler);
 	fprintf(o->f, " flags %s mask %s", format__sa_flags(buf, sizeof(buf), e->sa_flags),
 		format__sigset(buf2, sizeof(buf2), e->sa_mask));
 	if (e->err)

@@ -4,6 +4,7 @@
  * events; no root, no BPF. Prints "ok - name" / "not ok - name: why".
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -870,19 +871,22 @@ static void test_code_names_name_a_function_of_a_live_process(void)
 	if (!c)
 		return;
 	check(code_names_marker(1) == 4, "the marker runs");
-	check(code_names__find(c, (uint32_t)getpid(), start, addr, &n), "found the marker");
+	check(code_names__find(c, (uint32_t)getpid(), start, 0, addr, &n), "found the marker");
 	CHECK_STR(n.func, "code_names_marker");
 	CHECK_STR(n.object, "unit_tests");
 	check(n.func_offset == 0, "at the function's start: offset %llu",
 	      (unsigned long long)n.func_offset);
-	check(code_names__find(c, (uint32_t)getpid(), start, addr + 1, &n) &&
+	check(code_names__find(c, (uint32_t)getpid(), start, 0, addr + 1, &n) &&
 		      !strcmp(n.func, "code_names_marker") && n.func_offset == 1,
 	      "one byte in: %s+%llu", n.func, (unsigned long long)n.func_offset);
-	check(!code_names__find(c, (uint32_t)getpid(), start, 16, &n), "no mapping at 0x10");
-	check(!code_names__find(c, (uint32_t)getpid(), start + 86400000000000ULL, addr + 2, &n),
+	check(!code_names__find(c, (uint32_t)getpid(), start, 0, 16, &n), "no mapping at 0x10");
+	check(!code_names__find(c, (uint32_t)getpid(), start + 86400000000000ULL, 0, addr + 2, &n),
 	      "another process with this pid (a later start) is not named");
-	/* libc's exported function, from its .dynsym */
-	check(code_names__find(c, (uint32_t)getpid(), start, (uint64_t)(uintptr_t)getpid, &n) &&
+	check(!code_names__find(c, (uint32_t)getpid(), start, 12345, addr + 3, &n),
+	      "another program image (exec'd since the record) is not named");
+	/* libc's exported function, from its .dynsym (dlsym: not a PLT stub of ours) */
+	check(code_names__find(c, (uint32_t)getpid(), start, 0,
+			       (uint64_t)(uintptr_t)dlsym(RTLD_DEFAULT, "getpid"), &n) &&
 		      strstr(n.object, "libc") != NULL && n.func[0] != '\0',
 	      "getpid in libc: %s in %s", n.func, n.object);
 	code_names__free(c);
@@ -3191,7 +3195,8 @@ int main(void)
 	run("text: hostile name stays on one safe line", test_text_record_has_no_control_bytes);
 	run("decode: bad records counted", test_decoder_counts_bad_records);
 	run("json: process, exit and loss records", test_json_process_and_loss_records);
-	run("exit: the signals it left pending, text and JSON", test_exit_names_the_signals_it_left_pending);
+	run("exit: the signals it left pending, text and JSON",
+	    test_exit_names_the_signals_it_left_pending);
 	run("deliver: a timer's overrun and the syscall a handler interrupted, text and JSON",
 	    test_deliver_shows_a_timer_overrun);
 	run("mask: a wait with a temporary mask, text and JSON", test_wait_with_a_temporary_mask);
