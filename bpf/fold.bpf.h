@@ -231,21 +231,27 @@ static __always_inline enum fold_verdict fold__admit(__u64 key, __u64 *now, stru
 }
 
 /* Emit a record fold__admit let through, or keep it as the slot's sample. */
-static __always_inline void fold__finish(enum fold_verdict v, struct fold_ticket *t, void *rec,
-					 __u32 size)
+static __always_inline void fold__finish_flags(enum fold_verdict v, struct fold_ticket *t,
+					       void *rec, __u32 size, __u64 flags)
 {
 	struct event_header *hdr = rec;
 
 	hdr->fold_slot = t->idx;
 	hdr->fold_gen = t->gen;
 	if (v == FOLD_EMIT) {
-		emit(rec, size);
+		emit_flags(rec, size, flags);
 		return;
 	}
 	if (v == FOLD_SAVE && t->slot && size <= IPCSCOPE_FOLD_SAVED_MAX) {
 		bpf_probe_read_kernel(t->slot->saved, size, rec);
 		t->slot->size = size;
 	}
+}
+
+static __always_inline void fold__finish(enum fold_verdict v, struct fold_ticket *t, void *rec,
+					 __u32 size)
+{
+	fold__finish_flags(v, t, rec, size, EMIT_FLAGS);
 }
 
 /*

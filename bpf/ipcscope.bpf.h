@@ -68,7 +68,10 @@ struct {
 	__type(value, __u8);
 } watch SEC(".maps");
 
-/* Ring-buffer records are only read every few ms by user space: never wake it. */
+/*
+ * Ring-buffer records are only read every few ms by user space: never wake
+ * it (a handler install does: bpf/syscalls.bpf.c on_sigaction_exit()).
+ */
 #define EMIT_FLAGS BPF_RB_NO_WAKEUP
 
 /* struct signal_struct flags, include/linux/sched/signal.h */
@@ -107,13 +110,18 @@ static __always_inline __u64 record__events(const struct event_header *hdr)
 	return (__u64)hdr->count << !!(hdr->flags & EVENT_F_WITH_SIGPIPE);
 }
 
-static __always_inline bool emit(void *rec, __u32 size)
+static __always_inline bool emit_flags(void *rec, __u32 size, __u64 flags)
 {
-	if (bpf_ringbuf_output(&events, rec, size, EMIT_FLAGS)) {
+	if (bpf_ringbuf_output(&events, rec, size, flags)) {
 		loss__add(LOSS_RINGBUF, record__events(rec));
 		return false;
 	}
 	return true;
+}
+
+static __always_inline bool emit(void *rec, __u32 size)
+{
+	return emit_flags(rec, size, EMIT_FLAGS);
 }
 
 /*

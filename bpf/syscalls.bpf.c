@@ -39,9 +39,9 @@ extern const void signalfd_read_iter __ksym;
  * (a folded repeat of a type fold__settle() knows, see fold__defer()); the
  * caller counts them itself otherwise. has_value/value/hist: as fold__defer.
  */
-static __always_inline bool emit_named(void *rec, __u32 size, __u32 type, __u64 now, __u64 key,
-				       struct task_struct *cur, bool has_value, __u64 value,
-				       bool hist)
+static __always_inline bool emit_named_flags(void *rec, __u32 size, __u32 type, __u64 now,
+					     __u64 key, struct task_struct *cur, bool has_value,
+					     __u64 value, bool hist, __u64 flags)
 {
 	struct event_header *hdr = rec;
 	struct task_ref *task = (struct task_ref *)(hdr + 1);
@@ -55,8 +55,16 @@ static __always_inline bool emit_named(void *rec, __u32 size, __u32 type, __u64 
 		return deferred;
 	hdr__init(hdr, type, clock__now(&now));
 	task_ref__name(task, cur);
-	fold__finish(verdict, &ticket, rec, size);
+	fold__finish_flags(verdict, &ticket, rec, size, flags);
 	return deferred;
+}
+
+static __always_inline bool emit_named(void *rec, __u32 size, __u32 type, __u64 now, __u64 key,
+				       struct task_struct *cur, bool has_value, __u64 value,
+				       bool hist)
+{
+	return emit_named_flags(rec, size, type, now, key, cur, has_value, value, hist,
+				EMIT_FLAGS);
 }
 
 static __noinline void emit_accept(struct task_struct *cur, int sig, __u8 via)
@@ -263,7 +271,14 @@ static __noinline void on_sigaction_exit(struct task_struct *cur, struct pt_regs
 	key = fold__mix(EVENT_SIGACTION, e.task.pid);
 	key = fold__mix(key, (__u64)sig << 32 | (e.handler & 0xffffffff));
 	key = fold__mix(key, (__u32)e.err | (__u64)e.discarded << 32);
-	emit_named(&e, sizeof(e), EVENT_SIGACTION, 0, key, cur, false, 0, false);
+	/*
+	 * A handler's address is named by user space while the process lives
+	 * (src/code_names.c): wake it now rather than at its next 10 ms read.
+	 * Handler installs are few; resets to SIG_DFL (posix_spawn's sixty)
+	 * do not wake it.
+	 */
+	emit_named_flags(&e, sizeof(e), EVENT_SIGACTION, 0, key, cur, false, 0, false,
+			 e.handler > 1 ? BPF_RB_FORCE_WAKEUP : EMIT_FLAGS);
 }
 
 /*

@@ -275,16 +275,19 @@ static int run_loop(struct app *a)
 						  : 0;
 	uint64_t next_housekeeping = now_ns() + HOUSEKEEP_NS;
 	/* No events asked of the output: POLLERR/POLLHUP say its reader left. */
-	struct pollfd pfd[3] = { { .fd = a->sig_fd, .events = POLLIN },
+	struct pollfd pfd[4] = { { .fd = a->sig_fd, .events = POLLIN },
 				 { .fd = output__hangup_fd(&a->out) },
-				 { .fd = stop_signals__fd(), .events = POLLIN } };
+				 { .fd = stop_signals__fd(), .events = POLLIN },
+				 { .fd = tracer__wake_fd(&a->tracer), .events = POLLIN } };
 
 	while (!a->stop) {
-		int n = poll(pfd, 3, POLL_INTERVAL_MS);
+		int n = poll(pfd, 4, POLL_INTERVAL_MS);
 		uint64_t now;
 
 		if (n < 0 && errno != EINTR)
 			return -errno;
+		if (n > 0 && pfd[3].revents)
+			tracer__wake_taken(&a->tracer); /* the drain below reads what woke us */
 		if (n > 0 && (pfd[0].revents || pfd[2].revents))
 			handle_signals(a);
 		if (n > 0 && (pfd[1].revents & (POLLERR | POLLHUP))) {

@@ -444,17 +444,19 @@ void text_pipe_record(struct output *o, const struct event_header *hdr, const vo
 
 		sanitize__terminal(path, sizeof(path), e->path, sanitize__strnlen(e->path, sizeof(e->path)));
 		line_begin(o, hdr, "fifo", "-");
-		if (hdr->type == EVENT_FIFO_CREATE)
+		if (hdr->type == EVENT_FIFO_CREATE) {
 			fprintf(o->f, "%s mkfifo %s mode %04o", task_str(who, sizeof(who), &e->task),
 				path, e->mode);
-		/* What the file gets (a directory's default ACL would decide instead). */
-		if (hdr->type == EVENT_FIFO_CREATE && (e->mode & e->flags))
-			fprintf(o->f, " (%04o after umask %03o)", e->mode & ~e->flags, e->flags);
-		else
+			/* What the file gets (a directory's default ACL would decide instead). */
+			if (e->mode & e->flags)
+				fprintf(o->f, " (%04o after umask %03o)", e->mode & ~e->flags,
+					e->flags);
+		} else {
 			fprintf(o->f, "%s opened %s (ino %llu) for %s as fd %d%s",
 				task_str(who, sizeof(who), &e->task), path, e->fifo.ino,
 				pipe_side__name(e->mode), e->fd,
 				fifo_wait__text(when, sizeof(when), e));
+		}
 		break;
 	}
 	case EVENT_PIPE_CLOSE: {

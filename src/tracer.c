@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <bpf/bpf.h>
@@ -184,6 +185,7 @@ int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_recor
 	int err, ncpus;
 
 	memset(t, 0, sizeof(*t));
+	t->wake_fd = -1;
 	t->opts = *opts;
 	t->on_record = fn;
 	t->ctx = ctx;
@@ -233,10 +235,32 @@ int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_recor
 		diag__error("cannot map the ring buffer: %s", strerror(-err));
 		return err;
 	}
+	t->wake_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (t->wake_fd >= 0) {
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+
+		if (epoll_ctl(t->wake_fd, EPOLL_CTL_ADD, bpf_map__fd(t->skel->maps.events), &ev)) {
+			close(t->wake_fd); /* no early wake-ups: the 10 ms reads go on */
+			t->wake_fd = -1;
+		}
+	}
 	ncpus = libbpf_num_possible_cpus();
 	if (ncpus <= 0)
 		return ncpus ? ncpus : -EINVAL;
 	return fold_state__init(&t->fold, ncpus);
+}
+
+int tracer__wake_fd(const struct tracer *t)
+{
+	return t->wake_fd;
+}
+
+void tracer__wake_taken(struct tracer *t)
+{
+	struct epoll_event ev;
+
+	if (t->wake_fd >= 0)
+		epoll_wait(t->wake_fd, &ev, 1, 0);
 }
 
 int tracer__watch(struct tracer *t, uint32_t pid, uint8_t how)
@@ -634,6 +658,9 @@ void tracer__detach(struct tracer *t)
 
 void tracer__destroy(struct tracer *t)
 {
+	if (t->wake_fd >= 0)
+		close(t->wake_fd);
+	t->wake_fd = -1;
 	ring_buffer__free(t->rb);
 	t->rb = NULL;
 	ipcscope_bpf__destroy(t->skel);

@@ -41,6 +41,7 @@ struct tracer {
 	tracer_record_fn on_record;
 	void *ctx;
 	bool attached;
+	int wake_fd; /* epoll, edge-triggered on the ring buffer: see tracer__wake_fd() */
 };
 
 /*
@@ -67,6 +68,15 @@ int tracer__watch(struct tracer *t, uint32_t pid, uint8_t how);
 int tracer__watch_fds(struct tracer *t, uint32_t pid);
 /* Drains what the ring buffer holds now; number of records or -errno. */
 int tracer__drain(struct tracer *t);
+/*
+ * An fd that polls readable when a record asked to wake the reader (a
+ * handler install: BPF_RB_FORCE_WAKEUP, bpf/syscalls.bpf.c); -1 if none.
+ * Every other record waits for the next periodic drain (NO_WAKEUP), and
+ * the registration is edge-triggered, so that a storm of those never keeps
+ * it readable. tracer__wake_taken() consumes the edge after a poll.
+ */
+int tracer__wake_fd(const struct tracer *t);
+void tracer__wake_taken(struct tracer *t);
 /* Reports repeats folded by a storm that has stopped (all of them if final). */
 int tracer__sweep_folds(struct tracer *t, uint64_t now_ns, bool final);
 /* Totals per loss reason, summed over CPUs. */

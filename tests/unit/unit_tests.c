@@ -835,6 +835,34 @@ static void test_pipe_io_records(void)
 	free(text);
 }
 
+/* mkfifo 0600 (umask 022 takes nothing from it), then mkfifo 0666 (0644 after it). */
+static void feed_mkfifo(struct decoder *d)
+{
+	struct fifo_event e = { .hdr = { .type = EVENT_FIFO_CREATE, .count = 1 } };
+
+	task(&e.task, 26, "maker");
+	e.fifo.kind = OBJ_FIFO;
+	memcpy(e.path, "/tmp/f1", 8);
+	e.mode = 0600;
+	e.flags = 022;
+	decode__record(d, &e, sizeof(e));
+	memcpy(e.path, "/tmp/f2", 8);
+	e.mode = 0666;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void test_mkfifo_line_says_only_what_it_did(void)
+{
+	char *text = render(false, feed_mkfifo);
+
+	check(strstr(text, "maker[26] mkfifo /tmp/f1 mode 0600\n") != NULL,
+	      "a mode the umask leaves whole, alone on its line: %s", text);
+	check(strstr(text, "maker[26] mkfifo /tmp/f2 mode 0666 (0644 after umask 022)\n") != NULL,
+	      "a mode the umask cuts: %s", text);
+	check(strstr(text, "opened") == NULL, "no open was made: %s", text);
+	free(text);
+}
+
 /* A function of this program for code_names to find by its address. */
 __attribute__((noinline)) static int code_names_marker(int x)
 {
@@ -3201,6 +3229,7 @@ int main(void)
 	    test_deliver_shows_a_timer_overrun);
 	run("mask: a wait with a temporary mask, text and JSON", test_wait_with_a_temporary_mask);
 	run("pipe_io: EOF, EAGAIN and waits, text and JSON", test_pipe_io_records);
+	run("text: a mkfifo line says only what it did", test_mkfifo_line_says_only_what_it_did);
 	run("code_names: a function of a live process by its address",
 	    test_code_names_name_a_function_of_a_live_process);
 	run("report: deliveries with no generation seen are counted and listed",
