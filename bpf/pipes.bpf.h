@@ -20,7 +20,9 @@
 #define NR_write 1
 #define NR_open 2
 #define NR_close 3
+#define NR_dup 32
 #define NR_dup2 33
+#define NR_fcntl 72
 #define NR_readv 19
 #define NR_writev 20
 #define NR_pipe 22

@@ -156,6 +156,43 @@ static __always_inline void on_sigprocmask_enter(struct task_struct *cur, struct
  * its own mask again is nothing new. The set is read as the kernel reads
  * it, with SIGKILL and SIGSTOP taken out; a size other than 8 is EINVAL.
  */
+#define F_DUPFD 0		  /* include/uapi/asm-generic/fcntl.h */
+#define F_DUPFD_CLOEXEC 1030	  /* include/uapi/linux/fcntl.h */
+
+/*
+ * dup(old), dup2(old, new), dup3(old, new, flags) or fcntl(old, F_DUPFD*)
+ * returned the new fd: if it is a pipe or FIFO end, say which fd it now
+ * also is (a shell's `a | b`, the course's dup2(fd[1], 1) before execlp).
+ * The end closed on newfd is pipe__drop()'s, at sys_enter.
+ */
+static __noinline void pipe__dup_exit(struct task_struct *cur, struct pt_regs *regs, long ret,
+				      __u32 nr)
+{
+	struct pipe_dup_event e = {};
+	struct file *file;
+	__u64 key;
+
+	if (!cfg_pipe_io_live || !proc__wanted(cur->tgid))
+		return;
+	if (nr == NR_fcntl && regs->si != F_DUPFD && regs->si != F_DUPFD_CLOEXEC)
+		return;
+	file = fd__file(cur, ret);
+	if (!file__is_fifo(file))
+		return;
+	file__object(file, &e.pipe, false);
+	e.old_fd = regs->di;
+	e.new_fd = ret;
+	if (e.old_fd == e.new_fd)
+		return; /* dup2(fd, fd): nothing done */
+	e.mode = file->f_mode & 3;
+	e.syscall_nr = nr;
+	task_ref__ident(&e.task, cur);
+	key = fold__mix(EVENT_PIPE_DUP, e.task.pid);
+	key = fold__mix(key, e.pipe.ino);
+	key = fold__mix(key, (__u64)(__u32)e.old_fd << 32 | (__u32)e.new_fd);
+	emit_named(&e, sizeof(e), EVENT_PIPE_DUP, 0, key, cur, false, 0, false);
+}
+
 _Static_assert(__builtin_offsetof(struct sigprocmask_event, new_mask) ==
 		       __builtin_offsetof(struct sigprocmask_event, old_mask) + 8,
 	       "pselect6's argpack lands in old_mask, new_mask");
@@ -591,6 +628,10 @@ static __always_inline enum exit_work exit__work(__u32 nr)
 	case NR_sendmmsg:
 	case NR_pipe:
 	case NR_pipe2:
+	case NR_dup:
+	case NR_dup2:
+	case NR_dup3:
+	case NR_fcntl:
 	case NR_mknod:
 	case NR_mknodat:
 	case NR_open:
@@ -700,6 +741,13 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_pipe2:
 		if (ret == 0)
 			pipe__created(cur, regs, nr);
+		break;
+	case NR_dup:
+	case NR_dup2:
+	case NR_dup3:
+	case NR_fcntl:
+		if (ret >= 0)
+			pipe__dup_exit(cur, regs, ret, nr);
 		break;
 	case NR_mknod:
 	case NR_mknodat:

@@ -63,6 +63,8 @@ size_t decode__record_size(unsigned int type)
 		return sizeof(struct sig_failed_event);
 	case EVENT_PIPE_IO:
 		return sizeof(struct pipe_io_event);
+	case EVENT_PIPE_DUP:
+		return sizeof(struct pipe_dup_event);
 	}
 	return 0;
 }

@@ -78,6 +78,7 @@ enum ipcscope_event_type {
 	EVENT_TIMER,	   /* alarm() or setitimer() returned (struct timer_event) */
 	EVENT_SIG_FAILED,  /* kill() and the like failed: nothing sent (struct sig_failed_event) */
 	EVENT_PIPE_IO,	   /* a pipe read/write hit EOF or EAGAIN, or waited (struct pipe_io_event) */
+	EVENT_PIPE_DUP,	   /* dup/dup2/dup3/F_DUPFD made a new fd of a pipe end (pipe_dup_event) */
 	EVENT_TYPE_MAX,
 };
 
@@ -448,6 +449,17 @@ struct pipe_io_event {
 	__u8 _pad[6];
 };
 
+/* A new fd for a pipe or FIFO end: how `a | b` gets wired to fd 0 and 1. */
+struct pipe_dup_event {
+	struct event_header hdr;
+	struct task_ref task;
+	struct obj_ref pipe;
+	__s32 old_fd;
+	__s32 new_fd;
+	__u32 mode;	  /* FMODE_READ 1 | FMODE_WRITE 2 of the end */
+	__u32 syscall_nr; /* dup, dup2, dup3 or fcntl */
+};
+
 /* Per (process, object) traffic, in a BPF hash: exact under ring loss. */
 struct io_key {
 	__u32 pid;
@@ -808,6 +820,7 @@ _Static_assert(sizeof(struct sigprocmask_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fol
 _Static_assert(sizeof(struct sig_stats_key) == 16, "sig_stats_key layout");
 _Static_assert(sizeof(struct epipe_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");
 _Static_assert(sizeof(struct pipe_io_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");
+_Static_assert(sizeof(struct pipe_dup_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");
 _Static_assert(sizeof(struct fifo_event) <= IPCSCOPE_RECORD_MAX, "record too large");
 _Static_assert(sizeof(struct io_key) == 24, "io_key layout");
 _Static_assert(sizeof(struct ipc_event) <= IPCSCOPE_FOLD_SAVED_MAX, "fold slot too small");

@@ -522,6 +522,16 @@ static void on_pipe_record(struct model *m, const struct event_header *hdr, cons
 	case EVENT_PIPE_IO:
 		name_pipe_io_object(m, rec);
 		return;
+	case EVENT_PIPE_DUP: {
+		const struct pipe_dup_event *e = rec;
+
+		/* the process holds that end now, under one more fd */
+		if ((o = pipe_table__get(&m->pipes, &e->pipe)) && (end = pipe_obj__end(o, p)))
+			end->open_mode |= e->mode & 3;
+		if (o && e->pipe.kind == OBJ_FIFO)
+			name_fifo(m, o, e->task.pid, e->new_fd);
+		return;
+	}
 	case EVENT_EPIPE: {
 		const struct epipe_event *e = rec;
 		uint64_t last;

@@ -339,6 +339,9 @@ const char *syscall__name(int nr)
 	case 46: return "sendmsg";
 	case 18: return "pwrite64";
 	case 7: return "poll";
+	case 32: return "dup";
+	case 33: return "dup2";
+	case 292: return "dup3";
 	case 14: return "rt_sigprocmask";
 	case 23: return "select";
 	case 34: return "pause";

@@ -446,6 +446,18 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 			pipe_close__last_writer(e) ? "true" : "false");
 		break;
 	}
+	case EVENT_PIPE_DUP: {
+		const struct pipe_dup_event *e = rec;
+
+		json_begin(f, "pipe_dup", hdr);
+		json_self(f, &e->task);
+		fprintf(f, ",\"syscall\":\"%s\",\"fd_old\":%d,\"fd\":%d",
+			syscall__name(e->syscall_nr) ? syscall__name(e->syscall_nr) : "?",
+			e->old_fd, e->new_fd);
+		json_object(f, o->model, "object", &e->pipe, NULL);
+		fprintf(f, ",\"side\":\"%s\"}\n", pipe_side__name(e->mode));
+		break;
+	}
 	case EVENT_PIPE_IO: {
 		const struct pipe_io_event *e = rec;
 		static const char *const what[] = { [PIPE_IO_EOF] = "eof",

@@ -476,6 +476,19 @@ void text_pipe_record(struct output *o, const struct event_header *hdr, const vo
 			last_writer ? ": last writer" : "");
 		break;
 	}
+	case EVENT_PIPE_DUP: {
+		const struct pipe_dup_event *e = rec;
+		const char *call = syscall__name(e->syscall_nr);
+
+		/* e.g. "ps[12] dup2 fd 4 -> fd 1: pipe:[45] (write end)" */
+		line_begin(o, hdr, "dup", "-");
+		fprintf(o->f, "%s %s fd %d -> fd %d: %s (%s end)", task_str(who, sizeof(who), &e->task),
+			call ? call : "dup", e->old_fd, e->new_fd,
+			format__object(obj, sizeof(obj), e->pipe.kind, e->pipe.ino,
+				       pipe_table__path(&o->model->pipes, &e->pipe)),
+			pipe_side__name(e->mode));
+		break;
+	}
 	case EVENT_PIPE_IO: {
 		const struct pipe_io_event *e = rec;
 		const char *call = syscall__name(e->syscall_nr);
@@ -656,6 +669,7 @@ static void text_record(struct output *o, const struct event_header *hdr, const 
 	case EVENT_PIPE_CLOSE:
 	case EVENT_EPIPE:
 	case EVENT_PIPE_IO:
+	case EVENT_PIPE_DUP:
 		text_pipe_record(o, hdr, rec);
 		break;
 	case EVENT_IPC:

@@ -1494,12 +1494,13 @@ MIXED_WORKLOADS = [
     "sig_timer_overrun 5 30", "sig_pending_at_exit 2 shared", "pipe_transfer 1000 10",
     "fifo_pair {tmp} 1000", "pipe_epipe ignore 20", "pipe_epipe default",
     "pipe_epipe blocked 5", "sock_epipe 5", "tcp_epipe 5", "sendfile_epipe 5 {tmp}",
-    "pipe_splice 100", "ipc_shm_pair {tmp}", "ipc_shm_rmid 50", "ipc_msgq {tmp} 2 2",
+    "pipe_splice 100", "pipe_psgrep", "ipc_shm_pair {tmp}", "ipc_shm_rmid 50", "ipc_msgq {tmp} 2 2",
     "ipc_sem 50", "ipc_posix 3", "ipc_map_anon", "ipc_map_file {tmp}", "ipc_wait_fail 50",
 ]
 MIXED_TYPES = {"signal", "signal_deliver", "signal_handler_return", "signal_accept",
                "sigaction", "sigprocmask", "sigmask_wait", "exit", "fork", "exec", "pipe_create",
-               "fifo_create", "fifo_open", "pipe_close", "epipe", "pipe_io", "ipc", "map",
+               "fifo_create", "fifo_open", "pipe_close", "epipe", "pipe_io", "pipe_dup", "ipc",
+               "map",
                "ipc_open",
                "process", "pipe", "shm", "msgq", "sem", "mq", "mapping", "summary"}
 
@@ -1829,6 +1830,11 @@ def test_ps_grep_built_with_execlp(ctx):
     expect(rd[0]["bytes"], wr[0]["bytes"], "bytes grep read vs bytes ps wrote")
     expect((rec["creator"]["pid"], rec["creator"]["comm"]), (run.pid("parent"), "pipe_psgrep"),
            "creator")
+    # How the pipe became their stdout and stdin: the dup2 before each execlp.
+    dups = sorted((r["pid"], r["syscall"], r["fd"], r["side"]) for r in run.of_type("pipe_dup")
+                  if r["object"]["ino"] == run.pid("ino"))
+    expect(dups, sorted([(ps, "dup2", 1, "write"), (grep, "dup2", 0, "read")]),
+           "pipe_dup records (pid, call, new fd, side)")
 
 
 def test_ps_grep_creator_keeps_its_name_after_exec(ctx):

@@ -835,6 +835,34 @@ static void test_pipe_io_records(void)
 	free(text);
 }
 
+/* ps's dup2(4, 1) of the pipe's write end. */
+static void feed_pipe_dup(struct decoder *d)
+{
+	struct pipe_dup_event e = { .hdr = { .type = EVENT_PIPE_DUP, .count = 1 } };
+
+	task(&e.task, 27, "ps");
+	e.pipe.kind = OBJ_PIPE;
+	e.pipe.ino = 45;
+	e.old_fd = 4;
+	e.new_fd = 1;
+	e.mode = 2;
+	e.syscall_nr = 33;
+	decode__record(d, &e, sizeof(e));
+}
+
+static void test_pipe_dup_records(void)
+{
+	char *json = render(true, feed_pipe_dup), *text = render(false, feed_pipe_dup);
+
+	check(strstr(json, "{\"type\":\"pipe_dup\",") && strstr(json,
+	      "\"syscall\":\"dup2\",\"fd_old\":4,\"fd\":1,\"object\":{\"kind\":\"pipe\","
+	      "\"ino\":45,\"dev\":0},\"side\":\"write\"}"), "JSON: %s", json);
+	check(strstr(text, "dup     -           ps[27] dup2 fd 4 -> fd 1: pipe:[45] (write end)\n")
+		      != NULL, "text: %s", text);
+	free(json);
+	free(text);
+}
+
 /* mkfifo 0600 (umask 022 takes nothing from it), then mkfifo 0666 (0644 after it). */
 static void feed_mkfifo(struct decoder *d)
 {
@@ -3230,6 +3258,7 @@ int main(void)
 	run("mask: a wait with a temporary mask, text and JSON", test_wait_with_a_temporary_mask);
 	run("pipe_io: EOF, EAGAIN and waits, text and JSON", test_pipe_io_records);
 	run("text: a mkfifo line says only what it did", test_mkfifo_line_says_only_what_it_did);
+	run("pipe_dup: dup2 of a pipe end, text and JSON", test_pipe_dup_records);
 	run("code_names: a function of a live process by its address",
 	    test_code_names_name_a_function_of_a_live_process);
 	run("report: deliveries with no generation seen are counted and listed",
