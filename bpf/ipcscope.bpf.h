@@ -198,10 +198,13 @@ static __always_inline __u64 task__start_ns(struct task_struct *task)
 static __always_inline __u64 task__image_id(struct task_struct *task)
 {
 	struct mm_struct *mm = task->mm;
+	struct file *exe;
 
 	if (!mm)
 		return 0;
-	return mm->start_stack ^ (BPF_CORE_READ(mm, exe_file, f_inode, i_ino) << 1);
+	/* BTF pointer loads, not probe-read helpers: a handled signal pays for this */
+	exe = mm->exe_file;
+	return mm->start_stack ^ (exe ? exe->f_inode->i_ino << 1 : 0);
 }
 
 /* Identity only: what the counters need on every event. */

@@ -606,7 +606,6 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 
 	if (e.action == ACTION_HANDLER) {
 		deliver__interrupted(cur, &e);
-		e.image = task__image_id(cur);
 		if (cfg_handler_timing)
 			handler__push(cur, sig, clock__now(&now), e.sa_flags);
 	}
@@ -626,6 +625,8 @@ int BPF_PROG(handle_sig_deliver, int sig, struct kernel_siginfo *info, struct k_
 		return 0;
 	hdr__init(&e.hdr, EVENT_SIG_DELIVER, clock__now(&now));
 	task_ref__name(&e.task, cur);
+	if (e.action == ACTION_HANDLER) /* only for a record that goes out: a storm folds */
+		e.image = task__image_id(cur);
 	fold__finish(verdict, &ticket, &e, sizeof(e));
 	return 0;
 }
