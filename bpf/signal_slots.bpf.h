@@ -379,14 +379,12 @@ struct rt_discard {
 static long rt_discard__entry(__u64 i, void *ctx)
 {
 	struct rt_discard *d = ctx;
-	struct proc_sig_state *st = d->st;
-	__u32 idx;
+	struct rt_pending *r = d->st ? rt_ring__entry(d->st, i) : NULL;
 
-	if (!st || i >= st->rt_len)
+	if (!r)
 		return 1;
-	idx = (st->rt_head + i) & (RT_RING - 1);
-	if (st->rt[idx].sig == d->sig) {
-		st->rt[idx].sig = 0;
+	if (r->sig == d->sig) {
+		r->sig = 0;
 		d->n++;
 	}
 	return 0;
@@ -565,15 +563,13 @@ static long exit_discard__std(__u64 i, void *ctx)
 static long exit_discard__rt(__u64 i, void *ctx)
 {
 	struct exit_discard *d = ctx;
-	struct proc_sig_state *st = d->st;
-	__u32 idx;
+	struct rt_pending *r = d->st ? rt_ring__entry(d->st, i) : NULL;
 
-	if (!st || i >= st->rt_len)
+	if (!r)
 		return 1;
-	idx = (st->rt_head + i) & (RT_RING - 1);
-	if (st->rt[idx].sig) {
-		exit_discard__count(d, st->rt[idx].sig, 1);
-		st->rt[idx].sig = 0;
+	if (r->sig) {
+		exit_discard__count(d, r->sig, 1);
+		r->sig = 0;
 	}
 	return 0;
 }

@@ -304,6 +304,12 @@ static __always_inline void proc_sig_state__push(struct proc_sig_state *st, int 
 	st->rt_len++;
 }
 
+/* The i-th real-time entry from the ring's head; NULL past its length. */
+static __always_inline struct rt_pending *rt_ring__entry(struct proc_sig_state *st, __u64 i)
+{
+	return i < st->rt_len ? &st->rt[(st->rt_head + i) & (RT_RING - 1)] : NULL;
+}
+
 /*
  * The signal left the pending set (delivered to or accepted by thread
  * tid): when was it generated? 0 when unknown (pending before tracing
@@ -323,13 +329,13 @@ static __always_inline __u64 proc_sig_state__pop(struct proc_sig_state *st, int 
 		return std_pending__pop(&st->std, std, tid);
 	}
 	for (int i = 0; i < RT_RING; i++) {
-		__u32 idx = (st->rt_head + i) & (RT_RING - 1);
+		struct rt_pending *r = rt_ring__entry(st, i);
 
-		if (i >= st->rt_len)
+		if (!r)
 			break;
-		if (st->rt[idx].sig == sig) {
-			ts = st->rt[idx].ts;
-			st->rt[idx].sig = 0;
+		if (r->sig == sig) {
+			ts = r->ts;
+			r->sig = 0;
 			break;
 		}
 	}
