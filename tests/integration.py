@@ -26,10 +26,14 @@ class Run:
     """One ipcscope run: its JSON records, exit code, stderr and the
     workload's key=value lines (its pids and its own view of the truth)."""
 
-    def __init__(self, proc, records):
+    def __init__(self, proc, records, text=""):
         self.rc = proc.returncode
         self.stderr = proc.stderr
-        self.stdout = proc.stdout
+        # The workload's lines, then ipcscope's text (written to a file with
+        # -o: on one shared pipe a workload's print could land inside a line
+        # of ipcscope's, as PYTHONUNBUFFERED's two writes per print() did).
+        self.stdout = proc.stdout + ("\n" if proc.stdout and not proc.stdout.endswith("\n")
+                                     else "") + text
         self.records = records
         self.kv = {}
         for line in proc.stdout.splitlines():
@@ -146,11 +150,12 @@ class Context:
         return os.path.join(self.build, "tests", name)
 
     def run(self, args, timeout=60, json_out=True, mode=(), env=None):
-        """Runs ipcscope [mode] with args; JSON goes to a file, stdout is the workload's."""
-        out = os.path.join(self.tmp, "out.jsonl")
+        """Runs ipcscope [mode] with args; its JSON or text goes to a file, stdout is the
+        workload's."""
+        out = os.path.join(self.tmp, "out.jsonl" if json_out else "out.txt")
         if os.path.exists(out):
             os.unlink(out)
-        cmd = [self.tool] + list(mode) + (["--json", "-o", out] if json_out else []) + args
+        cmd = [self.tool] + list(mode) + (["--json"] if json_out else []) + ["-o", out] + args
         started = time.monotonic()
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                               stdin=subprocess.DEVNULL,
@@ -164,7 +169,11 @@ class Context:
                     except ValueError as e:
                         raise AssertionError("line %d of the JSON output is not JSON (%s): %r"
                                              % (n, e, line[:200]))
-        run = Run(proc, records)
+        text = ""
+        if not json_out and os.path.exists(out):
+            with open(out, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        run = Run(proc, records, text)
         # An upper bound for any time measured in the run, not a timing test.
         run.wall_ns = int((time.monotonic() - started) * 1e9)
         return run
@@ -1390,11 +1399,10 @@ def test_renamed_process_found_by_its_new_name(ctx):
 def test_text_overflow_column_adds_up(ctx):
     n = 50
     # The workload's child lowers its own RLIMIT_SIGPENDING to 10 (ulimit -i 10).
-    proc = subprocess.run([ctx.tool, "--", ctx.workload("sig_rt_overflow"), str(n), "10"],
-                          capture_output=True, text=True, timeout=60)
-    expect(proc.returncode, 0, "text run exit status (stderr: %s)" % proc.stderr)
+    proc = ctx.run(["--", ctx.workload("sig_rt_overflow"), str(n), "10"], json_out=False)
+    expect(proc.rc, 0, "text run exit status (stderr: %s)" % proc.stderr)
     lines = proc.stdout.splitlines()
-    kv = dict(l.split("=") for l in lines if "=" in l and " " not in l)
+    kv = proc.kv
     child, queued, overflow = kv["child"], int(kv["queued"]), int(kv["overflow"])
     expect(queued + overflow, n, "the workload's own queued + overflow")
     expect_true(overflow > 0, "no sigqueue failed with EAGAIN: %r" % kv)
@@ -1414,9 +1422,8 @@ def test_text_overflow_column_adds_up(ctx):
 
 
 def test_text_realtime_names_keep_columns_aligned(ctx):
-    proc = subprocess.run([ctx.tool, "--", ctx.workload("sig_rt_queue"), "2"],
-                          capture_output=True, text=True, timeout=60)
-    expect(proc.returncode, 0, "text run exit status (stderr: %s)" % proc.stderr)
+    proc = ctx.run(["--", ctx.workload("sig_rt_queue"), "2"], json_out=False)
+    expect(proc.rc, 0, "text run exit status (stderr: %s)" % proc.stderr)
     lines = proc.stdout.splitlines()
     col = [l for l in lines if l.startswith("TIME")][0].index("DETAIL")
     rt = [l for l in lines if "SIGRTMIN+1 " in l and l[13:20].strip() in ("signal", "deliver")]
@@ -1426,8 +1433,7 @@ def test_text_realtime_names_keep_columns_aligned(ctx):
 
 
 def test_text_fault_names_no_sender(ctx):
-    proc = subprocess.run([ctx.tool, "--", ctx.workload("sig_fault"), "segv"],
-                          capture_output=True, text=True, timeout=60)
+    proc = ctx.run(["--", ctx.workload("sig_fault"), "segv"], json_out=False)
     lines = proc.stdout.splitlines()
     segv = [l for l in lines if " signal " in l and "SIGSEGV" in l]
     expect(len(segv), 1, "SIGSEGV live lines: %s" % lines[:20])
@@ -1440,9 +1446,8 @@ def test_text_fault_names_no_sender(ctx):
 
 def test_verbose_text_shows_forks_and_execs(ctx):
     # -v: the command's exec, then per /bin/true a fork from the shell and its exec.
-    proc = subprocess.run([ctx.tool, "-v", "--", "sh", "-c", "/bin/true; /bin/true"],
-                          capture_output=True, text=True, timeout=60)
-    expect(proc.returncode, 0, "exit status (stderr: %s)" % proc.stderr[-300:])
+    proc = ctx.run(["-v", "--", "sh", "-c", "/bin/true; /bin/true"], json_out=False)
+    expect(proc.rc, 0, "exit status (stderr: %s)" % proc.stderr[-300:])
     lines = [l.split()[1:] for l in proc.stdout.splitlines() if l.split()[1:2] in (["fork"], ["exec"])]
     shell = [w[2] for w in lines if w[0] == "exec" and w[2].startswith("sh[")]
     expect(len(shell), 1, "exec lines of the shell: %s" % lines)
@@ -1457,7 +1462,9 @@ def test_text_output_and_report(ctx):
                           capture_output=True, text=True, timeout=60)
     expect(proc.returncode, 0, "text run exit status (stderr: %s)" % proc.stderr)
     lines = proc.stdout.splitlines()
-    # The workload shares our stdout, so its key=value lines interleave.
+    # Text to stdout, the default: the workload shares it, its key=value
+    # lines come among ours (its few lines are one write at its exit, and
+    # this run's text fits in one stdio buffer, so neither cuts a line).
     headers = [l for l in lines if l.split()[:4] == ["TIME", "EVENT", "SIGNAL", "DETAIL"]]
     expect(len(headers), 1, "live header lines")
     child = [l for l in lines if l.startswith("child=")][0].split("=")[1]
