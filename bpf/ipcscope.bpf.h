@@ -89,6 +89,17 @@ struct {
 #define SIGURG 23
 #define SIGWINCH 28
 
+/*
+ * include/linux/errno.h: what a syscall a signal cut short returns at
+ * sys_exit, before the signal's delivery turns it into EINTR or a restart
+ * (arch/x86/kernel/signal.c handle_signal()); EINTR as some calls return it.
+ */
+#define EINTR 4
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
+
 /* n more things lost for reason (for the ring buffer: events, not records). */
 static __always_inline void loss__add(enum ipcscope_loss_reason reason, __u64 n)
 {

@@ -829,10 +829,6 @@ static __always_inline bool open__may_wait(struct pt_regs *regs, __u32 nr)
 	       (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
 }
 
-/* include/linux/errno.h: a syscall the kernel restarts after a signal returns these at sys_exit */
-#define ERESTARTSYS 512
-#define ERESTART_RESTARTBLOCK 516
-
 /*
  * An open that may wait (open__may_wait()), from sys_enter to sys_exit, in
  * its thread's slot. A signal interrupts the wait (wait_for_partner()

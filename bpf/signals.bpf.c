@@ -503,13 +503,7 @@ static __always_inline void count_deliver(struct sig_deliver_event *e)
 		sig_stats__add_pending(s, e->pending_ns);
 }
 
-/* include/linux/errno.h: what a call cut short by a signal leaves in ax */
-#define ERESTARTSYS 512
-#define ERESTARTNOINTR 513
-#define ERESTARTNOHAND 514
-#define ERESTART_RESTARTBLOCK 516
-#define EINTR 4
-#define SA_RESTART 0x10000000
+#define SA_RESTART 0x10000000 /* include/uapi/asm-generic/signal.h */
 
 /*
  * A handler is about to run: if current was in a syscall that a signal

@@ -564,16 +564,17 @@ void text_exit(struct output *o, const struct lifecycle_event *e)
 }
 
 /*
- * sigsuspend() and the waits that take a mask: what the wait lets in (or
- * keeps out) and what comes back after it, so a signal delivered during the
- * wait, blocked before and after, is explained.
+ * sigsuspend() and the waits that take a mask, told when a signal cut the
+ * wait short (bpf/syscalls.bpf.c on_wait_mask_exit()): what the wait let
+ * in (or kept out) and what comes back after the handler, so a signal
+ * delivered at the end of the wait, blocked before and after, is explained.
  */
 static void text_wait_mask(struct output *o, const struct sigprocmask_event *e)
 {
 	char who[96], buf[512];
 
 	line_begin(o, &e->hdr, "mask", "wait");
-	fprintf(o->f, "%s %s waits", task_str(who, sizeof(who), &e->task),
+	fprintf(o->f, "%s %s waited", task_str(who, sizeof(who), &e->task),
 		syscall__name(e->syscall_nr) ? syscall__name(e->syscall_nr) : "a call");
 	if (e->old_mask & ~e->new_mask)
 		fprintf(o->f, " with %s unblocked",
@@ -581,7 +582,7 @@ static void text_wait_mask(struct output *o, const struct sigprocmask_event *e)
 	if (e->new_mask & ~e->old_mask)
 		fprintf(o->f, "%s %s blocked", e->old_mask & ~e->new_mask ? " and" : " with",
 			format__sigset(buf, sizeof(buf), e->new_mask & ~e->old_mask));
-	fprintf(o->f, ": mask %s while it waits",
+	fprintf(o->f, " until a signal came: mask %s while it waited",
 		e->new_mask ? format__sigset(buf, sizeof(buf), e->new_mask) : "empty");
 	fprintf(o->f, ", %s after",
 		e->old_mask ? format__sigset(buf, sizeof(buf), e->old_mask) : "empty");

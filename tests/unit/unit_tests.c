@@ -1042,8 +1042,9 @@ static void test_wait_with_a_temporary_mask(void)
 	check(strstr(json, "{\"type\":\"sigmask_wait\",") && strstr(json,
 	      "\"call\":\"rt_sigsuspend\",\"blocked\":[],\"unblocked\":[\"SIGUSR1\"],\"mask\":[],"
 	      "\"mask_after\":[\"SIGUSR1\"]}"), "JSON: %s", json);
-	check(strstr(text, "mask    wait        waiter[23] rt_sigsuspend waits with SIGUSR1 "
-			   "unblocked: mask empty while it waits, SIGUSR1 after\n") != NULL,
+	check(strstr(text, "mask    wait        waiter[23] rt_sigsuspend waited with SIGUSR1 "
+			   "unblocked until a signal came: mask empty while it waited, SIGUSR1 "
+			   "after\n") != NULL,
 	      "text: %s", text);
 	free(json);
 	free(text);
