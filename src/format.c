@@ -83,6 +83,23 @@ char *format__clock(char *buf, size_t size, uint64_t mono_ns, int64_t mono_to_re
 /* Room kept at the end of a sigset's buffer for ",+64 more". */
 #define SIGSET_MORE_ROOM 10
 
+/*
+ * The last signal of the run of real-time numbers (32 and up: SIG32,
+ * SIG33, SIGRTMIN...) that starts at sig and is all in mask; sig itself
+ * for a standard signal. A process that blocks every real-time signal
+ * reads "SIGRTMIN..SIGRTMAX", not 31 names.
+ */
+static int sigset__run_end(uint64_t mask, int sig)
+{
+	int last = sig;
+
+	if (sig < 32)
+		return sig;
+	while (last < IPCSCOPE_NSIG && (mask & (1ULL << last)))
+		last++;
+	return last;
+}
+
 char *format__sigset(char *buf, size_t size, uint64_t mask)
 {
 	int n = __builtin_popcountll(mask), listed = 0;
@@ -99,18 +116,28 @@ char *format__sigset(char *buf, size_t size, uint64_t mask)
 	}
 	for (int sig = 1; sig <= IPCSCOPE_NSIG && used < size; sig++) {
 		const char *sep = listed ? "," : "";
+		int last = sigset__run_end(mask, sig), count;
+		char name[40];
 		size_t want;
 
 		if (!(mask & (1ULL << (sig - 1))))
 			continue;
-		want = strlen(sep) + strlen(sig__name(sig));
+		if (last - sig < 2)
+			last = sig;
+		count = last - sig + 1;
+		if (last == sig)
+			snprintf(name, sizeof(name), "%s", sig__name(sig));
+		else
+			snprintf(name, sizeof(name), "%s..%s", sig__name(sig), sig__name(last));
+		want = strlen(sep) + strlen(name);
 		/* The last name needs no room for "+N more" after it. */
-		if (used + want + (listed + 1 < n ? SIGSET_MORE_ROOM : 0) >= size) {
+		if (used + want + (listed + count < n ? SIGSET_MORE_ROOM : 0) >= size) {
 			snprintf(buf + used, size - used, "%s+%d more", sep, n - listed);
 			return buf;
 		}
-		used += (size_t)snprintf(buf + used, size - used, "%s%s", sep, sig__name(sig));
-		listed++;
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", sep, name);
+		listed += count;
+		sig = last;
 	}
 	return buf;
 }

@@ -32,8 +32,9 @@ char *format__clock(char *buf, size_t size, uint64_t mono_ns, int64_t mono_to_re
 /*
  * "SIGINT,SIGUSR1", "-" when empty, "all" for all 64 signals, "all but
  * SIGKILL,SIGSTOP" when more than half are set (a sigfillset() mask, as
- * shells install). A list too long for buf ends with "+N more", never cut
- * mid-name.
+ * shells install); three or more real-time signals in a row as a range,
+ * "SIGRTMIN..SIGRTMAX", "SIGRTMIN+2..SIGRTMIN+5". A list too long for buf
+ * ends with "+N more" (signals), never cut mid-name.
  */
 char *format__sigset(char *buf, size_t size, uint64_t mask);
 /* "SA_RESTART|SA_SIGINFO"; SA_RESTORER (set by libc on every call) left out. */

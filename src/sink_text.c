@@ -177,6 +177,18 @@ void text_generate(struct output *o, const struct sig_generate_event *e)
 	else
 		fprintf(o->f, "kernel -> %s", task_str(to, sizeof(to), &e->target));
 	fprintf(o->f, " %s", result_word(e->result));
+	/*
+	 * tkill, tgkill (raise()) and rt_tgsigqueueinfo queue on the thread's
+	 * own pending list, kill() and the rest on the process's shared one
+	 * (kernel/signal.c __send_signal_locked(): pending = type != PIDTYPE_PID
+	 * ? &t->signal->shared_pending : &t->pending), and a standard signal
+	 * merges only with its copy on the same list: raise(SIGUSR2) and
+	 * kill(getpid(), SIGUSR2) both queue. A fault the kernel raises is
+	 * always the faulting thread's, nothing to say.
+	 */
+	if (!e->group && e->has_sender &&
+	    (e->result == SIG_RESULT_QUEUED || e->result == SIG_RESULT_ALREADY_PENDING))
+		fputs(" for the thread", o->f);
 	if (e->result == SIG_RESULT_IGNORED)
 		fputs(ignored_note(e->ignored_why), o->f);
 	if (e->blocked)

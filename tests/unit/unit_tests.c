@@ -238,6 +238,18 @@ static void test_exit_status_format(void)
 	/* 32 names do not fit in 64 bytes: cut between names, the rest counted. */
 	CHECK_STR(format__sigset(buf, sizeof(buf), 0xffffffffULL),
 		  "SIGHUP,SIGINT,SIGQUIT,SIGILL,SIGTRAP,SIGABRT,SIGBUS,+25 more");
+	/* Real-time signals in a row: a range from three on; standard ones by name. */
+	CHECK_STR(format__sigset(buf, sizeof(buf), 0x7fffffffULL << 33), "SIGRTMIN..SIGRTMAX");
+	CHECK_STR(format__sigset(buf, sizeof(buf), (1ULL << 1) | (0x7ULL << 35)),
+		  "SIGINT,SIGRTMIN+2..SIGRTMIN+4");
+	CHECK_STR(format__sigset(buf, sizeof(buf), (0x3ULL << 33) | (1ULL << 63)),
+		  "SIGRTMIN,SIGRTMIN+1,SIGRTMAX");
+	CHECK_STR(format__sigset(buf, sizeof(buf), 0x7ULL), "SIGHUP,SIGINT,SIGQUIT");
+	CHECK_STR(format__sigset(buf, sizeof(buf), ~((1ULL << 8) | (0x7ULL << 40))),
+		  "all but SIGKILL,SIGRTMIN+7..SIGRTMIN+9");
+	/* A range counts all its signals in "+N more". */
+	CHECK_STR(format__sigset(buf, sizeof(buf), 0x3ffULL | (0xfULL << 33) | (1ULL << 40)),
+		  "SIGHUP,SIGINT,SIGQUIT,SIGILL,SIGTRAP,SIGABRT,SIGBUS,+8 more");
 	CHECK_STR(format__sa_flags(buf, sizeof(buf), 0x14000004), "SA_SIGINFO|SA_RESTART");
 }
 
@@ -2803,13 +2815,17 @@ static void test_semop_and_msgrcv_lines_say_what_was_asked(void)
 	free(json);
 }
 
-/* sigqueue(pid, SIGUSR1, {.sival_int = -7}) merged; a SIGCONT that resumed a stopped child. */
+/*
+ * sigqueue(pid, SIGUSR1, {.sival_int = -7}) merged; a SIGCONT that resumed a
+ * stopped child; kill(-1) and kill(pid); a tgkill, queued on the thread's list.
+ */
 static void feed_value_and_continued(struct decoder *d)
 {
 	struct sig_generate_event q = kernel_signal(50, 10, 8, "target");
 	struct sig_generate_event c = kernel_signal(60, 18, 8, "target");
 
 	q.via = VIA_RT_SIGQUEUEINFO;
+	q.group = 1;
 	q.has_sender = 1;
 	task(&q.sender, 9, "sender");
 	q.info_kind = INFO_REAL;
@@ -2823,6 +2839,7 @@ static void feed_value_and_continued(struct decoder *d)
 	q.sig = 12;
 	decode__record(d, &q, sizeof(q));
 	c.via = VIA_KILL;
+	c.group = 1;
 	c.has_sender = 1;
 	task(&c.sender, 9, "sender");
 	c.info_kind = INFO_REAL;
@@ -2836,6 +2853,11 @@ static void feed_value_and_continued(struct decoder *d)
 	c.kill_pid = -1; /* kill(-1, SIGTERM): every process it may signal */
 	decode__record(d, &c, sizeof(c));
 	c.kill_pid = 8; /* kill(8, SIGTERM): no reminder */
+	decode__record(d, &c, sizeof(c));
+	c.via = VIA_TGKILL;
+	c.group = 0;
+	c.bits = 0;
+	c.sig = 12;
 	decode__record(d, &c, sizeof(c));
 }
 
@@ -2856,6 +2878,8 @@ static void test_signal_value_and_sigcont_resume_are_shown(void)
 	check(strstr(text, "SIGTERM     kill(-1) sender[9] -> target[8] queued\n") &&
 		      strstr(text, "SIGTERM     kill sender[9] -> target[8] queued\n"),
 	      "kill(-1) and kill(pid) in text: %s", text);
+	check(strstr(text, "SIGUSR2     tgkill sender[9] -> target[8] queued for the thread\n"),
+	      "a thread-directed signal in text: %s", text);
 	check(strstr(json, "\"kill_pid\":-1") && strstr(json, "\"kill_pid\":8"),
 	      "kill_pid in JSON: %s", json);
 	check(strstr(json, "\"object\"") == NULL, "a value is not an object: %s", json);
