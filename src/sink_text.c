@@ -129,17 +129,20 @@ static void text_kernel_cause(struct output *o, const struct sig_generate_event 
 }
 
 /*
- * Why an ignored signal was, when it is not what "ignored" suggests: the
- * target's SIG_IGN, or a target that was already exiting (a zombie too),
+ * Why an ignored signal was: the target's SIG_IGN, its default action
+ * (SIGCHLD, SIGCONT, SIGWINCH, SIGURG: "ignored" alone read as "the
+ * parent paid no heed to its child's exit", when the child is reaped by
+ * wait() all the same), a target that was already exiting (a zombie too),
  * or an init (a PID namespace's pid 1: the container's main process) with
- * no handler, whose default actions never apply. A default action that is
- * to ignore (SIGCHLD, SIGWINCH...) goes without saying.
+ * no handler, whose default actions never apply.
  */
 static const char *ignored_note(unsigned int why)
 {
 	switch (why) {
 	case IGN_WHY_HANDLER:
 		return " (SIG_IGN)";
+	case IGN_WHY_DEFAULT:
+		return " (default action)";
 	case IGN_WHY_EXITING:
 		return " (target exiting)";
 	case IGN_WHY_INIT:

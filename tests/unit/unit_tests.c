@@ -2845,6 +2845,7 @@ static void feed_value_and_continued(struct decoder *d)
 	c.info_kind = INFO_REAL;
 	c.code = 0;
 	c.result = SIG_RESULT_IGNORED;
+	c.ignored_why = IGN_WHY_DEFAULT;
 	c.bits = SIG_GEN_CONTINUED;
 	decode__record(d, &c, sizeof(c));
 	c.sig = 15;
@@ -2870,7 +2871,8 @@ static void test_signal_value_and_sigcont_resume_are_shown(void)
 	      "sigqueue value in text: %s", text);
 	check(strstr(text, "SIGUSR2     sigqueue sender[9] -> target[8] merged value -7 (its siginfo "
 			   "says from 4242)\n") != NULL, "a made-up si_pid in text: %s", text);
-	check(strstr(text, "kill sender[9] -> target[8] ignored, resumed it (it was stopped)\n"),
+	check(strstr(text, "kill sender[9] -> target[8] ignored (default action), resumed it (it "
+			   "was stopped)\n"),
 	      "SIGCONT that resumed in text: %s", text);
 	check(strstr(json, "\"value\":{\"int\":-7,\"ptr\":\"0xdead0000fffffff9\"}") != NULL,
 	      "value in JSON: %s", json);
