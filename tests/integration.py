@@ -833,10 +833,9 @@ def test_pid_namespace_siginfo_pids_are_host_pids(ctx):
              r["error"]) for r in failed], [("tgkill", None, 1, 9, "ESRCH")],
            "a failed tgkill inside: its numbers are the namespace's, no host pid "
            "(via, target_pid, target_pid_ns, target_tid, error)")
-    proc = subprocess.run([ctx.tool, "--", ctx.workload("sig_pidns")],
-                          capture_output=True, text=True, timeout=60)
+    proc = ctx.run(["--", ctx.workload("sig_pidns")], json_out=False)
     lines = [l for l in proc.stdout.splitlines() if " signal " in l and "SIGCHLD" in l]
-    kv = dict(l.split("=", 1) for l in proc.stdout.splitlines() if re.match(r"^\w+=\d+$", l))
+    kv = proc.kv
     expect(sorted(l.split(" CLD_EXITED ")[-1].strip() for l in lines),
            sorted(["child %s" % kv["child"], "child %s" % kv["init"]]),
            "text SIGCHLD lines name host pids: %s" % lines)
