@@ -196,22 +196,24 @@ static __noinline void pipe__dup_exit(struct task_struct *cur, struct pt_regs *r
  * masks are still on the task, nothing is read from the caller. (Reading
  * its set at entry cost ~90 ns a call, 1% of a handshaked signal storm.)
  * A wait that ended otherwise (an fd ready, a timeout) has its mask back
- * already and let no signal in: not told; sigsuspend ends only on a
- * signal, so each of its calls is. A call given no set (ppoll's or
- * pselect6's NULL, which leaves saved_sigmask from some earlier call) or
- * one it refused (a size other than 8 is EINVAL) returns no EINTR of its
- * own with a mask: the set's address is checked before the masks are
- * read. Told only when the masks differ: an event loop's ppoll() with its
- * own mask again is nothing new.
+ * already and let no signal in: not told (sys_exit checks the result
+ * before anything else, EXIT_IF_CUT_SHORT). A call given no set (ppoll's
+ * or pselect6's NULL, which leaves saved_sigmask from some earlier call)
+ * or one it refused (a size other than 8 is EINVAL) is not told: the
+ * set's address is checked before the masks are read. Told only when the
+ * masks differ: an event loop's ppoll() with its own mask again is nothing
+ * new. What wakes a wait is signal_pending(), which io_uring's task work
+ * (TIF_NOTIFY_SIGNAL), the freezer and a ptrace interrupt also set: such a
+ * wait is told with no delivery after it, and one that ignored signals end
+ * (dropped at dequeue, the call restarted) once per restart.
  */
-static __noinline void on_wait_mask_exit(struct task_struct *cur, struct pt_regs *regs, long ret,
-					 __u32 nr)
+static __noinline void on_wait_mask_exit(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
 {
 	struct sigprocmask_event e = {};
 	__u64 set[2] = {}; /* pselect6's struct sigset_argpack: address, size */
 	__u64 key;
 
-	if ((ret != -ERESTARTNOHAND && ret != -EINTR) || !proc__wanted(cur->tgid))
+	if (!proc__wanted(cur->tgid))
 		return;
 	switch (nr) {
 	case NR_rt_sigsuspend: /* (set, size): the call fails before its wait on a bad one */
@@ -593,6 +595,7 @@ enum exit_work {
 	EXIT_NONE,
 	EXIT_FOLLOW,
 	EXIT_IF_FAILED, /* a signal-sending call: one that sent is signal_generate's */
+	EXIT_IF_CUT_SHORT, /* a wait with a temporary mask: only when a signal ended it */
 };
 
 /*
@@ -630,11 +633,6 @@ static __always_inline enum exit_work exit__work(__u32 nr)
 	case NR_rt_sigaction:
 	case NR_rt_sigprocmask:
 	case NR_rt_sigtimedwait:
-	case NR_rt_sigsuspend:
-	case NR_ppoll:
-	case NR_pselect6:
-	case NR_epoll_pwait:
-	case NR_epoll_pwait2:
 	case NR_msgsnd:
 	case NR_msgrcv:
 	case NR_semop:
@@ -661,6 +659,12 @@ static __always_inline enum exit_work exit__work(__u32 nr)
 	case NR_alarm:
 	case NR_setitimer:
 		return EXIT_FOLLOW;
+	case NR_rt_sigsuspend:
+	case NR_ppoll:
+	case NR_pselect6:
+	case NR_epoll_pwait:
+	case NR_epoll_pwait2:
+		return EXIT_IF_CUT_SHORT;
 	case NR_kill:
 	case NR_tkill:
 	case NR_tgkill:
@@ -705,7 +709,9 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	enum exit_work work = exit__work(nr);
 	struct task_struct *cur;
 
-	if (work == EXIT_NONE || (work == EXIT_IF_FAILED && (ret >= 0 || ret == -EAGAIN)))
+	/* Event loops call epoll_pwait and ppoll all the time: their result first. */
+	if (work == EXIT_NONE || (work == EXIT_IF_FAILED && (ret >= 0 || ret == -EAGAIN)) ||
+	    (work == EXIT_IF_CUT_SHORT && ret != -ERESTARTNOHAND && ret != -EINTR))
 		return 0;
 	cur = bpf_get_current_task_btf();
 	if (syscall__compat(cur))
@@ -769,7 +775,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_pselect6:
 	case NR_epoll_pwait:
 	case NR_epoll_pwait2:
-		on_wait_mask_exit(cur, regs, ret, nr);
+		on_wait_mask_exit(cur, regs, nr);
 		break;
 	case NR_msgsnd:
 	case NR_msgrcv:

@@ -129,20 +129,18 @@ static void text_kernel_cause(struct output *o, const struct sig_generate_event 
 }
 
 /*
- * Why an ignored signal was: the target's SIG_IGN, its default action
- * (SIGCHLD, SIGCONT, SIGWINCH, SIGURG: "ignored" alone read as "the
- * parent paid no heed to its child's exit", when the child is reaped by
- * wait() all the same), a target that was already exiting (a zombie too),
+ * Why an ignored signal was, when it is not what "ignored" suggests: the
+ * target's SIG_IGN, or a target that was already exiting (a zombie too),
  * or an init (a PID namespace's pid 1: the container's main process) with
- * no handler, whose default actions never apply.
+ * no handler, whose default actions never apply. A default action that is
+ * to ignore (SIGCHLD, SIGWINCH...) goes without saying: "(default action)"
+ * took a SIGCHLD line past 100 columns for a 12-letter comm.
  */
 static const char *ignored_note(unsigned int why)
 {
 	switch (why) {
 	case IGN_WHY_HANDLER:
 		return " (SIG_IGN)";
-	case IGN_WHY_DEFAULT:
-		return " (default action)";
 	case IGN_WHY_EXITING:
 		return " (target exiting)";
 	case IGN_WHY_INIT:
@@ -186,8 +184,9 @@ void text_generate(struct output *o, const struct sig_generate_event *e)
 	 * (kernel/signal.c __send_signal_locked(): pending = type != PIDTYPE_PID
 	 * ? &t->signal->shared_pending : &t->pending), and a standard signal
 	 * merges only with its copy on the same list: raise(SIGUSR2) and
-	 * kill(getpid(), SIGUSR2) both queue. A fault the kernel raises is
-	 * always the faulting thread's, nothing to say.
+	 * kill(getpid(), SIGUSR2) both queue. Said for signals a process sent:
+	 * the kernel's own go to one thread for its act (a fault, SIGPIPE)
+	 * or its timer (SIGEV_THREAD_ID), where the line says why already.
 	 */
 	if (!e->group && e->has_sender &&
 	    (e->result == SIG_RESULT_QUEUED || e->result == SIG_RESULT_ALREADY_PENDING))
@@ -579,8 +578,8 @@ void text_exit(struct output *o, const struct lifecycle_event *e)
 }
 
 /*
- * sigsuspend() and the waits that take a mask, told when a signal cut the
- * wait short (bpf/syscalls.bpf.c on_wait_mask_exit()): what the wait let
+ * sigsuspend() and the waits that take a mask, told when a signal (as a
+ * rule) cut the wait short (bpf/syscalls.bpf.c on_wait_mask_exit()): what the wait let
  * in (or kept out) and what comes back after the handler, so a signal
  * delivered at the end of the wait, blocked before and after, is explained.
  */
@@ -597,7 +596,7 @@ static void text_wait_mask(struct output *o, const struct sigprocmask_event *e)
 	if (e->new_mask & ~e->old_mask)
 		fprintf(o->f, "%s %s blocked", e->old_mask & ~e->new_mask ? " and" : " with",
 			format__sigset(buf, sizeof(buf), e->new_mask & ~e->old_mask));
-	fprintf(o->f, " until a signal came: mask %s while it waited",
+	fprintf(o->f, " until interrupted: mask %s while it waited",
 		e->new_mask ? format__sigset(buf, sizeof(buf), e->new_mask) : "empty");
 	fprintf(o->f, ", %s after",
 		e->old_mask ? format__sigset(buf, sizeof(buf), e->old_mask) : "empty");

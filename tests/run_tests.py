@@ -43,12 +43,14 @@ def run_unit_tests(build):
 
 def check_sources():
     """Facts about the BPF sources no compiler checks: the syscalls sys_exit's
-    filter (exit__work) sends to its dispatch (EXIT_FOLLOW) must be exactly
-    those the dispatch handles, or one of them would silently never be seen."""
+    filter (exit__work) sends to its dispatch (EXIT_FOLLOW, EXIT_IF_CUT_SHORT)
+    must be exactly those the dispatch handles, or one of them would silently
+    never be seen."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     text = open(os.path.join(root, "bpf", "syscalls.bpf.c"), encoding="utf-8").read()
     start = text.index("static __always_inline enum exit_work exit__work")
-    listed = set(re.findall(r"case (NR_\w+):", text[start:text.index("return EXIT_FOLLOW;", start)]))
+    listed = set(re.findall(r"case (NR_\w+):",
+                            text[start:text.index("return EXIT_IF_CUT_SHORT;", start)]))
     handled = set(re.findall(r"case (NR_\w+):", text[text.index("int BPF_PROG(sys_exit"):]))
     name = "source: sys_exit's filter lists exactly the syscalls its dispatch handles"
     if listed == handled and listed:

@@ -1055,7 +1055,7 @@ static void test_wait_with_a_temporary_mask(void)
 	      "\"call\":\"rt_sigsuspend\",\"blocked\":[],\"unblocked\":[\"SIGUSR1\"],\"mask\":[],"
 	      "\"mask_after\":[\"SIGUSR1\"]}"), "JSON: %s", json);
 	check(strstr(text, "mask    wait        waiter[23] rt_sigsuspend waited with SIGUSR1 "
-			   "unblocked until a signal came: mask empty while it waited, SIGUSR1 "
+			   "unblocked until interrupted: mask empty while it waited, SIGUSR1 "
 			   "after\n") != NULL,
 	      "text: %s", text);
 	free(json);
@@ -2871,8 +2871,7 @@ static void test_signal_value_and_sigcont_resume_are_shown(void)
 	      "sigqueue value in text: %s", text);
 	check(strstr(text, "SIGUSR2     sigqueue sender[9] -> target[8] merged value -7 (its siginfo "
 			   "says from 4242)\n") != NULL, "a made-up si_pid in text: %s", text);
-	check(strstr(text, "kill sender[9] -> target[8] ignored (default action), resumed it (it "
-			   "was stopped)\n"),
+	check(strstr(text, "kill sender[9] -> target[8] ignored, resumed it (it was stopped)\n"),
 	      "SIGCONT that resumed in text: %s", text);
 	check(strstr(json, "\"value\":{\"int\":-7,\"ptr\":\"0xdead0000fffffff9\"}") != NULL,
 	      "value in JSON: %s", json);
