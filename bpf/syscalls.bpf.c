@@ -207,31 +207,49 @@ static __noinline void pipe__dup_exit(struct task_struct *cur, struct pt_regs *r
  * wait is told with no delivery after it, and one that ignored signals end
  * (dropped at dequeue, the call restarted) once per restart.
  */
+/*
+ * A mask change of cur (old_mask -> new_mask, how, syscall_nr set), named and
+ * folded; a wait's is kept apart from a sigprocmask() with the same masks.
+ */
+static __always_inline void mask__emit(struct task_struct *cur, struct sigprocmask_event *e)
+{
+	__u64 key;
+
+	task_ref__ident(&e->task, cur);
+	key = fold__mix(EVENT_SIGPROCMASK, e->task.pid);
+	key = fold__mix(key, e->old_mask);
+	key = fold__mix(key, e->new_mask);
+	if (e->how == MASK_HOW_WAIT)
+		key = fold__mix(key, (__u64)MASK_HOW_WAIT << 32 | e->syscall_nr);
+	emit_named(e, sizeof(*e), EVENT_SIGPROCMASK, 0, key, cur, false, 0, false);
+}
+
 static __noinline void on_wait_mask_exit(struct task_struct *cur, struct pt_regs *regs, __u32 nr)
 {
 	struct sigprocmask_event e = {};
-	__u64 set[2] = {}; /* pselect6's struct sigset_argpack: address, size */
-	__u64 key;
+	__u64 argpack[2] = {}; /* pselect6's struct sigset_argpack: the set's address, size */
+	bool given = false;
 
 	if (!proc__wanted(cur->tgid))
 		return;
 	switch (nr) {
-	case NR_rt_sigsuspend: /* (set, size): the call fails before its wait on a bad one */
-		set[0] = 1;
+	case NR_rt_sigsuspend: /* (set, size): it fails before its wait without one */
+		given = true;
 		break;
 	case NR_ppoll: /* (fds, nfds, tsp, set, size) */
-		set[0] = regs->r10;
+		given = regs->r10;
 		break;
 	case NR_epoll_pwait: /* (epfd, events, maxevents, timeout, set, size) */
 	case NR_epoll_pwait2:
-		set[0] = regs->r8;
+		given = regs->r8;
 		break;
 	case NR_pselect6: /* (n, in, out, ex, tsp, &{set, size}): rare, a wait cut short */
-		if (regs->r9)
-			bpf_probe_read_user(set, sizeof(set), (void *)regs->r9);
+		given = regs->r9 &&
+			!bpf_probe_read_user(argpack, sizeof(argpack), (void *)regs->r9) &&
+			argpack[0];
 		break;
 	}
-	if (!set[0])
+	if (!given)
 		return;
 	e.new_mask = cur->blocked.sig[0];
 	e.old_mask = cur->saved_sigmask.sig[0];
@@ -239,19 +257,13 @@ static __noinline void on_wait_mask_exit(struct task_struct *cur, struct pt_regs
 		return;
 	e.how = MASK_HOW_WAIT;
 	e.syscall_nr = nr;
-	task_ref__ident(&e.task, cur);
-	key = fold__mix(EVENT_SIGPROCMASK, e.task.pid);
-	key = fold__mix(key, e.old_mask);
-	key = fold__mix(key, e.new_mask);
-	key = fold__mix(key, (__u64)MASK_HOW_WAIT << 32 | nr); /* apart from sigprocmask's */
-	emit_named(&e, sizeof(e), EVENT_SIGPROCMASK, 0, key, cur, false, 0, false);
+	mask__emit(cur, &e);
 }
 
 static __noinline void on_sigprocmask_exit(struct task_struct *cur, long ret)
 {
 	struct sigprocmask_event e = {};
 	struct thread_sig_state *t;
-	__u64 key;
 
 	t = bpf_task_storage_get(&thread_sig_states, cur, NULL, 0);
 	if (!t || !t->mask_saved)
@@ -263,11 +275,7 @@ static __noinline void on_sigprocmask_exit(struct task_struct *cur, long ret)
 	e.old_mask = t->mask_before;
 	e.how = t->how;
 	e.syscall_nr = NR_rt_sigprocmask;
-	task_ref__ident(&e.task, cur);
-	key = fold__mix(EVENT_SIGPROCMASK, e.task.pid);
-	key = fold__mix(key, e.old_mask);
-	key = fold__mix(key, e.new_mask);
-	emit_named(&e, sizeof(e), EVENT_SIGPROCMASK, 0, key, cur, false, 0, false);
+	mask__emit(cur, &e);
 }
 
 /*

@@ -84,10 +84,10 @@ char *format__clock(char *buf, size_t size, uint64_t mono_ns, int64_t mono_to_re
 #define SIGSET_MORE_ROOM 10
 
 /*
- * The last signal of the run of real-time numbers (32 and up: SIG32,
- * SIG33, SIGRTMIN...) that starts at sig and is all in mask; sig itself
- * for a standard signal. A process that blocks every real-time signal
- * reads "SIGRTMIN..SIGRTMAX", not 31 names.
+ * The last signal of the run of three or more real-time numbers (32 and
+ * up: SIG32, SIG33, SIGRTMIN...) that starts at sig and is all in mask;
+ * else sig itself. A process that blocks every real-time signal reads
+ * "SIGRTMIN..SIGRTMAX", not 31 names.
  */
 static int sigset__run_end(uint64_t mask, int sig)
 {
@@ -97,7 +97,7 @@ static int sigset__run_end(uint64_t mask, int sig)
 		return sig;
 	while (last < IPCSCOPE_NSIG && (mask & (1ULL << last)))
 		last++;
-	return last;
+	return last - sig >= 2 ? last : sig;
 }
 
 char *format__sigset(char *buf, size_t size, uint64_t mask)
@@ -116,14 +116,13 @@ char *format__sigset(char *buf, size_t size, uint64_t mask)
 	}
 	for (int sig = 1; sig <= IPCSCOPE_NSIG && used < size; sig++) {
 		const char *sep = listed ? "," : "";
-		int last = sigset__run_end(mask, sig), count;
+		int last, count;
 		char name[40];
 		size_t want;
 
 		if (!(mask & (1ULL << (sig - 1))))
 			continue;
-		if (last - sig < 2)
-			last = sig;
+		last = sigset__run_end(mask, sig);
 		count = last - sig + 1;
 		if (last == sig)
 			snprintf(name, sizeof(name), "%s", sig__name(sig));
