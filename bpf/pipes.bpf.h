@@ -203,6 +203,8 @@ static __always_inline void io_slot__settle(struct io_slot *slot)
 		counter__add(&s->read_blocked_ns, d->read_blocked_ns);
 		counter__add(&s->read_eof, d->read_eof);
 		counter__add(&s->read_eagain, d->read_eagain);
+		counter__add(&s->write_interrupted, d->write_interrupted);
+		counter__add(&s->read_interrupted, d->read_interrupted);
 	}
 	__builtin_memset(slot, 0, sizeof(*slot));
 }
@@ -629,6 +631,37 @@ static __noinline void pipe_io__emit(struct task_struct *cur, const struct io_ca
 	fold__finish(verdict, &ticket, e, sizeof(*e));
 }
 
+/* What a read/write-like call's result says: one bit, or none (another failure). */
+enum io_result {
+	IO_DATA = 1,	     /* ret > 0: bytes moved */
+	IO_ZERO = 2,	     /* 0: EOF on a read */
+	IO_EAGAIN = 4,	     /* O_NONBLOCK: empty or full */
+	IO_EPIPE = 8,	     /* no reader left */
+	IO_CUT_SHORT = 16,   /* a signal cut it short: restarted, or EINTR */
+};
+
+/*
+ * A global function: the verifier checks it once, on its own, and knows
+ * nothing of what it returns. Tests of one bit in the caller then never
+ * decide another; tests of ret itself did, and a decided test marks the
+ * value precise, which keeps the verifier from merging the paths that
+ * follow: io__exit_count() with ret tested in each counter block took
+ * sys_exit past the verifier's 1M instructions (kernel/bpf/verifier.c
+ * is_branch_taken(), mark_chain_precision()).
+ */
+__noinline int io__result(long ret)
+{
+	if (ret > 0)
+		return IO_DATA;
+	if (ret == 0)
+		return IO_ZERO;
+	if (ret == -EAGAIN)
+		return IO_EAGAIN;
+	if (ret == -EPIPE)
+		return IO_EPIPE;
+	return ret__cut_short(ret) ? IO_CUT_SHORT : 0;
+}
+
 /*
  * sys_exit of a read/write-like call: count it on this CPU's slot. c: its
  * io_inflight entry if still valid. sigpipe: the mark of a SIGPIPE the call
@@ -641,6 +674,7 @@ static __always_inline void io__exit_count(struct task_struct *cur, struct pt_re
 	const struct obj_ref *written = NULL;
 	struct io_stats *d;
 	__u64 blocked = 0, now = 0;
+	int res;
 
 	if (!c && thread_slot__take(cur, &again, sizeof(again)) && again.nr_plus_1 == nr + 1)
 		c = &again; /* a call that may block, in this thread's slot */
@@ -671,15 +705,18 @@ static __always_inline void io__exit_count(struct task_struct *cur, struct pt_re
 	c->nr_plus_1 = 0;
 	if (cur->nvcsw != c->nvcsw) /* it slept: waited on the pipe */
 		blocked = offcpu__since(cur, &c->mark, &now);
+	res = io__result(ret); /* each bit tested once on any path: see io__result() */
 	if (c->in.kind && (d = io__counters(cur, &c->in))) {
 		d->read_calls++;
-		if (ret > 0)
-			d->read_bytes += ret;
-		else if (ret == 0)
-			d->read_eof++;
-		else if (ret == -EAGAIN)
-			d->read_eagain++;
 		d->read_blocked_ns += blocked;
+		if (res & IO_DATA)
+			d->read_bytes += ret;
+		if (res & IO_ZERO)
+			d->read_eof++;
+		if (res & IO_EAGAIN)
+			d->read_eagain++;
+		if (res & IO_CUT_SHORT)
+			d->read_interrupted++;
 	}
 	/*
 	 * Only a call on one pipe: a splice or tee between two is told by its
@@ -688,9 +725,11 @@ static __always_inline void io__exit_count(struct task_struct *cur, struct pt_re
 	if (cfg_pipe_io_live && !c->in.kind != !c->out.kind) {
 		__u64 what = 0;
 
-		if (ret == -EAGAIN)
+		if (res & IO_EAGAIN)
 			what = PIPE_IO_EAGAIN;
-		else if (ret == 0 && c->in.kind && (c->count || nr != NR_read))
+		else if (res & IO_CUT_SHORT)
+			what = PIPE_IO_INTERRUPTED;
+		else if ((res & IO_ZERO) && c->in.kind && (c->count || nr != NR_read))
 			what = PIPE_IO_EOF;
 		else if (blocked >= PIPE_IO_WAIT_SHOWN_NS)
 			what = PIPE_IO_WAITED;
@@ -702,17 +741,18 @@ static __always_inline void io__exit_count(struct task_struct *cur, struct pt_re
 	written = &c->out;
 	if (c->out.kind && (d = io__counters(cur, &c->out))) {
 		d->write_calls++;
-		if (ret > 0) {
+		d->write_blocked_ns += blocked;
+		if (res & IO_DATA) {
 			d->write_bytes += ret;
 			if (c->count && ret < c->count)
 				d->write_partial++;
-		} else if (ret == -EAGAIN) {
-			d->write_eagain++;
-		} else if (ret == -EPIPE) {
-			d->epipe++;
 		}
-		d->write_blocked_ns += blocked;
-		if (ret == -EPIPE) {
+		if (res & IO_EAGAIN)
+			d->write_eagain++;
+		if (res & IO_CUT_SHORT)
+			d->write_interrupted++;
+		if (res & IO_EPIPE) {
+			d->epipe++;
 			epipe__emit(cur, c->out_fd, &c->out, nr, NULL, sigpipe, 0);
 			return;
 		}

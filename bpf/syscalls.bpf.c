@@ -67,17 +67,22 @@ static __always_inline bool emit_named(void *rec, __u32 size, __u32 type, __u64 
 				EMIT_FLAGS);
 }
 
-static __noinline void emit_accept(struct task_struct *cur, int sig, __u8 via)
+/*
+ * Global: the verifier checks it once on its own, not again for each
+ * state of each caller (a bpf_loop callback is checked until its states
+ * converge, and this one took half of sys_exit's verification).
+ */
+__noinline int emit_accept(struct task_struct *cur __arg_trusted, int sig, __u8 via)
 {
 	struct sig_accept_event e = {};
 	struct sig_stats *s;
 	__u64 now = 0, ts, key;
 
 	if (sig < 1 || sig > IPCSCOPE_NSIG)
-		return;
+		return 0;
 	ts = pending__pop(cur, sig);
 	if (!sig__wanted(sig) || !proc__wanted(cur->tgid))
-		return;
+		return 0;
 	e.sig = sig;
 	e.via = via;
 	if (ts && ts <= clock__now(&now)) {
@@ -92,13 +97,14 @@ static __noinline void emit_accept(struct task_struct *cur, int sig, __u8 via)
 	key = fold__mix(key, (__u64)sig << 8 | via);
 	if (emit_named(&e, sizeof(e), EVENT_SIG_ACCEPT, now, key, cur, e.pending_known,
 		       e.pending_ns, true))
-		return;
+		return 0;
 	s = sig_stats__get(e.task.pid, e.task.start_ns, sig, 1);
 	if (s) {
 		__sync_fetch_and_add(&s->accepted, 1);
 		if (e.pending_known)
 			sig_stats__add_pending(s, e.pending_ns);
 	}
+	return 0;
 }
 
 /* A handler of this thread returned through rt_sigreturn, entered at user sp. */

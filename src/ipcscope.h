@@ -432,6 +432,7 @@ enum ipcscope_pipe_io {
 	PIPE_IO_EOF = 1, /* a read returned 0: no writer left */
 	PIPE_IO_EAGAIN,	 /* O_NONBLOCK: empty for a read, full for a write */
 	PIPE_IO_WAITED,	 /* it slept at least PIPE_IO_WAIT_SHOWN_NS for data or room */
+	PIPE_IO_INTERRUPTED, /* a signal cut it short: restarted, or EINTR */
 };
 
 /* A wait a person notices; pipelines wait micro-seconds all the time. */
@@ -480,6 +481,13 @@ struct io_stats {
 	__u64 read_blocked_ns;
 	__u64 read_eof; /* returned 0 */
 	__u64 read_eagain;
+	/*
+	 * Calls a signal cut short (-ERESTART*, -EINTR at sys_exit), counted
+	 * in the calls above: the kernel then restarts the call, which counts
+	 * again, or it fails with EINTR.
+	 */
+	__u64 write_interrupted;
+	__u64 read_interrupted;
 	__u8 kind; /* enum ipcscope_obj_kind */
 	__u8 _pad[7];
 };

@@ -261,6 +261,8 @@ void io_stats__add(struct io_stats *dst, const struct io_stats *s)
 	dst->read_blocked_ns += s->read_blocked_ns;
 	dst->read_eof += s->read_eof;
 	dst->read_eagain += s->read_eagain;
+	dst->write_interrupted += s->write_interrupted;
+	dst->read_interrupted += s->read_interrupted;
 }
 
 const char *pipe_obj__creator_comm(const struct pipe_obj *o)

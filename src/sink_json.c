@@ -462,7 +462,8 @@ static void json_record(struct output *o, const struct event_header *hdr, const 
 		const struct pipe_io_event *e = rec;
 		static const char *const what[] = { [PIPE_IO_EOF] = "eof",
 						    [PIPE_IO_EAGAIN] = "eagain",
-						    [PIPE_IO_WAITED] = "waited" };
+						    [PIPE_IO_WAITED] = "waited",
+						    [PIPE_IO_INTERRUPTED] = "interrupted" };
 
 		json_begin(f, "pipe_io", hdr);
 		json_self(f, &e->task);
@@ -721,9 +722,9 @@ static void json_pipe(FILE *f, const struct pipe_obj *o)
 		fputs(first ? "" : ",", f);
 		json_pipe_who(f, e, "?");
 		fprintf(f, ",\"bytes\":%llu,\"writes\":%llu,\"blocked_ns\":%llu,\"epipe\":%llu"
-			   ",\"partial\":%llu,\"eagain\":%llu}",
+			   ",\"partial\":%llu,\"eagain\":%llu,\"interrupted\":%llu}",
 			e->io.write_bytes, e->io.write_calls, e->io.write_blocked_ns, e->io.epipe,
-			e->io.write_partial, e->io.write_eagain);
+			e->io.write_partial, e->io.write_eagain, e->io.write_interrupted);
 		first = false;
 	}
 	fputs("],\"readers\":[", f);
@@ -734,9 +735,9 @@ static void json_pipe(FILE *f, const struct pipe_obj *o)
 		fputs(first ? "" : ",", f);
 		json_pipe_who(f, e, "?");
 		fprintf(f, ",\"bytes\":%llu,\"reads\":%llu,\"blocked_ns\":%llu,\"eof\":%llu"
-			   ",\"eagain\":%llu}",
+			   ",\"eagain\":%llu,\"interrupted\":%llu}",
 			e->io.read_bytes, e->io.read_calls, e->io.read_blocked_ns, e->io.read_eof,
-			e->io.read_eagain);
+			e->io.read_eagain, e->io.read_interrupted);
 		first = false;
 	}
 	fputc(']', f);

@@ -516,6 +516,8 @@ void text_pipe_record(struct output *o, const struct event_header *hdr, const vo
 			fputs(": EOF, no writer left", o->f);
 		else if (e->what == PIPE_IO_EAGAIN)
 			fprintf(o->f, ": EAGAIN, %s (O_NONBLOCK)", e->write ? "full" : "empty");
+		else if (e->what == PIPE_IO_INTERRUPTED)
+			fputs(": interrupted by a signal", o->f);
 		if (e->waited_ns >= PIPE_IO_WAIT_SHOWN_NS)
 			fprintf(o->f, "%s waited %s for %s", e->what == PIPE_IO_WAITED ? "" : ",",
 				format__ns(when, sizeof(when), e->waited_ns),
@@ -1050,7 +1052,8 @@ static void report_pipes(struct output *o)
 			/*
 			 * Exact counts: a report is read as fact, "4.0M" hides
 			 * what it rounds. Calls, failed ones included: the
-			 * EPIPE and EAGAIN among them follow.
+			 * EPIPE, EAGAIN and interrupted among them follow (a
+			 * restarted call counts again: it is entered again).
 			 */
 			fprintf(o->f, "  %-28s wrote %llu B in %llu write %s, blocked %s", who,
 				(unsigned long long)e->io.write_bytes,
@@ -1064,6 +1067,9 @@ static void report_pipes(struct output *o)
 					(unsigned long long)e->io.write_partial);
 			if (e->io.write_eagain)
 				fprintf(o->f, ", %llu EAGAIN", (unsigned long long)e->io.write_eagain);
+			if (e->io.write_interrupted)
+				fprintf(o->f, ", %llu interrupted",
+					(unsigned long long)e->io.write_interrupted);
 			fputc('\n', o->f);
 		}
 		for (const struct pipe_end *e = p->ends; e; e = e->next) {
@@ -1079,6 +1085,9 @@ static void report_pipes(struct output *o)
 				(unsigned long long)e->io.read_eof);
 			if (e->io.read_eagain)
 				fprintf(o->f, ", %llu EAGAIN", (unsigned long long)e->io.read_eagain);
+			if (e->io.read_interrupted)
+				fprintf(o->f, ", %llu interrupted",
+					(unsigned long long)e->io.read_interrupted);
 			fputc('\n', o->f);
 		}
 		if (p->last_reader.proc)

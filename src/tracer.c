@@ -159,6 +159,27 @@ static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o, ui
 	leave_out(skel, o->missing);
 }
 
+/*
+ * -vv: how much of the verifier's budget each program took (its limit is
+ * 1M instructions, BPF_COMPLEXITY_LIMIT_INSNS): a change that nears it is
+ * seen before a kernel refuses the programs (tests/run_tests.py reads it).
+ */
+static void report_verified(struct ipcscope_bpf *skel)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		fprintf(stderr, "ipcscope: program %s: %u instructions verified\n",
+			bpf_program__name(prog), info.verified_insns);
+	}
+}
+
 static const char *load_hint(int err)
 {
 	switch (-err) {
@@ -170,7 +191,9 @@ static const char *load_hint(int err)
 	case ENOENT:
 	case ESRCH:
 		return "a tracepoint or kernel symbol is missing on this kernel (see -vv)";
-	case E2BIG:
+	case E2BIG: /* a program past the verifier's 1M instructions, or a map too big */
+		return "a program too complex for this kernel's verifier or a map too big "
+		       "(lower --max-procs; -vv shows which)";
 	case ENOMEM:
 		return "not enough locked memory for the maps (lower --max-procs)";
 	}
@@ -222,6 +245,8 @@ int tracer__start(struct tracer *t, const struct tracer_opts *opts, tracer_recor
 			load_hint(err));
 		return err;
 	}
+	if (opts->verbose >= 2)
+		report_verified(t->skel);
 	err = ipcscope_bpf__attach(t->skel);
 	if (err) {
 		diag__error("cannot attach the BPF programs: %s: %s",

@@ -893,6 +893,20 @@ def test_handler_says_whether_it_interrupted_a_syscall(ctx):
     expect(got, [("read", "eintr", "sa_restart"), ("read", "restarted", "sa_restart"),
                  ("pause", "eintr", "call"), ("nanosleep", "eintr", "call")],
            "deliveries' interrupted (syscall, outcome, decided by)")
+    # The pipe's side: three read calls as the kernel saw them (the one
+    # that failed with EINTR, the one restarted, its restart that got the
+    # byte), two of them cut short, each one a live pipe_io record.
+    rd = [e for r in run.of_type("pipe") for e in r["readers"] if e["pid"] == child]
+    expect([(e["reads"], e["interrupted"], e["bytes"], e["eof"]) for e in rd], [(3, 2, 1, 0)],
+           "the child's reads of its pipe (reads, interrupted, bytes, eof)")
+    cut = [(r["syscall"], r["side"]) for r in run.of_type("pipe_io")
+           if r["pid"] == child and r["what"] == "interrupted" for _ in range(r.get("count", 1))]
+    expect(cut, [("read", "read")] * 2, "pipe_io records of the child's interrupted reads")
+    parent = [r["ppid"] for r in run.of_type("fork") if r["pid"] == child]
+    acks = [r for r in run.of_type("pipe") if any(e["pid"] in parent for e in r["readers"])]
+    wr = [e for r in acks for e in r["writers"] if e["pid"] == child]
+    expect([(e["writes"], e["bytes"], e["interrupted"]) for e in wr], [(4, 4, 0)],
+           "the handler's writes of its byte to the parent (writes, bytes, interrupted)")
     # Delivered on the way out of the sigprocmask() that unblocked it, a
     # call that completed: nothing was interrupted.
     run = ctx.trace(["sig_blocked", "2", "20"])
@@ -1460,6 +1474,28 @@ def test_verbose_text_shows_forks_and_execs(ctx):
     expect([(w[3], w[4]) for w in forks], [("from", shell[0])] * 2, "fork lines (from whom)")
     execs = [w[2].split("[")[0] for w in lines if w[0] == "exec" and w[2] != shell[0]]
     expect(execs, ["true", "true"], "exec lines of the children")
+
+
+def test_programs_stay_within_the_verifier_budget(ctx):
+    # The verifier refuses a program once it has checked 1M instructions
+    # (BPF_COMPLEXITY_LIMIT_INSNS), and the count grows with every branch
+    # on a hot path: sys_exit once took 682k, and two more tests of a
+    # pipe call's result took it past the limit. -vv prints each count;
+    # a change that takes one past 60% of the limit fails here, while
+    # there is room left to find the cause.
+    proc = subprocess.run([ctx.tool, "-vv", "-d", "0.1", "-o", os.devnull],
+                          capture_output=True, text=True, timeout=120)
+    expect(proc.returncode, 0, "exit status (stderr: %s)" % proc.stderr[-300:])
+    counts = {}
+    for line in proc.stderr.splitlines():
+        words = line.split()
+        if words[-2:] == ["instructions", "verified"] and words[1] == "program":
+            counts[words[2].rstrip(":")] = int(words[3])
+    expect(sorted(n for n in ("sys_enter", "sys_exit", "handle_sig_generate",
+                              "handle_sig_deliver") if n not in counts), [],
+           "programs with no count in -vv's output")
+    over = {name: n for name, n in counts.items() if n > 600000}
+    expect(over, {}, "programs past 600000 verified instructions (all: %s)" % counts)
 
 
 def test_text_output_and_report(ctx):
