@@ -640,26 +640,35 @@ enum io_result {
 	IO_CUT_SHORT = 16,   /* a signal cut it short: restarted, or EINTR */
 };
 
-/*
- * A global function: the verifier checks it once, on its own, and knows
- * nothing of what it returns. Tests of one bit in the caller then never
- * decide another; tests of ret itself did, and a decided test marks the
- * value precise, which keeps the verifier from merging the paths that
- * follow: io__exit_count() with ret tested in each counter block took
- * sys_exit past the verifier's 1M instructions (kernel/bpf/verifier.c
- * is_branch_taken(), mark_chain_precision()).
- */
-__noinline int io__result(long ret)
+/* 1 if v is 0, else 0. */
+static __always_inline __u64 io__bit_zero(__s64 v)
 {
-	if (ret > 0)
-		return IO_DATA;
-	if (ret == 0)
-		return IO_ZERO;
-	if (ret == -EAGAIN)
-		return IO_EAGAIN;
-	if (ret == -EPIPE)
-		return IO_EPIPE;
-	return ret__cut_short(ret) ? IO_CUT_SHORT : 0;
+	__u64 x = v | -v; /* sign bit set unless v == 0 */
+
+	barrier_var(x); /* or clang turns it back into a compare and a branch */
+	return (x >> 63) ^ 1;
+}
+
+/*
+ * Computed without a branch, so that the verifier knows nothing of which
+ * bit is set: the caller's tests of one bit then never decide another.
+ * Tests of ret itself did, and a test the verifier can decide marks the
+ * value precise, which keeps it from merging the paths that follow:
+ * io__exit_count() testing ret in each counter block took sys_exit past
+ * the verifier's 1M instructions (kernel/bpf/verifier.c is_branch_taken(),
+ * mark_chain_precision()). Not a function call either: a call and its
+ * return cost more than this on CPUs with return-stack mitigations.
+ */
+static __always_inline int io__result(long ret)
+{
+	__u64 data = -ret, restart = ret + ERESTART_RESTARTBLOCK;
+
+	barrier_var(data);
+	restart |= (ERESTART_RESTARTBLOCK - ERESTARTSYS) - restart; /* sign clear: in range */
+	barrier_var(restart);
+	return (data >> 63) * IO_DATA | io__bit_zero(ret) * IO_ZERO |
+	       io__bit_zero(ret + EAGAIN) * IO_EAGAIN | io__bit_zero(ret + EPIPE) * IO_EPIPE |
+	       ((restart >> 63 ^ 1) | io__bit_zero(ret + EINTR)) * IO_CUT_SHORT;
 }
 
 /*
