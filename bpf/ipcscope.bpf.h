@@ -100,16 +100,6 @@ struct {
 #define ERESTARTNOHAND 514
 #define ERESTART_RESTARTBLOCK 516
 
-/* bpf_helpers.h of libbpf 1.4; a global function's argument the kernel (6.8+) trusts. */
-#ifndef __arg_trusted
-#define __arg_trusted __attribute__((btf_decl_tag("arg:trusted")))
-#endif
-
-/* A call's result at sys_exit says a signal (or a stop) cut it short. */
-static __always_inline bool ret__cut_short(long ret)
-{
-	return ret == -EINTR || (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK);
-}
 
 /* n more things lost for reason (for the ring buffer: events, not records). */
 static __always_inline void loss__add(enum ipcscope_loss_reason reason, __u64 n)

@@ -592,8 +592,8 @@ static __noinline void sigpipe__alone(struct task_struct *cur, const struct obj_
 }
 
 /*
- * A pipe read that met EOF, a read or write that met EAGAIN, or one that
- * slept PIPE_IO_WAIT_SHOWN_NS or more: what a person watching a pipeline
+ * A pipe read that met EOF, a read or write that met EAGAIN, one a signal
+ * cut short, or one that slept PIPE_IO_WAIT_SHOWN_NS or more: what a person watching a pipeline
  * wants to see as it happens (its counts are exact in io_stats). One
  * folded record per (process, pipe, what, side) burst; out of line, built
  * in this CPU's scratch (sys_exit's chain has no room, see sys_exit).
@@ -629,46 +629,6 @@ static __noinline void pipe_io__emit(struct task_struct *cur, const struct io_ca
 	e->what = what;
 	e->write = write;
 	fold__finish(verdict, &ticket, e, sizeof(*e));
-}
-
-/* What a read/write-like call's result says: one bit, or none (another failure). */
-enum io_result {
-	IO_DATA = 1,	     /* ret > 0: bytes moved */
-	IO_ZERO = 2,	     /* 0: EOF on a read */
-	IO_EAGAIN = 4,	     /* O_NONBLOCK: empty or full */
-	IO_EPIPE = 8,	     /* no reader left */
-	IO_CUT_SHORT = 16,   /* a signal cut it short: restarted, or EINTR */
-};
-
-/* 1 if v is 0, else 0. */
-static __always_inline __u64 io__bit_zero(__s64 v)
-{
-	__u64 x = v | -v; /* sign bit set unless v == 0 */
-
-	barrier_var(x); /* or clang turns it back into a compare and a branch */
-	return (x >> 63) ^ 1;
-}
-
-/*
- * Computed without a branch, so that the verifier knows nothing of which
- * bit is set: the caller's tests of one bit then never decide another.
- * Tests of ret itself did, and a test the verifier can decide marks the
- * value precise, which keeps it from merging the paths that follow:
- * io__exit_count() testing ret in each counter block took sys_exit past
- * the verifier's 1M instructions (kernel/bpf/verifier.c is_branch_taken(),
- * mark_chain_precision()). Not a function call either: a call and its
- * return cost more than this on CPUs with return-stack mitigations.
- */
-static __always_inline int io__result(long ret)
-{
-	__u64 data = -ret, restart = ret + ERESTART_RESTARTBLOCK;
-
-	barrier_var(data);
-	restart |= (ERESTART_RESTARTBLOCK - ERESTARTSYS) - restart; /* sign clear: in range */
-	barrier_var(restart);
-	return (data >> 63) * IO_DATA | io__bit_zero(ret) * IO_ZERO |
-	       io__bit_zero(ret + EAGAIN) * IO_EAGAIN | io__bit_zero(ret + EPIPE) * IO_EPIPE |
-	       ((restart >> 63 ^ 1) | io__bit_zero(ret + EINTR)) * IO_CUT_SHORT;
 }
 
 /*
@@ -714,7 +674,7 @@ static __always_inline void io__exit_count(struct task_struct *cur, struct pt_re
 	c->nr_plus_1 = 0;
 	if (cur->nvcsw != c->nvcsw) /* it slept: waited on the pipe */
 		blocked = offcpu__since(cur, &c->mark, &now);
-	res = io__result(ret); /* each bit tested once on any path: see io__result() */
+	res = io_result__of(ret); /* a test of one bit never decides another */
 	if (c->in.kind && (d = io__counters(cur, &c->in))) {
 		d->read_calls++;
 		d->read_blocked_ns += blocked;

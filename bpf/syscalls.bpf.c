@@ -72,8 +72,10 @@ static __always_inline bool emit_named(void *rec, __u32 size, __u32 type, __u64 
  * state of each caller (a bpf_loop callback is checked until its states
  * converge, and this one took half of sys_exit's verification).
  */
-__noinline int emit_accept(struct task_struct *cur __arg_trusted, int sig, __u8 via)
+__noinline int emit_accept(int sig, __u8 via)
 {
+	/* Not an argument: a global function's task argument is trusted from 6.8 only. */
+	struct task_struct *cur = bpf_get_current_task_btf();
 	struct sig_accept_event e = {};
 	struct sig_stats *s;
 	__u64 now = 0, ts, key;
@@ -450,7 +452,7 @@ static long signalfd_record__accept(__u64 i, void *ctx)
 	if (bpf_probe_read_user(&signo, sizeof(signo),
 				(void *)(batch->buf + i * SIGNALFD_SIGINFO_SIZE)))
 		return 1;
-	emit_accept(bpf_get_current_task_btf(), signo, ACCEPT_SIGNALFD);
+	emit_accept(signo, ACCEPT_SIGNALFD);
 	return 0;
 }
 
@@ -782,7 +784,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		break;
 	case NR_rt_sigtimedwait:
 		if (ret > 0)
-			emit_accept(cur, ret, ACCEPT_SIGTIMEDWAIT);
+			emit_accept(ret, ACCEPT_SIGTIMEDWAIT);
 		break;
 	case NR_rt_sigsuspend:
 	case NR_ppoll:

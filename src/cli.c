@@ -142,9 +142,9 @@ static const struct argp_option options[] = {
 	{ "fold-window", OPT_FOLD_WINDOW, "MS", 0, "Folding window in ms (default 1000; "
 						    "ipcscope sigpipe: 250, at most 2000)", 2 },
 	{ "verbose", 'v', NULL, 0, "More detail: fork/exec, every close and exit and every "
-				     "doctor row in text (JSON has them always), stderr lines once attached (with "
-				     "the capabilities kept); twice: libbpf debug and the verifier's "
-				     "instruction count per program", 2 },
+				     "doctor row in text (JSON has them always), stderr lines once "
+				     "attached (with the capabilities kept); twice: libbpf debug and "
+				     "the verifier's instruction count per program", 2 },
 	{ NULL, 0, NULL, 0, "Resources:", 3 },
 	{ "max-procs", OPT_MAX_PROCS, "N", 0, "Size of the in-kernel counter maps: about N "
 					       "processes with signal or IPC activity at once, 4N "

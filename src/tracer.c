@@ -162,7 +162,7 @@ static void configure(struct ipcscope_bpf *skel, const struct tracer_opts *o, ui
 /*
  * -vv: how much of the verifier's budget each program took (its limit is
  * 1M instructions, BPF_COMPLEXITY_LIMIT_INSNS): a change that nears it is
- * seen before a kernel refuses the programs (tests/run_tests.py reads it).
+ * seen before a kernel refuses the programs (tests/integration.py reads it).
  */
 static void report_verified(struct ipcscope_bpf *skel)
 {
@@ -193,7 +193,7 @@ static const char *load_hint(int err)
 		return "a tracepoint or kernel symbol is missing on this kernel (see -vv)";
 	case E2BIG: /* a program past the verifier's 1M instructions, or a map too big */
 		return "a program too complex for this kernel's verifier or a map too big "
-		       "(lower --max-procs; -vv shows which)";
+		       "(lower --max-procs; -v shows libbpf's log, which names it)";
 	case ENOMEM:
 		return "not enough locked memory for the maps (lower --max-procs)";
 	}

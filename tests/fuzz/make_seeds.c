@@ -110,6 +110,8 @@ static size_t story(unsigned char recs[][IPCSCOPE_RECORD_MAX], size_t *sizes)
 	io.object = pc.pipe;
 	io.what = PIPE_IO_WAITED, io.waited_ns = 300000000, io.write = 1, io.syscall_nr = 1;
 	ADD(io);
+	io.what = PIPE_IO_INTERRUPTED, io.write = 0, io.syscall_nr = 0;
+	ADD(io); /* a read a signal cut short after its wait */
 	header(&gen.hdr, EVENT_SIG_GENERATE, 8000);
 	task(&gen.target, 1000, "yes");
 	task(&gen.context, 1000, "yes");

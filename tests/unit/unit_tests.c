@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
@@ -828,6 +829,12 @@ static void feed_pipe_io(struct decoder *d)
 	e.what = PIPE_IO_EAGAIN;
 	e.waited_ns = 0;
 	decode__record(d, &e, sizeof(e));
+	task(&e.task, 26, "sleeper");
+	e.syscall_nr = 0;
+	e.write = 0;
+	e.what = PIPE_IO_INTERRUPTED;
+	e.waited_ns = 20000000ULL;
+	decode__record(d, &e, sizeof(e));
 }
 
 static void test_pipe_io_records(void)
@@ -843,6 +850,11 @@ static void test_pipe_io_records(void)
 			   "waited 1.50s for data (the pipe was empty)\n") != NULL, "text EOF: %s", text);
 	check(strstr(text, "write   -           writer[25] write pipe:[77]: EAGAIN, full "
 			   "(O_NONBLOCK)\n") != NULL, "text EAGAIN: %s", text);
+	check(strstr(json, "\"syscall\":\"read\",\"side\":\"read\",\"what\":\"interrupted\","
+			   "\"waited_ns\":20000000}") != NULL, "JSON interrupted: %s", json);
+	check(strstr(text, "read    -           sleeper[26] read pipe:[77]: interrupted by a signal, "
+			   "waited 20.0ms for data (the pipe was empty)\n") != NULL,
+	      "text interrupted: %s", text);
 	free(json);
 	free(text);
 }
@@ -2587,6 +2599,59 @@ static void test_text_pipe_graph_shows_partial_writes(void)
 	free(text);
 }
 
+/* Calls a signal cut short on both ends; the reader's harvested twice (slots, then hash). */
+static void feed_interrupted_ends(struct decoder *d)
+{
+	struct io_key key = { .pid = 11, .start_ns = 11000000000ULL, .dev = 15, .ino = 4343 };
+	struct io_stats w = { .kind = OBJ_PIPE, .write_calls = 4, .write_bytes = 3,
+			      .write_interrupted = 1 };
+	struct io_stats r = { .kind = OBJ_PIPE, .read_calls = 3, .read_bytes = 2, .read_eof = 1,
+			      .read_interrupted = 1 };
+
+	model__add_io_stats(d->model, &key, &w);
+	key.pid = 12;
+	key.start_ns = 12000000000ULL;
+	model__add_io_stats(d->model, &key, &r);
+	model__add_io_stats(d->model, &key, &r);
+	d->out->ops->report(d->out);
+}
+
+static void test_pipe_ends_count_interrupted_calls(void)
+{
+	char *json = render(true, feed_interrupted_ends), *text = render(false, feed_interrupted_ends);
+
+	check(strstr(json, "\"bytes\":3,\"writes\":4,\"blocked_ns\":0,\"epipe\":0,\"partial\":0,"
+			   "\"eagain\":0,\"interrupted\":1}") != NULL, "JSON writer: %s", json);
+	check(strstr(json, "\"bytes\":4,\"reads\":6,\"blocked_ns\":0,\"eof\":2,\"eagain\":0,"
+			   "\"interrupted\":2}") != NULL, "JSON reader (two harvests add): %s", json);
+	check(strstr(text, "wrote 3 B in 4 write calls, blocked 0ns, 1 interrupted\n") != NULL,
+	      "text writer: %s", text);
+	check(strstr(text, "read 4 B in 6 read calls, blocked 0ns, 2 EOF, 2 interrupted\n") != NULL,
+	      "text reader: %s", text);
+	free(json);
+	free(text);
+}
+
+/* Every result a read/write-like call can return at sys_exit, and its one bit. */
+static void test_io_result_bits(void)
+{
+	static const struct {
+		long ret;
+		int bit;
+	} cases[] = {
+		{ 1, IO_DATA },	       { 65536, IO_DATA },	{ 0x7fffffffL, IO_DATA },
+		{ 0, IO_ZERO },	       { -11, IO_EAGAIN },	{ -32, IO_EPIPE },
+		{ -4, IO_CUT_SHORT },  { -512, IO_CUT_SHORT }, { -513, IO_CUT_SHORT },
+		{ -514, IO_CUT_SHORT }, { -516, IO_CUT_SHORT }, { -511, 0 },
+		{ -517, 0 },	       { -9, 0 },		{ -14, 0 },
+		{ -4095, 0 },	       { -1, 0 },		{ LONG_MIN, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check(io_result__of(cases[i].ret) == cases[i].bit, "ret %ld: bits %d, expected %d",
+		      cases[i].ret, io_result__of(cases[i].ret), cases[i].bit);
+}
+
 static unsigned int clock_ms(const char *hhmmss)
 {
 	unsigned int h, m, sec, ms;
@@ -3282,7 +3347,7 @@ int main(void)
 	run("deliver: a timer's overrun and the syscall a handler interrupted, text and JSON",
 	    test_deliver_shows_a_timer_overrun);
 	run("mask: a wait with a temporary mask, text and JSON", test_wait_with_a_temporary_mask);
-	run("pipe_io: EOF, EAGAIN and waits, text and JSON", test_pipe_io_records);
+	run("pipe_io: EOF, EAGAIN, interrupted and waits, text and JSON", test_pipe_io_records);
 	run("text: a mkfifo line says only what it did", test_mkfifo_line_says_only_what_it_did);
 	run("pipe_dup: dup2 of a pipe end, text and JSON", test_pipe_dup_records);
 	run("code_names: a function of a live process by its address",
@@ -3351,6 +3416,8 @@ int main(void)
 	    test_fifo_named_from_a_traffic_row);
 	run("json: dev as stat(2) reports it, FIFO and pipefs", test_json_dev_is_stat_st_dev);
 	run("text: the pipe graph shows partial writes", test_text_pipe_graph_shows_partial_writes);
+	run("pipe ends: interrupted calls, text and JSON", test_pipe_ends_count_interrupted_calls);
+	run("io_result__of: one bit per result", test_io_result_bits);
 	run("text: a folded line says when its repeats ended", test_text_folded_line_says_its_span);
 	run("text/json: alarm and setitimer say when and what they replaced; -s keeps them by signal",
 	    test_timer_lines_say_what_they_replaced);
