@@ -100,7 +100,6 @@ struct {
 #define ERESTARTNOHAND 514
 #define ERESTART_RESTARTBLOCK 516
 
-
 /* n more things lost for reason (for the ring buffer: events, not records). */
 static __always_inline void loss__add(enum ipcscope_loss_reason reason, __u64 n)
 {

@@ -593,10 +593,11 @@ static __noinline void sigpipe__alone(struct task_struct *cur, const struct obj_
 
 /*
  * A pipe read that met EOF, a read or write that met EAGAIN, one a signal
- * cut short, or one that slept PIPE_IO_WAIT_SHOWN_NS or more: what a person watching a pipeline
- * wants to see as it happens (its counts are exact in io_stats). One
- * folded record per (process, pipe, what, side) burst; out of line, built
- * in this CPU's scratch (sys_exit's chain has no room, see sys_exit).
+ * cut short, or one that slept PIPE_IO_WAIT_SHOWN_NS or more: what a
+ * person watching a pipeline wants to see as it happens (its counts are
+ * exact in io_stats). One folded record per (process, pipe, what, side)
+ * burst; out of line, built in this CPU's scratch (sys_exit's chain has no
+ * room, see sys_exit).
  */
 static __noinline void pipe_io__emit(struct task_struct *cur, const struct io_call *c,
 				     __u64 what_nr, __u64 waited, int fd)

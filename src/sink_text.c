@@ -81,6 +81,12 @@ void line_end(struct output *o, const struct event_header *hdr)
 	fputc('\n', o->f);
 }
 
+void text_count(struct output *o, unsigned long long n, const char *what)
+{
+	if (n)
+		fprintf(o->f, ", %llu %s", n, what);
+}
+
 const char *task_str(char *buf, size_t size, const struct task_ref *t)
 {
 	return format__task(buf, size, t->comm, t->pid, t->tid);
@@ -1060,16 +1066,10 @@ static void report_pipes(struct output *o)
 				(unsigned long long)e->io.write_calls,
 				format__plural(e->io.write_calls, "call", "calls"),
 				format__ns(t, sizeof(t), e->io.write_blocked_ns));
-			if (e->io.epipe)
-				fprintf(o->f, ", %llu EPIPE", (unsigned long long)e->io.epipe);
-			if (e->io.write_partial)
-				fprintf(o->f, ", %llu partial",
-					(unsigned long long)e->io.write_partial);
-			if (e->io.write_eagain)
-				fprintf(o->f, ", %llu EAGAIN", (unsigned long long)e->io.write_eagain);
-			if (e->io.write_interrupted)
-				fprintf(o->f, ", %llu interrupted",
-					(unsigned long long)e->io.write_interrupted);
+			text_count(o, e->io.epipe, "EPIPE");
+			text_count(o, e->io.write_partial, "partial");
+			text_count(o, e->io.write_eagain, "EAGAIN");
+			text_count(o, e->io.write_interrupted, "interrupted");
 			fputc('\n', o->f);
 		}
 		for (const struct pipe_end *e = p->ends; e; e = e->next) {
@@ -1083,11 +1083,8 @@ static void report_pipes(struct output *o)
 				format__plural(e->io.read_calls, "read call", "read calls"),
 				format__ns(t, sizeof(t), e->io.read_blocked_ns),
 				(unsigned long long)e->io.read_eof);
-			if (e->io.read_eagain)
-				fprintf(o->f, ", %llu EAGAIN", (unsigned long long)e->io.read_eagain);
-			if (e->io.read_interrupted)
-				fprintf(o->f, ", %llu interrupted",
-					(unsigned long long)e->io.read_interrupted);
+			text_count(o, e->io.read_eagain, "EAGAIN");
+			text_count(o, e->io.read_interrupted, "interrupted");
 			fputc('\n', o->f);
 		}
 		if (p->last_reader.proc)

@@ -21,6 +21,8 @@ void line_begin(struct output *o, const struct event_header *hdr, const char *ki
 void line_end(struct output *o, const struct event_header *hdr);
 /* "comm[pid/tid]", sanitized. */
 const char *task_str(char *buf, size_t size, const struct task_ref *t);
+/* ", N what" after a report line's counts, when N is not 0. */
+void text_count(struct output *o, unsigned long long n, const char *what);
 
 /* What a writer does with SIGPIPE: "default: dies", "ignored", "handler". */
 const char *sigpipe_word(unsigned int action);

@@ -363,8 +363,7 @@ static void report_queue(struct output *o, const struct ipc_obj *q)
 				(unsigned long long)u->st.recv_bytes);
 			report_types(o, q, u, false);
 			fprintf(o->f, ", blocked %s", format__ns(t, sizeof(t), u->st.recv_blocked_ns));
-			if (u->st.enomsg)
-				fprintf(o->f, ", %llu ENOMSG", (unsigned long long)u->st.enomsg);
+			text_count(o, u->st.enomsg, "ENOMSG");
 			fputc('\n', o->f);
 		}
 		report_failed(o, u);
@@ -434,9 +433,7 @@ static void report_object(struct output *o, const struct ipc_obj *obj)
 			fprintf(o->f, "  %-28s attached %llu, detached %llu",
 				who_str(who, sizeof(who), u->proc), (unsigned long long)u->st.attaches,
 				(unsigned long long)u->st.detaches);
-			if (u->dropped)
-				fprintf(o->f, ", %llu still attached at exit or exec",
-					(unsigned long long)u->dropped);
+			text_count(o, u->dropped, "still attached at exit or exec");
 			fputc('\n', o->f);
 		}
 		if (obj->kind == IPC_KIND_SEM &&
@@ -447,10 +444,8 @@ static void report_object(struct output *o, const struct ipc_obj *obj)
 				format__ns(t, sizeof(t), u->st.wait_ns));
 			if (u->st.undo)
 				fprintf(o->f, ", SEM_UNDO %llu", (unsigned long long)u->st.undo);
-			if (u->st.eagain)
-				fprintf(o->f, ", %llu EAGAIN", (unsigned long long)u->st.eagain);
-			if (u->st.errors)
-				fprintf(o->f, ", %llu failed otherwise", (unsigned long long)u->st.errors);
+			text_count(o, u->st.eagain, "EAGAIN");
+			text_count(o, u->st.errors, "failed otherwise");
 			fputc('\n', o->f);
 		}
 	}
